@@ -1,0 +1,3 @@
+package main
+
+func emulatorCommands() map[string]command { return map[string]command{} }

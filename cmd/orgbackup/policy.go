@@ -1,0 +1,3 @@
+package main
+
+func policyCommands() map[string]command { return map[string]command{} }

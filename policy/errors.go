@@ -1,0 +1,46 @@
+package policy
+
+import "strings"
+
+// FieldError is one problem found in a plan or policy. Validation returns
+// every problem at once, joined with errors.Join; use errors.As or
+// FieldErrors to get them back one by one.
+type FieldError struct {
+	// Path locates the field, relative to the plan, using the key names of
+	// Organizations backup policies and the names of rules, copy actions and
+	// selections as path elements, for example
+	// {"rules", "daily", "lifecycle", "delete_after_days"}.
+	Path []string
+	// Message says what is wrong, and what AWS accepts instead.
+	Message string
+}
+
+// Error returns "path: message".
+func (e *FieldError) Error() string {
+	if len(e.Path) == 0 {
+		return e.Message
+	}
+	return strings.Join(e.Path, ".") + ": " + e.Message
+}
+
+// FieldErrors returns the FieldErrors inside err (as returned by validation,
+// possibly joined and wrapped), in order.
+func FieldErrors(err error) []*FieldError {
+	var out []*FieldError
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case nil:
+		case *FieldError:
+			out = append(out, e)
+		case interface{ Unwrap() []error }:
+			for _, inner := range e.Unwrap() {
+				walk(inner)
+			}
+		case interface{ Unwrap() error }:
+			walk(e.Unwrap())
+		}
+	}
+	walk(err)
+	return out
+}
