@@ -281,6 +281,14 @@ var effectiveCases = []effectiveCase{
 		want: `{"plans":{"p":{"rules":{"r":{"complete_backup_window_minutes":120,"enable_continuous_backup":true,"start_backup_window_minutes":"60"}}}}}`,
 	},
 	{
+		name: "strings_are_escaped_as_json_not_html",
+		levels: []PolicyLevel{
+			at("r-root", pol("root.json", `{"plans":{"\u00c9T\u00c9 <&>":{"backup_plan_tags":{"t":{"tag_value":{"@@assign":"a<b>&\"c\"\n"}}}}}}`)),
+		},
+		want:         `{"plans":{"\u00e9t\u00e9 <&>":{"backup_plan_tags":{"t":{"tag_value":"a<b>&\"c\"\n"}}}}}`,
+		wantResolved: `{"plans":{"été <&>":{"backup_plan_tags":{"t":{"tag_value":"a<b>&\"c\"\n"}}}}}`,
+	},
+	{
 		name: "shape_conflict_is_reported",
 		levels: []PolicyLevel{
 			at("r-root", pol("root.json", `{"plans":{"p":{"regions":{"@@assign":["us-east-1"]},"rules":{"r":{"target_backup_vault_name":{"@@assign":"V"}}}}}}`)),
@@ -927,4 +935,16 @@ func operatorKey(v any) string {
 		}
 	}
 	return ""
+}
+
+func TestEffectivePolicyNoHTMLEscaping(t *testing.T) {
+	t.Parallel()
+	levels := []PolicyLevel{at("r-root", pol("root.json", `{"plans":{"p":{"regions":{"@@assign":["<&>"]}}}}`))}
+	got, err := EffectivePolicy(levels, testAccount)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"plans":{"p":{"regions":["<&>"]}}}`; string(got.JSON) != want {
+		t.Errorf("JSON = %s, want %s", got.JSON, want)
+	}
 }
