@@ -135,19 +135,28 @@ func New(optFns ...func(*Options)) *Server {
 	return s
 }
 
-// NewServer starts an emulator listening on a free loopback port. Close it
-// when done.
+// NewServer starts an emulator listening on a free loopback port, like
+// httptest.NewServer; it panics when it cannot listen. Close it when done.
 func NewServer(optFns ...func(*Options)) *Server {
+	s, err := Start(optFns...)
+	if err != nil {
+		panic(fmt.Sprintf("emulator: %v", err))
+	}
+	return s
+}
+
+// Start is NewServer returning an error instead of panicking, for programs
+// that choose the listen address (Options.Addr).
+func Start(optFns ...func(*Options)) (*Server, error) {
 	s := New(optFns...)
 	l, err := net.Listen("tcp", s.opts.Addr)
 	if err != nil {
-		// Like httptest.NewServer: a test cannot go on without a listener.
-		panic(fmt.Sprintf("emulator: listening on %s: %v", s.opts.Addr, err))
+		return nil, fmt.Errorf("listening on %s: %w", s.opts.Addr, err)
 	}
 	s.httpSrv = &httptest.Server{Listener: l, Config: &http.Server{Handler: s}}
 	s.httpSrv.Start()
 	s.URL = s.httpSrv.URL
-	return s
+	return s, nil
 }
 
 // Close stops a server started by NewServer.
