@@ -96,6 +96,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		c.Caller, c.Account = p, p.Account
+		c.Operation = r.Method + " " + r.URL.Path
+		if ferr := s.applyFaults(c); ferr != nil {
+			svc.writeError(w, requestID, ferr)
+			return
+		}
 		svc.serveRaw(c, w, r, body)
 		return
 	}
@@ -114,6 +119,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p, err = s.authenticateLocked(r, sig, body)
 		c.Caller, c.Account = p, p.Account
 	}
+	s.mu.Unlock()
+	if err == nil {
+		err = s.applyFaults(c)
+	}
+	s.mu.Lock()
 	if err == nil {
 		err = s.runHooksLocked(c)
 	}

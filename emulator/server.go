@@ -74,6 +74,7 @@ type Server struct {
 	httpSrv *httptest.Server
 
 	services map[string]*service // by SigV4 signing name
+	faults   faultState
 
 	mu       sync.Mutex // guards everything below
 	now      time.Time
