@@ -1,0 +1,192 @@
+// Package backup is orgbackup's engine: the spec a platform team keeps in
+// its repository (load, defaults, validation, JSON Schema), the planner that
+// compares it with the live organization, the plan (ordered changes with a
+// fingerprint, rendered as text, Markdown or JSON), the applier that executes
+// a plan in dependency order, and drift detection.
+package backup
+
+// Spec is the whole desired backup architecture of an organization, as
+// written in .github/aws-backup.yaml (YAML or JSON). Load reads and
+// validates one; Defaults documents what an omitted field means.
+type Spec struct {
+	// Version is the spec format version; must be 1.
+	Version int `json:"version" yaml:"version"`
+	// Name identifies the spec; resources orgbackup manages are tagged
+	// orgbackup:spec=NAME. Default "orgbackup".
+	Name string `json:"name,omitempty" yaml:"name,omitempty"`
+	// Organization says which accounts play which role and where.
+	Organization Organization `json:"organization" yaml:"organization"`
+	// Tiers are the backup tiers, keyed by tier name. The names
+	// production, staging and development start from the presets of the
+	// same name; other names are custom tiers.
+	Tiers map[string]Tier `json:"tiers" yaml:"tiers"`
+	// Central configures the backup account's central vaults.
+	Central Central `json:"central" yaml:"central"`
+	// Local configures the vault in each workload account.
+	Local Local `json:"local,omitempty" yaml:"local,omitempty"`
+	// KMS configures customer-managed keys.
+	KMS KMS `json:"kms,omitempty" yaml:"kms,omitempty"`
+	// Notifications configures SNS notifications of backup events.
+	Notifications *Notifications `json:"notifications,omitempty" yaml:"notifications,omitempty"`
+	// Reports configures backup reports and audit frameworks.
+	Reports *Reports `json:"reports,omitempty" yaml:"reports,omitempty"`
+	// Tags are added to every resource orgbackup creates.
+	Tags map[string]string `json:"tags,omitempty" yaml:"tags,omitempty"`
+
+	// file is where the spec was loaded from, for messages.
+	file string
+}
+
+// Organization names the accounts and regions of the architecture.
+type Organization struct {
+	// ManagementAccount is the organization's management account ID.
+	ManagementAccount string `json:"management_account" yaml:"management_account"`
+	// BackupAccount is the central backup account ID, registered as the
+	// delegated administrator for AWS Backup.
+	BackupAccount string `json:"backup_account" yaml:"backup_account"`
+	// Regions are the primary region, the secondary (DR) region, and any
+	// additional regions workloads run in.
+	Regions Regions `json:"regions" yaml:"regions"`
+	// ExecutionRole is the name of the role orgbackup assumes in each
+	// account. Default "OrganizationAccountAccessRole".
+	ExecutionRole string `json:"execution_role,omitempty" yaml:"execution_role,omitempty"`
+	// Distribution is how backup plans reach workload accounts:
+	// "policies" (Organizations backup policies, the default) or "direct"
+	// (plans and selections created in every target account).
+	Distribution string `json:"distribution,omitempty" yaml:"distribution,omitempty"`
+}
+
+// Regions lists the regions the architecture spans.
+type Regions struct {
+	// Primary is where workloads run and backups are first taken.
+	Primary string `json:"primary" yaml:"primary"`
+	// Secondary receives cross-region copies for disaster recovery.
+	Secondary string `json:"secondary,omitempty" yaml:"secondary,omitempty"`
+	// Additional are other workload regions, backed up like Primary.
+	Additional []string `json:"additional,omitempty" yaml:"additional,omitempty"`
+}
+
+// Tier is a class of workloads with one schedule, retention and placement.
+type Tier struct {
+	// Preset is the preset the tier starts from: production, staging,
+	// development, or "none". Default: the tier's name when it names a
+	// preset, else none.
+	Preset string `json:"preset,omitempty" yaml:"preset,omitempty"`
+	// Schedule is an AWS cron expression.
+	Schedule string `json:"schedule,omitempty" yaml:"schedule,omitempty"`
+	// Timezone is the schedule's IANA time zone. Default UTC.
+	Timezone string `json:"timezone,omitempty" yaml:"timezone,omitempty"`
+	// StartWindow and CompletionWindow are durations such as "1h", "8h",
+	// "7d".
+	StartWindow      string `json:"start_window,omitempty" yaml:"start_window,omitempty"`
+	CompletionWindow string `json:"completion_window,omitempty" yaml:"completion_window,omitempty"`
+	// LocalRetention is how long recovery points stay in the workload
+	// account's vault, e.g. "30d".
+	LocalRetention string `json:"local_retention,omitempty" yaml:"local_retention,omitempty"`
+	// ColdAfter moves local recovery points to cold storage.
+	ColdAfter string `json:"cold_after,omitempty" yaml:"cold_after,omitempty"`
+	// CentralRetention is how long copies stay in the central vault, e.g.
+	// "7y"; empty means no central copy.
+	CentralRetention string `json:"central_retention,omitempty" yaml:"central_retention,omitempty"`
+	// CrossRegion copies to the secondary region's central vault.
+	CrossRegion *bool `json:"cross_region,omitempty" yaml:"cross_region,omitempty"`
+	// SecondaryRetention is how long cross-region copies are kept.
+	// Default: CentralRetention.
+	SecondaryRetention string `json:"secondary_retention,omitempty" yaml:"secondary_retention,omitempty"`
+	// Continuous enables continuous backup (point-in-time recovery).
+	Continuous bool `json:"continuous,omitempty" yaml:"continuous,omitempty"`
+	// Encryption is "customer-managed" or "aws-managed".
+	Encryption string `json:"encryption,omitempty" yaml:"encryption,omitempty"`
+	// Selection chooses the resources of the tier by tag. Default: tag
+	// backup-tier equal to the tier's name.
+	Selection *Selection `json:"selection,omitempty" yaml:"selection,omitempty"`
+	// Targets are OU IDs (ou-...), OU names, or account IDs the tier
+	// applies to.
+	Targets []string `json:"targets" yaml:"targets"`
+}
+
+// Selection chooses resources by tags.
+type Selection struct {
+	// Tags are tag key/value pairs; a resource matching any of them is
+	// selected.
+	Tags map[string]string `json:"tags,omitempty" yaml:"tags,omitempty"`
+	// ResourceTypes limits the selection, e.g. [EC2, RDS]. Default all.
+	ResourceTypes []string `json:"resource_types,omitempty" yaml:"resource_types,omitempty"`
+}
+
+// Central configures the central vaults in the backup account, one per
+// region (primary and secondary).
+type Central struct {
+	// Vault is the central vault name. Default "orgbackup-central".
+	Vault string `json:"vault,omitempty" yaml:"vault,omitempty"`
+	// Lock configures vault lock on the central vaults.
+	Lock *Lock `json:"lock,omitempty" yaml:"lock,omitempty"`
+	// AirGapped adds a logically air-gapped vault in the primary region.
+	AirGapped *AirGapped `json:"air_gapped,omitempty" yaml:"air_gapped,omitempty"`
+}
+
+// Lock is a vault lock configuration.
+type Lock struct {
+	// Mode is "governance" or "compliance".
+	Mode string `json:"mode" yaml:"mode"`
+	// MinRetention and MaxRetention bound the retention of recovery points
+	// in the vault, e.g. "1d", "3650d".
+	MinRetention string `json:"min_retention,omitempty" yaml:"min_retention,omitempty"`
+	MaxRetention string `json:"max_retention,omitempty" yaml:"max_retention,omitempty"`
+	// ChangeableForDays is the compliance-mode grace period (at least 3).
+	ChangeableForDays int `json:"changeable_for_days,omitempty" yaml:"changeable_for_days,omitempty"`
+}
+
+// AirGapped is a logically air-gapped vault.
+type AirGapped struct {
+	Vault        string `json:"vault" yaml:"vault"`
+	MinRetention string `json:"min_retention" yaml:"min_retention"`
+	MaxRetention string `json:"max_retention" yaml:"max_retention"`
+}
+
+// Local configures each workload account's vault.
+type Local struct {
+	// Vault is the local vault name. Default "orgbackup-local".
+	Vault string `json:"vault,omitempty" yaml:"vault,omitempty"`
+	// BackupRole is the name of the IAM role AWS Backup assumes in each
+	// workload account. Default "OrgBackupServiceRole".
+	BackupRole string `json:"backup_role,omitempty" yaml:"backup_role,omitempty"`
+}
+
+// KMS configures the customer-managed keys.
+type KMS struct {
+	// Alias is the alias of the key in each account and region. Default
+	// "alias/orgbackup".
+	Alias string `json:"alias,omitempty" yaml:"alias,omitempty"`
+	// Rotation enables automatic key rotation. Default true.
+	Rotation *bool `json:"rotation,omitempty" yaml:"rotation,omitempty"`
+}
+
+// Notifications sends backup events to an SNS topic in each account.
+type Notifications struct {
+	// Topic is the SNS topic name. Default "orgbackup-notifications".
+	Topic string `json:"topic,omitempty" yaml:"topic,omitempty"`
+	// Events are AWS Backup vault events, e.g. BACKUP_JOB_FAILED.
+	Events []string `json:"events" yaml:"events"`
+	// Emails subscribe to the backup account's topic.
+	Emails []string `json:"emails,omitempty" yaml:"emails,omitempty"`
+}
+
+// Reports configures backup reports delivered to S3 and audit frameworks.
+type Reports struct {
+	// Bucket is the reports bucket in the backup account.
+	Bucket string `json:"bucket" yaml:"bucket"`
+	// Formats are report formats: CSV, JSON.
+	Formats []string `json:"formats,omitempty" yaml:"formats,omitempty"`
+	// Templates are AWS Backup report templates. Default
+	// [BACKUP_JOB_REPORT, COPY_JOB_REPORT, RESOURCE_COMPLIANCE_REPORT].
+	Templates []string `json:"templates,omitempty" yaml:"templates,omitempty"`
+	// Frameworks are Audit Manager frameworks to create.
+	Frameworks []Framework `json:"frameworks,omitempty" yaml:"frameworks,omitempty"`
+}
+
+// Framework is an AWS Backup Audit Manager framework.
+type Framework struct {
+	Name     string   `json:"name" yaml:"name"`
+	Controls []string `json:"controls" yaml:"controls"`
+}
