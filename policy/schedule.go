@@ -176,10 +176,12 @@ func ParseCron(expr string) (*Schedule, error) {
 
 	s := &Schedule{}
 	p := parser{expr: expr}
+	var bad [numFields]bool
 	for f := range numFields {
-		p.field, p.col = f, toks[f].col
-		text := strings.ToUpper(toks[f].text)
+		p.field, p.col, p.raw = f, toks[f].col, toks[f].text
+		text := asciiUpper(toks[f].text)
 		s.text[f] = text
+		before := len(p.errs)
 		switch f {
 		case fMinutes:
 			s.minutes = p.list(text)
@@ -194,13 +196,16 @@ func ParseCron(expr string) (*Schedule, error) {
 		case fYear:
 			s.years = p.list(text)
 		}
+		bad[f] = len(p.errs) > before
 	}
-	if s.dom == domAny && s.dow == dowAny {
+	switch {
+	case bad[fDOM] || bad[fDOW]:
+		// The two fields are checked together only once each is valid.
+	case s.dom == domAny && s.dow == dowAny:
 		p.field, p.col = fDOW, toks[fDOW].col
 		p.fail(0, "day-of-month and day-of-week cannot both be ?; set one of them and leave ? in the other, "+
 			"for example cron(0 5 * * ? *) for every day")
-	}
-	if s.dom != domAny && s.dow != dowAny {
+	case s.dom != domAny && s.dow != dowAny:
 		// Blame the field written as *, which should have been ?.
 		blame := fDOW
 		if s.text[fDOM] == "*" && s.text[fDOW] != "*" {
@@ -389,7 +394,8 @@ type parser struct {
 	expr    string
 	field   int
 	col     int    // column of the current field in expr
-	current string // text of the current field
+	raw     string // the current field as written
+	current string // the current field, upper-cased
 	errs    []error
 }
 
@@ -450,7 +456,7 @@ func (p *parser) item(out *set, part string, off int) {
 			}
 			if start > end {
 				p.fail(off, fmt.Sprintf("range %s starts after it ends; write it in increasing order, "+
-					"splitting a range that wraps around into two, for example 22-23,0-2", rng))
+					"splitting a range that wraps around into two, for example 22-23,0-2", p.orig(off, rng)))
 				return
 			}
 		}
@@ -464,7 +470,7 @@ func (p *parser) item(out *set, part string, off int) {
 		var err error
 		n, err = strconv.Atoi(step)
 		if err != nil || step == "" || step[0] == '+' || step[0] == '-' {
-			p.fail(off+len(rng)+1, fmt.Sprintf("increment %q after / must be a whole number", step))
+			p.fail(off+len(rng)+1, fmt.Sprintf("increment %q after / must be a whole number", p.orig(off+len(rng)+1, step)))
 			return
 		}
 		if n < 1 || n > maxStep[f] {
@@ -506,11 +512,11 @@ func (p *parser) value(s string, off int) (int, bool) {
 		if s[i] < '0' || s[i] > '9' {
 			switch {
 			case names != nil:
-				p.fail(off, fmt.Sprintf("%q is not a number %d-%d or a name %s-%s", s, fieldMin[f], fieldMax[f], names[0], names[len(names)-1]))
+				p.fail(off, fmt.Sprintf("%q is not a number %d-%d or a name %s-%s", p.orig(off, s), fieldMin[f], fieldMax[f], names[0], names[len(names)-1]))
 			case s == "*":
 				p.fail(off, "* cannot be part of a range")
 			default:
-				p.fail(off, fmt.Sprintf("%q is not a number %d-%d", s, fieldMin[f], fieldMax[f]))
+				p.fail(off, fmt.Sprintf("%q is not a number %d-%d", p.orig(off, s), fieldMin[f], fieldMax[f]))
 			}
 			return 0, false
 		}
@@ -536,7 +542,7 @@ func (p *parser) dayOfMonth(s *Schedule, t string) {
 	case t == "LW":
 		s.dom = domLastWeekday
 	case strings.HasPrefix(t, "L-"):
-		p.fail(0, fmt.Sprintf("%q: offsets from the last day are not part of AWS cron; use L for the last day of the month", t))
+		p.fail(0, fmt.Sprintf("%q: offsets from the last day are not part of AWS cron; use L for the last day of the month", p.raw))
 	case strings.HasSuffix(t, "W") && !strings.ContainsAny(t, ",-/*"):
 		n := t[:len(t)-1]
 		if v, ok := p.value(n, 0); ok {
@@ -544,7 +550,7 @@ func (p *parser) dayOfMonth(s *Schedule, t string) {
 		}
 	case strings.ContainsAny(t, "LW"):
 		p.fail(strings.IndexAny(t, "LW"), fmt.Sprintf("%q: L and W stand alone in day-of-month: L (last day), LW (last weekday) "+
-			"or nW (weekday nearest day n), not in lists, ranges or increments", t))
+			"or nW (weekday nearest day n), not in lists, ranges or increments", p.raw))
 	default:
 		s.dom = domValues
 		s.domSet = p.list(t)
@@ -560,9 +566,12 @@ func (p *parser) dayOfWeek(s *Schedule, t string) {
 		s.dow = dowValues
 		s.dowSet.add(7)
 	case strings.Contains(t, "#"):
-		if strings.ContainsAny(t, ",-/*") || strings.Count(t, "#") > 1 {
-			p.fail(strings.IndexAny(t, ",-/*#"), fmt.Sprintf("%q: # must be the whole day-of-week field, a single day and occurrence "+
-				"such as 3#2 (second Tuesday); \"3#1,6#3\" is not valid", t))
+		if i := strings.IndexAny(t, ",-/*"); i >= 0 || strings.Count(t, "#") > 1 {
+			if i < 0 {
+				i = strings.LastIndex(t, "#")
+			}
+			p.fail(i, fmt.Sprintf("%q: # must be the whole day-of-week field, a single day and occurrence "+
+				"such as 3#2 (second Tuesday); \"3#1,6#3\" is not valid", p.raw))
 			return
 		}
 		day, nth, _ := strings.Cut(t, "#")
@@ -572,7 +581,7 @@ func (p *parser) dayOfWeek(s *Schedule, t string) {
 		}
 		k, err := strconv.Atoi(nth)
 		if err != nil || len(nth) != 1 || k < 1 || k > 5 {
-			p.fail(len(day)+1, fmt.Sprintf("%q: the occurrence after # must be 1-5", nth))
+			p.fail(len(day)+1, fmt.Sprintf("%q: the occurrence after # must be 1-5", p.orig(len(day)+1, nth)))
 			return
 		}
 		s.dow, s.dowDay, s.dowNth = dowNth, d, k
@@ -583,12 +592,27 @@ func (p *parser) dayOfWeek(s *Schedule, t string) {
 	default:
 		// No weekday name contains an L, so any L here is misplaced.
 		if i := strings.IndexByte(t, 'L'); i >= 0 {
-			p.fail(i, fmt.Sprintf("%q: L in day-of-week stands alone as L (Saturday) or nL (last weekday n of the month)", t))
+			p.fail(i, fmt.Sprintf("%q: L in day-of-week stands alone as L (Saturday) or nL (last weekday n of the month)", p.raw))
 			return
 		}
 		s.dow = dowValues
 		s.dowSet = p.list(t)
 	}
+}
+
+// orig returns the text of the current field as written at offset off,
+// for the upper-cased piece str found there.
+func (p *parser) orig(off int, str string) string { return p.raw[off : off+len(str)] }
+
+// asciiUpper upper-cases ASCII letters only, keeping byte offsets intact.
+func asciiUpper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - ('a' - 'A')
+		}
+	}
+	return string(b)
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
