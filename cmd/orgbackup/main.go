@@ -50,11 +50,15 @@ const (
 // registered with their full name.
 func commands() map[string]command {
 	m := map[string]command{}
-	for name, c := range policyCommands() {
-		m[name] = c
-	}
-	for name, c := range emulatorCommands() {
-		m[name] = c
+	for _, group := range []func() map[string]command{
+		policyCommands,   // policy.go
+		emulatorCommands, // emulator.go
+		specCommands,     // spec.go: validate
+		engineCommands,   // engine.go: plan, apply, drift
+	} {
+		for name, c := range group() {
+			m[name] = c
+		}
 	}
 	return m
 }

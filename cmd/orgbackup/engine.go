@@ -1,0 +1,3 @@
+package main
+
+func engineCommands() map[string]command { return map[string]command{} }

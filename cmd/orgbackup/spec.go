@@ -1,0 +1,3 @@
+package main
+
+func specCommands() map[string]command { return map[string]command{} }
