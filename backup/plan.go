@@ -186,7 +186,29 @@ func (p *Plan) Verify() error {
 // stages are the apply order of resource kinds: organization settings,
 // roles and keys, vaults, access policies and locks, notifications, backup
 // policies and plans, reports.
-var stages = map[string]int{}
+var stages = map[string]int{
+	"org_service_access":       0,
+	"org_policy_type":          0,
+	"org_delegated_admin":      0,
+	"org_resource_policy":      0,
+	"backup_global_settings":   0,
+	"backup_region_settings":   0,
+	"iam_role":                 1,
+	"kms_key":                  1,
+	"backup_vault":             2,
+	"air_gapped_vault":         2,
+	"vault_access_policy":      3,
+	"vault_lock":               3,
+	"sns_topic":                4,
+	"vault_notifications":      4,
+	"backup_policy":            5,
+	"backup_policy_attachment": 5,
+	"backup_plan":              5,
+	"backup_selection":         5,
+	"s3_bucket":                6,
+	"report_plan":              6,
+	"framework":                6,
+}
 
 // stageOf returns the apply stage of a kind; unknown kinds go last.
 func stageOf(kind string) int {
