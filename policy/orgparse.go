@@ -64,6 +64,14 @@ func ParseOrganizationsPolicy(filename string, data []byte) (*OrganizationsPolic
 	}
 	p := &orgParser{file: filename, root: root, out: &OrganizationsPolicy{}}
 	p.document()
+	// Report in document order.
+	slices.SortStableFunc(p.errs, func(a, b error) int {
+		pa, pb := a.(*ParseError), b.(*ParseError)
+		if pa.Line != pb.Line {
+			return pa.Line - pb.Line
+		}
+		return pa.Col - pb.Col
+	})
 	if len(p.errs) > 0 {
 		return p.out, errors.Join(p.errs...)
 	}
