@@ -117,7 +117,7 @@ func applyRole(ctx context.Context, iam IAMAPI, c Change) error {
 		return err
 	}
 	var tags []iamtypes.Tag
-	for _, k := range sortedKeys(want.Tags) {
+	for _, k := range sortedMapKeys(want.Tags) {
 		tags = append(tags, iamtypes.Tag{Key: aws.String(k), Value: aws.String(want.Tags[k])})
 	}
 	_, err := iam.CreateRole(ctx, &awsiam.CreateRoleInput{
@@ -155,7 +155,7 @@ func mergeSorted(a, b []string) []string {
 	return slices.Compact(out)
 }
 
-func sortedKeys[V any](m map[string]V) []string {
+func sortedMapKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
