@@ -21,6 +21,7 @@
 package emulator
 
 import (
+	"crypto"
 	"fmt"
 	"io"
 	"log/slog"
@@ -60,6 +61,15 @@ type Options struct {
 	// neither a 12-digit account ID nor a key issued by the emulator.
 	// Default: the organization's management account.
 	DefaultAccount string
+	// OIDCIssuers are the OpenID Connect identity providers whose tokens
+	// AssumeRoleWithWebIdentity accepts, keyed by issuer URL (the token's
+	// "iss" claim, e.g. "https://token.actions.githubusercontent.com"),
+	// each with the public key that verifies its tokens: *rsa.PublicKey
+	// for RS256 or *ecdsa.PublicKey for ES256. Every account behaves as if
+	// it had registered each issuer as the IAM OIDC provider
+	// arn:aws:iam::ACCOUNT:oidc-provider/ISSUER (issuer without
+	// "https://"). Default: none, so every web identity token is rejected.
+	OIDCIssuers map[string]crypto.PublicKey
 }
 
 // Server is an emulated AWS endpoint. Create one with NewServer (listening on
