@@ -1,3 +1,282 @@
 package main
 
-func policyCommands() map[string]command { return map[string]command{} }
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/orgbackup/orgbackup/policy"
+)
+
+func policyCommands() map[string]command {
+	return map[string]command{
+		"policy validate":  {summary: "check Organizations backup policy files", run: policyValidate},
+		"policy compile":   {summary: "print a tier's Organizations backup policy", run: policyCompile},
+		"policy effective": {summary: "compute an account's effective backup policy", run: policyEffective},
+	}
+}
+
+// printErrors prints each error joined in err on its own line.
+func printErrors(w io.Writer, err error) {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			printErrors(w, e)
+		}
+		return
+	}
+	fmt.Fprintln(w, err)
+}
+
+// parseFlags parses args with fs, writing usage and errors to stderr. It
+// returns the exit code to stop with, or -1 to go on.
+func parseFlags(fs *flag.FlagSet, e *env, args []string) int {
+	fs.SetOutput(e.stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	return -1
+}
+
+func policyValidate(_ context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("orgbackup policy validate", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: orgbackup policy validate FILE...
+
+Checks AWS Organizations BACKUP_POLICY documents: JSON syntax, keys and
+inheritance operators, value types, and every rule AWS Backup enforces on the
+plans they define. Each problem is printed as FILE:LINE:COL: PATH: MESSAGE.
+Exit status: 0 when every file is valid, 1 when a problem was found, 2 on
+usage errors.
+`)
+	}
+	if code := parseFlags(fs, e, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(e.stderr, "orgbackup policy validate: no files given")
+		fs.Usage()
+		return exitUsage
+	}
+	code := exitOK
+	for _, name := range fs.Args() {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			fmt.Fprintf(e.stdout, "%s: reading policy: %v\n", name, err)
+			code = exitProblem
+			continue
+		}
+		if _, err := policy.ParseOrganizationsPolicy(name, data); err != nil {
+			printErrors(e.stdout, err)
+			code = exitProblem
+		}
+	}
+	return code
+}
+
+// listFlag is a comma-separated list.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(s string) error {
+	*l = nil
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			*l = append(*l, part)
+		}
+	}
+	return nil
+}
+
+func policyCompile(_ context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("orgbackup policy compile", flag.ContinueOnError)
+	var (
+		tierName      = fs.String("tier", "", "`tier` of the preset plan: production, staging or development (required)")
+		backupAccount = fs.String("backup-account", "", "`ID` of the central backup account that holds the central vaults; required by production and staging unless --central-vault-arn (and for production --secondary-vault-arn) are given")
+		centralVault  = fs.String("central-vault", "central-backup", "`name` of the central vaults in the backup account")
+		primaryRegion = fs.String("primary-region", "us-east-1", "`region` of the primary central vault, and the default of --regions")
+		secondRegion  = fs.String("secondary-region", "us-west-2", "`region` of the secondary central vault (production copies there too)")
+		centralARN    = fs.String("central-vault-arn", "", "`ARN` of the primary central vault (default: from --backup-account, --primary-region and --central-vault)")
+		secondaryARN  = fs.String("secondary-vault-arn", "", "`ARN` of the secondary central vault (default: from --backup-account, --secondary-region and --central-vault)")
+		localVault    = fs.String("local-vault", "Default", "`name` of the local vault in each workload account")
+		roleName      = fs.String("role-name", "service-role/AWSBackupDefaultServiceRole", "`name` (with path) of the IAM role AWS Backup assumes in each workload account; the role ARN uses $account")
+		roleARN       = fs.String("role-arn", "", "`ARN` of that role, overriding --role-name")
+		tagKey        = fs.String("tag-key", "backup", "tag `key` that selects the resources to back up")
+		tagValue      = fs.String("tag-value", "", "tag `value` that selects the resources to back up (default: the tier's name)")
+		planName      = fs.String("plan-name", "", "backup plan `name` (default: orgbackup-TIER)")
+		timezone      = fs.String("timezone", "", "IANA time `zone` of the schedule (default: UTC)")
+		childControl  = fs.String("child-control", "", "`mode` of @@operators_allowed_for_child_policies: \"\" (none written: child policies may change anything), lock-plan (child policies may add plans but not change this one) or lock-all (child policies may change nothing)")
+		compact       = fs.Bool("compact", false, "print compact JSON, the smallest form against the 10,000-character policy quota")
+		regions       listFlag
+	)
+	fs.Var(&regions, "regions", "comma-separated `regions` the policy deploys the plan to (default: --primary-region)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: orgbackup policy compile --tier production|staging|development [flags]
+
+Prints the AWS Organizations BACKUP_POLICY of a tier of the centralized backup
+architecture: a daily (weekly for development) rule backing up resources
+tagged --tag-key=--tag-value to the local vault of each account, copying to the
+central backup account's vault (production and staging) and to its secondary
+region vault (production). $account in ARNs stands for each workload account.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if code := parseFlags(fs, e, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "orgbackup policy compile: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	tier, ok := policy.ParseTier(*tierName)
+	if !ok {
+		fmt.Fprintf(e.stderr, "orgbackup policy compile: --tier must be production, staging or development, not %q\n", *tierName)
+		return exitUsage
+	}
+	if len(regions) == 0 {
+		regions = listFlag{*primaryRegion}
+	}
+	central, secondary := *centralARN, *secondaryARN
+	if *backupAccount != "" {
+		if central == "" {
+			central = policy.NewVaultARN(*primaryRegion, *backupAccount, *centralVault)
+		}
+		if secondary == "" {
+			secondary = policy.NewVaultARN(*secondRegion, *backupAccount, *centralVault)
+		}
+	}
+	if tier.CentralRetention() > 0 && central == "" || tier.CrossRegion() && secondary == "" {
+		fmt.Fprintf(e.stderr, "orgbackup policy compile: the %s tier copies to the central backup account: give --backup-account (or the vault ARNs)\n", tier)
+		return exitUsage
+	}
+	role := *roleARN
+	if role == "" {
+		role = policy.NewRoleARN(policy.AccountVariable, *roleName)
+	}
+	var cc policy.ChildControl
+	switch *childControl {
+	case "":
+	case "lock-plan":
+		cc = policy.ChildControl{Plans: policy.ChildOperators{policy.OperatorAppend}, Plan: policy.Locked, Settings: policy.Locked}
+	case "lock-all":
+		cc = policy.ChildControl{Plans: policy.Locked, Plan: policy.Locked, Settings: policy.Locked}
+	default:
+		fmt.Fprintf(e.stderr, "orgbackup policy compile: --child-control must be lock-plan or lock-all, not %q\n", *childControl)
+		return exitUsage
+	}
+	plan := policy.Preset(tier, policy.PresetOptions{
+		PlanName:          *planName,
+		LocalVault:        *localVault,
+		CentralVaultARN:   central,
+		SecondaryVaultARN: secondary,
+		RoleARN:           role,
+		Regions:           regions,
+		SelectionTagKey:   *tagKey,
+		SelectionTagValue: *tagValue,
+		Timezone:          *timezone,
+	})
+	opts := policy.CompileOptions{ChildControl: cc, Indent: "  "}
+	if *compact {
+		opts.Indent = ""
+	}
+	docs, err := policy.CompileOrganizationsPolicy([]policy.Plan{*plan}, opts)
+	if err != nil {
+		printErrors(e.stderr, err)
+		return exitProblem
+	}
+	for _, d := range docs {
+		fmt.Fprintf(e.stdout, "%s\n", d)
+	}
+	return exitOK
+}
+
+func policyEffective(_ context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("orgbackup policy effective", flag.ContinueOnError)
+	accountID := fs.String("account-id", "", "12-digit `ID` of the account; $account in ARNs is replaced by it (default: $account is left in place)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: orgbackup policy effective [--account-id ID] FILE...
+
+Computes the effective backup policy of an account from the policies attached
+on the path from the organization root to the account: one FILE per level,
+root first, account last. Several policies attached at one level are given
+as one argument joined with commas, in attachment order. Prints the effective
+policy as JSON; changes that inheritance rules ignore are printed to stderr.
+Exit status: 0 on success, 1 on invalid policies or no effective policy, 2
+on usage errors.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if code := parseFlags(fs, e, args); code >= 0 {
+		return code
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(e.stderr, "orgbackup policy effective: no files given")
+		fs.Usage()
+		return exitUsage
+	}
+	id := *accountID
+	if id != "" && !isAccountID(id) {
+		fmt.Fprintf(e.stderr, "orgbackup policy effective: --account-id must be 12 digits, not %q\n", id)
+		return exitUsage
+	}
+	if id == "" {
+		// Any ID will do: the unresolved JSON leaves $account in place.
+		id = "000000000000"
+	}
+	var levels []policy.PolicyLevel
+	for i, arg := range fs.Args() {
+		lv := policy.PolicyLevel{Target: fmt.Sprintf("level-%d", i+1)}
+		for _, name := range strings.Split(arg, ",") {
+			data, err := os.ReadFile(name)
+			if err != nil {
+				fmt.Fprintf(e.stdout, "%s: reading policy: %v\n", name, err)
+				return exitProblem
+			}
+			lv.Policies = append(lv.Policies, policy.PolicySource{Name: name, Content: data})
+		}
+		levels = append(levels, lv)
+	}
+	eff, err := policy.EffectivePolicy(levels, id)
+	if eff != nil {
+		for _, v := range eff.Violations {
+			fmt.Fprintf(e.stderr, "%s (ignored)\n", v)
+		}
+	}
+	if err != nil {
+		if errors.Is(err, policy.ErrNoEffectivePolicy) {
+			fmt.Fprintln(e.stdout, "orgbackup policy effective: no effective backup policy")
+			return exitProblem
+		}
+		printErrors(e.stdout, err)
+		return exitProblem
+	}
+	out := eff.JSON
+	if *accountID != "" {
+		out = eff.Resolved
+	}
+	fmt.Fprintf(e.stdout, "%s\n", out)
+	return exitOK
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

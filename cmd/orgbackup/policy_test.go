@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestPolicyCommands(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		args   []string
+		code   int
+		golden string // compared with stdout when set
+		stdout string // substring of stdout
+		stderr string // substring of stderr
+	}{
+		"validate valid":      {args: []string{"policy", "validate", "testdata/policy/valid.json"}, code: exitOK},
+		"validate typos":      {args: []string{"policy", "validate", "testdata/policy/valid.json", "testdata/policy/typos.json"}, code: exitProblem, golden: "validate-typos.txt"},
+		"validate missing":    {args: []string{"policy", "validate", "testdata/policy/nope.json"}, code: exitProblem, stdout: "testdata/policy/nope.json: reading policy:"},
+		"validate no files":   {args: []string{"policy", "validate"}, code: exitUsage, stderr: "no files given"},
+		"validate bad flag":   {args: []string{"policy", "validate", "--nope"}, code: exitUsage, stderr: "flag provided but not defined"},
+		"compile production":  {args: []string{"policy", "compile", "--tier", "production", "--backup-account", "222222222222"}, code: exitOK, golden: "compile-production.json"},
+		"compile locked":      {args: []string{"policy", "compile", "--tier=development", "--compact", "--child-control=lock-plan", "--regions=eu-west-1,eu-central-1"}, code: exitOK, golden: "compile-development-locked.json"},
+		"compile no account":  {args: []string{"policy", "compile", "--tier", "staging"}, code: exitUsage, stderr: "give --backup-account"},
+		"compile bad tier":    {args: []string{"policy", "compile", "--tier", "gold"}, code: exitUsage, stderr: "--tier must be production, staging or development"},
+		"compile invalid":     {args: []string{"policy", "compile", "--tier", "development", "--local-vault", "x"}, code: exitProblem, stderr: `vault name "x" must be 2 to 50`},
+		"compile help":        {args: []string{"policy", "compile", "--help"}, code: exitOK, stderr: "-backup-account ID"},
+		"effective":           {args: []string{"policy", "effective", "--account-id", "123456789012", "testdata/policy/valid.json"}, code: exitOK, golden: "effective.json"},
+		"effective bad id":    {args: []string{"policy", "effective", "--account-id", "12", "testdata/policy/valid.json"}, code: exitUsage, stderr: "12 digits"},
+		"effective bad input": {args: []string{"policy", "effective", "testdata/policy/typos.json"}, code: exitProblem, stdout: "typos.json:"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+			if code := run(context.Background(), e, tc.args); code != tc.code {
+				t.Errorf("exit code = %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, &stdout, &stderr)
+			}
+			if !strings.Contains(stdout.String(), tc.stdout) {
+				t.Errorf("stdout does not contain %q:\n%s", tc.stdout, &stdout)
+			}
+			if !strings.Contains(stderr.String(), tc.stderr) {
+				t.Errorf("stderr does not contain %q:\n%s", tc.stderr, &stderr)
+			}
+			if tc.golden != "" {
+				checkPolicyGolden(t, tc.golden, stdout.Bytes())
+			}
+		})
+	}
+}
+
+func checkPolicyGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "policy", "golden", name)
+	if os.Getenv("ORGBACKUP_UPDATE_GOLDEN") != "" || updateGolden() {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading golden file (run with -update): %v", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
+	}
+}
+
+// updateGolden reports whether -update was given. The flag is looked up
+// rather than defined here so that any test file of the package may define
+// it; ORGBACKUP_UPDATE_GOLDEN=1 works without it.
+func updateGolden() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
