@@ -1,0 +1,473 @@
+package emulator
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
+)
+
+// The read side of jobs and recovery points. The job engine creates them
+// through the ...Locked helpers below.
+
+type backupRecoveryPoint struct {
+	vault string
+	rp    backuptypes.RecoveryPointByBackupVault
+}
+
+// isBackupDelegatedAdminLocked reports whether account may use the
+// organization-wide views (ByAccountId on the job lists): the management
+// account, or an account registered as delegated administrator for AWS
+// Backup. Delegated administrators are not tracked yet, so only the
+// management account qualifies.
+func (s *Server) isBackupDelegatedAdminLocked(account string) bool {
+	return account == s.opts.Organization.ManagementAccount
+}
+
+// addRecoveryPointLocked stores a recovery point in a vault of account and
+// region. rp.BackupVaultName is required; an empty RecoveryPointArn gets an
+// AWS Backup recovery point ARN; BackupVaultArn is filled in. It returns
+// the recovery point ARN.
+func (s *Server) addRecoveryPointLocked(account, region string, rp backuptypes.RecoveryPointByBackupVault) (string, error) {
+	b := s.backupRegionLocked(account, region)
+	v, err := b.vault(rp.BackupVaultName)
+	if err != nil {
+		return "", err
+	}
+	if aws.ToString(rp.RecoveryPointArn) == "" {
+		rp.RecoveryPointArn = aws.String(b.arn("recovery-point", s.ids.uuid()))
+	}
+	rp.BackupVaultArn = aws.String(v.arn)
+	rp.VaultType = v.vaultType
+	if rp.CreationDate == nil {
+		rp.CreationDate = timePtr(s.now)
+	}
+	if rp.Status == "" {
+		rp.Status = backuptypes.RecoveryPointStatusCompleted
+	}
+	if rp.EncryptionKeyArn == nil && v.keyARN != "" {
+		rp.EncryptionKeyArn = aws.String(v.keyARN)
+		rp.IsEncrypted = true
+	}
+	b.recoveryPoints[*rp.RecoveryPointArn] = &backupRecoveryPoint{vault: v.name, rp: rp}
+	return *rp.RecoveryPointArn, nil
+}
+
+// recoveryPointLocked returns a stored recovery point.
+func (s *Server) recoveryPointLocked(account, region, arn string) (backuptypes.RecoveryPointByBackupVault, bool) {
+	b := s.backup[regionKey{account, region}]
+	if b == nil || b.recoveryPoints[arn] == nil {
+		return backuptypes.RecoveryPointByBackupVault{}, false
+	}
+	return b.recoveryPoints[arn].rp, true
+}
+
+// deleteRecoveryPointLocked removes a recovery point and its tags.
+func (s *Server) deleteRecoveryPointLocked(account, region, arn string) {
+	if b := s.backup[regionKey{account, region}]; b != nil {
+		delete(b.recoveryPoints, arn)
+		delete(b.tags, arn)
+	}
+}
+
+// backupJobID returns an ID shaped like AWS Backup's job IDs: an
+// upper-case UUID.
+func (s *Server) backupJobID() string { return strings.ToUpper(s.ids.uuid()) }
+
+// addBackupJobLocked stores a backup job of account in region and returns
+// its ID (generated when job.BackupJobId is empty). AccountId and
+// CreationDate default to the account and now.
+func (s *Server) addBackupJobLocked(account, region string, job backuptypes.BackupJob) string {
+	b := s.backupRegionLocked(account, region)
+	if aws.ToString(job.BackupJobId) == "" {
+		job.BackupJobId = aws.String(s.backupJobID())
+	}
+	if job.AccountId == nil {
+		job.AccountId = aws.String(account)
+	}
+	if job.CreationDate == nil {
+		job.CreationDate = timePtr(s.now)
+	}
+	if job.BackupVaultArn == nil && job.BackupVaultName != nil {
+		job.BackupVaultArn = aws.String(b.arn("backup-vault", *job.BackupVaultName))
+	}
+	b.backupJobs[*job.BackupJobId] = &job
+	return *job.BackupJobId
+}
+
+// backupJobLocked returns a stored backup job for the job engine to update
+// in place.
+func (s *Server) backupJobLocked(account, region, id string) *backuptypes.BackupJob {
+	if b := s.backup[regionKey{account, region}]; b != nil {
+		return b.backupJobs[id]
+	}
+	return nil
+}
+
+// addCopyJobLocked stores a copy job in the account and region that runs
+// it (the source) and returns its ID.
+func (s *Server) addCopyJobLocked(account, region string, job backuptypes.CopyJob) string {
+	b := s.backupRegionLocked(account, region)
+	if aws.ToString(job.CopyJobId) == "" {
+		job.CopyJobId = aws.String(s.backupJobID())
+	}
+	if job.AccountId == nil {
+		job.AccountId = aws.String(account)
+	}
+	if job.CreationDate == nil {
+		job.CreationDate = timePtr(s.now)
+	}
+	b.copyJobs[*job.CopyJobId] = &job
+	return *job.CopyJobId
+}
+
+// copyJobLocked returns a stored copy job for in-place updates.
+func (s *Server) copyJobLocked(account, region, id string) *backuptypes.CopyJob {
+	if b := s.backup[regionKey{account, region}]; b != nil {
+		return b.copyJobs[id]
+	}
+	return nil
+}
+
+// addRestoreJobLocked stores a restore job and returns its ID.
+func (s *Server) addRestoreJobLocked(account, region string, job backuptypes.RestoreJobsListMember) string {
+	b := s.backupRegionLocked(account, region)
+	if aws.ToString(job.RestoreJobId) == "" {
+		job.RestoreJobId = aws.String(s.backupJobID())
+	}
+	if job.AccountId == nil {
+		job.AccountId = aws.String(account)
+	}
+	if job.CreationDate == nil {
+		job.CreationDate = timePtr(s.now)
+	}
+	b.restoreJobs[*job.RestoreJobId] = &job
+	return *job.RestoreJobId
+}
+
+// restoreJobLocked returns a stored restore job for in-place updates.
+func (s *Server) restoreJobLocked(account, region, id string) *backuptypes.RestoreJobsListMember {
+	if b := s.backup[regionKey{account, region}]; b != nil {
+		return b.restoreJobs[id]
+	}
+	return nil
+}
+
+// jobAccountsLocked resolves ByAccountId into the accounts whose jobs the
+// caller sees in its region: its own by default; another account or "*"
+// (every account) only for the management account or a delegated
+// administrator. Others see nothing of other accounts.
+func (s *Server) jobAccountsLocked(c *Call, by *string) []string {
+	want := aws.ToString(by)
+	if want == "" || want == c.Account {
+		return []string{c.Account}
+	}
+	if !s.isBackupDelegatedAdminLocked(c.Account) {
+		return nil
+	}
+	if want != "*" {
+		return []string{want}
+	}
+	var accounts []string
+	for k := range s.backup {
+		if k.region == c.Region && s.orgHasAccount(k.account) {
+			accounts = append(accounts, k.account)
+		}
+	}
+	sort.Strings(accounts)
+	return accounts
+}
+
+// inWindow applies ByCreatedAfter/Before style filters: after and before
+// are exclusive bounds, nil when absent.
+func inWindow(t *time.Time, after, before *time.Time) bool {
+	if after == nil && before == nil {
+		return true
+	}
+	if t == nil {
+		return false
+	}
+	return (after == nil || t.After(*after)) && (before == nil || t.Before(*before))
+}
+
+func strMatch(filter, v *string) bool {
+	return aws.ToString(filter) == "" || aws.ToString(filter) == aws.ToString(v)
+}
+
+// newestFirst orders by creation time, most recent first, then by ID.
+func newestFirst(ti, tj *time.Time, idi, idj string) bool {
+	a, b := aws.ToTime(ti), aws.ToTime(tj)
+	if !a.Equal(b) {
+		return a.After(b)
+	}
+	return idi < idj
+}
+
+func (s *Server) listBackupJobs(c *Call, in *awsbackup.ListBackupJobsInput) (*awsbackup.ListBackupJobsOutput, error) {
+	var items []backuptypes.BackupJob
+	for _, account := range s.jobAccountsLocked(c, in.ByAccountId) {
+		b := s.backup[regionKey{account, c.Region}]
+		if b == nil {
+			continue
+		}
+		for _, j := range b.backupJobs {
+			if !strMatch(in.ByResourceArn, j.ResourceArn) || !strMatch(in.ByBackupVaultName, j.BackupVaultName) ||
+				!strMatch(in.ByResourceType, j.ResourceType) || !strMatch(in.ByParentJobId, j.ParentJobId) ||
+				!strMatch(in.ByMessageCategory, j.MessageCategory) ||
+				(in.ByState != "" && j.State != in.ByState) ||
+				!inWindow(j.CreationDate, in.ByCreatedAfter, in.ByCreatedBefore) ||
+				!inWindow(j.CompletionDate, in.ByCompleteAfter, in.ByCompleteBefore) {
+				continue
+			}
+			items = append(items, *j)
+		}
+	}
+	sort.Slice(items, func(i, j int) bool {
+		return newestFirst(items[i].CreationDate, items[j].CreationDate, *items[i].BackupJobId, *items[j].BackupJobId)
+	})
+	page, next, err := backupPage(items, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	return &awsbackup.ListBackupJobsOutput{BackupJobs: page, NextToken: next}, nil
+}
+
+func (s *Server) describeBackupJob(c *Call, in *awsbackup.DescribeBackupJobInput) (*awsbackup.DescribeBackupJobOutput, error) {
+	if err := bkRequire("BackupJobId", in.BackupJobId); err != nil {
+		return nil, err
+	}
+	j := s.backupCallLocked(c).backupJobs[*in.BackupJobId]
+	if j == nil {
+		return nil, bkNotFound("Backup job %s does not exist.", *in.BackupJobId)
+	}
+	return &awsbackup.DescribeBackupJobOutput{
+		AccountId:              j.AccountId,
+		BackupJobId:            j.BackupJobId,
+		BackupOptions:          j.BackupOptions,
+		BackupSizeInBytes:      j.BackupSizeInBytes,
+		BackupType:             j.BackupType,
+		BackupVaultArn:         j.BackupVaultArn,
+		BackupVaultName:        j.BackupVaultName,
+		BytesTransferred:       j.BytesTransferred,
+		CompletionDate:         j.CompletionDate,
+		CreatedBy:              j.CreatedBy,
+		CreationDate:           j.CreationDate,
+		EncryptionKeyArn:       j.EncryptionKeyArn,
+		ExpectedCompletionDate: j.ExpectedCompletionDate,
+		IamRoleArn:             j.IamRoleArn,
+		InitiationDate:         j.InitiationDate,
+		IsEncrypted:            j.IsEncrypted,
+		IsParent:               j.IsParent,
+		MessageCategory:        j.MessageCategory,
+		ParentJobId:            j.ParentJobId,
+		PercentDone:            j.PercentDone,
+		RecoveryPointArn:       j.RecoveryPointArn,
+		RecoveryPointLifecycle: j.RecoveryPointLifecycle,
+		ResourceArn:            j.ResourceArn,
+		ResourceName:           j.ResourceName,
+		ResourceType:           j.ResourceType,
+		StartBy:                j.StartBy,
+		State:                  j.State,
+		StatusMessage:          j.StatusMessage,
+		VaultLockState:         j.VaultLockState,
+		VaultType:              j.VaultType,
+	}, nil
+}
+
+func (s *Server) listCopyJobs(c *Call, in *awsbackup.ListCopyJobsInput) (*awsbackup.ListCopyJobsOutput, error) {
+	var items []backuptypes.CopyJob
+	for _, account := range s.jobAccountsLocked(c, in.ByAccountId) {
+		b := s.backup[regionKey{account, c.Region}]
+		if b == nil {
+			continue
+		}
+		for _, j := range b.copyJobs {
+			if !strMatch(in.ByResourceArn, j.ResourceArn) || !strMatch(in.ByDestinationVaultArn, j.DestinationBackupVaultArn) ||
+				!strMatch(in.ByResourceType, j.ResourceType) || !strMatch(in.ByParentJobId, j.ParentJobId) ||
+				!strMatch(in.ByMessageCategory, j.MessageCategory) || !strMatch(in.BySourceRecoveryPointArn, j.SourceRecoveryPointArn) ||
+				(in.ByState != "" && j.State != in.ByState) ||
+				!inWindow(j.CreationDate, in.ByCreatedAfter, in.ByCreatedBefore) ||
+				!inWindow(j.CompletionDate, in.ByCompleteAfter, in.ByCompleteBefore) {
+				continue
+			}
+			items = append(items, *j)
+		}
+	}
+	sort.Slice(items, func(i, j int) bool {
+		return newestFirst(items[i].CreationDate, items[j].CreationDate, *items[i].CopyJobId, *items[j].CopyJobId)
+	})
+	page, next, err := backupPage(items, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	return &awsbackup.ListCopyJobsOutput{CopyJobs: page, NextToken: next}, nil
+}
+
+func (s *Server) describeCopyJob(c *Call, in *awsbackup.DescribeCopyJobInput) (*awsbackup.DescribeCopyJobOutput, error) {
+	if err := bkRequire("CopyJobId", in.CopyJobId); err != nil {
+		return nil, err
+	}
+	j := s.backupCallLocked(c).copyJobs[*in.CopyJobId]
+	if j == nil {
+		return nil, bkNotFound("Copy job %s does not exist.", *in.CopyJobId)
+	}
+	cp := *j
+	return &awsbackup.DescribeCopyJobOutput{CopyJob: &cp}, nil
+}
+
+func (s *Server) listRestoreJobs(c *Call, in *awsbackup.ListRestoreJobsInput) (*awsbackup.ListRestoreJobsOutput, error) {
+	var items []backuptypes.RestoreJobsListMember
+	for _, account := range s.jobAccountsLocked(c, in.ByAccountId) {
+		b := s.backup[regionKey{account, c.Region}]
+		if b == nil {
+			continue
+		}
+		for _, j := range b.restoreJobs {
+			var testingPlan *string
+			if j.CreatedBy != nil {
+				testingPlan = j.CreatedBy.RestoreTestingPlanArn
+			}
+			if !strMatch(in.ByResourceType, j.ResourceType) || !strMatch(in.ByParentJobId, j.ParentJobId) ||
+				!strMatch(in.ByRestoreTestingPlanArn, testingPlan) ||
+				(in.ByStatus != "" && j.Status != in.ByStatus) ||
+				!inWindow(j.CreationDate, in.ByCreatedAfter, in.ByCreatedBefore) ||
+				!inWindow(j.CompletionDate, in.ByCompleteAfter, in.ByCompleteBefore) {
+				continue
+			}
+			items = append(items, *j)
+		}
+	}
+	sort.Slice(items, func(i, j int) bool {
+		return newestFirst(items[i].CreationDate, items[j].CreationDate, *items[i].RestoreJobId, *items[j].RestoreJobId)
+	})
+	page, next, err := backupPage(items, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	return &awsbackup.ListRestoreJobsOutput{RestoreJobs: page, NextToken: next}, nil
+}
+
+// vaultForRead resolves the vault of a recovery-point read: the caller's
+// own, since the emulator shares no vault through AWS RAM.
+func (s *Server) vaultForRead(c *Call, name, accountID *string) (*backupRegion, *backupVault, error) {
+	if a := aws.ToString(accountID); a != "" && a != c.Account {
+		return nil, nil, bkNotFound("Backup vault %s does not exist in account %s.", aws.ToString(name), a)
+	}
+	b := s.backupCallLocked(c)
+	v, err := b.vault(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, v, nil
+}
+
+func (s *Server) listRecoveryPointsByBackupVault(c *Call, in *awsbackup.ListRecoveryPointsByBackupVaultInput) (*awsbackup.ListRecoveryPointsByBackupVaultOutput, error) {
+	b, v, err := s.vaultForRead(c, in.BackupVaultName, in.BackupVaultAccountId)
+	if err != nil {
+		return nil, err
+	}
+	var items []backuptypes.RecoveryPointByBackupVault
+	for _, rp := range b.recoveryPoints {
+		r := rp.rp
+		var planID *string
+		if r.CreatedBy != nil {
+			planID = r.CreatedBy.BackupPlanId
+		}
+		if rp.vault != v.name || !strMatch(in.ByResourceArn, r.ResourceArn) || !strMatch(in.ByResourceType, r.ResourceType) ||
+			!strMatch(in.ByBackupPlanId, planID) || !strMatch(in.ByParentRecoveryPointArn, r.ParentRecoveryPointArn) ||
+			!inWindow(r.CreationDate, in.ByCreatedAfter, in.ByCreatedBefore) {
+			continue
+		}
+		items = append(items, r)
+	}
+	sort.Slice(items, func(i, j int) bool {
+		return newestFirst(items[i].CreationDate, items[j].CreationDate, *items[i].RecoveryPointArn, *items[j].RecoveryPointArn)
+	})
+	page, next, err := backupPage(items, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	return &awsbackup.ListRecoveryPointsByBackupVaultOutput{RecoveryPoints: page, NextToken: next}, nil
+}
+
+func (s *Server) describeRecoveryPoint(c *Call, in *awsbackup.DescribeRecoveryPointInput) (*awsbackup.DescribeRecoveryPointOutput, error) {
+	b, v, err := s.vaultForRead(c, in.BackupVaultName, in.BackupVaultAccountId)
+	if err != nil {
+		return nil, err
+	}
+	if err := bkRequire("RecoveryPointArn", in.RecoveryPointArn); err != nil {
+		return nil, err
+	}
+	rp := b.recoveryPoints[*in.RecoveryPointArn]
+	if rp == nil || rp.vault != v.name {
+		return nil, bkNotFound("Recovery point %s does not exist in backup vault %s.", *in.RecoveryPointArn, v.name)
+	}
+	r := rp.rp
+	return &awsbackup.DescribeRecoveryPointOutput{
+		BackupSizeInBytes:         r.BackupSizeInBytes,
+		BackupVaultArn:            r.BackupVaultArn,
+		BackupVaultName:           r.BackupVaultName,
+		CalculatedLifecycle:       r.CalculatedLifecycle,
+		CompletionDate:            r.CompletionDate,
+		CompositeMemberIdentifier: r.CompositeMemberIdentifier,
+		CreatedBy:                 r.CreatedBy,
+		CreationDate:              r.CreationDate,
+		EncryptionKeyArn:          r.EncryptionKeyArn,
+		EncryptionKeyType:         r.EncryptionKeyType,
+		IamRoleArn:                r.IamRoleArn,
+		IndexStatus:               r.IndexStatus,
+		IndexStatusMessage:        r.IndexStatusMessage,
+		InitiationDate:            r.InitiationDate,
+		IsEncrypted:               r.IsEncrypted,
+		IsParent:                  r.IsParent,
+		LastRestoreTime:           r.LastRestoreTime,
+		Lifecycle:                 r.Lifecycle,
+		ParentRecoveryPointArn:    r.ParentRecoveryPointArn,
+		RecoveryPointArn:          r.RecoveryPointArn,
+		ResourceArn:               r.ResourceArn,
+		ResourceName:              r.ResourceName,
+		ResourceType:              r.ResourceType,
+		SourceBackupVaultArn:      r.SourceBackupVaultArn,
+		Status:                    r.Status,
+		StatusMessage:             r.StatusMessage,
+		VaultType:                 r.VaultType,
+	}, nil
+}
+
+// listProtectedResources lists the resources that have at least one
+// recovery point in the caller's account and region, each with its latest
+// recovery point.
+func (s *Server) listProtectedResources(c *Call, in *awsbackup.ListProtectedResourcesInput) (*awsbackup.ListProtectedResourcesOutput, error) {
+	b := s.backupCallLocked(c)
+	latest := map[string]backuptypes.RecoveryPointByBackupVault{}
+	for _, rp := range b.recoveryPoints {
+		r := rp.rp
+		arn := aws.ToString(r.ResourceArn)
+		if arn == "" {
+			continue
+		}
+		if cur, ok := latest[arn]; !ok || newestFirst(r.CreationDate, cur.CreationDate, *r.RecoveryPointArn, *cur.RecoveryPointArn) {
+			latest[arn] = r
+		}
+	}
+	var items []backuptypes.ProtectedResource
+	for _, arn := range sortedKeys(latest) {
+		r := latest[arn]
+		items = append(items, backuptypes.ProtectedResource{
+			LastBackupTime:       r.CreationDate,
+			LastBackupVaultArn:   r.BackupVaultArn,
+			LastRecoveryPointArn: r.RecoveryPointArn,
+			ResourceArn:          r.ResourceArn,
+			ResourceName:         r.ResourceName,
+			ResourceType:         r.ResourceType,
+		})
+	}
+	page, next, err := backupPage(items, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	return &awsbackup.ListProtectedResourcesOutput{Results: page, NextToken: next}, nil
+}

@@ -1,0 +1,118 @@
+package emulator
+
+import (
+	"maps"
+	"strings"
+
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+)
+
+// backupResourceLocked finds the Backup state holding the taggable
+// resource arn (vault, plan, report plan, framework, legal hold, restore
+// testing plan or recovery point) owned by the caller.
+func (s *Server) backupResourceLocked(c *Call, arn *string) (*backupRegion, error) {
+	if err := bkRequire("ResourceArn", arn); err != nil {
+		return nil, err
+	}
+	svc, region, account, res, ok := arnRegionAccount(*arn)
+	if !ok || svc != "backup" {
+		return nil, bkInvalidParam("Invalid resource ARN %q.", *arn)
+	}
+	notFound := bkNotFound("Resource %s does not exist.", *arn)
+	if account != c.Account {
+		return nil, notFound
+	}
+	b := s.backup[regionKey{account, region}]
+	if b == nil {
+		return nil, notFound
+	}
+	kind, id, _ := strings.Cut(res, ":")
+	found := false
+	switch kind {
+	case "backup-vault":
+		found = b.vaults[id] != nil
+	case "backup-plan":
+		p := b.plans[id]
+		found = p != nil && p.deleted == nil
+	case "report-plan":
+		for _, p := range b.reportPlans {
+			found = found || p.arn == *arn
+		}
+	case "framework":
+		for _, f := range b.frameworks {
+			found = found || f.arn == *arn
+		}
+	case "legal-hold":
+		found = b.legalHolds[id] != nil
+	case "restore-testing-plan":
+		for _, p := range b.restoreTesting {
+			found = found || p.arn == *arn
+		}
+	case "recovery-point":
+		found = b.recoveryPoints[*arn] != nil
+	}
+	if !found {
+		return nil, notFound
+	}
+	return b, nil
+}
+
+func (s *Server) tagBackupResource(c *Call, in *awsbackup.TagResourceInput) (*awsbackup.TagResourceOutput, error) {
+	b, err := s.backupResourceLocked(c, in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.Tags) == 0 {
+		return nil, bkMissing("Tags")
+	}
+	if b.tags[*in.ResourceArn] == nil {
+		b.tags[*in.ResourceArn] = map[string]string{}
+	}
+	maps.Copy(b.tags[*in.ResourceArn], in.Tags)
+	return &awsbackup.TagResourceOutput{}, nil
+}
+
+func (s *Server) untagBackupResource(c *Call, in *awsbackup.UntagResourceInput) (*awsbackup.UntagResourceOutput, error) {
+	b, err := s.backupResourceLocked(c, in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	if in.TagKeyList == nil {
+		return nil, bkMissing("TagKeyList")
+	}
+	for _, k := range in.TagKeyList {
+		delete(b.tags[*in.ResourceArn], k)
+	}
+	if len(b.tags[*in.ResourceArn]) == 0 {
+		delete(b.tags, *in.ResourceArn)
+	}
+	return &awsbackup.UntagResourceOutput{}, nil
+}
+
+func (s *Server) listBackupTags(c *Call, in *awsbackup.ListTagsInput) (*awsbackup.ListTagsOutput, error) {
+	b, err := s.backupResourceLocked(c, in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	tags := b.tags[*in.ResourceArn]
+	keys := sortedKeys(tags)
+	page, next, err := backupPage(keys, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	out := &awsbackup.ListTagsOutput{Tags: map[string]string{}, NextToken: next}
+	for _, k := range page {
+		out.Tags[k] = tags[k]
+	}
+	return out, nil
+}
+
+// backupTagsLocked returns the tags of a Backup resource, for the
+// Resource Groups Tagging API.
+func (s *Server) backupTagsLocked(account, region, arn string) map[string]string {
+	b := s.backup[regionKey{account, region}]
+	if b == nil {
+		return nil
+	}
+	return maps.Clone(b.tags[arn])
+}
