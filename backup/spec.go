@@ -35,6 +35,8 @@ type Spec struct {
 
 	// file is where the spec was loaded from, for messages.
 	file string
+	// pos locates each key and value of the file (see Parse).
+	pos *positions
 }
 
 // Organization names the accounts and regions of the architecture.

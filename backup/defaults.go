@@ -1,0 +1,163 @@
+package backup
+
+import (
+	"github.com/orgbackup/orgbackup/policy"
+)
+
+// Default values of a spec's optional fields.
+const (
+	DefaultName             = "orgbackup"
+	DefaultExecutionRole    = "OrganizationAccountAccessRole"
+	DefaultDistribution     = DistributionPolicies
+	DefaultCentralVault     = "orgbackup-central"
+	DefaultLocalVault       = "orgbackup-local"
+	DefaultBackupRole       = "OrgBackupServiceRole"
+	DefaultKMSAlias         = "alias/orgbackup"
+	DefaultTopic            = "orgbackup-notifications"
+	DefaultSelectionTagKey  = "backup-tier"
+	DefaultReportFormat     = "CSV"
+	DefaultCustomEncryption = policy.CustomerManagedKey
+)
+
+// Distributions: how backup plans reach the workload accounts.
+const (
+	// DistributionPolicies attaches Organizations backup policies to the
+	// tiers' targets.
+	DistributionPolicies = "policies"
+	// DistributionDirect creates backup plans and selections in every
+	// target account and workload region through the Backup API.
+	DistributionDirect = "direct"
+)
+
+// PresetNone is the preset of a custom tier: nothing is inherited.
+const PresetNone = "none"
+
+// defaultReportTemplates are the report plans created when reports.templates
+// is omitted.
+func defaultReportTemplates() []string {
+	return []string{"BACKUP_JOB_REPORT", "COPY_JOB_REPORT", "RESOURCE_COMPLIANCE_REPORT"}
+}
+
+// Default is one documented default: what an omitted field means.
+type Default struct {
+	// Path is the field's path in the spec; "*" stands for any tier name.
+	Path string
+	// Value is the value used, or a description of how it is derived.
+	Value string
+}
+
+// Defaults lists what every optional field means when it is omitted.
+// SetDefaults applies the first group to the spec itself; the tier values
+// are resolved with the tier's preset by Spec.Tier and never written back,
+// so a spec keeps saying only what its author wrote.
+//
+//	name                             orgbackup
+//	organization.execution_role      OrganizationAccountAccessRole
+//	organization.distribution        policies
+//	central                          vault orgbackup-central, no lock, no air-gapped vault
+//	central.vault                    orgbackup-central
+//	local.vault                      orgbackup-local
+//	local.backup_role                OrgBackupServiceRole
+//	kms.alias                        alias/orgbackup
+//	kms.rotation                     true
+//	notifications                    none
+//	notifications.topic              orgbackup-notifications
+//	reports                          none
+//	reports.formats                  [CSV]
+//	reports.templates                [BACKUP_JOB_REPORT, COPY_JOB_REPORT, RESOURCE_COMPLIANCE_REPORT]
+//	tiers.*.preset                   the tier's name if it names a preset, else none
+//	tiers.*.schedule                 the preset's; required for custom tiers
+//	tiers.*.timezone                 UTC
+//	tiers.*.start_window             AWS Backup's default
+//	tiers.*.completion_window        AWS Backup's default
+//	tiers.*.local_retention          the preset's; required for custom tiers
+//	tiers.*.cold_after               never
+//	tiers.*.central_retention        the preset's; for custom tiers no central copy
+//	tiers.*.cross_region             the preset's; for custom tiers false
+//	tiers.*.secondary_retention      central_retention
+//	tiers.*.continuous               false
+//	tiers.*.encryption               the preset's; for custom tiers customer-managed
+//	tiers.*.selection.tags           {backup-tier: TIER}
+//	tiers.*.selection.resource_types all resource types
+func Defaults() []Default {
+	return []Default{
+		{"name", DefaultName},
+		{"organization.execution_role", DefaultExecutionRole},
+		{"organization.distribution", DefaultDistribution},
+		{"central", "vault " + DefaultCentralVault + ", no lock, no air-gapped vault"},
+		{"central.vault", DefaultCentralVault},
+		{"local.vault", DefaultLocalVault},
+		{"local.backup_role", DefaultBackupRole},
+		{"kms.alias", DefaultKMSAlias},
+		{"kms.rotation", "true"},
+		{"notifications", "none"},
+		{"notifications.topic", DefaultTopic},
+		{"reports", "none"},
+		{"reports.formats", "[" + DefaultReportFormat + "]"},
+		{"reports.templates", "[BACKUP_JOB_REPORT, COPY_JOB_REPORT, RESOURCE_COMPLIANCE_REPORT]"},
+		{"tiers.*.preset", "the tier's name if it names a preset, else " + PresetNone},
+		{"tiers.*.schedule", "the preset's; required for custom tiers"},
+		{"tiers.*.timezone", "UTC"},
+		{"tiers.*.start_window", "AWS Backup's default"},
+		{"tiers.*.completion_window", "AWS Backup's default"},
+		{"tiers.*.local_retention", "the preset's; required for custom tiers"},
+		{"tiers.*.cold_after", "never"},
+		{"tiers.*.central_retention", "the preset's; for custom tiers no central copy"},
+		{"tiers.*.cross_region", "the preset's; for custom tiers false"},
+		{"tiers.*.secondary_retention", "central_retention"},
+		{"tiers.*.continuous", "false"},
+		{"tiers.*.encryption", "the preset's; for custom tiers " + string(DefaultCustomEncryption)},
+		{"tiers.*.selection.tags", "{" + DefaultSelectionTagKey + ": TIER}"},
+		{"tiers.*.selection.resource_types", "all resource types"},
+	}
+}
+
+// SetDefaults fills in the omitted fields of s that Defaults lists outside
+// tiers, and each tier's preset. Load and Parse call it; it is idempotent.
+func (s *Spec) SetDefaults() {
+	if s.Name == "" {
+		s.Name = DefaultName
+	}
+	if s.Organization.ExecutionRole == "" {
+		s.Organization.ExecutionRole = DefaultExecutionRole
+	}
+	if s.Organization.Distribution == "" {
+		s.Organization.Distribution = DefaultDistribution
+	}
+	for name, t := range s.Tiers {
+		if t.Preset == "" {
+			t.Preset = PresetNone
+			if _, ok := policy.ParseTier(name); ok {
+				t.Preset = name
+			}
+			s.Tiers[name] = t
+		}
+	}
+	if s.Central.Vault == "" {
+		s.Central.Vault = DefaultCentralVault
+	}
+	if s.Local.Vault == "" {
+		s.Local.Vault = DefaultLocalVault
+	}
+	if s.Local.BackupRole == "" {
+		s.Local.BackupRole = DefaultBackupRole
+	}
+	if s.KMS.Alias == "" {
+		s.KMS.Alias = DefaultKMSAlias
+	}
+	if s.KMS.Rotation == nil {
+		rotate := true
+		s.KMS.Rotation = &rotate
+	}
+	if n := s.Notifications; n != nil && n.Topic == "" {
+		n.Topic = DefaultTopic
+	}
+	if r := s.Reports; r != nil {
+		if len(r.Formats) == 0 {
+			r.Formats = []string{DefaultReportFormat}
+		}
+		if len(r.Templates) == 0 {
+			r.Templates = defaultReportTemplates()
+		}
+	}
+}

@@ -1,0 +1,337 @@
+package backup
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/orgbackup/orgbackup/policy"
+)
+
+// EffectiveTier is a tier with its preset and defaults resolved: what the
+// tier actually does.
+type EffectiveTier struct {
+	// Name is the tier's key in the spec.
+	Name string
+	// Preset is the preset the tier starts from, or PresetNone.
+	Preset string
+	// Schedule is the AWS cron expression; Timezone its IANA zone ("" for
+	// UTC).
+	Schedule, Timezone string
+	// StartWindow and CompletionWindow are 0 for AWS Backup's defaults.
+	StartWindow, CompletionWindow time.Duration
+	// LocalRetention is how long recovery points stay in the local vault.
+	LocalRetention policy.Days
+	// ColdAfter moves local recovery points to cold storage; 0 never.
+	ColdAfter policy.Days
+	// CentralRetention is how long the central copy is kept; 0 means no
+	// central copy.
+	CentralRetention policy.Days
+	// CrossRegion copies to the secondary region's central vault, kept
+	// SecondaryRetention.
+	CrossRegion        bool
+	SecondaryRetention policy.Days
+	// Continuous enables continuous backup.
+	Continuous bool
+	// Encryption is the kind of KMS key of the tier's vaults.
+	Encryption policy.Encryption
+	// SelectionTags select resources by tag (any of them); ResourceTypes,
+	// if any, limit the selection to those types.
+	SelectionTags map[string]string
+	ResourceTypes []string
+	// Targets are the OUs and accounts the tier applies to.
+	Targets []string
+}
+
+// TierNames returns the spec's tier names, sorted.
+func (s *Spec) TierNames() []string { return sortedKeys(s.Tiers) }
+
+// Tier returns the tier named name with its preset and defaults resolved.
+// It reports an error if the tier does not exist or one of its durations
+// does not parse; Load has already reported those with their positions.
+func (s *Spec) Tier(name string) (EffectiveTier, error) {
+	t, ok := s.Tiers[name]
+	if !ok {
+		return EffectiveTier{}, fmt.Errorf("spec has no tier %q (tiers: %v)", name, s.TierNames())
+	}
+	e, errs := s.effectiveTier(name, t)
+	if len(errs) > 0 {
+		return EffectiveTier{}, fmt.Errorf("resolving tier %q: %s: %s", name, errs[0].path, errs[0].msg)
+	}
+	return e, nil
+}
+
+// tierProblem is a problem found while resolving a tier, at a path
+// relative to the spec.
+type tierProblem struct{ path, msg string }
+
+func (s *Spec) effectiveTier(name string, t Tier) (EffectiveTier, []tierProblem) {
+	base := "tiers." + name
+	var probs []tierProblem
+	add := func(field string, err error) {
+		probs = append(probs, tierProblem{joinPath(base, field), err.Error()})
+	}
+	e := EffectiveTier{
+		Name:       name,
+		Preset:     t.Preset,
+		Schedule:   t.Schedule,
+		Timezone:   t.Timezone,
+		Continuous: t.Continuous,
+		Encryption: policy.Encryption(t.Encryption),
+		Targets:    slices.Clone(t.Targets),
+	}
+	if e.Preset == "" {
+		e.Preset = PresetNone
+		if _, ok := policy.ParseTier(name); ok {
+			e.Preset = name
+		}
+	}
+	if pt, ok := policy.ParseTier(e.Preset); ok {
+		if e.Schedule == "" {
+			e.Schedule = pt.Schedule()
+		}
+		e.LocalRetention = pt.LocalRetention()
+		e.CentralRetention = pt.CentralRetention()
+		e.CrossRegion = pt.CrossRegion()
+		if e.Encryption == "" {
+			e.Encryption = pt.Encryption()
+		}
+	}
+	if e.Encryption == "" {
+		e.Encryption = DefaultCustomEncryption
+	}
+	if t.CrossRegion != nil {
+		e.CrossRegion = *t.CrossRegion
+	}
+	days := func(field, v string, dst *policy.Days) {
+		if v == "" {
+			return
+		}
+		d, err := ParseRetention(v)
+		if err != nil {
+			add(field, err)
+			return
+		}
+		*dst = d
+	}
+	window := func(field, v string, dst *time.Duration) {
+		if v == "" {
+			return
+		}
+		d, err := ParseWindow(v)
+		if err != nil {
+			add(field, err)
+			return
+		}
+		*dst = d
+	}
+	window("start_window", t.StartWindow, &e.StartWindow)
+	window("completion_window", t.CompletionWindow, &e.CompletionWindow)
+	days("local_retention", t.LocalRetention, &e.LocalRetention)
+	days("cold_after", t.ColdAfter, &e.ColdAfter)
+	days("central_retention", t.CentralRetention, &e.CentralRetention)
+	e.SecondaryRetention = e.CentralRetention
+	days("secondary_retention", t.SecondaryRetention, &e.SecondaryRetention)
+	if !e.CrossRegion {
+		e.SecondaryRetention = 0
+	}
+	if t.Selection != nil {
+		e.SelectionTags = maps.Clone(t.Selection.Tags)
+		e.ResourceTypes = slices.Clone(t.Selection.ResourceTypes)
+	}
+	if len(e.SelectionTags) == 0 {
+		e.SelectionTags = map[string]string{DefaultSelectionTagKey: name}
+	}
+	return e, probs
+}
+
+// Regions returns every region of the architecture: the primary, the
+// secondary (if any), then the additional regions.
+func (s *Spec) Regions() []string {
+	r := s.Organization.Regions
+	out := []string{r.Primary}
+	if r.Secondary != "" {
+		out = append(out, r.Secondary)
+	}
+	return append(out, r.Additional...)
+}
+
+// WorkloadRegions returns the regions workloads are backed up in: the
+// primary and the additional regions.
+func (s *Spec) WorkloadRegions() []string {
+	r := s.Organization.Regions
+	return append([]string{r.Primary}, r.Additional...)
+}
+
+// CentralRegions returns the regions that have a central vault: the
+// primary and, if set, the secondary region.
+func (s *Spec) CentralRegions() []string {
+	r := s.Organization.Regions
+	if r.Secondary == "" {
+		return []string{r.Primary}
+	}
+	return []string{r.Primary, r.Secondary}
+}
+
+// CentralVaultARN returns the ARN of the backup account's central vault in
+// region.
+func (s *Spec) CentralVaultARN(region string) string {
+	return policy.NewVaultARN(region, s.Organization.BackupAccount, s.Central.Vault)
+}
+
+// BackupRoleARN returns the ARN of the role AWS Backup assumes in account;
+// account may be policy.AccountVariable.
+func (s *Spec) BackupRoleARN(account string) string {
+	return policy.NewRoleARN(account, s.Local.BackupRole)
+}
+
+// PlanName returns the name of the backup plan of a tier.
+func PlanName(tier string) string { return "orgbackup-" + tier }
+
+// TierPlan returns the backup plan of tier as an Organizations backup
+// policy deploys it: in every workload region, with the IAM role of the
+// account it runs in ($account).
+func (s *Spec) TierPlan(tier string) (*policy.Plan, error) {
+	return s.tierPlan(tier, policy.AccountVariable)
+}
+
+// TierPlanForAccount returns the backup plan of tier as it is created
+// directly in account through the Backup API (distribution "direct"), in
+// each workload region.
+func (s *Spec) TierPlanForAccount(tier, account string) (*policy.Plan, error) {
+	return s.tierPlan(tier, account)
+}
+
+// tierPlan builds a tier's plan: one rule backing up to the local vault,
+// with copies to the primary region's central vault (if the tier keeps a
+// central copy) and to the secondary region's central vault (if it copies
+// cross-region), recovery points tagged with the tier, and a tag selection.
+func (s *Spec) tierPlan(tier, account string) (*policy.Plan, error) {
+	t, err := s.Tier(tier)
+	if err != nil {
+		return nil, err
+	}
+	rule := policy.Cron(tier+"-"+scheduleFrequency(t.Schedule, t.Timezone), t.Schedule).
+		InVault(s.Local.Vault).
+		Keep(t.LocalRetention).
+		Timezone(t.Timezone).
+		Windows(t.StartWindow, t.CompletionWindow).
+		Tag("orgbackup:tier", tier)
+	if t.ColdAfter > 0 {
+		rule = rule.ColdAfter(t.ColdAfter)
+	}
+	if t.Continuous {
+		rule = rule.Continuous()
+	}
+	if t.CentralRetention > 0 {
+		rule = rule.CopyTo(s.CentralVaultARN(s.Organization.Regions.Primary), t.CentralRetention)
+	}
+	if t.CrossRegion && s.Organization.Regions.Secondary != "" {
+		rule = rule.CopyTo(s.CentralVaultARN(s.Organization.Regions.Secondary), t.SecondaryRetention)
+	}
+	p := policy.NewPlan(PlanName(tier), rule).
+		InRegions(s.WorkloadRegions()...).
+		Select(tierSelections(t, s.BackupRoleARN(account))...).
+		Tag("orgbackup:managed", "true").
+		Tag("orgbackup:spec", s.Name)
+	return p, nil
+}
+
+// tierSelections selects the resources tagged with any of the tier's
+// selection tags. Without resource types that is one selection with
+// ListOfTags (any tag matches). With resource types it is one selection per
+// tag, each pairing the types' ARN patterns (Resources) with the tag
+// (Conditions): AWS Backup ORs Resources with ListOfTags but ANDs Resources
+// with Conditions ("Assigning resources programmatically", AWS Backup
+// Developer Guide).
+func tierSelections(t EffectiveTier, roleARN string) []policy.Selection {
+	keys := sortedKeys(t.SelectionTags)
+	if len(keys) == 0 {
+		return nil
+	}
+	if len(t.ResourceTypes) == 0 {
+		sel := policy.ByTag(keys[0], t.SelectionTags[keys[0]], roleARN)
+		for _, k := range keys[1:] {
+			sel = sel.OrTag(k, t.SelectionTags[k])
+		}
+		return []policy.Selection{sel}
+	}
+	var arns []string
+	for _, rt := range t.ResourceTypes {
+		arns = append(arns, resourceTypeARNs(rt)...)
+	}
+	sort.Strings(arns)
+	arns = slices.Compact(arns)
+	out := make([]policy.Selection, 0, len(keys))
+	for _, k := range keys {
+		sel := policy.ByResources(roleARN, arns...).Where(policy.StringEquals, k, t.SelectionTags[k])
+		name := policy.ByTag(k, t.SelectionTags[k], roleARN).Name
+		out = append(out, sel.Named(name))
+	}
+	return out
+}
+
+// resourceTypeARNs returns the ARN patterns that select every resource of
+// an AWS Backup resource type, as in "Assigning resources
+// programmatically" (arn:aws:ec2:*:*:volume/* for EBS volumes). The
+// wildcard comes last, as BackupSelection requires.
+func resourceTypeARNs(resourceType string) []string {
+	switch resourceType {
+	case "EC2":
+		return []string{"arn:aws:ec2:*:*:instance/*"}
+	case "EBS":
+		return []string{"arn:aws:ec2:*:*:volume/*"}
+	case "RDS":
+		return []string{"arn:aws:rds:*:*:db:*"}
+	case "Aurora":
+		return []string{"arn:aws:rds:*:*:cluster:*"}
+	case "DynamoDB":
+		return []string{"arn:aws:dynamodb:*:*:table/*"}
+	case "EFS":
+		return []string{"arn:aws:elasticfilesystem:*:*:file-system/*"}
+	case "FSx":
+		return []string{"arn:aws:fsx:*:*:file-system/*"}
+	case "S3":
+		return []string{"arn:aws:s3:::*"}
+	}
+	return nil
+}
+
+// knownResourceTypes are the resource types selection.resource_types
+// accepts.
+func knownResourceTypes() []string {
+	return []string{"Aurora", "DynamoDB", "EBS", "EC2", "EFS", "FSx", "RDS", "S3"}
+}
+
+// scheduleFrequency names how often a schedule runs, for rule names:
+// "hourly", "daily", "weekly" or "monthly" by the longest gap between runs
+// over a year from a fixed date, so the name never depends on the clock.
+func scheduleFrequency(expr, tz string) string {
+	sched, err := policy.ParseSchedule(expr)
+	if err != nil {
+		return "backup"
+	}
+	loc := time.UTC
+	if tz != "" {
+		if l, err := time.LoadLocation(tz); err == nil {
+			loc = l
+		}
+	}
+	from := time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)
+	gap := sched.MaxInterval(from, loc, 366*24*time.Hour)
+	switch {
+	case gap <= 0:
+		return "backup"
+	case gap <= 2*time.Hour:
+		return "hourly"
+	case gap <= 26*time.Hour:
+		return "daily"
+	case gap <= 8*24*time.Hour:
+		return "weekly"
+	case gap <= 32*24*time.Hour:
+		return "monthly"
+	}
+	return "backup"
+}
