@@ -1,6 +1,6 @@
 module github.com/orgbackup/orgbackup
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/aws/aws-sdk-go-v2 v1.48.0 // indirect
@@ -29,4 +29,5 @@ require (
 	github.com/aws/smithy-go v1.28.9 // indirect
 	github.com/goccy/go-yaml v1.19.2 // indirect
 	github.com/google/go-cmp v0.7.0 // indirect
+	golang.org/x/time v0.16.0 // indirect
 )
