@@ -36,8 +36,9 @@ type policyAttachment struct {
 	Target string `json:"target"`
 }
 
-// managedPolicyPrefix starts the name of every policy a spec manages.
-func managedPolicyPrefix(spec string) string { return "orgbackup-" + spec + "-" }
+// managedPolicyPrefix starts the name of every backup policy and plan
+// orgbackup manages: names starting with "orgbackup-" are reserved for it.
+func managedPolicyPrefix(spec string) string { return "orgbackup-" }
 
 // planPolicies compares the organization's backup policies with the
 // desired ones. Policies whose names carry the spec's prefix but are no
