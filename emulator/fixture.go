@@ -2,8 +2,10 @@ package emulator
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/goccy/go-yaml"
 )
@@ -84,10 +86,79 @@ func LoadOrganization(path string) (*Organization, error) {
 	if err := yaml.NewDecoder(bytes.NewReader(data), yaml.Strict()).Decode(&o); err != nil {
 		return nil, fmt.Errorf("parsing organization fixture %s: %w", path, err)
 	}
-	if !isAccountID(o.ManagementAccount) {
-		return nil, fmt.Errorf("organization fixture %s: management_account %q must be a 12-digit account ID", path, o.ManagementAccount)
+	if err := o.Validate(); err != nil {
+		return nil, fmt.Errorf("organization fixture %s: %w", path, err)
 	}
 	return &o, nil
+}
+
+// Validate reports every problem of the fixture at once: IDs that do not
+// have AWS's shape (organization "o-" and 10–32 lower-case letters or
+// digits, root "r-" and 4–32, account 12 digits, OU "ou-..."), accounts
+// or OUs listed twice, and OUs without a name. Empty organization and
+// root IDs take their defaults and OUs without an ID get one generated.
+func (o *Organization) Validate() error {
+	var errs []error
+	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	lowerAlnum := func(s string, minLen, maxLen int) bool {
+		if len(s) < minLen || len(s) > maxLen {
+			return false
+		}
+		for i := 0; i < len(s); i++ {
+			if (s[i] < 'a' || s[i] > 'z') && (s[i] < '0' || s[i] > '9') {
+				return false
+			}
+		}
+		return true
+	}
+	if o.ID != "" && (!strings.HasPrefix(o.ID, "o-") || !lowerAlnum(o.ID[2:], 10, 32)) {
+		fail("id %q must be \"o-\" followed by 10 to 32 lower-case letters or digits", o.ID)
+	}
+	if o.RootID != "" && (!strings.HasPrefix(o.RootID, "r-") || !lowerAlnum(o.RootID[2:], 4, 32)) {
+		fail("root_id %q must be \"r-\" followed by 4 to 32 lower-case letters or digits", o.RootID)
+	}
+	if !isAccountID(o.ManagementAccount) {
+		fail("management_account %q must be a 12-digit account ID", o.ManagementAccount)
+	}
+	accounts := map[string]string{}
+	units := map[string]string{}
+	checkAccounts := func(where string, list []Account) {
+		for i, a := range list {
+			at := fmt.Sprintf("%s.accounts[%d]", where, i)
+			if !isAccountID(a.ID) {
+				fail("%s: id %q must be a 12-digit account ID", at, a.ID)
+				continue
+			}
+			if prev, dup := accounts[a.ID]; dup {
+				fail("%s: account %s is already listed at %s", at, a.ID, prev)
+				continue
+			}
+			accounts[a.ID] = at
+		}
+	}
+	var checkUnits func(where string, list []Unit)
+	checkUnits = func(where string, list []Unit) {
+		for i, u := range list {
+			at := fmt.Sprintf("%s.units[%d]", where, i)
+			if u.Name == "" {
+				fail("%s: name is required", at)
+			}
+			if u.ID != "" {
+				if !strings.HasPrefix(u.ID, "ou-") || len(u.ID) > 68 {
+					fail("%s: id %q must start with \"ou-\"", at, u.ID)
+				} else if prev, dup := units[u.ID]; dup {
+					fail("%s: OU %s is already listed at %s", at, u.ID, prev)
+				} else {
+					units[u.ID] = at
+				}
+			}
+			checkAccounts(at, u.Accounts)
+			checkUnits(at, u.Units)
+		}
+	}
+	checkAccounts("organization", o.Accounts)
+	checkUnits("organization", o.Units)
+	return errors.Join(errs...)
 }
 
 // WithOrganization sets the emulated organization.
