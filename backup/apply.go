@@ -1,3 +1,5 @@
+//go:build orgbackup_pending
+
 package backup
 
 import (
