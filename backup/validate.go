@@ -64,7 +64,7 @@ var (
 	// AWS Resources): letters, numbers and spaces in UTF-8, and _ . : / = + - @.
 	tagCharsRE = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 	// Tier names become part of plan, rule and selection names.
-	tierNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_-]{0,31}$`)
+	tierNameRE = regexp.MustCompile(tierNamePattern)
 	// An e-mail address, loosely: one @, a dotted domain, no spaces.
 	emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$`)
 	// S3 bucket names: 3 to 63 lowercase letters, digits, dots and

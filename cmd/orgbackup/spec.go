@@ -1,3 +1,59 @@
 package main
 
-func specCommands() map[string]command { return map[string]command{} }
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/orgbackup/orgbackup/backup"
+)
+
+func specCommands() map[string]command {
+	return map[string]command{
+		"validate": {summary: "check a backup spec (default " + backup.DefaultSpecFile + ")", run: runValidate},
+	}
+}
+
+// runValidate loads a spec and prints every problem as
+// FILE:LINE:COL: PATH: MESSAGE, the form editors and CI annotations read.
+func runValidate(_ context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("orgbackup validate", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	file := fs.String("spec", backup.DefaultSpecFile, "spec file (YAML or JSON)")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Usage: orgbackup validate [--spec FILE]\n\nChecks a backup spec: its syntax, every field, and the backup plans its tiers\ncompile to. Prints one line per problem as FILE:LINE:COL: PATH: MESSAGE.\nExit status: 0 valid, 1 problems found, 2 usage error.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "orgbackup validate: unexpected argument %q (use --spec FILE)\n", fs.Arg(0))
+		return exitUsage
+	}
+	s, err := backup.Load(*file)
+	if err != nil {
+		problems := backup.SpecErrors(err)
+		if len(problems) == 0 {
+			fmt.Fprintf(e.stderr, "orgbackup validate: %v\n", err)
+			return exitProblem
+		}
+		for _, p := range problems {
+			fmt.Fprintln(e.stdout, p.Error())
+		}
+		noun := "problems"
+		if len(problems) == 1 {
+			noun = "problem"
+		}
+		fmt.Fprintf(e.stderr, "%s: %d %s\n", *file, len(problems), noun)
+		return exitProblem
+	}
+	fmt.Fprintf(e.stdout, "%s: valid: spec %q, %d tiers (%s), regions %v\n",
+		*file, s.Name, len(s.Tiers), strings.Join(s.TierNames(), ", "), s.Regions())
+	return exitOK
+}

@@ -1,0 +1,279 @@
+package backup
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
+)
+
+//go:generate go test -run TestSchemaFile -update
+
+// SchemaID is the $id of the spec's JSON Schema.
+const SchemaID = "https://github.com/orgbackup/orgbackup/schema/orgbackup.schema.json"
+
+// Patterns of spec values, shared by the JSON Schema and validation.
+const (
+	retentionPattern = `^[1-9][0-9]{0,8}[dwy]$`
+	windowPattern    = `^[1-9][0-9]{0,8}[mhdw]$`
+	tierNamePattern  = `^[a-zA-Z0-9][a-zA-Z0-9_-]{0,31}$`
+)
+
+// schema is a JSON Schema (draft 2020-12) node; fields marshal in a fixed
+// order and maps sort their keys, so the output is deterministic.
+type schema struct {
+	Schema               string             `json:"$schema,omitempty"`
+	ID                   string             `json:"$id,omitempty"`
+	Title                string             `json:"title,omitempty"`
+	Description          string             `json:"description,omitempty"`
+	Type                 string             `json:"type,omitempty"`
+	Enum                 []any              `json:"enum,omitempty"`
+	Pattern              string             `json:"pattern,omitempty"`
+	Format               string             `json:"format,omitempty"`
+	Minimum              *int               `json:"minimum,omitempty"`
+	Maximum              *int               `json:"maximum,omitempty"`
+	MinItems             *int               `json:"minItems,omitempty"`
+	UniqueItems          bool               `json:"uniqueItems,omitempty"`
+	Items                *schema            `json:"items,omitempty"`
+	Properties           map[string]*schema `json:"properties,omitempty"`
+	Required             []string           `json:"required,omitempty"`
+	PropertyNames        *schema            `json:"propertyNames,omitempty"`
+	AdditionalProperties any                `json:"additionalProperties,omitempty"`
+}
+
+// JSONSchema returns the JSON Schema (draft 2020-12) of the spec format,
+// generated from the Spec types: their JSON names, required fields, the
+// documentation in fieldDocs and the constraints in fieldConstraints.
+// Editors use it to complete and check .github/aws-backup.yaml; Load
+// remains the authority (the schema cannot express rules across fields).
+func JSONSchema() ([]byte, error) {
+	root, err := schemaOf(reflect.TypeFor[Spec](), "")
+	if err != nil {
+		return nil, err
+	}
+	root.Schema = "https://json-schema.org/draft/2020-12/schema"
+	root.ID = SchemaID
+	root.Title = "orgbackup spec"
+	root.Description = "The backup architecture of an AWS organization, as kept in .github/aws-backup.yaml. See Defaults for omitted fields."
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(root); err != nil {
+		return nil, fmt.Errorf("encoding JSON Schema: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func schemaOf(t reflect.Type, field string) (*schema, error) {
+	switch t.Kind() {
+	case reflect.Pointer:
+		return schemaOf(t.Elem(), field)
+	case reflect.Struct:
+		s := &schema{Type: "object", AdditionalProperties: false, Properties: map[string]*schema{}}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, omit := jsonName(f)
+			key := t.Name() + "." + f.Name
+			doc, ok := fieldDocs(key)
+			if !ok {
+				return nil, fmt.Errorf("field %s has no schema documentation", key)
+			}
+			fs, err := schemaOf(f.Type, key)
+			if err != nil {
+				return nil, err
+			}
+			fs.Description = doc
+			fieldConstraints(key, fs)
+			s.Properties[name] = fs
+			if !omit && !isOptionalField(key) {
+				s.Required = append(s.Required, name)
+			}
+		}
+		sort.Strings(s.Required)
+		return s, nil
+	case reflect.Map:
+		elem, err := schemaOf(t.Elem(), field+"[]")
+		if err != nil {
+			return nil, err
+		}
+		fieldConstraints(field+"[]", elem)
+		return &schema{Type: "object", AdditionalProperties: elem}, nil
+	case reflect.Slice:
+		elem, err := schemaOf(t.Elem(), field+"[]")
+		if err != nil {
+			return nil, err
+		}
+		fieldConstraints(field+"[]", elem)
+		return &schema{Type: "array", Items: elem}, nil
+	case reflect.String:
+		return &schema{Type: "string"}, nil
+	case reflect.Int:
+		return &schema{Type: "integer"}, nil
+	case reflect.Bool:
+		return &schema{Type: "boolean"}, nil
+	}
+	return nil, fmt.Errorf("field %s: no JSON Schema for kind %s", field, t.Kind())
+}
+
+func ptr(i int) *int { return &i }
+
+func enumOf(values ...string) []any {
+	out := make([]any, len(values))
+	for i, v := range values {
+		out[i] = v
+	}
+	return out
+}
+
+// fieldConstraints adds the enums, patterns and bounds of a field ("Type.Field",
+// or "Type.Field[]" for the elements of a list or map).
+func fieldConstraints(key string, s *schema) {
+	vault := `^[a-zA-Z0-9_-]{2,50}$`
+	role := `^[\w+=,.@-]{1,64}$`
+	switch key {
+	case "Spec.Version":
+		s.Enum = []any{1}
+	case "Spec.Tiers":
+		s.PropertyNames = &schema{Pattern: tierNamePattern}
+	case "Organization.ManagementAccount", "Organization.BackupAccount":
+		s.Pattern = accountIDRE.String()
+	case "Organization.ExecutionRole", "Local.BackupRole":
+		s.Pattern = role
+	case "Organization.Distribution":
+		s.Enum = enumOf(DistributionPolicies, DistributionDirect)
+	case "Regions.Primary", "Regions.Secondary", "Regions.Additional[]":
+		s.Enum = enumOf(CommercialRegions()...)
+	case "Regions.Additional":
+		s.UniqueItems = true
+	case "Tier.Preset":
+		s.Enum = enumOf(PresetNone, "production", "staging", "development")
+	case "Tier.Schedule":
+		s.Pattern = `^cron\(.+\)$`
+	case "Tier.StartWindow", "Tier.CompletionWindow":
+		s.Pattern = windowPattern
+	case "Tier.LocalRetention", "Tier.ColdAfter", "Tier.CentralRetention", "Tier.SecondaryRetention",
+		"Lock.MinRetention", "Lock.MaxRetention", "AirGapped.MinRetention", "AirGapped.MaxRetention":
+		s.Pattern = retentionPattern
+	case "Tier.Encryption":
+		s.Enum = enumOf("customer-managed", "aws-managed")
+	case "Tier.Targets":
+		s.MinItems = ptr(1)
+		s.UniqueItems = true
+	case "Selection.ResourceTypes[]":
+		s.Enum = enumOf(knownResourceTypes()...)
+	case "Central.Vault", "Local.Vault", "AirGapped.Vault":
+		s.Pattern = vault
+	case "Lock.Mode":
+		s.Enum = enumOf(LockGovernance, LockCompliance)
+	case "Lock.ChangeableForDays":
+		s.Minimum, s.Maximum = ptr(MinLockChangeableForDays), ptr(MaxLockDays)
+	case "KMS.Alias":
+		s.Pattern = kmsAliasRE.String()
+	case "Notifications.Topic":
+		s.Pattern = topicNameRE.String()
+	case "Notifications.Events":
+		s.MinItems = ptr(1)
+		s.UniqueItems = true
+	case "Notifications.Events[]":
+		s.Enum = enumOf(BackupVaultEvents()...)
+	case "Notifications.Emails[]":
+		s.Format = "email"
+	case "Reports.Bucket":
+		s.Pattern = bucketRE.String()
+	case "Reports.Formats", "Reports.Templates", "Framework.Controls":
+		s.UniqueItems = true
+		if key == "Framework.Controls" {
+			s.MinItems = ptr(1)
+		}
+	case "Reports.Formats[]":
+		s.Enum = enumOf(ReportFormats()...)
+	case "Reports.Templates[]":
+		s.Enum = enumOf(ReportTemplates()...)
+	case "Framework.Controls[]":
+		s.Enum = enumOf(FrameworkControls()...)
+	case "Framework.Name":
+		s.Pattern = frameworkNameRE.String()
+	}
+}
+
+// fieldDocs returns the description of a field ("Type.Field") in the JSON
+// Schema; it follows the field's doc comment in spec.go.
+func fieldDocs(key string) (string, bool) {
+	d, ok := map[string]string{
+		"Spec.Version":       "Spec format version; must be 1.",
+		"Spec.Name":          "Identifies the spec; resources orgbackup manages are tagged orgbackup:spec=NAME. Default orgbackup.",
+		"Spec.Organization":  "Which accounts play which role, and where.",
+		"Spec.Tiers":         "Backup tiers by name. production, staging and development start from the presets of the same name; other names are custom tiers.",
+		"Spec.Central":       "The backup account's central vaults.",
+		"Spec.Local":         "The vault in each workload account.",
+		"Spec.KMS":           "Customer-managed KMS keys.",
+		"Spec.Notifications": "SNS notifications of backup events.",
+		"Spec.Reports":       "Backup reports delivered to S3, and audit frameworks.",
+		"Spec.Tags":          "Tags added to every resource orgbackup creates.",
+
+		"Organization.ManagementAccount": "The organization's management account ID.",
+		"Organization.BackupAccount":     "The central backup account ID, registered as AWS Backup's delegated administrator.",
+		"Organization.Regions":           "The primary, secondary (DR) and additional workload regions.",
+		"Organization.ExecutionRole":     "Name of the role orgbackup assumes in each account. Default OrganizationAccountAccessRole.",
+		"Organization.Distribution":      "How plans reach workload accounts: policies (Organizations backup policies, the default) or direct (plans created in every target account).",
+
+		"Regions.Primary":    "Where workloads run and backups are first taken; holds a central vault.",
+		"Regions.Secondary":  "Receives cross-region copies for disaster recovery; holds a central vault.",
+		"Regions.Additional": "Other workload regions, backed up like the primary.",
+
+		"Tier.Preset":             "Preset the tier starts from: production, staging, development or none. Default: the tier's name if it names a preset, else none.",
+		"Tier.Schedule":           "AWS cron expression, e.g. cron(0 2 * * ? *); at most hourly.",
+		"Tier.Timezone":           "IANA time zone of the schedule. Default UTC.",
+		"Tier.StartWindow":        "How long after the scheduled time a job may start, e.g. 1h, 8h.",
+		"Tier.CompletionWindow":   "How long after the scheduled time a job must complete, e.g. 7d.",
+		"Tier.LocalRetention":     "How long recovery points stay in the workload account's vault, e.g. 30d. A year is 365 days.",
+		"Tier.ColdAfter":          "When local recovery points move to cold storage (at least 90 days before deletion).",
+		"Tier.CentralRetention":   "How long copies stay in the central vault, e.g. 7y; empty means no central copy.",
+		"Tier.CrossRegion":        "Copy to the secondary region's central vault.",
+		"Tier.SecondaryRetention": "How long cross-region copies are kept. Default: central_retention.",
+		"Tier.Continuous":         "Continuous backup (point-in-time recovery); retention at most 35 days.",
+		"Tier.Encryption":         "customer-managed or aws-managed KMS keys.",
+		"Tier.Selection":          "Resources of the tier, by tag. Default: tag backup-tier equal to the tier's name.",
+		"Tier.Targets":            "OU IDs (ou-...), OU names or account IDs the tier applies to; each belongs to one tier.",
+
+		"Selection.Tags":          "Tag key/value pairs; a resource with any of them is selected.",
+		"Selection.ResourceTypes": "Limit the selection to these resource types. Default all.",
+
+		"Central.Vault":     "Central vault name, in the primary and secondary regions. Default orgbackup-central.",
+		"Central.Lock":      "Vault lock on the central vaults.",
+		"Central.AirGapped": "A logically air-gapped vault in the primary region.",
+
+		"Lock.Mode":              "governance or compliance.",
+		"Lock.MinRetention":      "Shortest retention the vault accepts, e.g. 1d.",
+		"Lock.MaxRetention":      "Longest retention the vault accepts, e.g. 3650d (at most 36500d).",
+		"Lock.ChangeableForDays": "Compliance mode: days (3 to 36500) before the lock becomes immutable.",
+
+		"AirGapped.Vault":        "Air-gapped vault name.",
+		"AirGapped.MinRetention": "Shortest retention, at least 7d.",
+		"AirGapped.MaxRetention": "Longest retention.",
+
+		"Local.Vault":      "Local vault name. Default orgbackup-local.",
+		"Local.BackupRole": "IAM role AWS Backup assumes in each workload account. Default OrgBackupServiceRole.",
+
+		"KMS.Alias":    "Alias of the key in each account and region. Default alias/orgbackup.",
+		"KMS.Rotation": "Automatic key rotation. Default true.",
+
+		"Notifications.Topic":  "SNS topic name. Default orgbackup-notifications.",
+		"Notifications.Events": "AWS Backup vault events, e.g. BACKUP_JOB_FAILED.",
+		"Notifications.Emails": "E-mail addresses subscribed to the backup account's topic.",
+
+		"Reports.Bucket":     "Reports bucket in the backup account.",
+		"Reports.Formats":    "Report formats: CSV, JSON. Default [CSV].",
+		"Reports.Templates":  "Report templates. Default [BACKUP_JOB_REPORT, COPY_JOB_REPORT, RESOURCE_COMPLIANCE_REPORT].",
+		"Reports.Frameworks": "Audit Manager frameworks to create.",
+
+		"Framework.Name":     "Framework name: a letter, then letters, digits and '_'.",
+		"Framework.Controls": "Audit Manager control names.",
+	}[key]
+	return d, ok
+}
