@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -953,5 +954,34 @@ func TestOrganizationValidate(t *testing.T) {
 	}
 	if err := emulator.DefaultOrganization().Validate(); err != nil {
 		t.Errorf("DefaultOrganization().Validate() = %v", err)
+	}
+}
+
+func TestOrganizationsGeneratedOUIDs(t *testing.T) {
+	t.Parallel()
+	srv := emulator.NewServer(emulator.WithOrganization(&emulator.Organization{
+		ID: "o-abcdefghij", RootID: "r-ab12", ManagementAccount: "123456789012",
+		Units: []emulator.Unit{{Name: "Workloads", Accounts: []emulator.Account{{ID: "210987654321"}}}},
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	mgmt := orgsClient(t, srv, "123456789012")
+	ous := orgsMust(mgmt.ListOrganizationalUnitsForParent(ctx, &awsorgs.ListOrganizationalUnitsForParentInput{ParentId: aws.String("r-ab12")}))(t, "ListOrganizationalUnitsForParent").OrganizationalUnits
+	if len(ous) != 1 {
+		t.Fatalf("OUs = %+v, want one", ous)
+	}
+	id := *ous[0].Id
+	if !regexp.MustCompile(`^ou-ab12-[a-z0-9]{8}$`).MatchString(id) {
+		t.Errorf("generated OU ID = %q, want ou-ab12-XXXXXXXX", id)
+	}
+	parents := orgsMust(mgmt.ListParents(ctx, &awsorgs.ListParentsInput{ChildId: aws.String("210987654321")}))(t, "ListParents").Parents
+	if len(parents) != 1 || *parents[0].Id != id {
+		t.Errorf("ListParents = %+v, want %s", parents, id)
+	}
+	// The management account is added under the root when the fixture
+	// does not list it.
+	accounts := orgsMust(mgmt.ListAccountsForParent(ctx, &awsorgs.ListAccountsForParentInput{ParentId: aws.String("r-ab12")}))(t, "ListAccountsForParent").Accounts
+	if len(accounts) != 1 || *accounts[0].Id != "123456789012" {
+		t.Errorf("root accounts = %+v, want the management account", accounts)
 	}
 }
