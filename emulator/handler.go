@@ -195,22 +195,39 @@ func (s *Server) authenticateLocked(r *http.Request, sig *sigV4, body []byte) (P
 			tok = r.URL.Query().Get("X-Amz-Security-Token")
 		}
 		if tok != sess.token {
-			return Principal{}, errInvalidClientTokenID()
+			return Principal{}, s.authErr(sig, errInvalidClientTokenID())
 		}
 		if time.Now().After(sess.expires) {
-			return Principal{}, errExpiredToken()
+			return Principal{}, s.authErr(sig, errExpiredToken())
 		}
 		return sess.principal, nil
 	}
 	if strings.HasPrefix(sig.accessKey, "ASIA") {
 		// Looks like an emulator session key that was never issued.
-		return Principal{}, errInvalidClientTokenID()
+		return Principal{}, s.authErr(sig, errInvalidClientTokenID())
 	}
 	account := sig.accessKey
 	if !isAccountID(account) {
 		account = s.opts.DefaultAccount
 	}
 	return rootPrincipal(account), nil
+}
+
+// authErr names authentication errors the way the service's protocol does:
+// the query protocols (STS, IAM, SNS) call an unknown key
+// InvalidClientTokenId and an expired session ExpiredToken.
+func (s *Server) authErr(sig *sigV4, e *awsError) *awsError {
+	if svc := s.services[sig.service]; svc == nil || svc.protocol != awsQuery {
+		return e
+	}
+	out := *e
+	switch e.Code {
+	case "UnrecognizedClientException":
+		out.Code = "InvalidClientTokenId"
+	case "ExpiredTokenException":
+		out.Code = "ExpiredToken"
+	}
+	return &out
 }
 
 func rootPrincipal(account string) Principal {

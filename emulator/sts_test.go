@@ -1,0 +1,449 @@
+package emulator_test
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/orgbackup/orgbackup/emulator"
+)
+
+// stsRole creates role name in account with the given trust policy and
+// returns its ARN.
+func stsRole(t *testing.T, srv *emulator.Server, account, name, trust string) string {
+	t.Helper()
+	out, err := awsiam.NewFromConfig(srv.Config(account, "us-east-1")).CreateRole(context.Background(), &awsiam.CreateRoleInput{
+		RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust),
+	})
+	if err != nil {
+		t.Fatalf("CreateRole(%s/%s): %v", account, name, err)
+	}
+	return aws.ToString(out.Role.Arn)
+}
+
+// stsSessionConfig is a config that signs with temporary credentials.
+func stsSessionConfig(srv *emulator.Server, c *ststypes.Credentials) aws.Config {
+	cfg := srv.Config("000000000000", "us-east-1")
+	cfg.Credentials = credentials.NewStaticCredentialsProvider(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+	return cfg
+}
+
+func trustPolicy(statement string) string {
+	return `{"Version":"2012-10-17","Statement":[` + statement + `]}`
+}
+
+func TestAssumeRoleAcrossAccounts(t *testing.T) {
+	t.Parallel()
+	srv := emulator.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	roleARN := stsRole(t, srv, "222222222222", "OrgBackupRole", trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}`))
+	role, err := awsiam.NewFromConfig(srv.Config("222222222222", "us-east-1")).GetRole(ctx, &awsiam.GetRoleInput{RoleName: aws.String("OrgBackupRole")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgmt := awssts.NewFromConfig(srv.Config("111111111111", "us-east-1"))
+	out, err := mgmt.AssumeRole(ctx, &awssts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("orgbackup"), DurationSeconds: aws.Int32(900)})
+	if err != nil {
+		t.Fatalf("AssumeRole: %v", err)
+	}
+	if got, want := aws.ToString(out.AssumedRoleUser.Arn), "arn:aws:sts::222222222222:assumed-role/OrgBackupRole/orgbackup"; got != want {
+		t.Errorf("AssumedRoleUser.Arn = %q, want %q", got, want)
+	}
+	wantID := aws.ToString(role.Role.RoleId) + ":orgbackup"
+	if got := aws.ToString(out.AssumedRoleUser.AssumedRoleId); got != wantID {
+		t.Errorf("AssumedRoleId = %q, want %q", got, wantID)
+	}
+	if k := aws.ToString(out.Credentials.AccessKeyId); !strings.HasPrefix(k, "ASIA") {
+		t.Errorf("AccessKeyId = %q, want an ASIA key", k)
+	}
+	if exp := time.Until(aws.ToTime(out.Credentials.Expiration)); exp < 14*time.Minute || exp > 16*time.Minute {
+		t.Errorf("credentials expire in %v, want 15 minutes", exp)
+	}
+
+	// The new credentials act as the role in the role's account.
+	cfg := stsSessionConfig(srv, out.Credentials)
+	id, err := awssts.NewFromConfig(cfg).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatalf("GetCallerIdentity with session: %v", err)
+	}
+	if aws.ToString(id.Account) != "222222222222" || aws.ToString(id.Arn) != aws.ToString(out.AssumedRoleUser.Arn) || aws.ToString(id.UserId) != wantID {
+		t.Errorf("GetCallerIdentity = %s %s %s", aws.ToString(id.Account), aws.ToString(id.Arn), aws.ToString(id.UserId))
+	}
+	if _, err := awsiam.NewFromConfig(cfg).GetRole(ctx, &awsiam.GetRoleInput{RoleName: aws.String("OrgBackupRole")}); err != nil {
+		t.Errorf("IAM GetRole in the role's account with session credentials: %v", err)
+	}
+
+	// Another account is not trusted.
+	_, err = awssts.NewFromConfig(srv.Config("333333333333", "us-east-1")).AssumeRole(ctx, &awssts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("x1")})
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDenied" {
+		t.Fatalf("AssumeRole from an untrusted account: %v, want AccessDenied", err)
+	}
+	if want := "User: arn:aws:iam::333333333333:root is not authorized to perform: sts:AssumeRole on resource: " + roleARN; ae.ErrorMessage() != want {
+		t.Errorf("AccessDenied message = %q, want %q", ae.ErrorMessage(), want)
+	}
+}
+
+func TestAssumeRoleTrustPolicies(t *testing.T) {
+	t.Parallel()
+	const (
+		mgmt    = "111111111111"
+		backup  = "222222222222"
+		prod    = "333333333333"
+		outside = "999999999999"
+	)
+	tests := map[string]struct {
+		trust    string
+		caller   string // account key; or "role:NAME" for a session of mgmt's role NAME
+		in       awssts.AssumeRoleInput
+		wantCode string
+	}{
+		"account ID principal": {
+			trust: trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`), caller: mgmt,
+		},
+		"list of principals": {
+			trust: trustPolicy(`{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::444444444444:root","arn:aws:iam::333333333333:root"]},"Action":"sts:AssumeRole"}`), caller: prod,
+		},
+		"wildcard principal": {
+			trust: trustPolicy(`{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}`), caller: outside,
+		},
+		"service principal does not admit accounts": {
+			trust: backupTrust, caller: mgmt, wantCode: "AccessDenied",
+		},
+		"same account root not trusted": {
+			trust: trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`), caller: backup, wantCode: "AccessDenied",
+		},
+		"external ID matches": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"secret-1"}}}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{ExternalId: aws.String("secret-1")},
+		},
+		"external ID missing": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"secret-1"}}}`),
+			caller: mgmt, wantCode: "AccessDenied",
+		},
+		"external ID wrong": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"secret-1"}}}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{ExternalId: aws.String("secret-2")}, wantCode: "AccessDenied",
+		},
+		"organization member by aws:PrincipalOrgID": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-orgbackup1"}}}`),
+			caller: prod,
+		},
+		"outside the organization by aws:PrincipalOrgID": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-orgbackup1"}}}`),
+			caller: outside, wantCode: "AccessDenied",
+		},
+		"OU path by aws:PrincipalOrgPaths": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-orgbackup1/r-root/ou-root-prod/*"}}}`),
+			caller: prod,
+		},
+		"other OU by aws:PrincipalOrgPaths": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-orgbackup1/r-root/ou-root-prod/*"}}}`),
+			caller: "555555555555", wantCode: "AccessDenied",
+		},
+		"explicit deny wins": {
+			trust: trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"},` +
+				`{"Effect":"Deny","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringLike":{"sts:RoleSessionName":"blocked*"}}}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{RoleSessionName: aws.String("blocked-session")}, wantCode: "AccessDenied",
+		},
+		"role principal admits its sessions": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/Deployer"},"Action":"sts:AssumeRole"}`),
+			caller: "role:Deployer",
+		},
+		"role principal does not admit the account root": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/Deployer"},"Action":"sts:AssumeRole"}`),
+			caller: mgmt, wantCode: "AccessDenied",
+		},
+		"role chaining limited to one hour": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`),
+			caller: "role:Deployer", in: awssts.AssumeRoleInput{DurationSeconds: aws.Int32(3601)}, wantCode: "ValidationError",
+		},
+		"duration over the role's maximum": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{DurationSeconds: aws.Int32(7200)}, wantCode: "ValidationError",
+		},
+		"duration under 900 seconds": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{DurationSeconds: aws.Int32(899)}, wantCode: "ValidationError",
+		},
+		"session name with invalid characters": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{RoleSessionName: aws.String("bad name")}, wantCode: "ValidationError",
+		},
+		"role does not exist": {
+			caller: mgmt, wantCode: "AccessDenied",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := emulator.NewServer()
+			defer srv.Close()
+			ctx := context.Background()
+			roleARN := "arn:aws:iam::222222222222:role/Target"
+			// The Deployer role exists before trust policies name it.
+			deployer := stsRole(t, srv, mgmt, "Deployer", trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`))
+			if tc.trust != "" {
+				roleARN = stsRole(t, srv, backup, "Target", tc.trust)
+			}
+			cfg := srv.Config(tc.caller, "us-east-1")
+			if strings.HasPrefix(tc.caller, "role:") {
+				out, err := awssts.NewFromConfig(srv.Config(mgmt, "us-east-1")).AssumeRole(ctx, &awssts.AssumeRoleInput{RoleArn: aws.String(deployer), RoleSessionName: aws.String("deploy")})
+				if err != nil {
+					t.Fatalf("AssumeRole(Deployer): %v", err)
+				}
+				cfg = stsSessionConfig(srv, out.Credentials)
+			}
+			in := tc.in
+			in.RoleArn = aws.String(roleARN)
+			if in.RoleSessionName == nil {
+				in.RoleSessionName = aws.String("session")
+			}
+			out, err := awssts.NewFromConfig(cfg).AssumeRole(ctx, &in)
+			var ae smithy.APIError
+			switch {
+			case tc.wantCode == "" && err != nil:
+				t.Fatalf("AssumeRole: %v, want success", err)
+			case tc.wantCode == "":
+				if !strings.HasPrefix(aws.ToString(out.AssumedRoleUser.Arn), "arn:aws:sts::222222222222:assumed-role/Target/") {
+					t.Errorf("AssumedRoleUser.Arn = %q", aws.ToString(out.AssumedRoleUser.Arn))
+				}
+			case !errors.As(err, &ae) || ae.ErrorCode() != tc.wantCode:
+				t.Errorf("AssumeRole: %v, want error code %s", err, tc.wantCode)
+			}
+		})
+	}
+}
+
+func TestAssumeRoleCredentialsProvider(t *testing.T) {
+	t.Parallel()
+	srv := emulator.NewServer()
+	defer srv.Close()
+	roleARN := stsRole(t, srv, "333333333333", "OrganizationAccountAccessRole", trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}`))
+	cfg := srv.Config("111111111111", "us-east-1")
+	cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(awssts.NewFromConfig(srv.Config("111111111111", "us-east-1")), roleARN, func(o *stscreds.AssumeRoleOptions) {
+		o.RoleSessionName = "orgbackup-cli"
+	}))
+	id, err := awssts.NewFromConfig(cfg).GetCallerIdentity(context.Background(), &awssts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatalf("GetCallerIdentity through stscreds: %v", err)
+	}
+	if got, want := aws.ToString(id.Arn), "arn:aws:sts::333333333333:assumed-role/OrganizationAccountAccessRole/orgbackup-cli"; got != want {
+		t.Errorf("Arn = %q, want %q", got, want)
+	}
+}
+
+// oidcIssuer signs GitHub Actions-shaped ID tokens for tests.
+type oidcIssuer struct {
+	url string
+	key crypto.Signer
+	alg string
+}
+
+func (o *oidcIssuer) token(t *testing.T, claims map[string]any) string {
+	t.Helper()
+	claims = mergeClaims(map[string]any{
+		"iss": o.url, "aud": "sts.amazonaws.com", "sub": "repo:acme/infra:ref:refs/heads/main",
+		"iat": time.Now().Unix(), "exp": time.Now().Add(5 * time.Minute).Unix(),
+	}, claims)
+	enc := func(v any) string {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return base64.RawURLEncoding.EncodeToString(b)
+	}
+	input := enc(map[string]string{"alg": o.alg, "typ": "JWT", "kid": "test"}) + "." + enc(claims)
+	sum := sha256.Sum256([]byte(input))
+	var sig []byte
+	switch k := o.key.(type) {
+	case *rsa.PrivateKey:
+		s, err := rsa.SignPKCS1v15(rand.Reader, k, crypto.SHA256, sum[:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		sig = s
+	case *ecdsa.PrivateKey:
+		r, s, err := ecdsa.Sign(rand.Reader, k, sum[:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		sig = make([]byte, 64)
+		r.FillBytes(sig[:32])
+		s.FillBytes(sig[32:])
+	}
+	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
+}
+
+func mergeClaims(base, over map[string]any) map[string]any {
+	for k, v := range over {
+		if v == nil {
+			delete(base, k)
+			continue
+		}
+		base[k] = v
+	}
+	return base
+}
+
+const githubIssuer = "https://token.actions.githubusercontent.com"
+
+const githubTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+  "Principal":{"Federated":"arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com"},
+  "Action":"sts:AssumeRoleWithWebIdentity",
+  "Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},
+               "StringLike":{"token.actions.githubusercontent.com:sub":"repo:acme/infra:*"}}}]}`
+
+func TestAssumeRoleWithWebIdentity(t *testing.T) {
+	t.Parallel()
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gh := &oidcIssuer{url: githubIssuer, key: rsaKey, alg: "RS256"}
+	ec := &oidcIssuer{url: "https://oidc.example.com", key: ecKey, alg: "ES256"}
+	forged := &oidcIssuer{url: githubIssuer, key: otherKey, alg: "RS256"}
+	unknown := &oidcIssuer{url: "https://unknown.example.com", key: rsaKey, alg: "RS256"}
+
+	tests := map[string]struct {
+		token    func(t *testing.T) string
+		role     string
+		duration *int32
+		wantCode string
+		wantErr  any // pointer to the SDK error type, when modeled
+	}{
+		"main branch of the trusted repository": {token: func(t *testing.T) string { return gh.token(t, nil) }},
+		"pull request of the trusted repository": {token: func(t *testing.T) string {
+			return gh.token(t, map[string]any{"sub": "repo:acme/infra:pull_request"})
+		}},
+		"ES256 token from another issuer": {role: "ec", token: func(t *testing.T) string { return ec.token(t, nil) }},
+		"other repository": {wantCode: "AccessDenied", token: func(t *testing.T) string {
+			return gh.token(t, map[string]any{"sub": "repo:evil/infra:ref:refs/heads/main"})
+		}},
+		"wrong audience": {wantCode: "AccessDenied", token: func(t *testing.T) string {
+			return gh.token(t, map[string]any{"aud": "https://github.com/acme"})
+		}},
+		"audience list containing sts": {token: func(t *testing.T) string {
+			return gh.token(t, map[string]any{"aud": []string{"sts.amazonaws.com"}})
+		}},
+		"expired token": {wantErr: new(*ststypes.ExpiredTokenException), token: func(t *testing.T) string {
+			return gh.token(t, map[string]any{"exp": time.Now().Add(-time.Minute).Unix()})
+		}},
+		"signed with another key":        {wantErr: new(*ststypes.InvalidIdentityTokenException), token: func(t *testing.T) string { return forged.token(t, nil) }},
+		"unknown issuer":                 {wantErr: new(*ststypes.InvalidIdentityTokenException), token: func(t *testing.T) string { return unknown.token(t, nil) }},
+		"not a JWT":                      {wantErr: new(*ststypes.InvalidIdentityTokenException), token: func(t *testing.T) string { return "not-a-jwt" }},
+		"role trusting another provider": {role: "ec", wantCode: "AccessDenied", token: func(t *testing.T) string { return gh.token(t, nil) }},
+		"missing role":                   {role: "missing", wantCode: "AccessDenied", token: func(t *testing.T) string { return gh.token(t, nil) }},
+		"duration over the maximum":      {duration: aws.Int32(7200), wantCode: "ValidationError", token: func(t *testing.T) string { return gh.token(t, nil) }},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := emulator.NewServer(func(o *emulator.Options) {
+				o.OIDCIssuers = map[string]crypto.PublicKey{githubIssuer: &rsaKey.PublicKey, ec.url: &ecKey.PublicKey}
+			})
+			defer srv.Close()
+			ctx := context.Background()
+			stsRole(t, srv, "222222222222", "gha", githubTrust)
+			stsRole(t, srv, "222222222222", "ec", trustPolicy(`{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::222222222222:oidc-provider/oidc.example.com"},"Action":"sts:AssumeRoleWithWebIdentity"}`))
+			role := tc.role
+			if role == "" {
+				role = "gha"
+			}
+			// The call is unsigned, as AWS allows for this operation.
+			client := awssts.NewFromConfig(srv.Config("222222222222", "us-east-1"), func(o *awssts.Options) { o.Credentials = aws.AnonymousCredentials{} })
+			out, err := client.AssumeRoleWithWebIdentity(ctx, &awssts.AssumeRoleWithWebIdentityInput{
+				RoleArn:          aws.String("arn:aws:iam::222222222222:role/" + role),
+				RoleSessionName:  aws.String("gha-run-1"),
+				WebIdentityToken: aws.String(tc.token(t)),
+				DurationSeconds:  tc.duration,
+			})
+			switch {
+			case tc.wantErr != nil:
+				if !errors.As(err, tc.wantErr) {
+					t.Errorf("AssumeRoleWithWebIdentity: %v, want %T", err, tc.wantErr)
+				}
+				return
+			case tc.wantCode != "":
+				var ae smithy.APIError
+				if !errors.As(err, &ae) || ae.ErrorCode() != tc.wantCode {
+					t.Errorf("AssumeRoleWithWebIdentity: %v, want code %s", err, tc.wantCode)
+				}
+				return
+			case err != nil:
+				t.Fatalf("AssumeRoleWithWebIdentity: %v", err)
+			}
+			wantARN := "arn:aws:sts::222222222222:assumed-role/" + role + "/gha-run-1"
+			if got := aws.ToString(out.AssumedRoleUser.Arn); got != wantARN {
+				t.Errorf("AssumedRoleUser.Arn = %q, want %q", got, wantARN)
+			}
+			if aws.ToString(out.SubjectFromWebIdentityToken) == "" || aws.ToString(out.Provider) == "" || aws.ToString(out.Audience) == "" {
+				t.Errorf("Subject/Provider/Audience = %q/%q/%q", aws.ToString(out.SubjectFromWebIdentityToken), aws.ToString(out.Provider), aws.ToString(out.Audience))
+			}
+			id, err := awssts.NewFromConfig(stsSessionConfig(srv, out.Credentials)).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{})
+			if err != nil {
+				t.Fatalf("GetCallerIdentity with web identity session: %v", err)
+			}
+			if aws.ToString(id.Arn) != wantARN || aws.ToString(id.Account) != "222222222222" {
+				t.Errorf("GetCallerIdentity = %s %s, want %s", aws.ToString(id.Account), aws.ToString(id.Arn), wantARN)
+			}
+		})
+	}
+}
+
+func TestWebIdentityRoleProvider(t *testing.T) {
+	t.Parallel()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := emulator.NewServer(func(o *emulator.Options) {
+		o.OIDCIssuers = map[string]crypto.PublicKey{githubIssuer: &key.PublicKey}
+	})
+	defer srv.Close()
+	roleARN := stsRole(t, srv, "222222222222", "gha", githubTrust)
+	gh := &oidcIssuer{url: githubIssuer, key: key, alg: "RS256"}
+	tok := gh.token(t, nil)
+	cfg := srv.Config("222222222222", "us-east-1")
+	cfg.Credentials = aws.NewCredentialsCache(stscreds.NewWebIdentityRoleProvider(
+		awssts.NewFromConfig(srv.Config("222222222222", "us-east-1")), roleARN, stscredsToken(tok),
+		func(o *stscreds.WebIdentityRoleOptions) { o.RoleSessionName = "gha" }))
+	id, err := awssts.NewFromConfig(cfg).GetCallerIdentity(context.Background(), &awssts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatalf("GetCallerIdentity through the web identity provider: %v", err)
+	}
+	if got, want := aws.ToString(id.Arn), "arn:aws:sts::222222222222:assumed-role/gha/gha"; got != want {
+		t.Errorf("Arn = %q, want %q", got, want)
+	}
+}
+
+type stscredsToken string
+
+func (s stscredsToken) GetIdentityToken() ([]byte, error) { return []byte(s), nil }
