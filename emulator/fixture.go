@@ -68,9 +68,9 @@ func DefaultOrganization() *Organization {
 		Accounts:          []Account{{ID: ManagementAccountID, Name: "management"}},
 		Units: []Unit{
 			{ID: "ou-root-security", Name: "Security", Accounts: []Account{{ID: BackupAccountID, Name: "backup"}}},
-			{ID: "ou-root-prod", Name: "Production", Accounts: []Account{{ID: "333333333333", Name: "prod-app"}, {ID: "333333333334", Name: "prod-data"}}},
-			{ID: "ou-root-stage", Name: "Staging", Accounts: []Account{{ID: "444444444444", Name: "stage-app"}}},
-			{ID: "ou-root-dev", Name: "Development", Accounts: []Account{{ID: "555555555555", Name: "dev-app"}}},
+			{ID: "ou-root-production", Name: "Production", Accounts: []Account{{ID: "333333333333", Name: "prod-app"}, {ID: "333333333334", Name: "prod-data"}}},
+			{ID: "ou-root-staging1", Name: "Staging", Accounts: []Account{{ID: "444444444444", Name: "stage-app"}}},
+			{ID: "ou-root-development", Name: "Development", Accounts: []Account{{ID: "555555555555", Name: "dev-app"}}},
 		},
 	}
 }

@@ -193,7 +193,7 @@ func TestOrganizationsStructure(t *testing.T) {
 	if diff := cmp.Diff([]string{orgsMgmt}, forParent("r-root")); diff != "" {
 		t.Errorf("ListAccountsForParent(root) mismatch (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{orgsProd, orgsProdData}, forParent("ou-root-prod")); diff != "" {
+	if diff := cmp.Diff([]string{orgsProd, orgsProdData}, forParent("ou-root-production")); diff != "" {
 		t.Errorf("ListAccountsForParent(prod) mismatch (-want +got):\n%s", diff)
 	}
 
@@ -203,18 +203,18 @@ func TestOrganizationsStructure(t *testing.T) {
 	}
 	wantOUs := []string{
 		"ou-root-security=Security=arn:aws:organizations::111111111111:ou/o-orgbackup1/ou-root-security",
-		"ou-root-prod=Production=arn:aws:organizations::111111111111:ou/o-orgbackup1/ou-root-prod",
-		"ou-root-stage=Staging=arn:aws:organizations::111111111111:ou/o-orgbackup1/ou-root-stage",
-		"ou-root-dev=Development=arn:aws:organizations::111111111111:ou/o-orgbackup1/ou-root-dev",
+		"ou-root-production=Production=arn:aws:organizations::111111111111:ou/o-orgbackup1/ou-root-production",
+		"ou-root-staging1=Staging=arn:aws:organizations::111111111111:ou/o-orgbackup1/ou-root-staging1",
+		"ou-root-development=Development=arn:aws:organizations::111111111111:ou/o-orgbackup1/ou-root-development",
 	}
 	if diff := cmp.Diff(wantOUs, ous); diff != "" {
 		t.Errorf("ListOrganizationalUnitsForParent mismatch (-want +got):\n%s", diff)
 	}
 
 	for child, want := range map[string]orgtypes.Parent{
-		orgsProd:       {Id: aws.String("ou-root-prod"), Type: orgtypes.ParentTypeOrganizationalUnit},
+		orgsProd:       {Id: aws.String("ou-root-production"), Type: orgtypes.ParentTypeOrganizationalUnit},
 		orgsMgmt:       {Id: aws.String("r-root"), Type: orgtypes.ParentTypeRoot},
-		"ou-root-prod": {Id: aws.String("r-root"), Type: orgtypes.ParentTypeRoot},
+		"ou-root-production": {Id: aws.String("r-root"), Type: orgtypes.ParentTypeRoot},
 	} {
 		got := orgsMust(mgmt.ListParents(ctx, &awsorgs.ListParentsInput{ChildId: aws.String(child)}))(t, "ListParents").Parents
 		if diff := cmp.Diff([]orgtypes.Parent{want}, got, orgsCmpOpts); diff != "" {
@@ -545,7 +545,7 @@ func TestOrganizationsPolicyLifecycle(t *testing.T) {
 		t.Errorf("ListRoots policy types mismatch (-want +got):\n%s", diff)
 	}
 
-	for _, target := range []string{"r-root", "ou-root-prod", orgsProd} {
+	for _, target := range []string{"r-root", "ou-root-production", orgsProd} {
 		if err := attach(target); err != nil {
 			t.Fatalf("AttachPolicy(%s): %v", target, err)
 		}
@@ -558,13 +558,13 @@ func TestOrganizationsPolicyLifecycle(t *testing.T) {
 	targets := orgsMust(mgmt.ListTargetsForPolicy(ctx, &awsorgs.ListTargetsForPolicyInput{PolicyId: aws.String(id)}))(t, "ListTargetsForPolicy").Targets
 	wantTargets := []orgtypes.PolicyTargetSummary{
 		{Arn: aws.String("arn:aws:organizations::111111111111:root/o-orgbackup1/r-root"), Name: aws.String("Root"), TargetId: aws.String("r-root"), Type: orgtypes.TargetTypeRoot},
-		{Arn: aws.String("arn:aws:organizations::111111111111:ou/o-orgbackup1/ou-root-prod"), Name: aws.String("Production"), TargetId: aws.String("ou-root-prod"), Type: orgtypes.TargetTypeOrganizationalUnit},
+		{Arn: aws.String("arn:aws:organizations::111111111111:ou/o-orgbackup1/ou-root-production"), Name: aws.String("Production"), TargetId: aws.String("ou-root-production"), Type: orgtypes.TargetTypeOrganizationalUnit},
 		{Arn: aws.String("arn:aws:organizations::111111111111:account/o-orgbackup1/333333333333"), Name: aws.String("prod-app"), TargetId: aws.String(orgsProd), Type: orgtypes.TargetTypeAccount},
 	}
 	if diff := cmp.Diff(wantTargets, targets, orgsCmpOpts); diff != "" {
 		t.Errorf("ListTargetsForPolicy mismatch (-want +got):\n%s", diff)
 	}
-	forTarget := orgsMust(mgmt.ListPoliciesForTarget(ctx, &awsorgs.ListPoliciesForTargetInput{TargetId: aws.String("ou-root-prod"), Filter: orgtypes.PolicyTypeBackupPolicy}))(t, "ListPoliciesForTarget").Policies
+	forTarget := orgsMust(mgmt.ListPoliciesForTarget(ctx, &awsorgs.ListPoliciesForTargetInput{TargetId: aws.String("ou-root-production"), Filter: orgtypes.PolicyTypeBackupPolicy}))(t, "ListPoliciesForTarget").Policies
 	if len(forTarget) != 1 || *forTarget[0].Id != id {
 		t.Errorf("ListPoliciesForTarget = %+v, want %s", forTarget, id)
 	}
@@ -577,7 +577,7 @@ func TestOrganizationsPolicyLifecycle(t *testing.T) {
 		t.Errorf("UpdatePolicy = %+v / %q, want new name and content, old description", updated.PolicySummary, *updated.Content)
 	}
 
-	for _, target := range []string{"r-root", "ou-root-prod", orgsProd} {
+	for _, target := range []string{"r-root", "ou-root-production", orgsProd} {
 		if err := detach(target); err != nil {
 			t.Fatalf("DetachPolicy(%s): %v", target, err)
 		}
@@ -745,7 +745,7 @@ func TestOrganizationsBackupPolicyDelegation(t *testing.T) {
 			}
 			_, err = c.UpdatePolicy(ctx, &awsorgs.UpdatePolicyInput{PolicyId: id, Description: aws.String("changed")})
 			check("UpdatePolicy", tc.wantManage, err)
-			_, err = c.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: id, TargetId: aws.String("ou-root-prod")})
+			_, err = c.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: id, TargetId: aws.String("ou-root-production")})
 			check("AttachPolicy", tc.wantManage, err)
 			_, err = c.DetachPolicy(ctx, &awsorgs.DetachPolicyInput{PolicyId: existing, TargetId: aws.String("r-root")})
 			check("DetachPolicy", tc.wantManage, err)
@@ -811,7 +811,7 @@ func TestOrganizationsEffectivePolicy(t *testing.T) {
 	}
 	for target, id := range map[string]*string{
 		"r-root":       create("root", orgsRootPolicy),
-		"ou-root-prod": create("prod", orgsOUPolicy),
+		"ou-root-production": create("prod", orgsOUPolicy),
 		orgsProdData:   create("prod-data", orgsAccountPolicy),
 	} {
 		orgsMust(mgmt.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: id, TargetId: aws.String(target)}))(t, "AttachPolicy")
@@ -885,7 +885,7 @@ func TestOrganizationsEffectivePolicy(t *testing.T) {
 	}
 	_, err = effective(orgsClient(t, srv, orgsProd), aws.String(orgsStage))
 	orgsWantErr[*orgtypes.AccessDeniedException](t, "another account's", err)
-	_, err = effective(mgmt, aws.String("ou-root-prod"))
+	_, err = effective(mgmt, aws.String("ou-root-production"))
 	orgsWantErr[*orgtypes.InvalidInputException](t, "OU target", err)
 	_, err = effective(mgmt, aws.String("123456789012"))
 	orgsWantErr[*orgtypes.TargetNotFoundException](t, "unknown account", err)
@@ -910,7 +910,7 @@ func TestOrganizationsTags(t *testing.T) {
 	ctx := context.Background()
 	mgmt := orgsClient(t, srv, orgsMgmt)
 	p := orgsMust(mgmt.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String("p"), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(orgsRootPolicy)}))(t, "CreatePolicy").Policy
-	for _, id := range []string{*p.PolicySummary.Id, orgsProd, "ou-root-prod", "r-root"} {
+	for _, id := range []string{*p.PolicySummary.Id, orgsProd, "ou-root-production", "r-root"} {
 		t.Run(id, func(t *testing.T) {
 			orgsMust(mgmt.TagResource(ctx, &awsorgs.TagResourceInput{ResourceId: aws.String(id), Tags: []orgtypes.Tag{
 				{Key: aws.String("b"), Value: aws.String("2")}, {Key: aws.String("a"), Value: aws.String("1")},
