@@ -370,7 +370,10 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string, depth int) {
 	if n == nil {
 		return
 	}
-	if tk := valueToken(n); tk != nil && tk.Position != nil {
+	_, hasKey := d.pos.keys[path]
+	isMapping := n.Type() == ast.MappingType || n.Type() == ast.MappingValueType
+	// A mapping is located at its key, a scalar or list at its value.
+	if tk := valueToken(n); tk != nil && tk.Position != nil && !(isMapping && hasKey) {
 		if _, ok := d.pos.values[path]; !ok {
 			d.pos.values[path] = position{tk.Position.Line, tk.Position.Column}
 		}

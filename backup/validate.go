@@ -141,6 +141,10 @@ const (
 type validator struct {
 	s    *Spec
 	errs []*SpecError
+	// planInputsOK is false when a field every tier plan uses (regions,
+	// accounts, vault and role names) is invalid: compiling the plans
+	// would only report the same problem again.
+	planInputsOK bool
 }
 
 func (s *Spec) validate() []*SpecError {
@@ -208,10 +212,12 @@ func (v *validator) spec() {
 		}
 	}
 	v.tagValue("name", s.Name)
+	n := len(v.errs)
 	v.organization()
-	v.tiers()
 	v.central()
 	v.local()
+	v.planInputsOK = len(v.errs) == n && !s.pos.isBad("organization") && !s.pos.isBad("central") && !s.pos.isBad("local")
+	v.tiers()
 	v.kms()
 	v.notifications()
 	v.reports()
@@ -302,7 +308,8 @@ func (v *validator) tiers() {
 func (v *validator) tier(name string, t Tier, targets map[string]string) {
 	s := v.s
 	base := "tiers." + name
-	if !tierNameRE.MatchString(name) {
+	nameOK := tierNameRE.MatchString(name)
+	if !nameOK {
 		v.addKey(base, "tier name %q must be 1 to 32 letters, digits, '-' or '_', starting with a letter or digit", name)
 	}
 	presets := []string{PresetNone}
@@ -384,7 +391,7 @@ func (v *validator) tier(name string, t Tier, targets map[string]string) {
 		}
 		targets[target] = path
 	}
-	if presetOK && len(probs) == 0 && e.Schedule != "" && e.LocalRetention > 0 {
+	if v.planInputsOK && nameOK && presetOK && len(probs) == 0 && e.Schedule != "" && e.LocalRetention > 0 {
 		v.tierPlan(name, base)
 	}
 }
@@ -408,7 +415,7 @@ func (v *validator) lockRange(base, field string, days policy.Days) {
 	}
 	lo, errLo := optionalDays(l.MinRetention)
 	hi, errHi := optionalDays(l.MaxRetention)
-	if errLo != nil || errHi != nil {
+	if errLo != nil || errHi != nil || (lo > 0 && hi > 0 && lo > hi) {
 		return
 	}
 	path := base + "." + field
