@@ -38,6 +38,10 @@ type backupRegion struct {
 	optIn      map[string]bool // ResourceTypeOptInPreference
 	management map[string]bool // ResourceTypeManagementPreference
 
+	// seq numbers resources in creation order: the virtual clock may not
+	// move between creations, and lists keep creation order.
+	seq int
+
 	// global settings (only on the account's region-less entry)
 	globalSettings map[string]string
 	globalUpdated  *time.Time
@@ -85,6 +89,11 @@ func (s *Server) backupDefaultKeyARNLocked(account, region string) string {
 		b.defaultKeyID = s.ids.uuid()
 	}
 	return "arn:aws:kms:" + region + ":" + account + ":key/" + b.defaultKeyID
+}
+
+func (b *backupRegion) next() int {
+	b.seq++
+	return b.seq
 }
 
 func (b *backupRegion) arn(kind, id string) string {

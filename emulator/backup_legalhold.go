@@ -11,6 +11,7 @@ import (
 
 type backupLegalHold struct {
 	id, arn           string
+	seq               int
 	title, desc       string
 	status            backuptypes.LegalHoldStatus
 	selection         *backuptypes.RecoveryPointSelection
@@ -47,6 +48,7 @@ func (s *Server) createLegalHold(c *Call, in *awsbackup.CreateLegalHoldInput) (*
 	id := s.ids.uuid()
 	h := &backupLegalHold{
 		id:        id,
+		seq:       b.next(),
 		arn:       b.arn("legal-hold", id),
 		title:     *in.Title,
 		desc:      *in.Description,
@@ -110,12 +112,7 @@ func (s *Server) listLegalHolds(c *Call, in *awsbackup.ListLegalHoldsInput) (*aw
 	for _, h := range b.legalHolds {
 		holds = append(holds, h)
 	}
-	sort.Slice(holds, func(i, j int) bool {
-		if !holds[i].created.Equal(holds[j].created) {
-			return holds[i].created.Before(holds[j].created)
-		}
-		return holds[i].id < holds[j].id
-	})
+	sort.Slice(holds, func(i, j int) bool { return holds[i].seq < holds[j].seq })
 	var items []backuptypes.LegalHold
 	for _, h := range holds {
 		items = append(items, backuptypes.LegalHold{

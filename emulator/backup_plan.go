@@ -15,6 +15,7 @@ import (
 // backupPlan is a backup plan and its versions.
 type backupPlan struct {
 	id, arn          string
+	seq              int
 	creatorRequestID string
 	created          time.Time
 	versions         []*backupPlanVersion // oldest first; the last is current
@@ -50,6 +51,7 @@ func (p *backupPlan) version(id *string) *backupPlanVersion {
 
 type backupSelection struct {
 	id               string
+	seq              int
 	created          time.Time
 	creatorRequestID string
 	sel              backuptypes.BackupSelection
@@ -227,6 +229,7 @@ func (s *Server) createBackupPlanLocked(account, region string, in *backuptypes.
 	id := s.ids.uuid()
 	p := &backupPlan{
 		id:               id,
+		seq:              b.next(),
 		arn:              b.arn("backup-plan", id),
 		creatorRequestID: creatorRequestID,
 		created:          s.now,
@@ -367,18 +370,13 @@ func planListMember(p *backupPlan, v *backupPlanVersion) backuptypes.BackupPlans
 	return m
 }
 
-// sortedPlans returns the plans by creation time, then ID.
+// sortedPlans returns the plans in creation order.
 func (b *backupRegion) sortedPlans() []*backupPlan {
 	out := make([]*backupPlan, 0, len(b.plans))
 	for _, p := range b.plans {
 		out = append(out, p)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].created.Equal(out[j].created) {
-			return out[i].created.Before(out[j].created)
-		}
-		return out[i].id < out[j].id
-	})
+	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
 	return out
 }
 
@@ -444,7 +442,7 @@ func (s *Server) createBackupSelection(c *Call, in *awsbackup.CreateBackupSelect
 			}
 		}
 	}
-	e := &backupSelection{id: s.ids.uuid(), created: s.now, creatorRequestID: aws.ToString(in.CreatorRequestId), sel: sel}
+	e := &backupSelection{id: s.ids.uuid(), seq: b.next(), created: s.now, creatorRequestID: aws.ToString(in.CreatorRequestId), sel: sel}
 	p.selections[e.id] = e
 	return &awsbackup.CreateBackupSelectionOutput{BackupPlanId: aws.String(p.id), CreationDate: timePtr(e.created), SelectionId: aws.String(e.id)}, nil
 }
@@ -504,12 +502,7 @@ func (s *Server) listBackupSelections(c *Call, in *awsbackup.ListBackupSelection
 	for _, e := range p.selections {
 		sels = append(sels, e)
 	}
-	sort.Slice(sels, func(i, j int) bool {
-		if !sels[i].created.Equal(sels[j].created) {
-			return sels[i].created.Before(sels[j].created)
-		}
-		return sels[i].id < sels[j].id
-	})
+	sort.Slice(sels, func(i, j int) bool { return sels[i].seq < sels[j].seq })
 	var items []backuptypes.BackupSelectionsListMember
 	for _, e := range sels {
 		m := backuptypes.BackupSelectionsListMember{
