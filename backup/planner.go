@@ -1,0 +1,457 @@
+//go:build orgbackup_pending
+
+package backup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+	awsorgs "github.com/aws/aws-sdk-go-v2/service/organizations"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/orgbackup/orgbackup/crossaccount"
+	"github.com/orgbackup/orgbackup/policy"
+	"github.com/orgbackup/orgbackup/vault"
+)
+
+// PlanOptions configure Plan.
+type PlanOptions struct {
+	// Concurrency bounds the accounts read at once. Default 16.
+	Concurrency int
+	// Logger receives progress lines. Default: discard.
+	Logger *slog.Logger
+}
+
+// Plan reads the live state of the organization through src (which should
+// be read-only: crossaccount.Options.ReadOnly) and returns the changes that
+// would bring it to spec, with the consistency checks that would make the
+// architecture fail. It never mutates anything.
+func PlanChanges(ctx context.Context, spec *Spec, src ConfigSource, optFns ...func(*PlanOptions)) (*Plan, error) {
+	var o PlanOptions
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 16
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	org := spec.Organization
+	primary := org.Regions.Primary
+	mgmtCfg, err := src.Config(ctx, org.ManagementAccount, primary)
+	if err != nil {
+		return nil, fmt.Errorf("getting credentials for the management account %s: %w", org.ManagementAccount, err)
+	}
+	orgs := awsorgs.NewFromConfig(mgmtCfg)
+	topo, err := crossaccount.Discover(ctx, orgs)
+	if err != nil {
+		return nil, fmt.Errorf("discovering the organization: %w", err)
+	}
+	if topo.ManagementAccount() != "" && topo.ManagementAccount() != org.ManagementAccount {
+		return nil, fmt.Errorf("the spec's management account %s is not the organization's (%s)", org.ManagementAccount, topo.ManagementAccount())
+	}
+
+	d, checks := desiredState(spec, topo)
+	plan := &Plan{Spec: spec.Name, Checks: checks}
+	var mu sync.Mutex
+	add := func(cs ...Change) {
+		mu.Lock()
+		plan.Changes = append(plan.Changes, cs...)
+		mu.Unlock()
+	}
+	addCheck := func(c Check) {
+		mu.Lock()
+		plan.Checks = append(plan.Checks, c)
+		mu.Unlock()
+	}
+
+	// Organization level, in the management account.
+	settings := map[string]GlobalSettingsAPI{}
+	for _, r := range spec.Regions() {
+		cfg, err := src.Config(ctx, org.ManagementAccount, r)
+		if err != nil {
+			return nil, fmt.Errorf("getting credentials for the management account in %s: %w", r, err)
+		}
+		settings[r] = awsbackup.NewFromConfig(cfg)
+	}
+	orgChanges, _, err := planOrg(ctx, orgs, settings, orgSettings{management: org.ManagementAccount, backupAccount: org.BackupAccount, regions: spec.Regions()})
+	if err != nil {
+		return nil, err
+	}
+	add(orgChanges...)
+	if spec.Organization.Distribution != DistributionDirect {
+		pc, err := planPolicies(ctx, orgs, org.ManagementAccount, spec.Name, d.policies)
+		if err != nil {
+			return nil, err
+		}
+		add(pc...)
+	}
+
+	// Accounts, in parallel.
+	var accounts []string
+	for a := range d.accounts {
+		accounts = append(accounts, a)
+	}
+	sort.Strings(accounts)
+	err = crossaccount.ForEach(ctx, o.Concurrency, accounts, func(ctx context.Context, account string) error {
+		da := d.accounts[account]
+		cs, err := planAccount(ctx, src, spec, account, da)
+		var are *crossaccount.AssumeRoleError
+		if errors.As(err, &are) {
+			addCheck(Check{Code: "account-unreachable", Address: account, Message: fmt.Sprintf("cannot assume %s in account %s: %v; create the execution role there (AWS creates OrganizationAccountAccessRole in accounts created by Organizations) or fix its trust policy", spec.Organization.ExecutionRole, account, are.Err)})
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		add(cs...)
+		o.Logger.Info("planned account", "account", account, "changes", len(cs))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	plan.Checks = append(plan.Checks, crossChecks(spec, d, plan.Changes)...)
+	plan.Seal()
+	return plan, nil
+}
+
+// desired is everything the spec implies, per account.
+type desired struct {
+	orgID    string
+	accounts map[string]*accountDesired
+	policies []desiredPolicy
+	// tierOf maps workload accounts to their tier.
+	tierOf map[string]string
+}
+
+type accountDesired struct {
+	role    *roleState
+	vaults  []vault.Desired
+	direct  map[string][]policy.Plan // region → plans (direct mode)
+	bucket  *reportsBucket
+	reports []reportPlan
+	frames  []framework
+}
+
+// managedTags are the tags on everything orgbackup creates.
+func managedTags(spec *Spec) map[string]string {
+	tags := map[string]string{}
+	for k, v := range spec.Tags {
+		tags[k] = v
+	}
+	tags[vault.TagManaged] = "true"
+	tags[vault.TagSpec] = spec.Name
+	return tags
+}
+
+// desiredState computes the desired state from the spec and the
+// organization's topology. Problems that only the topology reveals (unknown
+// targets) become checks.
+func desiredState(spec *Spec, topo *crossaccount.Topology) (*desired, []Check) {
+	var checks []Check
+	org := spec.Organization
+	tags := managedTags(spec)
+	d := &desired{orgID: topo.OrganizationID(), accounts: map[string]*accountDesired{}, tierOf: map[string]string{}}
+	acct := func(id string) *accountDesired {
+		a := d.accounts[id]
+		if a == nil {
+			a = &accountDesired{direct: map[string][]policy.Plan{}}
+			d.accounts[id] = a
+		}
+		return a
+	}
+
+	// The backup account: central vaults, reports.
+	b := acct(org.BackupAccount)
+	for _, region := range spec.CentralRegions() {
+		vd := vault.Desired{
+			Account: org.BackupAccount, Region: region, Vault: spec.Central.Vault,
+			Key:          &vault.Key{Alias: spec.KMS.Alias, Description: "orgbackup central vault key", Policy: vault.CentralKeyPolicy(org.BackupAccount, region, d.orgID), Rotation: spec.kmsRotation()},
+			AccessPolicy: vault.CentralVaultAccessPolicy(d.orgID),
+			Tags:         tags,
+		}
+		if l := spec.Central.Lock; l != nil {
+			vd.Lock = &vault.Lock{MinRetentionDays: int64(mustDays(l.MinRetention)), MaxRetentionDays: int64(mustDays(l.MaxRetention))}
+			if l.Mode == "compliance" {
+				vd.Lock.ChangeableForDays = int64(l.ChangeableForDays)
+			}
+		}
+		if ag := spec.Central.AirGapped; ag != nil && region == org.Regions.Primary {
+			vd.AirGapped = &vault.AirGapped{Name: ag.Vault, MinRetentionDays: int64(mustDays(ag.MinRetention)), MaxRetentionDays: int64(mustDays(ag.MaxRetention))}
+		}
+		if n := spec.Notifications; n != nil {
+			vd.Notifications = &vault.Notifications{Topic: n.Topic, Events: slices.Clone(n.Events), Emails: slices.Clone(n.Emails)}
+		}
+		b.vaults = append(b.vaults, vd)
+	}
+	if r := spec.Reports; r != nil {
+		primary := org.Regions.Primary
+		b.bucket = &reportsBucket{Name: r.Bucket, Region: primary, Policy: reportsBucketPolicy(org.BackupAccount, r.Bucket), Encryption: "AES256", BlockPublicAccess: true, Tags: tags}
+		formats := slices.Clone(r.Formats)
+		sort.Strings(formats)
+		for _, tmpl := range r.Templates {
+			b.reports = append(b.reports, reportPlan{
+				Name: "orgbackup_" + strings.ToLower(tmpl), Template: tmpl, Bucket: r.Bucket, KeyPrefix: "orgbackup",
+				Formats: formats, Regions: spec.WorkloadRegions(), Tags: tags,
+			})
+		}
+		for _, f := range r.Frameworks {
+			controls := slices.Clone(f.Controls)
+			sort.Strings(controls)
+			b.frames = append(b.frames, framework{Name: f.Name, Controls: controls, Tags: tags})
+		}
+	}
+
+	// Workload accounts, per tier.
+	for _, tierName := range spec.TierNames() {
+		t, err := spec.Tier(tierName)
+		if err != nil {
+			checks = append(checks, Check{Code: "tier-invalid", Address: "tiers." + tierName, Message: err.Error()})
+			continue
+		}
+		var attach []string
+		for _, target := range t.Targets {
+			ids, err := topo.Resolve(target)
+			if err != nil {
+				checks = append(checks, Check{Code: "target-not-in-organization", Address: "tiers." + tierName, Message: err.Error()})
+				continue
+			}
+			attach = append(attach, targetID(topo, target))
+			for _, a := range ids {
+				if a == org.ManagementAccount || a == org.BackupAccount {
+					continue
+				}
+				if other, ok := d.tierOf[a]; ok && other != tierName {
+					checks = append(checks, Check{Code: "account-in-two-tiers", Address: a, Message: fmt.Sprintf("account %s is targeted by tiers %s and %s; an account gets one tier", a, other, tierName)})
+					continue
+				}
+				d.tierOf[a] = tierName
+			}
+		}
+		if org.Distribution != DistributionDirect {
+			p, err := spec.TierPlan(tierName)
+			if err != nil {
+				checks = append(checks, Check{Code: "tier-invalid", Address: "tiers." + tierName, Message: err.Error()})
+				continue
+			}
+			docs, err := policy.CompileOrganizationsPolicy([]policy.Plan{*p}, policy.CompileOptions{})
+			if err != nil {
+				checks = append(checks, Check{Code: "policy-compile", Address: "tiers." + tierName, Message: err.Error()})
+				continue
+			}
+			sort.Strings(attach)
+			for i, doc := range docs {
+				name := PlanName(tierName)
+				if len(docs) > 1 {
+					name = fmt.Sprintf("%s-%d", name, i+1)
+				}
+				d.policies = append(d.policies, desiredPolicy{
+					Name: name, Description: "Backup policy of tier " + tierName + ", managed by orgbackup (spec " + spec.Name + ")",
+					Content: doc, Tags: tags, Targets: slices.Compact(attach),
+				})
+			}
+		}
+	}
+	for a, tierName := range d.tierOf {
+		t, _ := spec.Tier(tierName)
+		da := acct(a)
+		da.role = &roleState{Name: spec.Local.BackupRole, TrustPolicy: backupTrustPolicy(), ManagedPolicies: slices.Clone(BackupRolePolicies), Tags: tags}
+		for _, region := range spec.WorkloadRegions() {
+			vd := vault.Desired{Account: a, Region: region, Vault: spec.Local.Vault, AccessPolicy: vault.WorkloadVaultAccessPolicy(org.BackupAccount), Tags: tags}
+			if t.Encryption == policy.CustomerManagedKey {
+				vd.Key = &vault.Key{Alias: spec.KMS.Alias, Description: "orgbackup local vault key", Policy: vault.WorkloadKeyPolicy(a, region, org.BackupAccount), Rotation: spec.kmsRotation()}
+			}
+			if n := spec.Notifications; n != nil {
+				vd.Notifications = &vault.Notifications{Topic: n.Topic, Events: slices.Clone(n.Events)}
+			}
+			da.vaults = append(da.vaults, vd)
+			if org.Distribution == DistributionDirect {
+				p, err := spec.TierPlanForAccount(tierName, a)
+				if err == nil {
+					rp, err := forAccount(*p, a)
+					if err == nil {
+						da.direct[region] = append(da.direct[region], rp)
+					}
+				}
+			}
+		}
+	}
+	return d, checks
+}
+
+// targetID turns a tier target (account ID, OU ID or OU name) into the ID
+// a policy is attached to.
+func targetID(topo *crossaccount.Topology, target string) string {
+	if _, ok := topo.Account(target); ok {
+		return target
+	}
+	if _, ok := topo.OU(target); ok || target == topo.RootID() {
+		return target
+	}
+	for _, ou := range topo.OUs() {
+		if ou.Name == target {
+			return ou.ID
+		}
+	}
+	return target
+}
+
+func mustDays(s string) policy.Days {
+	d, err := optionalDays(s)
+	if err != nil {
+		return 0
+	}
+	return d
+}
+
+// kmsRotation is the spec's key rotation setting (default on).
+func (s *Spec) kmsRotation() bool { return s.KMS.Rotation == nil || *s.KMS.Rotation }
+
+// planAccount plans one account: its backup role, vaults in each region,
+// direct-mode plans and reports.
+func planAccount(ctx context.Context, src ConfigSource, spec *Spec, account string, da *accountDesired) ([]Change, error) {
+	var out []Change
+	if da.role != nil {
+		cfg, err := src.Config(ctx, account, spec.Organization.Regions.Primary)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := planRole(ctx, awsiam.NewFromConfig(cfg), account, *da.role)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	for _, vd := range da.vaults {
+		cfg, err := src.Config(ctx, account, vd.Region)
+		if err != nil {
+			return nil, err
+		}
+		vcs, err := vault.Plan(ctx, vaultClients(cfg), vd)
+		if err != nil {
+			return nil, fmt.Errorf("planning vault %s in %s/%s: %w", vd.Vault, account, vd.Region, err)
+		}
+		for _, vc := range vcs {
+			out = append(out, fromVaultChange(account, vd.Region, vc))
+		}
+	}
+	for _, region := range sortedMapKeys(da.direct) {
+		cfg, err := src.Config(ctx, account, region)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := planDirect(ctx, awsbackup.NewFromConfig(cfg), account, region, spec.Name, da.direct[region])
+		if err != nil {
+			return nil, err
+		}
+		for i := range cs {
+			cs[i].DependsOn = append(cs[i].DependsOn, account+"/"+region+"/"+vault.KindVault+"/"+spec.Local.Vault)
+		}
+		out = append(out, cs...)
+	}
+	if da.bucket != nil || len(da.reports) > 0 || len(da.frames) > 0 {
+		region := spec.Organization.Regions.Primary
+		cfg, err := src.Config(ctx, account, region)
+		if err != nil {
+			return nil, err
+		}
+		if da.bucket != nil {
+			cs, err := planBucket(ctx, awss3.NewFromConfig(cfg), account, *da.bucket)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, cs...)
+		}
+		api := awsbackup.NewFromConfig(cfg)
+		for _, rp := range da.reports {
+			cs, err := planReportPlan(ctx, api, account, region, rp)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, cs...)
+		}
+		for _, f := range da.frames {
+			cs, err := planFramework(ctx, api, account, region, f)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, cs...)
+		}
+	}
+	return out, nil
+}
+
+func fromVaultChange(account, region string, vc vault.Change) Change {
+	c := Change{
+		Address: account + "/" + region + "/" + vc.Kind + "/" + vc.Name,
+		Kind:    vc.Kind, Account: account, Region: region, Name: vc.Name,
+		Before: vc.Before, After: vc.After, Destructive: vc.Destructive, Irreversible: vc.Irreversible, Reason: vc.Reason,
+	}
+	switch vc.Action {
+	case vault.ActionCreate:
+		c.Action = Create
+	case vault.ActionUpdate:
+		c.Action = Update
+	case vault.ActionReplace:
+		c.Action = Replace
+	case vault.ActionDelete:
+		c.Action = Delete
+	}
+	for _, dep := range vc.DependsOn {
+		c.DependsOn = append(c.DependsOn, account+"/"+region+"/"+dep)
+	}
+	return c
+}
+
+// crossChecks are the consistency checks across accounts that block a plan
+// that cannot work.
+func crossChecks(spec *Spec, d *desired, changes []Change) []Check {
+	var checks []Check
+	// Tiers that copy to the central account need keys the backup account
+	// can use: AWS managed keys cannot be shared across accounts, so copies
+	// of resource types that keep their source key (EC2, EBS, RDS...) fail.
+	for _, name := range spec.TierNames() {
+		t, err := spec.Tier(name)
+		if err != nil {
+			continue
+		}
+		if t.CentralRetention > 0 && t.Encryption == policy.AWSManagedKey {
+			checks = append(checks, Check{Code: "aws-managed-key-cross-account-copy", Address: "tiers." + name,
+				Message: fmt.Sprintf("tier %s copies to the central account but uses AWS managed keys, which cannot be shared across accounts: copies of resource types that are not fully managed by AWS Backup (EC2, EBS, RDS) would fail; use encryption: customer-managed", name)})
+		}
+		if (t.CentralRetention > 0 || t.CrossRegion) && d.orgID == "" {
+			checks = append(checks, Check{Code: "no-organization-id", Address: "tiers." + name, Message: "the organization's ID is unknown, so the central vault access policy cannot admit its accounts"})
+		}
+	}
+	// A policy region without a vault or role in a target account.
+	for account, tierName := range d.tierOf {
+		da := d.accounts[account]
+		if da.role == nil {
+			checks = append(checks, Check{Code: "missing-backup-role", Address: account, Message: "tier " + tierName + " has no backup role in " + account})
+		}
+		for _, region := range spec.WorkloadRegions() {
+			if !slices.ContainsFunc(da.vaults, func(v vault.Desired) bool { return v.Region == region }) {
+				checks = append(checks, Check{Code: "missing-local-vault", Address: account + "/" + region, Message: "the tier's plan runs in " + region + " but account " + account + " has no local vault there"})
+			}
+		}
+	}
+	return checks
+}
+
+// configFor is used by drift and tests: the aws.Config of the management
+// account in the primary region.
+func configFor(ctx context.Context, src ConfigSource, spec *Spec) (aws.Config, error) {
+	return src.Config(ctx, spec.Organization.ManagementAccount, spec.Organization.Regions.Primary)
+}
