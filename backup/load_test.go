@@ -151,17 +151,17 @@ func TestParseInvalid(t *testing.T) {
 	}{
 		// Syntax and structure.
 		"empty":          {"", []string{"1:1 : the spec is empty"}},
-		"yaml syntax":    {"version: 1\norganization: {\n", []string{"2:15 : "}},
-		"two documents":  {base + "---\nversion: 1\n", []string{"9:8 : "}},
+		"yaml syntax":    {"version: 1\norganization: {\n", []string{"2:15 : invalid YAML"}},
+		"two documents":  {base + "---\nversion: 1\n", []string{"9:8 : one YAML document"}},
 		"unknown key":    {base + "tier: {}\n", []string{"8:1 tier: did you mean \"tiers\"?"}},
 		"unknown nested": {base + "central: {vualt: x}\n", []string{"8:11 central.vualt: did you mean \"vault\"?"}},
 		"unknown far":    {base + "zzzzzzzz: 1\n", []string{"8:1 zzzzzzzz: known keys are central,"}},
-		"duplicate key":  {base + "version: 1\n", []string{"8:1 "}},
+		"duplicate key":  {base + "version: 1\n", []string{"8:1 : mapping key \"version\" already defined"}},
 		"wrong type":     {base + "tags: [a, b]\n", []string{"8:7 tags: must be a mapping, not a list"}},
 		"wrong scalar":   {strings.Replace(base, "version: 1", "version: one", 1), []string{"1:10 version: must be a whole number"}},
 		"bool type":      {base + "kms: {rotation: yes}\n", []string{"8:17 kms.rotation: must be true or false"}},
 		"missing keys":   {"version: 1\norganization: {management_account: \"111111111111\"}\n", []string{"1:1 tiers: missing required key \"tiers\"", "2:1 organization.backup_account: missing required key \"backup_account\"", "2:1 organization.regions: missing required key \"regions\""}},
-		"bad alias":      {base + "name: *nothing\n", []string{"8:7 name: "}},
+		"bad alias":      {base + "name: *nothing\n", []string{"8:7 name: no anchor"}},
 
 		// Semantic rules.
 		"version":                        {strings.Replace(base, "version: 1", "version: 2", 1), []string{"1:10 version: 2 is not supported"}},
@@ -172,7 +172,7 @@ func TestParseInvalid(t *testing.T) {
 		"secondary is primary":           {org(accounts + "  regions: {primary: us-east-1, secondary: us-east-1}\n"), []string{"5:44 organization.regions.secondary: already organization.regions.primary"}},
 		"distribution":                   {org(accounts + "  regions: {primary: us-east-1, secondary: us-west-2}\n  distribution: organizations\n"), []string{"6:17 organization.distribution: not one of policies, direct"}},
 		"execution role":                 {org(accounts + "  regions: {primary: us-east-1, secondary: us-west-2}\n  execution_role: \"bad role\"\n"), []string{"6:19 organization.execution_role: not an IAM role name"}},
-		"no tiers":                       {strings.Replace(base, "  production: {targets: [Production]}\n", "  {}\n", 1), []string{"6:1 tiers: "}},
+		"no tiers":                       {strings.Replace(base, "  production: {targets: [Production]}\n", "  {}\n", 1), []string{"6:1 tiers: at least one tier"}},
 		"tier name":                      {base + "  \"bad tier\": {schedule: \"cron(0 1 * * ? *)\", local_retention: 7d, targets: [X]}\n", []string{"8:3 tiers.bad tier: tier name"}},
 		"preset":                         {base + "  gold: {preset: platinum, targets: [X]}\n", []string{"8:18 tiers.gold.preset: not one of none, production"}},
 		"custom needs schedule":          {base + "  gold: {local_retention: 7d, targets: [X]}\n", []string{"8:3 tiers.gold.schedule: is required for a tier without a preset"}},

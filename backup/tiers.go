@@ -213,7 +213,7 @@ func (s *Spec) tierPlan(tier, account string) (*policy.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	rule := policy.Cron(tier+"-"+scheduleFrequency(t.Schedule, t.Timezone), t.Schedule).
+	rule := policy.Cron(tier+"-"+scheduleFrequency(t.Schedule), t.Schedule).
 		InVault(s.Local.Vault).
 		Keep(t.LocalRetention).
 		Timezone(t.Timezone).
@@ -308,29 +308,25 @@ func knownResourceTypes() []string {
 // scheduleFrequency names how often a schedule runs, for rule names:
 // "hourly", "daily", "weekly" or "monthly" by the longest gap between runs
 // over a year from a fixed date, so the name never depends on the clock.
-func scheduleFrequency(expr, tz string) string {
+// The gaps are measured in UTC: in a zone with daylight saving time a run
+// at a skipped hour would make a daily schedule look less frequent.
+func scheduleFrequency(expr string) string {
 	sched, err := policy.ParseSchedule(expr)
 	if err != nil {
 		return "backup"
 	}
-	loc := time.UTC
-	if tz != "" {
-		if l, err := time.LoadLocation(tz); err == nil {
-			loc = l
-		}
-	}
 	from := time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)
-	gap := sched.MaxInterval(from, loc, 366*24*time.Hour)
+	gap := sched.MaxInterval(from, time.UTC, 366*24*time.Hour)
 	switch {
 	case gap <= 0:
 		return "backup"
-	case gap <= 2*time.Hour:
+	case gap <= time.Hour:
 		return "hourly"
-	case gap <= 26*time.Hour:
+	case gap <= 24*time.Hour:
 		return "daily"
-	case gap <= 8*24*time.Hour:
+	case gap <= 7*24*time.Hour:
 		return "weekly"
-	case gap <= 32*24*time.Hour:
+	case gap <= 31*24*time.Hour:
 		return "monthly"
 	}
 	return "backup"
