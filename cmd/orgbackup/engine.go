@@ -1,3 +1,303 @@
+//go:build orgbackup_pending
+
 package main
 
-func engineCommands() map[string]command { return map[string]command{} }
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/orgbackup/orgbackup/backup"
+	"github.com/orgbackup/orgbackup/crossaccount"
+	"github.com/orgbackup/orgbackup/emulator"
+)
+
+func engineCommands() map[string]command {
+	return map[string]command{
+		"plan":  {summary: "show what would change across the organization", run: runPlan},
+		"apply": {summary: "apply a plan (or plan and apply) across the organization", run: runApply},
+		"drift": {summary: "compare the organization with the spec; exit 2 on drift", run: runDrift},
+	}
+}
+
+// engineFlags are the flags plan, apply and drift share.
+type engineFlags struct {
+	spec     string
+	emulator bool
+	role     string
+}
+
+func (f *engineFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.spec, "spec", backup.DefaultSpecFile, "spec file (YAML or JSON)")
+	fs.BoolVar(&f.emulator, "emulator", false, "run against an in-process emulated organization built from the spec (no AWS account needed)")
+	fs.StringVar(&f.role, "execution-role", "", "role assumed in each account (default: the spec's organization.execution_role)")
+}
+
+// session is what a command works with: the spec and a way to get
+// credentials for every account.
+type session struct {
+	spec  *backup.Spec
+	fleet *crossaccount.Fleet
+	srv   *emulator.Server
+}
+
+func (s *session) close() {
+	if s.srv != nil {
+		s.srv.Close()
+	}
+}
+
+// openSession loads the spec and builds the fleet: from the in-process
+// emulator with --emulator, else from the standard AWS configuration chain
+// (environment, shared files, web identity; AWS_ENDPOINT_URL is honoured,
+// so `orgbackup emulator serve` works too).
+func openSession(ctx context.Context, e *env, f *engineFlags, readOnly bool) (*session, int) {
+	spec, err := backup.Load(f.spec)
+	if err != nil {
+		if problems := backup.SpecErrors(err); len(problems) > 0 {
+			for _, p := range problems {
+				fmt.Fprintln(e.stderr, p.Error())
+			}
+		} else {
+			fmt.Fprintf(e.stderr, "orgbackup: %v\n", err)
+		}
+		return nil, exitProblem
+	}
+	s := &session{spec: spec}
+	var base aws.Config
+	if f.emulator {
+		s.srv = emulator.NewServer(func(o *emulator.Options) {
+			o.Organization = emulatedOrganization(spec)
+			o.MemberRole = spec.Organization.ExecutionRole
+		})
+		base = s.srv.Config(spec.Organization.ManagementAccount, spec.Organization.Regions.Primary)
+	} else {
+		base, err = config.LoadDefaultConfig(ctx, config.WithRegion(spec.Organization.Regions.Primary))
+		if err != nil {
+			fmt.Fprintf(e.stderr, "orgbackup: loading AWS configuration: %v\n", err)
+			return nil, exitProblem
+		}
+	}
+	role := f.role
+	if role == "" {
+		role = spec.Organization.ExecutionRole
+	}
+	s.fleet = crossaccount.NewFleet(base, func(o *crossaccount.Options) {
+		o.ExecutionRole = role
+		o.ManagementAccount = spec.Organization.ManagementAccount
+		o.ReadOnly = readOnly
+	})
+	return s, exitOK
+}
+
+func runPlan(ctx context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("orgbackup plan", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var f engineFlags
+	f.register(fs)
+	out := fs.String("out", "", "write the plan as JSON to this file (apply it later with 'orgbackup apply FILE')")
+	detailed := fs.Bool("detailed-exitcode", false, "exit 0 when there are no changes, 2 when there are changes, 1 on errors")
+	markdown := fs.String("markdown", "", "also write the plan as Markdown to this file")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Usage: orgbackup plan [--spec FILE] [--out plan.json] [--detailed-exitcode] [--emulator]\n\nReads the organization (read-only: every mutating call is refused before it is sent)\nand shows what would change to match the spec.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	s, code := openSession(ctx, e, &f, true)
+	if s == nil {
+		return code
+	}
+	defer s.close()
+	p, err := backup.PlanChanges(ctx, s.spec, s.fleet)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
+		return exitProblem
+	}
+	if err := backup.Text(e.stdout, p, backup.TextOptions{Color: isTerminal(e.stdout)}); err != nil {
+		return exitProblem
+	}
+	if *out != "" {
+		if err := writeFile(*out, func(w *os.File) error { return backup.JSON(w, p) }); err != nil {
+			fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
+			return exitProblem
+		}
+	}
+	if *markdown != "" {
+		if err := writeFile(*markdown, func(w *os.File) error { return backup.Markdown(w, p, backup.MarkdownOptions{}) }); err != nil {
+			fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
+			return exitProblem
+		}
+	}
+	if len(p.Checks) > 0 {
+		return exitProblem
+	}
+	if *detailed && p.HasChanges() {
+		return 2
+	}
+	return exitOK
+}
+
+func runApply(ctx context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("orgbackup apply", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var f engineFlags
+	f.register(fs)
+	allowDestructive := fs.Bool("allow-destructive", false, "allow changes that delete or weaken protection (vaults, plans, policies, shorter retention, removed copies)")
+	ackIrreversible := fs.Bool("acknowledge-irreversible", false, "allow changes that cannot be undone (compliance-mode vault lock)")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Usage: orgbackup apply [plan.json] [--spec FILE] [--allow-destructive] [--acknowledge-irreversible] [--emulator]\n\nApplies a saved plan, or plans and applies. Recovery points are never deleted.\nRe-running after a failure converges.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 1 {
+		fmt.Fprintln(e.stderr, "orgbackup apply: at most one plan file")
+		return exitUsage
+	}
+	s, code := openSession(ctx, e, &f, false)
+	if s == nil {
+		return code
+	}
+	defer s.close()
+	var p *backup.Plan
+	if fs.NArg() == 1 {
+		file, err := os.Open(fs.Arg(0))
+		if err != nil {
+			fmt.Fprintf(e.stderr, "orgbackup apply: %v\n", err)
+			return exitProblem
+		}
+		p, err = backup.ReadPlan(file)
+		file.Close()
+		if err != nil {
+			fmt.Fprintf(e.stderr, "orgbackup apply: %s: %v\n", fs.Arg(0), err)
+			return exitProblem
+		}
+	} else {
+		planFleet := crossaccount.NewFleet(s.fleet.Base(), func(o *crossaccount.Options) { *o = s.fleet.Options(); o.ReadOnly = true })
+		var err error
+		p, err = backup.PlanChanges(ctx, s.spec, planFleet)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "orgbackup apply: planning: %v\n", err)
+			return exitProblem
+		}
+	}
+	backup.Text(e.stdout, p, backup.TextOptions{Color: isTerminal(e.stdout)})
+	if !p.HasChanges() {
+		return exitOK
+	}
+	fmt.Fprintln(e.stdout, "\nApplying...")
+	res, err := backup.Apply(ctx, s.fleet, p, func(o *backup.ApplyOptions) {
+		o.AllowDestructive = *allowDestructive
+		o.AcknowledgeIrreversible = *ackIrreversible
+		o.Tags = map[string]string{"orgbackup:managed": "true", "orgbackup:spec": s.spec.Name}
+		o.Progress = func(c backup.Change, err error) {
+			if err != nil {
+				fmt.Fprintf(e.stdout, "  ! %s: %v\n", c.Address, err)
+				return
+			}
+			fmt.Fprintf(e.stdout, "  %c %s\n", c.Action, c.Address)
+		}
+	})
+	var refused *backup.RefusedError
+	if errors.As(err, &refused) {
+		fmt.Fprintf(e.stderr, "orgbackup apply: %v\n", err)
+		return exitProblem
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "orgbackup apply: %v\n", err)
+		return exitProblem
+	}
+	applied, failed, skipped := res.Counts()
+	fmt.Fprintf(e.stdout, "\nApply complete: %d applied, %d failed, %d skipped.\n", applied, failed, skipped)
+	if failed+skipped > 0 {
+		for _, c := range res.Changes {
+			if c.Outcome == backup.Failed || c.Outcome == backup.Skipped {
+				fmt.Fprintf(e.stderr, "%s %s: %v\n", c.Outcome, c.Address, c.Err)
+			}
+		}
+		fmt.Fprintln(e.stderr, "Run 'orgbackup apply' again to converge.")
+		return exitProblem
+	}
+	return exitOK
+}
+
+func runDrift(ctx context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("orgbackup drift", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var f engineFlags
+	f.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Usage: orgbackup drift [--spec FILE] [--emulator]\n\nCompares live state and every account's effective backup policy with the spec.\nExit status: 0 no drift, 2 drift detected, 1 error.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	s, code := openSession(ctx, e, &f, true)
+	if s == nil {
+		return code
+	}
+	defer s.close()
+	rep, err := backup.DetectDrift(ctx, s.spec, s.fleet)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "orgbackup drift: %v\n", err)
+		return exitProblem
+	}
+	if !rep.Drifted() {
+		fmt.Fprintln(e.stdout, "No drift: the organization matches the spec.")
+		return exitOK
+	}
+	backup.Text(e.stdout, rep.Plan, backup.TextOptions{Color: isTerminal(e.stdout)})
+	for _, p := range rep.Policies {
+		fmt.Fprintf(e.stdout, "effective policy drift: account %s (tier %s): %s\n", p.Account, p.Tier, p.Reason)
+	}
+	return 2
+}
+
+// parseFlags parses args; ok is false when the command should exit with
+// code.
+func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, false
+		}
+		return exitUsage, false
+	}
+	return 0, true
+}
+
+func writeFile(path string, fn func(*os.File) error) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := fn(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// isTerminal reports whether w is a character device (colours on).
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/orgbackup/orgbackup/backup"
+	"github.com/orgbackup/orgbackup/emulator"
+)
+
+// emulatedOrganization builds the organization a spec expects: its
+// management and backup accounts, and for every tier target an OU (with the
+// target's ID or name) holding synthesised workload accounts, or the target
+// account itself.
+func emulatedOrganization(s *backup.Spec) *emulator.Organization {
+	org := &emulator.Organization{
+		ID:                "o-orgbackup1",
+		RootID:            "r-root",
+		ManagementAccount: s.Organization.ManagementAccount,
+		Accounts:          []emulator.Account{{ID: s.Organization.ManagementAccount, Name: "management"}},
+	}
+	used := map[string]bool{s.Organization.ManagementAccount: true, s.Organization.BackupAccount: true}
+	org.Units = append(org.Units, emulator.Unit{ID: "ou-root-security", Name: "Security", Accounts: []emulator.Account{{ID: s.Organization.BackupAccount, Name: "backup"}}})
+	next := 100000000000
+	newAccount := func() string {
+		for used[fmt.Sprintf("%012d", next)] {
+			next++
+		}
+		id := fmt.Sprintf("%012d", next)
+		used[id] = true
+		return id
+	}
+	var direct []emulator.Account
+	units := map[string]*emulator.Unit{}
+	var order []string
+	for _, tier := range s.TierNames() {
+		for _, target := range s.Tiers[tier].Targets {
+			switch {
+			case isAccountID(target):
+				if !used[target] {
+					used[target] = true
+					direct = append(direct, emulator.Account{ID: target, Name: tier + "-" + target})
+				}
+			default:
+				if _, ok := units[target]; ok {
+					continue
+				}
+				u := &emulator.Unit{Name: target}
+				if strings.HasPrefix(target, "ou-") {
+					u.ID, u.Name = target, tier
+				}
+				for i := range 2 {
+					u.Accounts = append(u.Accounts, emulator.Account{ID: newAccount(), Name: fmt.Sprintf("%s-%d", tier, i+1)})
+				}
+				units[target] = u
+				order = append(order, target)
+			}
+		}
+	}
+	sort.Strings(order)
+	for _, t := range order {
+		org.Units = append(org.Units, *units[t])
+	}
+	if len(direct) > 0 {
+		org.Units = append(org.Units, emulator.Unit{Name: "Workloads", Accounts: direct})
+	}
+	return org
+}
+
+func isAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
