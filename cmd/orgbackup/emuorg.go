@@ -67,15 +67,3 @@ func emulatedOrganization(s *backup.Spec) *emulator.Organization {
 	}
 	return org
 }
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}

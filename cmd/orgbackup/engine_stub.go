@@ -1,0 +1,5 @@
+//go:build !orgbackup_pending
+
+package main
+
+func engineCommands() map[string]command { return map[string]command{} }
