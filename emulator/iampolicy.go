@@ -888,39 +888,24 @@ func (s *Server) callerContextLocked(p Principal) map[string][]string {
 }
 
 // principalOrgLocked returns the organization ID and the
-// aws:PrincipalOrgPaths value ("o-id/r-root/ou-a/ou-b/") of an account of
-// the emulated organization.
+// aws:PrincipalOrgPaths value ("o-id/r-root/ou-a/ou-b/": the path to the
+// account's parent) of an account of the emulated organization, from the
+// live Organizations tree.
 func (s *Server) principalOrgLocked(account string) (orgID, path string, ok bool) {
-	o := s.opts.Organization
-	if o == nil {
+	if s.org == nil {
 		return "", "", false
 	}
-	base := o.ID + "/" + o.RootID + "/"
-	if account == o.ManagementAccount {
-		return o.ID, base, true
+	n := s.org.account(account)
+	if n == nil {
+		return "", "", false
 	}
-	for _, a := range o.Accounts {
-		if a.ID == account {
-			return o.ID, base, true
-		}
+	var ids []string
+	for p := n.parent; p != nil; p = p.parent {
+		ids = append(ids, p.id)
 	}
-	var walk func(units []Unit, prefix string) (string, bool)
-	walk = func(units []Unit, prefix string) (string, bool) {
-		for _, u := range units {
-			p := prefix + u.ID + "/"
-			for _, a := range u.Accounts {
-				if a.ID == account {
-					return p, true
-				}
-			}
-			if found, ok := walk(u.Units, p); ok {
-				return found, true
-			}
-		}
-		return "", false
+	path = s.org.id + "/"
+	for i := len(ids) - 1; i >= 0; i-- {
+		path += ids[i] + "/"
 	}
-	if p, ok := walk(o.Units, base); ok {
-		return o.ID, p, true
-	}
-	return "", "", false
+	return s.org.id, path, true
 }

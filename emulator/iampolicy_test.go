@@ -466,7 +466,7 @@ func TestCallerContext(t *testing.T) {
 		"aws:PrincipalArn":      "arn:aws:iam::333333333334:role/R",
 		"aws:PrincipalType":     "AssumedRole",
 		"aws:PrincipalOrgID":    "o-orgbackup1",
-		"aws:PrincipalOrgPaths": "o-orgbackup1/r-root/ou-root-prod/",
+		"aws:PrincipalOrgPaths": "o-orgbackup1/r-root/" + DefaultOrganization().Units[1].ID + "/",
 		"aws:userid":            "AROAX:s",
 	}
 	for k, v := range want {

@@ -153,11 +153,11 @@ func TestAssumeRoleTrustPolicies(t *testing.T) {
 			caller: outside, wantCode: "AccessDenied",
 		},
 		"OU path by aws:PrincipalOrgPaths": {
-			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-orgbackup1/r-root/ou-root-prod/*"}}}`),
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-orgbackup1/r-root/ou-root-production/*"}}}`),
 			caller: prod,
 		},
 		"other OU by aws:PrincipalOrgPaths": {
-			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-orgbackup1/r-root/ou-root-prod/*"}}}`),
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"ForAnyValue:StringLike":{"aws:PrincipalOrgPaths":"o-orgbackup1/r-root/ou-root-production/*"}}}`),
 			caller: "555555555555", wantCode: "AccessDenied",
 		},
 		"explicit deny wins": {
