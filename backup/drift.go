@@ -1,5 +1,3 @@
-//go:build orgbackup_pending
-
 package backup
 
 import (

@@ -1,5 +1,3 @@
-//go:build orgbackup_pending
-
 package main
 
 import (
@@ -45,6 +43,17 @@ type session struct {
 	spec  *backup.Spec
 	fleet *crossaccount.Fleet
 	srv   *emulator.Server
+	base  aws.Config
+	role  string
+}
+
+// newFleet returns a fleet over the session's base credentials.
+func (s *session) newFleet(readOnly bool) *crossaccount.Fleet {
+	return crossaccount.NewFleet(s.base, func(o *crossaccount.Options) {
+		o.ExecutionRole = s.role
+		o.ManagementAccount = s.spec.Organization.ManagementAccount
+		o.ReadOnly = readOnly
+	})
 }
 
 func (s *session) close() {
@@ -88,11 +97,8 @@ func openSession(ctx context.Context, e *env, f *engineFlags, readOnly bool) (*s
 	if role == "" {
 		role = spec.Organization.ExecutionRole
 	}
-	s.fleet = crossaccount.NewFleet(base, func(o *crossaccount.Options) {
-		o.ExecutionRole = role
-		o.ManagementAccount = spec.Organization.ManagementAccount
-		o.ReadOnly = readOnly
-	})
+	s.base, s.role = base, role
+	s.fleet = s.newFleet(readOnly)
 	return s, exitOK
 }
 
@@ -182,9 +188,8 @@ func runApply(ctx context.Context, e *env, args []string) int {
 			return exitProblem
 		}
 	} else {
-		planFleet := crossaccount.NewFleet(s.fleet.Base(), func(o *crossaccount.Options) { *o = s.fleet.Options(); o.ReadOnly = true })
 		var err error
-		p, err = backup.PlanChanges(ctx, s.spec, planFleet)
+		p, err = backup.PlanChanges(ctx, s.spec, s.newFleet(true))
 		if err != nil {
 			fmt.Fprintf(e.stderr, "orgbackup apply: planning: %v\n", err)
 			return exitProblem
