@@ -31,7 +31,7 @@ func discoverTopology(t *testing.T, srv *emulator.Server) *crossaccount.Topology
 func TestDiscoverDefaultOrganization(t *testing.T) {
 	t.Parallel()
 	srv := emulator.NewServer()
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	topo := discoverTopology(t, srv)
 
 	if got, want := topo.OrganizationID(), "o-orgbackup1"; got != want {
@@ -112,7 +112,7 @@ func nestedOrganization() *emulator.Organization {
 func TestDiscoverNested(t *testing.T) {
 	t.Parallel()
 	srv := emulator.NewServer(emulator.WithOrganization(nestedOrganization()))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	topo := discoverTopology(t, srv)
 
 	if got, want := len(topo.Accounts()), 1+4+45; got != want {
@@ -193,7 +193,7 @@ func TestDiscoverNested(t *testing.T) {
 func TestDiscoverDeniedToMember(t *testing.T) {
 	t.Parallel()
 	srv := emulator.NewServer()
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	_, err := crossaccount.Discover(context.Background(), awsorgs.NewFromConfig(srv.Config("333333333333", "us-east-1")))
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDeniedException" {

@@ -1,0 +1,412 @@
+package crossaccount_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/orgbackup/orgbackup/crossaccount"
+	"github.com/orgbackup/orgbackup/emulator"
+)
+
+const (
+	mgmt   = emulator.ManagementAccountID
+	backup = emulator.BackupAccountID
+	prod   = "333333333333"
+	stage  = "444444444444"
+)
+
+// createExecutionRole creates role name in account, trusting the given
+// accounts, with the account's own credentials.
+func createExecutionRole(t *testing.T, srv *emulator.Server, account, name string, trusted ...string) {
+	t.Helper()
+	var principals []string
+	for _, a := range trusted {
+		principals = append(principals, `"arn:aws:iam::`+a+`:root"`)
+	}
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":[` + strings.Join(principals, ",") + `]},"Action":"sts:AssumeRole"}]}`
+	_, err := awsiam.NewFromConfig(srv.Config(account, "us-east-1")).CreateRole(context.Background(), &awsiam.CreateRoleInput{
+		RoleName:                 aws.String(name),
+		AssumeRolePolicyDocument: aws.String(trust),
+	})
+	if err != nil {
+		t.Fatalf("creating role %s in %s: %v", name, account, err)
+	}
+}
+
+// callCount sums the emulator's counters of calls matching the key's
+// non-empty fields.
+func callCount(srv *emulator.Server, key emulator.CallKey) (calls, throttled int) {
+	for _, st := range srv.CallStats() {
+		if (key.Account == "" || key.Account == st.Account) &&
+			(key.Region == "" || key.Region == st.Region) &&
+			(key.Service == "" || key.Service == st.Service) &&
+			(key.Operation == "" || key.Operation == st.Operation) {
+			calls += st.Calls
+			throttled += st.Throttled
+		}
+	}
+	return calls, throttled
+}
+
+// whoAmI returns the ARN the config's credentials act as.
+func whoAmI(t *testing.T, cfg aws.Config) string {
+	t.Helper()
+	out, err := awssts.NewFromConfig(cfg).GetCallerIdentity(context.Background(), &awssts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatalf("GetCallerIdentity: %v", err)
+	}
+	return aws.ToString(out.Arn)
+}
+
+func TestFleetConfigAssumesExecutionRole(t *testing.T) {
+	t.Parallel()
+	srv := emulator.NewServer()
+	t.Cleanup(srv.Close)
+	createExecutionRole(t, srv, prod, crossaccount.DefaultExecutionRole, mgmt)
+	ctx := context.Background()
+	var logs bytes.Buffer
+	fleet := crossaccount.NewFleet(srv.Config(mgmt, "us-east-1"), func(o *crossaccount.Options) {
+		o.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+
+	tests := map[string]struct {
+		account, region, wantARN string
+	}{
+		"member account":           {prod, "us-west-2", "arn:aws:sts::333333333333:assumed-role/OrganizationAccountAccessRole/orgbackup"},
+		"caller's own account":     {mgmt, "eu-west-1", "arn:aws:iam::111111111111:root"},
+		"member in another region": {prod, "eu-central-1", "arn:aws:sts::333333333333:assumed-role/OrganizationAccountAccessRole/orgbackup"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := fleet.Config(ctx, tc.account, tc.region)
+			if err != nil {
+				t.Fatalf("Config(%s, %s) error: %v", tc.account, tc.region, err)
+			}
+			if cfg.Region != tc.region {
+				t.Errorf("Config().Region = %q, want %q", cfg.Region, tc.region)
+			}
+			if got := whoAmI(t, cfg); got != tc.wantARN {
+				t.Errorf("caller ARN = %q, want %q", got, tc.wantARN)
+			}
+		})
+	}
+	t.Run("invalid input", func(t *testing.T) {
+		t.Parallel()
+		if _, err := fleet.Config(ctx, "3333", "us-east-1"); err == nil {
+			t.Error("Config(short account) succeeded, want an error")
+		}
+		if _, err := fleet.Config(ctx, prod, ""); err == nil {
+			t.Error("Config(no region) succeeded, want an error")
+		}
+	})
+	t.Cleanup(func() {
+		if !strings.Contains(logs.String(), "assumed role") || !strings.Contains(logs.String(), "account=333333333333") {
+			t.Errorf("log = %q, want an assumed-role line for 333333333333", logs.String())
+		}
+	})
+}
+
+func TestFleetDeniedAssumption(t *testing.T) {
+	t.Parallel()
+	srv := emulator.NewServer()
+	t.Cleanup(srv.Close)
+	// The stage account's role trusts only the backup account.
+	createExecutionRole(t, srv, stage, "OrgBackupExecution", backup)
+	fleet := crossaccount.NewFleet(srv.Config(mgmt, "us-east-1"), func(o *crossaccount.Options) { o.ExecutionRole = "OrgBackupExecution" })
+
+	for _, account := range []string{stage, "555555555555"} { // untrusted; no role at all
+		_, err := fleet.Config(context.Background(), account, "us-east-1")
+		var are *crossaccount.AssumeRoleError
+		if !errors.As(err, &are) {
+			t.Fatalf("Config(%s) error = %v, want *AssumeRoleError", account, err)
+		}
+		want := crossaccount.AssumeRoleError{Account: account, RoleARN: "arn:aws:iam::" + account + ":role/OrgBackupExecution", Via: mgmt}
+		if diff := cmp.Diff(want, *are, cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Err" }, cmp.Ignore())); diff != "" {
+			t.Errorf("AssumeRoleError mismatch (-want +got):\n%s", diff)
+		}
+		var ae smithy.APIError
+		if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDenied" {
+			t.Errorf("Config(%s) error = %v, want the AccessDenied API error inside", account, err)
+		}
+		for _, s := range []string{account, "arn:aws:iam::" + account + ":role/OrgBackupExecution"} {
+			if !strings.Contains(err.Error(), s) {
+				t.Errorf("Config(%s) error %q does not name %s", account, err, s)
+			}
+		}
+	}
+}
+
+func TestFleetCachesCredentials(t *testing.T) {
+	t.Parallel()
+	srv := emulator.NewServer()
+	t.Cleanup(srv.Close)
+	createExecutionRole(t, srv, prod, crossaccount.DefaultExecutionRole, mgmt)
+	createExecutionRole(t, srv, stage, crossaccount.DefaultExecutionRole, mgmt)
+	ctx := context.Background()
+	fleet := crossaccount.NewFleet(srv.Config(mgmt, "us-east-1"))
+
+	var wg sync.WaitGroup
+	for range 5 {
+		for _, account := range []string{prod, stage} {
+			for _, region := range []string{"us-east-1", "us-west-2"} {
+				wg.Go(func() {
+					cfg, err := fleet.Config(ctx, account, region)
+					if err != nil {
+						t.Errorf("Config(%s, %s): %v", account, region, err)
+						return
+					}
+					if _, err := awsbackup.NewFromConfig(cfg).ListBackupVaults(ctx, &awsbackup.ListBackupVaultsInput{}); err != nil {
+						t.Errorf("ListBackupVaults in %s/%s: %v", account, region, err)
+					}
+				})
+			}
+		}
+	}
+	wg.Wait()
+	if got, _ := callCount(srv, emulator.CallKey{Service: "sts", Operation: "AssumeRole"}); got != 2 {
+		t.Errorf("AssumeRole calls = %d, want 2 (one per account)", got)
+	}
+	if got, _ := callCount(srv, emulator.CallKey{Service: "sts", Operation: "GetCallerIdentity"}); got != 1 {
+		t.Errorf("GetCallerIdentity calls = %d, want 1", got)
+	}
+	if got, _ := callCount(srv, emulator.CallKey{Account: prod, Service: "backup", Operation: "ListBackupVaults"}); got != 10 {
+		t.Errorf("ListBackupVaults calls in %s = %d, want 10", prod, got)
+	}
+}
+
+func TestFleetRefreshesBeforeExpiry(t *testing.T) {
+	t.Parallel()
+	srv := emulator.NewServer()
+	t.Cleanup(srv.Close)
+	createExecutionRole(t, srv, prod, crossaccount.DefaultExecutionRole, mgmt)
+	ctx := context.Background()
+	// Sessions of 15 minutes, refreshed from 15 minutes before expiry:
+	// cached credentials are never fresh enough to reuse.
+	fleet := crossaccount.NewFleet(srv.Config(mgmt, "us-east-1"), func(o *crossaccount.Options) {
+		o.SessionDuration = 15 * time.Minute
+		o.ExpiryWindow = 15 * time.Minute
+	})
+	for range 3 {
+		if _, err := fleet.Config(ctx, prod, "us-east-1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := callCount(srv, emulator.CallKey{Service: "sts", Operation: "AssumeRole"}); got != 3 {
+		t.Errorf("AssumeRole calls = %d, want 3 (refreshed every time)", got)
+	}
+}
+
+func TestFleetChainsThroughManagementAccount(t *testing.T) {
+	t.Parallel()
+	srv := emulator.NewServer()
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	// The caller is the backup account. Members trust only the
+	// management account, whose role trusts the backup account.
+	createExecutionRole(t, srv, mgmt, "OrgBackupHub", backup)
+	createExecutionRole(t, srv, prod, crossaccount.DefaultExecutionRole, mgmt)
+	createExecutionRole(t, srv, stage, crossaccount.DefaultExecutionRole, mgmt)
+
+	direct := crossaccount.NewFleet(srv.Config(backup, "us-east-1"))
+	if _, err := direct.Config(ctx, prod, "us-east-1"); err == nil {
+		t.Fatal("Config(prod) without chaining succeeded, want AccessDenied: the member trusts only the management account")
+	}
+
+	fleet := crossaccount.NewFleet(srv.Config(backup, "us-east-1"), func(o *crossaccount.Options) {
+		o.ManagementAccount = mgmt
+		o.ManagementRole = "OrgBackupHub"
+	})
+	srv.ResetCallStats()
+	want := map[string]string{
+		prod:   "arn:aws:sts::333333333333:assumed-role/OrganizationAccountAccessRole/orgbackup",
+		stage:  "arn:aws:sts::444444444444:assumed-role/OrganizationAccountAccessRole/orgbackup",
+		mgmt:   "arn:aws:sts::111111111111:assumed-role/OrgBackupHub/orgbackup",
+		backup: "arn:aws:iam::222222222222:root",
+	}
+	for _, account := range []string{prod, stage, mgmt, backup} {
+		cfg, err := fleet.Config(ctx, account, "us-east-1")
+		if err != nil {
+			t.Fatalf("Config(%s) error: %v", account, err)
+		}
+		if got := whoAmI(t, cfg); got != want[account] {
+			t.Errorf("Config(%s) acts as %q, want %q", account, got, want[account])
+		}
+	}
+	// One hop into the management account, from there one per member.
+	if got, _ := callCount(srv, emulator.CallKey{Account: backup, Service: "sts", Operation: "AssumeRole"}); got != 1 {
+		t.Errorf("AssumeRole calls from the backup account = %d, want 1", got)
+	}
+	if got, _ := callCount(srv, emulator.CallKey{Account: mgmt, Service: "sts", Operation: "AssumeRole"}); got != 2 {
+		t.Errorf("AssumeRole calls from the management account = %d, want 2", got)
+	}
+
+	t.Run("denied first hop names the management account", func(t *testing.T) {
+		t.Parallel()
+		broken := crossaccount.NewFleet(srv.Config(backup, "us-east-1"), func(o *crossaccount.Options) {
+			o.ManagementAccount = mgmt // ManagementRole defaults to OrganizationAccountAccessRole, absent there
+		})
+		_, err := broken.Config(ctx, prod, "us-east-1")
+		if err == nil {
+			t.Fatal("Config(prod) succeeded, want an error")
+		}
+		for _, s := range []string{"arn:aws:iam::333333333333:role/OrganizationAccountAccessRole", "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole"} {
+			if !strings.Contains(err.Error(), s) {
+				t.Errorf("error %q does not name %s", err, s)
+			}
+		}
+	})
+}
+
+func TestFleetReadOnly(t *testing.T) {
+	t.Parallel()
+	srv := emulator.NewServer()
+	t.Cleanup(srv.Close)
+	createExecutionRole(t, srv, prod, crossaccount.DefaultExecutionRole, mgmt)
+	ctx := context.Background()
+	fleet := crossaccount.NewFleet(srv.Config(mgmt, "us-east-1"), func(o *crossaccount.Options) { o.ReadOnly = true })
+	srv.ResetCallStats()
+
+	for _, account := range []string{prod, mgmt} {
+		cfg, err := fleet.Config(ctx, account, "us-east-1")
+		if err != nil {
+			t.Fatalf("Config(%s) error: %v", account, err)
+		}
+		bk := awsbackup.NewFromConfig(cfg)
+		if _, err := bk.ListBackupVaults(ctx, &awsbackup.ListBackupVaultsInput{}); err != nil {
+			t.Errorf("ListBackupVaults in %s: %v", account, err)
+		}
+		_, err = bk.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("central")})
+		var me *crossaccount.MutationError
+		if !errors.As(err, &me) {
+			t.Fatalf("CreateBackupVault in %s error = %v, want *MutationError", account, err)
+		}
+		if diff := cmp.Diff(crossaccount.MutationError{Service: "Backup", Operation: "CreateBackupVault"}, *me); diff != "" {
+			t.Errorf("MutationError mismatch (-want +got):\n%s", diff)
+		}
+		_, err = awsiam.NewFromConfig(cfg).CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("x"), AssumeRolePolicyDocument: aws.String("{}")})
+		if !errors.As(err, &me) || me.Operation != "CreateRole" || me.Service != "IAM" {
+			t.Errorf("CreateRole in %s error = %v, want *MutationError for IAM CreateRole", account, err)
+		}
+		if _, err := awsiam.NewFromConfig(cfg).ListRoles(ctx, &awsiam.ListRolesInput{}); err != nil {
+			t.Errorf("ListRoles in %s: %v", account, err)
+		}
+	}
+	for _, op := range []string{"CreateBackupVault", "CreateRole"} {
+		if got, _ := callCount(srv, emulator.CallKey{Operation: op}); got != 0 {
+			t.Errorf("%s reached the server %d times, want 0", op, got)
+		}
+	}
+	if got, _ := callCount(srv, emulator.CallKey{Service: "backup", Operation: "ListBackupVaults"}); got != 2 {
+		t.Errorf("ListBackupVaults calls = %d, want 2", got)
+	}
+	// The role assumption itself went through the guard's allow list.
+	if got, _ := callCount(srv, emulator.CallKey{Service: "sts", Operation: "AssumeRole"}); got != 1 {
+		t.Errorf("AssumeRole calls = %d, want 1", got)
+	}
+}
+
+func TestIsReadOperation(t *testing.T) {
+	t.Parallel()
+	tests := map[string]bool{
+		"GetCallerIdentity":          true,
+		"AssumeRole":                 true,
+		"AssumeRoleWithWebIdentity":  true,
+		"DescribeBackupVault":        true,
+		"ListBackupVaults":           true,
+		"HeadObject":                 true,
+		"LookupEvents":               true,
+		"SearchResources":            true,
+		"GetBackupVaultAccessPolicy": true,
+		"Get":                        true,
+		"CreateBackupVault":          false,
+		"PutBackupVaultAccessPolicy": false,
+		"DeleteBackupVault":          false,
+		"StartCopyJob":               false,
+		"TagResource":                false,
+		"UpdateBackupPlan":           false,
+		"Decrypt":                    false,
+		"Listen":                     false,
+		"Gettysburg":                 false,
+		"":                           false,
+	}
+	for op, want := range tests {
+		t.Run(op, func(t *testing.T) {
+			t.Parallel()
+			if got := crossaccount.IsReadOperation(op); got != want {
+				t.Errorf("IsReadOperation(%q) = %v, want %v", op, got, want)
+			}
+		})
+	}
+}
+
+func TestFleetRateLimit(t *testing.T) {
+	t.Parallel()
+	const calls = 50
+	run := func(t *testing.T, optFns ...func(*crossaccount.Options)) (throttled int, elapsed time.Duration) {
+		t.Helper()
+		srv := emulator.NewServer()
+		t.Cleanup(srv.Close)
+		createExecutionRole(t, srv, prod, crossaccount.DefaultExecutionRole, mgmt)
+		srv.AddFault(emulator.Fault{Service: "backup", RatePerSecond: 10})
+		ctx := context.Background()
+		fleet := crossaccount.NewFleet(srv.Config(mgmt, "us-east-1"), optFns...)
+		// Spread over two regions: the bucket is per account and service.
+		regions := []string{"us-east-1", "us-west-2"}
+		items := make([]int, calls)
+		for i := range items {
+			items[i] = i
+		}
+		start := time.Now()
+		err := crossaccount.ForEach(ctx, fleet.Options().Concurrency, items, func(ctx context.Context, i int) error {
+			cfg, err := fleet.Config(ctx, prod, regions[i%2])
+			if err != nil {
+				return err
+			}
+			_, err = awsbackup.NewFromConfig(cfg).ListBackupVaults(ctx, &awsbackup.ListBackupVaultsInput{})
+			return err
+		})
+		elapsed = time.Since(start)
+		n, throttled := callCount(srv, emulator.CallKey{Account: prod, Service: "backup"})
+		if throttled == 0 && err != nil {
+			t.Errorf("ForEach() error: %v", err)
+		}
+		if n < calls {
+			t.Errorf("backup calls = %d, want at least %d", n, calls)
+		}
+		return throttled, elapsed
+	}
+
+	t.Run("default limit stays under the API's", func(t *testing.T) {
+		t.Parallel()
+		throttled, elapsed := run(t)
+		if throttled != 0 {
+			t.Errorf("throttled calls = %d, want 0", throttled)
+		}
+		// 8 at once, then 8 per second.
+		if min := time.Duration(float64(calls-crossaccount.DefaultRatePerSecond) / crossaccount.DefaultRatePerSecond * float64(time.Second)); elapsed < min-100*time.Millisecond {
+			t.Errorf("%d calls took %v, want at least %v at the default rate", calls, elapsed, min)
+		}
+		t.Logf("%d calls in %v", calls, elapsed)
+	})
+	t.Run("unlimited is throttled", func(t *testing.T) {
+		t.Parallel()
+		throttled, _ := run(t, func(o *crossaccount.Options) { o.RatePerSecond = -1; o.MaxAttempts = 1 })
+		if throttled == 0 {
+			t.Error("throttled calls = 0 without a client-side limit; the emulator's limit is not exercised")
+		}
+	})
+}
