@@ -549,10 +549,11 @@ func (p *planner) planLock(live *VaultState) {
 			ch.Destructive = true
 			ch.Reason += "; it replaces a compliance-mode lock still in its grace period (until " + have.LockDate.UTC().Format(time.RFC3339) + ")"
 		}
-		if have != nil && !have.Immutable(p.now) && (want.MinRetentionDays < have.MinRetentionDays || (want.MaxRetentionDays > have.MaxRetentionDays && have.MaxRetentionDays > 0) ||
-			(want.MaxRetentionDays == 0 && have.MaxRetentionDays > 0) || (want.MinRetentionDays == 0 && have.MinRetentionDays > 0)) {
+		// A lower (or no) minimum lets recovery points be deleted sooner;
+		// a higher maximum loses nothing.
+		if have != nil && !have.Immutable(p.now) && want.MinRetentionDays < have.MinRetentionDays {
 			ch.Destructive = true
-			ch.Reason += "; it loosens the retention bounds"
+			ch.Reason += fmt.Sprintf("; it lowers the minimum retention from %d to %d days", have.MinRetentionDays, want.MinRetentionDays)
 		}
 		p.add(ch)
 	}

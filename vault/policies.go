@@ -14,12 +14,40 @@ type PolicyDocument struct {
 
 // Statement is one statement of a PolicyDocument.
 type Statement struct {
-	Sid       string                         `json:"Sid,omitempty"`
-	Effect    string                         `json:"Effect"`
-	Principal map[string][]string            `json:"Principal,omitempty"`
-	Action    []string                       `json:"Action"`
-	Resource  string                         `json:"Resource"`
-	Condition map[string]map[string][]string `json:"Condition,omitempty"`
+	Sid       string                       `json:"Sid,omitempty"`
+	Effect    string                       `json:"Effect"`
+	Principal map[string]Values            `json:"Principal,omitempty"`
+	Action    Values                       `json:"Action"`
+	Resource  string                       `json:"Resource"`
+	Condition map[string]map[string]Values `json:"Condition,omitempty"`
+}
+
+// Values is a policy element that holds one or more strings. It is
+// written as a plain string when it has one element, as AWS's examples
+// write it, and as a list otherwise (IAM treats both alike).
+type Values []string
+
+// MarshalJSON writes a single value as a string.
+func (v Values) MarshalJSON() ([]byte, error) {
+	if len(v) == 1 {
+		return json.Marshal(v[0])
+	}
+	return json.Marshal([]string(v))
+}
+
+// UnmarshalJSON reads a string or a list of strings.
+func (v *Values) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*v = Values{s}
+		return nil
+	}
+	var l []string
+	if err := json.Unmarshal(b, &l); err != nil {
+		return err
+	}
+	*v = l
+	return nil
 }
 
 // String returns the document as indented JSON with a stable key order.
@@ -39,7 +67,7 @@ func rootARN(account string) string { return "arn:aws:iam::" + account + ":root"
 // "Creating backup copies across AWS accounts": the source key must allow
 // the destination account kms:Decrypt, kms:Encrypt, kms:ReEncrypt*,
 // kms:GenerateDataKey* and kms:DescribeKey).
-var keyUseActions = []string{
+var keyUseActions = Values{
 	"kms:Decrypt",
 	"kms:DescribeKey",
 	"kms:Encrypt",
@@ -50,7 +78,7 @@ var keyUseActions = []string{
 // grantForResourceCondition limits kms:CreateGrant to grants for AWS
 // services ("Creating backup copies across AWS accounts" and the KMS
 // Developer Guide's "kms:GrantIsForAWSResource").
-var grantForResourceCondition = map[string][]string{"kms:GrantIsForAWSResource": {"true"}}
+var grantForResourceCondition = map[string]Values{"kms:GrantIsForAWSResource": {"true"}}
 
 // keyAdminStatement lets the account's IAM policies control the key, as
 // KMS's default key policy does ("Default key policy", KMS Developer
@@ -59,8 +87,8 @@ func keyAdminStatement(account string) Statement {
 	return Statement{
 		Sid:       "EnableIAMPolicies",
 		Effect:    "Allow",
-		Principal: map[string][]string{"AWS": {rootARN(account)}},
-		Action:    []string{"kms:*"},
+		Principal: map[string]Values{"AWS": {rootARN(account)}},
+		Action:    Values{"kms:*"},
 		Resource:  "*",
 	}
 }
@@ -68,7 +96,7 @@ func keyAdminStatement(account string) Statement {
 // backupServiceStatements let principals of account use the key through
 // AWS Backup only (kms:ViaService, "AWS KMS condition keys").
 func backupServiceStatements(account, region string) []Statement {
-	via := map[string][]string{
+	via := map[string]Values{
 		"kms:CallerAccount": {account},
 		"kms:ViaService":    {"backup." + region + ".amazonaws.com"},
 	}
@@ -76,18 +104,18 @@ func backupServiceStatements(account, region string) []Statement {
 		{
 			Sid:       "AllowAWSBackupUse",
 			Effect:    "Allow",
-			Principal: map[string][]string{"AWS": {"*"}},
+			Principal: map[string]Values{"AWS": {"*"}},
 			Action:    keyUseActions,
 			Resource:  "*",
-			Condition: map[string]map[string][]string{"StringEquals": via},
+			Condition: map[string]map[string]Values{"StringEquals": via},
 		},
 		{
 			Sid:       "AllowAWSBackupGrants",
 			Effect:    "Allow",
-			Principal: map[string][]string{"AWS": {"*"}},
-			Action:    []string{"kms:CreateGrant"},
+			Principal: map[string]Values{"AWS": {"*"}},
+			Action:    Values{"kms:CreateGrant"},
 			Resource:  "*",
-			Condition: map[string]map[string][]string{
+			Condition: map[string]map[string]Values{
 				"StringEquals": via,
 				"Bool":         grantForResourceCondition,
 			},
@@ -108,17 +136,17 @@ func WorkloadKeyPolicy(account, region, backupAccount string) string {
 		Statement{
 			Sid:       "AllowBackupAccountCopies",
 			Effect:    "Allow",
-			Principal: map[string][]string{"AWS": {rootARN(backupAccount)}},
+			Principal: map[string]Values{"AWS": {rootARN(backupAccount)}},
 			Action:    keyUseActions,
 			Resource:  "*",
 		},
 		Statement{
 			Sid:       "AllowBackupAccountGrants",
 			Effect:    "Allow",
-			Principal: map[string][]string{"AWS": {rootARN(backupAccount)}},
-			Action:    []string{"kms:CreateGrant"},
+			Principal: map[string]Values{"AWS": {rootARN(backupAccount)}},
+			Action:    Values{"kms:CreateGrant"},
 			Resource:  "*",
-			Condition: map[string]map[string][]string{"Bool": grantForResourceCondition},
+			Condition: map[string]map[string]Values{"Bool": grantForResourceCondition},
 		},
 	)
 	return PolicyDocument{Version: "2012-10-17", Statement: st}.String()
@@ -131,25 +159,25 @@ func WorkloadKeyPolicy(account, region, backupAccount string) string {
 // "AWS global condition context keys"; "Creating backup copies across AWS
 // accounts").
 func CentralKeyPolicy(account, region, orgID string) string {
-	org := map[string][]string{"aws:PrincipalOrgID": {orgID}}
+	org := map[string]Values{"aws:PrincipalOrgID": {orgID}}
 	st := []Statement{keyAdminStatement(account)}
 	st = append(st, backupServiceStatements(account, region)...)
 	st = append(st,
 		Statement{
 			Sid:       "AllowOrganizationCopies",
 			Effect:    "Allow",
-			Principal: map[string][]string{"AWS": {"*"}},
+			Principal: map[string]Values{"AWS": {"*"}},
 			Action:    keyUseActions,
 			Resource:  "*",
-			Condition: map[string]map[string][]string{"StringEquals": org},
+			Condition: map[string]map[string]Values{"StringEquals": org},
 		},
 		Statement{
 			Sid:       "AllowOrganizationGrants",
 			Effect:    "Allow",
-			Principal: map[string][]string{"AWS": {"*"}},
-			Action:    []string{"kms:CreateGrant"},
+			Principal: map[string]Values{"AWS": {"*"}},
+			Action:    Values{"kms:CreateGrant"},
 			Resource:  "*",
-			Condition: map[string]map[string][]string{
+			Condition: map[string]map[string]Values{
 				"StringEquals": org,
 				"Bool":         grantForResourceCondition,
 			},
@@ -167,10 +195,10 @@ func CentralVaultAccessPolicy(orgID string, extra ...Statement) string {
 	st := []Statement{{
 		Sid:       "AllowOrganizationCopyInto",
 		Effect:    "Allow",
-		Principal: map[string][]string{"AWS": {"*"}},
-		Action:    []string{"backup:CopyIntoBackupVault"},
+		Principal: map[string]Values{"AWS": {"*"}},
+		Action:    Values{"backup:CopyIntoBackupVault"},
 		Resource:  "*",
-		Condition: map[string]map[string][]string{"StringEquals": {"aws:PrincipalOrgID": {orgID}}},
+		Condition: map[string]map[string]Values{"StringEquals": {"aws:PrincipalOrgID": {orgID}}},
 	}}
 	return PolicyDocument{Version: "2012-10-17", Statement: append(st, extra...)}.String()
 }
@@ -184,8 +212,8 @@ func WorkloadVaultAccessPolicy(backupAccount string, extra ...Statement) string 
 	st := []Statement{{
 		Sid:       "AllowBackupAccountCopyInto",
 		Effect:    "Allow",
-		Principal: map[string][]string{"AWS": {rootARN(backupAccount)}},
-		Action:    []string{"backup:CopyIntoBackupVault"},
+		Principal: map[string]Values{"AWS": {rootARN(backupAccount)}},
+		Action:    Values{"backup:CopyIntoBackupVault"},
 		Resource:  "*",
 	}}
 	return PolicyDocument{Version: "2012-10-17", Statement: append(st, extra...)}.String()
@@ -202,12 +230,12 @@ func DenyRecoveryPointChanges(adminARNs ...string) Statement {
 	s := Statement{
 		Sid:       "DenyRecoveryPointChanges",
 		Effect:    "Deny",
-		Principal: map[string][]string{"AWS": {"*"}},
-		Action:    []string{"backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"},
+		Principal: map[string]Values{"AWS": {"*"}},
+		Action:    Values{"backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"},
 		Resource:  "*",
 	}
 	if len(adminARNs) > 0 {
-		s.Condition = map[string]map[string][]string{"ArnNotLike": {"aws:PrincipalArn": append([]string(nil), adminARNs...)}}
+		s.Condition = map[string]map[string]Values{"ArnNotLike": {"aws:PrincipalArn": append(Values(nil), adminARNs...)}}
 	}
 	return s
 }
@@ -223,8 +251,8 @@ func TopicPolicy(topicARN string) string {
 		Statement: []Statement{{
 			Sid:       "__default_statement_ID",
 			Effect:    "Allow",
-			Principal: map[string][]string{"Service": {"backup.amazonaws.com"}},
-			Action:    []string{"SNS:Publish"},
+			Principal: map[string]Values{"Service": {"backup.amazonaws.com"}},
+			Action:    Values{"SNS:Publish"},
 			Resource:  topicARN,
 		}},
 	}.String()
