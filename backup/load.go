@@ -286,7 +286,8 @@ func checkJSON(filename string, data []byte) *SpecError {
 	e := &SpecError{File: filename, Message: "invalid JSON: " + err.Error()}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		e.Line, e.Col = lineCol(data, int(se.Offset))
+		// Offset counts the bytes read, the offending one included.
+		e.Line, e.Col = lineCol(data, int(se.Offset)-1)
 		e.Message = "invalid JSON: " + se.Error()
 	}
 	return e
