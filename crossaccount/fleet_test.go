@@ -5,16 +5,19 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/orgbackup/orgbackup/crossaccount"
@@ -409,4 +412,89 @@ func TestFleetRateLimit(t *testing.T) {
 			t.Error("throttled calls = 0 without a client-side limit; the emulator's limit is not exercised")
 		}
 	})
+}
+
+// errStackSeen stops a request once its middleware stack is recorded.
+var errStackSeen = errors.New("stack recorded")
+
+func TestFleetClientStack(t *testing.T) {
+	t.Parallel()
+	srv := emulator.NewServer()
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	fleet := crossaccount.NewFleet(srv.Config(mgmt, "us-east-1"), func(o *crossaccount.Options) {
+		o.ReadOnly = true
+		o.MaxAttempts = 7
+	})
+	cfg, err := fleet.Config(ctx, mgmt, "us-east-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, ok := cfg.Retryer().(*retry.AdaptiveMode)
+	if !ok {
+		t.Fatalf("Retryer() is %T, want *retry.AdaptiveMode", cfg.Retryer())
+	}
+	if got := r.MaxAttempts(); got != 7 {
+		t.Errorf("MaxAttempts() = %d, want 7", got)
+	}
+
+	var initialize, finalize []string
+	cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
+		initialize, finalize = stack.Initialize.List(), stack.Finalize.List()
+		return errStackSeen
+	})
+	if _, err := awsbackup.NewFromConfig(cfg).ListBackupVaults(ctx, &awsbackup.ListBackupVaultsInput{}); !errors.Is(err, errStackSeen) {
+		t.Fatalf("ListBackupVaults error = %v, want the recording option's", err)
+	}
+	if len(initialize) == 0 || initialize[0] != "orgbackup.ReadOnly" {
+		t.Errorf("Initialize step = %v, want the read-only guard first", initialize)
+	}
+	// The rate limit runs once per attempt: inside the retry loop, before
+	// signing.
+	i := slices.Index(finalize, "Retry")
+	if i < 0 || i+1 >= len(finalize) || finalize[i+1] != "orgbackup.RateLimit" {
+		t.Errorf("Finalize step = %v, want orgbackup.RateLimit right after Retry", finalize)
+	}
+	if j := slices.Index(finalize, "Signing"); j < i {
+		t.Errorf("Finalize step = %v, want Signing after the rate limit", finalize)
+	}
+}
+
+func TestFleetRun(t *testing.T) {
+	t.Parallel()
+	srv := emulator.NewServer()
+	t.Cleanup(srv.Close)
+	createExecutionRole(t, srv, prod, crossaccount.DefaultExecutionRole, mgmt)
+	fleet := crossaccount.NewFleet(srv.Config(mgmt, "us-east-1"), func(o *crossaccount.Options) { o.Concurrency = 3 })
+
+	targets := crossaccount.Targets([]string{prod, stage}, []string{"us-east-1", "us-west-2"})
+	wantTargets := []crossaccount.Target{{prod, "us-east-1"}, {prod, "us-west-2"}, {stage, "us-east-1"}, {stage, "us-west-2"}}
+	if diff := cmp.Diff(wantTargets, targets); diff != "" {
+		t.Fatalf("Targets() mismatch (-want +got):\n%s", diff)
+	}
+	var mu sync.Mutex
+	var ran []crossaccount.Target
+	err := fleet.Run(context.Background(), targets, func(ctx context.Context, tg crossaccount.Target, cfg aws.Config) error {
+		if cfg.Region != tg.Region {
+			return errors.New("wrong region")
+		}
+		_, err := awsbackup.NewFromConfig(cfg).ListBackupVaults(ctx, &awsbackup.ListBackupVaultsInput{})
+		mu.Lock()
+		ran = append(ran, tg)
+		mu.Unlock()
+		return err
+	})
+	slices.SortFunc(ran, func(a, b crossaccount.Target) int { return strings.Compare(a.Account+a.Region, b.Account+b.Region) })
+	if diff := cmp.Diff(wantTargets[:2], ran); diff != "" {
+		t.Errorf("fn ran for (-want +got):\n%s", diff)
+	}
+	// The stage account has no role: one error per region, in order.
+	var are *crossaccount.AssumeRoleError
+	if !errors.As(err, &are) || are.Account != stage {
+		t.Fatalf("Run() error = %v, want an AssumeRoleError for %s", err, stage)
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], stage+"/us-east-1: ") || !strings.HasPrefix(lines[1], stage+"/us-west-2: ") {
+		t.Errorf("Run() error lines = %q, want one per stage region, in order", lines)
+	}
 }
