@@ -596,3 +596,113 @@ func TestChangeJSON(t *testing.T) {
 		t.Errorf("Plan() = %v, want none", summary(again))
 	}
 }
+
+// fullVaultBackup reports every vault as holding recovery points, which
+// the emulator cannot seed; everything else goes to the emulator.
+type fullVaultBackup struct {
+	vault.BackupAPI
+}
+
+func (f fullVaultBackup) DescribeBackupVault(ctx context.Context, in *awsbackup.DescribeBackupVaultInput, optFns ...func(*awsbackup.Options)) (*awsbackup.DescribeBackupVaultOutput, error) {
+	out, err := f.BackupAPI.DescribeBackupVault(ctx, in, optFns...)
+	if err == nil {
+		out.NumberOfRecoveryPoints = 5
+	}
+	return out, err
+}
+
+func TestReplaceRefusesNonEmptyVault(t *testing.T) {
+	t.Parallel()
+	e := newVaultEnv(t)
+	d := vault.Desired{Account: testAccount, Region: testRegion, Vault: "local", Tags: tags()}
+	e.converge(t, d)
+	c := e.c
+	c.Backup = fullVaultBackup{e.bk}
+	d.Key = &vault.Key{Alias: "orgbackup/local"}
+	chs, err := vault.Plan(context.Background(), c, d, e.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"create kms_key/alias/orgbackup/local", "replace backup_vault/local destructive"}, summary(chs)); diff != "" {
+		t.Fatalf("Plan() mismatch (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(chs[1].Reason, "holds 5 recovery points") {
+		t.Errorf("Reason = %q, want the recovery point count", chs[1].Reason)
+	}
+	if err := vault.Apply(context.Background(), c, testAccount, testRegion, chs[0], e.opts); err != nil {
+		t.Fatal(err)
+	}
+	err = vault.Apply(context.Background(), c, testAccount, testRegion, chs[1], e.opts)
+	if !errors.Is(err, vault.ErrRefused) {
+		t.Fatalf("Apply(replace) error = %v, want ErrRefused", err)
+	}
+	if _, err := e.bk.DescribeBackupVault(context.Background(), &awsbackup.DescribeBackupVaultInput{BackupVaultName: aws.String("local")}); err != nil {
+		t.Errorf("the vault is gone after a refused replace: %v", err)
+	}
+}
+
+func TestPlanErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, e *vaultEnv)
+		d     vault.Desired
+		want  string
+	}{
+		{
+			name: "vault is air-gapped",
+			setup: func(t *testing.T, e *vaultEnv) {
+				e.converge(t, vault.Desired{Account: testAccount, Region: testRegion, Vault: "other",
+					AirGapped: &vault.AirGapped{Name: "v1", MinRetentionDays: 7, MaxRetentionDays: 7}})
+			},
+			d:    vault.Desired{Account: testAccount, Region: testRegion, Vault: "v1"},
+			want: "not a backup vault",
+		},
+		{
+			name: "air-gapped vault is a backup vault",
+			setup: func(t *testing.T, e *vaultEnv) {
+				e.converge(t, vault.Desired{Account: testAccount, Region: testRegion, Vault: "v1"})
+			},
+			d:    vault.Desired{Account: testAccount, Region: testRegion, Vault: "v2", AirGapped: &vault.AirGapped{Name: "v1", MinRetentionDays: 7, MaxRetentionDays: 7}},
+			want: "not a logically air-gapped vault",
+		},
+		{
+			name: "key pending deletion",
+			setup: func(t *testing.T, e *vaultEnv) {
+				e.converge(t, vault.Desired{Account: testAccount, Region: testRegion, Vault: "v1", Key: &vault.Key{Alias: "k"}})
+				k, err := e.kms.DescribeKey(context.Background(), &awskms.DescribeKeyInput{KeyId: aws.String("alias/k")})
+				if err != nil {
+					t.Fatal(err)
+				}
+				// ScheduleKeyDeletion takes a key ID or ARN, not an alias.
+				if _, err := e.kms.ScheduleKeyDeletion(context.Background(), &awskms.ScheduleKeyDeletionInput{KeyId: k.KeyMetadata.KeyId}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			d:    vault.Desired{Account: testAccount, Region: testRegion, Vault: "v1", Key: &vault.Key{Alias: "k"}},
+			want: "pending deletion",
+		},
+		{
+			name: "notifications without SNS client",
+			d:    vault.Desired{Account: testAccount, Region: testRegion, Vault: "v1", Notifications: &vault.Notifications{Topic: "t", Events: []string{"COPY_JOB_FAILED"}}},
+			want: "SNS client",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newVaultEnv(t)
+			if tt.setup != nil {
+				tt.setup(t, e)
+			}
+			c := e.c
+			if tt.name == "notifications without SNS client" {
+				c.SNS = nil
+			}
+			_, err := vault.Plan(context.Background(), c, tt.d, e.opts)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Plan() error = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
