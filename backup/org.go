@@ -192,8 +192,14 @@ func planOrg(ctx context.Context, orgs OrganizationsAPI, settings map[string]Glo
 		}
 	}
 	if !registered {
-		changes = append(changes, newChange(addr(kindDelegatedAdmin, want.backupAccount), kindDelegatedAdmin, mgmt, "global", want.backupAccount, Create, nil,
-			delegatedAdmin{want.backupAccount, backupServicePrincipal}, "the backup account administers AWS Backup for the organization"))
+		c := newChange(addr(kindDelegatedAdmin, want.backupAccount), kindDelegatedAdmin, mgmt, "global", want.backupAccount, Create, nil,
+			delegatedAdmin{want.backupAccount, backupServicePrincipal}, "the backup account administers AWS Backup for the organization")
+		if !enabled {
+			// Organizations registers a delegated administrator only for
+			// a service with trusted access.
+			c.DependsOn = []string{addr(kindServiceAccess, backupServicePrincipal)}
+		}
+		changes = append(changes, c)
 	}
 
 	// The resource policy letting the backup account manage backup policies.

@@ -157,6 +157,7 @@ func (p *Plan) Seal() {
 		}
 		return p.Changes[i].Address < p.Changes[j].Address
 	})
+	p.Changes = orderDependencies(p.Changes)
 	sort.SliceStable(p.Checks, func(i, j int) bool {
 		if p.Checks[i].Address != p.Checks[j].Address {
 			return p.Checks[i].Address < p.Checks[j].Address
@@ -216,4 +217,36 @@ func stageOf(kind string) int {
 		return s
 	}
 	return 1 << 20
+}
+
+// orderDependencies moves every change after the changes it depends on,
+// keeping the given order otherwise (a stable topological sort). Cycles,
+// which the planner never produces, keep their given order.
+func orderDependencies(changes []Change) []Change {
+	pos := map[string]int{}
+	for i, c := range changes {
+		pos[c.Address] = i
+	}
+	done := make([]bool, len(changes))
+	visiting := make([]bool, len(changes))
+	out := make([]Change, 0, len(changes))
+	var visit func(i int)
+	visit = func(i int) {
+		if done[i] || visiting[i] {
+			return
+		}
+		visiting[i] = true
+		for _, d := range changes[i].DependsOn {
+			if j, ok := pos[d]; ok {
+				visit(j)
+			}
+		}
+		visiting[i] = false
+		done[i] = true
+		out = append(out, changes[i])
+	}
+	for i := range changes {
+		visit(i)
+	}
+	return out
 }

@@ -96,11 +96,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		c.Caller, c.Account = p, p.Account
-		c.Operation = r.Method + " " + r.URL.Path
-		if ferr := s.applyFaults(c); ferr != nil {
-			svc.writeError(w, requestID, ferr)
-			return
-		}
+		// serveRaw names the operation, then calls applyFaults.
 		svc.serveRaw(c, w, r, body)
 		return
 	}

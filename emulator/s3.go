@@ -33,6 +33,8 @@ type s3Bucket struct {
 	mfaDelete           string
 	tags                map[string]string // nil when the bucket has no tag set
 	sizeBytes           int64             // workload size set by AddResource
+	kmsKeyARN           string            // workload encryption key set by AddResource
+	everTagged          bool              // is or ever was tagged (Tagging API GetResources)
 	objects             map[string]*s3Object
 }
 
@@ -108,6 +110,10 @@ func (s *Server) serveS3(c *Call, w http.ResponseWriter, r *http.Request, body [
 	req.bucket, req.key, _ = strings.Cut(path, "/")
 	op, handler := s.s3Route(req)
 	c.Operation = op
+	if err := s.applyFaults(c); err != nil {
+		s.writeS3Error(req, err)
+		return
+	}
 
 	s.mu.Lock()
 	err := s.runHooksLocked(c)
@@ -385,15 +391,21 @@ func (s *Server) s3CreateBucket(req *s3Request) (*s3Response, error) {
 		}
 		return nil, &s3Error{status: 409, code: "BucketAlreadyOwnedByYou", message: "Your previous request to create the named bucket succeeded and you already own it.", bucket: req.bucket}
 	}
+	b := s.s3NewBucketLocked(req.bucket, c.Account, c.Region)
+	return &s3Response{header: map[string]string{"Location": "/" + b.name}}, nil
+}
+
+// s3NewBucketLocked creates a bucket with the settings S3 gives new buckets.
+func (s *Server) s3NewBucketLocked(name, account, region string) *s3Bucket {
 	b := &s3Bucket{
-		name: req.bucket, owner: c.Account, region: c.Region, created: s.now, objects: map[string]*s3Object{},
+		name: name, owner: account, region: region, created: s.now, objects: map[string]*s3Object{},
 		// New buckets have SSE-S3 default encryption (since January 2023)
 		// and all Block Public Access settings on (since April 2023).
 		encryption:        &s3EncryptionRule{Default: &s3SSEDefault{SSEAlgorithm: s3DefaultSSE}, BucketKeyEnabled: false},
 		publicAccessBlock: &s3PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true},
 	}
-	s.s3.buckets[b.name] = b
-	return &s3Response{header: map[string]string{"Location": "/" + b.name}}, nil
+	s.s3.buckets[name] = b
+	return b
 }
 
 func (s *Server) s3HeadBucket(req *s3Request) (*s3Response, error) {
@@ -695,6 +707,7 @@ func (s *Server) s3PutBucketTagging(req *s3Request) (*s3Response, error) {
 		return nil, s3Err(400, "BadRequest", "Bucket tag count cannot be greater than 50")
 	}
 	b.tags = tags
+	b.everTagged = b.everTagged || len(tags) > 0
 	return &s3Response{status: http.StatusNoContent}, nil
 }
 

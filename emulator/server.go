@@ -61,6 +61,11 @@ type Options struct {
 	// neither a 12-digit account ID nor a key issued by the emulator.
 	// Default: the organization's management account.
 	DefaultAccount string
+	// MemberRole is the role created in every member account at start,
+	// trusting the management account, as Organizations creates
+	// OrganizationAccountAccessRole in the accounts it creates. Default
+	// DefaultMemberRole; "-" creates none.
+	MemberRole string
 	// OIDCIssuers are the OpenID Connect identity providers whose tokens
 	// AssumeRoleWithWebIdentity accepts, keyed by issuer URL (the token's
 	// "iss" claim, e.g. "https://token.actions.githubusercontent.com"),
@@ -125,6 +130,9 @@ func New(optFns ...func(*Options)) *Server {
 	if o.Addr == "" {
 		o.Addr = "127.0.0.1:0"
 	}
+	if o.MemberRole == "" {
+		o.MemberRole = DefaultMemberRole
+	}
 	if o.DefaultAccount == "" {
 		o.DefaultAccount = o.Organization.ManagementAccount
 	}
@@ -142,6 +150,7 @@ func New(optFns ...func(*Options)) *Server {
 		res:      map[regionKey]*resourceRegion{},
 	}
 	s.org = newOrgState(s, o.Organization)
+	s.createMemberRolesLocked()
 	s.services = s.buildServices()
 	return s
 }
