@@ -98,6 +98,14 @@ func compactJSON(doc string) (json.RawMessage, error) {
 	return buf.Bytes(), nil
 }
 
+// deprecatedVaultEvents are the BackupVaultEvents the PutBackupVaultNotifications
+// API reference lists as "no longer supported": AWS rejects them.
+var deprecatedVaultEvents = []string{
+	"BACKUP_JOB_SUCCESSFUL", "BACKUP_JOB_FAILED", "BACKUP_JOB_EXPIRED",
+	"RESTORE_JOB_SUCCESSFUL", "RESTORE_JOB_FAILED",
+	"BACKUP_PLAN_CREATED", "BACKUP_PLAN_MODIFIED",
+}
+
 // Validate reports every problem of d at once.
 func (d *Desired) Validate() error {
 	var errs []error
@@ -164,8 +172,22 @@ func (d *Desired) Validate() error {
 		if n.Topic == "" || len(n.Topic) > 256 {
 			bad("notifications.topic", "must have 1 to 256 characters")
 		}
+		if strings.HasSuffix(n.Topic, ".fifo") {
+			// "Notification options with AWS Backup", Limitations: FIFO
+			// topics are not supported.
+			bad("notifications.topic", "AWS Backup cannot publish to FIFO topics, got %q", n.Topic)
+		}
 		if len(n.Events) == 0 {
 			bad("notifications.events", "must list at least one event")
+		}
+		known := backuptypes.BackupVaultEvent("").Values()
+		for i, e := range n.Events {
+			switch {
+			case slices.Contains(deprecatedVaultEvents, e):
+				bad(fmt.Sprintf("notifications.events[%d]", i), "%s is deprecated and no longer supported by AWS Backup (PutBackupVaultNotifications); use BACKUP_JOB_COMPLETED, COPY_JOB_FAILED, RESTORE_JOB_COMPLETED and the like", e)
+			case !slices.Contains(known, backuptypes.BackupVaultEvent(e)):
+				bad(fmt.Sprintf("notifications.events[%d]", i), "unknown backup vault event %q", e)
+			}
 		}
 		checkPolicy("notifications.topic_policy", n.TopicPolicy)
 		for i, e := range n.Emails {

@@ -560,13 +560,13 @@ func TestPlanValidation(t *testing.T) {
 		Key:           &vault.Key{Alias: "alias/aws/backup", Policy: "{"},
 		Lock:          &vault.Lock{MinRetentionDays: 10, MaxRetentionDays: 5, ChangeableForDays: 1},
 		AirGapped:     &vault.AirGapped{Name: "ag", MinRetentionDays: 1, MaxRetentionDays: 5},
-		Notifications: &vault.Notifications{Emails: []string{"nobody"}},
+		Notifications: &vault.Notifications{Topic: "t.fifo", Events: []string{"BACKUP_JOB_FAILED", "NOPE", "COPY_JOB_FAILED"}, Emails: []string{"nobody"}},
 	}
 	_, err := vault.Plan(context.Background(), e.c, d)
 	if err == nil {
 		t.Fatal("Plan() error = nil")
 	}
-	for _, want := range []string{"account:", "region:", "vault:", "key.alias:", "key.policy:", "lock:", "lock.changeable_for_days:", "air_gapped:", "notifications.topic:", "notifications.events:", "notifications.emails[0]:"} {
+	for _, want := range []string{"account:", "region:", "vault:", "key.alias:", "key.policy:", "lock:", "lock.changeable_for_days:", "air_gapped:", "notifications.topic: AWS Backup cannot publish to FIFO", "notifications.events[0]: BACKUP_JOB_FAILED is deprecated", "notifications.events[1]: unknown", "notifications.emails[0]:"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Plan() error lacks %q:\n%v", want, err)
 		}
@@ -686,6 +686,11 @@ func TestPlanErrors(t *testing.T) {
 			name: "notifications without SNS client",
 			d:    vault.Desired{Account: testAccount, Region: testRegion, Vault: "v1", Notifications: &vault.Notifications{Topic: "t", Events: []string{"COPY_JOB_FAILED"}}},
 			want: "SNS client",
+		},
+		{
+			name: "empty events",
+			d:    vault.Desired{Account: testAccount, Region: testRegion, Vault: "v1", Notifications: &vault.Notifications{Topic: "t"}},
+			want: "notifications.events: must list at least one event",
 		},
 	}
 	for _, tt := range tests {
