@@ -21,16 +21,18 @@ import (
 // Defaults of Options.
 const (
 	// DefaultExecutionRole is the role AWS Organizations creates in the
-	// accounts it creates, trusting the management account ("Accessing
-	// member accounts in your organization", Organizations User Guide).
+	// accounts it creates, with full administrative permissions and a
+	// trust policy that admits the management account ("Accessing a
+	// member account that has OrganizationAccountAccessRole",
+	// Organizations User Guide).
 	DefaultExecutionRole = "OrganizationAccountAccessRole"
 	// DefaultSessionName is the role session name, visible in CloudTrail.
 	DefaultSessionName = "orgbackup"
 	// DefaultConcurrency bounds the calls Run makes at once.
 	DefaultConcurrency = 16
 	// DefaultRatePerSecond is the sustained request rate per account and
-	// service; it stays below the lowest per-second quotas of the APIs
-	// orgbackup calls.
+	// service: a conservative rate for a fan-out over many accounts, with
+	// the SDK's adaptive retry absorbing throttling beyond it.
 	DefaultRatePerSecond = 8
 	// DefaultMaxAttempts is the number of attempts per request, the first
 	// included.

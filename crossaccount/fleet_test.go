@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
@@ -496,5 +497,49 @@ func TestFleetRun(t *testing.T) {
 	lines := strings.Split(err.Error(), "\n")
 	if len(lines) != 2 || !strings.HasPrefix(lines[0], stage+"/us-east-1: ") || !strings.HasPrefix(lines[1], stage+"/us-west-2: ") {
 		t.Errorf("Run() error lines = %q, want one per stage region, in order", lines)
+	}
+}
+
+func TestFleetCapsChainedSessions(t *testing.T) {
+	t.Parallel()
+	srv := emulator.NewServer()
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	// The caller is itself a role session in the management account (as
+	// in CI), so every assumption is role chaining.
+	createExecutionRole(t, srv, mgmt, "Deployer", mgmt)
+	out, err := awssts.NewFromConfig(srv.Config(mgmt, "us-east-1")).AssumeRole(ctx, &awssts.AssumeRoleInput{
+		RoleArn: aws.String("arn:aws:iam::111111111111:role/Deployer"), RoleSessionName: aws.String("ci"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := srv.Config(mgmt, "us-east-1")
+	base.Credentials = credentials.NewStaticCredentialsProvider(aws.ToString(out.Credentials.AccessKeyId), aws.ToString(out.Credentials.SecretAccessKey), aws.ToString(out.Credentials.SessionToken))
+	// The member role allows two-hour sessions, which chaining does not.
+	_, err = awsiam.NewFromConfig(srv.Config(prod, "us-east-1")).CreateRole(ctx, &awsiam.CreateRoleInput{
+		RoleName:                 aws.String(crossaccount.DefaultExecutionRole),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}`),
+		MaxSessionDuration:       aws.Int32(7200),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	fleet := crossaccount.NewFleet(base, func(o *crossaccount.Options) { o.SessionDuration = 2 * time.Hour })
+	cfg, err := fleet.Config(ctx, prod, "us-east-1")
+	if err != nil {
+		t.Fatalf("Config(prod) error: %v", err)
+	}
+	creds, err := cfg.Credentials.Retrieve(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Cached expiry is the session's end less the expiry window.
+	if left := time.Until(creds.Expires); left > time.Hour-crossaccount.DefaultExpiryWindow || left < 50*time.Minute {
+		t.Errorf("credentials expire in %v, want a one-hour session less the %v window", left, crossaccount.DefaultExpiryWindow)
+	}
+	if got := whoAmI(t, cfg); got != "arn:aws:sts::333333333333:assumed-role/OrganizationAccountAccessRole/orgbackup" {
+		t.Errorf("caller ARN = %q", got)
 	}
 }
