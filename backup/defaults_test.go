@@ -42,7 +42,7 @@ func TestDefaultsDocumented(t *testing.T) {
 // names a concrete value, through SetDefaults or Spec.Tier.
 func TestDefaultsApplied(t *testing.T) {
 	t.Parallel()
-	s, err := Parse("spec.yaml", []byte(base+"  gold: {schedule: \"cron(0 1 * * ? *)\", local_retention: 7d, targets: [Gold]}\nnotifications: {events: [BACKUP_JOB_FAILED]}\nreports: {bucket: reports}\n"))
+	s, err := Parse("spec.yaml", []byte(base+"  gold: {schedule: \"cron(0 1 * * ? *)\", local_retention: 7d, targets: [Gold]}\nnotifications: {events: [BACKUP_JOB_COMPLETED]}\nreports: {bucket: reports}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -89,7 +89,7 @@ tiers:
 		"everything else": base + `name: acme-backup
 local: {vault: local-vault, backup_role: BackupRole}
 kms: {alias: alias/acme/backup, rotation: false}
-notifications: {topic: backup-events, events: [BACKUP_JOB_FAILED, COPY_JOB_FAILED], emails: [ops@example.com]}
+notifications: {topic: backup-events, events: [BACKUP_JOB_COMPLETED, COPY_JOB_FAILED], emails: [ops@example.com]}
 reports:
   bucket: acme.backup-reports
   formats: [JSON]
@@ -212,7 +212,8 @@ func TestParseInvalid(t *testing.T) {
 		"backup role":                    {base + "local: {backup_role: \"a/b\"}\n", []string{"8:22 local.backup_role: not an IAM role name"}},
 		"kms alias":                      {base + "kms: {alias: orgbackup}\n", []string{"8:14 kms.alias: not a KMS alias name"}},
 		"kms reserved":                   {base + "kms: {alias: alias/aws/backup}\n", []string{"8:14 kms.alias: reserved for AWS-managed keys"}},
-		"event":                          {base + "notifications: {events: [BACKUP_JOB_FAILD]}\n", []string{"8:26 notifications.events[0]: did you mean \"BACKUP_JOB_FAILED\"?"}},
+		"event":                          {base + "notifications: {events: [BACKUP_JOB_COMPLTED]}\n", []string{"8:26 notifications.events[0]: did you mean \"BACKUP_JOB_COMPLETED\"?"}},
+		"deprecated event":               {base + "notifications: {events: [BACKUP_JOB_FAILED]}\n", []string{"8:26 notifications.events[0]: BACKUP_JOB_FAILED is deprecated by AWS Backup and never sends a notification; use BACKUP_JOB_COMPLETED (its message carries the job's state, FAILED included)"}},
 		"event twice":                    {base + "notifications: {events: [COPY_JOB_FAILED, COPY_JOB_FAILED]}\n", []string{"8:43 notifications.events[1]: listed twice"}},
 		"no events":                      {base + "notifications: {events: []}\n", []string{"8:25 notifications.events: at least one event"}},
 		"email":                          {base + "notifications: {events: [COPY_JOB_FAILED], emails: [ops@example]}\n", []string{"8:53 notifications.emails[0]: not an e-mail address"}},

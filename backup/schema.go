@@ -264,7 +264,7 @@ func fieldDocs(key string) (string, bool) {
 		"KMS.Rotation": "Automatic key rotation. Default true.",
 
 		"Notifications.Topic":  "SNS topic name. Default orgbackup-notifications.",
-		"Notifications.Events": "AWS Backup vault events, e.g. BACKUP_JOB_FAILED.",
+		"Notifications.Events": "AWS Backup vault events, e.g. BACKUP_JOB_COMPLETED, COPY_JOB_FAILED.",
 		"Notifications.Emails": "E-mail addresses subscribed to the backup account's topic.",
 
 		"Reports.Bucket":     "Reports bucket in the backup account.",

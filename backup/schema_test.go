@@ -155,7 +155,7 @@ func TestSchemaConstraints(t *testing.T) {
 			}
 		})
 	}
-	if !bytes.Contains(raw, []byte(`"RESTORE_TIME_FOR_RESOURCES_MEET_TARGET"`)) || !bytes.Contains(raw, []byte(`"EKS_BACKUP_OBJECT_FAILED"`)) {
+	if !bytes.Contains(raw, []byte(`"RESTORE_TIME_FOR_RESOURCES_MEET_TARGET"`)) || !bytes.Contains(raw, []byte(`"COPY_JOB_FAILED"`)) || bytes.Contains(raw, []byte(`"BACKUP_JOB_FAILED"`)) {
 		t.Error("schema lacks the control or event enums")
 	}
 }

@@ -168,7 +168,8 @@ type KMS struct {
 type Notifications struct {
 	// Topic is the SNS topic name. Default "orgbackup-notifications".
 	Topic string `json:"topic,omitempty" yaml:"topic,omitempty"`
-	// Events are AWS Backup vault events, e.g. BACKUP_JOB_FAILED.
+	// Events are AWS Backup vault events, e.g. BACKUP_JOB_COMPLETED,
+	// COPY_JOB_FAILED; deprecated events are refused (they never notify).
 	Events []string `json:"events" yaml:"events"`
 	// Emails subscribe to the backup account's topic.
 	Emails []string `json:"emails,omitempty" yaml:"emails,omitempty"`

@@ -87,17 +87,34 @@ func CommercialRegions() []string {
 	}
 }
 
-// BackupVaultEvents returns the AWS Backup vault notification events
-// (the BackupVaultEvent enum of the AWS Backup API model).
+// BackupVaultEvents returns the vault notification events AWS Backup
+// supports. PutBackupVaultNotifications documents them ("The following
+// events are supported"); the rest of the BackupVaultEvent enum is
+// deprecated and never notifies (see DeprecatedBackupVaultEvents).
 func BackupVaultEvents() []string {
 	return []string{
-		"BACKUP_JOB_STARTED", "BACKUP_JOB_COMPLETED", "BACKUP_JOB_SUCCESSFUL", "BACKUP_JOB_FAILED", "BACKUP_JOB_EXPIRED",
-		"RESTORE_JOB_STARTED", "RESTORE_JOB_COMPLETED", "RESTORE_JOB_SUCCESSFUL", "RESTORE_JOB_FAILED",
+		"BACKUP_JOB_STARTED", "BACKUP_JOB_COMPLETED",
 		"COPY_JOB_STARTED", "COPY_JOB_SUCCESSFUL", "COPY_JOB_FAILED",
-		"RECOVERY_POINT_MODIFIED", "BACKUP_PLAN_CREATED", "BACKUP_PLAN_MODIFIED",
-		"S3_BACKUP_OBJECT_FAILED", "S3_RESTORE_OBJECT_FAILED", "CONTINUOUS_BACKUP_INTERRUPTED",
-		"RECOVERY_POINT_INDEX_COMPLETED", "RECOVERY_POINT_INDEX_DELETED", "RECOVERY_POINT_INDEXING_FAILED",
-		"EKS_RESTORE_OBJECT_FAILED", "EKS_RESTORE_OBJECT_SKIPPED", "EKS_BACKUP_OBJECT_FAILED",
+		"RESTORE_JOB_STARTED", "RESTORE_JOB_COMPLETED", "RECOVERY_POINT_MODIFIED",
+		"S3_BACKUP_OBJECT_FAILED", "S3_RESTORE_OBJECT_FAILED",
+		"CONTINUOUS_BACKUP_INTERRUPTED", "RECOVERY_POINT_INDEX_COMPLETED", "RECOVERY_POINT_INDEX_DELETED", "RECOVERY_POINT_INDEXING_FAILED",
+	}
+}
+
+// DeprecatedBackupVaultEvents maps the deprecated values of the
+// BackupVaultEvent enum to the supported event to use instead. AWS's
+// PutBackupVaultNotifications reference: "Deprecated events do not return
+// statuses or notifications." A spec listing BACKUP_JOB_FAILED would never
+// hear of a failed backup, so orgbackup refuses it.
+func DeprecatedBackupVaultEvents() map[string]string {
+	return map[string]string{
+		"BACKUP_JOB_SUCCESSFUL":  "BACKUP_JOB_COMPLETED (its message carries the job's state)",
+		"BACKUP_JOB_FAILED":      "BACKUP_JOB_COMPLETED (its message carries the job's state, FAILED included)",
+		"BACKUP_JOB_EXPIRED":     "BACKUP_JOB_COMPLETED (its message carries the job's state)",
+		"RESTORE_JOB_SUCCESSFUL": "RESTORE_JOB_COMPLETED (its message carries the job's state)",
+		"RESTORE_JOB_FAILED":     "RESTORE_JOB_COMPLETED (its message carries the job's state, FAILED included)",
+		"BACKUP_PLAN_CREATED":    "nothing: plan changes are not notified any more",
+		"BACKUP_PLAN_MODIFIED":   "nothing: plan changes are not notified any more",
 	}
 }
 
@@ -633,6 +650,10 @@ func (v *validator) notifications() {
 	seen := map[string]bool{}
 	for i, ev := range n.Events {
 		path := indexPath("notifications.events", i)
+		if instead, ok := DeprecatedBackupVaultEvents()[ev]; ok {
+			v.add(path, "%s is deprecated by AWS Backup and never sends a notification; use %s", ev, instead)
+			continue
+		}
 		if !v.oneOf(path, ev, BackupVaultEvents()) {
 			continue
 		}
