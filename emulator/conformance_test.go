@@ -875,3 +875,199 @@ func confInt64(p *int64) string {
 	}
 	return fmt.Sprint(*p)
 }
+
+// TestConformanceWhereMotoDiffers checks our emulator alone on the steps
+// left out of TestConformanceWithMoto because moto disagrees with AWS's
+// documentation there; each case names the documentation it follows.
+func TestConformanceWhereMotoDiffers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const account = emulator.ManagementAccountID
+	tests := []struct {
+		name string
+		run  func(t *testing.T, cfg aws.Config)
+	}{
+		{
+			// CreateKey API reference: KeyUsage "Default: ENCRYPT_DECRYPT".
+			name: "kms CreateKey defaults KeyUsage",
+			run: func(t *testing.T, cfg aws.Config) {
+				out, err := awskms.NewFromConfig(cfg).CreateKey(ctx, &awskms.CreateKeyInput{})
+				if err != nil {
+					t.Fatalf("CreateKey: %v", err)
+				}
+				if got := out.KeyMetadata.KeyUsage; got != kmstypes.KeyUsageTypeEncryptDecrypt {
+					t.Errorf("KeyUsage = %q, want ENCRYPT_DECRYPT", got)
+				}
+			},
+		},
+		{
+			// GetTopicAttributes API reference: SubscriptionsConfirmed is
+			// the number of confirmed subscriptions; Lambda endpoints need
+			// no confirmation.
+			name: "sns lambda subscription counts as confirmed",
+			run: func(t *testing.T, cfg aws.Config) {
+				sns := awssns.NewFromConfig(cfg)
+				ct, err := sns.CreateTopic(ctx, &awssns.CreateTopicInput{Name: aws.String("t")})
+				if err != nil {
+					t.Fatalf("CreateTopic: %v", err)
+				}
+				if _, err := sns.Subscribe(ctx, &awssns.SubscribeInput{TopicArn: ct.TopicArn, Protocol: aws.String("lambda"),
+					Endpoint: aws.String("arn:aws:lambda:us-east-1:" + account + ":function:f")}); err != nil {
+					t.Fatalf("Subscribe: %v", err)
+				}
+				ga, err := sns.GetTopicAttributes(ctx, &awssns.GetTopicAttributesInput{TopicArn: ct.TopicArn})
+				if err != nil {
+					t.Fatalf("GetTopicAttributes: %v", err)
+				}
+				got := map[string]string{"SubscriptionsConfirmed": ga.Attributes["SubscriptionsConfirmed"], "SubscriptionsPending": ga.Attributes["SubscriptionsPending"]}
+				if diff := cmp.Diff(map[string]string{"SubscriptionsConfirmed": "1", "SubscriptionsPending": "0"}, got); diff != "" {
+					t.Errorf("subscription counts (-want +got):\n%s", diff)
+				}
+			},
+		},
+		{
+			// ListTags API reference: the tags of the resource, those given
+			// at creation included.
+			name: "backup ListTags on a vault",
+			run: func(t *testing.T, cfg aws.Config) {
+				bk := awsbackup.NewFromConfig(cfg)
+				cv, err := bk.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("vault"), BackupVaultTags: map[string]string{"team": "platform"}})
+				if err != nil {
+					t.Fatalf("CreateBackupVault: %v", err)
+				}
+				if _, err := bk.TagResource(ctx, &awsbackup.TagResourceInput{ResourceArn: cv.BackupVaultArn, Tags: map[string]string{"env": "prod", "owner": "sec"}}); err != nil {
+					t.Fatalf("TagResource: %v", err)
+				}
+				if _, err := bk.UntagResource(ctx, &awsbackup.UntagResourceInput{ResourceArn: cv.BackupVaultArn, TagKeyList: []string{"owner"}}); err != nil {
+					t.Fatalf("UntagResource: %v", err)
+				}
+				lt, err := bk.ListTags(ctx, &awsbackup.ListTagsInput{ResourceArn: cv.BackupVaultArn})
+				if err != nil {
+					t.Fatalf("ListTags: %v", err)
+				}
+				if diff := cmp.Diff(map[string]string{"team": "platform", "env": "prod"}, lt.Tags); diff != "" {
+					t.Errorf("ListTags (-want +got):\n%s", diff)
+				}
+			},
+		},
+		{
+			// CreateBackupVault API reference: without EncryptionKeyArn
+			// "the default key is used" — the AWS managed key aws/backup,
+			// which KMS resolves by that alias; DescribeBackupVault reports
+			// VaultType BACKUP_VAULT.
+			name: "backup vault default key is aws/backup",
+			run: func(t *testing.T, cfg aws.Config) {
+				bk := awsbackup.NewFromConfig(cfg)
+				if _, err := bk.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("vault")}); err != nil {
+					t.Fatalf("CreateBackupVault: %v", err)
+				}
+				dv, err := bk.DescribeBackupVault(ctx, &awsbackup.DescribeBackupVaultInput{BackupVaultName: aws.String("vault")})
+				if err != nil {
+					t.Fatalf("DescribeBackupVault: %v", err)
+				}
+				dk, err := awskms.NewFromConfig(cfg).DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: aws.String("alias/aws/backup")})
+				if err != nil {
+					t.Fatalf("DescribeKey alias/aws/backup: %v", err)
+				}
+				got := []string{aws.ToString(dv.EncryptionKeyArn), string(dv.VaultType)}
+				want := []string{aws.ToString(dk.KeyMetadata.Arn), string(backuptypes.VaultTypeBackupVault)}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("[EncryptionKeyArn VaultType] (-want +got):\n%s", diff)
+				}
+			},
+		},
+		{
+			// ListBackupPlans API reference: IncludeDeleted "with a default
+			// value of FALSE"; an explicit false hides deleted plans too.
+			name: "backup ListBackupPlans IncludeDeleted false",
+			run: func(t *testing.T, cfg aws.Config) {
+				bk := awsbackup.NewFromConfig(cfg)
+				if _, err := bk.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("vault")}); err != nil {
+					t.Fatalf("CreateBackupVault: %v", err)
+				}
+				cp, err := bk.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: &backuptypes.BackupPlanInput{
+					BackupPlanName: aws.String("p"),
+					Rules:          []backuptypes.BackupRuleInput{{RuleName: aws.String("r"), TargetBackupVaultName: aws.String("vault")}},
+				}})
+				if err != nil {
+					t.Fatalf("CreateBackupPlan: %v", err)
+				}
+				if _, err := bk.DeleteBackupPlan(ctx, &awsbackup.DeleteBackupPlanInput{BackupPlanId: cp.BackupPlanId}); err != nil {
+					t.Fatalf("DeleteBackupPlan: %v", err)
+				}
+				lp, err := bk.ListBackupPlans(ctx, &awsbackup.ListBackupPlansInput{IncludeDeleted: aws.Bool(false)})
+				if err != nil {
+					t.Fatalf("ListBackupPlans: %v", err)
+				}
+				if n := len(lp.BackupPlansList); n != 0 {
+					t.Errorf("ListBackupPlans(IncludeDeleted=false) returned %d plans, want 0", n)
+				}
+			},
+		},
+		{
+			// "Setting default server-side encryption behavior for Amazon S3
+			// buckets": every bucket has SSE-S3 (AES256) by default.
+			name: "s3 default bucket encryption",
+			run: func(t *testing.T, cfg aws.Config) {
+				s3 := awss3.NewFromConfig(cfg, func(o *awss3.Options) { o.UsePathStyle = true })
+				if _, err := s3.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("orgbackup-default-enc")}); err != nil {
+					t.Fatalf("CreateBucket: %v", err)
+				}
+				ge, err := s3.GetBucketEncryption(ctx, &awss3.GetBucketEncryptionInput{Bucket: aws.String("orgbackup-default-enc")})
+				if err != nil {
+					t.Fatalf("GetBucketEncryption: %v", err)
+				}
+				var algs []string
+				for _, r := range ge.ServerSideEncryptionConfiguration.Rules {
+					if r.ApplyServerSideEncryptionByDefault != nil {
+						algs = append(algs, string(r.ApplyServerSideEncryptionByDefault.SSEAlgorithm))
+					}
+				}
+				if diff := cmp.Diff([]string{"AES256"}, algs); diff != "" {
+					t.Errorf("default algorithms (-want +got):\n%s", diff)
+				}
+			},
+		},
+		{
+			// AttachPolicy API reference, Errors:
+			// DuplicatePolicyAttachmentException when the policy is
+			// already attached to the target.
+			name: "organizations AttachPolicy twice",
+			run: func(t *testing.T, cfg aws.Config) {
+				orgs := awsorgs.NewFromConfig(cfg)
+				lr, err := orgs.ListRoots(ctx, &awsorgs.ListRootsInput{})
+				if err != nil || len(lr.Roots) != 1 {
+					t.Fatalf("ListRoots: %v, %d roots", err, len(lrRoots(lr)))
+				}
+				root := lr.Roots[0]
+				if !slices.ContainsFunc(root.PolicyTypes, func(p orgtypes.PolicyTypeSummary) bool { return p.Type == orgtypes.PolicyTypeServiceControlPolicy }) {
+					if _, err := orgs.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: root.Id, PolicyType: orgtypes.PolicyTypeServiceControlPolicy}); err != nil {
+						t.Fatalf("EnablePolicyType: %v", err)
+					}
+				}
+				cp, err := orgs.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String("p"), Description: aws.String("d"),
+					Type: orgtypes.PolicyTypeServiceControlPolicy, Content: aws.String(confSCP)})
+				if err != nil {
+					t.Fatalf("CreatePolicy: %v", err)
+				}
+				in := &awsorgs.AttachPolicyInput{PolicyId: cp.Policy.PolicySummary.Id, TargetId: root.Id}
+				if _, err := orgs.AttachPolicy(ctx, in); err != nil {
+					t.Fatalf("AttachPolicy: %v", err)
+				}
+				_, err = orgs.AttachPolicy(ctx, in)
+				var dup *orgtypes.DuplicatePolicyAttachmentException
+				if !errors.As(err, &dup) {
+					t.Errorf("second AttachPolicy error = %v, want DuplicatePolicyAttachmentException", err)
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := emulator.NewServer()
+			t.Cleanup(srv.Close)
+			tt.run(t, srv.Config(account, "us-east-1"))
+		})
+	}
+}
