@@ -14,6 +14,9 @@ import (
 // target's ID or name) holding synthesised workload accounts, or the target
 // account itself.
 func emulatedOrganization(s *backup.Spec) *emulator.Organization {
+	if def := emulator.DefaultOrganization(); fitsOrganization(s, def) {
+		return def
+	}
 	org := &emulator.Organization{
 		ID:                "o-orgbackup1",
 		RootID:            "r-root",
@@ -66,4 +69,38 @@ func emulatedOrganization(s *backup.Spec) *emulator.Organization {
 		org.Units = append(org.Units, emulator.Unit{Name: "Workloads", Accounts: direct})
 	}
 	return org
+}
+
+// fitsOrganization reports whether org already has the spec's accounts and
+// every tier target (as an account ID, OU ID or OU name).
+func fitsOrganization(s *backup.Spec, org *emulator.Organization) bool {
+	if org.ManagementAccount != s.Organization.ManagementAccount {
+		return false
+	}
+	names := map[string]bool{}
+	var walk func(us []emulator.Unit)
+	walk = func(us []emulator.Unit) {
+		for _, u := range us {
+			names[u.ID], names[u.Name] = true, true
+			for _, a := range u.Accounts {
+				names[a.ID] = true
+			}
+			walk(u.Units)
+		}
+	}
+	for _, a := range org.Accounts {
+		names[a.ID] = true
+	}
+	walk(org.Units)
+	if !names[s.Organization.BackupAccount] {
+		return false
+	}
+	for _, t := range s.Tiers {
+		for _, target := range t.Targets {
+			if !names[target] {
+				return false
+			}
+		}
+	}
+	return true
 }
