@@ -471,7 +471,8 @@ func TestIAMTags(t *testing.T) {
 
 func TestIAMListRolesPagination(t *testing.T) {
 	t.Parallel()
-	_, c := iamTestClient(t, "444444444444")
+	// An account outside the organization has no member role.
+	_, c := iamTestClient(t, "777777777777")
 	ctx := context.Background()
 	var want []string
 	for i := range 7 {

@@ -84,9 +84,12 @@ func (s *sigV4) setCredential(v string) bool {
 func (s *sigV4) verify(r *http.Request, body []byte, secret string) bool {
 	payloadHash := r.Header.Get("X-Amz-Content-Sha256")
 	if s.presigned {
-		payloadHash = "UNSIGNED-PAYLOAD"
-		if v := r.URL.Query().Get("X-Amz-Content-Sha256"); v != "" {
-			payloadHash = v
+		// Presigned S3 URLs sign UNSIGNED-PAYLOAD; other services sign the
+		// hash of the (usually empty) payload ("Authenticating requests:
+		// using query parameters").
+		payloadHash = r.URL.Query().Get("X-Amz-Content-Sha256")
+		if payloadHash == "" && s.service == "s3" {
+			payloadHash = "UNSIGNED-PAYLOAD"
 		}
 	}
 	if payloadHash == "" {

@@ -238,7 +238,7 @@ func TestAssumeRoleCredentialsProvider(t *testing.T) {
 	t.Parallel()
 	srv := emulator.NewServer()
 	defer srv.Close()
-	roleARN := stsRole(t, srv, "333333333333", "OrganizationAccountAccessRole", trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}`))
+	roleARN := stsRole(t, srv, "333333333333", "CrossAccountAdmin", trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}`))
 	cfg := srv.Config("111111111111", "us-east-1")
 	cfg.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(awssts.NewFromConfig(srv.Config("111111111111", "us-east-1")), roleARN, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = "orgbackup-cli"
@@ -247,7 +247,7 @@ func TestAssumeRoleCredentialsProvider(t *testing.T) {
 	if err != nil {
 		t.Fatalf("GetCallerIdentity through stscreds: %v", err)
 	}
-	if got, want := aws.ToString(id.Arn), "arn:aws:sts::333333333333:assumed-role/OrganizationAccountAccessRole/orgbackup-cli"; got != want {
+	if got, want := aws.ToString(id.Arn), "arn:aws:sts::333333333333:assumed-role/CrossAccountAdmin/orgbackup-cli"; got != want {
 		t.Errorf("Arn = %q, want %q", got, want)
 	}
 }
