@@ -7,7 +7,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
-	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/orgbackup/orgbackup/crossaccount"
@@ -19,16 +18,8 @@ func ExampleFleet_Config() {
 	defer srv.Close()
 	ctx := context.Background()
 
-	// The member account's execution role trusts the management account.
-	_, err := awsiam.NewFromConfig(srv.Config("333333333333", "us-east-1")).CreateRole(ctx, &awsiam.CreateRoleInput{
-		RoleName:                 aws.String("OrganizationAccountAccessRole"),
-		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}`),
-	})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-
+	// The emulator creates OrganizationAccountAccessRole in every member
+	// account, trusting the management account, as Organizations does.
 	// A planning fleet: the management account's credentials, read-only.
 	fleet := crossaccount.NewFleet(srv.Config("111111111111", "us-east-1"), func(o *crossaccount.Options) {
 		o.ReadOnly = true

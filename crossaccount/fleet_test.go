@@ -32,6 +32,15 @@ const (
 	stage  = "444444444444"
 )
 
+// newEmulator starts an emulator whose member accounts have no roles, so
+// that each test creates the roles it assumes.
+func newEmulator(t *testing.T) *emulator.Server {
+	t.Helper()
+	srv := emulator.NewServer(func(o *emulator.Options) { o.MemberRole = "-" })
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // createExecutionRole creates role name in account, trusting the given
 // accounts, with the account's own credentials.
 func createExecutionRole(t *testing.T, srv *emulator.Server, account, name string, trusted ...string) {
@@ -77,8 +86,7 @@ func whoAmI(t *testing.T, cfg aws.Config) string {
 
 func TestFleetConfigAssumesExecutionRole(t *testing.T) {
 	t.Parallel()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newEmulator(t)
 	createExecutionRole(t, srv, prod, crossaccount.DefaultExecutionRole, mgmt)
 	ctx := context.Background()
 	var logs bytes.Buffer
@@ -126,8 +134,7 @@ func TestFleetConfigAssumesExecutionRole(t *testing.T) {
 
 func TestFleetDeniedAssumption(t *testing.T) {
 	t.Parallel()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newEmulator(t)
 	// The stage account's role trusts only the backup account.
 	createExecutionRole(t, srv, stage, "OrgBackupExecution", backup)
 	fleet := crossaccount.NewFleet(srv.Config(mgmt, "us-east-1"), func(o *crossaccount.Options) { o.ExecutionRole = "OrgBackupExecution" })
@@ -156,8 +163,7 @@ func TestFleetDeniedAssumption(t *testing.T) {
 
 func TestFleetCachesCredentials(t *testing.T) {
 	t.Parallel()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newEmulator(t)
 	createExecutionRole(t, srv, prod, crossaccount.DefaultExecutionRole, mgmt)
 	createExecutionRole(t, srv, stage, crossaccount.DefaultExecutionRole, mgmt)
 	ctx := context.Background()
@@ -194,8 +200,7 @@ func TestFleetCachesCredentials(t *testing.T) {
 
 func TestFleetRefreshesBeforeExpiry(t *testing.T) {
 	t.Parallel()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newEmulator(t)
 	createExecutionRole(t, srv, prod, crossaccount.DefaultExecutionRole, mgmt)
 	ctx := context.Background()
 	// Sessions of 15 minutes, refreshed from 15 minutes before expiry:
@@ -216,8 +221,7 @@ func TestFleetRefreshesBeforeExpiry(t *testing.T) {
 
 func TestFleetChainsThroughManagementAccount(t *testing.T) {
 	t.Parallel()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newEmulator(t)
 	ctx := context.Background()
 	// The caller is the backup account. Members trust only the
 	// management account, whose role trusts the backup account.
@@ -277,8 +281,7 @@ func TestFleetChainsThroughManagementAccount(t *testing.T) {
 
 func TestFleetReadOnly(t *testing.T) {
 	t.Parallel()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newEmulator(t)
 	createExecutionRole(t, srv, prod, crossaccount.DefaultExecutionRole, mgmt)
 	ctx := context.Background()
 	fleet := crossaccount.NewFleet(srv.Config(mgmt, "us-east-1"), func(o *crossaccount.Options) { o.ReadOnly = true })
@@ -362,8 +365,7 @@ func TestFleetRateLimit(t *testing.T) {
 	const calls = 50
 	run := func(t *testing.T, optFns ...func(*crossaccount.Options)) (throttled int, elapsed time.Duration) {
 		t.Helper()
-		srv := emulator.NewServer()
-		t.Cleanup(srv.Close)
+		srv := newEmulator(t)
 		createExecutionRole(t, srv, prod, crossaccount.DefaultExecutionRole, mgmt)
 		srv.AddFault(emulator.Fault{Service: "backup", RatePerSecond: 10})
 		ctx := context.Background()
@@ -420,8 +422,7 @@ var errStackSeen = errors.New("stack recorded")
 
 func TestFleetClientStack(t *testing.T) {
 	t.Parallel()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newEmulator(t)
 	ctx := context.Background()
 	fleet := crossaccount.NewFleet(srv.Config(mgmt, "us-east-1"), func(o *crossaccount.Options) {
 		o.ReadOnly = true
@@ -463,8 +464,7 @@ func TestFleetClientStack(t *testing.T) {
 
 func TestFleetRun(t *testing.T) {
 	t.Parallel()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newEmulator(t)
 	createExecutionRole(t, srv, prod, crossaccount.DefaultExecutionRole, mgmt)
 	fleet := crossaccount.NewFleet(srv.Config(mgmt, "us-east-1"), func(o *crossaccount.Options) { o.Concurrency = 3 })
 
@@ -502,8 +502,7 @@ func TestFleetRun(t *testing.T) {
 
 func TestFleetCapsChainedSessions(t *testing.T) {
 	t.Parallel()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newEmulator(t)
 	ctx := context.Background()
 	// The caller is itself a role session in the management account (as
 	// in CI), so every assumption is role chaining.
@@ -541,5 +540,43 @@ func TestFleetCapsChainedSessions(t *testing.T) {
 	}
 	if got := whoAmI(t, cfg); got != "arn:aws:sts::333333333333:assumed-role/OrganizationAccountAccessRole/orgbackup" {
 		t.Errorf("caller ARN = %q", got)
+	}
+}
+
+func TestFleetWithOrganizationsMemberRoles(t *testing.T) {
+	t.Parallel()
+	// The default emulator has the role Organizations creates in each
+	// account it creates; the default Fleet reaches every member with it.
+	srv := emulator.NewServer()
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	topo := discoverTopology(t, srv)
+	fleet := crossaccount.NewFleet(srv.Config(topo.ManagementAccount(), "us-east-1"), func(o *crossaccount.Options) { o.ReadOnly = true })
+	var accounts []string
+	for _, a := range topo.Accounts() {
+		accounts = append(accounts, a.ID)
+	}
+	var mu sync.Mutex
+	got := map[string]string{}
+	err := fleet.Run(ctx, crossaccount.Targets(accounts, []string{"us-east-1"}), func(ctx context.Context, tg crossaccount.Target, cfg aws.Config) error {
+		out, err := awssts.NewFromConfig(cfg).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{})
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		got[tg.Account] = aws.ToString(out.Arn)
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Run() error: %v", err)
+	}
+	want := map[string]string{}
+	for _, a := range accounts {
+		want[a] = "arn:aws:sts::" + a + ":assumed-role/OrganizationAccountAccessRole/orgbackup"
+	}
+	want[mgmt] = "arn:aws:iam::111111111111:root"
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("identities mismatch (-want +got):\n%s", diff)
 	}
 }
