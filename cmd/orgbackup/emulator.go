@@ -7,6 +7,7 @@ import (
 	"net"
 	"strconv"
 
+	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/emulator"
 )
 
@@ -23,8 +24,9 @@ func runEmulatorServe(ctx context.Context, e *env, args []string) int {
 	host := fs.String("host", "127.0.0.1", "address to bind; anything but loopback needs --allow-remote")
 	allowRemote := fs.Bool("allow-remote", false, "allow binding to a non-loopback address (the emulator has no real authentication)")
 	orgFile := fs.String("org", "", "organization fixture (YAML); default: the built-in organization")
+	specFile := fs.String("spec", "", "serve the organization a backup spec expects (its accounts, and OUs for its tier targets)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: orgbackup emulator serve [--port N] [--org FILE]\n\nServes an emulated AWS organization (Backup, Organizations, IAM, STS, KMS, SNS, S3,\nResource Groups Tagging) on loopback for the AWS CLI, boto3 or any SDK.\n\nFlags:")
+		fmt.Fprintln(e.stderr, "Usage: orgbackup emulator serve [--port N] [--org FILE | --spec FILE]\n\nServes an emulated AWS organization (Backup, Organizations, IAM, STS, KMS, SNS, S3,\nResource Groups Tagging) on loopback for the AWS CLI, boto3 or any SDK.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -46,6 +48,19 @@ func runEmulatorServe(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "WARNING: binding %s: anyone who can reach this address can read and change the emulated organization\n", *host)
 	}
 	org := emulator.DefaultOrganization()
+	memberRole := ""
+	if *orgFile != "" && *specFile != "" {
+		fmt.Fprintln(e.stderr, "orgbackup emulator serve: --org and --spec are exclusive")
+		return exitUsage
+	}
+	if *specFile != "" {
+		s, err := backup.Load(*specFile)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "orgbackup emulator serve: %v\n", err)
+			return exitProblem
+		}
+		org, memberRole = emulatedOrganization(s), s.Organization.ExecutionRole
+	}
 	if *orgFile != "" {
 		o, err := emulator.LoadOrganization(*orgFile)
 		if err != nil {
@@ -56,6 +71,7 @@ func runEmulatorServe(ctx context.Context, e *env, args []string) int {
 	}
 	srv, err := emulator.Start(func(o *emulator.Options) {
 		o.Organization = org
+		o.MemberRole = memberRole
 		o.Addr = net.JoinHostPort(*host, strconv.Itoa(*port))
 	})
 	if err != nil {
