@@ -179,6 +179,12 @@ func (s *Server) backupService() *service {
 		handle(backupschemas.ListRecoveryPointsByBackupVault, backupschemas.ListRecoveryPointsByBackupVaultInput, s.listRecoveryPointsByBackupVault),
 		handle(backupschemas.DescribeRecoveryPoint, backupschemas.DescribeRecoveryPointInput, s.describeRecoveryPoint),
 		handle(backupschemas.ListProtectedResources, backupschemas.ListProtectedResourcesInput, s.listProtectedResources),
+		// Job engine (jobs.go, copy.go, lifecycle.go).
+		handle(backupschemas.StartBackupJob, backupschemas.StartBackupJobInput, s.startBackupJob),
+		handle(backupschemas.StartCopyJob, backupschemas.StartCopyJobInput, s.startCopyJob),
+		handle(backupschemas.StartRestoreJob, backupschemas.StartRestoreJobInput, s.startRestoreJob),
+		handle(backupschemas.DeleteRecoveryPoint, backupschemas.DeleteRecoveryPointInput, s.deleteRecoveryPoint),
+		handle(backupschemas.UpdateRecoveryPointLifecycle, backupschemas.UpdateRecoveryPointLifecycleInput, s.updateRecoveryPointLifecycle),
 	})
 }
 

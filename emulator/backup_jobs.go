@@ -433,6 +433,7 @@ func (s *Server) describeRecoveryPoint(c *Call, in *awsbackup.DescribeRecoveryPo
 		SourceBackupVaultArn:      r.SourceBackupVaultArn,
 		Status:                    r.Status,
 		StatusMessage:             r.StatusMessage,
+		StorageClass:              s.recoveryPointStorageClassLocked(*r.RecoveryPointArn),
 		VaultType:                 r.VaultType,
 	}, nil
 }

@@ -103,6 +103,7 @@ type Server struct {
 	backup   map[regionKey]*backupRegion
 	res      map[regionKey]*resourceRegion
 	hooks    []func(c *Call) error
+	engine   *engine // virtual time: event queue, jobs, lifecycle
 }
 
 // regionKey identifies one account in one region.

@@ -1,0 +1,278 @@
+package emulator
+
+import (
+	"container/heap"
+	"time"
+
+	"github.com/orgbackup/orgbackup/policy"
+)
+
+// Virtual time. The emulator's clock moves only when Advance or AdvanceTo
+// is called; they run everything that falls due in between (scheduled
+// backup rules, job completions, copy jobs, lifecycle transitions) in time
+// order. Events due at the same instant run in the order they were
+// scheduled, so a given seed and sequence of calls always produces the
+// same state.
+
+// Default job durations (SetJobDurations changes them). AWS gives no fixed
+// figures; these keep scenarios readable: a backup completes 10 minutes
+// after it starts, a copy after an hour, a restore after 30 minutes.
+const (
+	DefaultBackupDuration  = 10 * time.Minute
+	DefaultCopyDuration    = time.Hour
+	DefaultRestoreDuration = 30 * time.Minute
+)
+
+// DefaultCopyJobLimit is the number of copy jobs that may run at once for
+// one source account to one destination Region, AWS Backup's quota
+// "Concurrent backup copies per account outbound to a destination Region"
+// (100, "AWS Backup quotas"). Further copy jobs wait in CREATED.
+const DefaultCopyJobLimit = 100
+
+// JobDurations are how long jobs run in virtual time.
+type JobDurations struct {
+	// Backup is from a backup job's start to its completion.
+	Backup time.Duration `json:"backup"`
+	// Copy is from a copy job's start to its completion.
+	Copy time.Duration `json:"copy"`
+	// Restore is from a restore job's start to its completion.
+	Restore time.Duration `json:"restore"`
+}
+
+// AdvanceReport says what ran while the clock advanced.
+type AdvanceReport struct {
+	// From and To are the virtual times before and after.
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// Counts of what happened.
+	RulesRun             int `json:"rules_run"`
+	BackupJobsCreated    int `json:"backup_jobs_created"`
+	BackupJobsStarted    int `json:"backup_jobs_started"`
+	BackupJobsCompleted  int `json:"backup_jobs_completed"`
+	BackupJobsFailed     int `json:"backup_jobs_failed"`
+	BackupJobsExpired    int `json:"backup_jobs_expired"`
+	CopyJobsCreated      int `json:"copy_jobs_created"`
+	CopyJobsStarted      int `json:"copy_jobs_started"`
+	CopyJobsCompleted    int `json:"copy_jobs_completed"`
+	CopyJobsFailed       int `json:"copy_jobs_failed"`
+	RestoreJobsCompleted int `json:"restore_jobs_completed"`
+	ColdMoves            int `json:"cold_moves"`
+	Expirations          int `json:"expirations"`
+	Notifications        int `json:"notifications"`
+	// Events lists each job state change and lifecycle action in order.
+	Events []AdvanceEvent `json:"events,omitempty"`
+}
+
+// AdvanceEvent is one thing that happened in virtual time.
+type AdvanceEvent struct {
+	Time time.Time `json:"time"`
+	// Kind is "BACKUP_JOB", "COPY_JOB", "RESTORE_JOB", "RECOVERY_POINT"
+	// or "BACKUP_RULE".
+	Kind    string `json:"kind"`
+	Account string `json:"account"`
+	Region  string `json:"region"`
+	// ID is the job ID, recovery point ARN or plan ID and rule name.
+	ID string `json:"id"`
+	// State is the job's new state, or for recovery points "COLD" or
+	// "EXPIRED", for rules "RUN".
+	State string `json:"state"`
+	// Message is the status message, if any.
+	Message string `json:"message,omitempty"`
+}
+
+// event is one entry of the event queue.
+type event struct {
+	at   time.Time
+	seq  uint64
+	kind string // for the state dump
+	ref  string
+	run  func()
+}
+
+// eventQueue is a min-heap ordered by (time, sequence number).
+type eventQueue []*event
+
+func (q eventQueue) Len() int { return len(q) }
+func (q eventQueue) Less(i, j int) bool {
+	if !q[i].at.Equal(q[j].at) {
+		return q[i].at.Before(q[j].at)
+	}
+	return q[i].seq < q[j].seq
+}
+func (q eventQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *eventQueue) Push(x any)   { *q = append(*q, x.(*event)) }
+func (q *eventQueue) Pop() any {
+	old := *q
+	n := len(old)
+	e := old[n-1]
+	old[n-1] = nil
+	*q = old[:n-1]
+	return e
+}
+
+// engine is the state of virtual time: the event queue, running jobs and
+// recovery point lifecycles.
+type engine struct {
+	queue     eventQueue
+	seq       uint64
+	gen       uint64 // generation of rule schedules; older rule events are ignored
+	copyLimit int
+	durations JobDurations
+
+	copyRunning map[copyKey]int
+	copyWaiting map[copyKey][]*copyTask
+	busy        map[string]bool          // resource ARN → a backup job is running
+	waiting     map[string][]*backupTask // resource ARN → jobs waiting for it
+	rps         map[string]*rpMeta       // recovery point ARN → lifecycle state
+	policyFP    map[string]string        // account → resolved effective backup policy
+	schedules   map[string]*policy.Schedule
+	locations   map[string]*time.Location
+	tokens      map[string]string // idempotency tokens → job IDs
+	report      *AdvanceReport
+	discard     AdvanceReport // receives counts outside Advance
+}
+
+// engineLocked returns the server's engine, creating it on first use.
+func (s *Server) engineLocked() *engine {
+	if s.engine == nil {
+		s.engine = &engine{
+			copyLimit:   DefaultCopyJobLimit,
+			durations:   JobDurations{Backup: DefaultBackupDuration, Copy: DefaultCopyDuration, Restore: DefaultRestoreDuration},
+			copyRunning: map[copyKey]int{},
+			copyWaiting: map[copyKey][]*copyTask{},
+			busy:        map[string]bool{},
+			waiting:     map[string][]*backupTask{},
+			rps:         map[string]*rpMeta{},
+			policyFP:    map[string]string{},
+			schedules:   map[string]*policy.Schedule{},
+			locations:   map[string]*time.Location{},
+		}
+	}
+	return s.engine
+}
+
+// SetCopyJobLimit sets how many copy jobs may run at once for one source
+// account to one destination Region (default DefaultCopyJobLimit); n < 1
+// restores the default.
+func (s *Server) SetCopyJobLimit(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n < 1 {
+		n = DefaultCopyJobLimit
+	}
+	s.engineLocked().copyLimit = n
+}
+
+// SetJobDurations sets how long jobs run; zero fields keep their current
+// value.
+func (s *Server) SetJobDurations(d JobDurations) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.engineLocked()
+	if d.Backup > 0 {
+		e.durations.Backup = d.Backup
+	}
+	if d.Copy > 0 {
+		e.durations.Copy = d.Copy
+	}
+	if d.Restore > 0 {
+		e.durations.Restore = d.Restore
+	}
+}
+
+// Advance moves the virtual clock forward by d, running everything due
+// on the way, and reports what ran.
+func (s *Server) Advance(d time.Duration) AdvanceReport {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.advanceLocked(s.now.Add(d))
+}
+
+// AdvanceTo moves the virtual clock to t (never backwards), running
+// everything due up to and including t, and reports what ran.
+func (s *Server) AdvanceTo(t time.Time) AdvanceReport {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.advanceLocked(t)
+}
+
+func (s *Server) advanceLocked(t time.Time) AdvanceReport {
+	e := s.engineLocked()
+	t = t.UTC()
+	if t.Before(s.now) {
+		t = s.now
+	}
+	rep := &AdvanceReport{From: s.now, To: t}
+	e.report = rep
+	defer func() { e.report = nil }()
+	// Organizations deploys backup policies to member accounts
+	// asynchronously; the emulator does it when the clock moves.
+	s.syncPolicyPlansLocked()
+	s.scheduleRulesLocked()
+	for e.queue.Len() > 0 && !e.queue[0].at.After(t) {
+		ev := heap.Pop(&e.queue).(*event)
+		if ev.at.After(s.now) {
+			s.now = ev.at
+		}
+		ev.run()
+	}
+	s.now = t
+	return *rep
+}
+
+// atLocked schedules fn at t (never before now).
+func (s *Server) atLocked(t time.Time, kind, ref string, fn func()) {
+	e := s.engineLocked()
+	if t.Before(s.now) {
+		t = s.now
+	}
+	e.seq++
+	heap.Push(&e.queue, &event{at: t, seq: e.seq, kind: kind, ref: ref, run: fn})
+}
+
+// reportLocked is the report of the Advance in progress (a scratch one
+// for jobs that API calls start between advances).
+func (s *Server) reportLocked() *AdvanceReport {
+	e := s.engineLocked()
+	if e.report != nil {
+		return e.report
+	}
+	e.discard = AdvanceReport{}
+	return &e.discard
+}
+
+// logEventLocked records one event in the current report.
+func (s *Server) logEventLocked(kind, account, region, id, state, msg string) {
+	r := s.reportLocked()
+	r.Events = append(r.Events, AdvanceEvent{Time: s.now, Kind: kind, Account: account, Region: region, ID: id, State: state, Message: msg})
+}
+
+// locationLocked loads a time zone once.
+func (s *Server) locationLocked(name string) *time.Location {
+	e := s.engineLocked()
+	if loc, ok := e.locations[name]; ok {
+		return loc
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		loc = time.UTC
+	}
+	e.locations[name] = loc
+	return loc
+}
+
+// scheduleLocked parses a schedule expression once.
+func (s *Server) scheduleLocked(expr string) *policy.Schedule {
+	e := s.engineLocked()
+	if sc, ok := e.schedules[expr]; ok {
+		return sc
+	}
+	sc, err := policy.ParseCron(expr)
+	if err != nil {
+		sc = nil
+	}
+	e.schedules[expr] = sc
+	return sc
+}
+
+func days(n int64) time.Duration { return time.Duration(n) * 24 * time.Hour }

@@ -1,0 +1,517 @@
+package emulator
+
+import (
+	"fmt"
+	"maps"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
+)
+
+// Backup and restore jobs. A backup job is CREATED, starts RUNNING at
+// once unless another job of the same resource runs ("Concurrent backup
+// and copy jobs per resource: 1", AWS Backup quotas), in which case it
+// waits and becomes EXPIRED if its start window passes first. A running
+// job is COMPLETED after the backup duration, creating a recovery point in
+// its vault and starting the rule's copy jobs. Jobs FAIL at once, with a
+// status message, when the vault does not exist, the IAM role does not
+// exist or does not trust backup.amazonaws.com, or the retention falls
+// outside the vault's Vault Lock.
+
+// backupRequest is everything a backup job needs.
+type backupRequest struct {
+	account, region   string
+	resource          *Resource
+	vault             string
+	role              string
+	lifecycle         *backuptypes.Lifecycle
+	recoveryPointTags map[string]string
+	copyActions       []backuptypes.CopyAction
+	creator           *backuptypes.RecoveryPointCreator
+	startWindow       time.Duration
+	completionWindow  time.Duration
+}
+
+// backupTask is a backup job in flight.
+type backupTask struct {
+	req   backupRequest
+	id    string
+	rpARN string // pre-assigned for fully managed types
+}
+
+// fullyManaged reports whether AWS Backup fully manages backups of the
+// resource type in the account-region. "Encryption for backups in AWS
+// Backup": fully managed types have "independent encryption ... controlled
+// through the AWS KMS key configuration in the backup vault", while
+// "Backups of resource types that are not fully managed by AWS Backup
+// typically inherit the encryption settings from their source resource".
+// EFS and DynamoDB follow the Region's ResourceTypeManagementPreference
+// (DynamoDB only with advanced DynamoDB backup).
+func fullyManaged(b *backupRegion, resourceType string) bool {
+	switch resourceType {
+	case "S3", "VirtualMachine", "Timestream", "SAP HANA on Amazon EC2", "CloudFormation", "DSQL":
+		return true
+	case "EFS", "DynamoDB":
+		return b.management[resourceType]
+	}
+	return false
+}
+
+// recoveryPointARNLocked returns a new recovery point ARN shaped as AWS
+// Backup's for the resource type: EBS snapshots and EC2 AMIs are EC2
+// resources, RDS and Aurora snapshots are RDS resources, other types are
+// AWS Backup recovery points.
+func (s *Server) recoveryPointARNLocked(account, region, resourceType string) string {
+	switch resourceType {
+	case "EBS":
+		return "arn:aws:ec2:" + region + "::snapshot/snap-" + s.ids.hex(17)
+	case "EC2":
+		return "arn:aws:ec2:" + region + "::image/ami-" + s.ids.hex(17)
+	case "RDS":
+		return "arn:aws:rds:" + region + ":" + account + ":snapshot:awsbackup:job-" + s.ids.uuid()
+	case "Aurora":
+		return "arn:aws:rds:" + region + ":" + account + ":cluster-snapshot:awsbackup:job-" + s.ids.uuid()
+	}
+	return "arn:aws:backup:" + region + ":" + account + ":recovery-point:" + s.ids.uuid()
+}
+
+// createBackupJobLocked creates a backup job and starts it (or queues or
+// fails it); it returns the task.
+func (s *Server) createBackupJobLocked(req backupRequest) *backupTask {
+	e := s.engineLocked()
+	b := s.backupRegionLocked(req.account, req.region)
+	if req.startWindow <= 0 {
+		req.startWindow = defaultStartWindow * time.Minute
+	}
+	if req.completionWindow <= 0 {
+		req.completionWindow = defaultCompletionWindow * time.Minute
+	}
+	r := req.resource
+	job := backuptypes.BackupJob{
+		BackupVaultName:        aws.String(req.vault),
+		BackupVaultArn:         aws.String(b.arn("backup-vault", req.vault)),
+		ResourceArn:            aws.String(r.ARN),
+		ResourceType:           aws.String(string(r.Type)),
+		ResourceName:           aws.String(r.Name),
+		IamRoleArn:             aws.String(req.role),
+		State:                  backuptypes.BackupJobStateCreated,
+		StartBy:                timePtr(s.now.Add(req.startWindow)),
+		ExpectedCompletionDate: timePtr(s.now.Add(e.durations.Backup)),
+		RecoveryPointLifecycle: req.lifecycle,
+		CreatedBy:              req.creator,
+		BackupType:             aws.String("FULL"),
+		PercentDone:            aws.String("0.0"),
+	}
+	t := &backupTask{req: req}
+	if fullyManaged(b, string(r.Type)) {
+		t.rpARN = s.recoveryPointARNLocked(req.account, req.region, string(r.Type))
+	}
+	t.id = s.addBackupJobLocked(req.account, req.region, job)
+	rep := s.reportLocked()
+	rep.BackupJobsCreated++
+	s.logEventLocked("BACKUP_JOB", req.account, req.region, t.id, "CREATED", "")
+	if msg := s.backupPreflightLocked(req); msg != "" {
+		s.failBackupJobLocked(t, msg)
+		return t
+	}
+	if e.busy[r.ARN] {
+		e.waiting[r.ARN] = append(e.waiting[r.ARN], t)
+		id := t.id
+		s.atLocked(s.now.Add(req.startWindow), "backup-start-window", id, func() {
+			j := s.backupJobLocked(req.account, req.region, id)
+			if j != nil && j.State == backuptypes.BackupJobStateCreated {
+				j.State = backuptypes.BackupJobStateExpired
+				j.StatusMessage = aws.String("Backup job failed to start within the start window.")
+				s.reportLocked().BackupJobsExpired++
+				s.logEventLocked("BACKUP_JOB", req.account, req.region, id, "EXPIRED", *j.StatusMessage)
+			}
+		})
+		return t
+	}
+	s.runBackupJobLocked(t)
+	return t
+}
+
+// backupPreflightLocked returns why a backup job fails before it starts,
+// or "".
+func (s *Server) backupPreflightLocked(req backupRequest) string {
+	b := s.backupRegionLocked(req.account, req.region)
+	v := b.vaults[req.vault]
+	if v == nil {
+		// "A backup plan that points to a deleted backup vault will cause
+		// the backup creation to fail" (Delete a backup vault).
+		return fmt.Sprintf("Backup vault %s does not exist in account %s and region %s.", req.vault, req.account, req.region)
+	}
+	if s.iamRoleByARNLocked(req.role) == nil {
+		return fmt.Sprintf("Unable to assume role %s. The role does not exist.", req.role)
+	}
+	if !s.roleTrustsServiceLocked(req.role, backupServicePrincipal) {
+		return fmt.Sprintf("Unable to assume role %s. Its trust policy does not allow backup.amazonaws.com to assume it.", req.role)
+	}
+	if msg := lockRetentionViolation(v, req.lifecycle); msg != "" {
+		return msg
+	}
+	return ""
+}
+
+// lockRetentionViolation applies Vault Lock to a new recovery point ("AWS
+// Backup Vault Lock": a backup or copy job whose retention period is
+// shorter than the minimum or longer than the maximum retention fails).
+// A lifecycle without DeleteAfterDays keeps recovery points forever.
+func lockRetentionViolation(v *backupVault, l *backuptypes.Lifecycle) string {
+	if v.lock == nil {
+		return ""
+	}
+	var keep int64 = -1 // forever
+	if l != nil && l.DeleteAfterDays != nil && *l.DeleteAfterDays > 0 {
+		keep = *l.DeleteAfterDays
+	}
+	if min := v.lock.min; min != nil && keep != -1 && keep < *min {
+		return fmt.Sprintf("The retention period of %d days is shorter than the minimum retention of %d days that the Vault Lock of backup vault %s requires.", keep, *min, v.name)
+	}
+	if max := v.lock.max; max != nil && (keep == -1 || keep > *max) {
+		if keep == -1 {
+			return fmt.Sprintf("Recovery points that are never deleted exceed the maximum retention of %d days that the Vault Lock of backup vault %s allows.", *max, v.name)
+		}
+		return fmt.Sprintf("The retention period of %d days is longer than the maximum retention of %d days that the Vault Lock of backup vault %s allows.", keep, *max, v.name)
+	}
+	return ""
+}
+
+func (s *Server) failBackupJobLocked(t *backupTask, msg string) {
+	j := s.backupJobLocked(t.req.account, t.req.region, t.id)
+	j.State = backuptypes.BackupJobStateFailed
+	j.StatusMessage = aws.String(msg)
+	j.CompletionDate = timePtr(s.now)
+	s.reportLocked().BackupJobsFailed++
+	s.logEventLocked("BACKUP_JOB", t.req.account, t.req.region, t.id, "FAILED", msg)
+	s.notifyJobLocked(t.req.account, t.req.region, t.req.vault, backuptypes.BackupVaultEventBackupJobCompleted, "BACKUP_JOB", "FAILED", t.id, aws.ToTime(j.CreationDate),
+		fmt.Sprintf("An AWS Backup job failed. Resource ARN : %s. BackupJob ID : %s. Status message : %s", t.req.resource.ARN, t.id, msg))
+}
+
+func (s *Server) runBackupJobLocked(t *backupTask) {
+	e := s.engineLocked()
+	j := s.backupJobLocked(t.req.account, t.req.region, t.id)
+	j.State = backuptypes.BackupJobStateRunning
+	j.InitiationDate = timePtr(s.now)
+	e.busy[t.req.resource.ARN] = true
+	s.reportLocked().BackupJobsStarted++
+	s.logEventLocked("BACKUP_JOB", t.req.account, t.req.region, t.id, "RUNNING", "")
+	s.notifyJobLocked(t.req.account, t.req.region, t.req.vault, backuptypes.BackupVaultEventBackupJobStarted, "BACKUP_JOB", "RUNNING", t.id, aws.ToTime(j.CreationDate),
+		fmt.Sprintf("An AWS Backup job was started. Resource ARN : %s. BackupJob ID : %s", t.req.resource.ARN, t.id))
+	s.atLocked(s.now.Add(e.durations.Backup), "backup-complete", t.id, func() { s.completeBackupJobLocked(t) })
+}
+
+func (s *Server) completeBackupJobLocked(t *backupTask) {
+	e := s.engineLocked()
+	req := t.req
+	j := s.backupJobLocked(req.account, req.region, t.id)
+	defer s.releaseResourceLocked(req.resource.ARN)
+	b := s.backupRegionLocked(req.account, req.region)
+	v := b.vaults[req.vault]
+	if v == nil { // deleted while the job ran
+		s.failBackupJobLocked(t, fmt.Sprintf("Backup vault %s does not exist in account %s and region %s.", req.vault, req.account, req.region))
+		return
+	}
+	r := req.resource
+	rp := backuptypes.RecoveryPointByBackupVault{
+		RecoveryPointArn:  aws.String(t.rpARN),
+		BackupVaultName:   aws.String(v.name),
+		ResourceArn:       aws.String(r.ARN),
+		ResourceType:      aws.String(string(r.Type)),
+		ResourceName:      aws.String(r.Name),
+		IamRoleArn:        aws.String(req.role),
+		BackupSizeInBytes: aws.Int64(r.SizeBytes),
+		CreationDate:      j.CreationDate,
+		InitiationDate:    j.InitiationDate,
+		CompletionDate:    timePtr(s.now),
+		CreatedBy:         req.creator,
+		Lifecycle:         req.lifecycle,
+		Status:            backuptypes.RecoveryPointStatusCompleted,
+	}
+	if t.rpARN == "" {
+		rp.RecoveryPointArn = aws.String(s.recoveryPointARNLocked(req.account, req.region, string(r.Type)))
+	}
+	s.setEncryptionLocked(&rp, b, v, r.KMSKeyARN, string(r.Type))
+	arn, err := s.storeRecoveryPointLocked(req.account, req.region, rp)
+	if err != nil {
+		s.failBackupJobLocked(t, err.Error())
+		return
+	}
+	if len(req.recoveryPointTags) > 0 {
+		b.tags[arn] = maps.Clone(req.recoveryPointTags)
+	}
+	s.trackRecoveryPointLocked(req.account, req.region, arn)
+	j.State = backuptypes.BackupJobStateCompleted
+	j.CompletionDate = timePtr(s.now)
+	j.RecoveryPointArn = aws.String(arn)
+	j.BackupSizeInBytes = aws.Int64(r.SizeBytes)
+	j.BytesTransferred = aws.Int64(r.SizeBytes)
+	j.PercentDone = aws.String("100.0")
+	stored, _ := s.recoveryPointLocked(req.account, req.region, arn)
+	j.EncryptionKeyArn = stored.EncryptionKeyArn
+	j.IsEncrypted = stored.IsEncrypted
+	s.reportLocked().BackupJobsCompleted++
+	s.logEventLocked("BACKUP_JOB", req.account, req.region, t.id, "COMPLETED", "")
+	s.notifyJobLocked(req.account, req.region, req.vault, backuptypes.BackupVaultEventBackupJobCompleted, "BACKUP_JOB", "COMPLETED", t.id, aws.ToTime(j.CreationDate),
+		fmt.Sprintf("An AWS Backup job was completed successfully. Recovery point ARN: %s. Resource ARN : %s. BackupJob ID : %s", arn, r.ARN, t.id))
+	for _, ca := range req.copyActions {
+		s.createCopyJobLocked(copyRequest{
+			account:      req.account,
+			region:       req.region,
+			sourceVault:  v.name,
+			rpARN:        arn,
+			destVaultARN: aws.ToString(ca.DestinationBackupVaultArn),
+			role:         req.role,
+			lifecycle:    ca.Lifecycle,
+			creator:      req.creator,
+			backupJobID:  t.id,
+		})
+	}
+	_ = e
+}
+
+// setEncryptionLocked encrypts a new recovery point as AWS Backup does:
+// fully managed types with the vault's key, others with the source's key
+// (resourceKey; unencrypted when empty).
+func (s *Server) setEncryptionLocked(rp *backuptypes.RecoveryPointByBackupVault, b *backupRegion, v *backupVault, resourceKey, resourceType string) {
+	key := resourceKey
+	if fullyManaged(b, resourceType) {
+		key = v.keyARN
+		rp.EncryptionKeyType = v.keyType
+	} else if key != "" {
+		rp.EncryptionKeyType = backuptypes.EncryptionKeyTypeCustomerManagedKmsKey
+	}
+	if key == "" {
+		// addRecoveryPointLocked would otherwise take the vault's key.
+		rp.EncryptionKeyArn = aws.String("")
+		rp.IsEncrypted = false
+		return
+	}
+	rp.EncryptionKeyArn = aws.String(key)
+	rp.IsEncrypted = true
+}
+
+// releaseResourceLocked starts the next job waiting for a resource.
+func (s *Server) releaseResourceLocked(resourceARN string) {
+	e := s.engineLocked()
+	delete(e.busy, resourceARN)
+	for len(e.waiting[resourceARN]) > 0 {
+		t := e.waiting[resourceARN][0]
+		e.waiting[resourceARN] = e.waiting[resourceARN][1:]
+		j := s.backupJobLocked(t.req.account, t.req.region, t.id)
+		if j == nil || j.State != backuptypes.BackupJobStateCreated {
+			continue
+		}
+		s.runBackupJobLocked(t)
+		break
+	}
+	if len(e.waiting[resourceARN]) == 0 {
+		delete(e.waiting, resourceARN)
+	}
+}
+
+// startBackupJob is StartBackupJob: an on-demand backup of one resource.
+func (s *Server) startBackupJob(c *Call, in *awsbackup.StartBackupJobInput) (*awsbackup.StartBackupJobOutput, error) {
+	if err := bkRequire("BackupVaultName", in.BackupVaultName, "ResourceArn", in.ResourceArn, "IamRoleArn", in.IamRoleArn); err != nil {
+		return nil, err
+	}
+	b := s.backupCallLocked(c)
+	if _, err := b.vault(in.BackupVaultName); err != nil {
+		return nil, err
+	}
+	r := s.resourceLocked(c.Account, c.Region, *in.ResourceArn)
+	if r == nil {
+		return nil, bkNotFound("Resource %s does not exist in account %s and region %s.", *in.ResourceArn, c.Account, c.Region)
+	}
+	if !iamRoleARNRE.MatchString(*in.IamRoleArn) {
+		return nil, bkInvalidParam("Invalid IamRoleArn %q.", *in.IamRoleArn)
+	}
+	// StartWindowMinutes: "If this value is included, it must be at least
+	// 60 minutes to avoid errors."
+	if in.StartWindowMinutes != nil && *in.StartWindowMinutes < 60 {
+		return nil, bkInvalidParam("StartWindowMinutes must be at least 60 minutes.")
+	}
+	if err := checkLifecycle("Lifecycle", in.Lifecycle); err != nil {
+		return nil, err
+	}
+	if tok := aws.ToString(in.IdempotencyToken); tok != "" {
+		if id, ok := s.engineLocked().idempotency("backup", c.Account, c.Region, tok); ok {
+			j := b.backupJobs[id]
+			return &awsbackup.StartBackupJobOutput{BackupJobId: j.BackupJobId, CreationDate: j.CreationDate, RecoveryPointArn: j.RecoveryPointArn}, nil
+		}
+	}
+	t := s.createBackupJobLocked(backupRequest{
+		account:           c.Account,
+		region:            c.Region,
+		resource:          r,
+		vault:             *in.BackupVaultName,
+		role:              *in.IamRoleArn,
+		lifecycle:         in.Lifecycle,
+		recoveryPointTags: in.RecoveryPointTags,
+		startWindow:       time.Duration(aws.ToInt64(in.StartWindowMinutes)) * time.Minute,
+		completionWindow:  time.Duration(aws.ToInt64(in.CompleteWindowMinutes)) * time.Minute,
+	})
+	if tok := aws.ToString(in.IdempotencyToken); tok != "" {
+		s.engineLocked().remember("backup", c.Account, c.Region, tok, t.id)
+	}
+	j := b.backupJobs[t.id]
+	out := &awsbackup.StartBackupJobOutput{BackupJobId: aws.String(t.id), CreationDate: j.CreationDate}
+	// StartBackupJob: RecoveryPointArn "is only returned for Amazon EFS
+	// and Advanced DynamoDB resources".
+	if t.rpARN != "" && (r.Type == EFSFileSystem || r.Type == DynamoDBTable) {
+		out.RecoveryPointArn = aws.String(t.rpARN)
+	}
+	return out, nil
+}
+
+// idempotency looks up a job started with an idempotency token.
+func (e *engine) idempotency(kind, account, region, token string) (string, bool) {
+	id, ok := e.tokens[kind+"|"+account+"|"+region+"|"+token]
+	return id, ok
+}
+
+func (e *engine) remember(kind, account, region, token, id string) {
+	if e.tokens == nil {
+		e.tokens = map[string]string{}
+	}
+	e.tokens[kind+"|"+account+"|"+region+"|"+token] = id
+}
+
+// startRestoreJob is StartRestoreJob: the restore runs for the restore
+// duration and then creates a new resource of the recovery point's type.
+func (s *Server) startRestoreJob(c *Call, in *awsbackup.StartRestoreJobInput) (*awsbackup.StartRestoreJobOutput, error) {
+	if err := bkRequire("RecoveryPointArn", in.RecoveryPointArn); err != nil {
+		return nil, err
+	}
+	if in.Metadata == nil {
+		return nil, bkMissing("Metadata")
+	}
+	rp, ok := s.recoveryPointLocked(c.Account, c.Region, *in.RecoveryPointArn)
+	if !ok {
+		return nil, bkNotFound("Recovery point %s does not exist.", *in.RecoveryPointArn)
+	}
+	if tok := aws.ToString(in.IdempotencyToken); tok != "" {
+		if id, ok := s.engineLocked().idempotency("restore", c.Account, c.Region, tok); ok {
+			return &awsbackup.StartRestoreJobOutput{RestoreJobId: aws.String(id)}, nil
+		}
+	}
+	role := aws.ToString(in.IamRoleArn)
+	job := backuptypes.RestoreJobsListMember{
+		RecoveryPointArn:          rp.RecoveryPointArn,
+		RecoveryPointCreationDate: rp.CreationDate,
+		BackupVaultArn:            rp.BackupVaultArn,
+		BackupSizeInBytes:         rp.BackupSizeInBytes,
+		ResourceType:              rp.ResourceType,
+		SourceResourceArn:         rp.ResourceArn,
+		Status:                    backuptypes.RestoreJobStatusPending,
+		PercentDone:               aws.String("0.0"),
+	}
+	if role != "" {
+		job.IamRoleArn = aws.String(role)
+	}
+	if rt := aws.ToString(in.ResourceType); rt != "" {
+		job.ResourceType = aws.String(rt)
+	}
+	id := s.addRestoreJobLocked(c.Account, c.Region, job)
+	if tok := aws.ToString(in.IdempotencyToken); tok != "" {
+		s.engineLocked().remember("restore", c.Account, c.Region, tok, id)
+	}
+	s.runRestoreJobLocked(c.Account, c.Region, id, aws.ToString(rp.BackupVaultName), maps.Clone(in.Metadata))
+	return &awsbackup.StartRestoreJobOutput{RestoreJobId: aws.String(id)}, nil
+}
+
+func (s *Server) runRestoreJobLocked(account, region, id, vault string, metadata map[string]string) {
+	e := s.engineLocked()
+	j := s.restoreJobLocked(account, region, id)
+	if role := aws.ToString(j.IamRoleArn); role != "" && !s.roleTrustsServiceLocked(role, backupServicePrincipal) {
+		j.Status = backuptypes.RestoreJobStatusFailed
+		j.StatusMessage = aws.String(fmt.Sprintf("Unable to assume role %s.", role))
+		j.CompletionDate = timePtr(s.now)
+		s.logEventLocked("RESTORE_JOB", account, region, id, "FAILED", *j.StatusMessage)
+		return
+	}
+	j.Status = backuptypes.RestoreJobStatusRunning
+	j.ExpectedCompletionTimeMinutes = aws.Int64(int64(e.durations.Restore / time.Minute))
+	s.logEventLocked("RESTORE_JOB", account, region, id, "RUNNING", "")
+	s.notifyJobLocked(account, region, vault, backuptypes.BackupVaultEventRestoreJobStarted, "RESTORE_JOB", "RUNNING", id, aws.ToTime(j.CreationDate),
+		fmt.Sprintf("An AWS Backup restore job was started. Recovery point ARN: %s. RestoreJob ID : %s", aws.ToString(j.RecoveryPointArn), id))
+	s.atLocked(s.now.Add(e.durations.Restore), "restore-complete", id, func() {
+		j := s.restoreJobLocked(account, region, id)
+		typ := ResourceType(aws.ToString(j.ResourceType))
+		var size int64
+		if j.BackupSizeInBytes != nil {
+			size = *j.BackupSizeInBytes
+		}
+		arn, err := resourceARN(account, region, typ, s.restoredResourceIDLocked(typ, metadata))
+		if err == nil {
+			err = s.addResourceLocked(account, region, Resource{ARN: arn, Type: typ, SizeBytes: size, RestoredBy: id})
+		}
+		if err != nil {
+			j.Status = backuptypes.RestoreJobStatusFailed
+			j.StatusMessage = aws.String(fmt.Sprintf("Restoring a %s recovery point is not supported: %v", typ, err))
+			j.CompletionDate = timePtr(s.now)
+			s.logEventLocked("RESTORE_JOB", account, region, id, "FAILED", *j.StatusMessage)
+			return
+		}
+		j.Status = backuptypes.RestoreJobStatusCompleted
+		j.CompletionDate = timePtr(s.now)
+		j.CreatedResourceArn = aws.String(arn)
+		j.PercentDone = aws.String("100.0")
+		s.reportLocked().RestoreJobsCompleted++
+		s.logEventLocked("RESTORE_JOB", account, region, id, "COMPLETED", "")
+		s.notifyJobLocked(account, region, vault, backuptypes.BackupVaultEventRestoreJobCompleted, "RESTORE_JOB", "COMPLETED", id, aws.ToTime(j.CreationDate),
+			fmt.Sprintf("An AWS Backup restore job was completed successfully. Recovery point ARN: %s. Resource ARN : %s. RestoreJob ID : %s", aws.ToString(j.RecoveryPointArn), arn, id))
+	})
+}
+
+// restoredResourceIDLocked names the resource a restore creates: the
+// name the restore metadata asks for where the type has one
+// (DBInstanceIdentifier, targetTableName, DestinationBucketName), a new ID
+// otherwise.
+func (s *Server) restoredResourceIDLocked(typ ResourceType, metadata map[string]string) string {
+	var name string
+	switch typ {
+	case RDSInstance:
+		name = metadata["DBInstanceIdentifier"]
+	case DynamoDBTable:
+		name = metadata["targetTableName"]
+	case S3Bucket:
+		name = metadata["DestinationBucketName"]
+	}
+	if name == "" {
+		name = s.newResourceIDLocked(typ)
+	}
+	return name
+}
+
+// SetResourceKMSKey sets the KMS key a workload resource is encrypted
+// with (keyARN "" for none). Backups of resource types that AWS Backup
+// does not fully manage (EBS, EC2, RDS...) keep this key.
+func (s *Server) SetResourceKMSKey(arn, keyARN string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.resourceAnywhereLocked(arn)
+	if r == nil || r.Type == S3Bucket {
+		return fmt.Errorf("setting the KMS key of %s: resource not found", arn)
+	}
+	s.res[regionKey{r.Account, r.Region}].items[arn].KMSKeyARN = keyARN
+	return nil
+}
+
+// storeRecoveryPointLocked stores a new recovery point (an empty key ARN
+// meaning unencrypted) and starts tracking its lifecycle.
+func (s *Server) storeRecoveryPointLocked(account, region string, rp backuptypes.RecoveryPointByBackupVault) (string, error) {
+	arn, err := s.addRecoveryPointLocked(account, region, rp)
+	if err != nil {
+		return "", err
+	}
+	stored := s.backup[regionKey{account, region}].recoveryPoints[arn]
+	if aws.ToString(stored.rp.EncryptionKeyArn) == "" {
+		stored.rp.EncryptionKeyArn = nil
+		stored.rp.IsEncrypted = false
+	}
+	return arn, nil
+}
