@@ -186,10 +186,12 @@ type AssumeRoleError struct {
 	Err error
 }
 
+// Error names the account, the role and the account that assumed it.
 func (e *AssumeRoleError) Error() string {
 	return fmt.Sprintf("assuming role %s in account %s from account %s: %v", e.RoleARN, e.Account, e.Via, e.Err)
 }
 
+// Unwrap returns the underlying error.
 func (e *AssumeRoleError) Unwrap() error { return e.Err }
 
 // CallerAccount returns the account of base's credentials, asking STS
@@ -341,7 +343,10 @@ func (f *Fleet) clientConfig(provider aws.CredentialsProvider, account string) a
 
 // Target is one account in one region.
 type Target struct {
-	Account, Region string
+	// Account is the 12-digit account ID.
+	Account string
+	// Region is the AWS Region ("us-east-1").
+	Region string
 }
 
 // Targets returns every pair of accounts and regions, accounts first, in

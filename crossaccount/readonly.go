@@ -19,6 +19,7 @@ type MutationError struct {
 	Operation string
 }
 
+// Error names the rejected operation.
 func (e *MutationError) Error() string {
 	return fmt.Sprintf("%s %s is not a read operation and this client is read-only", e.Service, e.Operation)
 }
