@@ -505,7 +505,7 @@ func (s *Server) iamListRoles(c *Call, in *awsiam.ListRolesInput) (*awsiam.ListR
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	var roles []iamtypes.Role
+	roles := []iamtypes.Role{} // a required member: present even when empty
 	for _, r := range sortedRoles(s.iamLocked(c.Account)) {
 		if in.PathPrefix == nil || strings.HasPrefix(r.path, *in.PathPrefix) {
 			roles = append(roles, r.sdk(false))
@@ -616,7 +616,7 @@ func (s *Server) iamListAttachedRolePolicies(c *Call, in *awsiam.ListAttachedRol
 	if err != nil {
 		return nil, err
 	}
-	var list []iamtypes.AttachedPolicy
+	list := []iamtypes.AttachedPolicy{}
 	for _, arn := range r.attached {
 		p := s.managedPolicyLocked(c.Account, arn)
 		if p == nil || in.PathPrefix != nil && !strings.HasPrefix(p.path, *in.PathPrefix) {

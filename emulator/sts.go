@@ -95,6 +95,11 @@ func (s *Server) issueRoleSessionLocked(r *iamRole, account, sessionName string,
 	return creds, &ststypes.AssumedRoleUser{Arn: aws.String(p.ARN), AssumedRoleId: aws.String(p.UserID)}
 }
 
+// stsAssumeRole admits a caller the role's trust policy admits. Two
+// simplifications: callers are not checked against their own identity
+// policies (the emulator does not evaluate identity policies), and account
+// keys, which act as the account root, may assume roles although AWS
+// refuses root credentials for AssumeRole.
 func (s *Server) stsAssumeRole(c *Call, in *awssts.AssumeRoleInput) (*awssts.AssumeRoleOutput, error) {
 	if err := stsChecks(in.RoleArn, in.RoleSessionName, in.DurationSeconds); err != nil {
 		return nil, err
