@@ -29,6 +29,11 @@ type OrganizationsPolicy struct {
 	// with @@append as if nothing were inherited, and ignores @@remove.
 	// Compute the effective policy for the resolved values.
 	Inherited [][]string
+	// Unmodeled lists the document paths of settings AWS documents but
+	// Plan has no field for (scan_settings, index_actions, scan_actions,
+	// target_logically_air_gapped_backup_vault_arn). They are accepted and
+	// left out of Plans, so compiling Plans back drops them.
+	Unmodeled [][]string
 }
 
 // ChildControlSetting is one @@operators_allowed_for_child_policies in a
@@ -45,7 +50,8 @@ type ChildControlSetting struct {
 // keys are not case sensitive), unknown keys (suggesting the nearest known
 // one), operators AWS does not define or does not allow where they are
 // (@@append and @@remove only on multi-valued settings), values of the wrong
-// type and settings that orgbackup's plan model cannot hold. Each plan that
+// type. Settings AWS documents but Plan cannot hold are listed in
+// Unmodeled and left out of Plans. Each plan that
 // is well formed is then checked with Validate(TargetPolicy).
 //
 // The error joins one *ParseError per problem, each with the file, line and
@@ -149,7 +155,13 @@ func (p *orgParser) object(n *Node, path []string, what string, known []string) 
 		if known != nil && !slices.Contains(known, m.Key) {
 			switch {
 			case unsupportedKeys[m.Key]:
-				p.fail(m.Line, m.Col, mp, "%q is an AWS backup policy key that orgbackup's plan model does not support", m.Key)
+				// A valid AWS setting orgbackup does not model: keep the
+				// document valid, and say what the typed plan leaves out.
+				if m.Value.Kind != KindObject {
+					p.fail(m.Line, m.Col, mp, "%s must be an object, not %s", m.Key, m.Value.Kind)
+				} else {
+					p.out.Unmodeled = append(p.out.Unmodeled, mp)
+				}
 			default:
 				msg := fmt.Sprintf("unknown key %q in %s", m.Key, what)
 				if s := suggest(m.Key, known); s != "" {

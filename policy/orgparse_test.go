@@ -61,18 +61,18 @@ func TestParseOrganizationsPolicyStructure(t *testing.T) {
 		doc  string
 		want string
 	}{
-		"not json":        {`{"plans": }`, `f.json:1:11: unexpected '}', want a JSON value`},
-		"not an object":   {`[]`, `f.json:1:1: the policy must be an object, not array`},
-		"no plans":        {`{}`, `f.json:1:1: a backup policy needs a "plans" object`},
-		"unknown root":    {`{"plan": {}}`, `f.json:1:2: plan: unknown key "plan" in the policy; did you mean "plans"?`},
-		"root operator":   {`{"plans": {}, "@@operators_allowed_for_child_policies": ["@@none"]}`, `f.json:1:15: @@operators_allowed_for_child_policies: @@operators_allowed_for_child_policies cannot be used at the top level of a policy; put it on "plans" or below`},
-		"assign on plans": {`{"plans": {"@@assign": {}}}`, `f.json:1:12: plans.@@assign: @@assign cannot be used on plans, which holds settings rather than a value; use it on one of its settings`},
-		"duplicate key":   {`{"plans": {"a": {}, "A": {}}}`, `f.json:1:21: plans.A: duplicate key "A" (keys are not case sensitive; first at 1:12)`},
-		"bare value":      {`{"plans": {"p": {"regions": ["us-east-1"]}}}`, `f.json:1:29: plans.p.regions: setting "regions" must be an object holding an inheritance operator, such as {"@@assign": ...}, not array`},
-		"unsupported":     {`{"plans": {"p": {"scan_settings": {}}}}`, `f.json:1:18: plans.p.scan_settings: "scan_settings" is an AWS backup policy key that orgbackup's plan model does not support`},
-		"upper ec2":       {`{"plans": {"p": {"advanced_backup_settings": {"EC2": {}}}}}`, `f.json:1:47: plans.p.advanced_backup_settings.EC2: resource type "EC2" must be written in lower case, "ec2"`},
-		"condition key":   {`{"plans": {"p": {"selections": {"resources": {"s": {"conditions": {"string_equals": {"c": {"condition_key": {"@@assign": "backup"}, "condition_value": {"@@assign": "x"}}}}}}}}}}`, `condition_key "backup" must be aws:ResourceTag/TAG-KEY`},
-		"child op value":  {`{"plans": {"@@operators_allowed_for_child_policies": "@@none"}}`, `f.json:1:54: plans.@@operators_allowed_for_child_policies: @@operators_allowed_for_child_policies must be a list of operators, such as ["@@none"], not string`},
+		"not json":                {`{"plans": }`, `f.json:1:11: unexpected '}', want a JSON value`},
+		"not an object":           {`[]`, `f.json:1:1: the policy must be an object, not array`},
+		"no plans":                {`{}`, `f.json:1:1: a backup policy needs a "plans" object`},
+		"unknown root":            {`{"plan": {}}`, `f.json:1:2: plan: unknown key "plan" in the policy; did you mean "plans"?`},
+		"root operator":           {`{"plans": {}, "@@operators_allowed_for_child_policies": ["@@none"]}`, `f.json:1:15: @@operators_allowed_for_child_policies: @@operators_allowed_for_child_policies cannot be used at the top level of a policy; put it on "plans" or below`},
+		"assign on plans":         {`{"plans": {"@@assign": {}}}`, `f.json:1:12: plans.@@assign: @@assign cannot be used on plans, which holds settings rather than a value; use it on one of its settings`},
+		"duplicate key":           {`{"plans": {"a": {}, "A": {}}}`, `f.json:1:21: plans.A: duplicate key "A" (keys are not case sensitive; first at 1:12)`},
+		"bare value":              {`{"plans": {"p": {"regions": ["us-east-1"]}}}`, `f.json:1:29: plans.p.regions: setting "regions" must be an object holding an inheritance operator, such as {"@@assign": ...}, not array`},
+		"unmodeled not an object": {`{"plans": {"p": {"scan_settings": 1}}}`, `f.json:1:18: plans.p.scan_settings: scan_settings must be an object, not number`},
+		"upper ec2":               {`{"plans": {"p": {"advanced_backup_settings": {"EC2": {}}}}}`, `f.json:1:47: plans.p.advanced_backup_settings.EC2: resource type "EC2" must be written in lower case, "ec2"`},
+		"condition key":           {`{"plans": {"p": {"selections": {"resources": {"s": {"conditions": {"string_equals": {"c": {"condition_key": {"@@assign": "backup"}, "condition_value": {"@@assign": "x"}}}}}}}}}}`, `condition_key "backup" must be aws:ResourceTag/TAG-KEY`},
+		"child op value":          {`{"plans": {"@@operators_allowed_for_child_policies": "@@none"}}`, `f.json:1:54: plans.@@operators_allowed_for_child_policies: @@operators_allowed_for_child_policies must be a list of operators, such as ["@@none"], not string`},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
