@@ -33,6 +33,8 @@ type iamRole struct {
 	attached            []string          // managed policy ARNs, in attach order
 	inline              map[string]string // inline policies by name
 	serviceLinked       bool
+	lastUsed            time.Time // last assumption, zero if never
+	lastUsedRegion      string
 }
 
 // iamPolicy is a managed policy: AWS managed (a fixed catalog) or customer
@@ -348,6 +350,9 @@ func (r *iamRole) sdk(withDetails bool) iamtypes.Role {
 	if withDetails {
 		out.Tags = append([]iamtypes.Tag(nil), r.tags...)
 		out.RoleLastUsed = &iamtypes.RoleLastUsed{}
+		if !r.lastUsed.IsZero() {
+			out.RoleLastUsed = &iamtypes.RoleLastUsed{LastUsedDate: aws.Time(r.lastUsed), Region: aws.String(r.lastUsedRegion)}
+		}
 	}
 	return out
 }

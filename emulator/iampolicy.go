@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -89,6 +90,8 @@ type policyRequest struct {
 	// values; single-valued keys have one value.
 	Context map[string][]string
 }
+
+var sidRE = regexp.MustCompile(`^[0-9A-Za-z]*$`)
 
 // policyError is a structurally invalid policy document. Its message is
 // what IAM's MalformedPolicyDocument error carries.
@@ -194,10 +197,23 @@ func parsePolicy(doc string, kind policyKind) (*policyDocument, error) {
 	if len(list) == 0 {
 		return nil, malformed("Syntax errors in policy.")
 	}
+	sids := map[string]bool{}
 	for _, r := range list {
 		st, err := parseStatement(r, kind)
 		if err != nil {
 			return nil, err
+		}
+		// IAM's own policies need unique, alphanumeric Sids ("IAM JSON
+		// policy elements: Sid"); other services' resource policies (KMS
+		// key policies, for one) allow spaces.
+		if kind != policyResource && st.Sid != "" {
+			if !sidRE.MatchString(st.Sid) {
+				return nil, malformed("Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*")
+			}
+			if sids[st.Sid] {
+				return nil, malformed("Statement IDs (SID) in a single policy must be unique.")
+			}
+			sids[st.Sid] = true
 		}
 		p.Statements = append(p.Statements, st)
 	}
@@ -908,4 +924,28 @@ func (s *Server) principalOrgLocked(account string) (orgID, path string, ok bool
 		path += ids[i] + "/"
 	}
 	return s.org.id, path, true
+}
+
+// resourcePolicyDecisionLocked evaluates a resource-based policy (a backup
+// vault access policy, a key policy, an organization's resource policy)
+// for the caller of c: the caller as principal, its global condition keys
+// (callerContextLocked) with aws:RequestedRegion, plus the request's own
+// keys in extra. A policy that does not parse decides nothing (implicit
+// deny).
+func (s *Server) resourcePolicyDecisionLocked(doc string, c *Call, action, resource string, extra map[string][]string) decision {
+	ctx := s.callerContextLocked(c.Caller)
+	ctx["aws:RequestedRegion"] = []string{c.Region}
+	for k, v := range extra {
+		ctx[k] = v
+	}
+	d, err := evalPolicy(doc, policyResource, policyRequest{
+		Principal: callerPolicyPrincipal(c.Caller),
+		Action:    action,
+		Resource:  resource,
+		Context:   ctx,
+	})
+	if err != nil {
+		return decisionImplicitDeny
+	}
+	return d
 }

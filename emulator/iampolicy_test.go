@@ -409,6 +409,13 @@ func TestParsePolicyErrors(t *testing.T) {
 		"unknown condition operator": {
 			doc: polStmt(`{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringMatches":{"a":"b"}}}`), wantMsg: "Invalid Condition type : StringMatches",
 		},
+		"Sid with a space in an IAM policy": {
+			doc: polStmt(`{"Sid":"Allow all","Effect":"Allow","Action":"*","Resource":"*"}`), wantMsg: "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*",
+		},
+		"duplicate Sid in a trust policy": {
+			kind: policyTrust, doc: polStmt(`{"Sid":"A","Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}`, `{"Sid":"A","Effect":"Deny","Principal":"*","Action":"sts:AssumeRole"}`),
+			wantMsg: "Statement IDs (SID) in a single policy must be unique.",
+		},
 		"unknown set operator": {
 			doc: polStmt(`{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ForSomeValues:StringEquals":{"a":"b"}}}`), wantMsg: "Invalid Condition type : ForSomeValues:StringEquals",
 		},
@@ -498,5 +505,44 @@ func TestRoleTrustsService(t *testing.T) {
 	}
 	if s.roleTrustsServiceLocked("arn:aws:iam::222222222222:role/other/BackupRole", "backup.amazonaws.com") {
 		t.Errorf("a role ARN with another path resolved")
+	}
+}
+
+func TestParsePolicyResourceSids(t *testing.T) {
+	t.Parallel()
+	// KMS key policies use Sids with spaces.
+	doc := polStmt(`{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"kms:*","Resource":"*"}`)
+	if _, err := parsePolicy(doc, policyResource); err != nil {
+		t.Errorf("parsePolicy: %v", err)
+	}
+}
+
+func TestResourcePolicyDecision(t *testing.T) {
+	t.Parallel()
+	s := New()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	const vault = "arn:aws:backup:us-east-1:222222222222:backup-vault:central"
+	doc := polStmt(
+		`{"Effect":"Allow","Principal":"*","Action":"backup:CopyIntoBackupVault","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-orgbackup1"}}}`,
+		`{"Effect":"Deny","Principal":"*","Action":"backup:CopyIntoBackupVault","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"us-east-1"}}}`,
+	)
+	tests := map[string]struct {
+		caller Principal
+		region string
+		doc    string
+		want   decision
+	}{
+		"member account":           {caller: rootPrincipal("333333333333"), region: "us-east-1", doc: doc, want: decisionAllow},
+		"member account's session": {caller: Principal{Account: "444444444444", ARN: "arn:aws:sts::444444444444:assumed-role/R/s", RoleARN: "arn:aws:iam::444444444444:role/R"}, region: "us-east-1", doc: doc, want: decisionAllow},
+		"outside the organization": {caller: rootPrincipal("999999999999"), region: "us-east-1", doc: doc, want: decisionImplicitDeny},
+		"other region is denied":   {caller: rootPrincipal("333333333333"), region: "eu-west-1", doc: doc, want: decisionDeny},
+		"malformed policy":         {caller: rootPrincipal("333333333333"), region: "us-east-1", doc: `{`, want: decisionImplicitDeny},
+	}
+	for name, tc := range tests {
+		c := &Call{Caller: tc.caller, Account: tc.caller.Account, Region: tc.region}
+		if got := s.resourcePolicyDecisionLocked(tc.doc, c, "backup:CopyIntoBackupVault", vault, nil); got != tc.want {
+			t.Errorf("%s: decision %v, want %v", name, got, tc.want)
+		}
 	}
 }

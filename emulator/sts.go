@@ -77,7 +77,7 @@ func sessionDuration(requested *int32, r *iamRole, chained bool) (time.Duration,
 }
 
 // issueRoleSessionLocked issues credentials for a session of role r.
-func (s *Server) issueRoleSessionLocked(r *iamRole, account, sessionName string, d time.Duration) (*ststypes.Credentials, *ststypes.AssumedRoleUser) {
+func (s *Server) issueRoleSessionLocked(r *iamRole, account, region, sessionName string, d time.Duration) (*ststypes.Credentials, *ststypes.AssumedRoleUser) {
 	p := Principal{
 		Account:     account,
 		ARN:         "arn:aws:sts::" + account + ":assumed-role/" + r.name + "/" + sessionName,
@@ -86,6 +86,7 @@ func (s *Server) issueRoleSessionLocked(r *iamRole, account, sessionName string,
 		SessionName: sessionName,
 	}
 	sess := s.issueSessionLocked(p, d)
+	r.lastUsed, r.lastUsedRegion = s.now, region
 	creds := &ststypes.Credentials{
 		AccessKeyId:     aws.String(sess.accessKey),
 		SecretAccessKey: aws.String(sess.secret),
@@ -148,7 +149,7 @@ func (s *Server) stsAssumeRole(c *Call, in *awssts.AssumeRoleInput) (*awssts.Ass
 	if err != nil {
 		return nil, err
 	}
-	creds, user := s.issueRoleSessionLocked(r, account, *in.RoleSessionName, dur)
+	creds, user := s.issueRoleSessionLocked(r, account, c.Region, *in.RoleSessionName, dur)
 	return &awssts.AssumeRoleOutput{Credentials: creds, AssumedRoleUser: user, PackedPolicySize: packedSize(in.Policy), SourceIdentity: in.SourceIdentity}, nil
 }
 
@@ -214,7 +215,7 @@ func (s *Server) stsAssumeRoleWithWebIdentity(c *Call, in *awssts.AssumeRoleWith
 	if err != nil {
 		return nil, err
 	}
-	creds, user := s.issueRoleSessionLocked(r, account, *in.RoleSessionName, dur)
+	creds, user := s.issueRoleSessionLocked(r, account, c.Region, *in.RoleSessionName, dur)
 	return &awssts.AssumeRoleWithWebIdentityOutput{
 		Credentials:                 creds,
 		AssumedRoleUser:             user,

@@ -88,8 +88,15 @@ func TestAssumeRoleAcrossAccounts(t *testing.T) {
 	if aws.ToString(id.Account) != "222222222222" || aws.ToString(id.Arn) != aws.ToString(out.AssumedRoleUser.Arn) || aws.ToString(id.UserId) != wantID {
 		t.Errorf("GetCallerIdentity = %s %s %s", aws.ToString(id.Account), aws.ToString(id.Arn), aws.ToString(id.UserId))
 	}
-	if _, err := awsiam.NewFromConfig(cfg).GetRole(ctx, &awsiam.GetRoleInput{RoleName: aws.String("OrgBackupRole")}); err != nil {
-		t.Errorf("IAM GetRole in the role's account with session credentials: %v", err)
+	used, err := awsiam.NewFromConfig(cfg).GetRole(ctx, &awsiam.GetRoleInput{RoleName: aws.String("OrgBackupRole")})
+	if err != nil {
+		t.Fatalf("IAM GetRole in the role's account with session credentials: %v", err)
+	}
+	if lu := used.Role.RoleLastUsed; lu == nil || lu.LastUsedDate == nil || !lu.LastUsedDate.Equal(srv.Now()) || aws.ToString(lu.Region) != "us-east-1" {
+		t.Errorf("RoleLastUsed = %+v, want the assumption's time and region", lu)
+	}
+	if role.Role.RoleLastUsed == nil || role.Role.RoleLastUsed.LastUsedDate != nil {
+		t.Errorf("RoleLastUsed before any assumption = %+v, want empty", role.Role.RoleLastUsed)
 	}
 
 	// Another account is not trusted.
