@@ -35,6 +35,7 @@ type s3Bucket struct {
 	sizeBytes           int64             // workload size set by AddResource
 	kmsKeyARN           string            // workload encryption key set by AddResource
 	everTagged          bool              // is or ever was tagged (Tagging API GetResources)
+	uploads             map[string]*s3Upload
 	objects             map[string]*s3Object
 }
 
@@ -187,7 +188,21 @@ func (s *Server) s3Route(req *s3Request) (string, s3Handler) {
 		}
 		return "Unknown", nil
 	}
-	for _, flag := range []string{"acl", "tagging", "uploads", "uploadId", "retention", "legal-hold", "attributes", "restore", "torrent", "versionId"} {
+	if q.Has("uploads") && m == http.MethodPost {
+		return "CreateMultipartUpload", s.s3CreateMultipartUpload
+	}
+	if q.Has("uploadId") {
+		switch {
+		case m == http.MethodPut && q.Has("partNumber") && req.r.Header.Get("X-Amz-Copy-Source") == "":
+			return "UploadPart", s.s3UploadPart
+		case m == http.MethodPost:
+			return "CompleteMultipartUpload", s.s3CompleteMultipartUpload
+		case m == http.MethodDelete:
+			return "AbortMultipartUpload", s.s3AbortMultipartUpload
+		}
+		return "Unknown", nil
+	}
+	for _, flag := range []string{"acl", "tagging", "uploads", "retention", "legal-hold", "attributes", "restore", "torrent", "versionId"} {
 		if q.Has(flag) {
 			return "Unknown", nil
 		}
@@ -398,7 +413,7 @@ func (s *Server) s3CreateBucket(req *s3Request) (*s3Response, error) {
 // s3NewBucketLocked creates a bucket with the settings S3 gives new buckets.
 func (s *Server) s3NewBucketLocked(name, account, region string) *s3Bucket {
 	b := &s3Bucket{
-		name: name, owner: account, region: region, created: s.now, objects: map[string]*s3Object{},
+		name: name, owner: account, region: region, created: s.now, objects: map[string]*s3Object{}, uploads: map[string]*s3Upload{},
 		// New buckets have SSE-S3 default encryption (since January 2023)
 		// and all Block Public Access settings on (since April 2023).
 		encryption:        &s3EncryptionRule{Default: &s3SSEDefault{SSEAlgorithm: s3DefaultSSE}, BucketKeyEnabled: false},
@@ -914,7 +929,50 @@ func (s *Server) s3GetObject(req *s3Request) (*s3Response, error) {
 	if im := req.r.Header.Get("If-Match"); im != "" && im != o.etag && im != "*" {
 		return nil, s3Err(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold")
 	}
+	if rg := req.r.Header.Get("Range"); rg != "" {
+		start, end, ok := s3ParseRange(rg, len(o.data))
+		if !ok {
+			return nil, s3Err(416, "InvalidRange", "The requested range is not satisfiable")
+		}
+		h["Content-Range"] = fmt.Sprintf("bytes %d-%d/%d", start, end, len(o.data))
+		h["Content-Length"] = strconv.Itoa(end - start + 1)
+		return &s3Response{status: http.StatusPartialContent, header: h, body: o.data[start : end+1]}, nil
+	}
 	return &s3Response{header: h, body: o.data}, nil
+}
+
+// s3ParseRange parses a single HTTP byte range ("bytes=a-b", "bytes=a-",
+// "bytes=-n", RFC 9110) against an object of size n, as GetObject's Range
+// does; ok is false when it is not satisfiable.
+func s3ParseRange(h string, n int) (start, end int, ok bool) {
+	spec, found := strings.CutPrefix(h, "bytes=")
+	if !found || strings.Contains(spec, ",") {
+		return 0, 0, false
+	}
+	a, b, found := strings.Cut(spec, "-")
+	if !found {
+		return 0, 0, false
+	}
+	if a == "" {
+		k, err := strconv.Atoi(b)
+		if err != nil || k <= 0 || n == 0 {
+			return 0, 0, false
+		}
+		return max(0, n-k), n - 1, true
+	}
+	start, err := strconv.Atoi(a)
+	if err != nil || start >= n {
+		return 0, 0, false
+	}
+	end = n - 1
+	if b != "" {
+		e, err := strconv.Atoi(b)
+		if err != nil || e < start {
+			return 0, 0, false
+		}
+		end = min(e, n-1)
+	}
+	return start, end, true
 }
 
 func (s *Server) s3DeleteObject(req *s3Request) (*s3Response, error) {
@@ -1053,4 +1111,148 @@ func (s *Server) S3Object(bucket, key string) ([]byte, bool) {
 		return nil, false
 	}
 	return append([]byte(nil), b.objects[key].data...), true
+}
+
+// Multipart uploads.
+
+// s3Upload is an in-progress multipart upload.
+type s3Upload struct {
+	id, key string
+	proto   *s3Object // content type, metadata and encryption of the object to be
+	parts   map[int][]byte
+}
+
+// s3MinPartSize: every part but the last must be at least 5 MiB
+// (S3 User Guide, "Amazon S3 multipart upload limits").
+const (
+	s3MinPartSize = 5 << 20
+	s3MaxPartNum  = 10000
+)
+
+type s3InitiateResult struct {
+	XMLName  xml.Name `xml:"InitiateMultipartUploadResult"`
+	XMLNS    string   `xml:"xmlns,attr"`
+	Bucket   string   `xml:"Bucket"`
+	Key      string   `xml:"Key"`
+	UploadID string   `xml:"UploadId"`
+}
+
+func (s *Server) s3CreateMultipartUpload(req *s3Request) (*s3Response, error) {
+	b, err := s.s3BucketForLocked(req, "s3:PutObject")
+	if err != nil {
+		return nil, err
+	}
+	h := req.r.Header
+	proto := &s3Object{key: req.key, contentType: h.Get("Content-Type"), meta: map[string]string{},
+		sse: h.Get("X-Amz-Server-Side-Encryption"), kmsKey: h.Get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id")}
+	if proto.contentType == "" {
+		proto.contentType = "binary/octet-stream"
+	}
+	for k, v := range h {
+		if lk := strings.ToLower(k); strings.HasPrefix(lk, "x-amz-meta-") && len(v) > 0 {
+			proto.meta[strings.TrimPrefix(lk, "x-amz-meta-")] = v[0]
+		}
+	}
+	if proto.sse == "" && b.encryption != nil && b.encryption.Default != nil {
+		proto.sse, proto.kmsKey = b.encryption.Default.SSEAlgorithm, b.encryption.Default.KMSMasterKeyID
+	}
+	u := &s3Upload{id: s.ids.alnum(64), key: req.key, proto: proto, parts: map[int][]byte{}}
+	b.uploads[u.id] = u
+	return &s3Response{xml: s3InitiateResult{XMLNS: s3XMLNS, Bucket: b.name, Key: req.key, UploadID: u.id}}, nil
+}
+
+func (s *Server) s3UploadLocked(req *s3Request) (*s3Bucket, *s3Upload, error) {
+	b, err := s.s3BucketForLocked(req, "s3:PutObject")
+	if err != nil {
+		return nil, nil, err
+	}
+	u := b.uploads[req.q.Get("uploadId")]
+	if u == nil || u.key != req.key {
+		return nil, nil, &s3Error{status: 404, code: "NoSuchUpload", message: "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."}
+	}
+	return b, u, nil
+}
+
+func (s *Server) s3UploadPart(req *s3Request) (*s3Response, error) {
+	_, u, err := s.s3UploadLocked(req)
+	if err != nil {
+		return nil, err
+	}
+	n, err := strconv.Atoi(req.q.Get("partNumber"))
+	if err != nil || n < 1 || n > s3MaxPartNum {
+		return nil, s3Err(400, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive")
+	}
+	data, err := s3Payload(req)
+	if err != nil {
+		return nil, err
+	}
+	u.parts[n] = append([]byte(nil), data...)
+	sum := md5.Sum(data)
+	return &s3Response{header: map[string]string{"ETag": `"` + hex.EncodeToString(sum[:]) + `"`}}, nil
+}
+
+type s3CompleteRequest struct {
+	XMLName xml.Name `xml:"CompleteMultipartUpload"`
+	Parts   []struct {
+		PartNumber int    `xml:"PartNumber"`
+		ETag       string `xml:"ETag"`
+	} `xml:"Part"`
+}
+
+type s3CompleteResult struct {
+	XMLName  xml.Name `xml:"CompleteMultipartUploadResult"`
+	XMLNS    string   `xml:"xmlns,attr"`
+	Location string   `xml:"Location"`
+	Bucket   string   `xml:"Bucket"`
+	Key      string   `xml:"Key"`
+	ETag     string   `xml:"ETag"`
+}
+
+func (s *Server) s3CompleteMultipartUpload(req *s3Request) (*s3Response, error) {
+	b, u, err := s.s3UploadLocked(req)
+	if err != nil {
+		return nil, err
+	}
+	var in s3CompleteRequest
+	if err := readXML(req.body, &in); err != nil {
+		return nil, err
+	}
+	if len(in.Parts) == 0 {
+		return nil, s3MalformedXML()
+	}
+	var data []byte
+	var sums []byte
+	for i := 1; i < len(in.Parts); i++ {
+		if in.Parts[i].PartNumber <= in.Parts[i-1].PartNumber {
+			return nil, s3Err(400, "InvalidPartOrder", "The list of parts was not in ascending order. The parts list must be specified in order by part number.")
+		}
+	}
+	for i, p := range in.Parts {
+		part, ok := u.parts[p.PartNumber]
+		sum := md5.Sum(part)
+		if !ok || strings.Trim(p.ETag, `"`) != hex.EncodeToString(sum[:]) {
+			return nil, s3Err(400, "InvalidPart", "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag.")
+		}
+		if i < len(in.Parts)-1 && len(part) < s3MinPartSize {
+			return nil, s3Err(400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size.")
+		}
+		data = append(data, part...)
+		sums = append(sums, sum[:]...)
+	}
+	total := md5.Sum(sums)
+	o := *u.proto
+	o.data, o.modified = data, s.now
+	o.etag = `"` + hex.EncodeToString(total[:]) + "-" + strconv.Itoa(len(in.Parts)) + `"`
+	b.objects[o.key] = &o
+	delete(b.uploads, u.id)
+	return &s3Response{xml: s3CompleteResult{XMLNS: s3XMLNS, Location: "/" + b.name + "/" + o.key, Bucket: b.name, Key: o.key, ETag: o.etag}}, nil
+}
+
+func (s *Server) s3AbortMultipartUpload(req *s3Request) (*s3Response, error) {
+	b, u, err := s.s3UploadLocked(req)
+	if err != nil {
+		return nil, err
+	}
+	delete(b.uploads, u.id)
+	return &s3Response{status: http.StatusNoContent}, nil
 }

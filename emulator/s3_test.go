@@ -6,6 +6,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -578,5 +579,59 @@ func TestS3DecodeAWSChunkedErrors(t *testing.T) {
 				t.Errorf("status %d body %s, want code %s", resp.StatusCode, body, tc.code)
 			}
 		})
+	}
+}
+
+func TestS3MultipartAndRange(t *testing.T) {
+	t.Parallel()
+	srv := kmsTestServer(t)
+	ctx := context.Background()
+	c := s3TestClient(t, srv, "222222222222", "us-east-1")
+	s3MustCreateBucket(t, c, "big")
+	up, err := c.CreateMultipartUpload(ctx, &awss3.CreateMultipartUploadInput{Bucket: aws.String("big"), Key: aws.String("blob")})
+	if err != nil {
+		t.Fatalf("CreateMultipartUpload: %v", err)
+	}
+	parts := [][]byte{bytes.Repeat([]byte("a"), 5<<20), []byte("tail")}
+	var done []types.CompletedPart
+	var sums []byte
+	for i, p := range parts {
+		out, err := c.UploadPart(ctx, &awss3.UploadPartInput{Bucket: aws.String("big"), Key: aws.String("blob"), UploadId: up.UploadId, PartNumber: aws.Int32(int32(i + 1)), Body: bytes.NewReader(p)})
+		if err != nil {
+			t.Fatalf("UploadPart %d: %v", i+1, err)
+		}
+		done = append(done, types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(int32(i + 1))})
+		s := md5.Sum(p)
+		sums = append(sums, s[:]...)
+	}
+	if _, err := c.CompleteMultipartUpload(ctx, &awss3.CompleteMultipartUploadInput{Bucket: aws.String("big"), Key: aws.String("blob"), UploadId: up.UploadId,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{done[1], done[0]}}}); kmsErrorCode(err) != "InvalidPartOrder" {
+		t.Errorf("CompleteMultipartUpload(out of order) = %v, want InvalidPartOrder", err)
+	}
+	out, err := c.CompleteMultipartUpload(ctx, &awss3.CompleteMultipartUploadInput{Bucket: aws.String("big"), Key: aws.String("blob"), UploadId: up.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: done}})
+	if err != nil {
+		t.Fatalf("CompleteMultipartUpload: %v", err)
+	}
+	total := md5.Sum(sums)
+	if want := `"` + hex.EncodeToString(total[:]) + `-2"`; aws.ToString(out.ETag) != want {
+		t.Errorf("multipart ETag = %s, want %s", aws.ToString(out.ETag), want)
+	}
+	var nsu *types.NoSuchUpload
+	if _, err := c.UploadPart(ctx, &awss3.UploadPartInput{Bucket: aws.String("big"), Key: aws.String("blob"), UploadId: up.UploadId, PartNumber: aws.Int32(3), Body: strings.NewReader("x")}); kmsErrorCode(err) != "NoSuchUpload" && !errors.As(err, &nsu) {
+		t.Errorf("UploadPart after completion = %v, want NoSuchUpload", err)
+	}
+	for rng, want := range map[string]string{"bytes=0-2": "aaa", "bytes=-4": "tail", fmt.Sprintf("bytes=%d-", 5<<20): "tail"} {
+		got, err := c.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String("big"), Key: aws.String("blob"), Range: aws.String(rng)})
+		if err != nil {
+			t.Fatalf("GetObject(%s): %v", rng, err)
+		}
+		b, _ := io.ReadAll(got.Body)
+		got.Body.Close()
+		if string(b) != want || !strings.HasSuffix(aws.ToString(got.ContentRange), fmt.Sprintf("/%d", 5<<20+4)) {
+			t.Errorf("GetObject(%s) = %q, Content-Range %s", rng, b, aws.ToString(got.ContentRange))
+		}
+	}
+	if _, err := c.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String("big"), Key: aws.String("blob"), Range: aws.String("bytes=99999999-")}); kmsErrorCode(err) != "InvalidRange" {
+		t.Errorf("GetObject(unsatisfiable range) = %v, want InvalidRange", err)
 	}
 }
