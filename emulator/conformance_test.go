@@ -50,6 +50,7 @@ import (
 // (moto answers 404 or 500 to them), and Organizations BACKUP_POLICY
 // (moto's CreatePolicy raises NotImplementedError for that type).
 func TestConformanceWithMoto(t *testing.T) {
+	t.Parallel()
 	motoURL := startMoto(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -270,17 +271,18 @@ func confOrganizations(ctx context.Context, l *confLog, cfg aws.Config, onMoto b
 		return p.Type == orgtypes.PolicyTypeServiceControlPolicy && p.Status == orgtypes.PolicyTypeStatusEnabled
 	})
 	if !scpEnabled {
-		ep, err := orgs.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String(rootID), PolicyType: orgtypes.PolicyTypeServiceControlPolicy})
-		var types []string
-		if err == nil {
-			for _, p := range ep.Root.PolicyTypes {
-				types = append(types, string(p.Type)+":"+string(p.Status))
-			}
+		if _, err := orgs.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String(rootID), PolicyType: orgtypes.PolicyTypeServiceControlPolicy}); err != nil {
+			l.step("organizations.EnablePolicyType SCP", err)
 		}
-		l.step("organizations.EnablePolicyType SCP", err, "RootPolicyTypes", confSortedJoin(types))
-	} else {
-		l.step("organizations.EnablePolicyType SCP", nil, "RootPolicyTypes", "[SERVICE_CONTROL_POLICY:ENABLED]")
 	}
+	lr, err = orgs.ListRoots(ctx, &awsorgs.ListRootsInput{})
+	var types []string
+	for _, r := range lrRoots(lr) {
+		for _, p := range r.PolicyTypes {
+			types = append(types, string(p.Type)+":"+string(p.Status))
+		}
+	}
+	l.step("organizations.ListRoots after enabling SCPs", err, "RootPolicyTypes", confSortedJoin(types))
 	_, err = orgs.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String(rootID), PolicyType: orgtypes.PolicyTypeServiceControlPolicy})
 	l.step("organizations.EnablePolicyType SCP again", err)
 
