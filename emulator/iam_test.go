@@ -339,6 +339,16 @@ func TestIAMCustomerManagedPolicy(t *testing.T) {
 	if code := iamErrorCode(err); code != "DeleteConflict" {
 		t.Errorf("DeletePolicy while attached: %q, want DeleteConflict", code)
 	}
+	if _, err := c.DetachRolePolicy(ctx, &awsiam.DetachRolePolicyInput{RoleName: aws.String("r"), PolicyArn: aws.String(arn)}); err != nil {
+		t.Fatalf("DetachRolePolicy: %v", err)
+	}
+	if _, err := c.DeletePolicy(ctx, &awsiam.DeletePolicyInput{PolicyArn: aws.String(arn)}); err != nil {
+		t.Fatalf("DeletePolicy: %v", err)
+	}
+	_, err = c.GetPolicy(ctx, &awsiam.GetPolicyInput{PolicyArn: aws.String(arn)})
+	if code := iamErrorCode(err); code != "NoSuchEntity" {
+		t.Errorf("GetPolicy after DeletePolicy: %q, want NoSuchEntity", code)
+	}
 	aws1, err := c.GetPolicy(ctx, &awsiam.GetPolicyInput{PolicyArn: aws.String("arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup")})
 	if err != nil || aws.ToString(aws1.Policy.Path) != "/service-role/" || !aws1.Policy.IsAttachable {
 		t.Errorf("GetPolicy AWS managed: %+v, %v", aws1, err)
@@ -550,6 +560,10 @@ func TestIAMCreateServiceLinkedRole(t *testing.T) {
 	var unmod *iamtypes.UnmodifiableEntityException
 	if !errors.As(err, &unmod) {
 		t.Errorf("DeleteRole on a service-linked role: %v, want UnmodifiableEntityException", err)
+	}
+	_, err = c.UpdateRole(ctx, &awsiam.UpdateRoleInput{RoleName: r.RoleName, Description: aws.String("mine now")})
+	if !errors.As(err, &unmod) {
+		t.Errorf("UpdateRole on a service-linked role: %v, want UnmodifiableEntityException", err)
 	}
 	_, err = c.PutRolePolicy(ctx, &awsiam.PutRolePolicyInput{RoleName: r.RoleName, PolicyName: aws.String("x"), PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`)})
 	if !errors.As(err, &unmod) {
