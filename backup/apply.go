@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
@@ -47,6 +48,10 @@ type ApplyOptions struct {
 	// Tags are added to resources created from plan changes that carry no
 	// tags of their own (backup plans in direct mode).
 	Tags map[string]string
+	// Now returns the current time, to refuse a change to a compliance-mode
+	// Vault Lock past its grace period before it is sent. Default
+	// time.Now; against the emulator, its virtual clock.
+	Now func() time.Time
 }
 
 // Outcome is what happened to one change.
@@ -145,6 +150,9 @@ func Apply(ctx context.Context, src ConfigSource, p *Plan, optFns ...func(*Apply
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	if err := p.Verify(); err != nil {
 		return nil, err
 	}
@@ -217,7 +225,7 @@ func Apply(ctx context.Context, src ConfigSource, p *Plan, optFns ...func(*Apply
 						outcome, err = Skipped, errors.New(why)
 					} else if ctx.Err() != nil {
 						outcome, err = Skipped, ctx.Err()
-					} else if err = applyChange(ctx, cl, c, o.Tags); err != nil {
+					} else if err = applyChange(ctx, cl, c, o.Tags, o.Now); err != nil {
 						outcome = Failed
 					}
 					mu.Lock()
@@ -283,7 +291,7 @@ func (cc *clientCache) config(ctx context.Context, account, region string) (aws.
 }
 
 // applyChange dispatches one change to the code that owns its kind.
-func applyChange(ctx context.Context, cl *clientCache, c Change, tags map[string]string) error {
+func applyChange(ctx context.Context, cl *clientCache, c Change, tags map[string]string, now func() time.Time) error {
 	region := c.Region
 	if region == "global" {
 		region = "us-east-1"
@@ -311,7 +319,7 @@ func applyChange(ctx context.Context, cl *clientCache, c Change, tags map[string
 		return vault.Apply(ctx, vaultClients(cfg), c.Account, c.Region, vault.Change{
 			Kind: c.Kind, Name: c.Name, Action: c.Action.String(), Before: c.Before, After: c.After,
 			Destructive: c.Destructive, Irreversible: c.Irreversible, Reason: c.Reason,
-		})
+		}, func(vo *vault.Options) { vo.Now = now })
 	}
 }
 

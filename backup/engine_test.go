@@ -45,17 +45,18 @@ func newTestOrg(t *testing.T, specFile string) *testOrg {
 	return &testOrg{srv: srv, spec: spec, planFleet: fleet(true), applyFleet: fleet(false)}
 }
 
-func (o *testOrg) plan(t *testing.T) *backup.Plan {
+func (o *testOrg) plan(t testing.TB) *backup.Plan {
 	t.Helper()
-	p, err := backup.PlanChanges(context.Background(), o.spec, o.planFleet)
+	p, err := backup.PlanChanges(context.Background(), o.spec, o.planFleet, func(po *backup.PlanOptions) { po.Now = o.srv.Now })
 	if err != nil {
 		t.Fatalf("PlanChanges: %v", err)
 	}
 	return p
 }
 
-func (o *testOrg) apply(t *testing.T, p *backup.Plan, optFns ...func(*backup.ApplyOptions)) *backup.Result {
+func (o *testOrg) apply(t testing.TB, p *backup.Plan, optFns ...func(*backup.ApplyOptions)) *backup.Result {
 	t.Helper()
+	optFns = append([]func(*backup.ApplyOptions){func(ao *backup.ApplyOptions) { ao.Now = o.srv.Now }}, optFns...)
 	res, err := backup.Apply(context.Background(), o.applyFleet, p, optFns...)
 	if err != nil {
 		t.Fatalf("Apply: %v", err)

@@ -2,6 +2,7 @@ package backup
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
@@ -28,6 +30,10 @@ type PlanOptions struct {
 	Concurrency int
 	// Logger receives progress lines. Default: discard.
 	Logger *slog.Logger
+	// Now returns the current time, to tell whether a compliance-mode
+	// Vault Lock is past its grace period. Default time.Now; against the
+	// emulator, its virtual clock (emulator.Server.Now).
+	Now func() time.Time
 }
 
 // Plan reads the live state of the organization through src (which should
@@ -44,6 +50,9 @@ func PlanChanges(ctx context.Context, spec *Spec, src ConfigSource, optFns ...fu
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	org := spec.Organization
 	primary := org.Regions.Primary
@@ -104,7 +113,7 @@ func PlanChanges(ctx context.Context, spec *Spec, src ConfigSource, optFns ...fu
 	sort.Strings(accounts)
 	err = crossaccount.ForEach(ctx, o.Concurrency, accounts, func(ctx context.Context, account string) error {
 		da := d.accounts[account]
-		cs, err := planAccount(ctx, src, spec, account, da)
+		cs, err := planAccount(ctx, src, spec, account, da, o.Now)
 		var are *crossaccount.AssumeRoleError
 		if errors.As(err, &are) {
 			addCheck(Check{Code: "account-unreachable", Address: account, Message: fmt.Sprintf("cannot assume %s in account %s: %v; create the execution role there (AWS creates OrganizationAccountAccessRole in accounts created by Organizations) or fix its trust policy", spec.Organization.ExecutionRole, account, are.Err)})
@@ -120,7 +129,7 @@ func PlanChanges(ctx context.Context, spec *Spec, src ConfigSource, optFns ...fu
 	if err != nil {
 		return nil, err
 	}
-	plan.Checks = append(plan.Checks, crossChecks(spec, d, plan.Changes)...)
+	plan.Checks = append(plan.Checks, crossChecks(spec, d, plan.Changes, o.Now())...)
 	plan.Seal()
 	return plan, nil
 }
@@ -132,6 +141,10 @@ type desired struct {
 	policies []desiredPolicy
 	// tierOf maps workload accounts to their tier.
 	tierOf map[string]string
+	// uncovered maps the accounts a tier's backup policy reaches but
+	// that get no local vault or backup role (the management and backup
+	// accounts) to that tier.
+	uncovered map[string]string
 }
 
 type accountDesired struct {
@@ -161,7 +174,7 @@ func desiredState(spec *Spec, topo *crossaccount.Topology) (*desired, []Check) {
 	var checks []Check
 	org := spec.Organization
 	tags := managedTags(spec)
-	d := &desired{orgID: topo.OrganizationID(), accounts: map[string]*accountDesired{}, tierOf: map[string]string{}}
+	d := &desired{orgID: topo.OrganizationID(), accounts: map[string]*accountDesired{}, tierOf: map[string]string{}, uncovered: map[string]string{}}
 	acct := func(id string) *accountDesired {
 		a := d.accounts[id]
 		if a == nil {
@@ -229,6 +242,9 @@ func desiredState(spec *Spec, topo *crossaccount.Topology) (*desired, []Check) {
 			attach = append(attach, targetID(topo, target))
 			for _, a := range ids {
 				if a == org.ManagementAccount || a == org.BackupAccount {
+					if org.Distribution != DistributionDirect {
+						d.uncovered[a] = tierName
+					}
 					continue
 				}
 				if other, ok := d.tierOf[a]; ok && other != tierName {
@@ -319,7 +335,7 @@ func (s *Spec) kmsRotation() bool { return s.KMS.Rotation == nil || *s.KMS.Rotat
 
 // planAccount plans one account: its backup role, vaults in each region,
 // direct-mode plans and reports.
-func planAccount(ctx context.Context, src ConfigSource, spec *Spec, account string, da *accountDesired) ([]Change, error) {
+func planAccount(ctx context.Context, src ConfigSource, spec *Spec, account string, da *accountDesired, now func() time.Time) ([]Change, error) {
 	var out []Change
 	if da.role != nil {
 		cfg, err := src.Config(ctx, account, spec.Organization.Regions.Primary)
@@ -337,7 +353,7 @@ func planAccount(ctx context.Context, src ConfigSource, spec *Spec, account stri
 		if err != nil {
 			return nil, err
 		}
-		vcs, err := vault.Plan(ctx, vaultClients(cfg), vd)
+		vcs, err := vault.Plan(ctx, vaultClients(cfg), vd, func(vo *vault.Options) { vo.Now = now })
 		if err != nil {
 			return nil, fmt.Errorf("planning vault %s in %s/%s: %w", vd.Vault, account, vd.Region, err)
 		}
@@ -415,7 +431,7 @@ func fromVaultChange(account, region string, vc vault.Change) Change {
 
 // crossChecks are the consistency checks across accounts that block a plan
 // that cannot work.
-func crossChecks(spec *Spec, d *desired, changes []Change) []Check {
+func crossChecks(spec *Spec, d *desired, changes []Change, now time.Time) []Check {
 	var checks []Check
 	// Tiers that copy to the central account need keys the backup account
 	// can use: AWS managed keys cannot be shared across accounts, so copies
@@ -445,6 +461,22 @@ func crossChecks(spec *Spec, d *desired, changes []Change) []Check {
 			}
 		}
 	}
+	// A backup policy inherited by the management or backup account: its
+	// plan runs there too (management policies apply to every account
+	// they are attached to or inherited by, "Understanding management
+	// policy inheritance"), but orgbackup creates neither the local vault
+	// nor the backup role in those accounts, so every job would fail.
+	for _, account := range sortedMapKeys(d.uncovered) {
+		tierName := d.uncovered[account]
+		role := "management"
+		if account == spec.Organization.BackupAccount {
+			role = "backup"
+		}
+		checks = append(checks, Check{Code: "policy-target-without-vault", Address: account,
+			Message: fmt.Sprintf("tier %s's backup policy reaches the %s account %s (through its targets %v), whose regions %v have no local vault %s and no backup role %s: its backup jobs would fail; target OUs or accounts that do not contain it",
+				tierName, role, account, d.tierTargets(spec, tierName), spec.WorkloadRegions(), spec.Local.Vault, spec.Local.BackupRole)})
+	}
+	checks = append(checks, immutableLockChecks(spec, changes, now)...)
 	return checks
 }
 
@@ -452,4 +484,59 @@ func crossChecks(spec *Spec, d *desired, changes []Change) []Check {
 // account in the primary region.
 func configFor(ctx context.Context, src ConfigSource, spec *Spec) (aws.Config, error) {
 	return src.Config(ctx, spec.Organization.ManagementAccount, spec.Organization.Regions.Primary)
+}
+
+// tierTargets returns a tier's targets as written in the spec.
+func (d *desired) tierTargets(spec *Spec, tierName string) []string {
+	return spec.Tiers[tierName].Targets
+}
+
+// liveLock is the Before of a vault_lock change: the lock as it is.
+type liveLock struct {
+	MinRetentionDays int64      `json:"min_retention_days"`
+	MaxRetentionDays int64      `json:"max_retention_days"`
+	LockDate         *time.Time `json:"lock_date"`
+}
+
+// immutableLockChecks finds the central vaults whose compliance-mode lock
+// is past its grace period and differs from the spec: AWS refuses to
+// change it, so its bounds stay, and a tier whose copies to that vault
+// are kept for a retention outside them would have every copy job fail
+// (PutBackupVaultLockConfiguration: a lock's minimum and maximum
+// retention apply to every recovery point copied into the vault). Spec
+// validation already checks the spec's own lock.
+func immutableLockChecks(spec *Spec, changes []Change, now time.Time) []Check {
+	var checks []Check
+	org := spec.Organization
+	for _, c := range changes {
+		if c.Kind != vault.KindLock || c.Account != org.BackupAccount || c.Name != spec.Central.Vault || c.Before == nil {
+			continue
+		}
+		var l liveLock
+		if err := json.Unmarshal(c.Before, &l); err != nil || l.LockDate == nil || now.Before(*l.LockDate) {
+			continue
+		}
+		for _, name := range spec.TierNames() {
+			t, err := spec.Tier(name)
+			if err != nil {
+				continue
+			}
+			var days policy.Days
+			switch {
+			case c.Region == org.Regions.Primary:
+				days = t.CentralRetention
+			case c.Region == org.Regions.Secondary && t.CrossRegion:
+				days = t.SecondaryRetention
+			}
+			if days <= 0 {
+				continue
+			}
+			if (l.MinRetentionDays > 0 && int64(days) < l.MinRetentionDays) || (l.MaxRetentionDays > 0 && int64(days) > l.MaxRetentionDays) {
+				checks = append(checks, Check{Code: "central-retention-outside-lock", Address: "tiers." + name,
+					Message: fmt.Sprintf("tier %s keeps copies in %s for %d days, outside the %d..%d days of the compliance-mode Vault Lock of %s in %s, which is immutable since %s: AWS Backup would fail every copy job; keep the tier's retention within the lock's bounds",
+						name, c.Address, days, l.MinRetentionDays, l.MaxRetentionDays, spec.Central.Vault, c.Region, l.LockDate.UTC().Format(time.RFC3339))})
+			}
+		}
+	}
+	return checks
 }
