@@ -23,6 +23,11 @@ const (
 	DefaultRestoreDuration = 30 * time.Minute
 )
 
+// MaxReportEvents bounds AdvanceReport.Events, so that advancing a large
+// organization by weeks yields a report of reasonable size; the counts
+// are always complete.
+const MaxReportEvents = 10000
+
 // DefaultCopyJobLimit is the number of copy jobs that may run at once for
 // one source account to one destination Region, AWS Backup's quota
 // "Concurrent backup copies per account outbound to a destination Region"
@@ -59,8 +64,10 @@ type AdvanceReport struct {
 	ColdMoves            int `json:"cold_moves"`
 	Expirations          int `json:"expirations"`
 	Notifications        int `json:"notifications"`
-	// Events lists each job state change and lifecycle action in order.
-	Events []AdvanceEvent `json:"events,omitempty"`
+	// Events lists job state changes and lifecycle actions in order, the
+	// first MaxReportEvents of them; EventsOmitted counts the rest.
+	Events        []AdvanceEvent `json:"events,omitempty"`
+	EventsOmitted int            `json:"events_omitted,omitempty"`
 }
 
 // AdvanceEvent is one thing that happened in virtual time.
@@ -127,7 +134,9 @@ type engine struct {
 	policyFP    map[string]string        // account → resolved effective backup policy
 	schedules   map[string]*policy.Schedule
 	locations   map[string]*time.Location
-	tokens      map[string]string // idempotency tokens → job IDs
+	tokens      map[string]string          // idempotency tokens → job IDs
+	policies    map[string]*policyDocument // parsed resource and trust policies by document
+	copyAllowed map[string]bool            // vault policy decisions, cleared at each advance
 	report      *AdvanceReport
 	discard     AdvanceReport // receives counts outside Advance
 }
@@ -207,6 +216,7 @@ func (s *Server) advanceLocked(t time.Time) AdvanceReport {
 	defer func() { e.report = nil }()
 	// Organizations deploys backup policies to member accounts
 	// asynchronously; the emulator does it when the clock moves.
+	e.copyAllowed = map[string]bool{}
 	s.syncPolicyPlansLocked()
 	s.scheduleRulesLocked()
 	for e.queue.Len() > 0 && !e.queue[0].at.After(t) {
@@ -244,6 +254,10 @@ func (s *Server) reportLocked() *AdvanceReport {
 // logEventLocked records one event in the current report.
 func (s *Server) logEventLocked(kind, account, region, id, state, msg string) {
 	r := s.reportLocked()
+	if len(r.Events) >= MaxReportEvents {
+		r.EventsOmitted++
+		return
+	}
 	r.Events = append(r.Events, AdvanceEvent{Time: s.now, Kind: kind, Account: account, Region: region, ID: id, State: state, Message: msg})
 }
 
@@ -276,3 +290,23 @@ func (s *Server) scheduleLocked(expr string) *policy.Schedule {
 }
 
 func days(n int64) time.Duration { return time.Duration(n) * 24 * time.Hour }
+
+// parsedPolicyLocked parses a policy document once; nil when it is
+// malformed. Documents are immutable strings, so the cache never goes
+// stale.
+func (s *Server) parsedPolicyLocked(doc string, kind policyKind) *policyDocument {
+	e := s.engineLocked()
+	if e.policies == nil {
+		e.policies = map[string]*policyDocument{}
+	}
+	key := string(rune('0'+kind)) + doc
+	if p, ok := e.policies[key]; ok {
+		return p
+	}
+	p, err := parsePolicy(doc, kind)
+	if err != nil {
+		p = nil
+	}
+	e.policies[key] = p
+	return p
+}

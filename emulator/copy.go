@@ -91,7 +91,9 @@ func (s *Server) runCopyJobLocked(t *copyTask) {
 	s.reportLocked().CopyJobsStarted++
 	s.logEventLocked("COPY_JOB", t.req.account, t.req.region, t.id, "RUNNING", "")
 	s.notifyJobLocked(t.req.account, t.req.region, t.req.sourceVault, backuptypes.BackupVaultEventCopyJobStarted, "COPY_JOB", "RUNNING", t.id, aws.ToTime(j.CreationDate),
-		fmt.Sprintf("An AWS Backup copy job was started. Recovery point ARN: %s. Destination backup vault ARN: %s. CopyJob ID : %s", t.req.rpARN, t.req.destVaultARN, t.id))
+		func() string {
+			return fmt.Sprintf("An AWS Backup copy job was started. Recovery point ARN: %s. Destination backup vault ARN: %s. CopyJob ID : %s", t.req.rpARN, t.req.destVaultARN, t.id)
+		})
 	s.atLocked(s.now.Add(e.durations.Copy), "copy-complete", t.id, func() { s.completeCopyJobLocked(t) })
 }
 
@@ -154,6 +156,22 @@ func (s *Server) vaultPolicyAllowsCopyLocked(dv *backupVault, req copyRequest) b
 	if dv.policy == nil {
 		return false
 	}
+	// Decisions are cached for the advance in progress unless the policy
+	// depends on the time.
+	e := s.engineLocked()
+	key := dv.arn + "|" + req.account + "|" + req.role + "|" + *dv.policy
+	if allowed, ok := e.copyAllowed[key]; ok {
+		return allowed
+	}
+	allowed := s.evalCopyPolicyLocked(dv, req)
+	lower := strings.ToLower(*dv.policy)
+	if e.copyAllowed != nil && !strings.Contains(lower, "aws:currenttime") && !strings.Contains(lower, "aws:epochtime") {
+		e.copyAllowed[key] = allowed
+	}
+	return allowed
+}
+
+func (s *Server) evalCopyPolicyLocked(dv *backupVault, req copyRequest) bool {
 	p := Principal{Account: req.account, ARN: "arn:aws:iam::" + req.account + ":root"}
 	pp := &policyPrincipal{Account: req.account, ARN: p.ARN}
 	if req.role != "" && arnAccount(req.role) == req.account {
@@ -162,13 +180,13 @@ func (s *Server) vaultPolicyAllowsCopyLocked(dv *backupVault, req copyRequest) b
 	}
 	ctx := s.callerContextLocked(p)
 	ctx["aws:SourceAccount"] = []string{req.account}
-	d, err := evalPolicy(*dv.policy, policyResource, policyRequest{
+	doc := s.parsedPolicyLocked(*dv.policy, policyResource)
+	return doc != nil && doc.eval(policyRequest{
 		Principal: pp,
 		Action:    "backup:CopyIntoBackupVault",
 		Resource:  dv.arn,
 		Context:   ctx,
-	})
-	return err == nil && d == decisionAllow
+	}) == decisionAllow
 }
 
 // keyUsableForCopyLocked reports whether account can use a KMS key to
@@ -267,13 +285,17 @@ func (s *Server) finishCopyJobLocked(t *copyTask, j *backuptypes.CopyJob, state 
 		rep.CopyJobsCompleted++
 		s.logEventLocked("COPY_JOB", t.req.account, t.req.region, t.id, "COMPLETED", "")
 		s.notifyJobLocked(t.req.account, t.req.region, t.req.sourceVault, backuptypes.BackupVaultEventCopyJobSuccessful, "COPY_JOB", "COMPLETED", t.id, aws.ToTime(j.CreationDate),
-			fmt.Sprintf("An AWS Backup copy job was completed successfully. Recovery point ARN: %s. Destination recovery point ARN: %s. CopyJob ID : %s", t.req.rpARN, destRP, t.id))
+			func() string {
+				return fmt.Sprintf("An AWS Backup copy job was completed successfully. Recovery point ARN: %s. Destination recovery point ARN: %s. CopyJob ID : %s", t.req.rpARN, destRP, t.id)
+			})
 		return
 	}
 	rep.CopyJobsFailed++
 	s.logEventLocked("COPY_JOB", t.req.account, t.req.region, t.id, "FAILED", msg)
 	s.notifyJobLocked(t.req.account, t.req.region, t.req.sourceVault, backuptypes.BackupVaultEventCopyJobFailed, "COPY_JOB", "FAILED", t.id, aws.ToTime(j.CreationDate),
-		fmt.Sprintf("An AWS Backup copy job failed. Recovery point ARN: %s. Destination backup vault ARN: %s. CopyJob ID : %s. Status message : %s", t.req.rpARN, t.req.destVaultARN, t.id, msg))
+		func() string {
+			return fmt.Sprintf("An AWS Backup copy job failed. Recovery point ARN: %s. Destination backup vault ARN: %s. CopyJob ID : %s. Status message : %s", t.req.rpARN, t.req.destVaultARN, t.id, msg)
+		})
 }
 
 // nextCopyJobLocked starts waiting copy jobs while there is room.

@@ -144,10 +144,11 @@ func (s *Server) backupPreflightLocked(req backupRequest) string {
 		// the backup creation to fail" (Delete a backup vault).
 		return fmt.Sprintf("Backup vault %s does not exist in account %s and region %s.", req.vault, req.account, req.region)
 	}
-	if s.iamRoleByARNLocked(req.role) == nil {
+	role := s.iamRoleByARNLocked(req.role)
+	if role == nil {
 		return fmt.Sprintf("Unable to assume role %s. The role does not exist.", req.role)
 	}
-	if !s.roleTrustsServiceLocked(req.role, backupServicePrincipal) {
+	if !s.trustsBackupLocked(role) {
 		return fmt.Sprintf("Unable to assume role %s. Its trust policy does not allow backup.amazonaws.com to assume it.", req.role)
 	}
 	if msg := lockRetentionViolation(v, req.lifecycle); msg != "" {
@@ -188,7 +189,9 @@ func (s *Server) failBackupJobLocked(t *backupTask, msg string) {
 	s.reportLocked().BackupJobsFailed++
 	s.logEventLocked("BACKUP_JOB", t.req.account, t.req.region, t.id, "FAILED", msg)
 	s.notifyJobLocked(t.req.account, t.req.region, t.req.vault, backuptypes.BackupVaultEventBackupJobCompleted, "BACKUP_JOB", "FAILED", t.id, aws.ToTime(j.CreationDate),
-		fmt.Sprintf("An AWS Backup job failed. Resource ARN : %s. BackupJob ID : %s. Status message : %s", t.req.resource.ARN, t.id, msg))
+		func() string {
+			return fmt.Sprintf("An AWS Backup job failed. Resource ARN : %s. BackupJob ID : %s. Status message : %s", t.req.resource.ARN, t.id, msg)
+		})
 }
 
 func (s *Server) runBackupJobLocked(t *backupTask) {
@@ -200,7 +203,9 @@ func (s *Server) runBackupJobLocked(t *backupTask) {
 	s.reportLocked().BackupJobsStarted++
 	s.logEventLocked("BACKUP_JOB", t.req.account, t.req.region, t.id, "RUNNING", "")
 	s.notifyJobLocked(t.req.account, t.req.region, t.req.vault, backuptypes.BackupVaultEventBackupJobStarted, "BACKUP_JOB", "RUNNING", t.id, aws.ToTime(j.CreationDate),
-		fmt.Sprintf("An AWS Backup job was started. Resource ARN : %s. BackupJob ID : %s", t.req.resource.ARN, t.id))
+		func() string {
+			return fmt.Sprintf("An AWS Backup job was started. Resource ARN : %s. BackupJob ID : %s", t.req.resource.ARN, t.id)
+		})
 	s.atLocked(s.now.Add(e.durations.Backup), "backup-complete", t.id, func() { s.completeBackupJobLocked(t) })
 }
 
@@ -256,7 +261,9 @@ func (s *Server) completeBackupJobLocked(t *backupTask) {
 	s.reportLocked().BackupJobsCompleted++
 	s.logEventLocked("BACKUP_JOB", req.account, req.region, t.id, "COMPLETED", "")
 	s.notifyJobLocked(req.account, req.region, req.vault, backuptypes.BackupVaultEventBackupJobCompleted, "BACKUP_JOB", "COMPLETED", t.id, aws.ToTime(j.CreationDate),
-		fmt.Sprintf("An AWS Backup job was completed successfully. Recovery point ARN: %s. Resource ARN : %s. BackupJob ID : %s", arn, r.ARN, t.id))
+		func() string {
+			return fmt.Sprintf("An AWS Backup job was completed successfully. Recovery point ARN: %s. Resource ARN : %s. BackupJob ID : %s", arn, r.ARN, t.id)
+		})
 	for _, ca := range req.copyActions {
 		s.createCopyJobLocked(copyRequest{
 			account:      req.account,
@@ -437,7 +444,9 @@ func (s *Server) runRestoreJobLocked(account, region, id, vault string, metadata
 	j.ExpectedCompletionTimeMinutes = aws.Int64(int64(e.durations.Restore / time.Minute))
 	s.logEventLocked("RESTORE_JOB", account, region, id, "RUNNING", "")
 	s.notifyJobLocked(account, region, vault, backuptypes.BackupVaultEventRestoreJobStarted, "RESTORE_JOB", "RUNNING", id, aws.ToTime(j.CreationDate),
-		fmt.Sprintf("An AWS Backup restore job was started. Recovery point ARN: %s. RestoreJob ID : %s", aws.ToString(j.RecoveryPointArn), id))
+		func() string {
+			return fmt.Sprintf("An AWS Backup restore job was started. Recovery point ARN: %s. RestoreJob ID : %s", aws.ToString(j.RecoveryPointArn), id)
+		})
 	s.atLocked(s.now.Add(e.durations.Restore), "restore-complete", id, func() {
 		j := s.restoreJobLocked(account, region, id)
 		typ := ResourceType(aws.ToString(j.ResourceType))
@@ -463,7 +472,9 @@ func (s *Server) runRestoreJobLocked(account, region, id, vault string, metadata
 		s.reportLocked().RestoreJobsCompleted++
 		s.logEventLocked("RESTORE_JOB", account, region, id, "COMPLETED", "")
 		s.notifyJobLocked(account, region, vault, backuptypes.BackupVaultEventRestoreJobCompleted, "RESTORE_JOB", "COMPLETED", id, aws.ToTime(j.CreationDate),
-			fmt.Sprintf("An AWS Backup restore job was completed successfully. Recovery point ARN: %s. Resource ARN : %s. RestoreJob ID : %s", aws.ToString(j.RecoveryPointArn), arn, id))
+			func() string {
+				return fmt.Sprintf("An AWS Backup restore job was completed successfully. Recovery point ARN: %s. Resource ARN : %s. RestoreJob ID : %s", aws.ToString(j.RecoveryPointArn), arn, id)
+			})
 	})
 }
 
@@ -514,4 +525,17 @@ func (s *Server) storeRecoveryPointLocked(account, region string, rp backuptypes
 		stored.rp.IsEncrypted = false
 	}
 	return arn, nil
+}
+
+// trustsBackupLocked reports whether a role's trust policy lets AWS Backup
+// assume it, as roleTrustsServiceLocked does, with the parsed policy
+// cached.
+func (s *Server) trustsBackupLocked(r *iamRole) bool {
+	doc := s.parsedPolicyLocked(r.trust, policyTrust)
+	return doc != nil && doc.eval(policyRequest{
+		Principal: &policyPrincipal{Service: backupServicePrincipal},
+		Action:    "sts:AssumeRole",
+		Resource:  r.arn,
+		Context:   map[string][]string{"aws:PrincipalServiceName": {backupServicePrincipal}, "aws:PrincipalIsAWSService": {"true"}},
+	}) == decisionAllow
 }

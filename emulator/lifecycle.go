@@ -175,7 +175,9 @@ func (s *Server) updateRecoveryPointLifecycle(c *Call, in *awsbackup.UpdateRecov
 	stored.rp.Lifecycle = in.Lifecycle
 	s.trackRecoveryPointLocked(c.Account, c.Region, arn)
 	s.notifyJobLocked(c.Account, c.Region, v.name, backuptypes.BackupVaultEventRecoveryPointModified, "RECOVERY_POINT", "MODIFIED", arn, s.now,
-		fmt.Sprintf("An AWS Backup recovery point was modified. Recovery point ARN: %s", arn))
+		func() string {
+			return fmt.Sprintf("An AWS Backup recovery point was modified. Recovery point ARN: %s", arn)
+		})
 	return &awsbackup.UpdateRecoveryPointLifecycleOutput{
 		BackupVaultArn:      aws.String(v.arn),
 		RecoveryPointArn:    aws.String(arn),

@@ -23,12 +23,12 @@ const backupNotificationSubject = "Notification from AWS Backup"
 // region if the vault subscribes to it. Failed jobs are reported with the
 // *_COMPLETED event and State FAILED, as the dedicated *_FAILED backup and
 // restore events are no longer supported (PutBackupVaultNotifications).
-func (s *Server) notifyJobLocked(account, region, vault string, ev backuptypes.BackupVaultEvent, eventType, state, id string, start time.Time, message string) {
+func (s *Server) notifyJobLocked(account, region, vault string, ev backuptypes.BackupVaultEvent, eventType, state, id string, start time.Time, message func() string) {
 	topic, events, ok := s.backupVaultNotificationsLocked(account, region, vault)
 	if !ok || !slices.Contains(events, ev) {
 		return
 	}
-	msgID, err := s.snsServicePublishLocked(topic, backupServicePrincipal, account, backupNotificationSubject, message)
+	msgID, err := s.snsServicePublishLocked(topic, backupServicePrincipal, account, backupNotificationSubject, message())
 	if err != nil {
 		return
 	}
