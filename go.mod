@@ -29,5 +29,6 @@ require (
 	github.com/aws/smithy-go v1.28.9 // indirect
 	github.com/goccy/go-yaml v1.19.2 // indirect
 	github.com/google/go-cmp v0.7.0 // indirect
+	github.com/sethvargo/go-githubactions v1.4.0 // indirect
 	golang.org/x/time v0.16.0 // indirect
 )

@@ -1,0 +1,148 @@
+package action
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/orgbackup/orgbackup/backup"
+)
+
+// Mode is what a run does.
+type Mode string
+
+// The modes of the mode input.
+const (
+	// ModeAuto plans on pull_request, applies on push to the default
+	// branch, checks drift on schedule and plans on anything else.
+	ModeAuto Mode = "auto"
+	// ModePlan plans (read-only) and reports.
+	ModePlan Mode = "plan"
+	// ModeApply plans and applies; it runs only for push or
+	// workflow_dispatch on the default branch.
+	ModeApply Mode = "apply"
+	// ModeDrift compares the organization with the spec (read-only).
+	ModeDrift Mode = "drift"
+	// ModeValidate checks the spec only; it needs no AWS credentials.
+	ModeValidate Mode = "validate"
+)
+
+// Comment values of the comment input.
+const (
+	CommentAlways      = "true"
+	CommentChangesOnly = "changes-only"
+	CommentNever       = "false"
+)
+
+// Inputs are the action's inputs, as action.yml declares them.
+type Inputs struct {
+	// Spec is the spec file. Default backup.DefaultSpecFile.
+	Spec string
+	// Mode is what to do. Default ModeAuto.
+	Mode Mode
+	// AllowDestructive and AcknowledgeIrreversible are passed to apply.
+	AllowDestructive        bool
+	AcknowledgeIrreversible bool
+	// RequireReviewedPlan makes apply refuse a plan whose fingerprint
+	// differs from the one in the merged pull request's plan comment.
+	RequireReviewedPlan bool
+	// Comment says when to comment on pull requests. Default
+	// CommentAlways.
+	Comment string
+	// GitHubToken authenticates GitHub API calls (comments, pull request
+	// lookup).
+	GitHubToken string
+	// RoleToAssume is the IAM role assumed with the runner's ID token;
+	// empty means the ambient credentials.
+	RoleToAssume string
+	// Region is the AWS region for STS and the base configuration.
+	// Default: the spec's primary region.
+	Region string
+	// AllowedAccountIDs, when not empty, are the only accounts the
+	// credentials may belong to.
+	AllowedAccountIDs []string
+}
+
+// inputNames are the inputs in action.yml order; each is read from
+// INPUT_<NAME> with dashes as underscores, the variables action.yml sets.
+var inputNames = []string{
+	"spec", "mode", "allow-destructive", "acknowledge-irreversible", "require-reviewed-plan",
+	"comment", "github-token", "role-to-assume", "region", "allowed-account-ids",
+}
+
+// inputEnv is the environment variable action.yml maps an input to.
+func inputEnv(name string) string {
+	return "INPUT_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+var (
+	accountIDRE = regexp.MustCompile(`^[0-9]{12}$`)
+	// An IAM role ARN in any partition ("IAM identifiers": path and
+	// name use [\w+=,.@/-]).
+	roleARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)
+	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+)
+
+// ReadInputs reads and validates the inputs, reporting every problem at
+// once.
+func ReadInputs(getenv func(string) string) (Inputs, error) {
+	get := func(name string) string { return strings.TrimSpace(getenv(inputEnv(name))) }
+	in := Inputs{
+		Spec:         get("spec"),
+		Mode:         Mode(get("mode")),
+		Comment:      get("comment"),
+		GitHubToken:  get("github-token"),
+		RoleToAssume: get("role-to-assume"),
+		Region:       get("region"),
+	}
+	var errs []error
+	boolean := func(name string) bool {
+		v := get(name)
+		if v == "" {
+			return false
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("input %s: want true or false", name))
+		}
+		return b
+	}
+	in.AllowDestructive = boolean("allow-destructive")
+	in.AcknowledgeIrreversible = boolean("acknowledge-irreversible")
+	in.RequireReviewedPlan = boolean("require-reviewed-plan")
+	if in.Spec == "" {
+		in.Spec = backup.DefaultSpecFile
+	}
+	switch in.Mode {
+	case "":
+		in.Mode = ModeAuto
+	case ModeAuto, ModePlan, ModeApply, ModeDrift, ModeValidate:
+	default:
+		errs = append(errs, errors.New("input mode: want auto, plan, apply, drift or validate"))
+	}
+	switch in.Comment {
+	case "":
+		in.Comment = CommentAlways
+	case CommentAlways, CommentChangesOnly, CommentNever:
+	default:
+		errs = append(errs, errors.New("input comment: want true, changes-only or false"))
+	}
+	if in.RoleToAssume != "" && !roleARNRE.MatchString(in.RoleToAssume) {
+		errs = append(errs, errors.New("input role-to-assume: want an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)"))
+	}
+	if in.Region != "" && !regionRE.MatchString(in.Region) {
+		errs = append(errs, errors.New("input region: want a region name such as us-east-1"))
+	}
+	for _, id := range strings.FieldsFunc(get("allowed-account-ids"), func(r rune) bool {
+		return r == ',' || r == ' ' || r == '\n' || r == '\t' || r == '\r'
+	}) {
+		if !accountIDRE.MatchString(id) {
+			errs = append(errs, errors.New("input allowed-account-ids: want 12-digit account IDs separated by commas"))
+			break
+		}
+		in.AllowedAccountIDs = append(in.AllowedAccountIDs, id)
+	}
+	return in, errors.Join(errs...)
+}

@@ -1,0 +1,139 @@
+package githubiam
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/orgbackup/orgbackup/crossaccount"
+)
+
+// Operations maps every SDK operation orgbackup's engine calls, as
+// "service:Operation" with the SDK's service package name, to the IAM
+// actions it needs. Most need the action of the same name; the others are
+// from the Service Authorization Reference ("API operations defined by
+// ..." tables) and, for vault creation, the AWS Backup guide ("Backup
+// vault creation and deletion"). A test fails when the engine calls an
+// operation missing here.
+var Operations = map[string][]string{
+	"backup:CreateBackupPlan":                           {"backup:CreateBackupPlan", "backup:TagResource"},
+	"backup:CreateBackupSelection":                      {"backup:CreateBackupSelection", "iam:PassRole"},
+	"backup:CreateBackupVault":                          {"backup:CreateBackupVault", "backup:TagResource", "backup-storage:MountCapsule", "kms:CreateGrant", "kms:GenerateDataKey", "kms:Decrypt", "kms:RetireGrant", "kms:DescribeKey"},
+	"backup:CreateFramework":                            {"backup:CreateFramework", "backup:TagResource"},
+	"backup:CreateLogicallyAirGappedBackupVault":        {"backup:CreateLogicallyAirGappedBackupVault", "backup:TagResource", "backup-storage:MountCapsule"},
+	"backup:CreateReportPlan":                           {"backup:CreateReportPlan", "backup:TagResource"},
+	"backup:DeleteBackupPlan":                           {"backup:DeleteBackupPlan"},
+	"backup:DeleteBackupSelection":                      {"backup:DeleteBackupSelection"},
+	"backup:DeleteBackupVault":                          {"backup:DeleteBackupVault"},
+	"backup:DeleteBackupVaultAccessPolicy":              {"backup:DeleteBackupVaultAccessPolicy"},
+	"backup:DeleteBackupVaultLockConfiguration":         {"backup:DeleteBackupVaultLockConfiguration"},
+	"backup:DeleteBackupVaultNotifications":             {"backup:DeleteBackupVaultNotifications"},
+	"backup:DescribeBackupVault":                        {"backup:DescribeBackupVault"},
+	"backup:DescribeFramework":                          {"backup:DescribeFramework"},
+	"backup:DescribeGlobalSettings":                     {"backup:DescribeGlobalSettings"},
+	"backup:DescribeReportPlan":                         {"backup:DescribeReportPlan"},
+	"backup:GetBackupPlan":                              {"backup:GetBackupPlan"},
+	"backup:GetBackupSelection":                         {"backup:GetBackupSelection"},
+	"backup:GetBackupVaultAccessPolicy":                 {"backup:GetBackupVaultAccessPolicy"},
+	"backup:GetBackupVaultNotifications":                {"backup:GetBackupVaultNotifications"},
+	"backup:ListBackupPlans":                            {"backup:ListBackupPlans"},
+	"backup:ListBackupSelections":                       {"backup:ListBackupSelections"},
+	"backup:ListTags":                                   {"backup:ListTags"},
+	"backup:PutBackupVaultAccessPolicy":                 {"backup:PutBackupVaultAccessPolicy"},
+	"backup:PutBackupVaultLockConfiguration":            {"backup:PutBackupVaultLockConfiguration"},
+	"backup:PutBackupVaultNotifications":                {"backup:PutBackupVaultNotifications"},
+	"backup:TagResource":                                {"backup:TagResource"},
+	"backup:UpdateBackupPlan":                           {"backup:UpdateBackupPlan"},
+	"backup:UpdateFramework":                            {"backup:UpdateFramework"},
+	"backup:UpdateGlobalSettings":                       {"backup:UpdateGlobalSettings"},
+	"backup:UpdateReportPlan":                           {"backup:UpdateReportPlan"},
+	"iam:AttachRolePolicy":                              {"iam:AttachRolePolicy"},
+	"iam:CreateRole":                                    {"iam:CreateRole", "iam:TagRole"},
+	"iam:GetRole":                                       {"iam:GetRole"},
+	"iam:ListAttachedRolePolicies":                      {"iam:ListAttachedRolePolicies"},
+	"iam:UpdateAssumeRolePolicy":                        {"iam:UpdateAssumeRolePolicy"},
+	"kms:CreateAlias":                                   {"kms:CreateAlias"},
+	"kms:CreateKey":                                     {"kms:CreateKey", "kms:TagResource"},
+	"kms:DescribeKey":                                   {"kms:DescribeKey"},
+	"kms:DisableKeyRotation":                            {"kms:DisableKeyRotation"},
+	"kms:EnableKeyRotation":                             {"kms:EnableKeyRotation"},
+	"kms:GetKeyPolicy":                                  {"kms:GetKeyPolicy"},
+	"kms:GetKeyRotationStatus":                          {"kms:GetKeyRotationStatus"},
+	"kms:ListKeys":                                      {"kms:ListKeys"},
+	"kms:ListResourceTags":                              {"kms:ListResourceTags"},
+	"kms:PutKeyPolicy":                                  {"kms:PutKeyPolicy"},
+	"kms:TagResource":                                   {"kms:TagResource"},
+	"kms:UpdateKeyDescription":                          {"kms:UpdateKeyDescription"},
+	"organizations:AttachPolicy":                        {"organizations:AttachPolicy"},
+	"organizations:CreatePolicy":                        {"organizations:CreatePolicy", "organizations:TagResource"},
+	"organizations:DeletePolicy":                        {"organizations:DeletePolicy"},
+	"organizations:DescribeEffectivePolicy":             {"organizations:DescribeEffectivePolicy"},
+	"organizations:DescribeOrganization":                {"organizations:DescribeOrganization"},
+	"organizations:DescribePolicy":                      {"organizations:DescribePolicy"},
+	"organizations:DescribeResourcePolicy":              {"organizations:DescribeResourcePolicy"},
+	"organizations:DetachPolicy":                        {"organizations:DetachPolicy"},
+	"organizations:EnableAWSServiceAccess":              {"organizations:EnableAWSServiceAccess"},
+	"organizations:EnablePolicyType":                    {"organizations:EnablePolicyType"},
+	"organizations:ListAWSServiceAccessForOrganization": {"organizations:ListAWSServiceAccessForOrganization"},
+	"organizations:ListAccountsForParent":               {"organizations:ListAccountsForParent"},
+	"organizations:ListDelegatedAdministrators":         {"organizations:ListDelegatedAdministrators"},
+	"organizations:ListOrganizationalUnitsForParent":    {"organizations:ListOrganizationalUnitsForParent"},
+	"organizations:ListPolicies":                        {"organizations:ListPolicies"},
+	"organizations:ListRoots":                           {"organizations:ListRoots"},
+	"organizations:ListTargetsForPolicy":                {"organizations:ListTargetsForPolicy"},
+	"organizations:PutResourcePolicy":                   {"organizations:PutResourcePolicy"},
+	"organizations:RegisterDelegatedAdministrator":      {"organizations:RegisterDelegatedAdministrator"},
+	"organizations:UpdatePolicy":                        {"organizations:UpdatePolicy"},
+	// S3 actions are named after the permission, not the operation.
+	"s3:CreateBucket":              {"s3:CreateBucket"},
+	"s3:GetBucketEncryption":       {"s3:GetEncryptionConfiguration"},
+	"s3:GetBucketPolicy":           {"s3:GetBucketPolicy"},
+	"s3:GetPublicAccessBlock":      {"s3:GetBucketPublicAccessBlock"},
+	"s3:HeadBucket":                {"s3:ListBucket"},
+	"s3:PutBucketEncryption":       {"s3:PutEncryptionConfiguration"},
+	"s3:PutBucketPolicy":           {"s3:PutBucketPolicy"},
+	"s3:PutBucketTagging":          {"s3:PutBucketTagging"},
+	"s3:PutPublicAccessBlock":      {"s3:PutBucketPublicAccessBlock"},
+	"sns:CreateTopic":              {"sns:CreateTopic", "sns:TagResource"},
+	"sns:GetTopicAttributes":       {"sns:GetTopicAttributes"},
+	"sns:ListSubscriptionsByTopic": {"sns:ListSubscriptionsByTopic"},
+	"sns:ListTagsForResource":      {"sns:ListTagsForResource"},
+	"sns:SetTopicAttributes":       {"sns:SetTopicAttributes"},
+	"sns:Subscribe":                {"sns:Subscribe"},
+	"sns:TagResource":              {"sns:TagResource"},
+	"sns:Unsubscribe":              {"sns:Unsubscribe"},
+	// Role assumption is granted on the execution role only (see Roles).
+	"sts:AssumeRole": nil,
+	// GetCallerIdentity needs no permission.
+	"sts:GetCallerIdentity": nil,
+}
+
+// Actions returns the IAM actions of Operations, sorted and without
+// duplicates, split into those of read operations (as
+// crossaccount.IsReadOperation classifies them, the operations planning
+// lets through) and the others.
+func Actions() (reads, writes []string) {
+	r, w := map[string]bool{}, map[string]bool{}
+	for op, actions := range Operations {
+		_, name, _ := strings.Cut(op, ":")
+		for _, a := range actions {
+			if crossaccount.IsReadOperation(name) {
+				r[a] = true
+			} else {
+				w[a] = true
+			}
+		}
+	}
+	for a := range r {
+		delete(w, a)
+	}
+	return sortedKeys(r), sortedKeys(w)
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
