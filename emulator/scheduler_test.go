@@ -1,0 +1,365 @@
+package emulator_test
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
+	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+	awsorgs "github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/orgbackup/orgbackup/emulator"
+)
+
+// Helpers shared by the virtual-time tests (scheduler, copy, lifecycle).
+
+// vtAccount prepares account in region: the BackupRole trusting AWS
+// Backup and the named vaults.
+func vtAccount(t *testing.T, srv *emulator.Server, account, region string, vaults ...string) *awsbackup.Client {
+	t.Helper()
+	ctx := context.Background()
+	iamc := awsiam.NewFromConfig(srv.Config(account, region))
+	if _, err := iamc.GetRole(ctx, &awsiam.GetRoleInput{RoleName: aws.String("BackupRole")}); err != nil {
+		scnT[*awsiam.CreateRoleOutput](t, "CreateRole")(iamc.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("BackupRole"), AssumeRolePolicyDocument: aws.String(scnTrustBackup)}))
+	}
+	c := scnBackup(srv, account, region)
+	for _, v := range vaults {
+		scnT[*awsbackup.CreateBackupVaultOutput](t, "CreateBackupVault "+v)(c.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String(v)}))
+	}
+	return c
+}
+
+func vtRole(account string) *string { return aws.String("arn:aws:iam::" + account + ":role/BackupRole") }
+
+// vtBackupJobs lists the backup jobs of the caller's account and region,
+// oldest first.
+func vtBackupJobs(t *testing.T, c *awsbackup.Client) []backuptypes.BackupJob {
+	t.Helper()
+	var out []backuptypes.BackupJob
+	p := awsbackup.NewListBackupJobsPaginator(c, &awsbackup.ListBackupJobsInput{})
+	for p.HasMorePages() {
+		page := scnT[*awsbackup.ListBackupJobsOutput](t, "ListBackupJobs")(p.NextPage(context.Background()))
+		out = append(out, page.BackupJobs...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].CreationDate.Before(*out[j].CreationDate) })
+	return out
+}
+
+// vtOnDemand backs up a resource now and returns the job ID.
+func vtOnDemand(t *testing.T, c *awsbackup.Client, account, vault, resource string, l *backuptypes.Lifecycle) string {
+	t.Helper()
+	out := scnT[*awsbackup.StartBackupJobOutput](t, "StartBackupJob")(c.StartBackupJob(context.Background(), &awsbackup.StartBackupJobInput{
+		BackupVaultName: aws.String(vault), ResourceArn: aws.String(resource), IamRoleArn: vtRole(account), Lifecycle: l}))
+	return *out.BackupJobId
+}
+
+func vtJob(t *testing.T, c *awsbackup.Client, id string) *awsbackup.DescribeBackupJobOutput {
+	t.Helper()
+	return scnT[*awsbackup.DescribeBackupJobOutput](t, "DescribeBackupJob")(c.DescribeBackupJob(context.Background(), &awsbackup.DescribeBackupJobInput{BackupJobId: aws.String(id)}))
+}
+
+// TestSchedulerTimezoneAndWindow: a weekday rule at 09:00 New York time
+// runs at 14:00 UTC in winter, on weekdays only, and its jobs must start
+// within the rule's start window.
+func TestSchedulerTimezoneAndWindow(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := emulator.NewServer()
+	t.Cleanup(srv.Close)
+	const acct = "333333333333"
+	c := vtAccount(t, srv, acct, "us-east-1", "local")
+	fs := srv.AddResource(acct, "us-east-1", emulator.EFSFileSystem, "", map[string]string{"tier": "gold"}, 1<<30)
+	plan := scnT[*awsbackup.CreateBackupPlanOutput](t, "CreateBackupPlan")(c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: &backuptypes.BackupPlanInput{
+		BackupPlanName: aws.String("weekdays"),
+		Rules: []backuptypes.BackupRuleInput{{
+			RuleName: aws.String("nine"), TargetBackupVaultName: aws.String("local"),
+			ScheduleExpression: aws.String("cron(0 9 ? * MON-FRI *)"), ScheduleExpressionTimezone: aws.String("America/New_York"),
+			StartWindowMinutes: aws.Int64(90),
+		}},
+	}}))
+	scnT[*awsbackup.CreateBackupSelectionOutput](t, "CreateBackupSelection")(c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{
+		BackupPlanId: plan.BackupPlanId, BackupSelection: &backuptypes.BackupSelection{SelectionName: aws.String("gold"), IamRoleArn: vtRole(acct),
+			ListOfTags: []backuptypes.Condition{{ConditionType: backuptypes.ConditionTypeStringequals, ConditionKey: aws.String("tier"), ConditionValue: aws.String("gold")}}}}))
+
+	// 2026-01-01 is a Thursday: runs on Thu 1, Fri 2, Mon 5, Tue 6, Wed 7.
+	srv.Advance(7 * 24 * time.Hour)
+	var got []string
+	for _, j := range vtBackupJobs(t, c) {
+		got = append(got, j.CreationDate.UTC().Format("Mon 02 15:04"))
+		if d := j.StartBy.Sub(*j.CreationDate); d != 90*time.Minute {
+			t.Errorf("job %s: StartBy - CreationDate = %v, want 90m", *j.BackupJobId, d)
+		}
+		if aws.ToString(j.ResourceArn) != fs || j.State != backuptypes.BackupJobStateCompleted || aws.ToString(j.CreatedBy.BackupPlanId) != *plan.BackupPlanId {
+			t.Errorf("job %+v", j)
+		}
+	}
+	want := []string{"Thu 01 14:00", "Fri 02 14:00", "Mon 05 14:00", "Tue 06 14:00", "Wed 07 14:00"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("backup job times (-want +got):\n%s", diff)
+	}
+	p := scnT[*awsbackup.GetBackupPlanOutput](t, "GetBackupPlan")(c.GetBackupPlan(ctx, &awsbackup.GetBackupPlanInput{BackupPlanId: plan.BackupPlanId}))
+	if p.LastExecutionDate == nil || p.LastExecutionDate.UTC().Format("Mon 02 15:04") != "Wed 07 14:00" {
+		t.Errorf("LastExecutionDate = %v, want Wed 07 14:00", p.LastExecutionDate)
+	}
+}
+
+// TestSchedulerSelections: which resources a selection chooses.
+func TestSchedulerSelections(t *testing.T) {
+	t.Parallel()
+	const acct, region = "333333333333", "us-east-1"
+	resources := []struct {
+		typ  emulator.ResourceType
+		id   string
+		tags map[string]string
+	}{
+		{emulator.EBSVolume, "vol-0a", map[string]string{"backup": "daily", "env": "prod"}},
+		{emulator.EBSVolume, "vol-0b", map[string]string{"backup": "weekly", "env": "dev"}},
+		{emulator.EFSFileSystem, "fs-0c", map[string]string{"env": "prod-eu"}},
+		{emulator.DynamoDBTable, "orders", nil},
+		{emulator.S3Bucket, "logs-bucket", map[string]string{"backup": "daily"}},
+	}
+	tests := []struct {
+		name string
+		sel  backuptypes.BackupSelection
+		want []string // resource IDs backed up
+	}{
+		{"all by wildcard", backuptypes.BackupSelection{Resources: []string{"*"}}, []string{"fs-0c", "orders", "vol-0a", "vol-0b"}},
+		{"ARN pattern less NotResources", backuptypes.BackupSelection{Resources: []string{"arn:aws:ec2:*:*:volume/*"}, NotResources: []string{"arn:aws:ec2:us-east-1:333333333333:volume/vol-0b"}}, []string{"vol-0a"}},
+		{"ListOfTags are OR-ed", backuptypes.BackupSelection{ListOfTags: []backuptypes.Condition{
+			{ConditionType: backuptypes.ConditionTypeStringequals, ConditionKey: aws.String("backup"), ConditionValue: aws.String("weekly")},
+			{ConditionType: backuptypes.ConditionTypeStringequals, ConditionKey: aws.String("env"), ConditionValue: aws.String("prod-eu")}}}, []string{"fs-0c", "vol-0b"}},
+		{"Conditions are AND-ed", backuptypes.BackupSelection{Resources: []string{"*"}, Conditions: &backuptypes.Conditions{
+			StringLike:      []backuptypes.ConditionParameter{{ConditionKey: aws.String("aws:ResourceTag/env"), ConditionValue: aws.String("prod*")}},
+			StringNotEquals: []backuptypes.ConditionParameter{{ConditionKey: aws.String("aws:ResourceTag/backup"), ConditionValue: aws.String("weekly")}}}}, []string{"fs-0c", "vol-0a"}},
+		{"Conditions alone start from everything", backuptypes.BackupSelection{Conditions: &backuptypes.Conditions{
+			StringEquals: []backuptypes.ConditionParameter{{ConditionKey: aws.String("aws:ResourceTag/env"), ConditionValue: aws.String("dev")}}}}, []string{"vol-0b"}},
+		{"nothing matches", backuptypes.BackupSelection{Resources: []string{"arn:aws:rds:*"}}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			srv := emulator.NewServer()
+			t.Cleanup(srv.Close)
+			c := vtAccount(t, srv, acct, region, "local")
+			for _, r := range resources {
+				if srv.AddResource(acct, region, r.typ, r.id, r.tags, 1<<20) == "" {
+					t.Fatalf("AddResource %s", r.id)
+				}
+			}
+			plan := scnT[*awsbackup.CreateBackupPlanOutput](t, "CreateBackupPlan")(c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: &backuptypes.BackupPlanInput{
+				BackupPlanName: aws.String("p"), Rules: []backuptypes.BackupRuleInput{{RuleName: aws.String("r"), TargetBackupVaultName: aws.String("local"), ScheduleExpression: aws.String("cron(0 1 * * ? *)")}}}}))
+			sel := tc.sel
+			sel.SelectionName, sel.IamRoleArn = aws.String("s"), vtRole(acct)
+			scnT[*awsbackup.CreateBackupSelectionOutput](t, "CreateBackupSelection")(c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: plan.BackupPlanId, BackupSelection: &sel}))
+			srv.Advance(2 * time.Hour)
+			var got []string
+			for _, j := range vtBackupJobs(t, c) {
+				arn := aws.ToString(j.ResourceArn)
+				got = append(got, arn[strings.LastIndexAny(arn, "/:")+1:])
+			}
+			sort.Strings(got)
+			// S3 is not opted in by default ("Service opt-in"), so the
+			// tagged bucket is never backed up.
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("backed up (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestSchedulerJobFailures: jobs fail with a status message when the
+// vault, the role or the role's trust is missing, or when the retention
+// is outside the vault's lock.
+func TestSchedulerJobFailures(t *testing.T) {
+	t.Parallel()
+	const acct, region = "333333333333", "us-east-1"
+	tests := []struct {
+		name      string
+		vault     string
+		role      string
+		lifecycle *backuptypes.Lifecycle
+		want      string // substring of the status message; "" for success
+	}{
+		{"completes", "local", "BackupRole", &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(14)}, ""},
+		{"vault missing", "gone", "BackupRole", nil, "Backup vault gone does not exist"},
+		{"role missing", "local", "NoSuchRole", nil, "The role does not exist"},
+		{"role not trusting AWS Backup", "local", "Ec2Role", nil, "does not allow backup.amazonaws.com"},
+		{"retention below the lock minimum", "locked", "BackupRole", &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(3)}, "shorter than the minimum retention of 7 days"},
+		{"retention above the lock maximum", "locked", "BackupRole", &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(400)}, "longer than the maximum retention of 35 days"},
+		{"kept forever in a vault with a maximum", "locked", "BackupRole", nil, "exceed the maximum retention of 35 days"},
+		{"within the lock", "locked", "BackupRole", &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(30)}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			srv := emulator.NewServer()
+			t.Cleanup(srv.Close)
+			c := vtAccount(t, srv, acct, region, "local", "locked")
+			scnT[*awsbackup.PutBackupVaultLockConfigurationOutput](t, "PutBackupVaultLockConfiguration")(c.PutBackupVaultLockConfiguration(ctx, &awsbackup.PutBackupVaultLockConfigurationInput{
+				BackupVaultName: aws.String("locked"), MinRetentionDays: aws.Int64(7), MaxRetentionDays: aws.Int64(35)}))
+			scnT[*awsiam.CreateRoleOutput](t, "CreateRole")(awsiam.NewFromConfig(srv.Config(acct, region)).CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("Ec2Role"),
+				AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}))
+			fs := srv.AddResource(acct, region, emulator.EFSFileSystem, "", map[string]string{"b": "y"}, 1<<20)
+			plan := scnT[*awsbackup.CreateBackupPlanOutput](t, "CreateBackupPlan")(c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: &backuptypes.BackupPlanInput{
+				BackupPlanName: aws.String("p"), Rules: []backuptypes.BackupRuleInput{{RuleName: aws.String("r"), TargetBackupVaultName: aws.String(tc.vault),
+					ScheduleExpression: aws.String("cron(0 1 * * ? *)"), Lifecycle: tc.lifecycle}}}}))
+			scnT[*awsbackup.CreateBackupSelectionOutput](t, "CreateBackupSelection")(c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: plan.BackupPlanId,
+				BackupSelection: &backuptypes.BackupSelection{SelectionName: aws.String("s"), IamRoleArn: aws.String("arn:aws:iam::" + acct + ":role/" + tc.role), Resources: []string{fs}}}))
+			rep := srv.Advance(2 * time.Hour)
+			jobs := vtBackupJobs(t, c)
+			if len(jobs) != 1 {
+				t.Fatalf("%d jobs, want 1", len(jobs))
+			}
+			j := jobs[0]
+			if tc.want == "" {
+				if j.State != backuptypes.BackupJobStateCompleted || rep.BackupJobsCompleted != 1 || aws.ToString(j.RecoveryPointArn) == "" {
+					t.Errorf("job %s: %s (%s), want COMPLETED with a recovery point", *j.BackupJobId, j.State, aws.ToString(j.StatusMessage))
+				}
+				return
+			}
+			if j.State != backuptypes.BackupJobStateFailed || !strings.Contains(aws.ToString(j.StatusMessage), tc.want) || rep.BackupJobsFailed != 1 {
+				t.Errorf("job: %s (%q), want FAILED with %q", j.State, aws.ToString(j.StatusMessage), tc.want)
+			}
+		})
+	}
+}
+
+// TestSchedulerStartWindowExpires: AWS Backup runs one job per resource
+// at a time; a job that cannot start within its start window EXPIRES.
+func TestSchedulerStartWindowExpires(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := emulator.NewServer()
+	t.Cleanup(srv.Close)
+	const acct = "333333333333"
+	srv.SetJobDurations(emulator.JobDurations{Backup: 3 * time.Hour})
+	c := vtAccount(t, srv, acct, "us-east-1", "local")
+	fs := srv.AddResource(acct, "us-east-1", emulator.EFSFileSystem, "", nil, 1<<20)
+	first := vtOnDemand(t, c, acct, "local", fs, nil)
+	second := scnT[*awsbackup.StartBackupJobOutput](t, "StartBackupJob")(c.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{
+		BackupVaultName: aws.String("local"), ResourceArn: aws.String(fs), IamRoleArn: vtRole(acct), StartWindowMinutes: aws.Int64(60)}))
+	if got := vtJob(t, c, first).State; got != backuptypes.BackupJobStateRunning {
+		t.Errorf("first job %s, want RUNNING", got)
+	}
+	if got := vtJob(t, c, *second.BackupJobId).State; got != backuptypes.BackupJobStateCreated {
+		t.Errorf("second job %s, want CREATED while the first runs", got)
+	}
+	rep := srv.Advance(4 * time.Hour)
+	if got := vtJob(t, c, *second.BackupJobId); got.State != backuptypes.BackupJobStateExpired || rep.BackupJobsExpired != 1 {
+		t.Errorf("second job %s (%s), want EXPIRED", got.State, aws.ToString(got.StatusMessage))
+	}
+	if got := vtJob(t, c, first).State; got != backuptypes.BackupJobStateCompleted {
+		t.Errorf("first job %s, want COMPLETED", got)
+	}
+	// On demand, with a key it lets AWS Backup use: the recovery point of
+	// an EFS file system is returned up front.
+	if second.RecoveryPointArn == nil || !strings.HasPrefix(*second.RecoveryPointArn, "arn:aws:backup:us-east-1:333333333333:recovery-point:") {
+		t.Errorf("StartBackupJob of EFS: RecoveryPointArn = %v", second.RecoveryPointArn)
+	}
+	var nf *backuptypes.ResourceNotFoundException
+	if _, err := c.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("nope"), ResourceArn: aws.String(fs), IamRoleArn: vtRole(acct)}); !errors.As(err, &nf) {
+		t.Errorf("StartBackupJob to a missing vault: got %v, want ResourceNotFoundException", err)
+	}
+}
+
+// TestSchedulerPolicyPlans: plans from Organizations backup policies
+// follow the policy (created, versioned, deleted) and members cannot
+// change them.
+func TestSchedulerPolicyPlans(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := emulator.NewServer()
+	t.Cleanup(srv.Close)
+	mgmt := awsorgs.NewFromConfig(srv.Config(emulator.ManagementAccountID, "us-east-1"))
+	scnT[*awsorgs.EnablePolicyTypeOutput](t, "EnablePolicyType")(mgmt.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))
+	doc := strings.Replace(scnBackupPolicy, `["us-east-1"]`, `["us-east-1","us-west-2"]`, 1)
+	pol := scnT[*awsorgs.CreatePolicyOutput](t, "CreatePolicy")(mgmt.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String("p"), Description: aws.String("p"), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(doc)}))
+	scnT[*awsorgs.AttachPolicyOutput](t, "AttachPolicy")(mgmt.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: pol.Policy.PolicySummary.Id, TargetId: aws.String("444444444444")}))
+	srv.SyncBackupPolicies()
+
+	plans := func(region string) []backuptypes.BackupPlansListMember {
+		return scnT[*awsbackup.ListBackupPlansOutput](t, "ListBackupPlans")(scnBackup(srv, "444444444444", region).ListBackupPlans(ctx, &awsbackup.ListBackupPlansInput{})).BackupPlansList
+	}
+	for _, region := range []string{"us-east-1", "us-west-2"} {
+		if got := plans(region); len(got) != 1 || aws.ToString(got[0].BackupPlanName) != "daily" {
+			t.Fatalf("plans in %s = %+v, want daily", region, got)
+		}
+	}
+	c := scnBackup(srv, "444444444444", "us-east-1")
+	id := plans("us-east-1")[0].BackupPlanId
+	got := scnT[*awsbackup.GetBackupPlanOutput](t, "GetBackupPlan")(c.GetBackupPlan(ctx, &awsbackup.GetBackupPlanInput{BackupPlanId: id}))
+	rule := got.BackupPlan.Rules[0]
+	if aws.ToString(rule.ScheduleExpression) != "cron(0 5 ? * * *)" || len(rule.CopyActions) != 2 ||
+		aws.ToString(rule.CopyActions[1].DestinationBackupVaultArn) != "arn:aws:backup:us-west-2:444444444444:backup-vault:local" {
+		t.Errorf("policy plan rule = %+v", rule)
+	}
+	sels := scnT[*awsbackup.ListBackupSelectionsOutput](t, "ListBackupSelections")(c.ListBackupSelections(ctx, &awsbackup.ListBackupSelectionsInput{BackupPlanId: id}))
+	if len(sels.BackupSelectionsList) != 1 || aws.ToString(sels.BackupSelectionsList[0].IamRoleArn) != "arn:aws:iam::444444444444:role/BackupRole" {
+		t.Errorf("policy plan selections = %+v", sels.BackupSelectionsList)
+	}
+	var invalid *backuptypes.InvalidRequestException
+	if _, err := c.UpdateBackupPlan(ctx, &awsbackup.UpdateBackupPlanInput{BackupPlanId: id, BackupPlan: &backuptypes.BackupPlanInput{BackupPlanName: aws.String("daily"),
+		Rules: []backuptypes.BackupRuleInput{{RuleName: aws.String("x"), TargetBackupVaultName: aws.String("local")}}}}); !errors.As(err, &invalid) {
+		t.Errorf("UpdateBackupPlan of a policy plan: got %v, want InvalidRequestException", err)
+	}
+
+	// Changing the policy adds a plan version; detaching it deletes the
+	// plans.
+	scnT[*awsorgs.UpdatePolicyOutput](t, "UpdatePolicy")(mgmt.UpdatePolicy(ctx, &awsorgs.UpdatePolicyInput{PolicyId: pol.Policy.PolicySummary.Id,
+		Content: aws.String(strings.Replace(doc, "cron(0 5 ? * * *)", "cron(0 6 ? * * *)", 1))}))
+	srv.SyncBackupPolicies()
+	versions := scnT[*awsbackup.ListBackupPlanVersionsOutput](t, "ListBackupPlanVersions")(c.ListBackupPlanVersions(ctx, &awsbackup.ListBackupPlanVersionsInput{BackupPlanId: id}))
+	if len(versions.BackupPlanVersionsList) != 2 {
+		t.Errorf("%d plan versions after the policy changed, want 2", len(versions.BackupPlanVersionsList))
+	}
+	scnT[*awsorgs.DetachPolicyOutput](t, "DetachPolicy")(mgmt.DetachPolicy(ctx, &awsorgs.DetachPolicyInput{PolicyId: pol.Policy.PolicySummary.Id, TargetId: aws.String("444444444444")}))
+	srv.SyncBackupPolicies()
+	for _, region := range []string{"us-east-1", "us-west-2"} {
+		if got := plans(region); len(got) != 0 {
+			t.Errorf("plans in %s after detaching = %+v, want none", region, got)
+		}
+	}
+}
+
+// TestSchedulerFaults: injected faults and call counters apply to the
+// job operations like any other.
+func TestSchedulerFaults(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := emulator.NewServer()
+	t.Cleanup(srv.Close)
+	const acct = "333333333333"
+	c := vtAccount(t, srv, acct, "us-east-1", "local")
+	fs := srv.AddResource(acct, "us-east-1", emulator.EFSFileSystem, "", nil, 1<<20)
+	srv.AddFault(emulator.Fault{Service: "backup", Operation: "StartBackupJob", FailNext: 1,
+		Err: emulator.Errorf(400, "LimitExceededException", "Too many jobs")})
+	noRetry := func(o *awsbackup.Options) { o.RetryMaxAttempts = 1 }
+	_, err := c.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("local"), ResourceArn: aws.String(fs), IamRoleArn: vtRole(acct)}, noRetry)
+	var limit *backuptypes.LimitExceededException
+	if !errors.As(err, &limit) {
+		t.Fatalf("first StartBackupJob: got %v, want LimitExceededException", err)
+	}
+	vtOnDemand(t, c, acct, "local", fs, nil)
+	var stats emulator.CallStats
+	for _, s := range srv.CallStats() {
+		if s.Account == acct && s.Operation == "StartBackupJob" {
+			stats = s
+		}
+	}
+	if stats.Calls != 2 || stats.Failed != 1 {
+		t.Errorf("StartBackupJob stats = %+v, want 2 calls, 1 failed", stats)
+	}
+	if jobs := vtBackupJobs(t, c); len(jobs) != 1 {
+		t.Errorf("%d jobs, want only the one that got through", len(jobs))
+	}
+}
