@@ -37,7 +37,9 @@ func vtAccount(t *testing.T, srv *emulator.Server, account, region string, vault
 	return c
 }
 
-func vtRole(account string) *string { return aws.String("arn:aws:iam::" + account + ":role/BackupRole") }
+func vtRole(account string) *string {
+	return aws.String("arn:aws:iam::" + account + ":role/BackupRole")
+}
 
 // vtBackupJobs lists the backup jobs of the caller's account and region,
 // oldest first.
