@@ -19,9 +19,6 @@ import (
 type backupRegion struct {
 	account, region string
 
-	// defaultKeyID is the key ID of the account-region's AWS managed key
-	// for AWS Backup (alias aws/backup), made on first use.
-	defaultKeyID string
 
 	vaults         map[string]*backupVault // by name
 	plans          map[string]*backupPlan  // by plan ID
@@ -84,11 +81,9 @@ func (s *Server) backupCallLocked(c *Call) *backupRegion {
 // Backup uses for vaults created without EncryptionKeyArn (alias
 // aws/backup): a KMS key ARN with a key ID, never an alias ARN.
 func (s *Server) backupDefaultKeyARNLocked(account, region string) string {
-	b := s.backupRegionLocked(account, region)
-	if b.defaultKeyID == "" {
-		b.defaultKeyID = s.ids.uuid()
-	}
-	return "arn:aws:kms:" + region + ":" + account + ":key/" + b.defaultKeyID
+	// A vault created without a key uses the AWS managed key for AWS Backup,
+	// alias/aws/backup, which KMS creates on first use.
+	return s.kmsAWSManagedKeyLocked(account, region, "alias/aws/backup").arn
 }
 
 func (b *backupRegion) next() int {

@@ -114,7 +114,7 @@ func startMoto(t *testing.T) string {
 	})
 
 	u := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(90 * time.Second)
 	client := &http.Client{Timeout: time.Second}
 	for {
 		select {
@@ -128,7 +128,7 @@ func startMoto(t *testing.T) string {
 			return u
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not answer on %s within 20s\n%s", u, logs.String())
+			t.Fatalf("moto_server did not answer on %s within 90s\n%s", u, logs.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

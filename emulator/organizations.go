@@ -77,6 +77,7 @@ type orgPolicy struct {
 	content     string
 	updated     time.Time
 	targets     []string // attachment order
+	awsManaged  bool     // FullAWSAccess
 }
 
 // orgResourcePolicy is the organization's resource-based delegation policy.
@@ -111,6 +112,7 @@ func newOrgState(s *Server, o *Organization) *orgState {
 	if st.mgmt != "" && st.nodes[st.mgmt] == nil {
 		st.addAccounts(st.root, []Account{{ID: st.mgmt, Name: "management"}}, s.now)
 	}
+	st.policies[fullAWSAccessID] = newFullAWSAccess()
 	return st
 }
 
@@ -207,6 +209,9 @@ func (o *orgState) nodeARN(n *orgNode) string {
 }
 
 func (o *orgState) policyARN(p *orgPolicy) string {
+	if p.awsManaged {
+		return "arn:aws:organizations::aws:policy/" + strings.ToLower(string(p.typ)) + "/" + p.id
+	}
 	return "arn:aws:organizations::" + o.mgmt + ":policy/" + o.id + "/" + strings.ToLower(string(p.typ)) + "/" + p.id
 }
 
@@ -253,7 +258,7 @@ func (o *orgState) rootShape() *orgtypes.Root {
 func (o *orgState) policySummary(p *orgPolicy) *orgtypes.PolicySummary {
 	return &orgtypes.PolicySummary{
 		Arn:         aws.String(o.policyARN(p)),
-		AwsManaged:  false,
+		AwsManaged:  p.awsManaged,
 		Description: aws.String(p.description),
 		Id:          aws.String(p.id),
 		Name:        aws.String(p.name),

@@ -328,6 +328,9 @@ func (s *Server) orgEnablePolicyType(c *Call, in *awsorgs.EnablePolicyTypeInput)
 	// AWS enables policy types asynchronously (PENDING_ENABLE); the
 	// emulator enables them at once.
 	o.enabledTypes[in.PolicyType] = s.now
+	if in.PolicyType == orgtypes.PolicyTypeServiceControlPolicy {
+		o.attachFullAWSAccessLocked()
+	}
 	return &awsorgs.EnablePolicyTypeOutput{Root: o.rootShape()}, nil
 }
 

@@ -177,6 +177,9 @@ func (s *Server) orgUpdatePolicy(c *Call, in *awsorgs.UpdatePolicyInput) (*awsor
 	if err := o.authorizeLocked(c, orgWrite, orgRequest{policyType: p.typ, resources: []string{o.policyARN(p)}}); err != nil {
 		return nil, err
 	}
+	if p.awsManaged {
+		return nil, errAWSManagedPolicy()
+	}
 	if in.Name != nil {
 		if err := checkPolicyName(in.Name); err != nil {
 			return nil, err
@@ -217,6 +220,9 @@ func (s *Server) orgDeletePolicy(c *Call, in *awsorgs.DeletePolicyInput) (*awsor
 	}
 	if err := o.authorizeLocked(c, orgWrite, orgRequest{policyType: p.typ, resources: []string{o.policyARN(p)}}); err != nil {
 		return nil, err
+	}
+	if p.awsManaged {
+		return nil, errAWSManagedPolicy()
 	}
 	// "Before you perform this operation, you must first detach the policy
 	// from all organizational units (OUs), roots, and accounts."

@@ -1,0 +1,52 @@
+package emulator
+
+import (
+	"sort"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+)
+
+// fullAWSAccessID is the ID of the AWS managed service control policy
+// FullAWSAccess. "AWS Organizations attaches a default SCP named
+// FullAWSAccess to every root, OU, and account" (AttachPolicy, AWS
+// Organizations API Reference) when service control policies are enabled.
+const fullAWSAccessID = "p-FullAWSAccess"
+
+func newFullAWSAccess() *orgPolicy {
+	return &orgPolicy{
+		id:          fullAWSAccessID,
+		name:        "FullAWSAccess",
+		description: "Allows access to every operation",
+		typ:         orgtypes.PolicyTypeServiceControlPolicy,
+		content:     `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`,
+		awsManaged:  true,
+	}
+}
+
+// attachFullAWSAccessLocked attaches FullAWSAccess to every root, OU and
+// account, in a deterministic order, as enabling SCPs does.
+func (o *orgState) attachFullAWSAccessLocked() {
+	p := o.policies[fullAWSAccessID]
+	if p == nil {
+		return
+	}
+	ids := make([]string, 0, len(o.nodes))
+	for id := range o.nodes {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		n := o.nodes[id]
+		if o.isAttached(n, p.id) {
+			continue
+		}
+		n.attached = append(n.attached, orgAttachment{policyID: p.id, at: o.created})
+		p.targets = append(p.targets, n.id)
+	}
+}
+
+// errAWSManagedPolicy refuses changes to AWS managed policies.
+func errAWSManagedPolicy() error {
+	return &orgtypes.AccessDeniedException{Message: aws.String("You can't modify or delete an AWS managed policy.")}
+}
