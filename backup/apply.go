@@ -175,8 +175,9 @@ func Apply(ctx context.Context, src ConfigSource, p *Plan, optFns ...func(*Apply
 		index[c.Address] = i
 		res.Changes[i] = ChangeResult{Address: c.Address, Action: c.Action}
 	}
-	// failedScopes records account+region (and account+"global") scopes in
-	// which a change failed, so later stages there are skipped.
+	// failedScopes records the account+region scopes ("global" for global
+	// resources) in which a change failed or was skipped, so later stages
+	// there are skipped.
 	var mu sync.Mutex
 	failedScopes := map[string]string{}
 	cl := &clientCache{src: src, m: map[string]aws.Config{}}
@@ -231,8 +232,12 @@ func Apply(ctx context.Context, src ConfigSource, p *Plan, optFns ...func(*Apply
 					mu.Lock()
 					res.Changes[i].Outcome, res.Changes[i].Err = outcome, err
 					if outcome != Applied {
+						// Later changes in the same account and region may
+						// rely on it implicitly; a global change (an IAM
+						// role, an organization setting) may be relied on
+						// by every region of its account. Other regions of
+						// the account are independent.
 						failedScopes[c.Account+"/"+c.Region] = c.Address
-						failedScopes[c.Account+"/global"] = c.Address
 					}
 					mu.Unlock()
 					o.Logger.Info("apply", "address", c.Address, "action", c.Action.String(), "outcome", string(outcome), "err", err)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -50,6 +51,37 @@ func forAccount(p policy.Plan, account string) (policy.Plan, error) {
 	err = json.Unmarshal([]byte(strings.ReplaceAll(string(b), policy.AccountVariable, account)), &out)
 	out.Regions = nil
 	return out, err
+}
+
+// Values GetBackupPlan reports for a rule created without them: a start
+// window of 8 hours, a completion window of 7 days (the defaults the AWS
+// Backup console shows under "Backup window") and schedules in UTC
+// (BackupRule.ScheduleExpressionTimezone: "By default, ScheduleExpressions
+// are in UTC").
+const (
+	defaultStartWindowMinutes      = 480
+	defaultCompletionWindowMinutes = 10080
+	defaultScheduleTimezone        = "Etc/UTC"
+)
+
+// withRuleDefaults returns p with the rules' omitted windows and time zone
+// set to what AWS reports for them, so a plan read back compares equal to
+// the plan it was created from.
+func withRuleDefaults(p policy.Plan) policy.Plan {
+	p.Rules = slices.Clone(p.Rules)
+	for i := range p.Rules {
+		r := &p.Rules[i]
+		if r.StartWindowMinutes == 0 {
+			r.StartWindowMinutes = defaultStartWindowMinutes
+		}
+		if r.CompletionWindowMinutes == 0 {
+			r.CompletionWindowMinutes = defaultCompletionWindowMinutes
+		}
+		if r.ScheduleTimezone == "" || r.ScheduleTimezone == "UTC" {
+			r.ScheduleTimezone = defaultScheduleTimezone
+		}
+	}
+	return p
 }
 
 // planDirect compares the backup plans orgbackup manages in one account and
@@ -122,7 +154,7 @@ func planDirect(ctx context.Context, api PlansAPI, account, region, spec string,
 		}
 		liveRules := *l.plan
 		liveRules.Selections, liveRules.Tags, liveRules.Regions = nil, nil, nil
-		if !jsonEqual(mustJSON(liveRules), mustJSON(wantRules)) {
+		if !jsonEqual(mustJSON(withRuleDefaults(liveRules)), mustJSON(withRuleDefaults(wantRules))) {
 			c := newChange(addr(kindBackupPlan, w.Name), kindBackupPlan, account, region, w.Name, Update, directPlan{liveRules}, directPlan{w}, "the backup plan's rules differ from the spec")
 			if reasons := weakerPlans([]policy.Plan{liveRules}, []policy.Plan{wantRules}); len(reasons) > 0 {
 				c.Destructive = true

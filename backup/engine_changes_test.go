@@ -55,7 +55,7 @@ func TestChangeTypes(t *testing.T) {
 			},
 		},
 		"update: notification events": {
-			edit: []string{"events: [BACKUP_JOB_COMPLETED, COPY_JOB_FAILED]", "events: [BACKUP_JOB_COMPLETED, COPY_JOB_FAILED, RESTORE_JOB_COMPLETED]"},
+			edit:      []string{"events: [BACKUP_JOB_COMPLETED, COPY_JOB_FAILED]", "events: [BACKUP_JOB_COMPLETED, COPY_JOB_FAILED, RESTORE_JOB_COMPLETED]"},
 			wantKinds: map[string]int{"vault_notifications update": 5}, // 2 central + 3 workload accounts in us-east-1
 		},
 		"update: compliance lock retention in its grace period is irreversible": {

@@ -115,6 +115,12 @@ func PlanChanges(ctx context.Context, spec *Spec, src ConfigSource, optFns ...fu
 		da := d.accounts[account]
 		cs, err := planAccount(ctx, src, spec, account, da, o.Now)
 		var are *crossaccount.AssumeRoleError
+		if errors.As(err, &are) && d.tierOf[account] == "" && account != org.BackupAccount {
+			// An account outside every tier, read only to find the
+			// direct-mode plans orgbackup left there.
+			o.Logger.Warn("cannot read an account outside every tier; plans orgbackup may have left there are kept", "account", account, "err", err)
+			return nil
+		}
 		if errors.As(err, &are) {
 			addCheck(Check{Code: "account-unreachable", Address: account, Message: fmt.Sprintf("cannot assume %s in account %s: %v; create the execution role there (AWS creates OrganizationAccountAccessRole in accounts created by Organizations) or fix its trust policy", spec.Organization.ExecutionRole, account, are.Err)})
 			return nil
@@ -275,6 +281,19 @@ func desiredState(spec *Spec, topo *crossaccount.Topology) (*desired, []Check) {
 					Name: name, Description: "Backup policy of tier " + tierName + ", managed by orgbackup (spec " + spec.Name + ")",
 					Content: doc, Tags: tags, Targets: slices.Compact(attach),
 				})
+			}
+		}
+	}
+	if org.Distribution == DistributionDirect {
+		// Accounts that left every tier still hold the plans orgbackup
+		// created there; planning them with no desired plans deletes them.
+		for _, a := range topo.Accounts() {
+			if _, ok := d.tierOf[a.ID]; ok || a.ID == org.ManagementAccount || a.ID == org.BackupAccount || a.Status != "ACTIVE" {
+				continue
+			}
+			da := acct(a.ID)
+			for _, region := range spec.WorkloadRegions() {
+				da.direct[region] = nil
 			}
 		}
 	}

@@ -1,0 +1,155 @@
+package backup_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/orgbackup/orgbackup/backup"
+)
+
+// TestDestructiveGating checks that weakening changes are marked
+// destructive, that Apply refuses them without AllowDestructive before a
+// single mutating call, and applies them with it.
+func TestDestructiveGating(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		edit        []string
+		destructive []string // addresses of the destructive changes
+		reason      string   // part of the policy change's reason
+	}{
+		"shorter local retention": {
+			edit:        []string{"  production: {targets: [Production]}", "  production: {targets: [Production], local_retention: 10d}"},
+			destructive: []string{mgmt + "backup_policy/orgbackup-production"},
+			reason:      "shortens",
+		},
+		"shorter central retention": {
+			edit:        []string{"  production: {targets: [Production]}", "  production: {targets: [Production], central_retention: 365d}"},
+			destructive: []string{mgmt + "backup_policy/orgbackup-production"},
+			reason:      "shortens the retention of copies",
+		},
+		"removed cross-region copy": {
+			edit:        []string{"  production: {targets: [Production]}", "  production: {targets: [Production], cross_region: false}"},
+			destructive: []string{mgmt + "backup_policy/orgbackup-production"},
+			reason:      "removes the copy to arn:aws:backup:us-west-2:222222222222:backup-vault:central-backup",
+		},
+		"removed tier": {
+			edit: []string{"  development: {targets: [Development]}\n", ""},
+			destructive: []string{
+				mgmt + "backup_policy/orgbackup-development",
+				mgmt + "backup_policy_attachment/orgbackup-development@ou-root-development",
+			},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			org := newSpecOrg(t, parseSpec(t, baseSpec))
+			org.converge(t)
+			org.respec(t, editSpec(t, baseSpec, tc.edit...))
+			p := org.plan(t)
+			var got []string
+			for _, c := range p.Changes {
+				if c.Destructive {
+					got = append(got, c.Address)
+					if tc.reason != "" && !contains(c.Reason, tc.reason) {
+						t.Errorf("%s reason = %q, want it to mention %q", c.Address, c.Reason, tc.reason)
+					}
+				}
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tc.destructive) {
+				t.Fatalf("destructive changes = %v, want %v\n%s", got, tc.destructive, planText(p))
+			}
+
+			org.srv.ResetCallStats()
+			_, err := backup.Apply(context.Background(), org.applyFleet, p, func(o *backup.ApplyOptions) {
+				o.AcknowledgeIrreversible = true
+				o.Now = org.srv.Now
+			})
+			var refused *backup.RefusedError
+			if !errors.As(err, &refused) {
+				t.Fatalf("Apply without AllowDestructive: err = %v, want a *RefusedError", err)
+			}
+			slices.Sort(refused.Destructive)
+			if !slices.Equal(refused.Destructive, tc.destructive) {
+				t.Errorf("RefusedError.Destructive = %v, want %v", refused.Destructive, tc.destructive)
+			}
+			if m := mutatingCalls(org.srv); len(m) > 0 {
+				t.Fatalf("refused apply made mutating calls: %v", m)
+			}
+			if again := org.plan(t); again.Fingerprint != p.Fingerprint {
+				t.Fatalf("the organization changed after a refused apply:\n%s", planText(again))
+			}
+
+			res := org.apply(t, p, func(o *backup.ApplyOptions) { o.AllowDestructive = true })
+			if err := res.Err(); err != nil {
+				t.Fatalf("Apply with AllowDestructive: %v", err)
+			}
+			org.wantConverged(t)
+		})
+	}
+}
+
+// TestIrreversibleGating checks that a compliance-mode lock needs
+// AcknowledgeIrreversible, even when destructive changes are allowed.
+func TestIrreversibleGating(t *testing.T) {
+	t.Parallel()
+	// A governance lock, converged, then switched to compliance mode.
+	gov := editSpec(t, baseSpec, "lock: {mode: compliance, min_retention: 1d, max_retention: 3650d, changeable_for_days: 30}", "lock: {mode: governance, min_retention: 1d, max_retention: 3650d}")
+	org := newSpecOrg(t, parseSpec(t, gov))
+	org.converge(t)
+	org.respec(t, baseSpec)
+	p := org.plan(t)
+	want := []changeSummary{
+		{Address: central + "us-east-1/vault_lock/central-backup", Action: "update", Irreversible: true},
+		{Address: central + "us-west-2/vault_lock/central-backup", Action: "update", Irreversible: true},
+	}
+	if got := summarize(p); !slices.Equal(got, want) {
+		t.Fatalf("plan = %+v, want %+v", got, want)
+	}
+	org.srv.ResetCallStats()
+	_, err := backup.Apply(context.Background(), org.applyFleet, p, func(o *backup.ApplyOptions) { o.AllowDestructive = true; o.Now = org.srv.Now })
+	var refused *backup.RefusedError
+	if !errors.As(err, &refused) || len(refused.Irreversible) != 2 || len(refused.Destructive) != 0 {
+		t.Fatalf("Apply without AcknowledgeIrreversible: err = %v, want a RefusedError with the 2 locks", err)
+	}
+	if m := mutatingCalls(org.srv); len(m) > 0 {
+		t.Fatalf("refused apply made mutating calls: %v", m)
+	}
+	res := org.apply(t, p, acknowledge)
+	if err := res.Err(); err != nil {
+		t.Fatal(err)
+	}
+	org.wantConverged(t)
+
+	// Past the grace period the lock is immutable: a change to it is both
+	// destructive and irreversible, and AWS refuses it even when both are
+	// allowed; nothing else is blocked.
+	org.srv.Advance(31 * 24 * 60 * 60 * 1e9)
+	org.respec(t, editSpec(t, baseSpec, "max_retention: 3650d", "max_retention: 3000d"))
+	p = org.plan(t)
+	for _, c := range p.Changes {
+		if !c.Destructive || !c.Irreversible || !contains(c.Reason, "immutable") {
+			t.Errorf("change to an immutable lock %s: destructive=%v irreversible=%v reason %q", c.Address, c.Destructive, c.Irreversible, c.Reason)
+		}
+	}
+	res = org.apply(t, p, allowAll)
+	if _, failed, _ := res.Counts(); failed != 2 {
+		t.Fatalf("applying changes to immutable locks: %d failed, want 2: %v", failed, res.Err())
+	}
+}
+
+func contains(s, sub string) bool {
+	return len(sub) == 0 || (len(s) >= len(sub) && indexOf(s, sub) >= 0)
+}
+
+func indexOf(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}
