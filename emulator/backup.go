@@ -19,7 +19,6 @@ import (
 type backupRegion struct {
 	account, region string
 
-
 	vaults         map[string]*backupVault // by name
 	plans          map[string]*backupPlan  // by plan ID
 	reportPlans    map[string]*backupReportPlan
