@@ -1,0 +1,140 @@
+package report_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orgbackup/orgbackup/backup"
+	"github.com/orgbackup/orgbackup/crossaccount"
+	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/report"
+)
+
+const exampleSpec = "../examples/central-backup/backup.yaml"
+
+// emulatedOrg applies the example spec to an emulated organization, adds
+// tagged resources and lets virtual time run for days.
+func emulatedOrg(t *testing.T, days int) (*emulator.Server, *backup.Spec, *crossaccount.Fleet) {
+	t.Helper()
+	spec, err := backup.Load(exampleSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := emulator.NewServer()
+	t.Cleanup(srv.Close)
+	base := srv.Config(spec.Organization.ManagementAccount, spec.Organization.Regions.Primary)
+	fleet := func(ro bool) *crossaccount.Fleet {
+		return crossaccount.NewFleet(base, func(o *crossaccount.Options) {
+			o.ExecutionRole = spec.Organization.ExecutionRole
+			o.ManagementAccount = spec.Organization.ManagementAccount
+			o.ReadOnly = ro
+			o.RatePerSecond = -1
+		})
+	}
+	ctx := context.Background()
+	p, err := backup.PlanChanges(ctx, spec, fleet(true))
+	if err != nil {
+		t.Fatalf("PlanChanges: %v", err)
+	}
+	res, err := backup.Apply(ctx, fleet(false), p, func(o *backup.ApplyOptions) { o.AcknowledgeIrreversible = true })
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	if err := res.Err(); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	for _, r := range []struct {
+		account, tier string
+		typ           emulator.ResourceType
+	}{
+		{"333333333333", "production", emulator.RDSInstance},
+		{"333333333334", "production", emulator.DynamoDBTable},
+		{"444444444444", "staging", emulator.EFSFileSystem},
+		{"555555555555", "development", emulator.DynamoDBTable},
+		{"555555555555", "experimental", emulator.DynamoDBTable},
+	} {
+		if arn := srv.AddResource(r.account, "us-east-1", r.typ, "", map[string]string{"backup-tier": r.tier}, 2<<30); arn == "" {
+			t.Fatalf("AddResource(%s, %s) failed", r.account, r.typ)
+		}
+	}
+	srv.Advance(time.Duration(days) * 24 * time.Hour)
+	return srv, spec, fleet(true)
+}
+
+func TestCollectFromEmulator(t *testing.T) {
+	t.Parallel()
+	srv, spec, fleet := emulatedOrg(t, 8)
+	window := report.LastDays(srv.Now(), 8)
+	inv, err := report.Collect(context.Background(), spec, report.FromConfigs(fleet), window, func(o *report.Options) {
+		// The emulator admits organization-wide job listing from the
+		// management account only.
+		o.MonitoringAccount = spec.Organization.ManagementAccount
+		o.PageSize = 2 // exercise pagination
+	})
+	if err != nil {
+		t.Fatalf("Collect: %v", err)
+	}
+	rep, err := report.Evaluate(spec, inv)
+	if err != nil {
+		t.Fatalf("Evaluate: %v", err)
+	}
+	for _, w := range inv.Warnings {
+		t.Errorf("collection warning: %s", w)
+	}
+	byTier := map[string][]report.Resource{}
+	for _, r := range rep.Resources {
+		byTier[r.Tier] = append(byTier[r.Tier], r)
+	}
+	for _, tier := range []string{"production", "staging", "development"} {
+		if len(byTier[tier]) == 0 {
+			t.Errorf("no %s resource in the report", tier)
+		}
+		for _, r := range byTier[tier] {
+			if r.JobsCompleted == 0 || r.LastBackup == nil || !r.RPOMet {
+				t.Errorf("%s resource %s: %d jobs completed, last backup %v, RPO met %t; reasons %v", tier, r.ARN, r.JobsCompleted, r.LastBackup, r.RPOMet, r.Reasons)
+			}
+			if r.WarmBytes == 0 {
+				t.Errorf("%s resource %s has no stored bytes", tier, r.ARN)
+			}
+		}
+	}
+	for _, r := range byTier["production"] {
+		if r.CentralCopy != report.CopyOK || r.SecondaryCopy != report.CopyOK {
+			t.Errorf("production resource %s: central %s, secondary %s; reasons %v", r.ARN, r.CentralCopy, r.SecondaryCopy, r.Reasons)
+		}
+	}
+	if got := len(byTier[""]); got != 1 || byTier[""][0].Status != report.StatusUntiered {
+		t.Errorf("untiered resources = %+v, want the experimental table", byTier[""])
+	}
+	// Daily tiers run every day: eight days of jobs for production.
+	var prodRow *report.HeatmapRow
+	for i := range rep.Heatmap.Rows {
+		if rep.Heatmap.Rows[i].Account == "333333333333" {
+			prodRow = &rep.Heatmap.Rows[i]
+		}
+	}
+	if prodRow == nil {
+		t.Fatalf("heat map has no row for 333333333333: %+v", rep.Heatmap)
+	}
+	days := 0
+	for _, c := range prodRow.Cells {
+		if c.Completed > 0 {
+			days++
+		}
+	}
+	if days < 7 {
+		t.Errorf("production account has completed jobs on %d days of %d: %+v", days, len(prodRow.Cells), prodRow.Cells)
+	}
+	for _, v := range rep.Vaults {
+		if v.Role == "central" && !v.Locked {
+			t.Errorf("central vault %s/%s is not locked", v.Account, v.Region)
+		}
+	}
+	var md strings.Builder
+	if err := report.Markdown(&md, rep, report.MarkdownOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("report:\n%s", md.String())
+}
