@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -151,6 +153,8 @@ type policyCondition struct {
 }
 
 // parsePolicy parses and checks a policy document of the given kind.
+// Elements are read in sorted order, so a document with several problems
+// always reports the same one.
 func parsePolicy(doc string, kind policyKind) (*policyDocument, error) {
 	var top map[string]json.RawMessage
 	dec := json.NewDecoder(strings.NewReader(doc))
@@ -162,7 +166,8 @@ func parsePolicy(doc string, kind policyKind) (*policyDocument, error) {
 		return nil, malformed("Syntax errors in policy.")
 	}
 	p := &policyDocument{}
-	for k, raw := range top {
+	for _, k := range slices.Sorted(maps.Keys(top)) {
+		raw := top[k]
 		switch k {
 		case "Version":
 			if err := json.Unmarshal(raw, &p.Version); err != nil {
@@ -229,7 +234,8 @@ func parseStatement(raw json.RawMessage, kind policyKind) (*policyStatement, err
 	}
 	st := &policyStatement{}
 	var err error
-	for k, v := range m {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		v := m[k]
 		switch k {
 		case "Sid":
 			if json.Unmarshal(v, &st.Sid) != nil {
@@ -388,8 +394,8 @@ func parsePrincipal(raw json.RawMessage) (*principalSet, error) {
 		return nil, malformed("Syntax errors in policy.")
 	}
 	ps := &principalSet{}
-	for k, v := range m {
-		vals, err := stringOrList(v)
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		vals, err := stringOrList(m[k])
 		if err != nil {
 			return nil, err
 		}
@@ -438,7 +444,8 @@ func parseConditions(raw json.RawMessage) ([]policyCondition, error) {
 		return nil, malformed("Syntax errors in policy.")
 	}
 	var out []policyCondition
-	for op, body := range ops {
+	for _, op := range slices.Sorted(maps.Keys(ops)) {
+		body := ops[op]
 		c := policyCondition{Operator: op, base: op}
 		if set, rest, ok := strings.Cut(c.base, ":"); ok {
 			if set != "ForAnyValue" && set != "ForAllValues" {
@@ -456,8 +463,8 @@ func parseConditions(raw json.RawMessage) ([]policyCondition, error) {
 		if err := json.Unmarshal(body, &keys); err != nil {
 			return nil, malformed("Syntax errors in policy.")
 		}
-		for k, v := range keys {
-			vals, err := scalarOrList(v)
+		for _, k := range slices.Sorted(maps.Keys(keys)) {
+			vals, err := scalarOrList(keys[k])
 			if err != nil {
 				return nil, err
 			}

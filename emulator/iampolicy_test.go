@@ -546,3 +546,30 @@ func TestResourcePolicyDecision(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParsePolicy checks that no document makes the parser or the
+// evaluator panic, and that evaluation is deterministic.
+func FuzzParsePolicy(f *testing.F) {
+	f.Add(polStmt(`{"Effect":"Allow","Action":"*","Resource":"*"}`), "backup:CopyIntoBackupVault", "arn:aws:backup:us-east-1:1:backup-vault:v")
+	f.Add(polStmt(`{"Effect":"Deny","NotPrincipal":{"AWS":["111111111111"]},"NotAction":"s3:*","NotResource":"arn:*","Condition":{"ForAllValues:StringLikeIfExists":{"aws:TagKeys":["a*","${aws:PrincipalAccount}"]},"Null":{"x":true}}}`), "s3:GetObject", "*")
+	f.Add(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole","Condition":{"NumericLessThan":{"n":[1,2.5]},"DateGreaterThan":{"aws:CurrentTime":"2020-01-01"},"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}}`, "sts:AssumeRole", "")
+	f.Fuzz(func(t *testing.T, doc, action, resource string) {
+		req := policyRequest{
+			Principal: polSession, Action: action, Resource: resource,
+			Context: map[string][]string{"aws:PrincipalAccount": {"222222222222"}, "aws:TagKeys": {"a", "b"}, "n": {"2"}, "aws:SourceIp": {"10.1.1.1"}},
+		}
+		for _, kind := range []policyKind{policyIdentity, policyResource, policyTrust} {
+			p, err := parsePolicy(doc, kind)
+			if err != nil {
+				var pe *policyError
+				if !errors.As(err, &pe) {
+					t.Fatalf("parsePolicy error %T is not a policyError", err)
+				}
+				continue
+			}
+			if d1, d2 := p.eval(req), p.eval(req); d1 != d2 {
+				t.Fatalf("eval not deterministic: %v then %v", d1, d2)
+			}
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -454,3 +455,54 @@ func TestWebIdentityRoleProvider(t *testing.T) {
 type stscredsToken string
 
 func (s stscredsToken) GetIdentityToken() ([]byte, error) { return []byte(s), nil }
+
+// A GitHub Actions workflow exchanges its OIDC token for credentials of a
+// role that trusts the repository. The emulator verifies tokens with the
+// keys of Options.OIDCIssuers.
+func Example_gitHubActionsOIDC() {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	srv := emulator.NewServer(func(o *emulator.Options) {
+		o.OIDCIssuers = map[string]crypto.PublicKey{"https://token.actions.githubusercontent.com": &key.PublicKey}
+	})
+	defer srv.Close()
+	ctx := context.Background()
+
+	// The role the workflow assumes, created in the backup account.
+	_, err = awsiam.NewFromConfig(srv.Config("222222222222", "us-east-1")).CreateRole(ctx, &awsiam.CreateRoleInput{
+		RoleName: aws.String("github-deploy"),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+			"Principal":{"Federated":"arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com"},
+			"Action":"sts:AssumeRoleWithWebIdentity",
+			"Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},
+			             "StringLike":{"token.actions.githubusercontent.com:sub":"repo:acme/backup-config:*"}}}]}`),
+	})
+	if err != nil {
+		panic(err)
+	}
+
+	// The token GitHub would issue to the workflow.
+	seg := func(v any) string { b, _ := json.Marshal(v); return base64.RawURLEncoding.EncodeToString(b) }
+	input := seg(map[string]string{"alg": "RS256", "typ": "JWT"}) + "." + seg(map[string]any{
+		"iss": "https://token.actions.githubusercontent.com", "aud": "sts.amazonaws.com",
+		"sub": "repo:acme/backup-config:ref:refs/heads/main", "exp": time.Now().Add(5 * time.Minute).Unix(),
+	})
+	sum := sha256.Sum256([]byte(input))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
+	if err != nil {
+		panic(err)
+	}
+	token := input + "." + base64.RawURLEncoding.EncodeToString(sig)
+
+	cfg := srv.Config("222222222222", "us-east-1")
+	cfg.Credentials = aws.NewCredentialsCache(stscreds.NewWebIdentityRoleProvider(awssts.NewFromConfig(cfg),
+		"arn:aws:iam::222222222222:role/github-deploy", stscredsToken(token)))
+	id, err := awssts.NewFromConfig(cfg).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(aws.ToString(id.Account), strings.HasPrefix(aws.ToString(id.Arn), "arn:aws:sts::222222222222:assumed-role/github-deploy/"))
+	// Output: 222222222222 true
+}
