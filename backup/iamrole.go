@@ -21,6 +21,7 @@ type IAMAPI interface {
 	UpdateAssumeRolePolicy(ctx context.Context, in *awsiam.UpdateAssumeRolePolicyInput, optFns ...func(*awsiam.Options)) (*awsiam.UpdateAssumeRolePolicyOutput, error)
 	ListAttachedRolePolicies(ctx context.Context, in *awsiam.ListAttachedRolePoliciesInput, optFns ...func(*awsiam.Options)) (*awsiam.ListAttachedRolePoliciesOutput, error)
 	AttachRolePolicy(ctx context.Context, in *awsiam.AttachRolePolicyInput, optFns ...func(*awsiam.Options)) (*awsiam.AttachRolePolicyOutput, error)
+	TagRole(ctx context.Context, in *awsiam.TagRoleInput, optFns ...func(*awsiam.Options)) (*awsiam.TagRoleOutput, error)
 }
 
 var _ IAMAPI = (*awsiam.Client)(nil)
@@ -67,7 +68,14 @@ func planRole(ctx context.Context, iam IAMAPI, account string, want roleState) (
 	if err != nil {
 		return nil, fmt.Errorf("reading IAM role %q in %s: %w", want.Name, account, err)
 	}
-	live := roleState{Name: want.Name, Tags: want.Tags}
+	live := roleState{Name: want.Name}
+	// GetRole returns the role's tags (ListRoles does not).
+	for _, tag := range out.Role.Tags {
+		if live.Tags == nil {
+			live.Tags = map[string]string{}
+		}
+		live.Tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+	}
 	if doc := aws.ToString(out.Role.AssumeRolePolicyDocument); doc != "" {
 		if dec, err := url.QueryUnescape(doc); err == nil {
 			doc = dec
@@ -102,12 +110,19 @@ func planRole(ctx context.Context, iam IAMAPI, account string, want roleState) (
 		}
 	}
 	trustDiffers := !jsonEqual(live.TrustPolicy, want.TrustPolicy)
-	if !missing && !trustDiffers {
+	// Tags others added are kept: only missing or different ones count.
+	tagsDiffer := false
+	for k, v := range want.Tags {
+		if live.Tags[k] != v {
+			tagsDiffer = true
+		}
+	}
+	if !missing && !trustDiffers && !tagsDiffer {
 		return nil, nil
 	}
 	after := want
 	after.ManagedPolicies = mergeSorted(live.ManagedPolicies, want.ManagedPolicies)
-	return []Change{newChange(addr, kindIAMRole, account, "global", want.Name, Update, live, after, "the backup role's trust policy or managed policies differ from the spec")}, nil
+	return []Change{newChange(addr, kindIAMRole, account, "global", want.Name, Update, live, after, "the backup role's trust policy, managed policies or tags differ from the spec")}, nil
 }
 
 // applyRole creates or updates the backup role; re-running converges.
@@ -129,6 +144,10 @@ func applyRole(ctx context.Context, iam IAMAPI, c Change) error {
 	var exists *iamtypes.EntityAlreadyExistsException
 	if errors.As(err, &exists) {
 		_, err = iam.UpdateAssumeRolePolicy(ctx, &awsiam.UpdateAssumeRolePolicyInput{RoleName: aws.String(want.Name), PolicyDocument: aws.String(string(want.TrustPolicy))})
+		if err == nil && len(tags) > 0 {
+			// TagRole adds tags and overwrites the values of existing keys.
+			_, err = iam.TagRole(ctx, &awsiam.TagRoleInput{RoleName: aws.String(want.Name), Tags: tags})
+		}
 	}
 	if err != nil {
 		return err

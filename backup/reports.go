@@ -27,6 +27,7 @@ type S3API interface {
 	GetPublicAccessBlock(ctx context.Context, in *awss3.GetPublicAccessBlockInput, optFns ...func(*awss3.Options)) (*awss3.GetPublicAccessBlockOutput, error)
 	PutPublicAccessBlock(ctx context.Context, in *awss3.PutPublicAccessBlockInput, optFns ...func(*awss3.Options)) (*awss3.PutPublicAccessBlockOutput, error)
 	PutBucketTagging(ctx context.Context, in *awss3.PutBucketTaggingInput, optFns ...func(*awss3.Options)) (*awss3.PutBucketTaggingOutput, error)
+	GetBucketTagging(ctx context.Context, in *awss3.GetBucketTaggingInput, optFns ...func(*awss3.Options)) (*awss3.GetBucketTaggingOutput, error)
 }
 
 var _ S3API = (*awss3.Client)(nil)
@@ -103,7 +104,7 @@ func planBucket(ctx context.Context, s3 S3API, account string, want reportsBucke
 	if err != nil {
 		return nil, fmt.Errorf("reading reports bucket %s: %w", want.Name, err)
 	}
-	live := reportsBucket{Name: want.Name, Region: want.Region, Tags: want.Tags}
+	live := reportsBucket{Name: want.Name, Region: want.Region}
 	if p, err := s3.GetBucketPolicy(ctx, &awss3.GetBucketPolicyInput{Bucket: aws.String(want.Name)}); err == nil {
 		live.Policy = rawOrString(aws.ToString(p.Policy))
 	} else if !isCode(err, "NoSuchBucketPolicy") {
@@ -124,10 +125,38 @@ func planBucket(ctx context.Context, s3 S3API, account string, want reportsBucke
 	} else if !isCode(err, "NoSuchPublicAccessBlockConfiguration") {
 		return nil, fmt.Errorf("reading public access block of bucket %s: %w", want.Name, err)
 	}
-	if jsonEqual(live.Policy, want.Policy) && live.Encryption == want.Encryption && live.BlockPublicAccess == want.BlockPublicAccess {
+	if tg, err := s3.GetBucketTagging(ctx, &awss3.GetBucketTaggingInput{Bucket: aws.String(want.Name)}); err == nil {
+		for _, tag := range tg.TagSet {
+			if live.Tags == nil {
+				live.Tags = map[string]string{}
+			}
+			live.Tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+		}
+	} else if !isCode(err, "NoSuchTagSet") {
+		return nil, fmt.Errorf("reading tags of bucket %s: %w", want.Name, err)
+	}
+	// Tags others added are kept (PutBucketTagging replaces the whole set,
+	// so they are carried over): only missing or different ones count.
+	tagsDiffer := false
+	for k, v := range want.Tags {
+		if live.Tags[k] != v {
+			tagsDiffer = true
+		}
+	}
+	if jsonEqual(live.Policy, want.Policy) && live.Encryption == want.Encryption && live.BlockPublicAccess == want.BlockPublicAccess && !tagsDiffer {
 		return nil, nil
 	}
-	return []Change{newChange(addr, kindS3Bucket, account, want.Region, want.Name, Update, live, want, "the reports bucket's policy, encryption or public access block differ from the spec")}, nil
+	after := want
+	if len(live.Tags) > 0 {
+		after.Tags = map[string]string{}
+		for k, v := range live.Tags {
+			after.Tags[k] = v
+		}
+		for k, v := range want.Tags {
+			after.Tags[k] = v
+		}
+	}
+	return []Change{newChange(addr, kindS3Bucket, account, want.Region, want.Name, Update, live, after, "the reports bucket's policy, encryption, public access block or tags differ from the spec")}, nil
 }
 
 // applyBucket creates or updates the reports bucket; re-running converges.
