@@ -430,7 +430,17 @@ func (s *Server) kmsKeyPolicyAllowsLocked(k *kmsKey, p Principal, action string)
 	if k.manager == types.KeyManagerTypeAws {
 		return false
 	}
-	return kmsPolicyAllows(k.policy, k.arn, p, action)
+	// The caller's global keys (aws:PrincipalOrgID among them) let key
+	// policies admit a whole organization, as CentralKeyPolicy does.
+	ctx := s.callerContextLocked(p)
+	ctx["kms:CallerAccount"] = []string{p.Account}
+	d, err := evalPolicy(k.policy, policyResource, policyRequest{
+		Principal: &policyPrincipal{Account: p.Account, ARN: p.ARN, RoleARN: p.RoleARN},
+		Action:    action,
+		Resource:  k.arn,
+		Context:   ctx,
+	})
+	return err == nil && d == decisionAllow
 }
 
 // kmsKeyUsableByLocked reports whether account may perform action (e.g.

@@ -344,7 +344,7 @@ func (s *Server) s3AllowedLocked(b *s3Bucket, p Principal, action, resource stri
 			Principal: &policyPrincipal{Account: p.Account, ARN: p.ARN, RoleARN: p.RoleARN},
 			Action:    action,
 			Resource:  resource,
-			Context:   principalContext(p, map[string][]string{"aws:SecureTransport": {"true"}}),
+			Context:   s.s3ContextLocked(p),
 		})
 		if err != nil {
 			d = decisionImplicitDeny
@@ -1255,4 +1255,12 @@ func (s *Server) s3AbortMultipartUpload(req *s3Request) (*s3Response, error) {
 	}
 	delete(b.uploads, u.id)
 	return &s3Response{status: http.StatusNoContent}, nil
+}
+
+// s3ContextLocked is the condition context of a bucket policy evaluation:
+// the caller's global keys and aws:SecureTransport.
+func (s *Server) s3ContextLocked(p Principal) map[string][]string {
+	ctx := s.callerContextLocked(p)
+	ctx["aws:SecureTransport"] = []string{"true"}
+	return ctx
 }
