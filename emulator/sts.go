@@ -108,6 +108,18 @@ func (s *Server) stsAssumeRole(c *Call, in *awssts.AssumeRoleInput) (*awssts.Ass
 	var v iamChecks
 	v.str("externalId", in.ExternalId, 2, 1224, regexp.MustCompile(`^[\w+=,.@:/-]*$`))
 	v.str("sourceIdentity", in.SourceIdentity, 2, 64, stsSessionNameRE)
+	if len(in.Tags) > 50 {
+		v.msgs = append(v.msgs, fmt.Sprintf("Value '%d' at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50", len(in.Tags)))
+	}
+	for i, t := range in.Tags {
+		m := fmt.Sprintf("tags.%d.member", i+1)
+		if v.required(m+".key", t.Key) {
+			v.str(m+".key", t.Key, 1, 128, iamTagKeyRE)
+		}
+		if v.required(m+".value", t.Value) {
+			v.str(m+".value", t.Value, 0, 256, iamTagValueRE)
+		}
+	}
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -136,14 +148,36 @@ func (s *Server) stsAssumeRole(c *Call, in *awssts.AssumeRoleInput) (*awssts.Ass
 	if in.SourceIdentity != nil {
 		ctx["sts:SourceIdentity"] = []string{*in.SourceIdentity}
 	}
-	d, err := evalPolicy(r.trust, policyTrust, policyRequest{
-		Principal: callerPolicyPrincipal(c.Caller),
-		Action:    "sts:AssumeRole",
-		Resource:  r.arn,
-		Context:   ctx,
-	})
-	if err != nil || d != decisionAllow {
+	if len(in.Tags) > 0 {
+		keys := make([]string, 0, len(in.Tags))
+		for _, t := range in.Tags {
+			keys = append(keys, aws.ToString(t.Key))
+			ctx["aws:RequestTag/"+aws.ToString(t.Key)] = []string{aws.ToString(t.Value)}
+		}
+		ctx["aws:TagKeys"] = keys
+	}
+	trusted := func(action string) bool {
+		d, err := evalPolicy(r.trust, policyTrust, policyRequest{
+			Principal: callerPolicyPrincipal(c.Caller),
+			Action:    action,
+			Resource:  r.arn,
+			Context:   ctx,
+		})
+		return err == nil && d == decisionAllow
+	}
+	if !trusted("sts:AssumeRole") {
 		return nil, denied
+	}
+	// Session tags and a source identity need their own permissions in the
+	// trust policy ("Passing session tags in AWS STS", "Monitor and control
+	// actions taken with assumed roles").
+	for _, extra := range []struct {
+		action string
+		used   bool
+	}{{"sts:TagSession", len(in.Tags) > 0}, {"sts:SetSourceIdentity", in.SourceIdentity != nil}} {
+		if extra.used && !trusted(extra.action) {
+			return nil, Errorf(403, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s", c.Caller.ARN, extra.action, *in.RoleArn)
+		}
 	}
 	dur, err := sessionDuration(in.DurationSeconds, r, c.Caller.RoleARN != "")
 	if err != nil {

@@ -197,6 +197,28 @@ func TestAssumeRoleTrustPolicies(t *testing.T) {
 			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`),
 			caller: mgmt, in: awssts.AssumeRoleInput{RoleSessionName: aws.String("bad name")}, wantCode: "ValidationError",
 		},
+		"session tags without sts:TagSession": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{Tags: []ststypes.Tag{{Key: aws.String("team"), Value: aws.String("backup")}}}, wantCode: "AccessDenied",
+		},
+		"session tags with sts:TagSession": {
+			trust: trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":["sts:AssumeRole","sts:TagSession"],` +
+				`"Condition":{"StringEqualsIfExists":{"aws:RequestTag/team":"backup"}}}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{Tags: []ststypes.Tag{{Key: aws.String("team"), Value: aws.String("backup")}}},
+		},
+		"session tag value the trust policy refuses": {
+			trust: trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":["sts:AssumeRole","sts:TagSession"],` +
+				`"Condition":{"StringEqualsIfExists":{"aws:RequestTag/team":"backup"}}}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{Tags: []ststypes.Tag{{Key: aws.String("team"), Value: aws.String("other")}}}, wantCode: "AccessDenied",
+		},
+		"source identity without sts:SetSourceIdentity": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{SourceIdentity: aws.String("alice")}, wantCode: "AccessDenied",
+		},
+		"source identity with sts:SetSourceIdentity": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":["sts:AssumeRole","sts:SetSourceIdentity"]}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{SourceIdentity: aws.String("alice")},
+		},
 		"role does not exist": {
 			caller: mgmt, wantCode: "AccessDenied",
 		},
