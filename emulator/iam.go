@@ -924,7 +924,7 @@ func (s *Server) iamListRoleTags(c *Call, in *awsiam.ListRoleTagsInput) (*awsiam
 func (s *Server) iamCreateServiceLinkedRole(c *Call, in *awsiam.CreateServiceLinkedRoleInput) (*awsiam.CreateServiceLinkedRoleOutput, error) {
 	var v iamChecks
 	if v.required("aWSServiceName", in.AWSServiceName) {
-		v.str("aWSServiceName", in.AWSServiceName, 1, 128, regexp.MustCompile(`^[\w+=,.@-]+$`))
+		v.str("aWSServiceName", in.AWSServiceName, 1, 128, iamNameRE)
 	}
 	v.str("customSuffix", in.CustomSuffix, 1, 64, iamNameRE)
 	v.str("description", in.Description, 0, 1000, iamDescriptionRE)

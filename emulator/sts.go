@@ -46,7 +46,10 @@ const (
 	stsChainedMax      = 3600
 )
 
-var stsSessionNameRE = regexp.MustCompile(`^[\w+=,.@-]*$`)
+var (
+	stsSessionNameRE = regexp.MustCompile(`^[\w+=,.@-]*$`)
+	stsExternalIDRE  = regexp.MustCompile(`^[\w+=,.@:/-]*$`)
+)
 
 func stsChecks(roleARN, session *string, duration *int32) error {
 	var v iamChecks
@@ -106,7 +109,7 @@ func (s *Server) stsAssumeRole(c *Call, in *awssts.AssumeRoleInput) (*awssts.Ass
 		return nil, err
 	}
 	var v iamChecks
-	v.str("externalId", in.ExternalId, 2, 1224, regexp.MustCompile(`^[\w+=,.@:/-]*$`))
+	v.str("externalId", in.ExternalId, 2, 1224, stsExternalIDRE)
 	v.str("sourceIdentity", in.SourceIdentity, 2, 64, stsSessionNameRE)
 	if len(in.Tags) > 50 {
 		v.msgs = append(v.msgs, fmt.Sprintf("Value '%d' at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50", len(in.Tags)))
