@@ -159,7 +159,7 @@ th{background:#f3f4f6}.ok{color:#166534}.fail{color:#b91c1c}.warn{color:#92400e}
 func heatmapSVG(b *strings.Builder, r *Report) {
 	const cell, gap, left, top = 14, 2, 190, 70
 	days, rows := r.Heatmap.Days, r.Heatmap.Rows
-	width := left + len(days)*(cell+gap) + 20
+	width := max(left+len(days)*(cell+gap)+20, 560) // room for the legend
 	height := top + len(rows)*(cell+gap) + 40
 	fmt.Fprintf(b, "<svg id=\"heatmap\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"backup outcomes by account and day\">\n", width, height)
 	for i, d := range days {

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs Debian's chromium for the report package's HTML rendering test,
+# when it is missing. Called from .ci/run.
+set -euo pipefail
+if command -v chromium >/dev/null 2>&1; then
+	exit 0
+fi
+SUDO=""
+if [ "$(id -u)" != "0" ]; then
+	SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends chromium
