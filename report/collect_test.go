@@ -16,7 +16,7 @@ const exampleSpec = "../examples/central-backup/backup.yaml"
 
 // emulatedOrg applies the example spec to an emulated organization, adds
 // tagged resources and lets virtual time run for days.
-func emulatedOrg(t *testing.T, days int) (*emulator.Server, *backup.Spec, *crossaccount.Fleet) {
+func emulatedOrg(t testing.TB, days, extra int) (*emulator.Server, *backup.Spec, *crossaccount.Fleet) {
 	t.Helper()
 	spec, err := backup.Load(exampleSpec)
 	if err != nil {
@@ -59,13 +59,19 @@ func emulatedOrg(t *testing.T, days int) (*emulator.Server, *backup.Spec, *cross
 			t.Fatalf("AddResource(%s, %s) failed", r.account, r.typ)
 		}
 	}
+	for _, account := range []string{"333333333333", "333333333334", "444444444444", "555555555555"} {
+		tier := map[string]string{"333333333333": "production", "333333333334": "production", "444444444444": "staging", "555555555555": "development"}[account]
+		for range extra {
+			srv.AddResource(account, "us-east-1", emulator.EBSVolume, "", map[string]string{"backup-tier": tier}, 1<<30)
+		}
+	}
 	srv.Advance(time.Duration(days) * 24 * time.Hour)
 	return srv, spec, fleet(true)
 }
 
 func TestCollectFromEmulator(t *testing.T) {
 	t.Parallel()
-	srv, spec, fleet := emulatedOrg(t, 8)
+	srv, spec, fleet := emulatedOrg(t, 8, 0)
 	window := report.LastDays(srv.Now(), 8)
 	inv, err := report.Collect(context.Background(), spec, report.FromConfigs(fleet), window, func(o *report.Options) {
 		// The emulator admits organization-wide job listing from the
@@ -137,4 +143,27 @@ func TestCollectFromEmulator(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("report:\n%s", md.String())
+}
+
+// BenchmarkCollectEmulator collects and evaluates through the emulator over
+// HTTP with real SDK clients: 4 workload accounts with 25 resources each
+// after 30 days of virtual time.
+func BenchmarkCollectEmulator(b *testing.B) {
+	srv, spec, fleet := emulatedOrg(b, 30, 25)
+	window := report.LastDays(srv.Now(), 30)
+	var jobs int
+	for b.Loop() {
+		inv, err := report.Collect(context.Background(), spec, report.FromConfigs(fleet), window, func(o *report.Options) {
+			o.MonitoringAccount = spec.Organization.ManagementAccount
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rep, err := report.Evaluate(spec, inv)
+		if err != nil {
+			b.Fatal(err)
+		}
+		jobs = rep.Summary.JobsCompleted + rep.Summary.JobsFailed + rep.Summary.CopiesCompleted + rep.Summary.CopiesFailed
+	}
+	b.ReportMetric(float64(jobs), "jobs")
 }

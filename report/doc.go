@@ -1,0 +1,84 @@
+// Package report collects the backup state of an AWS organization and
+// proves, or disproves, that it meets its spec: every resource of a tier
+// backed up within the tier's RPO, copied to the central vault and to the
+// secondary region when the tier says so, vaults locked and encrypted as
+// required, with job outcomes per account and day and a storage cost
+// estimate.
+//
+// The flow is Collect (read-only, streaming) → Inventory → Evaluate →
+// Report → Markdown, JSON, CSV or HTML; WriteFiles and Upload deliver the
+// rendered files.
+//
+// # RPO rule
+//
+// A tier's RPO limit at time T is the largest gap between two consecutive
+// runs of its schedule, in its time zone, over the year before T
+// (policy.Schedule.MaxInterval; daylight saving transitions, weekly and
+// monthly schedules included), plus its start window and its completion
+// window (AWS's 8 hours and 7 days when the tier sets none). A resource
+// meets it when its newest good backup is no older than the limit at the
+// end of the report window. See TierRPO and RPO.Limit.
+//
+// # Organization-wide jobs
+//
+// Backup and copy jobs are listed with ByAccountId "*" from
+// Options.MonitoringAccount: the management account or a delegated
+// administrator for cross-account monitoring. ListBackupJobs returns the
+// last 30 days; recovery points and ListProtectedResources give the last
+// backup beyond that.
+//
+// # JSON schema (schema_version 1)
+//
+// JSON writes one object; times are RFC 3339 UTC, byte counts integers,
+// costs in Cost.Currency per month, percentages 0-100 with two decimals
+// and absent when their denominator is zero. Arrays are never null and
+// are sorted as stated.
+//
+//	schema_version  integer, 1
+//	spec            string, the spec's name
+//	generated_at    time, the end of the window
+//	window          {start, end}
+//	summary         Stats of every resource
+//	tiers[]         Stats plus name, schedule, timezone, rpo_seconds,
+//	                max_gap_seconds; sorted by name
+//	accounts[]      Stats plus account, name, tiers[]; sorted by account
+//	regions[]       Stats plus region; sorted by region
+//	resources[]     sorted by arn:
+//	                arn, account, region, type, name,
+//	                tier ("" when untiered),
+//	                status: compliant | noncompliant | unprotected | untiered,
+//	                reasons[] (absent when compliant),
+//	                last_backup, backup_age_seconds (absent without backup),
+//	                rpo_met,
+//	                central_copy, secondary_copy: ok | stale | missing | not-required,
+//	                last_central_copy, last_secondary_copy,
+//	                jobs_completed, jobs_failed, last_failure,
+//	                copies_completed, copies_failed, last_copy_failure,
+//	                warm_bytes, cold_bytes, monthly_cost
+//	vaults[]        role (local | central), account, region, name, exists,
+//	                locked, min_retention_days, max_retention_days,
+//	                lock_date (compliance mode), key_arn,
+//	                key_manager (CUSTOMER | AWS), key_rotation, error,
+//	                ok, problems[]; sorted by role, account, region
+//	heatmap         days[] ("YYYY-MM-DD", UTC),
+//	                rows[] {account, name, cells[] {completed, failed, running}},
+//	                one cell per day; sorted by account
+//	cost            currency, source, as_of, total,
+//	                lines[] {tier, resource_type, location (local | central |
+//	                secondary), region, warm_bytes, cold_bytes, monthly};
+//	                sorted by tier, type, location, region
+//	findings[]      {severity (fail | warn), code, subject, message};
+//	                failures first
+//
+// Stats holds: resources (in a tier), untiered, compliant, unprotected,
+// rpo_met, central_required, central_covered, secondary_required,
+// secondary_covered, jobs_completed, jobs_failed, copies_completed,
+// copies_failed, warm_bytes, cold_bytes, monthly_cost,
+// compliance_percent, central_coverage_percent,
+// secondary_coverage_percent, job_success_percent, copy_success_percent.
+//
+// # Report files in S3
+//
+// Upload writes s3://BUCKET/orgbackup/reports/YYYY/MM/DD/NAME.EXT, the
+// date being the report's generated_at in UTC (ObjectKey).
+package report
