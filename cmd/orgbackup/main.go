@@ -55,6 +55,7 @@ func commands() map[string]command {
 		emulatorCommands, // emulator.go
 		specCommands,     // spec.go: validate
 		engineCommands,   // engine.go: plan, apply, drift
+		reportCommands,   // report.go
 		actionCommands,   // action.go
 	} {
 		for name, c := range group() {
