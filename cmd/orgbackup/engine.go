@@ -114,7 +114,7 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "Usage: orgbackup plan [--spec FILE] [--out plan.json] [--detailed-exitcode] [--emulator]\n\nReads the organization (read-only: every mutating call is refused before it is sent)\nand shows what would change to match the spec.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args); !ok {
+	if code := parseFlags(fs, e, args); code >= 0 {
 		return code
 	}
 	s, code := openSession(ctx, e, &f, true)
@@ -162,7 +162,7 @@ func runApply(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "Usage: orgbackup apply [plan.json] [--spec FILE] [--allow-destructive] [--acknowledge-irreversible] [--emulator]\n\nApplies a saved plan, or plans and applies. Recovery points are never deleted.\nRe-running after a failure converges.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args); !ok {
+	if code := parseFlags(fs, e, args); code >= 0 {
 		return code
 	}
 	if fs.NArg() > 1 {
@@ -244,7 +244,7 @@ func runDrift(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "Usage: orgbackup drift [--spec FILE] [--emulator]\n\nCompares live state and every account's effective backup policy with the spec.\nExit status: 0 no drift, 2 drift detected, 1 error.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args); !ok {
+	if code := parseFlags(fs, e, args); code >= 0 {
 		return code
 	}
 	s, code := openSession(ctx, e, &f, true)
@@ -266,18 +266,6 @@ func runDrift(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stdout, "effective policy drift: account %s (tier %s): %s\n", p.Account, p.Tier, p.Reason)
 	}
 	return 2
-}
-
-// parseFlags parses args; ok is false when the command should exit with
-// code.
-func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, false
-		}
-		return exitUsage, false
-	}
-	return 0, true
 }
 
 func writeFile(path string, fn func(*os.File) error) error {
