@@ -115,7 +115,7 @@ func Markdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 	}
 	out := head.String() + mid.String() + tail.String()
 	if len(out) > opts.MaxBytes {
-		out = out[:opts.MaxBytes]
+		out = strings.ToValidUTF8(out[:opts.MaxBytes], "")
 	}
 	_, err := io.WriteString(w, out)
 	if err != nil {
