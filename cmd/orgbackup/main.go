@@ -51,12 +51,13 @@ const (
 func commands() map[string]command {
 	m := map[string]command{}
 	for _, group := range []func() map[string]command{
-		policyCommands,   // policy.go
-		emulatorCommands, // emulator.go
-		specCommands,     // spec.go: validate
-		engineCommands,   // engine.go: plan, apply, drift
-		reportCommands,   // report.go
-		actionCommands,   // action.go
+		policyCommands,      // policy.go
+		emulatorCommands,    // emulator.go
+		emulatorCtlCommands, // emulator_ctl.go
+		specCommands,        // spec.go: validate
+		engineCommands,      // engine.go: plan, apply, drift
+		reportCommands,      // report.go
+		actionCommands,      // action.go
 	} {
 		for name, c := range group() {
 			m[name] = c
