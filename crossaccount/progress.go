@@ -3,8 +3,10 @@ package crossaccount
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"sync"
+	"text/tabwriter"
 	"time"
 )
 
@@ -167,4 +169,188 @@ func (p *ProgressPrinter) clearLocked() {
 		fmt.Fprint(p.w, "\r\x1b[2K")
 		p.drawn = false
 	}
+}
+
+// maxProblemRows bounds the failures and skips a summary lists one by
+// one; the rest are counted.
+const maxProblemRows = 50
+
+// table is a summary table rendered as aligned text or Markdown.
+type table struct {
+	header []string
+	rows   [][]string
+}
+
+func (t *table) write(w io.Writer, markdown bool) error {
+	if markdown {
+		var b strings.Builder
+		b.WriteString("| " + strings.Join(t.header, " | ") + " |\n|")
+		for range t.header {
+			b.WriteString(" --- |")
+		}
+		b.WriteString("\n")
+		for _, r := range t.rows {
+			cells := make([]string, len(r))
+			for i, c := range r {
+				cells[i] = strings.ReplaceAll(c, "|", "\\|")
+			}
+			b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+		}
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(t.header, "\t"))
+	for _, r := range t.rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	return tw.Flush()
+}
+
+// copyOutcomes are the summary's columns, in order.
+var copyOutcomes = []CopyOutcome{CopyCopied, CopyAlreadyCopied, CopyWouldCopy, CopyPending, CopyInProgress, CopySkipped, CopyFailed}
+
+// Text writes the report as a summary table per route, then every failure
+// and skip with its reason and fix.
+func (r *CopyReport) Text(w io.Writer) error { return r.write(w, false) }
+
+// Markdown writes the report as Markdown (a GitHub step summary): a
+// headline, the summary table, the problems.
+func (r *CopyReport) Markdown(w io.Writer) error { return r.write(w, true) }
+
+func (r *CopyReport) write(w io.Writer, markdown bool) error {
+	type key struct{ account, region, dest, label string }
+	counts := map[key]map[CopyOutcome]int{}
+	var keys []key
+	for _, res := range r.Results {
+		k := key{res.Route.Account, res.Route.Region, res.Route.DestinationVaultARN, res.Route.Label}
+		if counts[k] == nil {
+			counts[k] = map[CopyOutcome]int{}
+			keys = append(keys, k)
+		}
+		counts[k][res.Outcome]++
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		return a.account+a.region+a.dest+a.label < b.account+b.region+b.dest+b.label
+	})
+	headline := fmt.Sprintf("%d recovery points: %d copied, %d already copied, %d skipped, %d failed", len(r.Results),
+		r.Count(CopyCopied), r.Count(CopyAlreadyCopied), r.Count(CopySkipped), r.Count(CopyFailed))
+	if n := r.Count(CopyWouldCopy); n > 0 {
+		headline += fmt.Sprintf(", %d to copy", n)
+	}
+	if n := r.Count(CopyPending) + r.Count(CopyInProgress); n > 0 {
+		headline += fmt.Sprintf(", %d not finished", n)
+	}
+	status := "All recovery points have their copies."
+	if !r.Protected() {
+		status = "Not every recovery point has its copy."
+	}
+	if r.DryRun {
+		status = "Dry run: nothing was started. " + status
+	}
+	if markdown {
+		fmt.Fprintf(w, "### Copy\n\n**%s** %s (%s, %d API calls).\n\n", status, headline, r.End.Sub(r.Start).Round(time.Second), r.calls())
+	} else {
+		fmt.Fprintf(w, "%s %s (%s, %d API calls).\n\n", status, headline, r.End.Sub(r.Start).Round(time.Second), r.calls())
+	}
+	t := &table{header: []string{"source", "destination", "tier"}}
+	for _, o := range copyOutcomes {
+		t.header = append(t.header, string(o))
+	}
+	for _, k := range keys {
+		row := []string{k.account + "/" + k.region, k.dest, k.label}
+		for _, o := range copyOutcomes {
+			row = append(row, fmt.Sprint(counts[k][o]))
+		}
+		t.rows = append(t.rows, row)
+	}
+	if len(t.rows) > 0 {
+		if err := t.write(w, markdown); err != nil {
+			return err
+		}
+	}
+	problems := &table{header: []string{"outcome", "source", "recovery point", "reason", "fix"}}
+	more := 0
+	for _, res := range r.Results {
+		if res.Outcome != CopyFailed && res.Outcome != CopySkipped {
+			continue
+		}
+		if len(problems.rows) == maxProblemRows {
+			more++
+			continue
+		}
+		problems.rows = append(problems.rows, []string{string(res.Outcome), res.Route.Account + "/" + res.Route.Region, res.RecoveryPointARN, res.Reason, res.Fix})
+	}
+	if len(problems.rows) == 0 {
+		return nil
+	}
+	if markdown {
+		fmt.Fprint(w, "\n#### Failed and skipped\n\n")
+	} else {
+		fmt.Fprint(w, "\nFailed and skipped:\n")
+	}
+	if err := problems.write(w, markdown); err != nil {
+		return err
+	}
+	if more > 0 {
+		_, err := fmt.Fprintf(w, "\n… and %d more.\n", more)
+		return err
+	}
+	return nil
+}
+
+func (r *CopyReport) calls() int {
+	n := 0
+	for _, c := range r.Calls {
+		n += c
+	}
+	return n
+}
+
+// Text writes the remediation report: one row per resource with failed
+// jobs.
+func (r *RemediationReport) Text(w io.Writer) error { return r.write(w, false) }
+
+// Markdown writes the remediation report as Markdown (a GitHub step
+// summary).
+func (r *RemediationReport) Markdown(w io.Writer) error { return r.write(w, true) }
+
+func (r *RemediationReport) write(w io.Writer, markdown bool) error {
+	status := "Every resource with failed backup jobs is protected or being backed up."
+	if !r.Protected() {
+		status = "Some resources with failed backup jobs are not protected."
+	}
+	if r.DryRun {
+		status = "Dry run: nothing was started. " + status
+	}
+	headline := fmt.Sprintf("%d resources with failed jobs since %s: %d started, %d to start, %d in progress, %d protected, %d failed",
+		len(r.Results), r.Since.UTC().Format(time.RFC3339), r.Count(RemediationStarted), r.Count(RemediationWouldStart),
+		r.Count(RemediationInProgress), r.Count(RemediationProtected), r.Count(RemediationFailed))
+	if markdown {
+		fmt.Fprintf(w, "### Remediation\n\n**%s** %s.\n\n", status, headline)
+	} else {
+		fmt.Fprintf(w, "%s %s.\n\n", status, headline)
+	}
+	if len(r.Results) == 0 {
+		return nil
+	}
+	t := &table{header: []string{"account", "tier", "resource", "failed job", "outcome", "job", "reason"}}
+	more := 0
+	for _, res := range r.Results {
+		if len(t.rows) == maxProblemRows*4 {
+			more++
+			continue
+		}
+		failed := fmt.Sprintf("%s ×%d: %s", res.FailedState, res.FailedJobs, res.FailedMessage)
+		t.rows = append(t.rows, []string{res.Target.Account + "/" + res.Target.Region, res.Target.Label, res.ResourceARN, failed, string(res.Outcome), res.JobID, res.Reason})
+	}
+	if err := t.write(w, markdown); err != nil {
+		return err
+	}
+	if more > 0 {
+		_, err := fmt.Fprintf(w, "\n… and %d more.\n", more)
+		return err
+	}
+	return nil
 }
