@@ -21,10 +21,9 @@ type backupRecoveryPoint struct {
 // isBackupDelegatedAdminLocked reports whether account may use the
 // organization-wide views (ByAccountId on the job lists): the management
 // account, or an account registered as delegated administrator for AWS
-// Backup. Delegated administrators are not tracked yet, so only the
-// management account qualifies.
+// Backup (RegisterDelegatedAdministrator for backup.amazonaws.com).
 func (s *Server) isBackupDelegatedAdminLocked(account string) bool {
-	return account == s.opts.Organization.ManagementAccount
+	return account == s.org.mgmt || s.org.isDelegatedAdminLocked(account, "backup.amazonaws.com")
 }
 
 // addRecoveryPointLocked stores a recovery point in a vault of account and
