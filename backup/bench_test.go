@@ -64,8 +64,9 @@ const (
 // BenchmarkPlanConverged500 plans an already converged organization of
 // 500 workload accounts × 2 regions, each call delayed 10 ms and the
 // emulator throttling at 10 requests per second per account and service,
-// with the CLI's defaults (a new Fleet per plan, as each run of
-// `orgbackup plan` starts without credentials).
+// with the planner's defaults and a new Fleet per plan (each run of
+// `orgbackup plan` starts without credentials), at the Fleet's default
+// client-side rate and at the emulator's rate.
 func BenchmarkPlanConverged500(b *testing.B) { benchPlanConverged(b, 500) }
 
 // BenchmarkPlanConverged50 is the same with 50 accounts.
@@ -108,56 +109,61 @@ func benchPlanConverged(b *testing.B, n int) {
 			workload[a.ID] = true
 		}
 	}
-	concurrency := 0
-	b.ResetTimer()
-	for range b.N {
-		srv.ResetCallStats()
-		start := time.Now()
-		p, err := backup.PlanChanges(ctx, spec, fleet(true, 0), func(o *backup.PlanOptions) {
-			o.Now = srv.Now
-			concurrency = o.Concurrency
+	// The Fleet's default client-side rate (DefaultRatePerSecond) and one
+	// matching the emulator's.
+	for _, rate := range []float64{crossaccount.DefaultRatePerSecond, benchRate} {
+		b.Run(fmt.Sprintf("fleet-rate=%g", rate), func(b *testing.B) {
+			concurrency := 0
+			for range b.N {
+				srv.ResetCallStats()
+				start := time.Now()
+				p, err := backup.PlanChanges(ctx, spec, fleet(true, rate), func(o *backup.PlanOptions) {
+					o.Now = srv.Now
+					concurrency = o.Concurrency
+				})
+				wall := time.Since(start)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if p.HasChanges() || len(p.Checks) > 0 {
+					b.Fatalf("plan of a converged organization is not empty:\n%s", planText(p))
+				}
+				if concurrency <= 0 {
+					concurrency = 16 // PlanOptions.Concurrency's default
+				}
+				total, throttled, workloadCalls := 0, 0, 0
+				perKey := map[string]int{}
+				for _, st := range srv.CallStats() {
+					total += st.Calls
+					throttled += st.Throttled
+					perKey[st.Account+" "+st.Service] += st.Calls
+					if workload[st.Account] {
+						workloadCalls += st.Calls
+					}
+				}
+				busiestKey, busiest := "", 0
+				for k, c := range perKey {
+					if c > busiest || c == busiest && k < busiestKey {
+						busiestKey, busiest = k, c
+					}
+				}
+				idealParallel := time.Duration(total) * benchLatency / time.Duration(concurrency)
+				idealRate := time.Duration(float64(busiest) / benchRate * float64(time.Second))
+				ideal := max(idealParallel, idealRate)
+				ratio := wall.Seconds() / ideal.Seconds()
+				b.ReportMetric(wall.Seconds(), "wall-s")
+				b.ReportMetric(float64(total), "calls")
+				b.ReportMetric(float64(workloadCalls)/float64(2*n), "calls/account-region")
+				b.ReportMetric(float64(busiest), "busiest-calls")
+				b.ReportMetric(ideal.Seconds(), "ideal-s")
+				b.ReportMetric(ratio, "ratio")
+				b.ReportMetric(float64(throttled), "throttled")
+				b.Logf("wall %v, %d calls (%.1f per workload account-region), busiest %s with %d calls, ideal max(%v, %v) = %v, ratio %.2f, %d throttled",
+					wall.Round(time.Millisecond), total, float64(workloadCalls)/float64(2*n), busiestKey, busiest, idealParallel.Round(time.Millisecond), idealRate.Round(time.Millisecond), ideal.Round(time.Millisecond), ratio, throttled)
+				if throttled > 0 {
+					b.Errorf("%d calls were throttled", throttled)
+				}
+			}
 		})
-		wall := time.Since(start)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if p.HasChanges() || len(p.Checks) > 0 {
-			b.Fatalf("plan of a converged organization is not empty:\n%s", planText(p))
-		}
-		if concurrency <= 0 {
-			concurrency = 16 // PlanOptions.Concurrency's default
-		}
-		total, throttled, workloadCalls := 0, 0, 0
-		perKey := map[string]int{}
-		for _, st := range srv.CallStats() {
-			total += st.Calls
-			throttled += st.Throttled
-			perKey[st.Account+" "+st.Service] += st.Calls
-			if workload[st.Account] {
-				workloadCalls += st.Calls
-			}
-		}
-		busiestKey, busiest := "", 0
-		for k, c := range perKey {
-			if c > busiest || c == busiest && k < busiestKey {
-				busiestKey, busiest = k, c
-			}
-		}
-		idealParallel := time.Duration(total) * benchLatency / time.Duration(concurrency)
-		idealRate := time.Duration(float64(busiest) / benchRate * float64(time.Second))
-		ideal := max(idealParallel, idealRate)
-		ratio := wall.Seconds() / ideal.Seconds()
-		b.ReportMetric(wall.Seconds(), "wall-s")
-		b.ReportMetric(float64(total), "calls")
-		b.ReportMetric(float64(workloadCalls)/float64(2*n), "calls/account-region")
-		b.ReportMetric(float64(busiest), "busiest-calls")
-		b.ReportMetric(ideal.Seconds(), "ideal-s")
-		b.ReportMetric(ratio, "ratio")
-		b.ReportMetric(float64(throttled), "throttled")
-		b.Logf("wall %v, %d calls (%.1f per workload account-region), busiest %s with %d calls, ideal max(%v, %v) = %v, ratio %.2f, %d throttled",
-			wall.Round(time.Millisecond), total, float64(workloadCalls)/float64(2*n), busiestKey, busiest, idealParallel.Round(time.Millisecond), idealRate.Round(time.Millisecond), ideal.Round(time.Millisecond), ratio, throttled)
-		if throttled > 0 {
-			b.Errorf("%d calls were throttled", throttled)
-		}
 	}
 }

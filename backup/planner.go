@@ -83,27 +83,35 @@ func PlanChanges(ctx context.Context, spec *Spec, src ConfigSource, optFns ...fu
 		mu.Unlock()
 	}
 
-	// Organization level, in the management account.
-	settings := map[string]GlobalSettingsAPI{}
-	for _, r := range spec.Regions() {
-		cfg, err := src.Config(ctx, org.ManagementAccount, r)
-		if err != nil {
-			return nil, fmt.Errorf("getting credentials for the management account in %s: %w", r, err)
-		}
-		settings[r] = awsbackup.NewFromConfig(cfg)
-	}
-	orgChanges, _, err := planOrg(ctx, orgs, settings, orgSettings{management: org.ManagementAccount, backupAccount: org.BackupAccount, regions: spec.Regions()})
-	if err != nil {
-		return nil, err
-	}
-	add(orgChanges...)
-	if spec.Organization.Distribution != DistributionDirect {
-		pc, err := planPolicies(ctx, orgs, org.ManagementAccount, spec.Name, d.policies)
-		if err != nil {
-			return nil, err
-		}
-		add(pc...)
-	}
+	// Organization level, in the management account, while the accounts
+	// are read: the two share nothing but the management account's
+	// Organizations rate limit.
+	orgDone := make(chan error, 1)
+	go func() {
+		orgDone <- func() error {
+			settings := map[string]GlobalSettingsAPI{}
+			for _, r := range spec.Regions() {
+				cfg, err := src.Config(ctx, org.ManagementAccount, r)
+				if err != nil {
+					return fmt.Errorf("getting credentials for the management account in %s: %w", r, err)
+				}
+				settings[r] = awsbackup.NewFromConfig(cfg)
+			}
+			orgChanges, _, err := planOrg(ctx, orgs, settings, orgSettings{management: org.ManagementAccount, backupAccount: org.BackupAccount, regions: spec.Regions()})
+			if err != nil {
+				return err
+			}
+			add(orgChanges...)
+			if spec.Organization.Distribution != DistributionDirect {
+				pc, err := planPolicies(ctx, orgs, org.ManagementAccount, spec.Name, d.policies)
+				if err != nil {
+					return err
+				}
+				add(pc...)
+			}
+			return nil
+		}()
+	}()
 
 	// Accounts, in parallel.
 	var accounts []string
@@ -132,6 +140,9 @@ func PlanChanges(ctx context.Context, spec *Spec, src ConfigSource, optFns ...fu
 		o.Logger.Info("planned account", "account", account, "changes", len(cs))
 		return nil
 	})
+	if orgErr := <-orgDone; orgErr != nil {
+		return nil, orgErr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -380,7 +391,7 @@ func planAccount(ctx context.Context, src ConfigSource, spec *Spec, account stri
 			out = append(out, fromVaultChange(account, vd.Region, vc))
 		}
 	}
-	for _, region := range sortedMapKeys(da.direct) {
+	for _, region := range sortedKeys(da.direct) {
 		cfg, err := src.Config(ctx, account, region)
 		if err != nil {
 			return nil, err
@@ -485,7 +496,7 @@ func crossChecks(spec *Spec, d *desired, changes []Change, now time.Time) []Chec
 	// they are attached to or inherited by, "Understanding management
 	// policy inheritance"), but orgbackup creates neither the local vault
 	// nor the backup role in those accounts, so every job would fail.
-	for _, account := range sortedMapKeys(d.uncovered) {
+	for _, account := range sortedKeys(d.uncovered) {
 		tierName := d.uncovered[account]
 		role := "management"
 		if account == spec.Organization.BackupAccount {
