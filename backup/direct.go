@@ -168,7 +168,7 @@ func planDirect(ctx context.Context, api PlansAPI, account, region, spec string,
 				directPlan{*l.plan}, directPlan{w}, "the backup plan's resource selections differ from the spec (selections are replaced)"))
 		}
 	}
-	for _, name := range sortedMapKeys(existing) {
+	for _, name := range sortedKeys(existing) {
 		if wanted[name] {
 			continue
 		}

@@ -70,7 +70,7 @@ func DetectDrift(ctx context.Context, spec *Spec, src ConfigSource, optFns ...fu
 		return nil, err
 	}
 	d, _ := desiredState(spec, topo)
-	accounts := sortedMapKeys(d.tierOf)
+	accounts := sortedKeys(d.tierOf)
 	for _, account := range accounts {
 		tierName := d.tierOf[account]
 		p, err := spec.TierPlan(tierName)

@@ -132,7 +132,7 @@ func applyRole(ctx context.Context, iam IAMAPI, c Change) error {
 		return err
 	}
 	var tags []iamtypes.Tag
-	for _, k := range sortedMapKeys(want.Tags) {
+	for _, k := range sortedKeys(want.Tags) {
 		tags = append(tags, iamtypes.Tag{Key: aws.String(k), Value: aws.String(want.Tags[k])})
 	}
 	_, err := iam.CreateRole(ctx, &awsiam.CreateRoleInput{

@@ -131,7 +131,7 @@ func planPolicies(ctx context.Context, orgs OrganizationsAPI, mgmt, spec string,
 			changes = append(changes, c)
 		}
 	}
-	for _, name := range sortedMapKeys(existing) {
+	for _, name := range sortedKeys(existing) {
 		if wanted[name] {
 			continue
 		}
@@ -264,7 +264,7 @@ func applyPolicy(ctx context.Context, orgs OrganizationsAPI, c Change) error {
 			return err
 		}
 		var tags []orgtypes.Tag
-		for _, k := range sortedMapKeys(w.Tags) {
+		for _, k := range sortedKeys(w.Tags) {
 			tags = append(tags, orgtypes.Tag{Key: aws.String(k), Value: aws.String(w.Tags[k])})
 		}
 		_, err = orgs.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{
