@@ -173,12 +173,3 @@ func mergeSorted(a, b []string) []string {
 	sort.Strings(out)
 	return slices.Compact(out)
 }
-
-func sortedMapKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
