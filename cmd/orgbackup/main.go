@@ -56,6 +56,7 @@ func commands() map[string]command {
 		emulatorCtlCommands, // emulator_ctl.go
 		specCommands,        // spec.go: validate
 		engineCommands,      // engine.go: plan, apply, drift
+		copyCommands,        // copy.go
 		reportCommands,      // report.go
 		actionCommands,      // action.go
 	} {
