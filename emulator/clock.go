@@ -122,7 +122,7 @@ func (q *eventQueue) Pop() any {
 type engine struct {
 	queue     eventQueue
 	seq       uint64
-	gen       uint64 // generation of rule schedules; older rule events are ignored
+	rules     map[string]*ruleSlot // pending run of each plan rule
 	copyLimit int
 	durations JobDurations
 
@@ -134,9 +134,9 @@ type engine struct {
 	policyFP    map[string]string        // account → resolved effective backup policy
 	schedules   map[string]*policy.Schedule
 	locations   map[string]*time.Location
-	tokens      map[string]string          // idempotency tokens → job IDs
-	policies    map[string]*policyDocument // parsed resource and trust policies by document
-	copyAllowed map[string]bool            // vault policy decisions, cleared at each advance
+	tokens      map[string]string             // idempotency tokens → job IDs
+	policies    map[policyKey]*policyDocument // parsed resource and trust policies
+	copyAllowed map[string]copyDecision       // vault policy decisions, cleared at each advance
 	report      *AdvanceReport
 	discard     AdvanceReport // receives counts outside Advance
 }
@@ -216,7 +216,7 @@ func (s *Server) advanceLocked(t time.Time) AdvanceReport {
 	defer func() { e.report = nil }()
 	// Organizations deploys backup policies to member accounts
 	// asynchronously; the emulator does it when the clock moves.
-	e.copyAllowed = map[string]bool{}
+	e.copyAllowed = map[string]copyDecision{}
 	s.syncPolicyPlansLocked()
 	s.scheduleRulesLocked()
 	for e.queue.Len() > 0 && !e.queue[0].at.After(t) {
@@ -291,15 +291,21 @@ func (s *Server) scheduleLocked(expr string) *policy.Schedule {
 
 func days(n int64) time.Duration { return time.Duration(n) * 24 * time.Hour }
 
+// policyKey identifies a policy document of a kind.
+type policyKey struct {
+	kind policyKind
+	doc  string
+}
+
 // parsedPolicyLocked parses a policy document once; nil when it is
 // malformed. Documents are immutable strings, so the cache never goes
 // stale.
 func (s *Server) parsedPolicyLocked(doc string, kind policyKind) *policyDocument {
 	e := s.engineLocked()
 	if e.policies == nil {
-		e.policies = map[string]*policyDocument{}
+		e.policies = map[policyKey]*policyDocument{}
 	}
-	key := string(rune('0'+kind)) + doc
+	key := policyKey{kind, doc}
 	if p, ok := e.policies[key]; ok {
 		return p
 	}

@@ -35,29 +35,58 @@ func (s *Server) sortedBackupKeysLocked() []regionKey {
 	return keys
 }
 
-// scheduleRulesLocked (re)schedules the next run of every rule of every
-// plan in force. Events of earlier schedules are ignored from now on, so
-// plans created, changed or deleted between advances take effect.
+// ruleSlot is the pending run of one plan rule.
+type ruleSlot struct {
+	version string // plan version the run was computed from
+	token   uint64 // identifies the pending event; older events are ignored
+}
+
+// scheduleRulesLocked makes sure every rule of every plan in force has its
+// next run scheduled. Rules whose plan version is unchanged keep their
+// pending run; rules of new or changed plans are (re)scheduled from now;
+// runs of deleted plans and rules are dropped. Plans created, changed or
+// deleted between advances thus take effect.
 func (s *Server) scheduleRulesLocked() {
 	e := s.engineLocked()
-	e.gen++
-	gen := e.gen
+	if e.rules == nil {
+		e.rules = map[string]*ruleSlot{}
+	}
+	seen := map[string]bool{}
 	for _, k := range s.sortedBackupKeysLocked() {
 		b := s.backup[k]
 		for _, p := range b.sortedPlans() {
 			if p.deleted != nil {
 				continue
 			}
+			version := p.current().id
 			for _, r := range p.current().plan.Rules {
-				s.scheduleRuleLocked(gen, k.account, k.region, p.id, aws.ToString(r.RuleName), s.now)
+				name := aws.ToString(r.RuleName)
+				key := ruleKey(k.account, k.region, p.id, name)
+				seen[key] = true
+				if slot := e.rules[key]; slot != nil && slot.version == version {
+					continue
+				}
+				s.scheduleRuleLocked(k.account, k.region, p.id, name, s.now)
 			}
+		}
+	}
+	for _, key := range sortedKeys(e.rules) {
+		if !seen[key] {
+			delete(e.rules, key)
 		}
 	}
 }
 
+func ruleKey(account, region, planID, rule string) string {
+	return account + "|" + region + "|" + planID + "|" + rule
+}
+
 // scheduleRuleLocked schedules the first run of a rule strictly after
-// after.
-func (s *Server) scheduleRuleLocked(gen uint64, account, region, planID, ruleName string, after time.Time) {
+// after, replacing any pending one.
+func (s *Server) scheduleRuleLocked(account, region, planID, ruleName string, after time.Time) {
+	e := s.engineLocked()
+	key := ruleKey(account, region, planID, ruleName)
+	delete(e.rules, key)
 	b := s.backup[regionKey{account, region}]
 	p := b.plans[planID]
 	rule, ok := planRule(p, ruleName)
@@ -72,16 +101,20 @@ func (s *Server) scheduleRuleLocked(gen uint64, account, region, planID, ruleNam
 	if next.IsZero() {
 		return
 	}
+	e.seq++
+	slot := &ruleSlot{version: p.current().id, token: e.seq}
+	e.rules[key] = slot
 	s.atLocked(next, "rule", planID+"/"+ruleName, func() {
-		if s.engineLocked().gen != gen {
-			return // superseded by a later schedule
+		if e.rules[key] != slot {
+			return // superseded or dropped
 		}
 		p := b.plans[planID]
 		if p == nil || p.deleted != nil {
+			delete(e.rules, key)
 			return
 		}
 		s.runRuleLocked(b, p, ruleName)
-		s.scheduleRuleLocked(gen, account, region, planID, ruleName, s.now)
+		s.scheduleRuleLocked(account, region, planID, ruleName, s.now)
 	})
 }
 

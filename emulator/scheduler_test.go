@@ -365,3 +365,52 @@ func TestSchedulerFaults(t *testing.T) {
 		t.Errorf("%d jobs, want only the one that got through", len(jobs))
 	}
 }
+
+// TestSchedulerSmallSteps: advancing in small steps runs the same jobs at
+// the same times as one large step, and a plan update takes effect at the
+// next advance.
+func TestSchedulerSmallSteps(t *testing.T) {
+	t.Parallel()
+	const acct = "333333333333"
+	setup := func() (*emulator.Server, *awsbackup.Client, *string) {
+		ctx := context.Background()
+		srv := emulator.NewServer()
+		t.Cleanup(srv.Close)
+		c := vtAccount(t, srv, acct, "us-east-1", "local")
+		fs := srv.AddResource(acct, "us-east-1", emulator.EFSFileSystem, "", nil, 1<<20)
+		plan := scnT[*awsbackup.CreateBackupPlanOutput](t, "CreateBackupPlan")(c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: &backuptypes.BackupPlanInput{
+			BackupPlanName: aws.String("p"), Rules: []backuptypes.BackupRuleInput{{RuleName: aws.String("r"), TargetBackupVaultName: aws.String("local"), ScheduleExpression: aws.String("cron(30 */6 * * ? *)")}}}}))
+		scnT[*awsbackup.CreateBackupSelectionOutput](t, "CreateBackupSelection")(c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: plan.BackupPlanId,
+			BackupSelection: &backuptypes.BackupSelection{SelectionName: aws.String("s"), IamRoleArn: vtRole(acct), Resources: []string{fs}}}))
+		return srv, c, plan.BackupPlanId
+	}
+	times := func(c *awsbackup.Client) []string {
+		var out []string
+		for _, j := range vtBackupJobs(t, c) {
+			out = append(out, j.CreationDate.UTC().Format("02 15:04")+" "+string(j.State))
+		}
+		return out
+	}
+	big, bigC, _ := setup()
+	big.Advance(48 * time.Hour)
+	small, smallC, planID := setup()
+	for i := 0; i < 48*4; i++ {
+		small.Advance(15 * time.Minute)
+	}
+	want := times(bigC)
+	if len(want) != 8 {
+		t.Fatalf("%d jobs in 48 hours of a 6-hourly rule, want 8: %v", len(want), want)
+	}
+	if diff := cmp.Diff(want, times(smallC)); diff != "" {
+		t.Errorf("jobs with 15-minute steps (-one step +small steps):\n%s", diff)
+	}
+
+	// Daily at 23:00 from now on.
+	scnT[*awsbackup.UpdateBackupPlanOutput](t, "UpdateBackupPlan")(smallC.UpdateBackupPlan(context.Background(), &awsbackup.UpdateBackupPlanInput{BackupPlanId: planID,
+		BackupPlan: &backuptypes.BackupPlanInput{BackupPlanName: aws.String("p"), Rules: []backuptypes.BackupRuleInput{{RuleName: aws.String("r"), TargetBackupVaultName: aws.String("local"), ScheduleExpression: aws.String("cron(0 23 * * ? *)")}}}}))
+	small.Advance(24 * time.Hour)
+	got := times(smallC)
+	if diff := cmp.Diff(append(want, "03 23:00 COMPLETED"), got); diff != "" {
+		t.Errorf("jobs after the plan update (-want +got):\n%s", diff)
+	}
+}
