@@ -21,6 +21,12 @@ import (
 // Region.
 type copyKey struct{ account, destRegion string }
 
+// copyDecision is a cached vault access policy decision.
+type copyDecision struct {
+	doc     string
+	allowed bool
+}
+
 // copyRequest is everything a copy job needs.
 type copyRequest struct {
 	account, region string // source
@@ -159,14 +165,14 @@ func (s *Server) vaultPolicyAllowsCopyLocked(dv *backupVault, req copyRequest) b
 	// Decisions are cached for the advance in progress unless the policy
 	// depends on the time.
 	e := s.engineLocked()
-	key := dv.arn + "|" + req.account + "|" + req.role + "|" + *dv.policy
-	if allowed, ok := e.copyAllowed[key]; ok {
-		return allowed
+	key := dv.arn + "|" + req.account + "|" + req.role
+	if d, ok := e.copyAllowed[key]; ok && d.doc == *dv.policy {
+		return d.allowed
 	}
 	allowed := s.evalCopyPolicyLocked(dv, req)
 	lower := strings.ToLower(*dv.policy)
 	if e.copyAllowed != nil && !strings.Contains(lower, "aws:currenttime") && !strings.Contains(lower, "aws:epochtime") {
-		e.copyAllowed[key] = allowed
+		e.copyAllowed[key] = copyDecision{doc: *dv.policy, allowed: allowed}
 	}
 	return allowed
 }
