@@ -24,7 +24,9 @@ import (
 // {"error": {"code": "...", "message": "..."}} with a 4xx status.
 
 // controlPrefix is the path prefix of the emulator's own control API; no
-// AWS API uses it.
+// AWS API uses it, and no path-style S3 request can start with it, since
+// bucket names hold only lower-case letters, digits, periods and hyphens
+// ("General purpose bucket naming rules", Amazon S3 User Guide).
 const controlPrefix = "/_orgbackup/"
 
 // controlEndpoint is one route of the control API.
