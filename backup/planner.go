@@ -203,6 +203,10 @@ func desiredState(spec *Spec, topo *crossaccount.Topology) (*desired, []Check) {
 
 	// The backup account: central vaults, reports.
 	b := acct(org.BackupAccount)
+	// The backup account needs the backup role too: AWS Backup assumes it
+	// to copy central recovery points to the secondary region and to
+	// restore from the central vaults.
+	b.role = &roleState{Name: spec.Local.BackupRole, TrustPolicy: backupTrustPolicy(), ManagedPolicies: slices.Clone(BackupRolePolicies), Tags: tags}
 	for _, region := range spec.CentralRegions() {
 		vd := vault.Desired{
 			Account: org.BackupAccount, Region: region, Vault: spec.Central.Vault,
