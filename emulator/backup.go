@@ -177,6 +177,7 @@ func (s *Server) backupService() *service {
 		handle(backupschemas.StartBackupJob, backupschemas.StartBackupJobInput, s.startBackupJob),
 		handle(backupschemas.StartCopyJob, backupschemas.StartCopyJobInput, s.startCopyJob),
 		handle(backupschemas.StartRestoreJob, backupschemas.StartRestoreJobInput, s.startRestoreJob),
+		handle(backupschemas.StopBackupJob, backupschemas.StopBackupJobInput, s.stopBackupJob),
 		handle(backupschemas.DeleteRecoveryPoint, backupschemas.DeleteRecoveryPointInput, s.deleteRecoveryPoint),
 		handle(backupschemas.UpdateRecoveryPointLifecycle, backupschemas.UpdateRecoveryPointLifecycleInput, s.updateRecoveryPointLifecycle),
 	})

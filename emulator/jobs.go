@@ -213,6 +213,9 @@ func (s *Server) completeBackupJobLocked(t *backupTask) {
 	e := s.engineLocked()
 	req := t.req
 	j := s.backupJobLocked(req.account, req.region, t.id)
+	if j.State != backuptypes.BackupJobStateRunning {
+		return // stopped
+	}
 	defer s.releaseResourceLocked(req.resource.ARN)
 	b := s.backupRegionLocked(req.account, req.region)
 	v := b.vaults[req.vault]
@@ -538,4 +541,28 @@ func (s *Server) trustsBackupLocked(r *iamRole) bool {
 		Resource:  r.arn,
 		Context:   map[string][]string{"aws:PrincipalServiceName": {backupServicePrincipal}, "aws:PrincipalIsAWSService": {"true"}},
 	}) == decisionAllow
+}
+
+// stopBackupJob is StopBackupJob: a CREATED or RUNNING job is ABORTED and
+// creates no recovery point.
+func (s *Server) stopBackupJob(c *Call, in *awsbackup.StopBackupJobInput) (*awsbackup.StopBackupJobOutput, error) {
+	if err := bkRequire("BackupJobId", in.BackupJobId); err != nil {
+		return nil, err
+	}
+	j := s.backupCallLocked(c).backupJobs[*in.BackupJobId]
+	if j == nil {
+		return nil, bkNotFound("Backup job %s does not exist.", *in.BackupJobId)
+	}
+	if j.State != backuptypes.BackupJobStateCreated && j.State != backuptypes.BackupJobStateRunning {
+		return nil, bkInvalidRequest("Backup job %s is %s and cannot be stopped.", *in.BackupJobId, j.State)
+	}
+	running := j.State == backuptypes.BackupJobStateRunning
+	j.State = backuptypes.BackupJobStateAborted
+	j.StatusMessage = aws.String("Backup job was stopped by the user.")
+	j.CompletionDate = timePtr(s.now)
+	s.logEventLocked("BACKUP_JOB", c.Account, c.Region, *in.BackupJobId, "ABORTED", *j.StatusMessage)
+	if running {
+		s.releaseResourceLocked(aws.ToString(j.ResourceArn))
+	}
+	return &awsbackup.StopBackupJobOutput{}, nil
 }

@@ -414,3 +414,32 @@ func TestSchedulerSmallSteps(t *testing.T) {
 		t.Errorf("jobs after the plan update (-want +got):\n%s", diff)
 	}
 }
+
+// TestSchedulerStopBackupJob: a stopped job is ABORTED, creates no
+// recovery point, and frees the resource for the next job.
+func TestSchedulerStopBackupJob(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := emulator.NewServer()
+	t.Cleanup(srv.Close)
+	const acct = "333333333333"
+	c := vtAccount(t, srv, acct, "us-east-1", "local")
+	fs := srv.AddResource(acct, "us-east-1", emulator.EFSFileSystem, "", nil, 1<<20)
+	first := vtOnDemand(t, c, acct, "local", fs, nil)
+	second := vtOnDemand(t, c, acct, "local", fs, nil)
+	scnT[*awsbackup.StopBackupJobOutput](t, "StopBackupJob")(c.StopBackupJob(ctx, &awsbackup.StopBackupJobInput{BackupJobId: aws.String(first)}))
+	if got := vtJob(t, c, first).State; got != backuptypes.BackupJobStateAborted {
+		t.Errorf("stopped job %s, want ABORTED", got)
+	}
+	if got := vtJob(t, c, second).State; got != backuptypes.BackupJobStateRunning {
+		t.Errorf("waiting job %s after the first was stopped, want RUNNING", got)
+	}
+	srv.Advance(time.Hour)
+	if got := scnRecoveryPoints(t, srv, acct, "us-east-1", "local"); len(got) != 1 {
+		t.Errorf("%d recovery points, want 1 (from the second job only)", len(got))
+	}
+	var invalid *backuptypes.InvalidRequestException
+	if _, err := c.StopBackupJob(ctx, &awsbackup.StopBackupJobInput{BackupJobId: aws.String(second)}); !errors.As(err, &invalid) {
+		t.Errorf("StopBackupJob of a completed job: got %v, want InvalidRequestException", err)
+	}
+}
