@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"sort"
@@ -506,4 +507,36 @@ func TestParseDuration(t *testing.T) {
 			}
 		})
 	}
+}
+
+func ExampleParseDuration() {
+	d, _ := emulator.ParseDuration("1d12h")
+	fmt.Println(d)
+	// Output: 36h0m0s
+}
+
+// Example_controlAPI drives the emulator over HTTP, as a client in any
+// language would.
+func Example_controlAPI() {
+	srv := emulator.NewServer()
+	defer srv.Close()
+	post := func(path, body string) map[string]any {
+		resp, err := http.Post(srv.URL+"/_orgbackup/"+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			panic(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		json.NewDecoder(resp.Body).Decode(&out)
+		return out
+	}
+	r := post("resources", `{"account":"333333333333","region":"us-east-1","type":"DynamoDB","id":"orders","tags":{"backup-tier":"production"}}`)
+	fmt.Println(r["arn"])
+	rep := post("clock/advance", `{"duration":"8d"}`)
+	fmt.Println(rep["from"], "->", rep["to"])
+	fmt.Println(post("clock/advance", `{"duration":"soon"}`)["error"])
+	// Output:
+	// arn:aws:dynamodb:us-east-1:333333333333:table/orders
+	// 2026-01-01T00:00:00Z -> 2026-01-09T00:00:00Z
+	// map[code:InvalidRequest message:duration: invalid duration "soon": use a Go duration such as 90m or 24h, optionally preceded by days (8d, 1d12h)]
 }
