@@ -57,6 +57,7 @@ func commands() map[string]command {
 		specCommands,        // spec.go: validate
 		engineCommands,      // engine.go: plan, apply, drift
 		copyCommands,        // copy.go
+		simulateCommands,    // simulate.go
 		reportCommands,      // report.go
 		actionCommands,      // action.go
 	} {
