@@ -24,26 +24,27 @@ const (
 // protect and the Resource Groups Tagging API can find.
 type Resource struct {
 	// ARN is the resource's ARN.
-	ARN string
+	ARN string `json:"arn"`
 	// Account and Region locate the resource (S3 buckets too, although
 	// their ARNs name neither).
-	Account, Region string
+	Account string `json:"account"`
+	Region  string `json:"region"`
 	// Type is the Backup resource type.
-	Type ResourceType
+	Type ResourceType `json:"type"`
 	// ID is the resource ID or name within its ARN.
-	ID string
+	ID string `json:"id"`
 	// Name is the name Backup reports as ResourceName; default ID.
-	Name string
+	Name string `json:"name"`
 	// Tags are the resource's tags.
-	Tags map[string]string
+	Tags map[string]string `json:"tags,omitempty"`
 	// SizeBytes is the amount of data a backup of the resource holds.
-	SizeBytes int64
+	SizeBytes int64 `json:"size_bytes"`
 	// KMSKeyARN is the customer managed key the resource is encrypted
 	// with, "" when none.
-	KMSKeyARN string
+	KMSKeyARN string `json:"kms_key_arn,omitempty"`
 	// RestoredBy is the ID of the restore job that created the resource,
 	// "" for resources added from Go.
-	RestoredBy string
+	RestoredBy string `json:"restored_by,omitempty"`
 }
 
 // resourceRegion holds one account-region's emulated workload resources
