@@ -1,16 +1,31 @@
-// Command orgbackup is backup-as-code for AWS Organizations: it validates,
-// compiles and inspects backup plans and Organizations backup policies, and
-// serves an emulated AWS organization for offline testing.
+// Command orgbackup is backup-as-code for AWS Organizations. From one spec
+// file it validates, plans and applies a centralized AWS Backup architecture
+// across an organization, detects drift, copies and remediates backups,
+// reports compliance and cost, and runs as a GitHub Action; it also
+// validates and compiles Organizations backup policies offline and serves an
+// emulated AWS organization for any AWS client.
 //
 // Usage:
 //
-//	orgbackup policy validate FILE...
-//	orgbackup policy effective [--account-id ID] FILE...
-//	orgbackup policy compile --tier production|staging|development [flags]
-//	orgbackup emulator serve [--port N] [--org FILE]
+//	orgbackup validate [--spec FILE]
+//	orgbackup plan [--spec FILE] [--out plan.json] [--detailed-exitcode] [--emulator]
+//	orgbackup apply [plan.json] [--allow-destructive] [--acknowledge-irreversible] [--emulator]
+//	orgbackup drift [--spec FILE] [--emulator]
+//	orgbackup copy [--dry-run] [--to central|secondary] [filters]
+//	orgbackup remediate [--dry-run] [--since 24h]
+//	orgbackup report [--format md|json|csv|html] [--out DIR]
+//	orgbackup simulate --spec FILE --days N
+//	orgbackup policy validate|effective|compile ...
+//	orgbackup emulator serve [--port N] [--org FILE | --spec FILE]
+//	orgbackup emulator advance|add-resource|faults|calls|state|reset ...
+//	orgbackup iam github-roles --repo OWNER/NAME
+//	orgbackup action
 //
+// Every command shares the library's engine; 'orgbackup help' lists them
+// and 'orgbackup COMMAND --help' explains each one's flags and exit codes.
 // Exit codes: 0 success, 1 a problem was found (invalid input, failed
-// operation), 2 usage error.
+// operation), 2 usage error; plan --detailed-exitcode and drift use 2 for
+// "changes", copy and remediate 3 for "not everything is protected".
 package main
 
 import (
