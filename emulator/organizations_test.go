@@ -212,8 +212,8 @@ func TestOrganizationsStructure(t *testing.T) {
 	}
 
 	for child, want := range map[string]orgtypes.Parent{
-		orgsProd:       {Id: aws.String("ou-root-production"), Type: orgtypes.ParentTypeOrganizationalUnit},
-		orgsMgmt:       {Id: aws.String("r-root"), Type: orgtypes.ParentTypeRoot},
+		orgsProd:             {Id: aws.String("ou-root-production"), Type: orgtypes.ParentTypeOrganizationalUnit},
+		orgsMgmt:             {Id: aws.String("r-root"), Type: orgtypes.ParentTypeRoot},
 		"ou-root-production": {Id: aws.String("r-root"), Type: orgtypes.ParentTypeRoot},
 	} {
 		got := orgsMust(mgmt.ListParents(ctx, &awsorgs.ListParentsInput{ChildId: aws.String(child)}))(t, "ListParents").Parents
@@ -810,9 +810,9 @@ func TestOrganizationsEffectivePolicy(t *testing.T) {
 		return orgsMust(mgmt.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String(name), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(content)}))(t, "CreatePolicy").Policy.PolicySummary.Id
 	}
 	for target, id := range map[string]*string{
-		"r-root":       create("root", orgsRootPolicy),
+		"r-root":             create("root", orgsRootPolicy),
 		"ou-root-production": create("prod", orgsOUPolicy),
-		orgsProdData:   create("prod-data", orgsAccountPolicy),
+		orgsProdData:         create("prod-data", orgsAccountPolicy),
 	} {
 		orgsMust(mgmt.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: id, TargetId: aws.String(target)}))(t, "AttachPolicy")
 	}
