@@ -7,7 +7,8 @@ import (
 	"github.com/orgbackup/orgbackup/crossaccount"
 )
 
-// Operations maps every SDK operation orgbackup's engine calls, as
+// Operations maps every SDK operation orgbackup's engine (planning,
+// applying, copying, remediating and reporting) calls, as
 // "service:Operation" with the SDK's service package name, to the IAM
 // actions it needs. Most need the action of the same name; the others are
 // from the Service Authorization Reference ("API operations defined by
@@ -95,19 +96,25 @@ var Operations = map[string][]string{
 	"s3:PutPublicAccessBlock":                {"s3:PutBucketPublicAccessBlock"},
 	"backup:ListBackupJobs":                  {"backup:ListBackupJobs"},
 	"backup:ListCopyJobs":                    {"backup:ListCopyJobs"},
+	"backup:ListProtectedResources":          {"backup:ListProtectedResources"},
 	"backup:ListRecoveryPointsByBackupVault": {"backup:ListRecoveryPointsByBackupVault"},
 	"backup:StartBackupJob":                  {"backup:StartBackupJob", "iam:PassRole"},
 	"backup:StartCopyJob":                    {"backup:StartCopyJob", "iam:PassRole"},
 	"iam:TagRole":                            {"iam:TagRole"},
 	"s3:GetBucketTagging":                    {"s3:GetBucketTagging"},
-	"sns:CreateTopic":                        {"sns:CreateTopic", "sns:TagResource"},
-	"sns:GetTopicAttributes":                 {"sns:GetTopicAttributes"},
-	"sns:ListSubscriptionsByTopic":           {"sns:ListSubscriptionsByTopic"},
-	"sns:ListTagsForResource":                {"sns:ListTagsForResource"},
-	"sns:SetTopicAttributes":                 {"sns:SetTopicAttributes"},
-	"sns:Subscribe":                          {"sns:Subscribe"},
-	"sns:TagResource":                        {"sns:TagResource"},
-	"sns:Unsubscribe":                        {"sns:Unsubscribe"},
+	// Report uploads (no object tags, ACL or SSE-KMS key are set).
+	"s3:PutObject":                 {"s3:PutObject"},
+	"sns:CreateTopic":              {"sns:CreateTopic", "sns:TagResource"},
+	"sns:GetTopicAttributes":       {"sns:GetTopicAttributes"},
+	"sns:ListSubscriptionsByTopic": {"sns:ListSubscriptionsByTopic"},
+	"sns:ListTagsForResource":      {"sns:ListTagsForResource"},
+	"sns:SetTopicAttributes":       {"sns:SetTopicAttributes"},
+	"sns:Subscribe":                {"sns:Subscribe"},
+	"sns:TagResource":              {"sns:TagResource"},
+	"sns:Unsubscribe":              {"sns:Unsubscribe"},
+	// Resources and their tags for the report; the Tagging API lists
+	// every service's resources under its own action.
+	"tag:GetResources": {"tag:GetResources"},
 	// Role assumption is granted on the execution role only (see Roles).
 	"sts:AssumeRole": nil,
 	// GetCallerIdentity needs no permission.

@@ -29,7 +29,7 @@ var opRE = regexp.MustCompile(`^(?:New)?([A-Z][A-Za-z0-9]*?)(?:Input|Paginator)$
 func engineOperations(t *testing.T) []string {
 	t.Helper()
 	ops := map[string]bool{}
-	for _, dir := range []string{"backup", "vault", "crossaccount"} {
+	for _, dir := range []string{"backup", "vault", "crossaccount", "report"} {
 		files, err := filepath.Glob(filepath.Join("..", dir, "*.go"))
 		if err != nil {
 			t.Fatal(err)
