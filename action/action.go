@@ -3,7 +3,8 @@
 // requests, apply only on the default branch, drift on schedule), gets AWS
 // credentials with the runner's ID token, and reports through the step
 // summary, one pull request comment, annotations and outputs. The planning,
-// applying and drift detection are the backup package's.
+// applying and drift detection are the backup package's; reports are the
+// report package's; copies and remediation the crossaccount package's.
 //
 // Text a pull request controls (the spec, branch names, titles) never goes
 // through an output or an environment file: outputs are counts, booleans,
@@ -29,6 +30,7 @@ import (
 
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
+	"github.com/orgbackup/orgbackup/report"
 )
 
 // Options configure Run. Every side effect is a field so tests can run the
@@ -47,9 +49,22 @@ type Options struct {
 	// shared files, container and instance roles; AWS_ENDPOINT_URL is
 	// honoured.
 	LoadAWSConfig func(ctx context.Context, region string) (aws.Config, error)
-	// TempDir is where the plan files are written. Default RUNNER_TEMP,
-	// else the system's temporary directory.
+	// TempDir is where the plan and report files are written. Default
+	// RUNNER_TEMP, else the system's temporary directory.
 	TempDir string
+	// Clock is the time source of report, copy and remediate. Default
+	// time.Now.
+	Clock func() time.Time
+	// Sleep waits between the copier's looks at running copy jobs.
+	// Default: a timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// CopyRoutes returns the routes of mode copy to the central vault
+	// (to is CopyToCentral) or from it to the secondary region
+	// (CopyToSecondary); RemediationTargets the targets of mode
+	// remediate. The CLI passes the spec's, those of `orgbackup copy` and
+	// `orgbackup remediate`; without them those modes fail.
+	CopyRoutes         func(ctx context.Context, spec *backup.Spec, src crossaccount.ConfigSource, to string) ([]crossaccount.CopyRoute, error)
+	RemediationTargets func(ctx context.Context, spec *backup.Spec, src crossaccount.ConfigSource, now time.Time) ([]crossaccount.RemediationTarget, error)
 }
 
 // Result is what a run did. Run writes it as outputs too.
@@ -62,6 +77,11 @@ type Result struct {
 	Drift *backup.DriftReport
 	// Applied is the apply result in apply mode, if apply ran.
 	Applied *backup.Result
+	// Report is the compliance report in report mode.
+	Report *report.Report
+	// Copy and Remediation are the reports of copy and remediate modes.
+	Copy        *crossaccount.CopyReport
+	Remediation *crossaccount.RemediationReport
 	// Commented reports whether the pull request comment was written.
 	Commented bool
 	// Outputs are the outputs set.
@@ -85,6 +105,10 @@ const (
 	reasonApply             = "apply-failed"
 	reasonDrift             = "drift-failed"
 	reasonOutputs           = "outputs-failed"
+	reasonNotOnPullRequest  = "mode-not-allowed"
+	reasonReport            = "report-failed"
+	reasonCopy              = "copy-failed"
+	reasonRemediate         = "remediate-failed"
 )
 
 // reasonText is the fixed explanation written after each reason. The
@@ -106,6 +130,10 @@ var reasonText = map[string]string{
 	reasonApply:             "some changes failed to apply; run again to converge",
 	reasonDrift:             "drift detection failed",
 	reasonOutputs:           "the outputs could not be written",
+	reasonNotOnPullRequest:  "copy and remediate start jobs, so they never run for pull requests",
+	reasonReport:            "the report could not be made or delivered",
+	reasonCopy:              "copying failed; run again to resume (no copy is started twice)",
+	reasonRemediate:         "remediation failed; run again to resume",
 }
 
 // Failure is the error Run returns when the run fails.
@@ -176,6 +204,9 @@ func Run(ctx context.Context, optFns ...func(*Options)) (*Result, error) {
 	if o.TempDir == "" {
 		o.TempDir = o.Getenv("RUNNER_TEMP")
 	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
 	r := &runner{
 		opts:   o,
 		getenv: o.Getenv,
@@ -227,6 +258,9 @@ func (r *runner) run(ctx context.Context) error {
 	if mode == ModeApply && !applyAllowed(gctx.EventName, gctx.Ref, r.ev) {
 		return fail(reasonApplyNotAllowed, fmt.Errorf("mode apply refused for event %s on %s: apply runs only for push or workflow_dispatch on the default branch", gctx.EventName, gctx.Ref))
 	}
+	if (mode == ModeCopy || mode == ModeRemediate) && isPullRequest(gctx.EventName) {
+		return fail(reasonNotOnPullRequest, fmt.Errorf("mode %s refused for event %s: it starts jobs in AWS; run it on schedule, push or workflow_dispatch", mode, gctx.EventName))
+	}
 
 	spec, err := backup.Load(in.Spec)
 	if err != nil {
@@ -256,6 +290,12 @@ func (r *runner) run(ctx context.Context) error {
 		return r.apply(ctx, spec, fleet(true), fleet(false))
 	case ModeDrift:
 		return r.drift(ctx, spec, fleet(true))
+	case ModeReport:
+		return r.report(ctx, spec, fleet(true), fleet(false))
+	case ModeCopy:
+		return r.copy(ctx, spec, fleet(r.in.DryRun))
+	case ModeRemediate:
+		return r.remediate(ctx, spec, fleet(r.in.DryRun))
 	}
 	return fail(reasonInputs, fmt.Errorf("unknown mode %q", mode))
 }

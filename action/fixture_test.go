@@ -49,6 +49,7 @@ type fixture struct {
 	sub   string // subject of the next ID token
 	plan  string // role ARNs
 	apply string
+	opts  []func(*Options) // applied after the fixture's own on every run
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -200,6 +201,9 @@ func (f *fixture) run(inputs map[string]string) runResult {
 	res, runErr := Run(context.Background(), func(o *Options) {
 		o.Getenv = func(k string) string { return env[k] }
 		o.Stdout = &stdout
+		for _, fn := range f.opts {
+			fn(o)
+		}
 	})
 	ob, _ := os.ReadFile(out.Name())
 	sb, _ := os.ReadFile(sum.Name())

@@ -27,7 +27,26 @@ const (
 	ModeDrift Mode = "drift"
 	// ModeValidate checks the spec only; it needs no AWS credentials.
 	ModeValidate Mode = "validate"
+	// ModeReport reports compliance with the spec, job outcomes and cost
+	// (read-only, unless upload-report is set).
+	ModeReport Mode = "report"
+	// ModeCopy copies the recovery points that lack their copy in the
+	// central (or secondary) vault; it never runs for pull requests.
+	ModeCopy Mode = "copy"
+	// ModeRemediate starts backups of resources whose backup jobs failed
+	// and that have no recovery point within their tier's RPO; it never
+	// runs for pull requests.
+	ModeRemediate Mode = "remediate"
 )
+
+// Copy destinations of the copy-to input.
+const (
+	CopyToCentral   = "central"
+	CopyToSecondary = "secondary"
+)
+
+// DefaultReportDays is the default of the report-days input.
+const DefaultReportDays = 7
 
 // Comment values of the comment input.
 const (
@@ -63,6 +82,18 @@ type Inputs struct {
 	// AllowedAccountIDs, when not empty, are the only accounts the
 	// credentials may belong to.
 	AllowedAccountIDs []string
+	// DryRun makes copy and remediate report what they would do and
+	// start nothing.
+	DryRun bool
+	// CopyTo is where copy copies to: CopyToCentral (the default) or
+	// CopyToSecondary.
+	CopyTo string
+	// ReportDays is the days of job history report covers, 1 to 30.
+	// Default DefaultReportDays.
+	ReportDays int
+	// UploadReport makes report upload its files to the spec's reports
+	// bucket.
+	UploadReport bool
 }
 
 // inputNames are the inputs in action.yml order; each is read from
@@ -70,6 +101,7 @@ type Inputs struct {
 var inputNames = []string{
 	"spec", "mode", "allow-destructive", "acknowledge-irreversible", "require-reviewed-plan",
 	"comment", "github-token", "role-to-assume", "region", "allowed-account-ids",
+	"dry-run", "copy-to", "report-days", "upload-report",
 }
 
 // inputEnv is the environment variable action.yml maps an input to.
@@ -96,6 +128,7 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 		GitHubToken:  get("github-token"),
 		RoleToAssume: get("role-to-assume"),
 		Region:       get("region"),
+		CopyTo:       get("copy-to"),
 	}
 	var errs []error
 	boolean := func(name string) bool {
@@ -112,15 +145,34 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 	in.AllowDestructive = boolean("allow-destructive")
 	in.AcknowledgeIrreversible = boolean("acknowledge-irreversible")
 	in.RequireReviewedPlan = boolean("require-reviewed-plan")
+	in.DryRun = boolean("dry-run")
+	in.UploadReport = boolean("upload-report")
+	switch in.CopyTo {
+	case "":
+		in.CopyTo = CopyToCentral
+	case CopyToCentral, CopyToSecondary:
+	default:
+		errs = append(errs, errors.New("input copy-to: want central or secondary"))
+	}
+	in.ReportDays = DefaultReportDays
+	if v := get("report-days"); v != "" {
+		// ListBackupJobs returns the last 30 days of jobs.
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 30 {
+			errs = append(errs, errors.New("input report-days: want a number of days from 1 to 30"))
+		} else {
+			in.ReportDays = n
+		}
+	}
 	if in.Spec == "" {
 		in.Spec = backup.DefaultSpecFile
 	}
 	switch in.Mode {
 	case "":
 		in.Mode = ModeAuto
-	case ModeAuto, ModePlan, ModeApply, ModeDrift, ModeValidate:
+	case ModeAuto, ModePlan, ModeApply, ModeDrift, ModeValidate, ModeReport, ModeCopy, ModeRemediate:
 	default:
-		errs = append(errs, errors.New("input mode: want auto, plan, apply, drift or validate"))
+		errs = append(errs, errors.New("input mode: want auto, plan, apply, drift, validate, report, copy or remediate"))
 	}
 	switch in.Comment {
 	case "":

@@ -19,12 +19,20 @@ const (
 	OutPlanJSONPath          = "plan-json-path"
 	OutPlanMarkdownPath      = "plan-markdown-path"
 	OutFailureReason         = "failure-reason"
+	OutCompliant             = "compliant"
+	OutCompliancePercent     = "compliance-percent"
+	OutReportMarkdownPath    = "report-markdown-path"
+	OutReportJSONPath        = "report-json-path"
+	OutReportCSVPath         = "report-csv-path"
+	OutReportHTMLPath        = "report-html-path"
+	OutProtected             = "protected"
 )
 
 // outputNames lists every output in a fixed order.
 var outputNames = []string{
 	OutHasChanges, OutToCreate, OutToUpdate, OutToDelete, OutHasDestructiveChanges, OutDriftDetected,
-	OutPlanFingerprint, OutPlanJSONPath, OutPlanMarkdownPath, OutFailureReason,
+	OutPlanFingerprint, OutPlanJSONPath, OutPlanMarkdownPath, OutCompliant, OutCompliancePercent,
+	OutReportMarkdownPath, OutReportJSONPath, OutReportCSVPath, OutReportHTMLPath, OutProtected, OutFailureReason,
 }
 
 // fileCommandDelimiter is the fixed heredoc delimiter go-githubactions

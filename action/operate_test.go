@@ -1,0 +1,272 @@
+package action
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
+
+	"github.com/orgbackup/orgbackup/backup"
+	"github.com/orgbackup/orgbackup/crossaccount"
+	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/report"
+)
+
+const (
+	testBackupAccount = "222222222222"
+	testProdAccount   = "333333333333"
+	testRegion        = "us-east-1"
+)
+
+// operated is a fixture whose spec is applied, with one production
+// volume, the emulator's clock as the action's clock and sleep, and the
+// copy routes and remediation targets of that volume's account.
+func operated(t *testing.T) (*fixture, *backup.Spec, string) {
+	t.Helper()
+	f := newFixture(t)
+	f.push("c0ffee")
+	if r := f.run(map[string]string{"role-to-assume": f.apply, "acknowledge-irreversible": "true"}); r.err != nil {
+		t.Fatalf("apply: %v\n%s", r.err, r.stdout)
+	}
+	spec, err := backup.Load(f.spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tier, err := spec.Tier("production")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vol := f.srv.AddResource(testProdAccount, testRegion, emulator.EBSVolume, "", tier.SelectionTags, 1<<30)
+	if vol == "" {
+		t.Fatal("AddResource failed")
+	}
+	f.opts = append(f.opts, func(o *Options) {
+		o.Clock = f.srv.Now
+		o.Sleep = func(ctx context.Context, d time.Duration) error {
+			f.srv.Advance(d)
+			return ctx.Err()
+		}
+		o.CopyRoutes = func(_ context.Context, spec *backup.Spec, _ crossaccount.ConfigSource, to string) ([]crossaccount.CopyRoute, error) {
+			if to != CopyToCentral {
+				t.Errorf("copy-to %q, want %q", to, CopyToCentral)
+			}
+			return []crossaccount.CopyRoute{{
+				Account: testProdAccount, Region: testRegion, Vault: spec.Local.Vault, RoleARN: spec.BackupRoleARN(testProdAccount),
+				DestinationVaultARN: spec.CentralVaultARN(testRegion), Label: "production",
+				Lifecycle: &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(int64(tier.CentralRetention))},
+			}}, nil
+		}
+		o.RemediationTargets = func(_ context.Context, spec *backup.Spec, _ crossaccount.ConfigSource, _ time.Time) ([]crossaccount.RemediationTarget, error) {
+			return []crossaccount.RemediationTarget{{
+				Account: testProdAccount, Region: testRegion, Vault: spec.Local.Vault, RoleARN: spec.BackupRoleARN(testProdAccount),
+				RPO: 24 * time.Hour, Label: "production",
+			}}, nil
+		}
+	})
+	return f, spec, vol
+}
+
+// callCount counts the emulator's calls of operation op.
+func callCount(srv *emulator.Server, op string) int {
+	n := 0
+	for _, c := range srv.CallStats() {
+		if c.Operation == op {
+			n += c.Calls
+		}
+	}
+	return n
+}
+
+func TestReportMode(t *testing.T) {
+	f, spec, vol := operated(t)
+	f.srv.Advance(50 * time.Hour)
+	f.srv.ResetCallStats()
+	r := f.run(map[string]string{"mode": "report", "role-to-assume": f.apply, "upload-report": "true", "report-days": "3"})
+	if r.err != nil {
+		t.Fatalf("Run: %v\n%s", r.err, r.stdout)
+	}
+	if r.res.Mode != ModeReport || r.res.Report == nil {
+		t.Fatalf("Mode = %s, Report = %v", r.res.Mode, r.res.Report)
+	}
+	o := r.outputs
+	if o[OutCompliancePercent] != "100" {
+		t.Errorf("compliance-percent = %q, want 100 (one production volume backed up and copied for 2 days)", o[OutCompliancePercent])
+	}
+	if want := map[bool]string{true: "true", false: "false"}[r.res.Report.Compliant()]; o[OutCompliant] != want {
+		t.Errorf("compliant = %q, want %q", o[OutCompliant], want)
+	}
+	found := false
+	for _, res := range r.res.Report.Resources {
+		if res.ARN == vol {
+			found = res.Status == report.StatusCompliant && res.CentralCopy == report.CopyOK && res.SecondaryCopy == report.CopyOK
+		}
+	}
+	if !found {
+		t.Errorf("the production volume is not in the report as compliant with both copies: %+v", r.res.Report.Resources)
+	}
+	for out, ext := range map[string]string{OutReportMarkdownPath: ".md", OutReportJSONPath: ".json", OutReportCSVPath: ".csv", OutReportHTMLPath: ".html"} {
+		p := o[out]
+		if !strings.HasPrefix(p, f.dir) || !strings.HasSuffix(p, ext) {
+			t.Errorf("%s = %q, want a %s file under RUNNER_TEMP", out, p, ext)
+			continue
+		}
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s: %v", out, err)
+		}
+	}
+	if html := readFile(t, o[OutReportHTMLPath]); !strings.Contains(html, "<svg") {
+		t.Errorf("the HTML report has no chart")
+	}
+	if !strings.Contains(r.summary, "Backup compliance: central-backup") || !strings.Contains(r.summary, "report-html-path") {
+		t.Errorf("step summary lacks the report:\n%.800s", r.summary)
+	}
+	for _, format := range report.AllFormats() {
+		key := report.ObjectKey(r.res.Report.GeneratedAt, reportName, format)
+		if _, ok := f.srv.S3Object(spec.Reports.Bucket, key); !ok {
+			t.Errorf("s3://%s/%s was not uploaded", spec.Reports.Bucket, key)
+		}
+	}
+	for _, m := range mutatingCalls(f.srv) {
+		if !strings.HasSuffix(m, ":PutObject") {
+			t.Errorf("report made a mutating call other than the upload: %s", m)
+		}
+	}
+}
+
+func TestCopyMode(t *testing.T) {
+	f, spec, vol := operated(t)
+	// Without the central vault's access policy the plan's copies fail.
+	central := awsbackup.NewFromConfig(f.srv.Config(testBackupAccount, testRegion))
+	ctx := context.Background()
+	pol, err := central.GetBackupVaultAccessPolicy(ctx, &awsbackup.GetBackupVaultAccessPolicyInput{BackupVaultName: aws.String(spec.Central.Vault)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := central.DeleteBackupVaultAccessPolicy(ctx, &awsbackup.DeleteBackupVaultAccessPolicyInput{BackupVaultName: aws.String(spec.Central.Vault)}); err != nil {
+		t.Fatal(err)
+	}
+	if rep := f.srv.Advance(30 * time.Hour); rep.CopyJobsFailed == 0 {
+		t.Fatalf("no copy failed without the central vault's access policy: %+v", rep)
+	}
+	if _, err := central.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String(spec.Central.Vault), Policy: pol.Policy}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Pull requests never start jobs.
+	f.pullRequest(12, "copy", testRepo)
+	if r := f.run(map[string]string{"mode": "copy", "role-to-assume": f.plan}); r.err == nil || !strings.HasPrefix(r.outputs[OutFailureReason], reasonNotOnPullRequest+":") {
+		t.Fatalf("copy on pull_request: %v, failure-reason %q; want %s", r.err, r.outputs[OutFailureReason], reasonNotOnPullRequest)
+	}
+
+	f.push("c0ffee")
+	f.srv.ResetCallStats()
+	dry := f.run(map[string]string{"mode": "copy", "role-to-assume": f.apply, "dry-run": "true"})
+	if dry.err != nil {
+		t.Fatalf("dry run: %v\n%s", dry.err, dry.stdout)
+	}
+	if dry.outputs[OutProtected] != "false" || dry.res.Copy.Count(crossaccount.CopyWouldCopy) == 0 {
+		t.Errorf("dry run: protected %q, %d would copy; want false and some", dry.outputs[OutProtected], dry.res.Copy.Count(crossaccount.CopyWouldCopy))
+	}
+	if m := mutatingCalls(f.srv); len(m) > 0 {
+		t.Errorf("dry run made mutating calls: %v", m)
+	}
+	if !strings.Contains(dry.summary, "### orgbackup copy") || !strings.Contains(dry.summary, "Dry run") {
+		t.Errorf("dry run summary:\n%s", dry.summary)
+	}
+
+	r := f.run(map[string]string{"mode": "copy", "role-to-assume": f.apply})
+	if r.err != nil {
+		t.Fatalf("copy: %v\n%s", r.err, r.stdout)
+	}
+	if r.outputs[OutProtected] != "true" || r.res.Copy.Count(crossaccount.CopyCopied) == 0 {
+		t.Errorf("copy: protected %q, %d copied; want true and some\n%s", r.outputs[OutProtected], r.res.Copy.Count(crossaccount.CopyCopied), r.summary)
+	}
+	for _, res := range r.res.Copy.Results {
+		if res.ResourceARN != vol {
+			t.Errorf("copied a recovery point of %s, want only %s's", res.ResourceARN, vol)
+		}
+	}
+	if n := callCount(f.srv, "StartCopyJob"); n == 0 {
+		t.Errorf("no StartCopyJob call")
+	}
+
+	// Everything copied: a second run starts nothing.
+	f.srv.ResetCallStats()
+	again := f.run(map[string]string{"mode": "copy", "role-to-assume": f.apply})
+	if again.err != nil || again.outputs[OutProtected] != "true" || callCount(f.srv, "StartCopyJob") != 0 {
+		t.Errorf("second copy: %v, protected %q, %d StartCopyJob calls; want nil, true, 0", again.err, again.outputs[OutProtected], callCount(f.srv, "StartCopyJob"))
+	}
+}
+
+func TestRemediateMode(t *testing.T) {
+	f, spec, vol := operated(t)
+	// A backup job of the volume fails (its role does not exist) before
+	// the first scheduled backup.
+	ctx := context.Background()
+	if _, err := awsbackup.NewFromConfig(f.srv.Config(testProdAccount, testRegion)).StartBackupJob(ctx, &awsbackup.StartBackupJobInput{
+		BackupVaultName: aws.String(spec.Local.Vault), ResourceArn: aws.String(vol), IamRoleArn: aws.String("arn:aws:iam::" + testProdAccount + ":role/Missing"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.srv.Advance(time.Hour)
+
+	f.srv.ResetCallStats()
+	dry := f.run(map[string]string{"mode": "remediate", "role-to-assume": f.apply, "dry-run": "true"})
+	if dry.err != nil {
+		t.Fatalf("dry run: %v\n%s", dry.err, dry.stdout)
+	}
+	if dry.outputs[OutProtected] != "false" || dry.res.Remediation.Count(crossaccount.RemediationWouldStart) != 1 {
+		t.Errorf("dry run: protected %q, %d would start; want false, 1", dry.outputs[OutProtected], dry.res.Remediation.Count(crossaccount.RemediationWouldStart))
+	}
+	if m := mutatingCalls(f.srv); len(m) > 0 {
+		t.Errorf("dry run made mutating calls: %v", m)
+	}
+
+	r := f.run(map[string]string{"mode": "remediate", "role-to-assume": f.apply})
+	if r.err != nil {
+		t.Fatalf("remediate: %v\n%s", r.err, r.stdout)
+	}
+	if r.outputs[OutProtected] != "true" || r.res.Remediation.Count(crossaccount.RemediationStarted) != 1 || callCount(f.srv, "StartBackupJob") != 1 {
+		t.Errorf("remediate: protected %q, %d started, %d StartBackupJob calls; want true, 1, 1", r.outputs[OutProtected], r.res.Remediation.Count(crossaccount.RemediationStarted), callCount(f.srv, "StartBackupJob"))
+	}
+	if !strings.Contains(r.summary, "### orgbackup remediate") || !strings.Contains(r.summary, vol) {
+		t.Errorf("summary lacks the remediated volume:\n%s", r.summary)
+	}
+	if rep := f.srv.Advance(time.Hour); rep.BackupJobsCompleted != 1 {
+		t.Errorf("the remediation's backup did not complete: %+v", rep)
+	}
+}
+
+func TestOperateInputs(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		env  map[string]string
+		want string
+	}{
+		"copy-to":          {env: map[string]string{"INPUT_COPY_TO": "elsewhere"}, want: "input copy-to"},
+		"report-days zero": {env: map[string]string{"INPUT_REPORT_DAYS": "0"}, want: "input report-days"},
+		"report-days 31":   {env: map[string]string{"INPUT_REPORT_DAYS": "31"}, want: "input report-days"},
+		"dry-run":          {env: map[string]string{"INPUT_DRY_RUN": "maybe"}, want: "input dry-run"},
+		"upload-report":    {env: map[string]string{"INPUT_UPLOAD_REPORT": "yes please"}, want: "input upload-report"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, err := ReadInputs(func(k string) string { return tc.env[k] })
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("ReadInputs = %v, want an error about %s", err, tc.want)
+			}
+		})
+	}
+	in, err := ReadInputs(func(k string) string {
+		return map[string]string{"INPUT_MODE": "remediate", "INPUT_REPORT_DAYS": "30", "INPUT_DRY_RUN": "true"}[k]
+	})
+	if err != nil || in.Mode != ModeRemediate || in.ReportDays != 30 || !in.DryRun || in.CopyTo != CopyToCentral || in.UploadReport {
+		t.Errorf("ReadInputs = %+v, %v", in, err)
+	}
+}
