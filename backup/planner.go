@@ -498,8 +498,8 @@ func crossChecks(spec *Spec, d *desired, changes []Change, now time.Time) []Chec
 	// A backup policy inherited by the management or backup account: its
 	// plan runs there too (management policies apply to every account
 	// they are attached to or inherited by, "Understanding management
-	// policy inheritance"), but orgbackup creates neither the local vault
-	// nor the backup role in those accounts, so every job would fail.
+	// policy inheritance"), but orgbackup creates no local vault in those
+	// accounts, so every job would fail.
 	for _, account := range sortedKeys(d.uncovered) {
 		tierName := d.uncovered[account]
 		role := "management"
@@ -507,8 +507,8 @@ func crossChecks(spec *Spec, d *desired, changes []Change, now time.Time) []Chec
 			role = "backup"
 		}
 		checks = append(checks, Check{Code: "policy-target-without-vault", Address: account,
-			Message: fmt.Sprintf("tier %s's backup policy reaches the %s account %s (through its targets %v), whose regions %v have no local vault %s and no backup role %s: its backup jobs would fail; target OUs or accounts that do not contain it",
-				tierName, role, account, d.tierTargets(spec, tierName), spec.WorkloadRegions(), spec.Local.Vault, spec.Local.BackupRole)})
+			Message: fmt.Sprintf("tier %s's backup policy reaches the %s account %s (through its targets %v), which has no local vault %s in %v: its backup jobs would fail; target OUs or accounts that do not contain it",
+				tierName, role, account, d.tierTargets(spec, tierName), spec.Local.Vault, spec.WorkloadRegions())})
 	}
 	checks = append(checks, immutableLockChecks(spec, changes, now)...)
 	return checks
