@@ -399,7 +399,7 @@ func (v *validator) tier(name string, t Tier, targets map[string]string) {
 			v.add(path, "%q is not a 12-digit account ID", target)
 			continue
 		case target == s.Organization.ManagementAccount:
-			v.add(path, "the management account %s cannot be a target: backup policies do not apply to it", target)
+			v.add(path, "the management account %s cannot be a target: orgbackup keeps workloads out of the management account (AWS recommends it hold none), so it gets no local vault or backup role", target)
 			continue
 		}
 		if first, dup := targets[target]; dup {
