@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/schemas"
-	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 )
 
 // kmsRegion is one account-region's KMS state.
@@ -24,12 +24,12 @@ type kmsKey struct {
 	created                  time.Time
 	description              string
 	policy                   string
-	manager                  types.KeyManagerType
-	spec                     types.KeySpec
-	usage                    types.KeyUsageType
-	origin                   types.OriginType
+	manager                  kmstypes.KeyManagerType
+	spec                     kmstypes.KeySpec
+	usage                    kmstypes.KeyUsageType
+	origin                   kmstypes.OriginType
 	multiRegion              bool
-	state                    types.KeyState
+	state                    kmstypes.KeyState
 	rotation                 bool
 	rotationDays             int32
 	rotationStart            time.Time // when automatic rotation was (last) enabled
@@ -51,8 +51,8 @@ type kmsGrant struct {
 	grantee, granteeService   string
 	retiring, retiringService string
 	issuingAccount            string
-	operations                []types.GrantOperation
-	constraints               *types.GrantConstraints
+	operations                []kmstypes.GrantOperation
+	constraints               *kmstypes.GrantConstraints
 	created                   time.Time
 }
 
@@ -164,9 +164,9 @@ func (s *Server) kmsNewKeyLocked(account, region string) *kmsKey {
 	id := s.ids.uuid()
 	k := &kmsKey{
 		id: id, arn: kmsKeyARN(region, account, id), account: account, region: region,
-		created: s.now, manager: types.KeyManagerTypeCustomer, spec: types.KeySpecSymmetricDefault,
-		usage: types.KeyUsageTypeEncryptDecrypt, origin: types.OriginTypeAwsKms,
-		state: types.KeyStateEnabled, tags: map[string]string{},
+		created: s.now, manager: kmstypes.KeyManagerTypeCustomer, spec: kmstypes.KeySpecSymmetricDefault,
+		usage: kmstypes.KeyUsageTypeEncryptDecrypt, origin: kmstypes.OriginTypeAwsKms,
+		state: kmstypes.KeyStateEnabled, tags: map[string]string{},
 	}
 	s.kmsRegionLocked(account, region).keys[id] = k
 	return k
@@ -176,7 +176,7 @@ func (s *Server) kmsNewKeyLocked(account, region string) *kmsKey {
 // PutKeyPolicy do: it must be a well-formed resource policy.
 func kmsCheckPolicy(doc string) error {
 	if _, err := parsePolicy(doc, policyResource); err != nil {
-		return &types.MalformedPolicyDocumentException{Message: aws.String(err.Error())}
+		return &kmstypes.MalformedPolicyDocumentException{Message: aws.String(err.Error())}
 	}
 	return nil
 }
@@ -185,18 +185,18 @@ func kmsCheckPolicy(doc string) error {
 // PutKeyPolicy, "BypassPolicyLockoutSafetyCheck"): the policy must let the
 // caller change it again.
 func kmsLockoutError() error {
-	return &types.MalformedPolicyDocumentException{Message: aws.String("The new key policy will not allow you to update the key policy in the future.")}
+	return &kmstypes.MalformedPolicyDocumentException{Message: aws.String("The new key policy will not allow you to update the key policy in the future.")}
 }
 
-func kmsCheckTags(tags []types.Tag) error {
+func kmsCheckTags(tags []kmstypes.Tag) error {
 	for _, t := range tags {
 		k := aws.ToString(t.TagKey)
 		if strings.HasPrefix(strings.ToLower(k), "aws:") {
 			// "Tagging keys", KMS Developer Guide: aws: is reserved.
-			return &types.TagException{Message: aws.String("Tags beginning with aws: are reserved.")}
+			return &kmstypes.TagException{Message: aws.String("Tags beginning with aws: are reserved.")}
 		}
 		if k == "" || len(k) > 128 || len(aws.ToString(t.TagValue)) > 256 {
-			return &types.TagException{Message: aws.String(fmt.Sprintf("Tag %q is invalid: keys must have 1 to 128 characters and values at most 256.", k))}
+			return &kmstypes.TagException{Message: aws.String(fmt.Sprintf("Tag %q is invalid: keys must have 1 to 128 characters and values at most 256.", k))}
 		}
 	}
 	return nil
@@ -216,20 +216,20 @@ func (s *Server) kmsCreateKey(c *Call, in *awskms.CreateKeyInput) (*awskms.Creat
 	if err := kmsCheckTags(in.Tags); err != nil {
 		return nil, err
 	}
-	spec := types.KeySpecSymmetricDefault
+	spec := kmstypes.KeySpecSymmetricDefault
 	if in.KeySpec != "" {
 		spec = in.KeySpec
 	} else if in.CustomerMasterKeySpec != "" {
-		spec = types.KeySpec(in.CustomerMasterKeySpec)
+		spec = kmstypes.KeySpec(in.CustomerMasterKeySpec)
 	}
-	if spec != types.KeySpecSymmetricDefault {
-		return nil, &types.UnsupportedOperationException{Message: aws.String("orgbackup emulator: only SYMMETRIC_DEFAULT keys are emulated")}
+	if spec != kmstypes.KeySpecSymmetricDefault {
+		return nil, &kmstypes.UnsupportedOperationException{Message: aws.String("orgbackup emulator: only SYMMETRIC_DEFAULT keys are emulated")}
 	}
-	if in.KeyUsage != "" && in.KeyUsage != types.KeyUsageTypeEncryptDecrypt {
+	if in.KeyUsage != "" && in.KeyUsage != kmstypes.KeyUsageTypeEncryptDecrypt {
 		return nil, errValidation("KeyUsage %s is not valid for KeySpec %s", in.KeyUsage, spec)
 	}
-	if in.Origin != "" && in.Origin != types.OriginTypeAwsKms {
-		return nil, &types.UnsupportedOperationException{Message: aws.String("orgbackup emulator: only AWS_KMS origin is emulated")}
+	if in.Origin != "" && in.Origin != kmstypes.OriginTypeAwsKms {
+		return nil, &kmstypes.UnsupportedOperationException{Message: aws.String("orgbackup emulator: only AWS_KMS origin is emulated")}
 	}
 	k := s.kmsNewKeyLocked(c.Account, c.Region)
 	k.policy = policy
@@ -252,24 +252,24 @@ func (s *Server) kmsCreateKey(c *Call, in *awskms.CreateKeyInput) (*awskms.Creat
 	return &awskms.CreateKeyOutput{KeyMetadata: s.kmsMetadata(k)}, nil
 }
 
-func (s *Server) kmsMetadata(k *kmsKey) *types.KeyMetadata {
-	m := &types.KeyMetadata{
+func (s *Server) kmsMetadata(k *kmsKey) *kmstypes.KeyMetadata {
+	m := &kmstypes.KeyMetadata{
 		KeyId:                 aws.String(k.id),
 		Arn:                   aws.String(k.arn),
 		AWSAccountId:          aws.String(k.account),
 		CreationDate:          aws.Time(k.created),
 		Description:           aws.String(k.description),
-		Enabled:               k.state == types.KeyStateEnabled,
+		Enabled:               k.state == kmstypes.KeyStateEnabled,
 		KeyState:              k.state,
 		KeyManager:            k.manager,
 		KeySpec:               k.spec,
-		CustomerMasterKeySpec: types.CustomerMasterKeySpec(k.spec),
+		CustomerMasterKeySpec: kmstypes.CustomerMasterKeySpec(k.spec),
 		KeyUsage:              k.usage,
 		Origin:                k.origin,
 		MultiRegion:           aws.Bool(k.multiRegion),
-		EncryptionAlgorithms:  []types.EncryptionAlgorithmSpec{types.EncryptionAlgorithmSpecSymmetricDefault},
+		EncryptionAlgorithms:  []kmstypes.EncryptionAlgorithmSpec{kmstypes.EncryptionAlgorithmSpecSymmetricDefault},
 	}
-	if k.state == types.KeyStatePendingDeletion {
+	if k.state == kmstypes.KeyStatePendingDeletion {
 		m.DeletionDate = aws.Time(k.deletionDate)
 		m.PendingDeletionWindowInDays = aws.Int32(k.pendingDays)
 	}
@@ -295,7 +295,7 @@ func (s *Server) kmsAWSManagedKeyLocked(account, region, alias string) *kmsKey {
 		return nil
 	}
 	k := s.kmsNewKeyLocked(account, region)
-	k.manager = types.KeyManagerTypeAws
+	k.manager = kmstypes.KeyManagerTypeAws
 	k.description = "Default key that protects my " + svc + " data when no other key is defined"
 	k.policy = kmsAWSManagedKeyPolicy(account, region, svc)
 	// AWS managed keys rotate every year ("Rotating AWS KMS keys").
@@ -327,7 +327,7 @@ func parseKMSKeyRef(c *Call, id string) (kmsKeyRef, error) {
 	}
 	parts := strings.SplitN(id, ":", 6)
 	if len(parts) != 6 || parts[1] != "aws" || parts[2] != "kms" || parts[3] == "" || !isAccountID(parts[4]) {
-		return kmsKeyRef{}, &types.InvalidArnException{Message: aws.String(fmt.Sprintf("Invalid arn %s", id))}
+		return kmsKeyRef{}, &kmstypes.InvalidArnException{Message: aws.String(fmt.Sprintf("Invalid arn %s", id))}
 	}
 	ref := kmsKeyRef{account: parts[4], region: parts[3], isARN: true}
 	switch res := parts[5]; {
@@ -336,20 +336,20 @@ func parseKMSKeyRef(c *Call, id string) (kmsKeyRef, error) {
 	case strings.HasPrefix(res, "alias/") && len(res) > 6:
 		ref.alias = res
 	default:
-		return kmsKeyRef{}, &types.InvalidArnException{Message: aws.String(fmt.Sprintf("Invalid arn %s", id))}
+		return kmsKeyRef{}, &kmstypes.InvalidArnException{Message: aws.String(fmt.Sprintf("Invalid arn %s", id))}
 	}
 	return ref, nil
 }
 
 func kmsKeyNotFound(id string) error {
-	return &types.NotFoundException{Message: aws.String(fmt.Sprintf("Key '%s' does not exist", id))}
+	return &kmstypes.NotFoundException{Message: aws.String(fmt.Sprintf("Key '%s' does not exist", id))}
 }
 
 // kmsExpireLocked completes the deletion of keys whose waiting period has
 // passed on the virtual clock.
 func (s *Server) kmsExpireLocked(r *kmsRegion) {
 	for id, k := range r.keys {
-		if k.state == types.KeyStatePendingDeletion && !s.now.Before(k.deletionDate) {
+		if k.state == kmstypes.KeyStatePendingDeletion && !s.now.Before(k.deletionDate) {
 			delete(r.keys, id)
 			for name, a := range r.aliases {
 				if a.target == id {
@@ -381,7 +381,7 @@ func (s *Server) kmsLookupLocked(ref kmsKeyRef, raw string, allowAlias bool) (*k
 		}
 		a := r.aliases[ref.alias]
 		if a == nil || r.keys[a.target] == nil {
-			return nil, &types.NotFoundException{Message: aws.String(fmt.Sprintf("Alias %s is not found.", kmsAliasARN(ref.region, ref.account, ref.alias)))}
+			return nil, &kmstypes.NotFoundException{Message: aws.String(fmt.Sprintf("Alias %s is not found.", kmsAliasARN(ref.region, ref.account, ref.alias)))}
 		}
 		return r.keys[a.target], nil
 	}
@@ -427,7 +427,7 @@ func (s *Server) kmsKeyPolicyAllowsLocked(k *kmsKey, p Principal, action string)
 	if p.Account == k.account {
 		return true
 	}
-	if k.manager == types.KeyManagerTypeAws {
+	if k.manager == kmstypes.KeyManagerTypeAws {
 		return false
 	}
 	// The caller's global keys (aws:PrincipalOrgID among them) let key
@@ -456,14 +456,14 @@ func (s *Server) kmsKeyUsableByLocked(keyARN, account, action string) (bool, str
 		return false, fmt.Sprintf("KMS key %s does not exist", keyARN)
 	}
 	switch k.state {
-	case types.KeyStateEnabled:
-	case types.KeyStatePendingDeletion:
+	case kmstypes.KeyStateEnabled:
+	case kmstypes.KeyStatePendingDeletion:
 		return false, fmt.Sprintf("KMS key %s is pending deletion", k.arn)
 	default:
 		return false, fmt.Sprintf("KMS key %s is %s", k.arn, k.state)
 	}
 	if !s.kmsKeyPolicyAllowsLocked(k, rootPrincipal(account), action) {
-		if k.manager == types.KeyManagerTypeAws && account != k.account {
+		if k.manager == kmstypes.KeyManagerTypeAws && account != k.account {
 			return false, fmt.Sprintf("KMS key %s is an AWS managed key, which cannot be used from account %s", k.arn, account)
 		}
 		return false, fmt.Sprintf("the key policy of %s does not allow %s to %s", k.arn, account, action)
@@ -472,7 +472,7 @@ func (s *Server) kmsKeyUsableByLocked(keyARN, account, action string) (bool, str
 }
 
 func kmsInvalidState(k *kmsKey) error {
-	return &types.KMSInvalidStateException{Message: aws.String(fmt.Sprintf("%s is pending deletion.", k.arn))}
+	return &kmstypes.KMSInvalidStateException{Message: aws.String(fmt.Sprintf("%s is pending deletion.", k.arn))}
 }
 
 func (s *Server) kmsDescribeKey(c *Call, in *awskms.DescribeKeyInput) (*awskms.DescribeKeyOutput, error) {
@@ -507,9 +507,9 @@ func (s *Server) kmsListKeys(c *Call, in *awskms.ListKeysInput) (*awskms.ListKey
 	if err != nil {
 		return nil, err
 	}
-	out := &awskms.ListKeysOutput{Keys: []types.KeyListEntry{}, NextMarker: next, Truncated: next != nil}
+	out := &awskms.ListKeysOutput{Keys: []kmstypes.KeyListEntry{}, NextMarker: next, Truncated: next != nil}
 	for _, k := range page {
-		out.Keys = append(out.Keys, types.KeyListEntry{KeyId: aws.String(k.id), KeyArn: aws.String(k.arn)})
+		out.Keys = append(out.Keys, kmstypes.KeyListEntry{KeyId: aws.String(k.id), KeyArn: aws.String(k.arn)})
 	}
 	return out, nil
 }
@@ -517,7 +517,7 @@ func (s *Server) kmsListKeys(c *Call, in *awskms.ListKeysInput) (*awskms.ListKey
 func kmsCheckPolicyName(name *string) error {
 	if name != nil && *name != "default" {
 		// "The only valid name is default." (GetKeyPolicy, PutKeyPolicy)
-		return &types.NotFoundException{Message: aws.String(fmt.Sprintf("Policy %s does not exist.", *name))}
+		return &kmstypes.NotFoundException{Message: aws.String(fmt.Sprintf("Policy %s does not exist.", *name))}
 	}
 	return nil
 }
@@ -547,10 +547,10 @@ func (s *Server) kmsPutKeyPolicy(c *Call, in *awskms.PutKeyPolicyInput) (*awskms
 	if err := kmsCheckPolicy(*in.Policy); err != nil {
 		return nil, err
 	}
-	if k.manager == types.KeyManagerTypeAws {
+	if k.manager == kmstypes.KeyManagerTypeAws {
 		return nil, errAccessDenied("User: %s is not authorized to perform: kms:PutKeyPolicy on resource: %s because the key is an AWS managed key", c.Caller.ARN, k.arn)
 	}
-	if k.state == types.KeyStatePendingDeletion {
+	if k.state == kmstypes.KeyStatePendingDeletion {
 		return nil, kmsInvalidState(k)
 	}
 	if !in.BypassPolicyLockoutSafetyCheck && !kmsPolicyAllows(*in.Policy, k.arn, c.Caller, "kms:PutKeyPolicy") {
@@ -566,7 +566,7 @@ func (s *Server) kmsPutKeyPolicy(c *Call, in *awskms.PutKeyPolicyInput) (*awskms
 // then 1-256 characters of [a-zA-Z0-9/_-], never "alias/aws/".
 func kmsCheckAliasName(name string) error {
 	if !strings.HasPrefix(name, "alias/") || len(name) == len("alias/") || len(name) > 256 {
-		return &types.InvalidAliasNameException{Message: aws.String(fmt.Sprintf("Alias must start with the prefix \"alias/\". Please see http://docs.aws.amazon.com/kms/latest/developerguide/programming-aliases.html (alias %s)", name))}
+		return &kmstypes.InvalidAliasNameException{Message: aws.String(fmt.Sprintf("Alias must start with the prefix \"alias/\". Please see http://docs.aws.amazon.com/kms/latest/developerguide/programming-aliases.html (alias %s)", name))}
 	}
 	for _, r := range name {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '/' || r == '_' || r == '-') {
@@ -587,10 +587,10 @@ func (s *Server) kmsAliasTargetLocked(c *Call, target *string, action string) (*
 	if err != nil {
 		return nil, err
 	}
-	if k.state == types.KeyStatePendingDeletion {
+	if k.state == kmstypes.KeyStatePendingDeletion {
 		return nil, kmsInvalidState(k)
 	}
-	if k.manager == types.KeyManagerTypeAws {
+	if k.manager == kmstypes.KeyManagerTypeAws {
 		return nil, errAccessDenied("an alias cannot point to the AWS managed key %s", k.arn)
 	}
 	return k, nil
@@ -607,7 +607,7 @@ func (s *Server) kmsCreateAlias(c *Call, in *awskms.CreateAliasInput) (*awskms.C
 	}
 	r := s.kmsRegionLocked(c.Account, c.Region)
 	if _, ok := r.aliases[name]; ok {
-		return nil, &types.AlreadyExistsException{Message: aws.String(fmt.Sprintf("An alias with the name %s already exists", kmsAliasARN(c.Region, c.Account, name)))}
+		return nil, &kmstypes.AlreadyExistsException{Message: aws.String(fmt.Sprintf("An alias with the name %s already exists", kmsAliasARN(c.Region, c.Account, name)))}
 	}
 	r.aliases[name] = &kmsAlias{name: name, arn: kmsAliasARN(c.Region, c.Account, name), target: k.id, created: s.now, updated: s.now}
 	return &awskms.CreateAliasOutput{}, nil
@@ -616,7 +616,7 @@ func (s *Server) kmsCreateAlias(c *Call, in *awskms.CreateAliasInput) (*awskms.C
 func (s *Server) kmsFindAliasLocked(c *Call, name string) (*kmsAlias, error) {
 	a := s.kmsRegionLocked(c.Account, c.Region).aliases[name]
 	if a == nil {
-		return nil, &types.NotFoundException{Message: aws.String(fmt.Sprintf("Alias %s is not found.", kmsAliasARN(c.Region, c.Account, name)))}
+		return nil, &kmstypes.NotFoundException{Message: aws.String(fmt.Sprintf("Alias %s is not found.", kmsAliasARN(c.Region, c.Account, name)))}
 	}
 	return a, nil
 }
@@ -654,7 +654,7 @@ func (s *Server) kmsListAliases(c *Call, in *awskms.ListAliasesInput) (*awskms.L
 	var only *kmsKey
 	if in.KeyId != nil {
 		if strings.HasPrefix(*in.KeyId, "alias/") || strings.Contains(*in.KeyId, ":alias/") {
-			return nil, &types.InvalidArnException{Message: aws.String("KeyId must be a key ID or key ARN")}
+			return nil, &kmstypes.InvalidArnException{Message: aws.String("KeyId must be a key ID or key ARN")}
 		}
 		k, err := s.kmsKeyForCallLocked(c, *in.KeyId, "kms:ListAliases", false, false)
 		if err != nil {
@@ -675,9 +675,9 @@ func (s *Server) kmsListAliases(c *Call, in *awskms.ListAliasesInput) (*awskms.L
 	if err != nil {
 		return nil, err
 	}
-	out := &awskms.ListAliasesOutput{Aliases: []types.AliasListEntry{}, NextMarker: next, Truncated: next != nil}
+	out := &awskms.ListAliasesOutput{Aliases: []kmstypes.AliasListEntry{}, NextMarker: next, Truncated: next != nil}
 	for _, a := range page {
-		out.Aliases = append(out.Aliases, types.AliasListEntry{
+		out.Aliases = append(out.Aliases, kmstypes.AliasListEntry{
 			AliasName: aws.String(a.name), AliasArn: aws.String(a.arn), TargetKeyId: aws.String(a.target),
 			CreationDate: aws.Time(a.created), LastUpdatedDate: aws.Time(a.updated),
 		})
@@ -697,10 +697,10 @@ func (s *Server) kmsEnableKeyRotation(c *Call, in *awskms.EnableKeyRotationInput
 			return nil, errValidation("1 validation error detected: Value '%d' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value between %d and %d", days, kmsMinRotationDays, kmsMaxRotationDays)
 		}
 	}
-	if k.state == types.KeyStatePendingDeletion {
+	if k.state == kmstypes.KeyStatePendingDeletion {
 		return nil, kmsInvalidState(k)
 	}
-	if k.manager == types.KeyManagerTypeAws {
+	if k.manager == kmstypes.KeyManagerTypeAws {
 		return nil, errAccessDenied("User: %s is not authorized to perform: kms:EnableKeyRotation on resource: %s because the key is an AWS managed key", c.Caller.ARN, k.arn)
 	}
 	if !k.rotation || k.rotationDays != days {
@@ -715,7 +715,7 @@ func (s *Server) kmsGetKeyRotationStatus(c *Call, in *awskms.GetKeyRotationStatu
 	if err != nil {
 		return nil, err
 	}
-	if k.state == types.KeyStatePendingDeletion {
+	if k.state == kmstypes.KeyStatePendingDeletion {
 		return nil, kmsInvalidState(k)
 	}
 	out := &awskms.GetKeyRotationStatusOutput{KeyId: aws.String(k.arn), KeyRotationEnabled: k.rotation}
@@ -739,10 +739,10 @@ func (s *Server) kmsTagResource(c *Call, in *awskms.TagResourceInput) (*awskms.T
 	if err := kmsCheckTags(in.Tags); err != nil {
 		return nil, err
 	}
-	if k.state == types.KeyStatePendingDeletion {
+	if k.state == kmstypes.KeyStatePendingDeletion {
 		return nil, kmsInvalidState(k)
 	}
-	if k.manager == types.KeyManagerTypeAws {
+	if k.manager == kmstypes.KeyManagerTypeAws {
 		return nil, errAccessDenied("AWS managed keys cannot be tagged: %s", k.arn)
 	}
 	if n := len(k.tags) + len(in.Tags); n > 50 {
@@ -752,7 +752,7 @@ func (s *Server) kmsTagResource(c *Call, in *awskms.TagResourceInput) (*awskms.T
 			}
 		}
 		if n > 50 {
-			return nil, &types.LimitExceededException{Message: aws.String("A KMS key can have at most 50 tags.")}
+			return nil, &kmstypes.LimitExceededException{Message: aws.String("A KMS key can have at most 50 tags.")}
 		}
 	}
 	for _, t := range in.Tags {
@@ -774,9 +774,9 @@ func (s *Server) kmsListResourceTags(c *Call, in *awskms.ListResourceTagsInput) 
 	if err != nil {
 		return nil, err
 	}
-	out := &awskms.ListResourceTagsOutput{Tags: []types.Tag{}, NextMarker: next, Truncated: next != nil}
+	out := &awskms.ListResourceTagsOutput{Tags: []kmstypes.Tag{}, NextMarker: next, Truncated: next != nil}
 	for _, key := range page {
-		out.Tags = append(out.Tags, types.Tag{TagKey: aws.String(key), TagValue: aws.String(k.tags[key])})
+		out.Tags = append(out.Tags, kmstypes.Tag{TagKey: aws.String(key), TagValue: aws.String(k.tags[key])})
 	}
 	return out, nil
 }
@@ -797,27 +797,27 @@ func (s *Server) kmsCreateGrant(c *Call, in *awskms.CreateGrantInput) (*awskms.C
 	if len(in.Operations) == 0 {
 		return nil, errValidation("1 validation error detected: Value null at 'operations' failed to satisfy constraint: Member must not be null")
 	}
-	valid := map[types.GrantOperation]bool{}
-	for _, op := range types.GrantOperation("").Values() {
+	valid := map[kmstypes.GrantOperation]bool{}
+	for _, op := range kmstypes.GrantOperation("").Values() {
 		valid[op] = true
 	}
 	for _, op := range in.Operations {
 		if !valid[op] {
-			return nil, errValidation("1 validation error detected: Value '[%s]' at 'operations' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: %v]", op, types.GrantOperation("").Values())
+			return nil, errValidation("1 validation error detected: Value '[%s]' at 'operations' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: %v]", op, kmstypes.GrantOperation("").Values())
 		}
 	}
 	k, err := s.kmsKeyForCallLocked(c, aws.ToString(in.KeyId), "kms:CreateGrant", false, true)
 	if err != nil {
 		return nil, err
 	}
-	if k.state == types.KeyStatePendingDeletion {
+	if k.state == kmstypes.KeyStatePendingDeletion {
 		return nil, kmsInvalidState(k)
 	}
-	if k.state == types.KeyStateDisabled {
-		return nil, &types.DisabledException{Message: aws.String(fmt.Sprintf("%s is disabled.", k.arn))}
+	if k.state == kmstypes.KeyStateDisabled {
+		return nil, &kmstypes.DisabledException{Message: aws.String(fmt.Sprintf("%s is disabled.", k.arn))}
 	}
 	if aws.ToBool(in.DryRun) {
-		return nil, &types.DryRunOperationException{Message: aws.String("The request would have succeeded, but the DryRun option is set.")}
+		return nil, &kmstypes.DryRunOperationException{Message: aws.String("The request would have succeeded, but the DryRun option is set.")}
 	}
 	// Grants with the same name and the same settings are idempotent
 	// (CreateGrant, "Name").
@@ -834,7 +834,7 @@ func (s *Server) kmsCreateGrant(c *Call, in *awskms.CreateGrantInput) (*awskms.C
 		name:  aws.ToString(in.Name), grantee: aws.ToString(in.GranteePrincipal), granteeService: aws.ToString(in.GranteeServicePrincipal),
 		retiring: aws.ToString(in.RetiringPrincipal), retiringService: aws.ToString(in.RetiringServicePrincipal),
 		issuingAccount: "arn:aws:iam::" + c.Account + ":root",
-		operations:     append([]types.GrantOperation(nil), in.Operations...),
+		operations:     append([]kmstypes.GrantOperation(nil), in.Operations...),
 		constraints:    in.Constraints,
 		created:        s.now,
 	}
@@ -847,7 +847,7 @@ func (s *Server) kmsListGrants(c *Call, in *awskms.ListGrantsInput) (*awskms.Lis
 	if err != nil {
 		return nil, err
 	}
-	if k.state == types.KeyStatePendingDeletion {
+	if k.state == kmstypes.KeyStatePendingDeletion {
 		return nil, kmsInvalidState(k)
 	}
 	var grants []*kmsGrant
@@ -864,15 +864,15 @@ func (s *Server) kmsListGrants(c *Call, in *awskms.ListGrantsInput) (*awskms.Lis
 		grants = append(grants, g)
 	}
 	if in.GrantId != nil && len(grants) == 0 {
-		return nil, &types.InvalidGrantIdException{Message: aws.String(fmt.Sprintf("Grant ID %s is not valid", *in.GrantId))}
+		return nil, &kmstypes.InvalidGrantIdException{Message: aws.String(fmt.Sprintf("Grant ID %s is not valid", *in.GrantId))}
 	}
 	page, next, err := kmsPage(grants, in.Marker, in.Limit)
 	if err != nil {
 		return nil, err
 	}
-	out := &awskms.ListGrantsOutput{Grants: []types.GrantListEntry{}, NextMarker: next, Truncated: next != nil}
+	out := &awskms.ListGrantsOutput{Grants: []kmstypes.GrantListEntry{}, NextMarker: next, Truncated: next != nil}
 	for _, g := range page {
-		e := types.GrantListEntry{
+		e := kmstypes.GrantListEntry{
 			KeyId: aws.String(k.arn), GrantId: aws.String(g.id), CreationDate: aws.Time(g.created),
 			IssuingAccount: aws.String(g.issuingAccount), Operations: g.operations, Constraints: g.constraints,
 		}
@@ -909,13 +909,13 @@ func (s *Server) kmsScheduleKeyDeletion(c *Call, in *awskms.ScheduleKeyDeletionI
 	if err != nil {
 		return nil, err
 	}
-	if k.state == types.KeyStatePendingDeletion {
+	if k.state == kmstypes.KeyStatePendingDeletion {
 		return nil, kmsInvalidState(k)
 	}
-	if k.manager == types.KeyManagerTypeAws {
+	if k.manager == kmstypes.KeyManagerTypeAws {
 		return nil, errAccessDenied("User: %s is not authorized to perform: kms:ScheduleKeyDeletion on resource: %s because the key is an AWS managed key", c.Caller.ARN, k.arn)
 	}
-	k.state, k.pendingDays = types.KeyStatePendingDeletion, days
+	k.state, k.pendingDays = kmstypes.KeyStatePendingDeletion, days
 	k.deletionDate = s.now.Add(time.Duration(days) * 24 * time.Hour)
 	return &awskms.ScheduleKeyDeletionOutput{
 		KeyId: aws.String(k.arn), DeletionDate: aws.Time(k.deletionDate),

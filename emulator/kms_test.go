@@ -11,7 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
-	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
@@ -30,7 +30,7 @@ func kmsTestServer(t *testing.T) *emulator.Server {
 	return srv
 }
 
-func kmsMustCreateKey(t *testing.T, c *awskms.Client, in *awskms.CreateKeyInput) *types.KeyMetadata {
+func kmsMustCreateKey(t *testing.T, c *awskms.Client, in *awskms.CreateKeyInput) *kmstypes.KeyMetadata {
 	t.Helper()
 	if in == nil {
 		in = &awskms.CreateKeyInput{}
@@ -59,7 +59,7 @@ func TestKMSCreateKeyDefaults(t *testing.T) {
 	srv := kmsTestServer(t)
 	c := kmsTestClient(t, srv, "222222222222")
 	ctx := context.Background()
-	md := kmsMustCreateKey(t, c, &awskms.CreateKeyInput{Description: aws.String("vault key"), Tags: []types.Tag{{TagKey: aws.String("team"), TagValue: aws.String("backup")}}})
+	md := kmsMustCreateKey(t, c, &awskms.CreateKeyInput{Description: aws.String("vault key"), Tags: []kmstypes.Tag{{TagKey: aws.String("team"), TagValue: aws.String("backup")}}})
 
 	if got, want := aws.ToString(md.Arn), "arn:aws:kms:us-east-1:222222222222:key/"+aws.ToString(md.KeyId); got != want {
 		t.Errorf("Arn = %q, want %q", got, want)
@@ -109,7 +109,7 @@ func TestKMSCreateKeyDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ListResourceTags: %v", err)
 	}
-	if diff := cmp.Diff([]types.Tag{{TagKey: aws.String("team"), TagValue: aws.String("backup")}}, tags.Tags, cmp.AllowUnexported(types.Tag{})); diff != "" {
+	if diff := cmp.Diff([]kmstypes.Tag{{TagKey: aws.String("team"), TagValue: aws.String("backup")}}, tags.Tags, cmp.AllowUnexported(kmstypes.Tag{})); diff != "" {
 		t.Errorf("tags mismatch (-want +got):\n%s", diff)
 	}
 }
@@ -121,7 +121,7 @@ func TestKMSCreateKeyErrors(t *testing.T) {
 		code string
 	}{
 		"malformed policy": {&awskms.CreateKeyInput{Policy: aws.String("{not json")}, "MalformedPolicyDocumentException"},
-		"reserved tag":     {&awskms.CreateKeyInput{Tags: []types.Tag{{TagKey: aws.String("aws:x"), TagValue: aws.String("v")}}}, "TagException"},
+		"reserved tag":     {&awskms.CreateKeyInput{Tags: []kmstypes.Tag{{TagKey: aws.String("aws:x"), TagValue: aws.String("v")}}}, "TagException"},
 		"empty statements": {&awskms.CreateKeyInput{Policy: aws.String(`{"Version":"2012-10-17","Statement":[]}`)}, "MalformedPolicyDocumentException"},
 		"lockout":          {&awskms.CreateKeyInput{Policy: aws.String(kmsCrossAccountPolicy("333333333333", "444444444444"))}, "MalformedPolicyDocumentException"},
 		"lockout bypassed": {&awskms.CreateKeyInput{Policy: aws.String(kmsCrossAccountPolicy("333333333333", "444444444444")), BypassPolicyLockoutSafetyCheck: true}, ""},
@@ -183,7 +183,7 @@ func TestKMSAWSManagedKey(t *testing.T) {
 	if err != nil {
 		t.Fatalf("DescribeKey(alias/aws/backup): %v", err)
 	}
-	if first.KeyMetadata.KeyManager != types.KeyManagerTypeAws {
+	if first.KeyMetadata.KeyManager != kmstypes.KeyManagerTypeAws {
 		t.Errorf("KeyManager = %q, want AWS", first.KeyMetadata.KeyManager)
 	}
 	again, err := c.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: aws.String("arn:aws:kms:us-east-1:333333333333:alias/aws/backup")})
@@ -348,14 +348,14 @@ func TestKMSAliases(t *testing.T) {
 			t.Fatalf("CreateAlias(%s): %v", n, err)
 		}
 	}
-	var ae *types.AlreadyExistsException
+	var ae *kmstypes.AlreadyExistsException
 	if _, err := c.CreateAlias(ctx, &awskms.CreateAliasInput{AliasName: aws.String("alias/a"), TargetKeyId: k2.KeyId}); !errors.As(err, &ae) {
 		t.Errorf("duplicate CreateAlias = %v, want AlreadyExistsException", err)
 	}
 	if _, err := c.UpdateAlias(ctx, &awskms.UpdateAliasInput{AliasName: aws.String("alias/b"), TargetKeyId: k2.KeyId}); err != nil {
 		t.Fatalf("UpdateAlias: %v", err)
 	}
-	var nf *types.NotFoundException
+	var nf *kmstypes.NotFoundException
 	if _, err := c.UpdateAlias(ctx, &awskms.UpdateAliasInput{AliasName: aws.String("alias/none"), TargetKeyId: k2.KeyId}); !errors.As(err, &nf) {
 		t.Errorf("UpdateAlias(missing) = %v, want NotFoundException", err)
 	}
@@ -425,12 +425,12 @@ func TestKMSTagResource(t *testing.T) {
 	srv := kmsTestServer(t)
 	c := kmsTestClient(t, srv, "222222222222")
 	ctx := context.Background()
-	md := kmsMustCreateKey(t, c, &awskms.CreateKeyInput{Tags: []types.Tag{{TagKey: aws.String("b"), TagValue: aws.String("1")}}})
-	if _, err := c.TagResource(ctx, &awskms.TagResourceInput{KeyId: md.KeyId, Tags: []types.Tag{{TagKey: aws.String("a"), TagValue: aws.String("2")}, {TagKey: aws.String("b"), TagValue: aws.String("3")}}}); err != nil {
+	md := kmsMustCreateKey(t, c, &awskms.CreateKeyInput{Tags: []kmstypes.Tag{{TagKey: aws.String("b"), TagValue: aws.String("1")}}})
+	if _, err := c.TagResource(ctx, &awskms.TagResourceInput{KeyId: md.KeyId, Tags: []kmstypes.Tag{{TagKey: aws.String("a"), TagValue: aws.String("2")}, {TagKey: aws.String("b"), TagValue: aws.String("3")}}}); err != nil {
 		t.Fatalf("TagResource: %v", err)
 	}
-	var tagErr *types.TagException
-	if _, err := c.TagResource(ctx, &awskms.TagResourceInput{KeyId: md.KeyId, Tags: []types.Tag{{TagKey: aws.String("aws:x"), TagValue: aws.String("1")}}}); !errors.As(err, &tagErr) {
+	var tagErr *kmstypes.TagException
+	if _, err := c.TagResource(ctx, &awskms.TagResourceInput{KeyId: md.KeyId, Tags: []kmstypes.Tag{{TagKey: aws.String("aws:x"), TagValue: aws.String("1")}}}); !errors.As(err, &tagErr) {
 		t.Errorf("TagResource(aws:) = %v, want TagException", err)
 	}
 	var got []string
@@ -455,7 +455,7 @@ func TestKMSGrants(t *testing.T) {
 	c := kmsTestClient(t, srv, "222222222222")
 	ctx := context.Background()
 	md := kmsMustCreateKey(t, c, nil)
-	g1, err := c.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: md.KeyId, GranteePrincipal: aws.String("arn:aws:iam::222222222222:role/backup"), Operations: []types.GrantOperation{types.GrantOperationDecrypt, types.GrantOperationGenerateDataKey}, Name: aws.String("copy")})
+	g1, err := c.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: md.KeyId, GranteePrincipal: aws.String("arn:aws:iam::222222222222:role/backup"), Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt, kmstypes.GrantOperationGenerateDataKey}, Name: aws.String("copy")})
 	if err != nil {
 		t.Fatalf("CreateGrant: %v", err)
 	}
@@ -463,17 +463,17 @@ func TestKMSGrants(t *testing.T) {
 		t.Errorf("CreateGrant = id %q token %q", aws.ToString(g1.GrantId), aws.ToString(g1.GrantToken))
 	}
 	// Same name and settings: the same grant.
-	again, err := c.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: md.KeyId, GranteePrincipal: aws.String("arn:aws:iam::222222222222:role/backup"), Operations: []types.GrantOperation{types.GrantOperationDecrypt, types.GrantOperationGenerateDataKey}, Name: aws.String("copy")})
+	again, err := c.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: md.KeyId, GranteePrincipal: aws.String("arn:aws:iam::222222222222:role/backup"), Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt, kmstypes.GrantOperationGenerateDataKey}, Name: aws.String("copy")})
 	if err != nil || aws.ToString(again.GrantId) != aws.ToString(g1.GrantId) {
 		t.Errorf("repeated CreateGrant = %v, %v; want grant %s", again, err, aws.ToString(g1.GrantId))
 	}
-	if _, err := c.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: md.Arn, GranteePrincipal: aws.String("arn:aws:iam::333333333333:root"), Operations: []types.GrantOperation{types.GrantOperationEncrypt}}); err != nil {
+	if _, err := c.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: md.Arn, GranteePrincipal: aws.String("arn:aws:iam::333333333333:root"), Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationEncrypt}}); err != nil {
 		t.Fatalf("CreateGrant by ARN: %v", err)
 	}
-	if _, err := c.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: md.KeyId, GranteePrincipal: aws.String("x"), Operations: []types.GrantOperation{"Fly"}}); kmsErrorCode(err) != "ValidationException" {
+	if _, err := c.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: md.KeyId, GranteePrincipal: aws.String("x"), Operations: []kmstypes.GrantOperation{"Fly"}}); kmsErrorCode(err) != "ValidationException" {
 		t.Errorf("CreateGrant(bad operation) = %v, want ValidationException", err)
 	}
-	if _, err := c.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: md.KeyId, GranteePrincipal: aws.String("x"), Operations: []types.GrantOperation{types.GrantOperationDecrypt}, DryRun: aws.Bool(true)}); kmsErrorCode(err) != "DryRunOperationException" {
+	if _, err := c.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: md.KeyId, GranteePrincipal: aws.String("x"), Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt}, DryRun: aws.Bool(true)}); kmsErrorCode(err) != "DryRunOperationException" {
 		t.Errorf("CreateGrant(DryRun) = %v, want DryRunOperationException", err)
 	}
 	all, err := c.ListGrants(ctx, &awskms.ListGrantsInput{KeyId: md.KeyId})
@@ -531,17 +531,17 @@ func TestKMSScheduleKeyDeletion(t *testing.T) {
 				return
 			}
 			wantDate := srv.Now().AddDate(0, 0, int(tc.wantDays))
-			if out.KeyState != types.KeyStatePendingDeletion || aws.ToInt32(out.PendingWindowInDays) != tc.wantDays || !aws.ToTime(out.DeletionDate).Equal(wantDate) || aws.ToString(out.KeyId) != aws.ToString(md.Arn) {
+			if out.KeyState != kmstypes.KeyStatePendingDeletion || aws.ToInt32(out.PendingWindowInDays) != tc.wantDays || !aws.ToTime(out.DeletionDate).Equal(wantDate) || aws.ToString(out.KeyId) != aws.ToString(md.Arn) {
 				t.Errorf("ScheduleKeyDeletion = state %s, days %d, date %v, key %s", out.KeyState, aws.ToInt32(out.PendingWindowInDays), out.DeletionDate, aws.ToString(out.KeyId))
 			}
 			d, err := c.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: md.KeyId})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d.KeyMetadata.Enabled || d.KeyMetadata.KeyState != types.KeyStatePendingDeletion || !aws.ToTime(d.KeyMetadata.DeletionDate).Equal(wantDate) {
+			if d.KeyMetadata.Enabled || d.KeyMetadata.KeyState != kmstypes.KeyStatePendingDeletion || !aws.ToTime(d.KeyMetadata.DeletionDate).Equal(wantDate) {
 				t.Errorf("DescribeKey after scheduling = %+v", d.KeyMetadata)
 			}
-			var inv *types.KMSInvalidStateException
+			var inv *kmstypes.KMSInvalidStateException
 			if _, err := c.ScheduleKeyDeletion(ctx, &awskms.ScheduleKeyDeletionInput{KeyId: md.KeyId}); !errors.As(err, &inv) {
 				t.Errorf("second ScheduleKeyDeletion = %v, want KMSInvalidStateException", err)
 			}
@@ -581,7 +581,7 @@ func TestKMSCrossAccount(t *testing.T) {
 			return err
 		}, "AccessDeniedException"},
 		"grant on private key": {func() error {
-			_, err := other.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: private.Arn, GranteePrincipal: aws.String("arn:aws:iam::333333333333:root"), Operations: []types.GrantOperation{types.GrantOperationDecrypt}})
+			_, err := other.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: private.Arn, GranteePrincipal: aws.String("arn:aws:iam::333333333333:root"), Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt}})
 			return err
 		}, "AccessDeniedException"},
 		"get key policy is never cross-account": {func() error {
@@ -593,7 +593,7 @@ func TestKMSCrossAccount(t *testing.T) {
 			return err
 		}, ""},
 		"grant on shared key": {func() error {
-			_, err := other.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: shared.Arn, GranteePrincipal: aws.String("arn:aws:iam::333333333333:root"), Operations: []types.GrantOperation{types.GrantOperationDecrypt}})
+			_, err := other.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: shared.Arn, GranteePrincipal: aws.String("arn:aws:iam::333333333333:root"), Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt}})
 			return err
 		}, ""},
 	} {

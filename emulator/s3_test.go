@@ -16,7 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/orgbackup/orgbackup/emulator"
@@ -57,7 +57,7 @@ func TestS3CreateBucket(t *testing.T) {
 			c := s3TestClient(t, srv, "222222222222", tc.region)
 			in := &awss3.CreateBucketInput{Bucket: aws.String(tc.bucket)}
 			if tc.constraint != "" {
-				in.CreateBucketConfiguration = &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraint(tc.constraint)}
+				in.CreateBucketConfiguration = &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(tc.constraint)}
 			}
 			_, err := c.CreateBucket(context.Background(), in)
 			if got := kmsErrorCode(err); got != tc.code {
@@ -82,18 +82,18 @@ func TestS3CreateBucketConflicts(t *testing.T) {
 	west := s3TestClient(t, srv, "222222222222", "us-west-2")
 	other := s3TestClient(t, srv, "333333333333", "us-east-1")
 	s3MustCreateBucket(t, east, "east-bucket")
-	if _, err := west.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("west-bucket"), CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: "us-west-2"}}); err != nil {
+	if _, err := west.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("west-bucket"), CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: "us-west-2"}}); err != nil {
 		t.Fatal(err)
 	}
 	// Re-creating an owned us-east-1 bucket in us-east-1 succeeds (legacy).
 	if _, err := east.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("east-bucket")}); err != nil {
 		t.Errorf("re-CreateBucket in us-east-1 = %v, want success", err)
 	}
-	var owned *types.BucketAlreadyOwnedByYou
-	if _, err := west.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("west-bucket"), CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: "us-west-2"}}); !errors.As(err, &owned) {
+	var owned *s3types.BucketAlreadyOwnedByYou
+	if _, err := west.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("west-bucket"), CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: "us-west-2"}}); !errors.As(err, &owned) {
 		t.Errorf("re-CreateBucket in us-west-2 = %v, want BucketAlreadyOwnedByYou", err)
 	}
-	var exists *types.BucketAlreadyExists
+	var exists *s3types.BucketAlreadyExists
 	if _, err := other.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("east-bucket")}); !errors.As(err, &exists) {
 		t.Errorf("CreateBucket of another account's name = %v, want BucketAlreadyExists", err)
 	}
@@ -115,7 +115,7 @@ func TestS3HeadAndDeleteBucket(t *testing.T) {
 	srv := kmsTestServer(t)
 	ctx := context.Background()
 	c := s3TestClient(t, srv, "222222222222", "us-east-1")
-	var nf *types.NotFound
+	var nf *s3types.NotFound
 	if _, err := c.HeadBucket(ctx, &awss3.HeadBucketInput{Bucket: aws.String("missing")}); !errors.As(err, &nf) {
 		t.Errorf("HeadBucket(missing) = %v, want NotFound", err)
 	}
@@ -196,7 +196,7 @@ func TestS3BucketEncryption(t *testing.T) {
 	ctx := context.Background()
 	c := s3TestClient(t, srv, "222222222222", "us-east-1")
 	s3MustCreateBucket(t, c, "reports")
-	get := func() types.ServerSideEncryptionByDefault {
+	get := func() s3types.ServerSideEncryptionByDefault {
 		t.Helper()
 		out, err := c.GetBucketEncryption(ctx, &awss3.GetBucketEncryptionInput{Bucket: aws.String("reports")})
 		if err != nil {
@@ -204,27 +204,27 @@ func TestS3BucketEncryption(t *testing.T) {
 		}
 		return *out.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault
 	}
-	if got := get(); got.SSEAlgorithm != types.ServerSideEncryptionAes256 {
+	if got := get(); got.SSEAlgorithm != s3types.ServerSideEncryptionAes256 {
 		t.Errorf("default encryption = %+v, want AES256", got)
 	}
 	key := "arn:aws:kms:us-east-1:222222222222:key/11111111-2222-4333-a444-555555555555"
-	if _, err := c.PutBucketEncryption(ctx, &awss3.PutBucketEncryptionInput{Bucket: aws.String("reports"), ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{
-		Rules: []types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{SSEAlgorithm: types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(key)}, BucketKeyEnabled: aws.Bool(true)}},
+	if _, err := c.PutBucketEncryption(ctx, &awss3.PutBucketEncryptionInput{Bucket: aws.String("reports"), ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{
+		Rules: []s3types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(key)}, BucketKeyEnabled: aws.Bool(true)}},
 	}}); err != nil {
 		t.Fatalf("PutBucketEncryption: %v", err)
 	}
-	if got := get(); got.SSEAlgorithm != types.ServerSideEncryptionAwsKms || aws.ToString(got.KMSMasterKeyID) != key {
+	if got := get(); got.SSEAlgorithm != s3types.ServerSideEncryptionAwsKms || aws.ToString(got.KMSMasterKeyID) != key {
 		t.Errorf("encryption = %+v", got)
 	}
-	if _, err := c.PutBucketEncryption(ctx, &awss3.PutBucketEncryptionInput{Bucket: aws.String("reports"), ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{
-		Rules: []types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{SSEAlgorithm: types.ServerSideEncryptionAes256, KMSMasterKeyID: aws.String(key)}}},
+	if _, err := c.PutBucketEncryption(ctx, &awss3.PutBucketEncryptionInput{Bucket: aws.String("reports"), ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{
+		Rules: []s3types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256, KMSMasterKeyID: aws.String(key)}}},
 	}}); kmsErrorCode(err) != "InvalidArgument" {
 		t.Errorf("PutBucketEncryption(AES256 with key) = %v, want InvalidArgument", err)
 	}
 	if _, err := c.DeleteBucketEncryption(ctx, &awss3.DeleteBucketEncryptionInput{Bucket: aws.String("reports")}); err != nil {
 		t.Fatal(err)
 	}
-	if got := get(); got.SSEAlgorithm != types.ServerSideEncryptionAes256 {
+	if got := get(); got.SSEAlgorithm != s3types.ServerSideEncryptionAes256 {
 		t.Errorf("encryption after delete = %+v, want AES256", got)
 	}
 }
@@ -248,7 +248,7 @@ func TestS3PublicAccessBlock(t *testing.T) {
 	if _, err := c.GetPublicAccessBlock(ctx, &awss3.GetPublicAccessBlockInput{Bucket: aws.String("reports")}); kmsErrorCode(err) != "NoSuchPublicAccessBlockConfiguration" {
 		t.Errorf("GetPublicAccessBlock after delete = %v, want NoSuchPublicAccessBlockConfiguration", err)
 	}
-	if _, err := c.PutPublicAccessBlock(ctx, &awss3.PutPublicAccessBlockInput{Bucket: aws.String("reports"), PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(false)}}); err != nil {
+	if _, err := c.PutPublicAccessBlock(ctx, &awss3.PutPublicAccessBlockInput{Bucket: aws.String("reports"), PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(false)}}); err != nil {
 		t.Fatalf("PutPublicAccessBlock: %v", err)
 	}
 	out, err = c.GetPublicAccessBlock(ctx, &awss3.GetPublicAccessBlockInput{Bucket: aws.String("reports")})
@@ -270,8 +270,8 @@ func TestS3BucketVersioning(t *testing.T) {
 	if err != nil || out.Status != "" {
 		t.Fatalf("GetBucketVersioning(new) = %+v, %v; want no status", out, err)
 	}
-	for _, st := range []types.BucketVersioningStatus{types.BucketVersioningStatusEnabled, types.BucketVersioningStatusSuspended} {
-		if _, err := c.PutBucketVersioning(ctx, &awss3.PutBucketVersioningInput{Bucket: aws.String("reports"), VersioningConfiguration: &types.VersioningConfiguration{Status: st}}); err != nil {
+	for _, st := range []s3types.BucketVersioningStatus{s3types.BucketVersioningStatusEnabled, s3types.BucketVersioningStatusSuspended} {
+		if _, err := c.PutBucketVersioning(ctx, &awss3.PutBucketVersioningInput{Bucket: aws.String("reports"), VersioningConfiguration: &s3types.VersioningConfiguration{Status: st}}); err != nil {
 			t.Fatalf("PutBucketVersioning(%s): %v", st, err)
 		}
 		out, err := c.GetBucketVersioning(ctx, &awss3.GetBucketVersioningInput{Bucket: aws.String("reports")})
@@ -279,7 +279,7 @@ func TestS3BucketVersioning(t *testing.T) {
 			t.Errorf("GetBucketVersioning = %+v, %v; want %s", out, err, st)
 		}
 	}
-	if _, err := c.PutBucketVersioning(ctx, &awss3.PutBucketVersioningInput{Bucket: aws.String("reports"), VersioningConfiguration: &types.VersioningConfiguration{Status: "On"}}); kmsErrorCode(err) != "IllegalVersioningConfigurationException" {
+	if _, err := c.PutBucketVersioning(ctx, &awss3.PutBucketVersioningInput{Bucket: aws.String("reports"), VersioningConfiguration: &s3types.VersioningConfiguration{Status: "On"}}); kmsErrorCode(err) != "IllegalVersioningConfigurationException" {
 		t.Errorf("PutBucketVersioning(On) = %v, want IllegalVersioningConfigurationException", err)
 	}
 }
@@ -293,8 +293,8 @@ func TestS3BucketTagging(t *testing.T) {
 	if _, err := c.GetBucketTagging(ctx, &awss3.GetBucketTaggingInput{Bucket: aws.String("reports")}); kmsErrorCode(err) != "NoSuchTagSet" {
 		t.Errorf("GetBucketTagging(none) = %v, want NoSuchTagSet", err)
 	}
-	tags := []types.Tag{{Key: aws.String("b"), Value: aws.String("2")}, {Key: aws.String("a"), Value: aws.String("1")}}
-	if _, err := c.PutBucketTagging(ctx, &awss3.PutBucketTaggingInput{Bucket: aws.String("reports"), Tagging: &types.Tagging{TagSet: tags}}); err != nil {
+	tags := []s3types.Tag{{Key: aws.String("b"), Value: aws.String("2")}, {Key: aws.String("a"), Value: aws.String("1")}}
+	if _, err := c.PutBucketTagging(ctx, &awss3.PutBucketTaggingInput{Bucket: aws.String("reports"), Tagging: &s3types.Tagging{TagSet: tags}}); err != nil {
 		t.Fatalf("PutBucketTagging: %v", err)
 	}
 	out, err := c.GetBucketTagging(ctx, &awss3.GetBucketTaggingInput{Bucket: aws.String("reports")})
@@ -308,7 +308,7 @@ func TestS3BucketTagging(t *testing.T) {
 	if diff := cmp.Diff([]string{"a=1", "b=2"}, got); diff != "" {
 		t.Errorf("tags mismatch (-want +got):\n%s", diff)
 	}
-	if _, err := c.PutBucketTagging(ctx, &awss3.PutBucketTaggingInput{Bucket: aws.String("reports"), Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("aws:x"), Value: aws.String("1")}}}}); kmsErrorCode(err) != "InvalidTag" {
+	if _, err := c.PutBucketTagging(ctx, &awss3.PutBucketTaggingInput{Bucket: aws.String("reports"), Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("aws:x"), Value: aws.String("1")}}}}); kmsErrorCode(err) != "InvalidTag" {
 		t.Errorf("PutBucketTagging(aws:) = %v, want InvalidTag", err)
 	}
 	if _, err := c.DeleteBucketTagging(ctx, &awss3.DeleteBucketTaggingInput{Bucket: aws.String("reports")}); err != nil {
@@ -331,7 +331,7 @@ func TestS3Objects(t *testing.T) {
 	for name, in := range map[string]*awss3.PutObjectInput{
 		// The SDK's default: a CRC32 checksum sent as an aws-chunked trailer.
 		"default checksum": {Bucket: aws.String("reports"), Key: aws.String("a/report.csv"), Body: bytes.NewReader(payload), ContentType: aws.String("text/csv"), Metadata: map[string]string{"run": "7"}},
-		"sha256 checksum":  {Bucket: aws.String("reports"), Key: aws.String("a/sha.csv"), Body: bytes.NewReader(payload), ChecksumAlgorithm: types.ChecksumAlgorithmSha256},
+		"sha256 checksum":  {Bucket: aws.String("reports"), Key: aws.String("a/sha.csv"), Body: bytes.NewReader(payload), ChecksumAlgorithm: s3types.ChecksumAlgorithmSha256},
 	} {
 		t.Run(name, func(t *testing.T) {
 			out, err := c.PutObject(ctx, in)
@@ -356,18 +356,18 @@ func TestS3Objects(t *testing.T) {
 	if !bytes.Equal(body, payload) || aws.ToString(get.ETag) != wantETag || aws.ToString(get.ContentType) != "text/csv" || get.Metadata["run"] != "7" || aws.ToInt64(get.ContentLength) != int64(len(payload)) {
 		t.Errorf("GetObject = %d bytes, ETag %s, type %s, metadata %v", len(body), aws.ToString(get.ETag), aws.ToString(get.ContentType), get.Metadata)
 	}
-	if get.ServerSideEncryption != types.ServerSideEncryptionAes256 {
+	if get.ServerSideEncryption != s3types.ServerSideEncryptionAes256 {
 		t.Errorf("ServerSideEncryption = %q, want AES256 (bucket default)", get.ServerSideEncryption)
 	}
 	head, err := c.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String("reports"), Key: aws.String("a/report.csv")})
 	if err != nil || aws.ToInt64(head.ContentLength) != int64(len(payload)) || aws.ToString(head.ETag) != wantETag || !aws.ToTime(head.LastModified).Equal(srv.Now()) {
 		t.Errorf("HeadObject = %+v, %v", head, err)
 	}
-	var nsk *types.NoSuchKey
+	var nsk *s3types.NoSuchKey
 	if _, err := c.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String("reports"), Key: aws.String("nope")}); !errors.As(err, &nsk) {
 		t.Errorf("GetObject(missing) = %v, want NoSuchKey", err)
 	}
-	var nf *types.NotFound
+	var nf *s3types.NotFound
 	if _, err := c.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String("reports"), Key: aws.String("nope")}); !errors.As(err, &nf) {
 		t.Errorf("HeadObject(missing) = %v, want NotFound", err)
 	}
@@ -385,14 +385,14 @@ func TestS3PutObjectKMS(t *testing.T) {
 	ctx := context.Background()
 	c := s3TestClient(t, srv, "222222222222", "us-east-1")
 	s3MustCreateBucket(t, c, "reports")
-	out, err := c.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("k"), Body: strings.NewReader("x"), ServerSideEncryption: types.ServerSideEncryptionAwsKms})
+	out, err := c.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("k"), Body: strings.NewReader("x"), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms})
 	if err != nil {
 		t.Fatalf("PutObject(aws:kms): %v", err)
 	}
-	if out.ServerSideEncryption != types.ServerSideEncryptionAwsKms || !strings.HasSuffix(aws.ToString(out.SSEKMSKeyId), ":alias/aws/s3") {
+	if out.ServerSideEncryption != s3types.ServerSideEncryptionAwsKms || !strings.HasSuffix(aws.ToString(out.SSEKMSKeyId), ":alias/aws/s3") {
 		t.Errorf("PutObject SSE = %s key %s", out.ServerSideEncryption, aws.ToString(out.SSEKMSKeyId))
 	}
-	if _, err := c.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("k"), Body: strings.NewReader("x"), ServerSideEncryption: types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String("11111111-2222-4333-a444-555555555555")}); kmsErrorCode(err) != "AccessDenied" {
+	if _, err := c.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("k"), Body: strings.NewReader("x"), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String("11111111-2222-4333-a444-555555555555")}); kmsErrorCode(err) != "AccessDenied" {
 		t.Errorf("PutObject with a missing KMS key = %v, want AccessDenied", err)
 	}
 }
@@ -450,7 +450,7 @@ func TestS3ListObjectsV2(t *testing.T) {
 		"pages with prefixes": {awss3.ListObjectsV2Input{Prefix: aws.String("2026/"), Delimiter: aws.String("/"), MaxKeys: aws.Int32(1)}, []page{
 			{Prefixes: []string{"2026/01/"}, KeyCount: 1, Truncated: true}, {Prefixes: []string{"2026/02/"}, KeyCount: 1, Truncated: true}, {Keys: []string{"2026/x.csv"}, KeyCount: 1}}},
 		"start after":  {awss3.ListObjectsV2Input{StartAfter: aws.String("2026/x.csv")}, []page{{Keys: keys[4:], KeyCount: 2}}},
-		"url encoding": {awss3.ListObjectsV2Input{Prefix: aws.String("odd"), EncodingType: types.EncodingTypeUrl}, []page{{Keys: []string{"odd+key%2B%26.txt"}, KeyCount: 1}}},
+		"url encoding": {awss3.ListObjectsV2Input{Prefix: aws.String("odd"), EncodingType: s3types.EncodingTypeUrl}, []page{{Keys: []string{"odd+key%2B%26.txt"}, KeyCount: 1}}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			in := tc.in
@@ -593,22 +593,22 @@ func TestS3MultipartAndRange(t *testing.T) {
 		t.Fatalf("CreateMultipartUpload: %v", err)
 	}
 	parts := [][]byte{bytes.Repeat([]byte("a"), 5<<20), []byte("tail")}
-	var done []types.CompletedPart
+	var done []s3types.CompletedPart
 	var sums []byte
 	for i, p := range parts {
 		out, err := c.UploadPart(ctx, &awss3.UploadPartInput{Bucket: aws.String("big"), Key: aws.String("blob"), UploadId: up.UploadId, PartNumber: aws.Int32(int32(i + 1)), Body: bytes.NewReader(p)})
 		if err != nil {
 			t.Fatalf("UploadPart %d: %v", i+1, err)
 		}
-		done = append(done, types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(int32(i + 1))})
+		done = append(done, s3types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(int32(i + 1))})
 		s := md5.Sum(p)
 		sums = append(sums, s[:]...)
 	}
 	if _, err := c.CompleteMultipartUpload(ctx, &awss3.CompleteMultipartUploadInput{Bucket: aws.String("big"), Key: aws.String("blob"), UploadId: up.UploadId,
-		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{done[1], done[0]}}}); kmsErrorCode(err) != "InvalidPartOrder" {
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: []s3types.CompletedPart{done[1], done[0]}}}); kmsErrorCode(err) != "InvalidPartOrder" {
 		t.Errorf("CompleteMultipartUpload(out of order) = %v, want InvalidPartOrder", err)
 	}
-	out, err := c.CompleteMultipartUpload(ctx, &awss3.CompleteMultipartUploadInput{Bucket: aws.String("big"), Key: aws.String("blob"), UploadId: up.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: done}})
+	out, err := c.CompleteMultipartUpload(ctx, &awss3.CompleteMultipartUploadInput{Bucket: aws.String("big"), Key: aws.String("blob"), UploadId: up.UploadId, MultipartUpload: &s3types.CompletedMultipartUpload{Parts: done}})
 	if err != nil {
 		t.Fatalf("CompleteMultipartUpload: %v", err)
 	}
@@ -616,7 +616,7 @@ func TestS3MultipartAndRange(t *testing.T) {
 	if want := `"` + hex.EncodeToString(total[:]) + `-2"`; aws.ToString(out.ETag) != want {
 		t.Errorf("multipart ETag = %s, want %s", aws.ToString(out.ETag), want)
 	}
-	var nsu *types.NoSuchUpload
+	var nsu *s3types.NoSuchUpload
 	if _, err := c.UploadPart(ctx, &awss3.UploadPartInput{Bucket: aws.String("big"), Key: aws.String("blob"), UploadId: up.UploadId, PartNumber: aws.Int32(3), Body: strings.NewReader("x")}); kmsErrorCode(err) != "NoSuchUpload" && !errors.As(err, &nsu) {
 		t.Errorf("UploadPart after completion = %v, want NoSuchUpload", err)
 	}

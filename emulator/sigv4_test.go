@@ -22,7 +22,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
+	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 )
@@ -127,7 +127,7 @@ func TestSignatureErrorCodesByProtocol(t *testing.T) {
 		return err
 	}
 	kmsCall := func(c aws.Credentials) error {
-		_, err := kms.NewFromConfig(cfgWith(c)).ListKeys(ctx, &kms.ListKeysInput{})
+		_, err := awskms.NewFromConfig(cfgWith(c)).ListKeys(ctx, &awskms.ListKeysInput{})
 		return err
 	}
 	tests := map[string]struct {

@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awssns "github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sns/schemas"
-	"github.com/aws/aws-sdk-go-v2/service/sns/types"
+	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 )
 
 // snsRegion is one account-region's SNS state.
@@ -113,11 +113,11 @@ func (s *Server) snsRegionLocked(account, region string) *snsRegion {
 }
 
 func snsInvalid(format string, args ...any) error {
-	return &types.InvalidParameterException{Message: aws.String("Invalid parameter: " + fmt.Sprintf(format, args...))}
+	return &snstypes.InvalidParameterException{Message: aws.String("Invalid parameter: " + fmt.Sprintf(format, args...))}
 }
 
 func snsTopicNotFound() error {
-	return &types.NotFoundException{Message: aws.String("Topic does not exist")}
+	return &snstypes.NotFoundException{Message: aws.String("Topic does not exist")}
 }
 
 // snsDefaultTopicPolicy is the access policy SNS gives a topic created
@@ -178,7 +178,7 @@ func snsCheckAttribute(name, value string) error {
 	return nil
 }
 
-func snsTagMap(tags []types.Tag) (map[string]string, error) {
+func snsTagMap(tags []snstypes.Tag) (map[string]string, error) {
 	m := map[string]string{}
 	for _, t := range tags {
 		k := aws.ToString(t.Key)
@@ -188,7 +188,7 @@ func snsTagMap(tags []types.Tag) (map[string]string, error) {
 		m[k] = aws.ToString(t.Value)
 	}
 	if len(m) > snsMaxTagsPerArn {
-		return nil, &types.TagLimitExceededException{Message: aws.String("Could not complete request: tag quota of per resource exceeded")}
+		return nil, &snstypes.TagLimitExceededException{Message: aws.String("Could not complete request: tag quota of per resource exceeded")}
 	}
 	return m, nil
 }
@@ -287,7 +287,7 @@ func (s *Server) snsTopicForCallLocked(c *Call, arn *string, param, action strin
 		return nil, snsTopicNotFound()
 	}
 	if t.account != c.Account && !snsPolicyAllows(t, c.Caller, action) {
-		return nil, &types.AuthorizationErrorException{Message: aws.String(fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s", c.Caller.ARN, action, t.arn))}
+		return nil, &snstypes.AuthorizationErrorException{Message: aws.String(fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s", c.Caller.ARN, action, t.arn))}
 	}
 	return t, nil
 }
@@ -307,7 +307,7 @@ func snsPolicyAllows(t *snsTopic, p Principal, action string) bool {
 func (s *Server) snsDeleteTopic(c *Call, in *awssns.DeleteTopicInput) (*awssns.DeleteTopicOutput, error) {
 	t, err := s.snsTopicForCallLocked(c, in.TopicArn, "TopicArn", "SNS:DeleteTopic")
 	if err != nil {
-		var nf *types.NotFoundException
+		var nf *snstypes.NotFoundException
 		if errors.As(err, &nf) {
 			// "Deleting a topic that does not exist does not result in an
 			// error" (DeleteTopic).
@@ -478,20 +478,20 @@ func (s *Server) snsUnsubscribe(c *Call, in *awssns.UnsubscribeInput) (*awssns.U
 	}
 	t := s.snsTopicLocked(topicARN)
 	if t == nil {
-		return nil, &types.NotFoundException{Message: aws.String("Subscription does not exist")}
+		return nil, &snstypes.NotFoundException{Message: aws.String("Subscription does not exist")}
 	}
 	for j, sub := range t.subs {
 		if sub.arn != arn {
 			continue
 		}
 		if sub.owner != c.Account && t.account != c.Account {
-			return nil, &types.AuthorizationErrorException{Message: aws.String("User: " + c.Caller.ARN + " is not authorized to perform: SNS:Unsubscribe on resource: " + arn)}
+			return nil, &snstypes.AuthorizationErrorException{Message: aws.String("User: " + c.Caller.ARN + " is not authorized to perform: SNS:Unsubscribe on resource: " + arn)}
 		}
 		t.subs = append(t.subs[:j], t.subs[j+1:]...)
 		t.deleted++
 		return &awssns.UnsubscribeOutput{}, nil
 	}
-	return nil, &types.NotFoundException{Message: aws.String("Subscription does not exist")}
+	return nil, &snstypes.NotFoundException{Message: aws.String("Subscription does not exist")}
 }
 
 func (s *Server) snsListSubscriptionsByTopic(c *Call, in *awssns.ListSubscriptionsByTopicInput) (*awssns.ListSubscriptionsByTopicOutput, error) {
@@ -503,13 +503,13 @@ func (s *Server) snsListSubscriptionsByTopic(c *Call, in *awssns.ListSubscriptio
 	if err != nil {
 		return nil, err
 	}
-	out := &awssns.ListSubscriptionsByTopicOutput{Subscriptions: []types.Subscription{}, NextToken: next}
+	out := &awssns.ListSubscriptionsByTopicOutput{Subscriptions: []snstypes.Subscription{}, NextToken: next}
 	for _, sub := range page {
 		arn := sub.arn
 		if !sub.confirmed {
 			arn = snsPendingListArn
 		}
-		out.Subscriptions = append(out.Subscriptions, types.Subscription{
+		out.Subscriptions = append(out.Subscriptions, snstypes.Subscription{
 			SubscriptionArn: aws.String(arn), Owner: aws.String(sub.owner), Protocol: aws.String(sub.protocol),
 			Endpoint: aws.String(sub.endpoint), TopicArn: aws.String(t.arn),
 		})
@@ -528,9 +528,9 @@ func (s *Server) snsListTopics(c *Call, in *awssns.ListTopicsInput) (*awssns.Lis
 	if err != nil {
 		return nil, err
 	}
-	out := &awssns.ListTopicsOutput{Topics: []types.Topic{}, NextToken: next}
+	out := &awssns.ListTopicsOutput{Topics: []snstypes.Topic{}, NextToken: next}
 	for _, a := range page {
-		out.Topics = append(out.Topics, types.Topic{TopicArn: aws.String(a)})
+		out.Topics = append(out.Topics, snstypes.Topic{TopicArn: aws.String(a)})
 	}
 	return out, nil
 }
@@ -544,7 +544,7 @@ func (s *Server) snsTaggedTopicLocked(c *Call, arn *string) (*snsTopic, error) {
 	}
 	t := s.snsTopicLocked(*arn)
 	if t == nil || account != c.Account || region != c.Region {
-		return nil, &types.ResourceNotFoundException{Message: aws.String("Resource does not exist")}
+		return nil, &snstypes.ResourceNotFoundException{Message: aws.String("Resource does not exist")}
 	}
 	return t, nil
 }
@@ -565,7 +565,7 @@ func (s *Server) snsTagResource(c *Call, in *awssns.TagResourceInput) (*awssns.T
 		}
 	}
 	if n > snsMaxTagsPerArn {
-		return nil, &types.TagLimitExceededException{Message: aws.String("Could not complete request: tag quota of per resource exceeded")}
+		return nil, &snstypes.TagLimitExceededException{Message: aws.String("Could not complete request: tag quota of per resource exceeded")}
 	}
 	for k, v := range tags {
 		t.tags[k] = v
@@ -589,9 +589,9 @@ func (s *Server) snsListTagsForResource(c *Call, in *awssns.ListTagsForResourceI
 	if err != nil {
 		return nil, err
 	}
-	out := &awssns.ListTagsForResourceOutput{Tags: []types.Tag{}}
+	out := &awssns.ListTagsForResourceOutput{Tags: []snstypes.Tag{}}
 	for _, k := range kmsSortedTagKeys(t.tags) {
-		out.Tags = append(out.Tags, types.Tag{Key: aws.String(k), Value: aws.String(t.tags[k])})
+		out.Tags = append(out.Tags, snstypes.Tag{Key: aws.String(k), Value: aws.String(t.tags[k])})
 	}
 	return out, nil
 }

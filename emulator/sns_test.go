@@ -10,7 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awssns "github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/aws/aws-sdk-go-v2/service/sns/types"
+	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/orgbackup/orgbackup/emulator"
@@ -38,14 +38,14 @@ func TestSNSCreateTopic(t *testing.T) {
 		wantArn string
 	}{
 		"plain":           {awssns.CreateTopicInput{Name: aws.String("backup-events")}, "", "arn:aws:sns:us-east-1:222222222222:backup-events"},
-		"with attributes": {awssns.CreateTopicInput{Name: aws.String("t"), Attributes: map[string]string{"DisplayName": "Backups"}, Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}, "", "arn:aws:sns:us-east-1:222222222222:t"},
+		"with attributes": {awssns.CreateTopicInput{Name: aws.String("t"), Attributes: map[string]string{"DisplayName": "Backups"}, Tags: []snstypes.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}, "", "arn:aws:sns:us-east-1:222222222222:t"},
 		"fifo":            {awssns.CreateTopicInput{Name: aws.String("t.fifo"), Attributes: map[string]string{"FifoTopic": "true"}}, "", "arn:aws:sns:us-east-1:222222222222:t.fifo"},
 		"fifo name only":  {awssns.CreateTopicInput{Name: aws.String("t.fifo")}, "InvalidParameter", ""},
 		"bad name":        {awssns.CreateTopicInput{Name: aws.String("a b")}, "InvalidParameter", ""},
 		"long name":       {awssns.CreateTopicInput{Name: aws.String(strings.Repeat("a", 257))}, "InvalidParameter", ""},
 		"bad attribute":   {awssns.CreateTopicInput{Name: aws.String("t"), Attributes: map[string]string{"Color": "red"}}, "InvalidParameter", ""},
 		"bad policy":      {awssns.CreateTopicInput{Name: aws.String("t"), Attributes: map[string]string{"Policy": "{"}}, "InvalidParameter", ""},
-		"reserved tag":    {awssns.CreateTopicInput{Name: aws.String("t"), Tags: []types.Tag{{Key: aws.String("aws:x"), Value: aws.String("v")}}}, "InvalidParameter", ""},
+		"reserved tag":    {awssns.CreateTopicInput{Name: aws.String("t"), Tags: []snstypes.Tag{{Key: aws.String("aws:x"), Value: aws.String("v")}}}, "InvalidParameter", ""},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -74,14 +74,14 @@ func TestSNSCreateTopicConflicts(t *testing.T) {
 	srv := kmsTestServer(t)
 	c := snsTestClient(t, srv, "222222222222")
 	ctx := context.Background()
-	if _, err := c.CreateTopic(ctx, &awssns.CreateTopicInput{Name: aws.String("t"), Attributes: map[string]string{"DisplayName": "A"}, Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("1")}}}); err != nil {
+	if _, err := c.CreateTopic(ctx, &awssns.CreateTopicInput{Name: aws.String("t"), Attributes: map[string]string{"DisplayName": "A"}, Tags: []snstypes.Tag{{Key: aws.String("k"), Value: aws.String("1")}}}); err != nil {
 		t.Fatal(err)
 	}
-	var ip *types.InvalidParameterException
+	var ip *snstypes.InvalidParameterException
 	if _, err := c.CreateTopic(ctx, &awssns.CreateTopicInput{Name: aws.String("t"), Attributes: map[string]string{"DisplayName": "B"}}); !errors.As(err, &ip) {
 		t.Errorf("CreateTopic with other attributes = %v, want InvalidParameterException", err)
 	}
-	if _, err := c.CreateTopic(ctx, &awssns.CreateTopicInput{Name: aws.String("t"), Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("2")}}}); !errors.As(err, &ip) {
+	if _, err := c.CreateTopic(ctx, &awssns.CreateTopicInput{Name: aws.String("t"), Tags: []snstypes.Tag{{Key: aws.String("k"), Value: aws.String("2")}}}); !errors.As(err, &ip) {
 		t.Errorf("CreateTopic with other tags = %v, want InvalidParameterException", err)
 	}
 	if _, err := c.CreateTopic(ctx, &awssns.CreateTopicInput{Name: aws.String("t")}); err != nil {
@@ -156,7 +156,7 @@ func TestSNSTopicAttributes(t *testing.T) {
 			}
 		})
 	}
-	var nf *types.NotFoundException
+	var nf *snstypes.NotFoundException
 	if _, err := c.GetTopicAttributes(ctx, &awssns.GetTopicAttributesInput{TopicArn: aws.String("arn:aws:sns:us-east-1:222222222222:nope")}); !errors.As(err, &nf) {
 		t.Errorf("GetTopicAttributes(missing) = %v, want NotFoundException", err)
 	}
@@ -204,12 +204,12 @@ func TestSNSSubscriptions(t *testing.T) {
 	if err != nil || !strings.HasPrefix(aws.ToString(withArn.SubscriptionArn), arn+":") {
 		t.Fatalf("Subscribe(ReturnSubscriptionArn) = %v, %v", withArn, err)
 	}
-	var nf *types.NotFoundException
+	var nf *snstypes.NotFoundException
 	if _, err := c.Subscribe(ctx, &awssns.SubscribeInput{TopicArn: aws.String(arn + "x"), Protocol: aws.String("email"), Endpoint: aws.String("a@example.com")}); !errors.As(err, &nf) {
 		t.Errorf("Subscribe(missing topic) = %v, want NotFoundException", err)
 	}
 
-	var subs []types.Subscription
+	var subs []snstypes.Subscription
 	p := awssns.NewListSubscriptionsByTopicPaginator(c, &awssns.ListSubscriptionsByTopicInput{TopicArn: &arn})
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
@@ -301,7 +301,7 @@ func TestSNSTags(t *testing.T) {
 	c := snsTestClient(t, srv, "222222222222")
 	ctx := context.Background()
 	arn := snsMustCreateTopic(t, c, "events")
-	if _, err := c.TagResource(ctx, &awssns.TagResourceInput{ResourceArn: &arn, Tags: []types.Tag{{Key: aws.String("b"), Value: aws.String("2")}, {Key: aws.String("a"), Value: aws.String("1")}}}); err != nil {
+	if _, err := c.TagResource(ctx, &awssns.TagResourceInput{ResourceArn: &arn, Tags: []snstypes.Tag{{Key: aws.String("b"), Value: aws.String("2")}, {Key: aws.String("a"), Value: aws.String("1")}}}); err != nil {
 		t.Fatalf("TagResource: %v", err)
 	}
 	if _, err := c.UntagResource(ctx, &awssns.UntagResourceInput{ResourceArn: &arn, TagKeys: []string{"b"}}); err != nil {
@@ -314,15 +314,15 @@ func TestSNSTags(t *testing.T) {
 	if len(out.Tags) != 1 || aws.ToString(out.Tags[0].Key) != "a" || aws.ToString(out.Tags[0].Value) != "1" {
 		t.Errorf("tags = %+v", out.Tags)
 	}
-	var rnf *types.ResourceNotFoundException
-	if _, err := c.TagResource(ctx, &awssns.TagResourceInput{ResourceArn: aws.String(arn + "x"), Tags: []types.Tag{{Key: aws.String("a"), Value: aws.String("1")}}}); !errors.As(err, &rnf) {
+	var rnf *snstypes.ResourceNotFoundException
+	if _, err := c.TagResource(ctx, &awssns.TagResourceInput{ResourceArn: aws.String(arn + "x"), Tags: []snstypes.Tag{{Key: aws.String("a"), Value: aws.String("1")}}}); !errors.As(err, &rnf) {
 		t.Errorf("TagResource(missing) = %v, want ResourceNotFoundException", err)
 	}
-	many := make([]types.Tag, 51)
+	many := make([]snstypes.Tag, 51)
 	for i := range many {
-		many[i] = types.Tag{Key: aws.String(fmt.Sprint("k", i)), Value: aws.String("v")}
+		many[i] = snstypes.Tag{Key: aws.String(fmt.Sprint("k", i)), Value: aws.String("v")}
 	}
-	var tle *types.TagLimitExceededException
+	var tle *snstypes.TagLimitExceededException
 	if _, err := c.TagResource(ctx, &awssns.TagResourceInput{ResourceArn: &arn, Tags: many}); !errors.As(err, &tle) {
 		t.Errorf("TagResource(51 tags) = %v, want TagLimitExceededException", err)
 	}
@@ -335,7 +335,7 @@ func TestSNSPublish(t *testing.T) {
 	ctx := context.Background()
 	arn := snsMustCreateTopic(t, c, "events")
 	out, err := c.Publish(ctx, &awssns.PublishInput{TopicArn: &arn, Subject: aws.String("Backup failed"), Message: aws.String("job 1 failed"),
-		MessageAttributes: map[string]types.MessageAttributeValue{"severity": {DataType: aws.String("String"), StringValue: aws.String("high")}}})
+		MessageAttributes: map[string]snstypes.MessageAttributeValue{"severity": {DataType: aws.String("String"), StringValue: aws.String("high")}}})
 	if err != nil {
 		t.Fatalf("Publish: %v", err)
 	}
@@ -379,7 +379,7 @@ func TestSNSCrossAccount(t *testing.T) {
 	other := snsTestClient(t, srv, "333333333333")
 	ctx := context.Background()
 	arn := snsMustCreateTopic(t, owner, "events")
-	var authz *types.AuthorizationErrorException
+	var authz *snstypes.AuthorizationErrorException
 	if _, err := other.Publish(ctx, &awssns.PublishInput{TopicArn: &arn, Message: aws.String("m")}); !errors.As(err, &authz) {
 		t.Errorf("cross-account Publish under the default policy = %v, want AuthorizationErrorException", err)
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awstagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/schemas"
-	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
+	taggingtypes "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
 )
 
 // Limits from the Resource Groups Tagging API Reference (GetResources,
@@ -33,7 +33,7 @@ func (s *Server) taggingService() *service {
 }
 
 func taggingInvalid(msg string) error {
-	return &types.InvalidParameterException{Message: aws.String(msg)}
+	return &taggingtypes.InvalidParameterException{Message: aws.String(msg)}
 }
 
 // arnServiceType returns the service and resource type of an ARN as
@@ -71,7 +71,7 @@ func taggingMatchType(filters []string, arn string) bool {
 
 // taggingMatchTags applies TagFilters: AND across filters, OR across the
 // values of one filter, any value when a filter has none.
-func taggingMatchTags(filters []types.TagFilter, tags map[string]string) bool {
+func taggingMatchTags(filters []taggingtypes.TagFilter, tags map[string]string) bool {
 	for _, f := range filters {
 		v, ok := tags[aws.ToString(f.Key)]
 		if !ok {
@@ -94,10 +94,10 @@ func taggingMatchTags(filters []types.TagFilter, tags map[string]string) bool {
 	return true
 }
 
-func taggingTagList(tags map[string]string) []types.Tag {
-	out := []types.Tag{}
+func taggingTagList(tags map[string]string) []taggingtypes.Tag {
+	out := []taggingtypes.Tag{}
 	for _, k := range kmsSortedTagKeys(tags) {
-		out = append(out, types.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
+		out = append(out, taggingtypes.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
 	}
 	return out
 }
@@ -158,25 +158,25 @@ func (s *Server) taggingGetResources(c *Call, in *awstagging.GetResourcesInput) 
 	if err != nil {
 		return nil, err
 	}
-	out := &awstagging.GetResourcesOutput{ResourceTagMappingList: []types.ResourceTagMapping{}, PaginationToken: aws.String("")}
+	out := &awstagging.GetResourcesOutput{ResourceTagMappingList: []taggingtypes.ResourceTagMapping{}, PaginationToken: aws.String("")}
 	if next != nil {
 		out.PaginationToken = next
 	}
 	for _, r := range page {
-		out.ResourceTagMappingList = append(out.ResourceTagMappingList, types.ResourceTagMapping{ResourceARN: aws.String(r.ARN), Tags: taggingTagList(r.Tags)})
+		out.ResourceTagMappingList = append(out.ResourceTagMappingList, taggingtypes.ResourceTagMapping{ResourceARN: aws.String(r.ARN), Tags: taggingTagList(r.Tags)})
 	}
 	return out, nil
 }
 
 // taggingFailure is a FailedResourcesMap entry.
-func taggingFailure(status int32, msg string) types.FailureInfo {
-	return types.FailureInfo{StatusCode: status, ErrorCode: types.ErrorCodeInvalidParameterException, ErrorMessage: aws.String(msg)}
+func taggingFailure(status int32, msg string) taggingtypes.FailureInfo {
+	return taggingtypes.FailureInfo{StatusCode: status, ErrorCode: taggingtypes.ErrorCodeInvalidParameterException, ErrorMessage: aws.String(msg)}
 }
 
 // taggingEachLocked applies fn to every listed ARN of the caller's account
 // and region; the ones that fail go into the FailedResourcesMap.
-func (s *Server) taggingEachLocked(c *Call, arns []string, fn func(arn string) error) map[string]types.FailureInfo {
-	failed := map[string]types.FailureInfo{}
+func (s *Server) taggingEachLocked(c *Call, arns []string, fn func(arn string) error) map[string]taggingtypes.FailureInfo {
+	failed := map[string]taggingtypes.FailureInfo{}
 	for _, arn := range arns {
 		if s.resourceLocked(c.Account, c.Region, arn) == nil {
 			failed[arn] = taggingFailure(404, "Resource "+arn+" does not exist in account "+c.Account+" and region "+c.Region)

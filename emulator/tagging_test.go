@@ -7,7 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awstagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
-	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
+	taggingtypes "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
@@ -121,19 +121,19 @@ func TestTaggingGetResources(t *testing.T) {
 		code string
 	}{
 		"all tagged":        {awstagging.GetResourcesInput{}, []string{tbl, web, batch, vol, fs, db, bucket}, ""},
-		"one value":         {awstagging.GetResourcesInput{TagFilters: []types.TagFilter{{Key: aws.String("backup"), Values: []string{"daily"}}}}, []string{tbl, web, vol, bucket}, ""},
-		"values are ORed":   {awstagging.GetResourcesInput{TagFilters: []types.TagFilter{{Key: aws.String("backup"), Values: []string{"weekly", "none"}}}}, []string{batch, fs}, ""},
-		"keys are ANDed":    {awstagging.GetResourcesInput{TagFilters: []types.TagFilter{{Key: aws.String("backup"), Values: []string{"daily", "weekly"}}, {Key: aws.String("env"), Values: []string{"prod"}}}}, []string{web}, ""},
-		"key only":          {awstagging.GetResourcesInput{TagFilters: []types.TagFilter{{Key: aws.String("env")}}}, []string{web, batch, db}, ""},
+		"one value":         {awstagging.GetResourcesInput{TagFilters: []taggingtypes.TagFilter{{Key: aws.String("backup"), Values: []string{"daily"}}}}, []string{tbl, web, vol, bucket}, ""},
+		"values are ORed":   {awstagging.GetResourcesInput{TagFilters: []taggingtypes.TagFilter{{Key: aws.String("backup"), Values: []string{"weekly", "none"}}}}, []string{batch, fs}, ""},
+		"keys are ANDed":    {awstagging.GetResourcesInput{TagFilters: []taggingtypes.TagFilter{{Key: aws.String("backup"), Values: []string{"daily", "weekly"}}, {Key: aws.String("env"), Values: []string{"prod"}}}}, []string{web}, ""},
+		"key only":          {awstagging.GetResourcesInput{TagFilters: []taggingtypes.TagFilter{{Key: aws.String("env")}}}, []string{web, batch, db}, ""},
 		"service filter":    {awstagging.GetResourcesInput{ResourceTypeFilters: []string{"ec2"}}, []string{web, batch, vol}, ""},
 		"type filter":       {awstagging.GetResourcesInput{ResourceTypeFilters: []string{"ec2:instance"}}, []string{web, batch}, ""},
 		"several types":     {awstagging.GetResourcesInput{ResourceTypeFilters: []string{"ec2:volume", "rds:db", "elasticfilesystem:file-system", "dynamodb:table", "s3"}}, []string{tbl, vol, fs, db, bucket}, ""},
-		"types and tags":    {awstagging.GetResourcesInput{ResourceTypeFilters: []string{"ec2:instance"}, TagFilters: []types.TagFilter{{Key: aws.String("backup"), Values: []string{"daily"}}}}, []string{web}, ""},
+		"types and tags":    {awstagging.GetResourcesInput{ResourceTypeFilters: []string{"ec2:instance"}, TagFilters: []taggingtypes.TagFilter{{Key: aws.String("backup"), Values: []string{"daily"}}}}, []string{web}, ""},
 		"arn list":          {awstagging.GetResourcesInput{ResourceARNList: []string{db, "arn:aws:ec2:us-east-1:333333333333:instance/i-missing", web}}, []string{web, db}, ""},
-		"arn list and tags": {awstagging.GetResourcesInput{ResourceARNList: []string{db}, TagFilters: []types.TagFilter{{Key: aws.String("env")}}}, nil, "InvalidParameterException"},
+		"arn list and tags": {awstagging.GetResourcesInput{ResourceARNList: []string{db}, TagFilters: []taggingtypes.TagFilter{{Key: aws.String("env")}}}, nil, "InvalidParameterException"},
 		"per page too big":  {awstagging.GetResourcesInput{ResourcesPerPage: aws.Int32(101)}, nil, "InvalidParameterException"},
 		"bad token":         {awstagging.GetResourcesInput{PaginationToken: aws.String("%%")}, nil, "InvalidParameterException"},
-		"too many values":   {awstagging.GetResourcesInput{TagFilters: []types.TagFilter{{Key: aws.String("k"), Values: make([]string, 21)}}}, nil, "InvalidParameterException"},
+		"too many values":   {awstagging.GetResourcesInput{TagFilters: []taggingtypes.TagFilter{{Key: aws.String("k"), Values: make([]string, 21)}}}, nil, "InvalidParameterException"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -221,13 +221,13 @@ func TestTaggingTagResources(t *testing.T) {
 	if err != nil {
 		t.Fatalf("TagResources: %v", err)
 	}
-	if len(out.FailedResourcesMap) != 1 || out.FailedResourcesMap[missing].ErrorCode != types.ErrorCodeInvalidParameterException {
+	if len(out.FailedResourcesMap) != 1 || out.FailedResourcesMap[missing].ErrorCode != taggingtypes.ErrorCodeInvalidParameterException {
 		t.Errorf("FailedResourcesMap = %+v", out.FailedResourcesMap)
 	}
 	if _, err := c.UntagResources(ctx, &awstagging.UntagResourcesInput{ResourceARNList: []string{inst, bucket}, TagKeys: []string{"x"}}); err != nil {
 		t.Fatalf("UntagResources: %v", err)
 	}
-	res, err := c.GetResources(ctx, &awstagging.GetResourcesInput{TagFilters: []types.TagFilter{{Key: aws.String("backup"), Values: []string{"daily"}}}})
+	res, err := c.GetResources(ctx, &awstagging.GetResourcesInput{TagFilters: []taggingtypes.TagFilter{{Key: aws.String("backup"), Values: []string{"daily"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
-	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
 )
 
 // BackupPlanInput compiles p to the BackupPlan of a CreateBackupPlan or
@@ -16,19 +16,19 @@ import (
 // the validation errors, if any. Zero fields are left out so that AWS applies
 // its defaults; Regions and Tags have no place in the input (see
 // CreateBackupPlanInput for the tags).
-func (p *Plan) BackupPlanInput() (*types.BackupPlanInput, error) {
+func (p *Plan) BackupPlanInput() (*backuptypes.BackupPlanInput, error) {
 	if err := p.Validate(TargetAPI); err != nil {
 		return nil, fmt.Errorf("compiling backup plan %q: %w", planNameOf(p), err)
 	}
-	in := &types.BackupPlanInput{
+	in := &backuptypes.BackupPlanInput{
 		BackupPlanName: apiPtr(p.Name),
-		Rules:          make([]types.BackupRuleInput, 0, len(p.Rules)),
+		Rules:          make([]backuptypes.BackupRuleInput, 0, len(p.Rules)),
 	}
 	for _, r := range p.Rules {
 		in.Rules = append(in.Rules, r.backupRuleInput())
 	}
 	for _, s := range p.AdvancedSettings {
-		in.AdvancedBackupSettings = append(in.AdvancedBackupSettings, types.AdvancedBackupSetting{
+		in.AdvancedBackupSettings = append(in.AdvancedBackupSettings, backuptypes.AdvancedBackupSetting{
 			ResourceType:  apiPtr(s.ResourceType),
 			BackupOptions: maps.Clone(s.Options),
 		})
@@ -61,8 +61,8 @@ func planNameOf(p *Plan) string {
 	return p.Name
 }
 
-func (r Rule) backupRuleInput() types.BackupRuleInput {
-	in := types.BackupRuleInput{
+func (r Rule) backupRuleInput() backuptypes.BackupRuleInput {
+	in := backuptypes.BackupRuleInput{
 		RuleName:                   apiPtr(r.Name),
 		TargetBackupVaultName:      apiPtr(r.TargetVault),
 		ScheduleExpression:         apiNonZero(r.Schedule),
@@ -78,7 +78,7 @@ func (r Rule) backupRuleInput() types.BackupRuleInput {
 		in.EnableContinuousBackup = apiPtr(true)
 	}
 	for _, c := range r.CopyActions {
-		in.CopyActions = append(in.CopyActions, types.CopyAction{
+		in.CopyActions = append(in.CopyActions, backuptypes.CopyAction{
 			DestinationBackupVaultArn: apiPtr(c.DestinationVaultARN),
 			Lifecycle:                 c.Lifecycle.api(),
 		})
@@ -86,11 +86,11 @@ func (r Rule) backupRuleInput() types.BackupRuleInput {
 	return in
 }
 
-func (l Lifecycle) api() *types.Lifecycle {
+func (l Lifecycle) api() *backuptypes.Lifecycle {
 	if l.IsZero() {
 		return nil
 	}
-	out := &types.Lifecycle{
+	out := &backuptypes.Lifecycle{
 		MoveToColdStorageAfterDays: apiNonZero(l.MoveToColdStorageAfterDays),
 		DeleteAfterDays:            apiNonZero(l.DeleteAfterDays),
 	}
@@ -105,8 +105,8 @@ func (l Lifecycle) api() *types.Lifecycle {
 // (Condition); Conditions become ConditionParameters grouped by operator,
 // keeping their order within each operator, with keys prefixed by
 // "aws:ResourceTag/". It does not validate s; Plan.Validate does.
-func (s Selection) BackupSelection() types.BackupSelection {
-	out := types.BackupSelection{
+func (s Selection) BackupSelection() backuptypes.BackupSelection {
+	out := backuptypes.BackupSelection{
 		SelectionName: apiPtr(s.Name),
 		IamRoleArn:    apiPtr(s.IAMRoleARN),
 	}
@@ -117,16 +117,16 @@ func (s Selection) BackupSelection() types.BackupSelection {
 		out.NotResources = slices.Clone(s.NotResources)
 	}
 	for _, c := range s.ListOfTags {
-		out.ListOfTags = append(out.ListOfTags, types.Condition{
-			ConditionType:  types.ConditionType(c.Type),
+		out.ListOfTags = append(out.ListOfTags, backuptypes.Condition{
+			ConditionType:  backuptypes.ConditionType(c.Type),
 			ConditionKey:   apiPtr(c.Key),
 			ConditionValue: apiPtr(c.Value),
 		})
 	}
 	if len(s.Conditions) > 0 {
-		conds := &types.Conditions{}
+		conds := &backuptypes.Conditions{}
 		for _, c := range s.Conditions {
-			param := types.ConditionParameter{ConditionKey: apiPtr(conditionTagPrefix + c.Key), ConditionValue: apiPtr(c.Value)}
+			param := backuptypes.ConditionParameter{ConditionKey: apiPtr(conditionTagPrefix + c.Key), ConditionValue: apiPtr(c.Value)}
 			switch c.Type {
 			case StringEquals:
 				conds.StringEquals = append(conds.StringEquals, param)
@@ -144,8 +144,8 @@ func (s Selection) BackupSelection() types.BackupSelection {
 }
 
 // BackupSelections compiles every selection of p, in order.
-func (p *Plan) BackupSelections() []types.BackupSelection {
-	out := make([]types.BackupSelection, 0, len(p.Selections))
+func (p *Plan) BackupSelections() []backuptypes.BackupSelection {
+	out := make([]backuptypes.BackupSelection, 0, len(p.Selections))
 	for _, s := range p.Selections {
 		out = append(out, s.BackupSelection())
 	}
@@ -164,7 +164,7 @@ func (p *Plan) BackupSelections() []types.BackupSelection {
 // actions, rule IDs, DeleteAfterEvent) are dropped. Conditions come back
 // grouped by operator in the order StringEquals, StringNotEquals,
 // StringLike, StringNotLike, with the "aws:ResourceTag/" prefix removed.
-func PlanFromAPI(plan *types.BackupPlan, advanced []types.AdvancedBackupSetting, selections ...types.BackupSelection) (*Plan, error) {
+func PlanFromAPI(plan *backuptypes.BackupPlan, advanced []backuptypes.AdvancedBackupSetting, selections ...backuptypes.BackupSelection) (*Plan, error) {
 	if plan == nil {
 		return nil, errors.New("converting backup plan: no plan given")
 	}
@@ -196,7 +196,7 @@ func PlanFromAPI(plan *types.BackupPlan, advanced []types.AdvancedBackupSetting,
 	return p, nil
 }
 
-func ruleFromAPI(r types.BackupRule) Rule {
+func ruleFromAPI(r backuptypes.BackupRule) Rule {
 	out := Rule{
 		Name:                    apiDeref(r.RuleName),
 		Schedule:                apiDeref(r.ScheduleExpression),
@@ -219,7 +219,7 @@ func ruleFromAPI(r types.BackupRule) Rule {
 	return out
 }
 
-func lifecycleFromAPI(l *types.Lifecycle) Lifecycle {
+func lifecycleFromAPI(l *backuptypes.Lifecycle) Lifecycle {
 	if l == nil {
 		return Lifecycle{}
 	}
@@ -232,7 +232,7 @@ func lifecycleFromAPI(l *types.Lifecycle) Lifecycle {
 
 // SelectionFromAPI converts a live selection back to a Selection (see
 // PlanFromAPI). It fails on a ListOfTags condition type it does not know.
-func SelectionFromAPI(s types.BackupSelection) (Selection, error) {
+func SelectionFromAPI(s backuptypes.BackupSelection) (Selection, error) {
 	out := Selection{
 		Name:       apiDeref(s.SelectionName),
 		IAMRoleARN: apiDeref(s.IamRoleArn),
@@ -244,7 +244,7 @@ func SelectionFromAPI(s types.BackupSelection) (Selection, error) {
 		out.NotResources = slices.Clone(s.NotResources)
 	}
 	for _, c := range s.ListOfTags {
-		if c.ConditionType != types.ConditionTypeStringequals {
+		if c.ConditionType != backuptypes.ConditionTypeStringequals {
 			return Selection{}, fmt.Errorf("converting selection %q: unknown ListOfTags condition type %q", out.Name, c.ConditionType)
 		}
 		out.ListOfTags = append(out.ListOfTags, TagCondition{Type: StringEquals, Key: apiDeref(c.ConditionKey), Value: apiDeref(c.ConditionValue)})
@@ -252,7 +252,7 @@ func SelectionFromAPI(s types.BackupSelection) (Selection, error) {
 	if c := s.Conditions; c != nil {
 		for _, group := range []struct {
 			op     ConditionType
-			params []types.ConditionParameter
+			params []backuptypes.ConditionParameter
 		}{
 			{StringEquals, c.StringEquals},
 			{StringNotEquals, c.StringNotEquals},

@@ -6,16 +6,16 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
-	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // ignoreSDK ignores the SDK's unexported serde markers.
 var ignoreSDK = cmpopts.IgnoreUnexported(
-	types.BackupPlanInput{}, types.BackupRuleInput{}, types.BackupPlan{}, types.BackupRule{},
-	types.Lifecycle{}, types.CopyAction{}, types.AdvancedBackupSetting{}, types.BackupSelection{},
-	types.Condition{}, types.Conditions{}, types.ConditionParameter{}, awsbackup.CreateBackupPlanInput{},
+	backuptypes.BackupPlanInput{}, backuptypes.BackupRuleInput{}, backuptypes.BackupPlan{}, backuptypes.BackupRule{},
+	backuptypes.Lifecycle{}, backuptypes.CopyAction{}, backuptypes.AdvancedBackupSetting{}, backuptypes.BackupSelection{},
+	backuptypes.Condition{}, backuptypes.Conditions{}, backuptypes.ConditionParameter{}, awsbackup.CreateBackupPlanInput{},
 )
 
 func compileTestPlan() *Plan {
@@ -44,39 +44,39 @@ func TestBackupPlanInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &types.BackupPlanInput{
+	want := &backuptypes.BackupPlanInput{
 		BackupPlanName: aws.String("prod"),
-		Rules: []types.BackupRuleInput{{
+		Rules: []backuptypes.BackupRuleInput{{
 			RuleName:                   aws.String("daily"),
 			TargetBackupVaultName:      aws.String("local"),
 			ScheduleExpression:         aws.String("cron(0 2 * * ? *)"),
 			ScheduleExpressionTimezone: aws.String("Europe/Paris"),
-			Lifecycle:                  &types.Lifecycle{DeleteAfterDays: aws.Int64(30)},
-			CopyActions: []types.CopyAction{{
+			Lifecycle:                  &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(30)},
+			CopyActions: []backuptypes.CopyAction{{
 				DestinationBackupVaultArn: aws.String(vTestCentral),
-				Lifecycle:                 &types.Lifecycle{DeleteAfterDays: aws.Int64(2555)},
+				Lifecycle:                 &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(2555)},
 			}},
 			RecoveryPointTags: map[string]string{"tier": "production"},
 		}, {
 			RuleName:              aws.String("weekly"),
 			TargetBackupVaultName: aws.String("local"),
 			ScheduleExpression:    aws.String("cron(0 4 ? * SUN *)"),
-			Lifecycle: &types.Lifecycle{
+			Lifecycle: &backuptypes.Lifecycle{
 				MoveToColdStorageAfterDays:          aws.Int64(30),
 				DeleteAfterDays:                     aws.Int64(120),
 				OptInToArchiveForSupportedResources: aws.Bool(true),
 			},
-			CopyActions: []types.CopyAction{{DestinationBackupVaultArn: aws.String(vTestCentral)}},
+			CopyActions: []backuptypes.CopyAction{{DestinationBackupVaultArn: aws.String(vTestCentral)}},
 		}, {
 			RuleName:                aws.String("pitr"),
 			TargetBackupVaultName:   aws.String("local"),
 			ScheduleExpression:      aws.String("cron(15 * * * ? *)"),
 			StartWindowMinutes:      aws.Int64(60),
 			CompletionWindowMinutes: aws.Int64(180),
-			Lifecycle:               &types.Lifecycle{DeleteAfterDays: aws.Int64(35)},
+			Lifecycle:               &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(35)},
 			EnableContinuousBackup:  aws.Bool(true),
 		}},
-		AdvancedBackupSettings: []types.AdvancedBackupSetting{{
+		AdvancedBackupSettings: []backuptypes.AdvancedBackupSetting{{
 			ResourceType:  aws.String("EC2"),
 			BackupOptions: map[string]string{"WindowsVSS": "enabled"},
 		}},
@@ -123,24 +123,24 @@ func TestCreateBackupPlanInput(t *testing.T) {
 func TestBackupSelection(t *testing.T) {
 	t.Parallel()
 	sels := compileTestPlan().BackupSelections()
-	want := []types.BackupSelection{{
+	want := []backuptypes.BackupSelection{{
 		SelectionName: aws.String("backup-prod"),
 		IamRoleArn:    aws.String(vTestRole),
-		ListOfTags: []types.Condition{
-			{ConditionType: types.ConditionTypeStringequals, ConditionKey: aws.String("backup"), ConditionValue: aws.String("prod")},
-			{ConditionType: types.ConditionTypeStringequals, ConditionKey: aws.String("backup"), ConditionValue: aws.String("all")},
+		ListOfTags: []backuptypes.Condition{
+			{ConditionType: backuptypes.ConditionTypeStringequals, ConditionKey: aws.String("backup"), ConditionValue: aws.String("prod")},
+			{ConditionType: backuptypes.ConditionTypeStringequals, ConditionKey: aws.String("backup"), ConditionValue: aws.String("all")},
 		},
 	}, {
 		SelectionName: aws.String("tables"),
 		IamRoleArn:    aws.String(vTestRole),
 		Resources:     []string{"arn:aws:dynamodb:us-east-1:111111111111:table/*"},
 		NotResources:  []string{"arn:aws:dynamodb:us-east-1:111111111111:table/scratch"},
-		Conditions: &types.Conditions{
-			StringEquals: []types.ConditionParameter{
+		Conditions: &backuptypes.Conditions{
+			StringEquals: []backuptypes.ConditionParameter{
 				{ConditionKey: aws.String("aws:ResourceTag/env"), ConditionValue: aws.String("prod")},
 				{ConditionKey: aws.String("aws:ResourceTag/owner"), ConditionValue: aws.String("x")},
 			},
-			StringLike: []types.ConditionParameter{
+			StringLike: []backuptypes.ConditionParameter{
 				{ConditionKey: aws.String("aws:ResourceTag/team"), ConditionValue: aws.String("data-*")},
 			},
 		},
@@ -159,9 +159,9 @@ func TestPlanFromAPIRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	live := &types.BackupPlan{BackupPlanName: in.BackupPlanName, AdvancedBackupSettings: in.AdvancedBackupSettings}
+	live := &backuptypes.BackupPlan{BackupPlanName: in.BackupPlanName, AdvancedBackupSettings: in.AdvancedBackupSettings}
 	for i, r := range in.Rules {
-		live.Rules = append(live.Rules, types.BackupRule{
+		live.Rules = append(live.Rules, backuptypes.BackupRule{
 			RuleId:                     aws.String("id-" + string(rune('a'+i))),
 			RuleName:                   r.RuleName,
 			TargetBackupVaultName:      r.TargetBackupVaultName,
@@ -191,21 +191,21 @@ func TestPlanFromAPIRoundTrip(t *testing.T) {
 
 func TestPlanFromAPINormalizes(t *testing.T) {
 	t.Parallel()
-	live := &types.BackupPlan{
+	live := &backuptypes.BackupPlan{
 		BackupPlanName: aws.String("p"),
-		Rules: []types.BackupRule{{
+		Rules: []backuptypes.BackupRule{{
 			RuleName:              aws.String("r"),
 			TargetBackupVaultName: aws.String("v1"),
-			Lifecycle:             &types.Lifecycle{MoveToColdStorageAfterDays: aws.Int64(-1), DeleteAfterDays: aws.Int64(-1)},
+			Lifecycle:             &backuptypes.Lifecycle{MoveToColdStorageAfterDays: aws.Int64(-1), DeleteAfterDays: aws.Int64(-1)},
 		}},
-		AdvancedBackupSettings: []types.AdvancedBackupSetting{{ResourceType: aws.String("EC2"), BackupOptions: map[string]string{"WindowsVSS": "disabled"}}},
+		AdvancedBackupSettings: []backuptypes.AdvancedBackupSetting{{ResourceType: aws.String("EC2"), BackupOptions: map[string]string{"WindowsVSS": "disabled"}}},
 	}
-	sel := types.BackupSelection{
+	sel := backuptypes.BackupSelection{
 		SelectionName: aws.String("s"),
 		IamRoleArn:    aws.String(vTestRole),
-		Conditions:    &types.Conditions{StringEquals: []types.ConditionParameter{}, StringNotLike: []types.ConditionParameter{{ConditionKey: aws.String("aws:ResourceTag/env"), ConditionValue: aws.String("dev*")}}},
+		Conditions:    &backuptypes.Conditions{StringEquals: []backuptypes.ConditionParameter{}, StringNotLike: []backuptypes.ConditionParameter{{ConditionKey: aws.String("aws:ResourceTag/env"), ConditionValue: aws.String("dev*")}}},
 	}
-	got, err := PlanFromAPI(live, []types.AdvancedBackupSetting{{ResourceType: aws.String("EC2"), BackupOptions: map[string]string{"WindowsVSS": "enabled"}}}, sel)
+	got, err := PlanFromAPI(live, []backuptypes.AdvancedBackupSetting{{ResourceType: aws.String("EC2"), BackupOptions: map[string]string{"WindowsVSS": "enabled"}}}, sel)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +222,7 @@ func TestPlanFromAPINormalizes(t *testing.T) {
 	if _, err := PlanFromAPI(nil, nil); err == nil {
 		t.Error("PlanFromAPI(nil) = nil error, want one")
 	}
-	bad := types.BackupSelection{SelectionName: aws.String("s"), ListOfTags: []types.Condition{{ConditionType: "STRINGLIKE"}}}
+	bad := backuptypes.BackupSelection{SelectionName: aws.String("s"), ListOfTags: []backuptypes.Condition{{ConditionType: "STRINGLIKE"}}}
 	if _, err := PlanFromAPI(live, nil, bad); err == nil {
 		t.Error("PlanFromAPI() with an unknown ListOfTags type = nil error, want one")
 	}
