@@ -276,6 +276,26 @@ func (v *iamChecks) roleName(val *string) {
 	}
 }
 
+func (v *iamChecks) policyName(val *string) {
+	if v.required("policyName", val) {
+		v.str("policyName", val, 1, 128, iamNameRE)
+	}
+}
+
+func (v *iamChecks) policyArn(val *string) {
+	if v.required("policyArn", val) {
+		v.str("policyArn", val, 20, 2048, nil)
+	}
+}
+
+// policyDocument checks a required policy document member (member names
+// differ by operation).
+func (v *iamChecks) policyDocument(member string, val *string) {
+	if v.required(member, val) {
+		v.str(member, val, 1, 131072, nil)
+	}
+}
+
 // policySize counts a policy's characters the way IAM quotas do: white
 // space does not count.
 func policySize(doc string) int {
@@ -357,12 +377,17 @@ func (r *iamRole) sdk(withDetails bool) iamtypes.Role {
 	return out
 }
 
-// unmodifiable rejects changes to service-linked roles.
-func (r *iamRole) unmodifiable() error {
-	if r.serviceLinked {
-		return &iamtypes.UnmodifiableEntityException{Message: aws.String(fmt.Sprintf("Cannot perform the operation on the protected role '%s' - this role is only modifiable by AWS", r.name))}
+// modifiableRole returns the named role for an operation that changes it,
+// rejecting service-linked roles.
+func (a *iamAccount) modifiableRole(name string) (*iamRole, error) {
+	r, err := a.role(name)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	if r.serviceLinked {
+		return nil, &iamtypes.UnmodifiableEntityException{Message: aws.String(fmt.Sprintf("Cannot perform the operation on the protected role '%s' - this role is only modifiable by AWS", r.name))}
+	}
+	return r, nil
 }
 
 func (s *Server) iamCreateRole(c *Call, in *awsiam.CreateRoleInput) (*awsiam.CreateRoleOutput, error) {
@@ -370,9 +395,7 @@ func (s *Server) iamCreateRole(c *Call, in *awsiam.CreateRoleInput) (*awsiam.Cre
 	v.roleName(in.RoleName)
 	v.str("path", in.Path, 1, 512, iamPathRE)
 	v.str("description", in.Description, 0, 1000, iamDescriptionRE)
-	if v.required("assumeRolePolicyDocument", in.AssumeRolePolicyDocument) {
-		v.str("assumeRolePolicyDocument", in.AssumeRolePolicyDocument, 1, 131072, nil)
-	}
+	v.policyDocument("assumeRolePolicyDocument", in.AssumeRolePolicyDocument)
 	v.intRange("maxSessionDuration", in.MaxSessionDuration, iamDefaultMaxSession, iamMaxSessionDuration)
 	v.tags(in.Tags)
 	if err := v.err(); err != nil {
@@ -438,11 +461,8 @@ func (s *Server) iamUpdateRole(c *Call, in *awsiam.UpdateRoleInput) (*awsiam.Upd
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	r, err := s.iamLocked(c.Account).role(*in.RoleName)
+	r, err := s.iamLocked(c.Account).modifiableRole(*in.RoleName)
 	if err != nil {
-		return nil, err
-	}
-	if err := r.unmodifiable(); err != nil {
 		return nil, err
 	}
 	if in.Description != nil {
@@ -457,17 +477,12 @@ func (s *Server) iamUpdateRole(c *Call, in *awsiam.UpdateRoleInput) (*awsiam.Upd
 func (s *Server) iamUpdateAssumeRolePolicy(c *Call, in *awsiam.UpdateAssumeRolePolicyInput) (*awsiam.UpdateAssumeRolePolicyOutput, error) {
 	var v iamChecks
 	v.roleName(in.RoleName)
-	if v.required("policyDocument", in.PolicyDocument) {
-		v.str("policyDocument", in.PolicyDocument, 1, 131072, nil)
-	}
+	v.policyDocument("policyDocument", in.PolicyDocument)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	r, err := s.iamLocked(c.Account).role(*in.RoleName)
+	r, err := s.iamLocked(c.Account).modifiableRole(*in.RoleName)
 	if err != nil {
-		return nil, err
-	}
-	if err := r.unmodifiable(); err != nil {
 		return nil, err
 	}
 	if err := s.checkTrustPolicyLocked(*in.PolicyDocument); err != nil {
@@ -484,11 +499,8 @@ func (s *Server) iamDeleteRole(c *Call, in *awsiam.DeleteRoleInput) (*awsiam.Del
 		return nil, err
 	}
 	a := s.iamLocked(c.Account)
-	r, err := a.role(*in.RoleName)
+	r, err := a.modifiableRole(*in.RoleName)
 	if err != nil {
-		return nil, err
-	}
-	if err := r.unmodifiable(); err != nil {
 		return nil, err
 	}
 	// DeleteRole: "you must first remove those items": attached managed
@@ -550,20 +562,29 @@ func (s *Server) managedPolicyLocked(account, arn string) *iamPolicy {
 	return nil
 }
 
-func (s *Server) iamAttachRolePolicy(c *Call, in *awsiam.AttachRolePolicyInput) (*awsiam.AttachRolePolicyOutput, error) {
+// attachmentRoleLocked validates the members AttachRolePolicy and
+// DetachRolePolicy share and returns the role whose attachments change.
+func (s *Server) attachmentRoleLocked(account string, roleName, policyArn *string) (*iamRole, error) {
 	var v iamChecks
-	v.roleName(in.RoleName)
-	if v.required("policyArn", in.PolicyArn) {
-		v.str("policyArn", in.PolicyArn, 20, 2048, nil)
-	}
+	v.roleName(roleName)
+	v.policyArn(policyArn)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	r, err := s.iamLocked(c.Account).role(*in.RoleName)
+	return s.iamLocked(account).modifiableRole(*roleName)
+}
+
+func noSuchPolicy(arn string) error {
+	return &iamtypes.NoSuchEntityException{Message: aws.String(fmt.Sprintf("Policy %s was not found.", arn))}
+}
+
+func noSuchRolePolicy(name string) error {
+	return &iamtypes.NoSuchEntityException{Message: aws.String(fmt.Sprintf("The role policy with name %s cannot be found.", name))}
+}
+
+func (s *Server) iamAttachRolePolicy(c *Call, in *awsiam.AttachRolePolicyInput) (*awsiam.AttachRolePolicyOutput, error) {
+	r, err := s.attachmentRoleLocked(c.Account, in.RoleName, in.PolicyArn)
 	if err != nil {
-		return nil, err
-	}
-	if err := r.unmodifiable(); err != nil {
 		return nil, err
 	}
 	p := s.managedPolicyLocked(c.Account, *in.PolicyArn)
@@ -586,19 +607,8 @@ func (s *Server) iamAttachRolePolicy(c *Call, in *awsiam.AttachRolePolicyInput) 
 }
 
 func (s *Server) iamDetachRolePolicy(c *Call, in *awsiam.DetachRolePolicyInput) (*awsiam.DetachRolePolicyOutput, error) {
-	var v iamChecks
-	v.roleName(in.RoleName)
-	if v.required("policyArn", in.PolicyArn) {
-		v.str("policyArn", in.PolicyArn, 20, 2048, nil)
-	}
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	r, err := s.iamLocked(c.Account).role(*in.RoleName)
+	r, err := s.attachmentRoleLocked(c.Account, in.RoleName, in.PolicyArn)
 	if err != nil {
-		return nil, err
-	}
-	if err := r.unmodifiable(); err != nil {
 		return nil, err
 	}
 	for i, a := range r.attached {
@@ -607,7 +617,7 @@ func (s *Server) iamDetachRolePolicy(c *Call, in *awsiam.DetachRolePolicyInput) 
 			return &awsiam.DetachRolePolicyOutput{}, nil
 		}
 	}
-	return nil, &iamtypes.NoSuchEntityException{Message: aws.String(fmt.Sprintf("Policy %s was not found.", *in.PolicyArn))}
+	return nil, noSuchPolicy(*in.PolicyArn)
 }
 
 func (s *Server) iamListAttachedRolePolicies(c *Call, in *awsiam.ListAttachedRolePoliciesInput) (*awsiam.ListAttachedRolePoliciesOutput, error) {
@@ -638,9 +648,7 @@ func (s *Server) iamListAttachedRolePolicies(c *Call, in *awsiam.ListAttachedRol
 
 func (s *Server) iamCreatePolicy(c *Call, in *awsiam.CreatePolicyInput) (*awsiam.CreatePolicyOutput, error) {
 	var v iamChecks
-	if v.required("policyName", in.PolicyName) {
-		v.str("policyName", in.PolicyName, 1, 128, iamNameRE)
-	}
+	v.policyName(in.PolicyName)
 	v.str("path", in.Path, 1, 512, iamPathRE)
 	v.str("description", in.Description, 0, 1000, nil)
 	v.required("policyDocument", in.PolicyDocument)
@@ -695,31 +703,27 @@ func (s *Server) policySDKLocked(account string, p *iamPolicy) *iamtypes.Policy 
 
 func (s *Server) iamGetPolicy(c *Call, in *awsiam.GetPolicyInput) (*awsiam.GetPolicyOutput, error) {
 	var v iamChecks
-	if v.required("policyArn", in.PolicyArn) {
-		v.str("policyArn", in.PolicyArn, 20, 2048, nil)
-	}
+	v.policyArn(in.PolicyArn)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
 	p := s.managedPolicyLocked(c.Account, *in.PolicyArn)
 	if p == nil {
-		return nil, &iamtypes.NoSuchEntityException{Message: aws.String(fmt.Sprintf("Policy %s was not found.", *in.PolicyArn))}
+		return nil, noSuchPolicy(*in.PolicyArn)
 	}
 	return &awsiam.GetPolicyOutput{Policy: s.policySDKLocked(c.Account, p)}, nil
 }
 
 func (s *Server) iamDeletePolicy(c *Call, in *awsiam.DeletePolicyInput) (*awsiam.DeletePolicyOutput, error) {
 	var v iamChecks
-	if v.required("policyArn", in.PolicyArn) {
-		v.str("policyArn", in.PolicyArn, 20, 2048, nil)
-	}
+	v.policyArn(in.PolicyArn)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
 	a := s.iamLocked(c.Account)
 	p := a.policies[*in.PolicyArn]
 	if p == nil {
-		return nil, &iamtypes.NoSuchEntityException{Message: aws.String(fmt.Sprintf("Policy %s was not found.", *in.PolicyArn))}
+		return nil, noSuchPolicy(*in.PolicyArn)
 	}
 	if n := aws.ToInt32(s.policySDKLocked(c.Account, p).AttachmentCount); n > 0 {
 		return nil, &iamtypes.DeleteConflictException{Message: aws.String("Cannot delete a policy attached to entities.")}
@@ -733,20 +737,13 @@ func (s *Server) iamDeletePolicy(c *Call, in *awsiam.DeletePolicyInput) (*awsiam
 func (s *Server) iamPutRolePolicy(c *Call, in *awsiam.PutRolePolicyInput) (*awsiam.PutRolePolicyOutput, error) {
 	var v iamChecks
 	v.roleName(in.RoleName)
-	if v.required("policyName", in.PolicyName) {
-		v.str("policyName", in.PolicyName, 1, 128, iamNameRE)
-	}
-	if v.required("policyDocument", in.PolicyDocument) {
-		v.str("policyDocument", in.PolicyDocument, 1, 131072, nil)
-	}
+	v.policyName(in.PolicyName)
+	v.policyDocument("policyDocument", in.PolicyDocument)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	r, err := s.iamLocked(c.Account).role(*in.RoleName)
+	r, err := s.iamLocked(c.Account).modifiableRole(*in.RoleName)
 	if err != nil {
-		return nil, err
-	}
-	if err := r.unmodifiable(); err != nil {
 		return nil, err
 	}
 	if _, err := parsePolicy(*in.PolicyDocument, policyIdentity); err != nil {
@@ -769,9 +766,7 @@ func (s *Server) iamPutRolePolicy(c *Call, in *awsiam.PutRolePolicyInput) (*awsi
 func (s *Server) iamGetRolePolicy(c *Call, in *awsiam.GetRolePolicyInput) (*awsiam.GetRolePolicyOutput, error) {
 	var v iamChecks
 	v.roleName(in.RoleName)
-	if v.required("policyName", in.PolicyName) {
-		v.str("policyName", in.PolicyName, 1, 128, iamNameRE)
-	}
+	v.policyName(in.PolicyName)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -781,7 +776,7 @@ func (s *Server) iamGetRolePolicy(c *Call, in *awsiam.GetRolePolicyInput) (*awsi
 	}
 	doc, ok := r.inline[*in.PolicyName]
 	if !ok {
-		return nil, &iamtypes.NoSuchEntityException{Message: aws.String(fmt.Sprintf("The role policy with name %s cannot be found.", *in.PolicyName))}
+		return nil, noSuchRolePolicy(*in.PolicyName)
 	}
 	return &awsiam.GetRolePolicyOutput{RoleName: aws.String(r.name), PolicyName: in.PolicyName, PolicyDocument: aws.String(encodePolicyDocument(doc))}, nil
 }
@@ -789,21 +784,16 @@ func (s *Server) iamGetRolePolicy(c *Call, in *awsiam.GetRolePolicyInput) (*awsi
 func (s *Server) iamDeleteRolePolicy(c *Call, in *awsiam.DeleteRolePolicyInput) (*awsiam.DeleteRolePolicyOutput, error) {
 	var v iamChecks
 	v.roleName(in.RoleName)
-	if v.required("policyName", in.PolicyName) {
-		v.str("policyName", in.PolicyName, 1, 128, iamNameRE)
-	}
+	v.policyName(in.PolicyName)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	r, err := s.iamLocked(c.Account).role(*in.RoleName)
+	r, err := s.iamLocked(c.Account).modifiableRole(*in.RoleName)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.unmodifiable(); err != nil {
-		return nil, err
-	}
 	if _, ok := r.inline[*in.PolicyName]; !ok {
-		return nil, &iamtypes.NoSuchEntityException{Message: aws.String(fmt.Sprintf("The role policy with name %s cannot be found.", *in.PolicyName))}
+		return nil, noSuchRolePolicy(*in.PolicyName)
 	}
 	delete(r.inline, *in.PolicyName)
 	return &awsiam.DeleteRolePolicyOutput{}, nil
