@@ -76,20 +76,26 @@ func (s *Server) deleteRecoveryPointLocked(account, region, arn string) {
 // upper-case UUID.
 func (s *Server) backupJobID() string { return strings.ToUpper(s.ids.uuid()) }
 
+// jobDefaults fills in what every kind of job defaults to: a generated ID
+// when it has none, the account that runs it and a creation date of now.
+func (s *Server) jobDefaults(account string, id, accountID **string, created **time.Time) {
+	if aws.ToString(*id) == "" {
+		*id = aws.String(s.backupJobID())
+	}
+	if *accountID == nil {
+		*accountID = aws.String(account)
+	}
+	if *created == nil {
+		*created = timePtr(s.now)
+	}
+}
+
 // addBackupJobLocked stores a backup job of account in region and returns
 // its ID (generated when job.BackupJobId is empty). AccountId and
 // CreationDate default to the account and now.
 func (s *Server) addBackupJobLocked(account, region string, job backuptypes.BackupJob) string {
 	b := s.backupRegionLocked(account, region)
-	if aws.ToString(job.BackupJobId) == "" {
-		job.BackupJobId = aws.String(s.backupJobID())
-	}
-	if job.AccountId == nil {
-		job.AccountId = aws.String(account)
-	}
-	if job.CreationDate == nil {
-		job.CreationDate = timePtr(s.now)
-	}
+	s.jobDefaults(account, &job.BackupJobId, &job.AccountId, &job.CreationDate)
 	if job.BackupVaultArn == nil && job.BackupVaultName != nil {
 		job.BackupVaultArn = aws.String(b.arn("backup-vault", *job.BackupVaultName))
 	}
@@ -110,15 +116,7 @@ func (s *Server) backupJobLocked(account, region, id string) *backuptypes.Backup
 // it (the source) and returns its ID.
 func (s *Server) addCopyJobLocked(account, region string, job backuptypes.CopyJob) string {
 	b := s.backupRegionLocked(account, region)
-	if aws.ToString(job.CopyJobId) == "" {
-		job.CopyJobId = aws.String(s.backupJobID())
-	}
-	if job.AccountId == nil {
-		job.AccountId = aws.String(account)
-	}
-	if job.CreationDate == nil {
-		job.CreationDate = timePtr(s.now)
-	}
+	s.jobDefaults(account, &job.CopyJobId, &job.AccountId, &job.CreationDate)
 	b.copyJobs[*job.CopyJobId] = &job
 	return *job.CopyJobId
 }
@@ -134,15 +132,7 @@ func (s *Server) copyJobLocked(account, region, id string) *backuptypes.CopyJob 
 // addRestoreJobLocked stores a restore job and returns its ID.
 func (s *Server) addRestoreJobLocked(account, region string, job backuptypes.RestoreJobsListMember) string {
 	b := s.backupRegionLocked(account, region)
-	if aws.ToString(job.RestoreJobId) == "" {
-		job.RestoreJobId = aws.String(s.backupJobID())
-	}
-	if job.AccountId == nil {
-		job.AccountId = aws.String(account)
-	}
-	if job.CreationDate == nil {
-		job.CreationDate = timePtr(s.now)
-	}
+	s.jobDefaults(account, &job.RestoreJobId, &job.AccountId, &job.CreationDate)
 	b.restoreJobs[*job.RestoreJobId] = &job
 	return *job.RestoreJobId
 }
@@ -205,28 +195,42 @@ func newestFirst(ti, tj *time.Time, idi, idj string) bool {
 	return idi < idj
 }
 
-func (s *Server) listBackupJobs(c *Call, in *awsbackup.ListBackupJobsInput) (*awsbackup.ListBackupJobsOutput, error) {
-	var items []backuptypes.BackupJob
-	for _, account := range s.jobAccountsLocked(c, in.ByAccountId) {
+// jobsLocked collects the jobs of one kind that the list operations show:
+// those of the accounts ByAccountId resolves to, in the caller's region,
+// that keep accepts, newest first. jobs picks the kind out of a region's
+// state; key gives a job's creation date and ID.
+func jobsLocked[J any](s *Server, c *Call, byAccount *string, jobs func(*backupRegion) map[string]*J, keep func(*J) bool, key func(*J) (*time.Time, string)) []J {
+	var items []J
+	for _, account := range s.jobAccountsLocked(c, byAccount) {
 		b := s.backup[regionKey{account, c.Region}]
 		if b == nil {
 			continue
 		}
-		for _, j := range b.backupJobs {
-			if !strMatch(in.ByResourceArn, j.ResourceArn) || !strMatch(in.ByBackupVaultName, j.BackupVaultName) ||
-				!strMatch(in.ByResourceType, j.ResourceType) || !strMatch(in.ByParentJobId, j.ParentJobId) ||
-				!strMatch(in.ByMessageCategory, j.MessageCategory) ||
-				(in.ByState != "" && j.State != in.ByState) ||
-				!inWindow(j.CreationDate, in.ByCreatedAfter, in.ByCreatedBefore) ||
-				!inWindow(j.CompletionDate, in.ByCompleteAfter, in.ByCompleteBefore) {
-				continue
+		for _, j := range jobs(b) {
+			if keep(j) {
+				items = append(items, *j)
 			}
-			items = append(items, *j)
 		}
 	}
 	sort.Slice(items, func(i, j int) bool {
-		return newestFirst(items[i].CreationDate, items[j].CreationDate, *items[i].BackupJobId, *items[j].BackupJobId)
+		ti, idi := key(&items[i])
+		tj, idj := key(&items[j])
+		return newestFirst(ti, tj, idi, idj)
 	})
+	return items
+}
+
+func (s *Server) listBackupJobs(c *Call, in *awsbackup.ListBackupJobsInput) (*awsbackup.ListBackupJobsOutput, error) {
+	items := jobsLocked(s, c, in.ByAccountId, func(b *backupRegion) map[string]*backuptypes.BackupJob { return b.backupJobs },
+		func(j *backuptypes.BackupJob) bool {
+			return strMatch(in.ByResourceArn, j.ResourceArn) && strMatch(in.ByBackupVaultName, j.BackupVaultName) &&
+				strMatch(in.ByResourceType, j.ResourceType) && strMatch(in.ByParentJobId, j.ParentJobId) &&
+				strMatch(in.ByMessageCategory, j.MessageCategory) &&
+				(in.ByState == "" || j.State == in.ByState) &&
+				inWindow(j.CreationDate, in.ByCreatedAfter, in.ByCreatedBefore) &&
+				inWindow(j.CompletionDate, in.ByCompleteAfter, in.ByCompleteBefore)
+		},
+		func(j *backuptypes.BackupJob) (*time.Time, string) { return j.CreationDate, *j.BackupJobId })
 	page, next, err := backupPage(items, in.NextToken, in.MaxResults)
 	if err != nil {
 		return nil, err
@@ -277,27 +281,16 @@ func (s *Server) describeBackupJob(c *Call, in *awsbackup.DescribeBackupJobInput
 }
 
 func (s *Server) listCopyJobs(c *Call, in *awsbackup.ListCopyJobsInput) (*awsbackup.ListCopyJobsOutput, error) {
-	var items []backuptypes.CopyJob
-	for _, account := range s.jobAccountsLocked(c, in.ByAccountId) {
-		b := s.backup[regionKey{account, c.Region}]
-		if b == nil {
-			continue
-		}
-		for _, j := range b.copyJobs {
-			if !strMatch(in.ByResourceArn, j.ResourceArn) || !strMatch(in.ByDestinationVaultArn, j.DestinationBackupVaultArn) ||
-				!strMatch(in.ByResourceType, j.ResourceType) || !strMatch(in.ByParentJobId, j.ParentJobId) ||
-				!strMatch(in.ByMessageCategory, j.MessageCategory) || !strMatch(in.BySourceRecoveryPointArn, j.SourceRecoveryPointArn) ||
-				(in.ByState != "" && j.State != in.ByState) ||
-				!inWindow(j.CreationDate, in.ByCreatedAfter, in.ByCreatedBefore) ||
-				!inWindow(j.CompletionDate, in.ByCompleteAfter, in.ByCompleteBefore) {
-				continue
-			}
-			items = append(items, *j)
-		}
-	}
-	sort.Slice(items, func(i, j int) bool {
-		return newestFirst(items[i].CreationDate, items[j].CreationDate, *items[i].CopyJobId, *items[j].CopyJobId)
-	})
+	items := jobsLocked(s, c, in.ByAccountId, func(b *backupRegion) map[string]*backuptypes.CopyJob { return b.copyJobs },
+		func(j *backuptypes.CopyJob) bool {
+			return strMatch(in.ByResourceArn, j.ResourceArn) && strMatch(in.ByDestinationVaultArn, j.DestinationBackupVaultArn) &&
+				strMatch(in.ByResourceType, j.ResourceType) && strMatch(in.ByParentJobId, j.ParentJobId) &&
+				strMatch(in.ByMessageCategory, j.MessageCategory) && strMatch(in.BySourceRecoveryPointArn, j.SourceRecoveryPointArn) &&
+				(in.ByState == "" || j.State == in.ByState) &&
+				inWindow(j.CreationDate, in.ByCreatedAfter, in.ByCreatedBefore) &&
+				inWindow(j.CompletionDate, in.ByCompleteAfter, in.ByCompleteBefore)
+		},
+		func(j *backuptypes.CopyJob) (*time.Time, string) { return j.CreationDate, *j.CopyJobId })
 	page, next, err := backupPage(items, in.NextToken, in.MaxResults)
 	if err != nil {
 		return nil, err
@@ -318,30 +311,21 @@ func (s *Server) describeCopyJob(c *Call, in *awsbackup.DescribeCopyJobInput) (*
 }
 
 func (s *Server) listRestoreJobs(c *Call, in *awsbackup.ListRestoreJobsInput) (*awsbackup.ListRestoreJobsOutput, error) {
-	var items []backuptypes.RestoreJobsListMember
-	for _, account := range s.jobAccountsLocked(c, in.ByAccountId) {
-		b := s.backup[regionKey{account, c.Region}]
-		if b == nil {
-			continue
-		}
-		for _, j := range b.restoreJobs {
+	items := jobsLocked(s, c, in.ByAccountId, func(b *backupRegion) map[string]*backuptypes.RestoreJobsListMember { return b.restoreJobs },
+		func(j *backuptypes.RestoreJobsListMember) bool {
 			var testingPlan *string
 			if j.CreatedBy != nil {
 				testingPlan = j.CreatedBy.RestoreTestingPlanArn
 			}
-			if !strMatch(in.ByResourceType, j.ResourceType) || !strMatch(in.ByParentJobId, j.ParentJobId) ||
-				!strMatch(in.ByRestoreTestingPlanArn, testingPlan) ||
-				(in.ByStatus != "" && j.Status != in.ByStatus) ||
-				!inWindow(j.CreationDate, in.ByCreatedAfter, in.ByCreatedBefore) ||
-				!inWindow(j.CompletionDate, in.ByCompleteAfter, in.ByCompleteBefore) {
-				continue
-			}
-			items = append(items, *j)
-		}
-	}
-	sort.Slice(items, func(i, j int) bool {
-		return newestFirst(items[i].CreationDate, items[j].CreationDate, *items[i].RestoreJobId, *items[j].RestoreJobId)
-	})
+			return strMatch(in.ByResourceType, j.ResourceType) && strMatch(in.ByParentJobId, j.ParentJobId) &&
+				strMatch(in.ByRestoreTestingPlanArn, testingPlan) &&
+				(in.ByStatus == "" || j.Status == in.ByStatus) &&
+				inWindow(j.CreationDate, in.ByCreatedAfter, in.ByCreatedBefore) &&
+				inWindow(j.CompletionDate, in.ByCompleteAfter, in.ByCompleteBefore)
+		},
+		func(j *backuptypes.RestoreJobsListMember) (*time.Time, string) {
+			return j.CreationDate, *j.RestoreJobId
+		})
 	page, next, err := backupPage(items, in.NextToken, in.MaxResults)
 	if err != nil {
 		return nil, err
