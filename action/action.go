@@ -58,13 +58,6 @@ type Options struct {
 	// Sleep waits between the copier's looks at running copy jobs.
 	// Default: a timer.
 	Sleep func(ctx context.Context, d time.Duration) error
-	// CopyRoutes returns the routes of mode copy to the central vault
-	// (to is CopyToCentral) or from it to the secondary region
-	// (CopyToSecondary); RemediationTargets the targets of mode
-	// remediate. The CLI passes the spec's, those of `orgbackup copy` and
-	// `orgbackup remediate`; without them those modes fail.
-	CopyRoutes         func(ctx context.Context, spec *backup.Spec, src crossaccount.ConfigSource, to string) ([]crossaccount.CopyRoute, error)
-	RemediationTargets func(ctx context.Context, spec *backup.Spec, src crossaccount.ConfigSource, now time.Time) ([]crossaccount.RemediationTarget, error)
 }
 
 // Result is what a run did. Run writes it as outputs too.

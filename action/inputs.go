@@ -39,10 +39,10 @@ const (
 	ModeRemediate Mode = "remediate"
 )
 
-// Copy destinations of the copy-to input.
+// Copy destinations of the copy-to input: those of backup.Spec.CopyRoutes.
 const (
-	CopyToCentral   = "central"
-	CopyToSecondary = "secondary"
+	CopyToCentral   = backup.CopyToCentral
+	CopyToSecondary = backup.CopyToSecondary
 )
 
 // DefaultReportDays is the default of the report-days input.

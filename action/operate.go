@@ -93,12 +93,14 @@ func (r *runner) progress(label string) *crossaccount.ProgressPrinter {
 	return crossaccount.NewProgressPrinter(r.opts.Stdout, crossaccount.ProgressPrinterOptions{Label: label, Now: r.opts.Clock})
 }
 
-// copy runs the copier over the spec's routes to copy-to.
+// copy runs the copier over the spec's routes to copy-to
+// (backup.Spec.CopyRoutes), over the whole organization.
 func (r *runner) copy(ctx context.Context, spec *backup.Spec, src *crossaccount.Fleet) error {
-	if r.opts.CopyRoutes == nil {
-		return fail(reasonCopy, errors.New("this build of the action has no copy routes"))
+	topo, err := spec.DiscoverTopology(ctx, src)
+	if err != nil {
+		return fail(reasonCopy, err)
 	}
-	routes, err := r.opts.CopyRoutes(ctx, spec, src, r.in.CopyTo)
+	routes, err := spec.CopyRoutes(topo, r.in.CopyTo)
 	if err != nil {
 		return fail(reasonCopy, err)
 	}
@@ -117,12 +119,14 @@ func (r *runner) copy(ctx context.Context, spec *backup.Spec, src *crossaccount.
 	return r.finish(reasonCopy, "copy", rep, runErr)
 }
 
-// remediate runs the remediator over the spec's targets.
+// remediate runs the remediator over the spec's targets
+// (backup.Spec.RemediationTargets), over the whole organization.
 func (r *runner) remediate(ctx context.Context, spec *backup.Spec, src *crossaccount.Fleet) error {
-	if r.opts.RemediationTargets == nil {
-		return fail(reasonRemediate, errors.New("this build of the action has no remediation targets"))
+	topo, err := spec.DiscoverTopology(ctx, src)
+	if err != nil {
+		return fail(reasonRemediate, err)
 	}
-	targets, err := r.opts.RemediationTargets(ctx, spec, src, r.opts.Clock())
+	targets, err := spec.RemediationTargets(topo, r.opts.Clock())
 	if err != nil {
 		return fail(reasonRemediate, err)
 	}

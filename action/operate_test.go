@@ -9,7 +9,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
-	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
@@ -24,8 +23,8 @@ const (
 )
 
 // operated is a fixture whose spec is applied, with one production
-// volume, the emulator's clock as the action's clock and sleep, and the
-// copy routes and remediation targets of that volume's account.
+// volume and the emulator's clock as the action's clock and sleep. Copy
+// and remediate modes take their routes and targets from the spec.
 func operated(t *testing.T) (*fixture, *backup.Spec, string) {
 	t.Helper()
 	f := newFixture(t)
@@ -50,22 +49,6 @@ func operated(t *testing.T) (*fixture, *backup.Spec, string) {
 		o.Sleep = func(ctx context.Context, d time.Duration) error {
 			f.srv.Advance(d)
 			return ctx.Err()
-		}
-		o.CopyRoutes = func(_ context.Context, spec *backup.Spec, _ crossaccount.ConfigSource, to string) ([]crossaccount.CopyRoute, error) {
-			if to != CopyToCentral {
-				t.Errorf("copy-to %q, want %q", to, CopyToCentral)
-			}
-			return []crossaccount.CopyRoute{{
-				Account: testProdAccount, Region: testRegion, Vault: spec.Local.Vault, RoleARN: spec.BackupRoleARN(testProdAccount),
-				DestinationVaultARN: spec.CentralVaultARN(testRegion), Label: "production",
-				Lifecycle: &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(int64(tier.CentralRetention))},
-			}}, nil
-		}
-		o.RemediationTargets = func(_ context.Context, spec *backup.Spec, _ crossaccount.ConfigSource, _ time.Time) ([]crossaccount.RemediationTarget, error) {
-			return []crossaccount.RemediationTarget{{
-				Account: testProdAccount, Region: testRegion, Vault: spec.Local.Vault, RoleARN: spec.BackupRoleARN(testProdAccount),
-				RPO: 24 * time.Hour, Label: "production",
-			}}, nil
 		}
 	})
 	return f, spec, vol

@@ -421,12 +421,17 @@ func lessResult(a, b *CopyResult) bool {
 	return a.RecoveryPointARN < b.RecoveryPointARN
 }
 
-// copyKey matches a copy with its source: copies keep the source's
-// resource and creation date ("Creating backup copies across AWS
-// accounts": copies retain their source configuration, including creation
-// dates) and name the vault they came from.
-func copyKey(resourceARN string, created time.Time, sourceVaultARN string) string {
-	return resourceARN + "|" + created.UTC().Format(time.RFC3339Nano) + "|" + sourceVaultARN
+// backupKey identifies one backup of a resource in any vault it was
+// copied to: copies keep the resource and the creation date of the backup
+// they copy ("Copies retain their source configuration, including
+// creation dates [...] The creation date refers to when the source was
+// created, not when the copy was created", AWS Backup Developer Guide,
+// "Backup and tag copy"). A copy of a copy keeps it too, so a recovery
+// point copied to a vault from any other vault (a backup plan's copy
+// straight from the local vault, or the copier's from the central vault)
+// is the same backup.
+func backupKey(resourceARN string, created time.Time) string {
+	return resourceARN + "|" + created.UTC().Format(time.RFC3339Nano)
 }
 
 func (r *copyRun) discoverRoute(ctx context.Context, rt *routeRun) ([]*copyItem, error) {
@@ -481,10 +486,12 @@ func (r *copyRun) discoverRoute(ctx context.Context, rt *routeRun) ([]*copyItem,
 	if err != nil {
 		return nil, fmt.Errorf("listing recovery points of destination %s: %w", rt.DestinationVaultARN, err)
 	}
+	// The backups the destination holds, whatever vault they were copied
+	// from.
 	held := map[string]bool{}
 	for _, rp := range destRPs {
-		if rp.Status == backuptypes.RecoveryPointStatusCompleted && rp.CreationDate != nil {
-			held[copyKey(aws.ToString(rp.ResourceArn), *rp.CreationDate, aws.ToString(rp.SourceBackupVaultArn))] = true
+		if rp.Status == backuptypes.RecoveryPointStatusCompleted && rp.CreationDate != nil && aws.ToString(rp.ResourceArn) != "" {
+			held[backupKey(aws.ToString(rp.ResourceArn), *rp.CreationDate)] = true
 		}
 	}
 
@@ -514,7 +521,7 @@ func (r *copyRun) discoverRoute(ctx context.Context, rt *routeRun) ([]*copyItem,
 			}
 		}
 		switch {
-		case completed != nil || (rp.CreationDate != nil && held[copyKey(it.res.ResourceARN, *rp.CreationDate, aws.ToString(rp.BackupVaultArn))]):
+		case completed != nil || (rp.CreationDate != nil && held[backupKey(it.res.ResourceARN, *rp.CreationDate)]):
 			it.state, it.res.Outcome, it.res.Reason = itemDone, CopyAlreadyCopied, ""
 			if completed != nil {
 				it.res.JobID = aws.ToString(completed.CopyJobId)

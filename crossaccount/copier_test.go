@@ -338,6 +338,50 @@ func TestCopierCentralToSecondary(t *testing.T) {
 	}
 }
 
+// TestCopierHeldFromAnyVault copies every recovery point to the central
+// vault and, from the local vaults, to the DR region's, as backup plans
+// do; then the route from the central vault to the DR region finds every
+// backup there already, though copied from another vault, and copies only
+// a backup the DR region lacks.
+func TestCopierHeldFromAnyVault(t *testing.T) {
+	t.Parallel()
+	w := newCopyWorld(t, 2, 2)
+	ctx := context.Background()
+	for _, dest := range []string{centralARN(cwRegion), centralARN(cwDR)} {
+		if rep, err := crossaccount.NewCopier(direct{w.srv}, w.routes(dest), w.virtual).Run(ctx); err != nil || rep.Count(crossaccount.CopyCopied) != 4 {
+			t.Fatalf("copying to %s: %v, %d copied; want 4", dest, err, rep.Count(crossaccount.CopyCopied))
+		}
+	}
+	secondary := []crossaccount.CopyRoute{{Account: cwCentral, Region: cwRegion, Vault: "central", RoleARN: "arn:aws:iam::" + cwCentral + ":role/BackupRole",
+		DestinationVaultARN: centralARN(cwDR), ResourceAccounts: w.accounts}}
+	rep, err := crossaccount.NewCopier(direct{w.srv}, secondary, w.virtual).Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rep.Count(crossaccount.CopyAlreadyCopied); got != 4 || rep.Calls["StartCopyJob"] != 0 {
+		t.Errorf("central to DR: %d of %d already copied, %d StartCopyJob calls; want 4 of 4, none", got, len(rep.Results), rep.Calls["StartCopyJob"])
+	}
+
+	// A new backup reaches the central vault only: the DR region lacks
+	// it, and a backup of the same resource at another time is no copy
+	// of it.
+	w.backupNow(t, w.accounts[0], w.resources[w.accounts[0]][0], nil)
+	w.srv.Advance(time.Hour)
+	if rep, err := crossaccount.NewCopier(direct{w.srv}, w.routes(centralARN(cwRegion)), w.virtual).Run(ctx); err != nil || rep.Count(crossaccount.CopyCopied) != 1 {
+		t.Fatalf("copying the new backup to the central vault: %v, %d copied; want 1", err, rep.Count(crossaccount.CopyCopied))
+	}
+	rep, err = crossaccount.NewCopier(direct{w.srv}, secondary, w.virtual).Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if copied, held := rep.Count(crossaccount.CopyCopied), rep.Count(crossaccount.CopyAlreadyCopied); copied != 1 || held != 4 {
+		t.Errorf("central to DR after a new backup: %d copied, %d already copied; want 1, 4", copied, held)
+	}
+	if n := len(w.recoveryPoints(t, cwCentral, cwDR, "central")); n != 5 {
+		t.Errorf("DR vault holds %d recovery points, want 5 (each backup once)", n)
+	}
+}
+
 func TestClassifyCopyFailure(t *testing.T) {
 	t.Parallel()
 	for name, tc := range map[string]struct {

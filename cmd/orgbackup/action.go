@@ -3,11 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/orgbackup/orgbackup/action"
-	"github.com/orgbackup/orgbackup/backup"
-	"github.com/orgbackup/orgbackup/crossaccount"
 )
 
 func actionCommands() map[string]command {
@@ -27,8 +24,6 @@ func runAction(ctx context.Context, e *env, args []string) int {
 	_, err := action.Run(ctx, func(o *action.Options) {
 		o.Getenv = e.getenv
 		o.Stdout = e.stdout
-		o.CopyRoutes = actionCopyRoutes
-		o.RemediationTargets = actionRemediationTargets
 	})
 	if err != nil {
 		// The failure is already reported: annotation, summary and
@@ -36,24 +31,4 @@ func runAction(ctx context.Context, e *env, args []string) int {
 		return exitProblem
 	}
 	return exitOK
-}
-
-// actionCopyRoutes are the routes of the Action's copy mode: those of
-// `orgbackup copy --to TO` over the whole organization.
-func actionCopyRoutes(ctx context.Context, spec *backup.Spec, src crossaccount.ConfigSource, to string) ([]crossaccount.CopyRoute, error) {
-	topo, err := discoverTopology(ctx, spec, src)
-	if err != nil {
-		return nil, err
-	}
-	return copyRoutes(spec, topo, to, scopeFlags{})
-}
-
-// actionRemediationTargets are the targets of the Action's remediate
-// mode: those of `orgbackup remediate` over the whole organization.
-func actionRemediationTargets(ctx context.Context, spec *backup.Spec, src crossaccount.ConfigSource, now time.Time) ([]crossaccount.RemediationTarget, error) {
-	topo, err := discoverTopology(ctx, spec, src)
-	if err != nil {
-		return nil, err
-	}
-	return remediationTargets(spec, topo, scopeFlags{}, now)
 }

@@ -6,17 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup/types"
-	awsorgs "github.com/aws/aws-sdk-go-v2/service/organizations"
-
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
-	"github.com/orgbackup/orgbackup/policy"
 )
 
 // exitUnprotected is the exit code of copy and remediate when the run
@@ -68,154 +62,9 @@ func parseWhen(s string, now time.Time) (time.Time, error) {
 	return now.Add(-d), nil
 }
 
-// tierAccounts resolves every tier's targets to the workload accounts it
-// applies to, as the planner does: the management and backup accounts
-// hold no workloads of a tier.
-func tierAccounts(spec *backup.Spec, topo *crossaccount.Topology) (map[string][]string, error) {
-	out := map[string][]string{}
-	for _, name := range spec.TierNames() {
-		t, err := spec.Tier(name)
-		if err != nil {
-			return nil, err
-		}
-		for _, target := range t.Targets {
-			ids, err := topo.Resolve(target)
-			if err != nil {
-				return nil, fmt.Errorf("tier %s: %w", name, err)
-			}
-			for _, a := range ids {
-				if a != spec.Organization.ManagementAccount && a != spec.Organization.BackupAccount && !slices.Contains(out[name], a) {
-					out[name] = append(out[name], a)
-				}
-			}
-		}
-		slices.Sort(out[name])
-	}
-	return out, nil
-}
-
-func discoverTopology(ctx context.Context, spec *backup.Spec, src crossaccount.ConfigSource) (*crossaccount.Topology, error) {
-	cfg, err := src.Config(ctx, spec.Organization.ManagementAccount, spec.Organization.Regions.Primary)
-	if err != nil {
-		return nil, fmt.Errorf("getting credentials for the management account: %w", err)
-	}
-	topo, err := crossaccount.Discover(ctx, awsorgs.NewFromConfig(cfg))
-	if err != nil {
-		return nil, fmt.Errorf("discovering the organization: %w", err)
-	}
-	return topo, nil
-}
-
-func days(d policy.Days) *int64 { return aws.Int64(int64(d)) }
-
-// copyRoutes builds the copy routes of the spec. To "central": every
-// workload region's local vault of every account of a tier with a central
-// copy, to the primary region's central vault, kept central_retention. To
-// "secondary": the primary central vault to the secondary region's, for
-// the accounts of tiers that copy cross-region, kept secondary_retention.
-func copyRoutes(spec *backup.Spec, topo *crossaccount.Topology, to string, scope scopeFlags) ([]crossaccount.CopyRoute, error) {
-	byTier, err := tierAccounts(spec, topo)
-	if err != nil {
-		return nil, err
-	}
-	org := spec.Organization
-	onlyAccounts, onlyTiers := splitList(scope.accounts), splitList(scope.tiers)
-	var routes []crossaccount.CopyRoute
-	for _, name := range spec.TierNames() {
-		if len(onlyTiers) > 0 && !slices.Contains(onlyTiers, name) {
-			continue
-		}
-		t, err := spec.Tier(name)
-		if err != nil {
-			return nil, err
-		}
-		var accounts []string
-		for _, a := range byTier[name] {
-			if len(onlyAccounts) == 0 || slices.Contains(onlyAccounts, a) {
-				accounts = append(accounts, a)
-			}
-		}
-		switch to {
-		case "central":
-			if t.CentralRetention == 0 {
-				continue
-			}
-			for _, a := range accounts {
-				for _, region := range spec.WorkloadRegions() {
-					routes = append(routes, crossaccount.CopyRoute{
-						Account: a, Region: region, Vault: spec.Local.Vault, RoleARN: spec.BackupRoleARN(a),
-						DestinationVaultARN: spec.CentralVaultARN(org.Regions.Primary),
-						Lifecycle:           &awsbackup.Lifecycle{DeleteAfterDays: days(t.CentralRetention)},
-						Label:               name,
-					})
-				}
-			}
-		case "secondary":
-			if !t.CrossRegion || org.Regions.Secondary == "" || len(accounts) == 0 {
-				continue
-			}
-			routes = append(routes, crossaccount.CopyRoute{
-				Account: org.BackupAccount, Region: org.Regions.Primary, Vault: spec.Central.Vault, RoleARN: spec.BackupRoleARN(org.BackupAccount),
-				DestinationVaultARN: spec.CentralVaultARN(org.Regions.Secondary),
-				Lifecycle:           &awsbackup.Lifecycle{DeleteAfterDays: days(t.SecondaryRetention)},
-				ResourceAccounts:    accounts,
-				Label:               name,
-			})
-		default:
-			return nil, fmt.Errorf("--to must be central or secondary, not %q", to)
-		}
-	}
-	return routes, nil
-}
-
-// remediationTargets builds the remediation targets of the spec: every
-// account of a tier in every workload region, with the tier's local vault,
-// backup role and lifecycle. The RPO is the longest gap between two runs
-// of the tier's schedule in the past year.
-func remediationTargets(spec *backup.Spec, topo *crossaccount.Topology, scope scopeFlags, now time.Time) ([]crossaccount.RemediationTarget, error) {
-	byTier, err := tierAccounts(spec, topo)
-	if err != nil {
-		return nil, err
-	}
-	onlyAccounts, onlyTiers := splitList(scope.accounts), splitList(scope.tiers)
-	var targets []crossaccount.RemediationTarget
-	for _, name := range spec.TierNames() {
-		if len(onlyTiers) > 0 && !slices.Contains(onlyTiers, name) {
-			continue
-		}
-		t, err := spec.Tier(name)
-		if err != nil {
-			return nil, err
-		}
-		sched, err := policy.ParseSchedule(t.Schedule)
-		if err != nil {
-			return nil, fmt.Errorf("tier %s: %w", name, err)
-		}
-		loc := time.UTC
-		if t.Timezone != "" {
-			if loc, err = time.LoadLocation(t.Timezone); err != nil {
-				return nil, fmt.Errorf("tier %s: %w", name, err)
-			}
-		}
-		const year = 366 * 24 * time.Hour
-		rpo := sched.MaxInterval(now.Add(-year), loc, year)
-		l := &awsbackup.Lifecycle{DeleteAfterDays: days(t.LocalRetention)}
-		if t.ColdAfter > 0 {
-			l.MoveToColdStorageAfterDays = days(t.ColdAfter)
-		}
-		for _, a := range byTier[name] {
-			if len(onlyAccounts) > 0 && !slices.Contains(onlyAccounts, a) {
-				continue
-			}
-			for _, region := range spec.WorkloadRegions() {
-				targets = append(targets, crossaccount.RemediationTarget{
-					Account: a, Region: region, Vault: spec.Local.Vault, RoleARN: spec.BackupRoleARN(a),
-					Lifecycle: l, RecoveryPointTags: map[string]string{"orgbackup:tier": name}, RPO: rpo, Label: name,
-				})
-			}
-		}
-	}
-	return targets, nil
+// options sets the engine's scope options from the flags.
+func (f *scopeFlags) options(o *backup.ScopeOptions) {
+	o.Accounts, o.Tiers = splitList(f.accounts), splitList(f.tiers)
 }
 
 func runCopy(ctx context.Context, e *env, args []string) int {
@@ -238,28 +87,32 @@ func runCopy(ctx context.Context, e *env, args []string) int {
 	if code := parseFlags(fs, e, args); code >= 0 {
 		return code
 	}
-	now := time.Now()
-	var filter crossaccount.CopyFilter
-	var err error
-	if filter.CreatedAfter, err = parseWhen(*after, now); err == nil {
-		filter.CreatedBefore, err = parseWhen(*before, now)
-	}
-	if err != nil {
-		fmt.Fprintf(e.stderr, "orgbackup copy: %v\n", err)
+	if *to != backup.CopyToCentral && *to != backup.CopyToSecondary {
+		fmt.Fprintf(e.stderr, "orgbackup copy: --to must be %s or %s, not %q\n", backup.CopyToCentral, backup.CopyToSecondary, *to)
 		return exitUsage
 	}
-	filter.ResourceTypes = splitList(scope.types)
+	// Checked now, read against the session's clock below.
+	for _, w := range []string{*after, *before} {
+		if _, err := parseWhen(w, time.Now()); err != nil {
+			fmt.Fprintf(e.stderr, "orgbackup copy: %v\n", err)
+			return exitUsage
+		}
+	}
 	s, code := openSession(ctx, e, &f, *dryRun)
 	if s == nil {
 		return code
 	}
 	defer s.close()
-	topo, err := discoverTopology(ctx, s.spec, s.fleet)
+	now := s.clock()()
+	filter := crossaccount.CopyFilter{ResourceTypes: splitList(scope.types)}
+	filter.CreatedAfter, _ = parseWhen(*after, now)
+	filter.CreatedBefore, _ = parseWhen(*before, now)
+	topo, err := s.spec.DiscoverTopology(ctx, s.fleet)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orgbackup copy: %v\n", err)
 		return exitProblem
 	}
-	routes, err := copyRoutes(s.spec, topo, *to, scope)
+	routes, err := s.spec.CopyRoutes(topo, *to, scope.options)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orgbackup copy: %v\n", err)
 		return exitUsage
@@ -270,6 +123,8 @@ func runCopy(ctx context.Context, e *env, args []string) int {
 		o.DryRun = *dryRun
 		o.MaxRunning = *maxRunning
 		o.MaxAttempts = *attempts
+		o.Clock = s.clock()
+		o.Sleep = s.sleep
 		o.Progress = progress.Event
 	}).Run(ctx)
 	progress.Close()
@@ -298,12 +153,12 @@ func runRemediate(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer s.close()
-	topo, err := discoverTopology(ctx, s.spec, s.fleet)
+	topo, err := s.spec.DiscoverTopology(ctx, s.fleet)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orgbackup remediate: %v\n", err)
 		return exitProblem
 	}
-	targets, err := remediationTargets(s.spec, topo, scope, time.Now())
+	targets, err := s.spec.RemediationTargets(topo, s.clock()(), scope.options)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orgbackup remediate: %v\n", err)
 		return exitProblem
@@ -312,6 +167,7 @@ func runRemediate(ctx context.Context, e *env, args []string) int {
 	rep, runErr := crossaccount.NewRemediator(s.fleet, targets, func(o *crossaccount.RemediateOptions) {
 		o.Since = *since
 		o.DryRun = *dryRun
+		o.Clock = s.clock()
 		o.Progress = progress.Event
 	}).Run(ctx)
 	progress.Close()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -47,13 +48,49 @@ type session struct {
 	role  string
 }
 
-// newFleet returns a fleet over the session's base credentials.
+// newFleet returns a fleet over the session's base credentials. The
+// in-process emulator answers at once and throttles only when told to:
+// client-side rate limits would only slow its runs down.
 func (s *session) newFleet(readOnly bool) *crossaccount.Fleet {
 	return crossaccount.NewFleet(s.base, func(o *crossaccount.Options) {
 		o.ExecutionRole = s.role
 		o.ManagementAccount = s.spec.Organization.ManagementAccount
 		o.ReadOnly = readOnly
+		if s.srv != nil {
+			o.RatePerSecond = -1
+		}
 	})
+}
+
+// clock is the session's time source: the emulator's virtual clock with
+// --emulator, so that the engine judges time-bound rules (a
+// compliance-mode Vault Lock's grace period, RPOs) in emulated time; else
+// the wall clock.
+func (s *session) clock() func() time.Time {
+	if s.srv != nil {
+		return s.srv.Now
+	}
+	return time.Now
+}
+
+// sleep waits for d: with --emulator by advancing its virtual clock (jobs
+// run only as it moves), else in real time.
+func (s *session) sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if s.srv != nil {
+		s.srv.Advance(d)
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (s *session) close() {
@@ -122,7 +159,7 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer s.close()
-	p, err := backup.PlanChanges(ctx, s.spec, s.fleet)
+	p, err := backup.PlanChanges(ctx, s.spec, s.fleet, func(o *backup.PlanOptions) { o.Now = s.clock() })
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
 		return exitProblem
@@ -189,7 +226,7 @@ func runApply(ctx context.Context, e *env, args []string) int {
 		}
 	} else {
 		var err error
-		p, err = backup.PlanChanges(ctx, s.spec, s.newFleet(true))
+		p, err = backup.PlanChanges(ctx, s.spec, s.newFleet(true), func(o *backup.PlanOptions) { o.Now = s.clock() })
 		if err != nil {
 			fmt.Fprintf(e.stderr, "orgbackup apply: planning: %v\n", err)
 			return exitProblem
@@ -203,6 +240,7 @@ func runApply(ctx context.Context, e *env, args []string) int {
 	res, err := backup.Apply(ctx, s.fleet, p, func(o *backup.ApplyOptions) {
 		o.AllowDestructive = *allowDestructive
 		o.AcknowledgeIrreversible = *ackIrreversible
+		o.Now = s.clock()
 		o.Tags = map[string]string{"orgbackup:managed": "true", "orgbackup:spec": s.spec.Name}
 		o.Progress = func(c backup.Change, err error) {
 			if err != nil {
@@ -252,7 +290,7 @@ func runDrift(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer s.close()
-	rep, err := backup.DetectDrift(ctx, s.spec, s.fleet)
+	rep, err := backup.DetectDrift(ctx, s.spec, s.fleet, func(o *backup.PlanOptions) { o.Now = s.clock() })
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orgbackup drift: %v\n", err)
 		return exitProblem

@@ -171,22 +171,11 @@ func simulate(ctx context.Context, s *session, opts simOptions) (*simResult, err
 		log = io.Discard
 	}
 	spec := s.spec
-	// The emulator answers at once and does not throttle (unless told
-	// to): the fleet's real-time rate limits would only slow the run.
-	unlimited := func(readOnly bool) *crossaccount.Fleet {
-		return crossaccount.NewFleet(s.base, func(o *crossaccount.Options) {
-			o.ExecutionRole = s.role
-			o.ManagementAccount = spec.Organization.ManagementAccount
-			o.ReadOnly = readOnly
-			o.RatePerSecond = -1
-		})
-	}
-	s.fleet = unlimited(false)
-	topo, err := discoverTopology(ctx, spec, s.fleet)
+	topo, err := spec.DiscoverTopology(ctx, s.fleet)
 	if err != nil {
 		return nil, err
 	}
-	byTier, err := tierAccounts(spec, topo)
+	byTier, err := spec.TierAccounts(topo)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +184,7 @@ func simulate(ctx context.Context, s *session, opts simOptions) (*simResult, err
 		return nil, err
 	}
 
-	res.Plan, err = backup.PlanChanges(ctx, spec, unlimited(true))
+	res.Plan, err = backup.PlanChanges(ctx, spec, s.newFleet(true), func(o *backup.PlanOptions) { o.Now = s.clock() })
 	if err != nil {
 		return nil, fmt.Errorf("planning: %w", err)
 	}
@@ -207,6 +196,7 @@ func simulate(ctx context.Context, s *session, opts simOptions) (*simResult, err
 	// AWS (a compliance-mode vault lock) are simulated too.
 	res.Applied, err = backup.Apply(ctx, s.fleet, res.Plan, func(o *backup.ApplyOptions) {
 		o.AcknowledgeIrreversible = true
+		o.Now = s.clock()
 		o.Tags = map[string]string{"orgbackup:managed": "true", "orgbackup:spec": spec.Name}
 	})
 	if err != nil {
@@ -260,7 +250,7 @@ func simulate(ctx context.Context, s *session, opts simOptions) (*simResult, err
 	res.Clock.To = srv.Now()
 
 	window := report.LastDays(srv.Now(), min(opts.Days, 30))
-	inv, err := report.Collect(ctx, spec, report.FromConfigs(unlimited(true)), window, func(o *report.Options) {
+	inv, err := report.Collect(ctx, spec, report.FromConfigs(s.newFleet(true)), window, func(o *report.Options) {
 		o.Topology = topo
 	})
 	if err != nil {
@@ -335,19 +325,25 @@ func addAdvance(total *emulator.AdvanceReport, d emulator.AdvanceReport) {
 	total.Notifications += d.Notifications
 }
 
-// simCopyRoutes are the copier's routes to the central vault. The
-// tiers' backup plans copy each new recovery point to the central vault
-// and, for cross-region tiers, from the local vault straight to the
-// secondary region's central vault, so the copier's daily run only has
-// work when a plan's copy failed. Its route from the central vault to the
-// secondary region is for backfills: it copies the central copies
-// themselves, a second copy of what the plans already copied.
+// simCopyRoutes are the copier's routes, run one group after the other:
+// to the central vault, then from it to the secondary region's, as
+// `orgbackup copy --to central` and `--to secondary`. The tiers' backup
+// plans copy each new recovery point to the central vault and, for
+// cross-region tiers, from the local vault straight to the secondary
+// region's central vault, so the copier's daily runs only have work when
+// a plan's copy failed.
 func simCopyRoutes(spec *backup.Spec, topo *crossaccount.Topology) ([][]crossaccount.CopyRoute, error) {
-	routes, err := copyRoutes(spec, topo, "central", scopeFlags{})
-	if err != nil || len(routes) == 0 {
-		return nil, err
+	var groups [][]crossaccount.CopyRoute
+	for _, to := range []string{backup.CopyToCentral, backup.CopyToSecondary} {
+		routes, err := spec.CopyRoutes(topo, to)
+		if err != nil {
+			return nil, err
+		}
+		if len(routes) > 0 {
+			groups = append(groups, routes)
+		}
 	}
-	return [][]crossaccount.CopyRoute{routes}, nil
+	return groups, nil
 }
 
 // runCopies runs the copier over each group of routes in virtual time,
@@ -381,7 +377,7 @@ func runCopies(ctx context.Context, s *session, groups [][]crossaccount.CopyRout
 // failed in the last day and that have no recovery point within their
 // tier's RPO.
 func runRemediation(ctx context.Context, s *session, topo *crossaccount.Topology) (*crossaccount.RemediationReport, error) {
-	targets, err := remediationTargets(s.spec, topo, scopeFlags{}, s.srv.Now())
+	targets, err := s.spec.RemediationTargets(topo, s.srv.Now())
 	if err != nil {
 		return nil, err
 	}

@@ -105,8 +105,23 @@ func TestSimulateSeedSpecCompliant(t *testing.T) {
 	if got := res.Clock.To.Sub(res.Clock.From); got != 8*24*60*60*1e9 {
 		t.Errorf("simulated %s, want 8 days", got)
 	}
+	// The copier ran both routes, to the central vault and from it to the
+	// secondary region, every day: the plans had copied everything, to
+	// each vault once.
+	if len(res.Copy) != 2 {
+		t.Errorf("the copier ran %d groups of routes, want 2 (central and secondary)", len(res.Copy))
+	}
 	if res.CopiesStarted != 0 || res.BackupsStarted != 0 {
 		t.Errorf("with every job succeeding the copier started %d copies and the remediation %d backups, want none", res.CopiesStarted, res.BackupsStarted)
+	}
+	copiesPerBackup := map[string]int{"production": 2, "staging": 1, "development": 0}
+	for _, r := range rep.Resources {
+		if r.Tier == "" {
+			continue
+		}
+		if want := r.JobsCompleted * copiesPerBackup[r.Tier]; r.JobsCompleted == 0 || r.CopiesCompleted != want {
+			t.Errorf("%s (%s): %d backups and %d copies, want %d copies (each backup to each of its tier's destinations once)", r.ARN, r.Tier, r.JobsCompleted, r.CopiesCompleted, want)
+		}
 	}
 }
 
@@ -163,10 +178,14 @@ func TestSimulateMissingCentralVaultPolicy(t *testing.T) {
 	if res.CopiesStarted == 0 {
 		t.Errorf("the copier started no copy of the missing central copies")
 	}
-	for _, c := range res.Copy {
-		if c.Protected() {
-			t.Errorf("the copier reports every recovery point copied")
-		}
+	// Its first group of routes is to the central vault.
+	if len(res.Copy) == 0 || res.Copy[0].Protected() {
+		t.Errorf("the copier reports every recovery point copied to the central vault")
+	}
+	// The central vault holds nothing to copy to the secondary region,
+	// which the plans' own copies cover.
+	if len(res.Copy) == 2 && (len(res.Copy[1].Results) != 0 || !res.Copy[1].Protected()) {
+		t.Errorf("central to secondary: %d results, protected %v; want none, true", len(res.Copy[1].Results), res.Copy[1].Protected())
 	}
 	t.Logf("copy failure reason: %s", reason)
 }

@@ -5,17 +5,23 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/orgbackup/orgbackup/backup"
 )
 
-// TestActionRoutes checks the copy routes and remediation targets the CLI
-// gives the Action on the seed's organization: central copies from the
-// production and staging accounts, secondary copies of production's, and
-// remediation in every workload account.
-func TestActionRoutes(t *testing.T) {
+// TestSeedRoutes checks the copy routes and remediation targets of the
+// seed's spec on its emulated organization, those of copy, remediate,
+// simulate and the Action: central copies from the production and staging
+// accounts, secondary copies of production's, and remediation in every
+// workload account.
+func TestSeedRoutes(t *testing.T) {
 	t.Parallel()
 	s := newSimSession(t)
-	ctx := context.Background()
-	central, err := actionCopyRoutes(ctx, s.spec, s.fleet, "central")
+	topo, err := s.spec.DiscoverTopology(context.Background(), s.fleet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	central, err := s.spec.CopyRoutes(topo, backup.CopyToCentral)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +37,7 @@ func TestActionRoutes(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("central routes (-want +got):\n%s", diff)
 	}
-	secondary, err := actionCopyRoutes(ctx, s.spec, s.fleet, "secondary")
+	secondary, err := s.spec.CopyRoutes(topo, backup.CopyToSecondary)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +45,7 @@ func TestActionRoutes(t *testing.T) {
 		!cmp.Equal(secondary[0].ResourceAccounts, []string{"333333333333", "333333333334"}) {
 		t.Errorf("secondary routes = %+v", secondary)
 	}
-	targets, err := actionRemediationTargets(ctx, s.spec, s.fleet, s.srv.Now())
+	targets, err := s.spec.RemediationTargets(topo, s.srv.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
