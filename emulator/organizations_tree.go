@@ -63,20 +63,31 @@ func (s *Server) orgListAccounts(c *Call, in *awsorgs.ListAccountsInput) (*awsor
 	return &awsorgs.ListAccountsOutput{Accounts: page, NextToken: next}, nil
 }
 
+// childrenLocked resolves the ParentId of ListAccountsForParent,
+// ListOrganizationalUnitsForParent or ListChildren and returns the parent's
+// children of one kind, in the parent's order, shaped for the response.
+func childrenLocked[T any](o *orgState, parentID *string, kind orgNodeKind, shape func(*orgNode) T) ([]T, error) {
+	parent, err := o.parentNode(parentID)
+	if err != nil {
+		return nil, err
+	}
+	var out []T
+	for _, n := range parent.children {
+		if n.kind == kind {
+			out = append(out, shape(n))
+		}
+	}
+	return out, nil
+}
+
 func (s *Server) orgListAccountsForParent(c *Call, in *awsorgs.ListAccountsForParentInput) (*awsorgs.ListAccountsForParentOutput, error) {
 	o := s.org
 	if err := o.authorizeLocked(c, orgRead, orgRequest{}); err != nil {
 		return nil, err
 	}
-	parent, err := o.parentNode(in.ParentId)
+	accounts, err := childrenLocked(o, in.ParentId, orgAccount, o.accountShape)
 	if err != nil {
 		return nil, err
-	}
-	var accounts []orgtypes.Account
-	for _, n := range parent.children {
-		if n.kind == orgAccount {
-			accounts = append(accounts, o.accountShape(n))
-		}
 	}
 	page, next, err := orgPage(accounts, in.NextToken, in.MaxResults)
 	if err != nil {
@@ -90,15 +101,9 @@ func (s *Server) orgListOrganizationalUnitsForParent(c *Call, in *awsorgs.ListOr
 	if err := o.authorizeLocked(c, orgRead, orgRequest{}); err != nil {
 		return nil, err
 	}
-	parent, err := o.parentNode(in.ParentId)
+	ous, err := childrenLocked(o, in.ParentId, orgOU, o.ouShape)
 	if err != nil {
 		return nil, err
-	}
-	var ous []orgtypes.OrganizationalUnit
-	for _, n := range parent.children {
-		if n.kind == orgOU {
-			ous = append(ous, o.ouShape(n))
-		}
 	}
 	page, next, err := orgPage(ous, in.NextToken, in.MaxResults)
 	if err != nil {
@@ -123,15 +128,11 @@ func (s *Server) orgListChildren(c *Call, in *awsorgs.ListChildrenInput) (*awsor
 	default:
 		return nil, orgInvalidInput(orgtypes.InvalidInputExceptionReasonInvalidEnum, "You specified an invalid value for ChildType.")
 	}
-	parent, err := o.parentNode(in.ParentId)
+	children, err := childrenLocked(o, in.ParentId, want, func(n *orgNode) orgtypes.Child {
+		return orgtypes.Child{Id: aws.String(n.id), Type: in.ChildType}
+	})
 	if err != nil {
 		return nil, err
-	}
-	var children []orgtypes.Child
-	for _, n := range parent.children {
-		if n.kind == want {
-			children = append(children, orgtypes.Child{Id: aws.String(n.id), Type: in.ChildType})
-		}
 	}
 	page, next, err := orgPage(children, in.NextToken, in.MaxResults)
 	if err != nil {
@@ -163,17 +164,24 @@ func (s *Server) orgListParents(c *Call, in *awsorgs.ListParentsInput) (*awsorgs
 	return &awsorgs.ListParentsOutput{Parents: page, NextToken: next}, nil
 }
 
+// authorizeNodeReadLocked authorizes reading n, the account or OU a
+// Describe... request names; nil when none exists, and the request then
+// names no resource.
+func (o *orgState) authorizeNodeReadLocked(c *Call, n *orgNode) error {
+	req := orgRequest{}
+	if n != nil {
+		req.resources = []string{o.nodeARN(n)}
+	}
+	return o.authorizeLocked(c, orgRead, req)
+}
+
 func (s *Server) orgDescribeAccount(c *Call, in *awsorgs.DescribeAccountInput) (*awsorgs.DescribeAccountOutput, error) {
 	o := s.org
 	if in.AccountId == nil || *in.AccountId == "" {
 		return nil, orgInputRequired("AccountId")
 	}
 	n := o.account(*in.AccountId)
-	req := orgRequest{}
-	if n != nil {
-		req.resources = []string{o.nodeARN(n)}
-	}
-	if err := o.authorizeLocked(c, orgRead, req); err != nil {
+	if err := o.authorizeNodeReadLocked(c, n); err != nil {
 		return nil, err
 	}
 	if n == nil {
@@ -189,14 +197,13 @@ func (s *Server) orgDescribeOrganizationalUnit(c *Call, in *awsorgs.DescribeOrga
 		return nil, orgInputRequired("OrganizationalUnitId")
 	}
 	n := o.nodes[*in.OrganizationalUnitId]
-	req := orgRequest{}
-	if n != nil && n.kind == orgOU {
-		req.resources = []string{o.nodeARN(n)}
+	if n != nil && n.kind != orgOU {
+		n = nil
 	}
-	if err := o.authorizeLocked(c, orgRead, req); err != nil {
+	if err := o.authorizeNodeReadLocked(c, n); err != nil {
 		return nil, err
 	}
-	if n == nil || n.kind != orgOU {
+	if n == nil {
 		return nil, &orgtypes.OrganizationalUnitNotFoundException{Message: aws.String("We can't find an organizational unit (OU) with the OrganizationalUnitId that you specified.")}
 	}
 	ou := o.ouShape(n)
