@@ -443,17 +443,20 @@ func (o *orgState) applyTags(id string, tags map[string]string) {
 	}
 }
 
+// authorizeTaggableLocked resolves the ResourceId of TagResource,
+// UntagResource or ListTagsForResource and authorizes access to it; an ID
+// that resolves to nothing fails as authorizeLookup says.
+func (o *orgState) authorizeTaggableLocked(c *Call, access orgAccess, id *string) error {
+	arn, err := o.taggable(id)
+	if err != nil {
+		return o.authorizeLookup(c, access, orgRequest{}, err)
+	}
+	return o.authorizeLocked(c, access, orgRequest{resources: []string{arn}})
+}
+
 func (s *Server) orgTagResource(c *Call, in *awsorgs.TagResourceInput) (*awsorgs.TagResourceOutput, error) {
 	o := s.org
-	arn, err := o.taggable(in.ResourceId)
-	req := orgRequest{}
-	if err == nil {
-		req.resources = []string{arn}
-	}
-	if aerr := o.authorizeLocked(c, orgWrite, req); aerr != nil {
-		return nil, aerr
-	}
-	if err != nil {
+	if err := o.authorizeTaggableLocked(c, orgWrite, in.ResourceId); err != nil {
 		return nil, err
 	}
 	if len(in.Tags) == 0 {
@@ -469,15 +472,7 @@ func (s *Server) orgTagResource(c *Call, in *awsorgs.TagResourceInput) (*awsorgs
 
 func (s *Server) orgUntagResource(c *Call, in *awsorgs.UntagResourceInput) (*awsorgs.UntagResourceOutput, error) {
 	o := s.org
-	arn, err := o.taggable(in.ResourceId)
-	req := orgRequest{}
-	if err == nil {
-		req.resources = []string{arn}
-	}
-	if aerr := o.authorizeLocked(c, orgWrite, req); aerr != nil {
-		return nil, aerr
-	}
-	if err != nil {
+	if err := o.authorizeTaggableLocked(c, orgWrite, in.ResourceId); err != nil {
 		return nil, err
 	}
 	if len(in.TagKeys) == 0 {
@@ -494,15 +489,7 @@ func (s *Server) orgUntagResource(c *Call, in *awsorgs.UntagResourceInput) (*aws
 
 func (s *Server) orgListTagsForResource(c *Call, in *awsorgs.ListTagsForResourceInput) (*awsorgs.ListTagsForResourceOutput, error) {
 	o := s.org
-	arn, err := o.taggable(in.ResourceId)
-	req := orgRequest{}
-	if err == nil {
-		req.resources = []string{arn}
-	}
-	if aerr := o.authorizeLocked(c, orgRead, req); aerr != nil {
-		return nil, aerr
-	}
-	if err != nil {
+	if err := o.authorizeTaggableLocked(c, orgRead, in.ResourceId); err != nil {
 		return nil, err
 	}
 	m := o.tags[*in.ResourceId]

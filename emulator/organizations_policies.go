@@ -120,6 +120,25 @@ func (o *orgState) authorizeLookup(c *Call, access orgAccess, req orgRequest, lo
 	return lookupErr
 }
 
+// authorizedPolicyLocked resolves the PolicyId of a request and authorizes
+// the caller on the policy; an ID that resolves to nothing fails as
+// authorizeLookup says.
+func (o *orgState) authorizedPolicyLocked(c *Call, access orgAccess, id *string) (*orgPolicy, error) {
+	p, err := o.policy(id)
+	if err != nil {
+		return nil, o.authorizeLookup(c, access, orgRequest{}, err)
+	}
+	if err := o.authorizeLocked(c, access, o.policyRequest(p)); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// policyRequest is a request on policy p alone.
+func (o *orgState) policyRequest(p *orgPolicy) orgRequest {
+	return orgRequest{policyType: p.typ, resources: []string{o.policyARN(p)}}
+}
+
 func (s *Server) orgCreatePolicy(c *Call, in *awsorgs.CreatePolicyInput) (*awsorgs.CreatePolicyOutput, error) {
 	o := s.org
 	if !o.isMemberLocked(c.Account) {
@@ -129,7 +148,7 @@ func (s *Server) orgCreatePolicy(c *Call, in *awsorgs.CreatePolicyInput) (*awsor
 		return nil, err
 	}
 	p := &orgPolicy{id: "p-" + s.ids.lower(10), typ: in.Type}
-	if err := o.authorizeLocked(c, orgWrite, orgRequest{policyType: in.Type, resources: []string{o.policyARN(p)}}); err != nil {
+	if err := o.authorizeLocked(c, orgWrite, o.policyRequest(p)); err != nil {
 		return nil, err
 	}
 	if err := checkPolicyName(in.Name); err != nil {
@@ -170,11 +189,8 @@ func (s *Server) orgCreatePolicy(c *Call, in *awsorgs.CreatePolicyInput) (*awsor
 
 func (s *Server) orgUpdatePolicy(c *Call, in *awsorgs.UpdatePolicyInput) (*awsorgs.UpdatePolicyOutput, error) {
 	o := s.org
-	p, err := o.policy(in.PolicyId)
+	p, err := o.authorizedPolicyLocked(c, orgWrite, in.PolicyId)
 	if err != nil {
-		return nil, o.authorizeLookup(c, orgWrite, orgRequest{}, err)
-	}
-	if err := o.authorizeLocked(c, orgWrite, orgRequest{policyType: p.typ, resources: []string{o.policyARN(p)}}); err != nil {
 		return nil, err
 	}
 	if p.awsManaged {
@@ -214,11 +230,8 @@ func (s *Server) orgUpdatePolicy(c *Call, in *awsorgs.UpdatePolicyInput) (*awsor
 
 func (s *Server) orgDeletePolicy(c *Call, in *awsorgs.DeletePolicyInput) (*awsorgs.DeletePolicyOutput, error) {
 	o := s.org
-	p, err := o.policy(in.PolicyId)
+	p, err := o.authorizedPolicyLocked(c, orgWrite, in.PolicyId)
 	if err != nil {
-		return nil, o.authorizeLookup(c, orgWrite, orgRequest{}, err)
-	}
-	if err := o.authorizeLocked(c, orgWrite, orgRequest{policyType: p.typ, resources: []string{o.policyARN(p)}}); err != nil {
 		return nil, err
 	}
 	if p.awsManaged {
@@ -236,11 +249,8 @@ func (s *Server) orgDeletePolicy(c *Call, in *awsorgs.DeletePolicyInput) (*awsor
 
 func (s *Server) orgDescribePolicy(c *Call, in *awsorgs.DescribePolicyInput) (*awsorgs.DescribePolicyOutput, error) {
 	o := s.org
-	p, err := o.policy(in.PolicyId)
+	p, err := o.authorizedPolicyLocked(c, orgRead, in.PolicyId)
 	if err != nil {
-		return nil, o.authorizeLookup(c, orgRead, orgRequest{}, err)
-	}
-	if err := o.authorizeLocked(c, orgRead, orgRequest{policyType: p.typ, resources: []string{o.policyARN(p)}}); err != nil {
 		return nil, err
 	}
 	return &awsorgs.DescribePolicyOutput{Policy: o.policyShape(p)}, nil
@@ -283,7 +293,7 @@ func (o *orgState) policyAndTarget(c *Call, policyID, targetID *string) (*orgPol
 	}
 	n, err := o.target(targetID)
 	if err != nil {
-		return nil, nil, o.authorizeLookup(c, orgWrite, orgRequest{policyType: p.typ, resources: []string{o.policyARN(p)}}, err)
+		return nil, nil, o.authorizeLookup(c, orgWrite, o.policyRequest(p), err)
 	}
 	if err := o.authorizeLocked(c, orgWrite, orgRequest{policyType: p.typ, resources: []string{o.policyARN(p), o.nodeARN(n)}}); err != nil {
 		return nil, nil, err
@@ -341,11 +351,8 @@ func (s *Server) orgDetachPolicy(c *Call, in *awsorgs.DetachPolicyInput) (*awsor
 
 func (s *Server) orgListTargetsForPolicy(c *Call, in *awsorgs.ListTargetsForPolicyInput) (*awsorgs.ListTargetsForPolicyOutput, error) {
 	o := s.org
-	p, err := o.policy(in.PolicyId)
+	p, err := o.authorizedPolicyLocked(c, orgRead, in.PolicyId)
 	if err != nil {
-		return nil, o.authorizeLookup(c, orgRead, orgRequest{}, err)
-	}
-	if err := o.authorizeLocked(c, orgRead, orgRequest{policyType: p.typ, resources: []string{o.policyARN(p)}}); err != nil {
 		return nil, err
 	}
 	items := make([]orgtypes.PolicyTargetSummary, 0, len(p.targets))
