@@ -519,26 +519,9 @@ func (p *orgParser) tags(m Member, path []string) map[string]string {
 	out := map[string]string{}
 	for _, t := range p.object(m.Value, path, m.Key, nil) {
 		tp := join(path, t.Key)
-		var k, v *Node
-		has := 0
-		for _, f := range p.object(t.Value, tp, "tag "+strconv.Quote(t.Key), []string{"tag_key", "tag_value"}) {
-			has++
-			n, _ := p.setting(f, join(tp, f.Key), valString)
-			if f.Key == "tag_key" {
-				k = n
-			} else {
-				v = n
-			}
-		}
-		if t.Value.Kind != KindObject {
+		k, v, ok := p.keyValue(t, tp, "tag", "tag_key", "tag_value")
+		if !ok {
 			continue
-		}
-		if has < 2 {
-			p.fail(t.Line, t.Col, tp, "tag needs both tag_key and tag_value")
-			continue
-		}
-		if k == nil || v == nil {
-			continue // reported by setting
 		}
 		if _, dup := out[k.Str]; dup {
 			p.failAtNode(k, tp, "tag key %q is set twice", k.Str)
@@ -547,6 +530,31 @@ func (p *orgParser) tags(m Member, path []string) map[string]string {
 		out[k.Str] = v.Str
 	}
 	return out
+}
+
+// keyValue reads a pair such as a tag (tag_key, tag_value) or a condition
+// (condition_key, condition_value): an object with exactly the two string
+// settings keyName and valueName. ok is false when m is not an object,
+// lacks either setting or holds an invalid one; each is reported.
+func (p *orgParser) keyValue(m Member, path []string, what, keyName, valueName string) (k, v *Node, ok bool) {
+	has := 0
+	for _, f := range p.object(m.Value, path, what+" "+strconv.Quote(m.Key), []string{keyName, valueName}) {
+		has++
+		n, _ := p.setting(f, join(path, f.Key), valString)
+		if f.Key == keyName {
+			k = n
+		} else {
+			v = n
+		}
+	}
+	if m.Value.Kind != KindObject {
+		return nil, nil, false
+	}
+	if has < 2 {
+		p.fail(m.Line, m.Col, path, "%s needs both %s and %s", what, keyName, valueName)
+		return nil, nil, false
+	}
+	return k, v, k != nil && v != nil // an invalid setting is reported by setting
 }
 
 // conditionTypes maps the policy's condition operators to ConditionTypes.
@@ -638,26 +646,9 @@ func (p *orgParser) conditions(m Member, path []string, loc *selectionLocator) [
 		gp := join(path, g.Key)
 		for _, c := range p.object(g.Value, gp, g.Key, nil) {
 			cp := join(gp, c.Key)
-			var k, v *Node
-			has := 0
-			for _, f := range p.object(c.Value, cp, "condition "+strconv.Quote(c.Key), []string{"condition_key", "condition_value"}) {
-				has++
-				n, _ := p.setting(f, join(cp, f.Key), valString)
-				if f.Key == "condition_key" {
-					k = n
-				} else {
-					v = n
-				}
-			}
-			if c.Value.Kind != KindObject {
+			k, v, ok := p.keyValue(c, cp, "condition", "condition_key", "condition_value")
+			if !ok {
 				continue
-			}
-			if has < 2 {
-				p.fail(c.Line, c.Col, cp, "condition needs both condition_key and condition_value")
-				continue
-			}
-			if k == nil || v == nil {
-				continue // reported by setting
 			}
 			tag, ok := strings.CutPrefix(k.Str, conditionTagPrefix)
 			if !ok {

@@ -28,6 +28,14 @@ func TestParseOrganizationsPolicyErrors(t *testing.T) {
 			`semantic.json:11:13: plans.Daily.rules.daily.lifecycle.delete_after_days: 60 days must be at least 90 days after move_to_cold_storage_after_days (30): at least 120`,
 			`semantic.json:15:15: plans.Daily.rules.daily.copy_actions.central.target_backup_vault_arn: "arn:aws:backup:us-east-1:$account:vault:central" is not a valid backup vault ARN: resource type is "vault", want "backup-vault"`,
 		},
+		"pairs.json": {
+			`pairs.json:6:9: plans.Daily.backup_plan_tags.owner: tag needs both tag_key and tag_value`,
+			`pairs.json:8:48: plans.Daily.backup_plan_tags.team-again: tag key "team" is set twice`,
+			`pairs.json:9:41: plans.Daily.backup_plan_tags.bad.tag_key.@@assign: "tag_key" must be a string, not array`,
+			`pairs.json:24:17: plans.Daily.selections.resources.all.conditions.string_equals.condition_01: condition needs both condition_key and condition_value`,
+			`pairs.json:25:64: plans.Daily.selections.resources.all.conditions.string_equals.condition_02.condition_key.@@assign: condition_key "backup" must be aws:ResourceTag/TAG-KEY`,
+			`pairs.json:26:33: plans.Daily.selections.resources.all.conditions.string_equals.condition_03: condition "condition_03" must be an object, not string`,
+		},
 	}
 	for name, want := range tests {
 		t.Run(name, func(t *testing.T) {
