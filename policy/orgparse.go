@@ -316,6 +316,33 @@ func describe(n *Node) string {
 
 var intPattern = regexp.MustCompile(`^-?[0-9]{1,18}$`)
 
+// setString, setInt, setBool and setStrings read a setting of their kind
+// into *dst; an invalid setting is reported by setting and leaves *dst
+// unchanged.
+func (p *orgParser) setString(f Member, path []string, dst *string) {
+	if v, _ := p.setting(f, path, valString); v != nil {
+		*dst = v.Str
+	}
+}
+
+func (p *orgParser) setInt(f Member, path []string, dst *int64) {
+	if v, _ := p.setting(f, path, valInt); v != nil {
+		*dst, _ = intValue(v)
+	}
+}
+
+func (p *orgParser) setBool(f Member, path []string, dst *bool) {
+	if v, _ := p.setting(f, path, valBool); v != nil {
+		*dst, _ = boolValue(v)
+	}
+}
+
+func (p *orgParser) setStrings(f Member, path []string, dst *[]string) {
+	if v, _ := p.setting(f, path, valList); v != nil {
+		*dst = strs(v)
+	}
+}
+
 func intValue(n *Node) (int64, bool) {
 	if (n.Kind != KindString && n.Kind != KindNumber) || !intPattern.MatchString(n.Str) {
 		return 0, false
@@ -421,29 +448,17 @@ func (p *orgParser) rule(m Member, path []string, loc *planLocator) Rule {
 		fp := join(path, f.Key)
 		switch f.Key {
 		case "schedule_expression":
-			if v, _ := p.setting(f, fp, valString); v != nil {
-				r.Schedule = v.Str
-			}
+			p.setString(f, fp, &r.Schedule)
 		case "schedule_expression_timezone":
-			if v, _ := p.setting(f, fp, valString); v != nil {
-				r.ScheduleTimezone = v.Str
-			}
+			p.setString(f, fp, &r.ScheduleTimezone)
 		case "start_backup_window_minutes":
-			if v, _ := p.setting(f, fp, valInt); v != nil {
-				r.StartWindowMinutes, _ = intValue(v)
-			}
+			p.setInt(f, fp, &r.StartWindowMinutes)
 		case "complete_backup_window_minutes":
-			if v, _ := p.setting(f, fp, valInt); v != nil {
-				r.CompletionWindowMinutes, _ = intValue(v)
-			}
+			p.setInt(f, fp, &r.CompletionWindowMinutes)
 		case "enable_continuous_backup":
-			if v, _ := p.setting(f, fp, valBool); v != nil {
-				r.ContinuousBackup, _ = boolValue(v)
-			}
+			p.setBool(f, fp, &r.ContinuousBackup)
 		case "target_backup_vault_name":
-			if v, _ := p.setting(f, fp, valString); v != nil {
-				r.TargetVault = v.Str
-			}
+			p.setString(f, fp, &r.TargetVault)
 		case "lifecycle":
 			r.Lifecycle = p.lifecycle(f, fp)
 		case "copy_actions":
@@ -468,17 +483,11 @@ func (p *orgParser) lifecycle(m Member, path []string) Lifecycle {
 		fp := join(path, f.Key)
 		switch f.Key {
 		case "move_to_cold_storage_after_days":
-			if v, _ := p.setting(f, fp, valInt); v != nil {
-				l.MoveToColdStorageAfterDays, _ = intValue(v)
-			}
+			p.setInt(f, fp, &l.MoveToColdStorageAfterDays)
 		case "delete_after_days":
-			if v, _ := p.setting(f, fp, valInt); v != nil {
-				l.DeleteAfterDays, _ = intValue(v)
-			}
+			p.setInt(f, fp, &l.DeleteAfterDays)
 		case "opt_in_to_archive_for_supported_resources":
-			if v, _ := p.setting(f, fp, valBool); v != nil {
-				l.OptInToArchiveForSupportedResources, _ = boolValue(v)
-			}
+			p.setBool(f, fp, &l.OptInToArchiveForSupportedResources)
 		}
 	}
 	return l
@@ -492,9 +501,7 @@ func (p *orgParser) copyAction(m Member, path []string) CopyAction {
 		switch f.Key {
 		case "target_backup_vault_arn":
 			target = &f
-			if v, _ := p.setting(f, fp, valString); v != nil {
-				ca.DestinationVaultARN = v.Str
-			}
+			p.setString(f, fp, &ca.DestinationVaultARN)
 		case "lifecycle":
 			ca.Lifecycle = p.lifecycle(f, fp)
 		}
@@ -593,9 +600,7 @@ func (p *orgParser) selection(m Member, path []string, byTags bool, loc *selecti
 		has[f.Key] = true
 		switch f.Key {
 		case "iam_role_arn":
-			if v, _ := p.setting(f, fp, valString); v != nil {
-				s.IAMRoleARN = v.Str
-			}
+			p.setString(f, fp, &s.IAMRoleARN)
 		case "tag_key":
 			tagKey, _ = p.setting(f, fp, valString)
 		case "tag_value":
@@ -603,13 +608,9 @@ func (p *orgParser) selection(m Member, path []string, byTags bool, loc *selecti
 				tagValues, loc.tagValueOp = strs(v), op
 			}
 		case "resource_types":
-			if v, _ := p.setting(f, fp, valList); v != nil {
-				s.Resources = strs(v)
-			}
+			p.setStrings(f, fp, &s.Resources)
 		case "not_resource_types":
-			if v, _ := p.setting(f, fp, valList); v != nil {
-				s.NotResources = strs(v)
-			}
+			p.setStrings(f, fp, &s.NotResources)
 		case "conditions":
 			s.Conditions = p.conditions(f, fp, loc)
 		}
