@@ -184,6 +184,18 @@ func TestCopyMode(t *testing.T) {
 	if again.err != nil || again.outputs[OutProtected] != "true" || callCount(f.srv, "StartCopyJob") != 0 {
 		t.Errorf("second copy: %v, protected %q, %d StartCopyJob calls; want nil, true, 0", again.err, again.outputs[OutProtected], callCount(f.srv, "StartCopyJob"))
 	}
+
+	// The plan copied every backup to the secondary region straight from
+	// the local vault: the central vault's copies are there already.
+	f.srv.ResetCallStats()
+	sec := f.run(map[string]string{"mode": "copy", "copy-to": CopyToSecondary, "role-to-assume": f.apply})
+	if sec.err != nil {
+		t.Fatalf("copy to secondary: %v\n%s", sec.err, sec.stdout)
+	}
+	if n := len(sec.res.Copy.Results); n == 0 || sec.res.Copy.Count(crossaccount.CopyAlreadyCopied) != n || sec.outputs[OutProtected] != "true" || callCount(f.srv, "StartCopyJob") != 0 {
+		t.Errorf("copy to secondary: %d of %d already copied, protected %q, %d StartCopyJob calls; want all of some, true, 0",
+			sec.res.Copy.Count(crossaccount.CopyAlreadyCopied), n, sec.outputs[OutProtected], callCount(f.srv, "StartCopyJob"))
+	}
 }
 
 func TestRemediateMode(t *testing.T) {

@@ -81,9 +81,17 @@ func (s *Spec) DiscoverTopology(ctx context.Context, src ConfigSource) (*crossac
 // accounts the tier applies to, sorted, by tier name. The management and
 // backup accounts hold no workloads of a tier, as in the plan.
 func (s *Spec) TierAccounts(topo *crossaccount.Topology) (map[string][]string, error) {
+	return s.tierAccounts(topo, ScopeOptions{})
+}
+
+// tierAccounts is TierAccounts of the tiers in scope.
+func (s *Spec) tierAccounts(topo *crossaccount.Topology, scope ScopeOptions) (map[string][]string, error) {
 	org := s.Organization
 	out := map[string][]string{}
 	for _, name := range s.TierNames() {
+		if !scope.hasTier(name) {
+			continue
+		}
 		t, err := s.Tier(name)
 		if err != nil {
 			return nil, err
@@ -128,7 +136,7 @@ func (s *Spec) CopyRoutes(topo *crossaccount.Topology, to string, optFns ...func
 	if err != nil {
 		return nil, err
 	}
-	byTier, err := s.TierAccounts(topo)
+	byTier, err := s.tierAccounts(topo, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +199,7 @@ func (s *Spec) RemediationTargets(topo *crossaccount.Topology, now time.Time, op
 	if err != nil {
 		return nil, err
 	}
-	byTier, err := s.TierAccounts(topo)
+	byTier, err := s.tierAccounts(topo, scope)
 	if err != nil {
 		return nil, err
 	}

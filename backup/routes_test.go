@@ -2,6 +2,7 @@ package backup_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -149,6 +150,22 @@ func TestCopyRoutesErrors(t *testing.T) {
 	}
 	if _, err := spec.CopyRoutes(small, backup.CopyToCentral); err == nil || !strings.Contains(err.Error(), "tier production") {
 		t.Errorf("CopyRoutes over an organization without the tiers' OUs = %v, want an error naming the tier", err)
+	}
+	// Only the tiers in scope are resolved.
+	if routes, err := spec.CopyRoutes(small, backup.CopyToCentral, func(o *backup.ScopeOptions) { o.Tiers = []string{"staging"} }); err == nil || !strings.Contains(err.Error(), "tier staging") {
+		t.Errorf("CopyRoutes of staging = %v, %v; want an error naming the tier", routes, err)
+	}
+	noStaging, err := crossaccount.FromAccounts("o-orgbackup1", "r-root", "111111111111",
+		[]crossaccount.OU{{ID: "ou-root-prod", Name: "Production", Parent: "r-root"}},
+		[]crossaccount.Account{{ID: "111111111111", Parent: "r-root"}, {ID: "222222222222", Parent: "r-root"}, {ID: "333333333333", Parent: "ou-root-prod"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := spec.CopyRoutes(noStaging, backup.CopyToCentral); err == nil || !strings.Contains(err.Error(), "tier staging") {
+		t.Errorf("CopyRoutes without the Staging OU = %v, want an error naming the tier", err)
+	}
+	if routes, err := spec.CopyRoutes(noStaging, backup.CopyToCentral, func(o *backup.ScopeOptions) { o.Tiers = []string{"production"} }); err != nil || len(routes) != 1 {
+		t.Errorf("CopyRoutes of production without the Staging OU = %d routes, %v; want 1, nil", len(routes), err)
 	}
 }
 
@@ -359,4 +376,39 @@ func TestCopyRoutesAfterEightDays(t *testing.T) {
 			t.Errorf("second copy to %s: %+v; want every recovery point already copied and no copy started", to, c)
 		}
 	}
+}
+
+// The copy routes of a spec with a cross-Region production tier: each
+// production account's local vault to the central vault, and the central
+// vault to the secondary Region's for those accounts.
+func ExampleSpec_CopyRoutes() {
+	spec, err := backup.Load("testdata/spec/valid.json")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	topo, err := crossaccount.FromAccounts("o-orgbackup1", "r-root", "111111111111",
+		[]crossaccount.OU{{ID: "ou-root-prod", Name: "Production", Parent: "r-root"}},
+		[]crossaccount.Account{
+			{ID: "111111111111", Parent: "r-root"}, {ID: "222222222222", Parent: "r-root"},
+			{ID: "333333333333", Parent: "ou-root-prod"}, {ID: "333333333334", Parent: "ou-root-prod"},
+		})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, to := range []string{backup.CopyToCentral, backup.CopyToSecondary} {
+		routes, err := spec.CopyRoutes(topo, to, func(o *backup.ScopeOptions) { o.Tiers = []string{"production"} })
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		for _, r := range routes {
+			fmt.Printf("%s/%s %s -> %s %v\n", r.Account, r.Region, r.Vault, r.DestinationVaultARN, r.ResourceAccounts)
+		}
+	}
+	// Output:
+	// 333333333333/us-east-1 orgbackup-local -> arn:aws:backup:us-east-1:222222222222:backup-vault:central-backup []
+	// 333333333334/us-east-1 orgbackup-local -> arn:aws:backup:us-east-1:222222222222:backup-vault:central-backup []
+	// 222222222222/us-east-1 central-backup -> arn:aws:backup:us-west-2:222222222222:backup-vault:central-backup [333333333333 333333333334]
 }

@@ -73,6 +73,10 @@ func (s *session) clock() func() time.Time {
 	return time.Now
 }
 
+// planOptions are the options of every plan and drift detection of the
+// session: time is the session's clock.
+func (s *session) planOptions(o *backup.PlanOptions) { o.Now = s.clock() }
+
 // sleep waits for d: with --emulator by advancing its virtual clock (jobs
 // run only as it moves), else in real time.
 func (s *session) sleep(ctx context.Context, d time.Duration) error {
@@ -159,7 +163,7 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer s.close()
-	p, err := backup.PlanChanges(ctx, s.spec, s.fleet, func(o *backup.PlanOptions) { o.Now = s.clock() })
+	p, err := backup.PlanChanges(ctx, s.spec, s.fleet, s.planOptions)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
 		return exitProblem
@@ -226,7 +230,7 @@ func runApply(ctx context.Context, e *env, args []string) int {
 		}
 	} else {
 		var err error
-		p, err = backup.PlanChanges(ctx, s.spec, s.newFleet(true), func(o *backup.PlanOptions) { o.Now = s.clock() })
+		p, err = backup.PlanChanges(ctx, s.spec, s.newFleet(true), s.planOptions)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "orgbackup apply: planning: %v\n", err)
 			return exitProblem
@@ -290,7 +294,7 @@ func runDrift(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer s.close()
-	rep, err := backup.DetectDrift(ctx, s.spec, s.fleet, func(o *backup.PlanOptions) { o.Now = s.clock() })
+	rep, err := backup.DetectDrift(ctx, s.spec, s.fleet, s.planOptions)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orgbackup drift: %v\n", err)
 		return exitProblem

@@ -184,7 +184,7 @@ func simulate(ctx context.Context, s *session, opts simOptions) (*simResult, err
 		return nil, err
 	}
 
-	res.Plan, err = backup.PlanChanges(ctx, spec, s.newFleet(true), func(o *backup.PlanOptions) { o.Now = s.clock() })
+	res.Plan, err = backup.PlanChanges(ctx, spec, s.newFleet(true), s.planOptions)
 	if err != nil {
 		return nil, fmt.Errorf("planning: %w", err)
 	}
