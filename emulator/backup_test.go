@@ -22,8 +22,7 @@ const bkRegion = "us-east-1"
 // newBackupClient starts a server and returns a Backup client for account.
 func newBackupClient(t *testing.T, account string) (*emulator.Server, *awsbackup.Client) {
 	t.Helper()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	return srv, backupClientFor(srv, account)
 }
 
@@ -40,15 +39,6 @@ func skipValidation(o *awsbackup.Options) {
 		_, err := stack.Initialize.Remove("OperationInputValidation")
 		return err
 	})
-}
-
-// wantBackupErr fails unless err is (or wraps) an error of type T.
-func wantBackupErr[T error](t *testing.T, op string, err error) {
-	t.Helper()
-	var target T
-	if !errors.As(err, &target) {
-		t.Fatalf("%s: error = %v, want %T", op, err, target)
-	}
 }
 
 func mustCreateVault(t *testing.T, c *awsbackup.Client, name string) *awsbackup.CreateBackupVaultOutput {
@@ -111,7 +101,7 @@ func TestBackupVaultLifecycle(t *testing.T) {
 	}
 
 	_, err = c.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("prod-vault")})
-	wantBackupErr[*backuptypes.AlreadyExistsException](t, "CreateBackupVault duplicate", err)
+	wantErr[*backuptypes.AlreadyExistsException](t, "CreateBackupVault duplicate", err)
 	var ae *backuptypes.AlreadyExistsException
 	if errors.As(err, &ae) && aws.ToString(ae.Arn) != wantARN {
 		t.Errorf("AlreadyExistsException.Arn = %q, want %q", aws.ToString(ae.Arn), wantARN)
@@ -132,15 +122,15 @@ func TestBackupVaultLifecycle(t *testing.T) {
 	// Other accounts and regions do not see the vault.
 	other := backupClientFor(srv, "444444444444")
 	_, err = other.DescribeBackupVault(ctx, &awsbackup.DescribeBackupVaultInput{BackupVaultName: aws.String("prod-vault")})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "DescribeBackupVault other account", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "DescribeBackupVault other account", err)
 
 	if _, err := c.DeleteBackupVault(ctx, &awsbackup.DeleteBackupVaultInput{BackupVaultName: aws.String("prod-vault")}); err != nil {
 		t.Fatalf("DeleteBackupVault: %v", err)
 	}
 	_, err = c.DescribeBackupVault(ctx, &awsbackup.DescribeBackupVaultInput{BackupVaultName: aws.String("prod-vault")})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "DescribeBackupVault after delete", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "DescribeBackupVault after delete", err)
 	_, err = c.DeleteBackupVault(ctx, &awsbackup.DeleteBackupVaultInput{BackupVaultName: aws.String("prod-vault")})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "DeleteBackupVault twice", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "DeleteBackupVault twice", err)
 }
 
 func TestCreateBackupVaultErrors(t *testing.T) {
@@ -152,25 +142,25 @@ func TestCreateBackupVaultErrors(t *testing.T) {
 		"name too short": {
 			in: &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("a")},
 			check: func(t *testing.T, err error) {
-				wantBackupErr[*backuptypes.InvalidParameterValueException](t, "create", err)
+				wantErr[*backuptypes.InvalidParameterValueException](t, "create", err)
 			},
 		},
 		"name too long": {
 			in: &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String(strings.Repeat("v", 51))},
 			check: func(t *testing.T, err error) {
-				wantBackupErr[*backuptypes.InvalidParameterValueException](t, "create", err)
+				wantErr[*backuptypes.InvalidParameterValueException](t, "create", err)
 			},
 		},
 		"name with dot": {
 			in: &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("my.vault")},
 			check: func(t *testing.T, err error) {
-				wantBackupErr[*backuptypes.InvalidParameterValueException](t, "create", err)
+				wantErr[*backuptypes.InvalidParameterValueException](t, "create", err)
 			},
 		},
 		"key alias instead of ARN": {
 			in: &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("vault"), EncryptionKeyArn: aws.String("arn:aws:kms:us-east-1:333333333333:alias/backup")},
 			check: func(t *testing.T, err error) {
-				wantBackupErr[*backuptypes.InvalidParameterValueException](t, "create", err)
+				wantErr[*backuptypes.InvalidParameterValueException](t, "create", err)
 			},
 		},
 	}
@@ -206,11 +196,11 @@ func TestLogicallyAirGappedBackupVault(t *testing.T) {
 	ctx := context.Background()
 	_, c := newBackupClient(t, "222222222222")
 	_, err := c.CreateLogicallyAirGappedBackupVault(ctx, &awsbackup.CreateLogicallyAirGappedBackupVaultInput{BackupVaultName: aws.String("lag"), MaxRetentionDays: aws.Int64(30)}, skipValidation)
-	wantBackupErr[*backuptypes.MissingParameterValueException](t, "missing MinRetentionDays", err)
+	wantErr[*backuptypes.MissingParameterValueException](t, "missing MinRetentionDays", err)
 	_, err = c.CreateLogicallyAirGappedBackupVault(ctx, &awsbackup.CreateLogicallyAirGappedBackupVaultInput{BackupVaultName: aws.String("lag"), MinRetentionDays: aws.Int64(6), MaxRetentionDays: aws.Int64(30)})
-	wantBackupErr[*backuptypes.InvalidParameterValueException](t, "MinRetentionDays 6", err)
+	wantErr[*backuptypes.InvalidParameterValueException](t, "MinRetentionDays 6", err)
 	_, err = c.CreateLogicallyAirGappedBackupVault(ctx, &awsbackup.CreateLogicallyAirGappedBackupVaultInput{BackupVaultName: aws.String("lag"), MinRetentionDays: aws.Int64(30), MaxRetentionDays: aws.Int64(7)})
-	wantBackupErr[*backuptypes.InvalidParameterValueException](t, "Max below Min", err)
+	wantErr[*backuptypes.InvalidParameterValueException](t, "Max below Min", err)
 
 	out, err := c.CreateLogicallyAirGappedBackupVault(ctx, &awsbackup.CreateLogicallyAirGappedBackupVaultInput{BackupVaultName: aws.String("lag"), MinRetentionDays: aws.Int64(7), MaxRetentionDays: aws.Int64(365)})
 	if err != nil {
@@ -220,7 +210,7 @@ func TestLogicallyAirGappedBackupVault(t *testing.T) {
 		t.Errorf("VaultState = %q, want AVAILABLE", out.VaultState)
 	}
 	_, err = c.CreateLogicallyAirGappedBackupVault(ctx, &awsbackup.CreateLogicallyAirGappedBackupVaultInput{BackupVaultName: aws.String("lag"), MinRetentionDays: aws.Int64(7), MaxRetentionDays: aws.Int64(365)})
-	wantBackupErr[*backuptypes.AlreadyExistsException](t, "duplicate", err)
+	wantErr[*backuptypes.AlreadyExistsException](t, "duplicate", err)
 
 	d, err := c.DescribeBackupVault(ctx, &awsbackup.DescribeBackupVaultInput{BackupVaultName: aws.String("lag")})
 	if err != nil {
@@ -230,7 +220,7 @@ func TestLogicallyAirGappedBackupVault(t *testing.T) {
 		t.Errorf("DescribeBackupVault = type %s locked %v min %d max %d key type %s", d.VaultType, aws.ToBool(d.Locked), aws.ToInt64(d.MinRetentionDays), aws.ToInt64(d.MaxRetentionDays), d.EncryptionKeyType)
 	}
 	_, err = c.PutBackupVaultLockConfiguration(ctx, &awsbackup.PutBackupVaultLockConfigurationInput{BackupVaultName: aws.String("lag"), MinRetentionDays: aws.Int64(1)})
-	wantBackupErr[*backuptypes.InvalidRequestException](t, "lock an air-gapped vault", err)
+	wantErr[*backuptypes.InvalidRequestException](t, "lock an air-gapped vault", err)
 
 	mustCreateVault(t, c, "plain")
 	for _, tc := range []struct {
@@ -269,20 +259,20 @@ func TestBackupVaultAccessPolicy(t *testing.T) {
 	mustCreateVault(t, c, "central")
 	name := aws.String("central")
 	_, err := c.GetBackupVaultAccessPolicy(ctx, &awsbackup.GetBackupVaultAccessPolicyInput{BackupVaultName: name})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "Get without policy", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "Get without policy", err)
 
 	for doc, check := range map[string]func(*testing.T, string, error){
-		`not json`:                   wantBackupErr[*backuptypes.InvalidParameterValueException],
-		`{"Version":"2012-10-17"}`:   wantBackupErr[*backuptypes.InvalidParameterValueException],
-		`["Statement"]`:              wantBackupErr[*backuptypes.InvalidParameterValueException],
-		``:                           wantBackupErr[*backuptypes.MissingParameterValueException],
-		`{"Statement":[]} trailing!`: wantBackupErr[*backuptypes.InvalidParameterValueException],
+		`not json`:                   wantErr[*backuptypes.InvalidParameterValueException],
+		`{"Version":"2012-10-17"}`:   wantErr[*backuptypes.InvalidParameterValueException],
+		`["Statement"]`:              wantErr[*backuptypes.InvalidParameterValueException],
+		``:                           wantErr[*backuptypes.MissingParameterValueException],
+		`{"Statement":[]} trailing!`: wantErr[*backuptypes.InvalidParameterValueException],
 	} {
 		_, err := c.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: name, Policy: aws.String(doc)}, skipValidation)
 		check(t, "Put "+doc, err)
 	}
 	_, err = c.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String("missing"), Policy: aws.String(`{"Statement":[]}`)})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "Put on missing vault", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "Put on missing vault", err)
 
 	doc := `{
   "Version": "2012-10-17",
@@ -305,7 +295,7 @@ func TestBackupVaultAccessPolicy(t *testing.T) {
 		t.Fatalf("DeleteBackupVaultAccessPolicy: %v", err)
 	}
 	_, err = c.GetBackupVaultAccessPolicy(ctx, &awsbackup.GetBackupVaultAccessPolicyInput{BackupVaultName: name})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "Get after delete", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "Get after delete", err)
 }
 
 func TestBackupVaultLockConfiguration(t *testing.T) {
@@ -318,10 +308,10 @@ func TestBackupVaultLockConfiguration(t *testing.T) {
 		in   awsbackup.PutBackupVaultLockConfigurationInput
 		want func(*testing.T, string, error)
 	}{
-		"min zero":              {awsbackup.PutBackupVaultLockConfigurationInput{MinRetentionDays: aws.Int64(0)}, wantBackupErr[*backuptypes.InvalidParameterValueException]},
-		"max above 36500":       {awsbackup.PutBackupVaultLockConfigurationInput{MaxRetentionDays: aws.Int64(36501)}, wantBackupErr[*backuptypes.InvalidParameterValueException]},
-		"min above max":         {awsbackup.PutBackupVaultLockConfigurationInput{MinRetentionDays: aws.Int64(10), MaxRetentionDays: aws.Int64(5)}, wantBackupErr[*backuptypes.InvalidParameterValueException]},
-		"changeable for 2 days": {awsbackup.PutBackupVaultLockConfigurationInput{MinRetentionDays: aws.Int64(1), ChangeableForDays: aws.Int64(2)}, wantBackupErr[*backuptypes.InvalidParameterValueException]},
+		"min zero":              {awsbackup.PutBackupVaultLockConfigurationInput{MinRetentionDays: aws.Int64(0)}, wantErr[*backuptypes.InvalidParameterValueException]},
+		"max above 36500":       {awsbackup.PutBackupVaultLockConfigurationInput{MaxRetentionDays: aws.Int64(36501)}, wantErr[*backuptypes.InvalidParameterValueException]},
+		"min above max":         {awsbackup.PutBackupVaultLockConfigurationInput{MinRetentionDays: aws.Int64(10), MaxRetentionDays: aws.Int64(5)}, wantErr[*backuptypes.InvalidParameterValueException]},
+		"changeable for 2 days": {awsbackup.PutBackupVaultLockConfigurationInput{MinRetentionDays: aws.Int64(1), ChangeableForDays: aws.Int64(2)}, wantErr[*backuptypes.InvalidParameterValueException]},
 	}
 	for label, tc := range tests {
 		in := tc.in
@@ -330,7 +320,7 @@ func TestBackupVaultLockConfiguration(t *testing.T) {
 		tc.want(t, label, err)
 	}
 	_, err := c.PutBackupVaultLockConfiguration(ctx, &awsbackup.PutBackupVaultLockConfigurationInput{BackupVaultName: aws.String("missing"), MinRetentionDays: aws.Int64(1)})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "missing vault", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "missing vault", err)
 
 	// Governance mode: no lock date, deletable at any time.
 	if _, err := c.PutBackupVaultLockConfiguration(ctx, &awsbackup.PutBackupVaultLockConfigurationInput{BackupVaultName: name, MinRetentionDays: aws.Int64(7), MaxRetentionDays: aws.Int64(365)}); err != nil {
@@ -373,15 +363,15 @@ func TestBackupVaultNotifications(t *testing.T) {
 	name := aws.String("notify")
 	topic := aws.String("arn:aws:sns:us-east-1:222222222222:backup-events")
 	_, err := c.GetBackupVaultNotifications(ctx, &awsbackup.GetBackupVaultNotificationsInput{BackupVaultName: name})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "Get before Put", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "Get before Put", err)
 
 	tests := map[string]struct {
 		in   awsbackup.PutBackupVaultNotificationsInput
 		want func(*testing.T, string, error)
 	}{
-		"deprecated BACKUP_JOB_FAILED": {awsbackup.PutBackupVaultNotificationsInput{SNSTopicArn: topic, BackupVaultEvents: []backuptypes.BackupVaultEvent{backuptypes.BackupVaultEventBackupJobFailed}}, wantBackupErr[*backuptypes.InvalidParameterValueException]},
-		"bad topic":                    {awsbackup.PutBackupVaultNotificationsInput{SNSTopicArn: aws.String("topic"), BackupVaultEvents: []backuptypes.BackupVaultEvent{backuptypes.BackupVaultEventBackupJobCompleted}}, wantBackupErr[*backuptypes.InvalidParameterValueException]},
-		"no topic":                     {awsbackup.PutBackupVaultNotificationsInput{BackupVaultEvents: []backuptypes.BackupVaultEvent{backuptypes.BackupVaultEventBackupJobCompleted}}, wantBackupErr[*backuptypes.MissingParameterValueException]},
+		"deprecated BACKUP_JOB_FAILED": {awsbackup.PutBackupVaultNotificationsInput{SNSTopicArn: topic, BackupVaultEvents: []backuptypes.BackupVaultEvent{backuptypes.BackupVaultEventBackupJobFailed}}, wantErr[*backuptypes.InvalidParameterValueException]},
+		"bad topic":                    {awsbackup.PutBackupVaultNotificationsInput{SNSTopicArn: aws.String("topic"), BackupVaultEvents: []backuptypes.BackupVaultEvent{backuptypes.BackupVaultEventBackupJobCompleted}}, wantErr[*backuptypes.InvalidParameterValueException]},
+		"no topic":                     {awsbackup.PutBackupVaultNotificationsInput{BackupVaultEvents: []backuptypes.BackupVaultEvent{backuptypes.BackupVaultEventBackupJobCompleted}}, wantErr[*backuptypes.MissingParameterValueException]},
 	}
 	for label, tc := range tests {
 		in := tc.in
@@ -404,7 +394,7 @@ func TestBackupVaultNotifications(t *testing.T) {
 		t.Fatalf("DeleteBackupVaultNotifications: %v", err)
 	}
 	_, err = c.GetBackupVaultNotifications(ctx, &awsbackup.GetBackupVaultNotificationsInput{BackupVaultName: name})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "Get after delete", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "Get after delete", err)
 }
 
 func dailyPlan(name string) *backuptypes.BackupPlanInput {
@@ -450,7 +440,7 @@ func TestBackupPlanLifecycle(t *testing.T) {
 	}
 	// Same plan document: AlreadyExistsException.
 	_, err = c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: dailyPlan("prod")})
-	wantBackupErr[*backuptypes.AlreadyExistsException](t, "CreateBackupPlan same document", err)
+	wantErr[*backuptypes.AlreadyExistsException](t, "CreateBackupPlan same document", err)
 
 	got, err := c.GetBackupPlan(ctx, &awsbackup.GetBackupPlanInput{BackupPlanId: aws.String(id)})
 	if err != nil {
@@ -487,7 +477,7 @@ func TestBackupPlanLifecycle(t *testing.T) {
 		t.Errorf("current version: DeleteAfterDays %d RuleId %q", aws.ToInt64(cur.BackupPlan.Rules[0].Lifecycle.DeleteAfterDays), aws.ToString(cur.BackupPlan.Rules[0].RuleId))
 	}
 	_, err = c.GetBackupPlan(ctx, &awsbackup.GetBackupPlanInput{BackupPlanId: aws.String(id), VersionId: aws.String("bm90LWEtdmVyc2lvbg==")})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "GetBackupPlan unknown version", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "GetBackupPlan unknown version", err)
 
 	versions, err := c.ListBackupPlanVersions(ctx, &awsbackup.ListBackupPlanVersionsInput{BackupPlanId: aws.String(id)})
 	if err != nil {
@@ -510,7 +500,7 @@ func TestBackupPlanLifecycle(t *testing.T) {
 		t.Fatalf("CreateBackupSelection: %v", err)
 	}
 	_, err = c.DeleteBackupPlan(ctx, &awsbackup.DeleteBackupPlanInput{BackupPlanId: aws.String(id)})
-	wantBackupErr[*backuptypes.InvalidRequestException](t, "DeleteBackupPlan with selections", err)
+	wantErr[*backuptypes.InvalidRequestException](t, "DeleteBackupPlan with selections", err)
 	if _, err := c.DeleteBackupSelection(ctx, &awsbackup.DeleteBackupSelectionInput{BackupPlanId: aws.String(id), SelectionId: sel.SelectionId}); err != nil {
 		t.Fatalf("DeleteBackupSelection: %v", err)
 	}
@@ -522,7 +512,7 @@ func TestBackupPlanLifecycle(t *testing.T) {
 		t.Errorf("DeleteBackupPlan = DeletionDate %v VersionId %q", del.DeletionDate, aws.ToString(del.VersionId))
 	}
 	_, err = c.UpdateBackupPlan(ctx, &awsbackup.UpdateBackupPlanInput{BackupPlanId: aws.String(id), BackupPlan: upd})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "UpdateBackupPlan deleted", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "UpdateBackupPlan deleted", err)
 	gone, err := c.GetBackupPlan(ctx, &awsbackup.GetBackupPlanInput{BackupPlanId: aws.String(id)})
 	if err != nil || gone.DeletionDate == nil {
 		t.Errorf("GetBackupPlan deleted plan = %v, %v; want DeletionDate set", gone, err)
@@ -542,7 +532,7 @@ func TestBackupPlanLifecycle(t *testing.T) {
 		}
 	}
 	_, err = c.GetBackupPlan(ctx, &awsbackup.GetBackupPlanInput{BackupPlanId: aws.String("00000000-0000-4000-a000-000000000000")})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "GetBackupPlan unknown", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "GetBackupPlan unknown", err)
 }
 
 func TestCreateBackupPlanValidation(t *testing.T) {
@@ -551,26 +541,26 @@ func TestCreateBackupPlanValidation(t *testing.T) {
 		mutate func(*backuptypes.BackupPlanInput)
 		want   func(*testing.T, string, error)
 	}{
-		"bad plan name":      {func(p *backuptypes.BackupPlanInput) { p.BackupPlanName = aws.String("my plan") }, wantBackupErr[*backuptypes.InvalidParameterValueException]},
-		"plan name too long": {func(p *backuptypes.BackupPlanInput) { p.BackupPlanName = aws.String(strings.Repeat("p", 51)) }, wantBackupErr[*backuptypes.InvalidParameterValueException]},
-		"no rules":           {func(p *backuptypes.BackupPlanInput) { p.Rules = nil }, wantBackupErr[*backuptypes.MissingParameterValueException]},
+		"bad plan name":      {func(p *backuptypes.BackupPlanInput) { p.BackupPlanName = aws.String("my plan") }, wantErr[*backuptypes.InvalidParameterValueException]},
+		"plan name too long": {func(p *backuptypes.BackupPlanInput) { p.BackupPlanName = aws.String(strings.Repeat("p", 51)) }, wantErr[*backuptypes.InvalidParameterValueException]},
+		"no rules":           {func(p *backuptypes.BackupPlanInput) { p.Rules = nil }, wantErr[*backuptypes.MissingParameterValueException]},
 		"duplicate rule names": {func(p *backuptypes.BackupPlanInput) {
 			p.Rules = append(p.Rules, p.Rules[0])
-		}, wantBackupErr[*backuptypes.InvalidParameterValueException]},
-		"bad rule name": {func(p *backuptypes.BackupPlanInput) { p.Rules[0].RuleName = aws.String("daily rule") }, wantBackupErr[*backuptypes.InvalidParameterValueException]},
-		"missing vault": {func(p *backuptypes.BackupPlanInput) { p.Rules[0].TargetBackupVaultName = nil }, wantBackupErr[*backuptypes.MissingParameterValueException]},
-		"rate schedule": {func(p *backuptypes.BackupPlanInput) { p.Rules[0].ScheduleExpression = aws.String("rate(1 day)") }, wantBackupErr[*backuptypes.InvalidParameterValueException]},
-		"bad cron":      {func(p *backuptypes.BackupPlanInput) { p.Rules[0].ScheduleExpression = aws.String("cron(0 2 * * * *)") }, wantBackupErr[*backuptypes.InvalidParameterValueException]},
+		}, wantErr[*backuptypes.InvalidParameterValueException]},
+		"bad rule name": {func(p *backuptypes.BackupPlanInput) { p.Rules[0].RuleName = aws.String("daily rule") }, wantErr[*backuptypes.InvalidParameterValueException]},
+		"missing vault": {func(p *backuptypes.BackupPlanInput) { p.Rules[0].TargetBackupVaultName = nil }, wantErr[*backuptypes.MissingParameterValueException]},
+		"rate schedule": {func(p *backuptypes.BackupPlanInput) { p.Rules[0].ScheduleExpression = aws.String("rate(1 day)") }, wantErr[*backuptypes.InvalidParameterValueException]},
+		"bad cron":      {func(p *backuptypes.BackupPlanInput) { p.Rules[0].ScheduleExpression = aws.String("cron(0 2 * * * *)") }, wantErr[*backuptypes.InvalidParameterValueException]},
 		"bad timezone": {func(p *backuptypes.BackupPlanInput) {
 			p.Rules[0].ScheduleExpressionTimezone = aws.String("Mars/Olympus")
-		}, wantBackupErr[*backuptypes.InvalidParameterValueException]},
-		"start window < 60": {func(p *backuptypes.BackupPlanInput) { p.Rules[0].StartWindowMinutes = aws.Int64(59) }, wantBackupErr[*backuptypes.InvalidParameterValueException]},
+		}, wantErr[*backuptypes.InvalidParameterValueException]},
+		"start window < 60": {func(p *backuptypes.BackupPlanInput) { p.Rules[0].StartWindowMinutes = aws.Int64(59) }, wantErr[*backuptypes.InvalidParameterValueException]},
 		"cold storage too close to deletion": {func(p *backuptypes.BackupPlanInput) {
 			p.Rules[0].Lifecycle = &backuptypes.Lifecycle{MoveToColdStorageAfterDays: aws.Int64(30), DeleteAfterDays: aws.Int64(119)}
-		}, wantBackupErr[*backuptypes.InvalidParameterValueException]},
+		}, wantErr[*backuptypes.InvalidParameterValueException]},
 		"copy action to a non-vault ARN": {func(p *backuptypes.BackupPlanInput) {
 			p.Rules[0].CopyActions[0].DestinationBackupVaultArn = aws.String("arn:aws:s3:::bucket")
-		}, wantBackupErr[*backuptypes.InvalidParameterValueException]},
+		}, wantErr[*backuptypes.InvalidParameterValueException]},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -594,11 +584,11 @@ func TestBackupSelections(t *testing.T) {
 	}
 	role := aws.String("arn:aws:iam::333333333333:role/backup")
 	_, err = c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: plan.BackupPlanId, BackupSelection: &backuptypes.BackupSelection{SelectionName: aws.String("s"), IamRoleArn: aws.String("backup-role")}})
-	wantBackupErr[*backuptypes.InvalidParameterValueException](t, "bad IamRoleArn", err)
+	wantErr[*backuptypes.InvalidParameterValueException](t, "bad IamRoleArn", err)
 	_, err = c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: plan.BackupPlanId, BackupSelection: &backuptypes.BackupSelection{SelectionName: aws.String("s")}}, skipValidation)
-	wantBackupErr[*backuptypes.MissingParameterValueException](t, "no IamRoleArn", err)
+	wantErr[*backuptypes.MissingParameterValueException](t, "no IamRoleArn", err)
 	_, err = c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: aws.String("nope"), BackupSelection: &backuptypes.BackupSelection{SelectionName: aws.String("s"), IamRoleArn: role}})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "unknown plan", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "unknown plan", err)
 
 	var ids []string
 	for _, name := range []string{"first", "second", "third"} {
@@ -638,9 +628,9 @@ func TestBackupSelections(t *testing.T) {
 		t.Fatalf("DeleteBackupSelection: %v", err)
 	}
 	_, err = c.GetBackupSelection(ctx, &awsbackup.GetBackupSelectionInput{BackupPlanId: plan.BackupPlanId, SelectionId: aws.String(ids[0])})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "GetBackupSelection deleted", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "GetBackupSelection deleted", err)
 	_, err = c.DeleteBackupSelection(ctx, &awsbackup.DeleteBackupSelectionInput{BackupPlanId: plan.BackupPlanId, SelectionId: aws.String(ids[0])})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "DeleteBackupSelection twice", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "DeleteBackupSelection twice", err)
 }
 
 func TestBackupGlobalSettings(t *testing.T) {
@@ -658,13 +648,13 @@ func TestBackupGlobalSettings(t *testing.T) {
 		t.Errorf("default isCrossAccountBackupEnabled = %q, want false", d.GlobalSettings["isCrossAccountBackupEnabled"])
 	}
 	_, err = outsider.DescribeGlobalSettings(ctx, &awsbackup.DescribeGlobalSettingsInput{})
-	wantBackupErr[*backuptypes.InvalidRequestException](t, "DescribeGlobalSettings outside the organization", err)
+	wantErr[*backuptypes.InvalidRequestException](t, "DescribeGlobalSettings outside the organization", err)
 	_, err = member.UpdateGlobalSettings(ctx, &awsbackup.UpdateGlobalSettingsInput{GlobalSettings: map[string]string{"isCrossAccountBackupEnabled": "true"}})
-	wantBackupErr[*backuptypes.InvalidRequestException](t, "UpdateGlobalSettings from a member", err)
+	wantErr[*backuptypes.InvalidRequestException](t, "UpdateGlobalSettings from a member", err)
 	_, err = mgmt.UpdateGlobalSettings(ctx, &awsbackup.UpdateGlobalSettingsInput{GlobalSettings: map[string]string{"isCrossAccountBackupEnabled": "yes"}})
-	wantBackupErr[*backuptypes.InvalidParameterValueException](t, "UpdateGlobalSettings bad value", err)
+	wantErr[*backuptypes.InvalidParameterValueException](t, "UpdateGlobalSettings bad value", err)
 	_, err = mgmt.UpdateGlobalSettings(ctx, &awsbackup.UpdateGlobalSettingsInput{GlobalSettings: map[string]string{"isFancy": "true"}})
-	wantBackupErr[*backuptypes.InvalidParameterValueException](t, "UpdateGlobalSettings unknown name", err)
+	wantErr[*backuptypes.InvalidParameterValueException](t, "UpdateGlobalSettings unknown name", err)
 	if _, err := mgmt.UpdateGlobalSettings(ctx, &awsbackup.UpdateGlobalSettingsInput{GlobalSettings: map[string]string{"isCrossAccountBackupEnabled": "true"}}); err != nil {
 		t.Fatalf("UpdateGlobalSettings: %v", err)
 	}
@@ -689,9 +679,9 @@ func TestBackupRegionSettings(t *testing.T) {
 		t.Errorf("defaults: opt-in %v management %v", d.ResourceTypeOptInPreference, d.ResourceTypeManagementPreference)
 	}
 	_, err = c.UpdateRegionSettings(ctx, &awsbackup.UpdateRegionSettingsInput{ResourceTypeOptInPreference: map[string]bool{"Floppy": true}})
-	wantBackupErr[*backuptypes.InvalidParameterValueException](t, "unknown resource type", err)
+	wantErr[*backuptypes.InvalidParameterValueException](t, "unknown resource type", err)
 	_, err = c.UpdateRegionSettings(ctx, &awsbackup.UpdateRegionSettingsInput{ResourceTypeManagementPreference: map[string]bool{"EBS": true}})
-	wantBackupErr[*backuptypes.InvalidParameterValueException](t, "management of a type without full management", err)
+	wantErr[*backuptypes.InvalidParameterValueException](t, "management of a type without full management", err)
 	if _, err := c.UpdateRegionSettings(ctx, &awsbackup.UpdateRegionSettingsInput{
 		ResourceTypeOptInPreference:      map[string]bool{"S3": true, "EC2": false},
 		ResourceTypeManagementPreference: map[string]bool{"DynamoDB": true},
@@ -714,11 +704,11 @@ func TestBackupReportPlans(t *testing.T) {
 		in   awsbackup.CreateReportPlanInput
 		want func(*testing.T, string, error)
 	}{
-		"bad name":       {awsbackup.CreateReportPlanInput{ReportPlanName: aws.String("1jobs"), ReportDeliveryChannel: channel, ReportSetting: setting}, wantBackupErr[*backuptypes.InvalidParameterValueException]},
-		"bad template":   {awsbackup.CreateReportPlanInput{ReportPlanName: aws.String("jobs"), ReportDeliveryChannel: channel, ReportSetting: &backuptypes.ReportSetting{ReportTemplate: aws.String("JOB_REPORT")}}, wantBackupErr[*backuptypes.InvalidParameterValueException]},
-		"bad format":     {awsbackup.CreateReportPlanInput{ReportPlanName: aws.String("jobs"), ReportDeliveryChannel: &backuptypes.ReportDeliveryChannel{S3BucketName: aws.String("b"), Formats: []string{"XML"}}, ReportSetting: setting}, wantBackupErr[*backuptypes.InvalidParameterValueException]},
-		"no channel":     {awsbackup.CreateReportPlanInput{ReportPlanName: aws.String("jobs"), ReportSetting: setting}, wantBackupErr[*backuptypes.MissingParameterValueException]},
-		"no bucket name": {awsbackup.CreateReportPlanInput{ReportPlanName: aws.String("jobs"), ReportDeliveryChannel: &backuptypes.ReportDeliveryChannel{}, ReportSetting: setting}, wantBackupErr[*backuptypes.MissingParameterValueException]},
+		"bad name":       {awsbackup.CreateReportPlanInput{ReportPlanName: aws.String("1jobs"), ReportDeliveryChannel: channel, ReportSetting: setting}, wantErr[*backuptypes.InvalidParameterValueException]},
+		"bad template":   {awsbackup.CreateReportPlanInput{ReportPlanName: aws.String("jobs"), ReportDeliveryChannel: channel, ReportSetting: &backuptypes.ReportSetting{ReportTemplate: aws.String("JOB_REPORT")}}, wantErr[*backuptypes.InvalidParameterValueException]},
+		"bad format":     {awsbackup.CreateReportPlanInput{ReportPlanName: aws.String("jobs"), ReportDeliveryChannel: &backuptypes.ReportDeliveryChannel{S3BucketName: aws.String("b"), Formats: []string{"XML"}}, ReportSetting: setting}, wantErr[*backuptypes.InvalidParameterValueException]},
+		"no channel":     {awsbackup.CreateReportPlanInput{ReportPlanName: aws.String("jobs"), ReportSetting: setting}, wantErr[*backuptypes.MissingParameterValueException]},
+		"no bucket name": {awsbackup.CreateReportPlanInput{ReportPlanName: aws.String("jobs"), ReportDeliveryChannel: &backuptypes.ReportDeliveryChannel{}, ReportSetting: setting}, wantErr[*backuptypes.MissingParameterValueException]},
 	}
 	for label, tc := range tests {
 		in := tc.in
@@ -733,7 +723,7 @@ func TestBackupReportPlans(t *testing.T) {
 		t.Errorf("ReportPlanArn = %q", aws.ToString(created.ReportPlanArn))
 	}
 	_, err = c.CreateReportPlan(ctx, &awsbackup.CreateReportPlanInput{ReportPlanName: aws.String("backup_jobs"), ReportDeliveryChannel: channel, ReportSetting: setting})
-	wantBackupErr[*backuptypes.AlreadyExistsException](t, "duplicate", err)
+	wantErr[*backuptypes.AlreadyExistsException](t, "duplicate", err)
 
 	if _, err := c.UpdateReportPlan(ctx, &awsbackup.UpdateReportPlanInput{ReportPlanName: aws.String("backup_jobs"), ReportSetting: &backuptypes.ReportSetting{ReportTemplate: aws.String("COPY_JOB_REPORT")}}); err != nil {
 		t.Fatalf("UpdateReportPlan: %v", err)
@@ -747,7 +737,7 @@ func TestBackupReportPlans(t *testing.T) {
 		t.Errorf("DescribeReportPlan = %+v", d.ReportPlan)
 	}
 	_, err = c.UpdateReportPlan(ctx, &awsbackup.UpdateReportPlanInput{ReportPlanName: aws.String("missing")})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "update missing", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "update missing", err)
 	l, err := c.ListReportPlans(ctx, &awsbackup.ListReportPlansInput{})
 	if err != nil || len(l.ReportPlans) != 1 {
 		t.Fatalf("ListReportPlans = %v, %v", l, err)
@@ -756,7 +746,7 @@ func TestBackupReportPlans(t *testing.T) {
 		t.Fatalf("DeleteReportPlan: %v", err)
 	}
 	_, err = c.DescribeReportPlan(ctx, &awsbackup.DescribeReportPlanInput{ReportPlanName: aws.String("backup_jobs")})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "describe deleted", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "describe deleted", err)
 }
 
 func TestBackupFrameworks(t *testing.T) {
@@ -772,10 +762,10 @@ func TestBackupFrameworks(t *testing.T) {
 		in   awsbackup.CreateFrameworkInput
 		want func(*testing.T, string, error)
 	}{
-		"unknown control":   {awsbackup.CreateFrameworkInput{FrameworkName: aws.String("f"), FrameworkControls: []backuptypes.FrameworkControl{{ControlName: aws.String("BACKUP_IS_GOOD")}}}, wantBackupErr[*backuptypes.InvalidParameterValueException]},
-		"unknown parameter": {awsbackup.CreateFrameworkInput{FrameworkName: aws.String("f"), FrameworkControls: []backuptypes.FrameworkControl{{ControlName: aws.String("BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK"), ControlInputParameters: []backuptypes.ControlInputParameter{{ParameterName: aws.String("days"), ParameterValue: aws.String("35")}}}}}, wantBackupErr[*backuptypes.InvalidParameterValueException]},
-		"no controls":       {awsbackup.CreateFrameworkInput{FrameworkName: aws.String("f")}, wantBackupErr[*backuptypes.MissingParameterValueException]},
-		"bad name":          {awsbackup.CreateFrameworkInput{FrameworkName: aws.String("my-framework"), FrameworkControls: controls}, wantBackupErr[*backuptypes.InvalidParameterValueException]},
+		"unknown control":   {awsbackup.CreateFrameworkInput{FrameworkName: aws.String("f"), FrameworkControls: []backuptypes.FrameworkControl{{ControlName: aws.String("BACKUP_IS_GOOD")}}}, wantErr[*backuptypes.InvalidParameterValueException]},
+		"unknown parameter": {awsbackup.CreateFrameworkInput{FrameworkName: aws.String("f"), FrameworkControls: []backuptypes.FrameworkControl{{ControlName: aws.String("BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK"), ControlInputParameters: []backuptypes.ControlInputParameter{{ParameterName: aws.String("days"), ParameterValue: aws.String("35")}}}}}, wantErr[*backuptypes.InvalidParameterValueException]},
+		"no controls":       {awsbackup.CreateFrameworkInput{FrameworkName: aws.String("f")}, wantErr[*backuptypes.MissingParameterValueException]},
+		"bad name":          {awsbackup.CreateFrameworkInput{FrameworkName: aws.String("my-framework"), FrameworkControls: controls}, wantErr[*backuptypes.InvalidParameterValueException]},
 	}
 	for label, tc := range tests {
 		in := tc.in
@@ -790,7 +780,7 @@ func TestBackupFrameworks(t *testing.T) {
 		t.Errorf("FrameworkArn = %q", aws.ToString(created.FrameworkArn))
 	}
 	_, err = c.CreateFramework(ctx, &awsbackup.CreateFrameworkInput{FrameworkName: aws.String("org_backup"), FrameworkControls: controls})
-	wantBackupErr[*backuptypes.AlreadyExistsException](t, "duplicate", err)
+	wantErr[*backuptypes.AlreadyExistsException](t, "duplicate", err)
 	d, err := c.DescribeFramework(ctx, &awsbackup.DescribeFrameworkInput{FrameworkName: aws.String("org_backup")})
 	if err != nil {
 		t.Fatalf("DescribeFramework: %v", err)
@@ -811,14 +801,14 @@ func TestBackupFrameworks(t *testing.T) {
 		many[i] = backuptypes.FrameworkControl{ControlName: aws.String("BACKUP_RECOVERY_POINT_ENCRYPTED")}
 	}
 	_, err = c.CreateFramework(ctx, &awsbackup.CreateFrameworkInput{FrameworkName: aws.String("too_many"), FrameworkControls: many})
-	wantBackupErr[*backuptypes.LimitExceededException](t, "51 controls", err)
+	wantErr[*backuptypes.LimitExceededException](t, "51 controls", err)
 	if _, err := c.DeleteFramework(ctx, &awsbackup.DeleteFrameworkInput{FrameworkName: aws.String("org_backup")}); err != nil {
 		t.Fatalf("DeleteFramework: %v", err)
 	}
 	_, err = c.DescribeFramework(ctx, &awsbackup.DescribeFrameworkInput{FrameworkName: aws.String("org_backup")})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "describe deleted", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "describe deleted", err)
 	_, err = c.DeleteFramework(ctx, &awsbackup.DeleteFrameworkInput{FrameworkName: aws.String("org_backup")})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "delete deleted", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "delete deleted", err)
 }
 
 func TestBackupLegalHolds(t *testing.T) {
@@ -826,7 +816,7 @@ func TestBackupLegalHolds(t *testing.T) {
 	ctx := context.Background()
 	srv, c := newBackupClient(t, "222222222222")
 	_, err := c.CreateLegalHold(ctx, &awsbackup.CreateLegalHoldInput{Title: aws.String("audit")}, skipValidation)
-	wantBackupErr[*backuptypes.MissingParameterValueException](t, "no description", err)
+	wantErr[*backuptypes.MissingParameterValueException](t, "no description", err)
 	created, err := c.CreateLegalHold(ctx, &awsbackup.CreateLegalHoldInput{
 		Title: aws.String("audit"), Description: aws.String("2026 audit"), IdempotencyToken: aws.String("tok"),
 		RecoveryPointSelection: &backuptypes.RecoveryPointSelection{VaultNames: []string{"central"}},
@@ -850,12 +840,12 @@ func TestBackupLegalHolds(t *testing.T) {
 		t.Fatalf("ListLegalHolds = %v, %v", l, err)
 	}
 	_, err = c.CancelLegalHold(ctx, &awsbackup.CancelLegalHoldInput{LegalHoldId: aws.String(id)}, skipValidation)
-	wantBackupErr[*backuptypes.MissingParameterValueException](t, "cancel without description", err)
+	wantErr[*backuptypes.MissingParameterValueException](t, "cancel without description", err)
 	if _, err := c.CancelLegalHold(ctx, &awsbackup.CancelLegalHoldInput{LegalHoldId: aws.String(id), CancelDescription: aws.String("done"), RetainRecordInDays: aws.Int64(10)}); err != nil {
 		t.Fatalf("CancelLegalHold: %v", err)
 	}
 	_, err = c.CancelLegalHold(ctx, &awsbackup.CancelLegalHoldInput{LegalHoldId: aws.String(id), CancelDescription: aws.String("again")})
-	wantBackupErr[*backuptypes.InvalidResourceStateException](t, "cancel twice", err)
+	wantErr[*backuptypes.InvalidResourceStateException](t, "cancel twice", err)
 	g, err := c.GetLegalHold(ctx, &awsbackup.GetLegalHoldInput{LegalHoldId: aws.String(id)})
 	if err != nil {
 		t.Fatalf("GetLegalHold: %v", err)
@@ -864,7 +854,7 @@ func TestBackupLegalHolds(t *testing.T) {
 		t.Errorf("GetLegalHold = status %s description %q retain %v", g.Status, aws.ToString(g.CancelDescription), g.RetainRecordUntil)
 	}
 	_, err = c.GetLegalHold(ctx, &awsbackup.GetLegalHoldInput{LegalHoldId: aws.String("missing")})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "get missing", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "get missing", err)
 }
 
 func restorePlanInput(name string) *awsbackup.CreateRestoreTestingPlanInput {
@@ -885,15 +875,15 @@ func TestBackupRestoreTesting(t *testing.T) {
 	_, c := newBackupClient(t, "333333333333")
 	bad := restorePlanInput("weekly-restore")
 	_, err := c.CreateRestoreTestingPlan(ctx, bad)
-	wantBackupErr[*backuptypes.InvalidParameterValueException](t, "hyphen in name", err)
+	wantErr[*backuptypes.InvalidParameterValueException](t, "hyphen in name", err)
 	noVaults := restorePlanInput("weekly")
 	noVaults.RestoreTestingPlan.RecoveryPointSelection.IncludeVaults = nil
 	_, err = c.CreateRestoreTestingPlan(ctx, noVaults, skipValidation)
-	wantBackupErr[*backuptypes.MissingParameterValueException](t, "no IncludeVaults", err)
+	wantErr[*backuptypes.MissingParameterValueException](t, "no IncludeVaults", err)
 	wide := restorePlanInput("weekly")
 	wide.RestoreTestingPlan.StartWindowHours = 169
 	_, err = c.CreateRestoreTestingPlan(ctx, wide)
-	wantBackupErr[*backuptypes.InvalidParameterValueException](t, "StartWindowHours 169", err)
+	wantErr[*backuptypes.InvalidParameterValueException](t, "StartWindowHours 169", err)
 
 	created, err := c.CreateRestoreTestingPlan(ctx, restorePlanInput("weekly"))
 	if err != nil {
@@ -903,7 +893,7 @@ func TestBackupRestoreTesting(t *testing.T) {
 		t.Errorf("RestoreTestingPlanArn = %q", aws.ToString(created.RestoreTestingPlanArn))
 	}
 	_, err = c.CreateRestoreTestingPlan(ctx, restorePlanInput("weekly"))
-	wantBackupErr[*backuptypes.AlreadyExistsException](t, "duplicate", err)
+	wantErr[*backuptypes.AlreadyExistsException](t, "duplicate", err)
 	g, err := c.GetRestoreTestingPlan(ctx, &awsbackup.GetRestoreTestingPlanInput{RestoreTestingPlanName: aws.String("weekly")})
 	if err != nil {
 		t.Fatalf("GetRestoreTestingPlan: %v", err)
@@ -915,7 +905,7 @@ func TestBackupRestoreTesting(t *testing.T) {
 		t.Fatalf("UpdateRestoreTestingPlan: %v", err)
 	}
 	_, err = c.UpdateRestoreTestingPlan(ctx, &awsbackup.UpdateRestoreTestingPlanInput{RestoreTestingPlanName: aws.String("weekly"), RestoreTestingPlan: &backuptypes.RestoreTestingPlanForUpdate{ScheduleExpression: aws.String("daily")}})
-	wantBackupErr[*backuptypes.InvalidParameterValueException](t, "update bad schedule", err)
+	wantErr[*backuptypes.InvalidParameterValueException](t, "update bad schedule", err)
 	lp, err := c.ListRestoreTestingPlans(ctx, &awsbackup.ListRestoreTestingPlansInput{})
 	if err != nil || len(lp.RestoreTestingPlans) != 1 || lp.RestoreTestingPlans[0].StartWindowHours != 12 {
 		t.Fatalf("ListRestoreTestingPlans = %+v, %v", lp, err)
@@ -930,20 +920,20 @@ func TestBackupRestoreTesting(t *testing.T) {
 	both := sel("both")
 	both.RestoreTestingSelection.ProtectedResourceConditions = &backuptypes.ProtectedResourceConditions{StringEquals: []backuptypes.KeyValue{{Key: aws.String("aws:ResourceTag/backup"), Value: aws.String("yes")}}}
 	_, err = c.CreateRestoreTestingSelection(ctx, both)
-	wantBackupErr[*backuptypes.InvalidParameterValueException](t, "arns and conditions", err)
+	wantErr[*backuptypes.InvalidParameterValueException](t, "arns and conditions", err)
 	noType := sel("notype")
 	noType.RestoreTestingSelection.ProtectedResourceType = nil
 	_, err = c.CreateRestoreTestingSelection(ctx, noType, skipValidation)
-	wantBackupErr[*backuptypes.MissingParameterValueException](t, "no ProtectedResourceType", err)
+	wantErr[*backuptypes.MissingParameterValueException](t, "no ProtectedResourceType", err)
 	missingPlan := sel("x")
 	missingPlan.RestoreTestingPlanName = aws.String("nope")
 	_, err = c.CreateRestoreTestingSelection(ctx, missingPlan)
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "selection of missing plan", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "selection of missing plan", err)
 	if _, err := c.CreateRestoreTestingSelection(ctx, sel("ebs_volumes")); err != nil {
 		t.Fatalf("CreateRestoreTestingSelection: %v", err)
 	}
 	_, err = c.CreateRestoreTestingSelection(ctx, sel("ebs_volumes"))
-	wantBackupErr[*backuptypes.AlreadyExistsException](t, "duplicate selection", err)
+	wantErr[*backuptypes.AlreadyExistsException](t, "duplicate selection", err)
 	if _, err := c.UpdateRestoreTestingSelection(ctx, &awsbackup.UpdateRestoreTestingSelectionInput{RestoreTestingPlanName: aws.String("weekly"), RestoreTestingSelectionName: aws.String("ebs_volumes"),
 		RestoreTestingSelection: &backuptypes.RestoreTestingSelectionForUpdate{ValidationWindowHours: aws.Int32(4)}}); err != nil {
 		t.Fatalf("UpdateRestoreTestingSelection: %v", err)
@@ -960,17 +950,17 @@ func TestBackupRestoreTesting(t *testing.T) {
 		t.Fatalf("ListRestoreTestingSelections = %+v, %v", ls, err)
 	}
 	_, err = c.DeleteRestoreTestingPlan(ctx, &awsbackup.DeleteRestoreTestingPlanInput{RestoreTestingPlanName: aws.String("weekly")})
-	wantBackupErr[*backuptypes.InvalidRequestException](t, "delete plan with selections", err)
+	wantErr[*backuptypes.InvalidRequestException](t, "delete plan with selections", err)
 	if _, err := c.DeleteRestoreTestingSelection(ctx, &awsbackup.DeleteRestoreTestingSelectionInput{RestoreTestingPlanName: aws.String("weekly"), RestoreTestingSelectionName: aws.String("ebs_volumes")}); err != nil {
 		t.Fatalf("DeleteRestoreTestingSelection: %v", err)
 	}
 	_, err = c.GetRestoreTestingSelection(ctx, &awsbackup.GetRestoreTestingSelectionInput{RestoreTestingPlanName: aws.String("weekly"), RestoreTestingSelectionName: aws.String("ebs_volumes")})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "get deleted selection", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "get deleted selection", err)
 	if _, err := c.DeleteRestoreTestingPlan(ctx, &awsbackup.DeleteRestoreTestingPlanInput{RestoreTestingPlanName: aws.String("weekly")}); err != nil {
 		t.Fatalf("DeleteRestoreTestingPlan: %v", err)
 	}
 	_, err = c.GetRestoreTestingPlan(ctx, &awsbackup.GetRestoreTestingPlanInput{RestoreTestingPlanName: aws.String("weekly")})
-	wantBackupErr[*backuptypes.ResourceNotFoundException](t, "get deleted plan", err)
+	wantErr[*backuptypes.ResourceNotFoundException](t, "get deleted plan", err)
 }
 
 func TestBackupTags(t *testing.T) {
@@ -1023,10 +1013,10 @@ func TestBackupTags(t *testing.T) {
 		"missing framework": "arn:aws:backup:us-east-1:333333333333:framework:x-1",
 	} {
 		_, err := c.TagResource(ctx, &awsbackup.TagResourceInput{ResourceArn: aws.String(arn), Tags: map[string]string{"k": "v"}})
-		wantBackupErr[*backuptypes.ResourceNotFoundException](t, "TagResource "+label, err)
+		wantErr[*backuptypes.ResourceNotFoundException](t, "TagResource "+label, err)
 	}
 	_, err = c.ListTags(ctx, &awsbackup.ListTagsInput{ResourceArn: aws.String("arn:aws:s3:::bucket")})
-	wantBackupErr[*backuptypes.InvalidParameterValueException](t, "ListTags non-Backup ARN", err)
+	wantErr[*backuptypes.InvalidParameterValueException](t, "ListTags non-Backup ARN", err)
 	// Deleting the vault drops its tags; a new vault of the same name starts clean.
 	if _, err := c.DeleteBackupVault(ctx, &awsbackup.DeleteBackupVaultInput{BackupVaultName: aws.String("tagged")}); err != nil {
 		t.Fatalf("DeleteBackupVault: %v", err)
@@ -1064,7 +1054,7 @@ func TestListBackupVaultsPagination(t *testing.T) {
 		t.Errorf("ListBackupVaults in %d pages (-want +got):\n%s", pages, diff)
 	}
 	_, err := c.ListBackupVaults(ctx, &awsbackup.ListBackupVaultsInput{NextToken: aws.String("not-a-token")})
-	wantBackupErr[*backuptypes.InvalidParameterValueException](t, "foreign NextToken", err)
+	wantErr[*backuptypes.InvalidParameterValueException](t, "foreign NextToken", err)
 
 	// Plans page the same way.
 	for i := range 3 {

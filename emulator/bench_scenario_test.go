@@ -74,7 +74,7 @@ func benchOrg(tb testing.TB, n, perRegion int) *emulator.Server {
 	must(err)
 	daily := map[string]string{"backup": "daily"}
 	for _, account := range accounts {
-		_, err = awsiam.NewFromConfig(srv.Config(account, scnPrimary)).CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("BackupRole"), AssumeRolePolicyDocument: aws.String(scnTrustBackup)})
+		_, err = awsiam.NewFromConfig(srv.Config(account, scnPrimary)).CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("BackupRole"), AssumeRolePolicyDocument: aws.String(backupTrust)})
 		must(err)
 		for _, region := range []string{scnPrimary, scnDR} {
 			_, err = awsbackup.NewFromConfig(srv.Config(account, region)).CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("local")})

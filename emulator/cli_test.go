@@ -29,8 +29,7 @@ func TestAWSCLI(t *testing.T) {
 		}
 		t.Skipf("aws not found on PATH: %v", err)
 	}
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 
 	dir := t.TempDir()
 	upload := filepath.Join(dir, "hello.txt")

@@ -64,8 +64,7 @@ func TestConformanceWithMoto(t *testing.T) {
 	moto := &confLog{}
 	confScenario(ctx, moto, motoCfg, true)
 
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	ourCfg := srv.Config(emulator.ManagementAccountID, "us-east-1")
 	ourCfg.RetryMaxAttempts = 1
 	ours := &confLog{}
@@ -405,8 +404,6 @@ func confPolicyArnPath(arn, id string) string {
 	return typeAndID
 }
 
-const confTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"backup.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
-
 const confInline = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"backup:DescribeBackupVault","Resource":"*"}]}`
 
 func confIAM(ctx context.Context, l *confLog, cfg aws.Config) {
@@ -416,7 +413,7 @@ func confIAM(ctx context.Context, l *confLog, cfg aws.Config) {
 
 	cr, err := iam.CreateRole(ctx, &awsiam.CreateRoleInput{
 		RoleName: aws.String(role), Path: aws.String("/service-role/"),
-		AssumeRolePolicyDocument: aws.String(confTrust), Description: aws.String("conformance"),
+		AssumeRolePolicyDocument: aws.String(backupTrust), Description: aws.String("conformance"),
 	})
 	var arn, id, path string
 	if err == nil {
@@ -424,7 +421,7 @@ func confIAM(ctx context.Context, l *confLog, cfg aws.Config) {
 	}
 	l.step("iam.CreateRole", err, "Arn", arn, "Path", path, "RoleId", l.prefix(id, "AROA"))
 
-	_, err = iam.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String(role), AssumeRolePolicyDocument: aws.String(confTrust)})
+	_, err = iam.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String(role), AssumeRolePolicyDocument: aws.String(backupTrust)})
 	l.step("iam.CreateRole duplicate", err)
 
 	gr, err := iam.GetRole(ctx, &awsiam.GetRoleInput{RoleName: aws.String(role)})
@@ -1067,8 +1064,7 @@ func TestConformanceWhereMotoDiffers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := emulator.NewServer()
-			t.Cleanup(srv.Close)
+			srv := newTestServer(t)
 			tt.run(t, srv.Config(account, "us-east-1"))
 		})
 	}

@@ -82,8 +82,7 @@ func ctlBackupAccount(t *testing.T, srv *emulator.Server, account string) *awsba
 	t.Helper()
 	ctx := context.Background()
 	iamc := awsiam.NewFromConfig(srv.Config(account, "us-east-1"))
-	const trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"backup.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
-	if _, err := iamc.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("BackupRole"), AssumeRolePolicyDocument: aws.String(trust)}); err != nil {
+	if _, err := iamc.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("BackupRole"), AssumeRolePolicyDocument: aws.String(backupTrust)}); err != nil {
 		t.Fatalf("CreateRole: %v", err)
 	}
 	c := awsbackup.NewFromConfig(srv.Config(account, "us-east-1"), func(o *awsbackup.Options) { o.RetryMaxAttempts = 1 })
@@ -127,8 +126,7 @@ func ctlRecoveryPoints(t *testing.T, c *awsbackup.Client) []string {
 // or not when the clock advances, and the reports say so.
 func TestControlClockAndResources(t *testing.T) {
 	t.Parallel()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	const acct = "333333333333"
 	c := ctlBackupAccount(t, srv, acct)
 
@@ -217,8 +215,7 @@ func TestControlClockAndResources(t *testing.T) {
 func TestControlFaults(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	c := awsbackup.NewFromConfig(srv.Config("333333333333", "us-east-1"), func(o *awsbackup.Options) { o.RetryMaxAttempts = 1 })
 	list := func() error {
 		_, err := c.ListBackupVaults(ctx, &awsbackup.ListBackupVaultsInput{})
@@ -295,8 +292,7 @@ func TestControlFaults(t *testing.T) {
 func TestControlThrottling(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	ctlOK[emulator.FaultJSON](t, srv, "POST", "/_orgbackup/faults", map[string]any{"service": "backup", "rate_per_second": 1, "burst": 1}, http.StatusCreated)
 	c := awsbackup.NewFromConfig(srv.Config("333333333333", "us-east-1"), func(o *awsbackup.Options) { o.RetryMaxAttempts = 1 })
 	if _, err := c.ListBackupVaults(ctx, &awsbackup.ListBackupVaultsInput{}); err != nil {
@@ -327,12 +323,10 @@ func TestControlReset(t *testing.T) {
 		ctlOK[emulator.AdvanceReport](t, srv, "POST", "/_orgbackup/clock/advance", map[string]string{"duration": "2d"}, http.StatusOK)
 		return srv.Dump()
 	}
-	fresh := emulator.NewServer()
-	t.Cleanup(fresh.Close)
+	fresh := newTestServer(t)
 	want := scenario(fresh)
 
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	first := scenario(srv)
 	if !bytes.Equal(first, want) {
 		t.Fatalf("two new servers differ after the same calls")
@@ -350,8 +344,7 @@ func TestControlReset(t *testing.T) {
 	if len(srv.Faults()) != 0 || len(srv.CallStats()) != 0 {
 		t.Errorf("reset kept faults %v or counters %v", srv.Faults(), srv.CallStats())
 	}
-	empty := emulator.NewServer()
-	t.Cleanup(empty.Close)
+	empty := newTestServer(t)
 	if diff := cmp.Diff(string(empty.Dump()), string(srv.Dump())); diff != "" {
 		t.Errorf("state after reset differs from a new server's (-new +reset):\n%s", diff)
 	}
@@ -383,8 +376,7 @@ func TestControlReset(t *testing.T) {
 // right status and code, and every problem at once.
 func TestControlErrors(t *testing.T) {
 	t.Parallel()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	srv.AddResource("333333333333", "us-east-1", emulator.S3Bucket, "taken-bucket", nil, 0)
 	tests := map[string]struct {
 		method, path string
@@ -456,8 +448,7 @@ func TestControlErrors(t *testing.T) {
 // answers (none is a 404 or 405).
 func TestControlIndex(t *testing.T) {
 	t.Parallel()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	index := ctlOK[struct {
 		Endpoints []struct{ Method, Path, Summary string }
 	}](t, srv, "GET", "/_orgbackup/", nil, http.StatusOK)

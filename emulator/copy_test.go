@@ -27,15 +27,14 @@ const (
 func cpWorld(t *testing.T, policy string, typ emulator.ResourceType, crossAccount bool) (*emulator.Server, *awsbackup.Client, string) {
 	t.Helper()
 	ctx := context.Background()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	if crossAccount {
-		scnT[*awsbackup.UpdateGlobalSettingsOutput](t, "UpdateGlobalSettings")(scnBackup(srv, emulator.ManagementAccountID, "us-east-1").UpdateGlobalSettings(ctx, &awsbackup.UpdateGlobalSettingsInput{
-			GlobalSettings: map[string]string{"isCrossAccountBackupEnabled": "true"}}))
+		must(scnBackup(srv, emulator.ManagementAccountID, "us-east-1").UpdateGlobalSettings(ctx, &awsbackup.UpdateGlobalSettingsInput{
+			GlobalSettings: map[string]string{"isCrossAccountBackupEnabled": "true"}}))(t, "UpdateGlobalSettings")
 	}
 	central := vtAccount(t, srv, scnCentral, "us-east-1", "central")
 	if policy != "" {
-		scnT[*awsbackup.PutBackupVaultAccessPolicyOutput](t, "PutBackupVaultAccessPolicy")(central.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String("central"), Policy: aws.String(policy)}))
+		must(central.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String("central"), Policy: aws.String(policy)}))(t, "PutBackupVaultAccessPolicy")
 	}
 	c := vtAccount(t, srv, cpSource, "us-east-1", "local")
 	res := srv.AddResource(cpSource, "us-east-1", typ, "", nil, 1<<30)
@@ -53,11 +52,11 @@ func cpWorld(t *testing.T, policy string, typ emulator.ResourceType, crossAccoun
 func cpStart(t *testing.T, srv *emulator.Server, c *awsbackup.Client, rp, dest string) (started, done *backuptypes.CopyJob) {
 	t.Helper()
 	ctx := context.Background()
-	out := scnT[*awsbackup.StartCopyJobOutput](t, "StartCopyJob")(c.StartCopyJob(ctx, &awsbackup.StartCopyJobInput{
+	out := must(c.StartCopyJob(ctx, &awsbackup.StartCopyJobInput{
 		RecoveryPointArn: aws.String(rp), SourceBackupVaultName: aws.String("local"), DestinationBackupVaultArn: aws.String(dest),
-		IamRoleArn: vtRole(cpSource), Lifecycle: &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(30)}}))
+		IamRoleArn: vtRole(cpSource), Lifecycle: &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(30)}}))(t, "StartCopyJob")
 	describe := func() *backuptypes.CopyJob {
-		return scnT[*awsbackup.DescribeCopyJobOutput](t, "DescribeCopyJob")(c.DescribeCopyJob(ctx, &awsbackup.DescribeCopyJobInput{CopyJobId: out.CopyJobId})).CopyJob
+		return must(c.DescribeCopyJob(ctx, &awsbackup.DescribeCopyJobInput{CopyJobId: out.CopyJobId}))(t, "DescribeCopyJob").CopyJob
 	}
 	started = describe()
 	srv.Advance(emulator.DefaultCopyDuration)
@@ -173,26 +172,25 @@ func TestCopyKMSKeys(t *testing.T) {
 	}{
 		{"key not shared", func(*testing.T, *awskms.Client, string) {}, false},
 		{"key shared by key policy", func(t *testing.T, k *awskms.Client, keyID string) {
-			scnT[*awskms.PutKeyPolicyOutput](t, "PutKeyPolicy")(k.PutKeyPolicy(context.Background(), &awskms.PutKeyPolicyInput{KeyId: aws.String(keyID), PolicyName: aws.String("default"), Policy: aws.String(scnSharedKeyPolicy)}))
+			must(k.PutKeyPolicy(context.Background(), &awskms.PutKeyPolicyInput{KeyId: aws.String(keyID), PolicyName: aws.String("default"), Policy: aws.String(scnSharedKeyPolicy)}))(t, "PutKeyPolicy")
 		}, true},
 		{"key shared by grant", func(t *testing.T, k *awskms.Client, keyID string) {
-			scnT[*awskms.CreateGrantOutput](t, "CreateGrant")(k.CreateGrant(context.Background(), &awskms.CreateGrantInput{KeyId: aws.String(keyID),
-				GranteePrincipal: aws.String("arn:aws:iam::222222222222:root"), Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt, kmstypes.GrantOperationCreateGrant}}))
+			must(k.CreateGrant(context.Background(), &awskms.CreateGrantInput{KeyId: aws.String(keyID),
+				GranteePrincipal: aws.String("arn:aws:iam::222222222222:root"), Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt, kmstypes.GrantOperationCreateGrant}}))(t, "CreateGrant")
 		}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			srv := emulator.NewServer()
-			t.Cleanup(srv.Close)
-			scnT[*awsbackup.UpdateGlobalSettingsOutput](t, "UpdateGlobalSettings")(scnBackup(srv, emulator.ManagementAccountID, "us-east-1").UpdateGlobalSettings(ctx, &awsbackup.UpdateGlobalSettingsInput{
-				GlobalSettings: map[string]string{"isCrossAccountBackupEnabled": "true"}}))
+			srv := newTestServer(t)
+			must(scnBackup(srv, emulator.ManagementAccountID, "us-east-1").UpdateGlobalSettings(ctx, &awsbackup.UpdateGlobalSettingsInput{
+				GlobalSettings: map[string]string{"isCrossAccountBackupEnabled": "true"}}))(t, "UpdateGlobalSettings")
 			central := vtAccount(t, srv, scnCentral, "us-east-1", "central")
-			scnT[*awsbackup.PutBackupVaultAccessPolicyOutput](t, "PutBackupVaultAccessPolicy")(central.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String("central"), Policy: aws.String(scnOrgVaultPolicy)}))
+			must(central.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String("central"), Policy: aws.String(scnOrgVaultPolicy)}))(t, "PutBackupVaultAccessPolicy")
 			c := vtAccount(t, srv, cpSource, "us-east-1", "local")
 			kc := awskms.NewFromConfig(srv.Config(cpSource, "us-east-1"))
-			key := scnT[*awskms.CreateKeyOutput](t, "CreateKey")(kc.CreateKey(ctx, &awskms.CreateKeyInput{}))
+			key := must(kc.CreateKey(ctx, &awskms.CreateKeyInput{}))(t, "CreateKey")
 			tc.setup(t, kc, *key.KeyMetadata.KeyId)
 			vol := srv.AddResource(cpSource, "us-east-1", emulator.EBSVolume, "", nil, 8<<30)
 			if err := srv.SetResourceKMSKey(vol, *key.KeyMetadata.Arn); err != nil {
@@ -225,8 +223,7 @@ func TestCopyKMSKeys(t *testing.T) {
 func TestCopyJobLimit(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	srv.SetCopyJobLimit(2)
 	c := vtAccount(t, srv, cpSource, "us-east-1", "local")
 	vtAccount(t, srv, cpSource, "us-west-2", "dr")
@@ -241,15 +238,15 @@ func TestCopyJobLimit(t *testing.T) {
 	}
 	var ids []*string
 	for _, rp := range rps {
-		out := scnT[*awsbackup.StartCopyJobOutput](t, "StartCopyJob")(c.StartCopyJob(ctx, &awsbackup.StartCopyJobInput{
+		out := must(c.StartCopyJob(ctx, &awsbackup.StartCopyJobInput{
 			RecoveryPointArn: aws.String(rp), SourceBackupVaultName: aws.String("local"), IamRoleArn: vtRole(cpSource),
-			DestinationBackupVaultArn: aws.String("arn:aws:backup:us-west-2:333333333333:backup-vault:dr")}))
+			DestinationBackupVaultArn: aws.String("arn:aws:backup:us-west-2:333333333333:backup-vault:dr")}))(t, "StartCopyJob")
 		ids = append(ids, out.CopyJobId)
 	}
 	states := func() map[backuptypes.CopyJobState]int {
 		m := map[backuptypes.CopyJobState]int{}
 		for _, id := range ids {
-			m[scnT[*awsbackup.DescribeCopyJobOutput](t, "DescribeCopyJob")(c.DescribeCopyJob(ctx, &awsbackup.DescribeCopyJobInput{CopyJobId: id})).CopyJob.State]++
+			m[must(c.DescribeCopyJob(ctx, &awsbackup.DescribeCopyJobInput{CopyJobId: id}))(t, "DescribeCopyJob").CopyJob.State]++
 		}
 		return m
 	}
@@ -278,8 +275,7 @@ func TestCopyJobLimit(t *testing.T) {
 func TestCopyColdRecoveryPoint(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	c := vtAccount(t, srv, cpSource, "us-east-1", "local")
 	vtAccount(t, srv, cpSource, "us-west-2", "dr")
 	fs := srv.AddResource(cpSource, "us-east-1", emulator.EFSFileSystem, "", nil, 1<<30)

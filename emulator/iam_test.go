@@ -11,19 +11,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
-	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/orgbackup/orgbackup/emulator"
 )
 
-const backupTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"backup.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
-
 // iamTestClient starts a server and returns an IAM client for account.
 func iamTestClient(t *testing.T, account string) (*emulator.Server, *awsiam.Client) {
 	t.Helper()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	return srv, awsiam.NewFromConfig(srv.Config(account, "us-east-1"))
 }
 
@@ -34,18 +30,6 @@ func iamCreateRole(t *testing.T, c *awsiam.Client, name, trust string) *iamtypes
 		t.Fatalf("CreateRole(%s): %v", name, err)
 	}
 	return out.Role
-}
-
-// iamErrorCode returns the API error code of err ("" for nil).
-func iamErrorCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	if err != nil {
-		return "non-API error: " + err.Error()
-	}
-	return ""
 }
 
 func TestIAMCreateAndGetRole(t *testing.T) {
@@ -127,7 +111,7 @@ func TestIAMCreateRoleErrors(t *testing.T) {
 				in.AssumeRolePolicyDocument = aws.String(backupTrust)
 			}
 			_, err := c.CreateRole(context.Background(), &in)
-			if got := iamErrorCode(err); got != tc.code {
+			if got := errorCode(err); got != tc.code {
 				t.Errorf("CreateRole error code = %q (%v), want %q", got, err, tc.code)
 			}
 		})
@@ -179,11 +163,11 @@ func TestIAMUpdateAssumeRolePolicyAndUpdateRole(t *testing.T) {
 		t.Errorf("MaxSessionDuration, Description = %d, %q", aws.ToInt32(got.Role.MaxSessionDuration), aws.ToString(got.Role.Description))
 	}
 	_, err = c.UpdateAssumeRolePolicy(ctx, &awsiam.UpdateAssumeRolePolicyInput{RoleName: aws.String("r"), PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}`)})
-	if code := iamErrorCode(err); code != "MalformedPolicyDocument" {
+	if code := errorCode(err); code != "MalformedPolicyDocument" {
 		t.Errorf("UpdateAssumeRolePolicy without principal: %q, want MalformedPolicyDocument", code)
 	}
 	_, err = c.UpdateAssumeRolePolicy(ctx, &awsiam.UpdateAssumeRolePolicyInput{RoleName: aws.String("nope"), PolicyDocument: aws.String(newTrust)})
-	if code := iamErrorCode(err); code != "NoSuchEntity" {
+	if code := errorCode(err); code != "NoSuchEntity" {
 		t.Errorf("UpdateAssumeRolePolicy on missing role: %q, want NoSuchEntity", code)
 	}
 }
@@ -222,7 +206,7 @@ func TestIAMManagedPolicies(t *testing.T) {
 	}
 	for name, tc := range tests {
 		_, err := c.AttachRolePolicy(ctx, &awsiam.AttachRolePolicyInput{RoleName: aws.String("r"), PolicyArn: aws.String(tc.arn)})
-		if got := iamErrorCode(err); got != tc.code {
+		if got := errorCode(err); got != tc.code {
 			t.Errorf("%s: AttachRolePolicy error code = %q (%v), want %q", name, got, err, tc.code)
 		}
 	}
@@ -294,18 +278,18 @@ func TestIAMManagedPolicies(t *testing.T) {
 		}
 	}
 	_, err = c.DetachRolePolicy(ctx, &awsiam.DetachRolePolicyInput{RoleName: aws.String("r"), PolicyArn: aws.String(arns[0])})
-	if code := iamErrorCode(err); code != "NoSuchEntity" {
+	if code := errorCode(err); code != "NoSuchEntity" {
 		t.Errorf("DetachRolePolicy not attached: %q, want NoSuchEntity", code)
 	}
 	if _, err := c.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: aws.String("r")}); err != nil {
 		t.Fatalf("DeleteRole: %v", err)
 	}
 	_, err = c.GetRole(ctx, &awsiam.GetRoleInput{RoleName: aws.String("r")})
-	if code := iamErrorCode(err); code != "NoSuchEntity" {
+	if code := errorCode(err); code != "NoSuchEntity" {
 		t.Errorf("GetRole after delete: %q, want NoSuchEntity", code)
 	}
 	_, err = c.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: aws.String("r")})
-	if code := iamErrorCode(err); code != "NoSuchEntity" {
+	if code := errorCode(err); code != "NoSuchEntity" {
 		t.Errorf("DeleteRole twice: %q, want NoSuchEntity", code)
 	}
 }
@@ -324,7 +308,7 @@ func TestIAMCustomerManagedPolicy(t *testing.T) {
 		t.Errorf("policy ARN = %q", arn)
 	}
 	_, err = c.CreatePolicy(ctx, &awsiam.CreatePolicyInput{PolicyName: aws.String("bad"), PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}]}`)})
-	if code := iamErrorCode(err); code != "MalformedPolicyDocument" {
+	if code := errorCode(err); code != "MalformedPolicyDocument" {
 		t.Errorf("CreatePolicy with Principal: %q, want MalformedPolicyDocument", code)
 	}
 	iamCreateRole(t, c, "r", backupTrust)
@@ -336,7 +320,7 @@ func TestIAMCustomerManagedPolicy(t *testing.T) {
 		t.Fatalf("GetPolicy: %v, AttachmentCount %v; want 1", err, got)
 	}
 	_, err = c.DeletePolicy(ctx, &awsiam.DeletePolicyInput{PolicyArn: aws.String(arn)})
-	if code := iamErrorCode(err); code != "DeleteConflict" {
+	if code := errorCode(err); code != "DeleteConflict" {
 		t.Errorf("DeletePolicy while attached: %q, want DeleteConflict", code)
 	}
 	if _, err := c.DetachRolePolicy(ctx, &awsiam.DetachRolePolicyInput{RoleName: aws.String("r"), PolicyArn: aws.String(arn)}); err != nil {
@@ -346,7 +330,7 @@ func TestIAMCustomerManagedPolicy(t *testing.T) {
 		t.Fatalf("DeletePolicy: %v", err)
 	}
 	_, err = c.GetPolicy(ctx, &awsiam.GetPolicyInput{PolicyArn: aws.String(arn)})
-	if code := iamErrorCode(err); code != "NoSuchEntity" {
+	if code := errorCode(err); code != "NoSuchEntity" {
 		t.Errorf("GetPolicy after DeletePolicy: %q, want NoSuchEntity", code)
 	}
 	aws1, err := c.GetPolicy(ctx, &awsiam.GetPolicyInput{PolicyArn: aws.String("arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup")})
@@ -425,7 +409,7 @@ func TestIAMInlinePolicies(t *testing.T) {
 		}, "DeleteConflict"},
 	}
 	for name, tc := range errTests {
-		if got := iamErrorCode(tc.call()); got != tc.code {
+		if got := errorCode(tc.call()); got != tc.code {
 			t.Errorf("%s: error code %q, want %q", name, got, tc.code)
 		}
 	}
@@ -466,15 +450,15 @@ func TestIAMTags(t *testing.T) {
 		many = append(many, tag(fmt.Sprintf("k%d", i), "v"))
 	}
 	_, err = c.TagRole(ctx, &awsiam.TagRoleInput{RoleName: aws.String("r"), Tags: many})
-	if code := iamErrorCode(err); code != "LimitExceeded" {
+	if code := errorCode(err); code != "LimitExceeded" {
 		t.Errorf("TagRole over 50 tags: %q, want LimitExceeded", code)
 	}
 	_, err = c.TagRole(ctx, &awsiam.TagRoleInput{RoleName: aws.String("nope"), Tags: []iamtypes.Tag{tag("a", "1")}})
-	if code := iamErrorCode(err); code != "NoSuchEntity" {
+	if code := errorCode(err); code != "NoSuchEntity" {
 		t.Errorf("TagRole missing role: %q, want NoSuchEntity", code)
 	}
 	_, err = c.TagRole(ctx, &awsiam.TagRoleInput{RoleName: aws.String("r"), Tags: []iamtypes.Tag{tag("bad*key", "1")}})
-	if code := iamErrorCode(err); code != "ValidationError" {
+	if code := errorCode(err); code != "ValidationError" {
 		t.Errorf("TagRole invalid key: %q, want ValidationError", code)
 	}
 }
@@ -524,7 +508,7 @@ func TestIAMListRolesPagination(t *testing.T) {
 		t.Errorf("ListRoles with a foreign marker succeeded")
 	}
 	_, err = c.ListRoles(ctx, &awsiam.ListRolesInput{MaxItems: aws.Int32(1001)})
-	if code := iamErrorCode(err); code != "ValidationError" {
+	if code := errorCode(err); code != "ValidationError" {
 		t.Errorf("ListRoles MaxItems 1001: %q, want ValidationError", code)
 	}
 }
@@ -577,7 +561,7 @@ func TestIAMAccountsAreSeparate(t *testing.T) {
 	iamCreateRole(t, c, "shared-name", backupTrust)
 	other := awsiam.NewFromConfig(srv.Config("333333333333", "us-east-1"))
 	_, err := other.GetRole(context.Background(), &awsiam.GetRoleInput{RoleName: aws.String("shared-name")})
-	if code := iamErrorCode(err); code != "NoSuchEntity" {
+	if code := errorCode(err); code != "NoSuchEntity" {
 		t.Errorf("GetRole from another account: %q, want NoSuchEntity", code)
 	}
 	iamCreateRole(t, other, "shared-name", backupTrust)

@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
-	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/orgbackup/orgbackup/emulator"
@@ -21,13 +20,6 @@ import (
 func kmsTestClient(t *testing.T, srv *emulator.Server, account string) *awskms.Client {
 	t.Helper()
 	return awskms.NewFromConfig(srv.Config(account, "us-east-1"))
-}
-
-func kmsTestServer(t *testing.T) *emulator.Server {
-	t.Helper()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
-	return srv
 }
 
 func kmsMustCreateKey(t *testing.T, c *awskms.Client, in *awskms.CreateKeyInput) *kmstypes.KeyMetadata {
@@ -42,21 +34,9 @@ func kmsMustCreateKey(t *testing.T, c *awskms.Client, in *awskms.CreateKeyInput)
 	return out.KeyMetadata
 }
 
-// kmsErrorCode returns the AWS error code of err, or "" for nil.
-func kmsErrorCode(err error) string {
-	if err == nil {
-		return ""
-	}
-	var api smithy.APIError
-	if errors.As(err, &api) {
-		return api.ErrorCode()
-	}
-	return err.Error()
-}
-
 func TestKMSCreateKeyDefaults(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	c := kmsTestClient(t, srv, "222222222222")
 	ctx := context.Background()
 	md := kmsMustCreateKey(t, c, &awskms.CreateKeyInput{Description: aws.String("vault key"), Tags: []kmstypes.Tag{{TagKey: aws.String("team"), TagValue: aws.String("backup")}}})
@@ -129,9 +109,9 @@ func TestKMSCreateKeyErrors(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			srv := kmsTestServer(t)
+			srv := newTestServer(t)
 			_, err := kmsTestClient(t, srv, "222222222222").CreateKey(context.Background(), tc.in)
-			if got := kmsErrorCode(err); got != tc.code {
+			if got := errorCode(err); got != tc.code {
 				t.Errorf("CreateKey error code = %q, want %q (%v)", got, tc.code, err)
 			}
 		})
@@ -140,7 +120,7 @@ func TestKMSCreateKeyErrors(t *testing.T) {
 
 func TestKMSDescribeKeyIdentifiers(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	c := kmsTestClient(t, srv, "222222222222")
 	ctx := context.Background()
 	md := kmsMustCreateKey(t, c, nil)
@@ -164,7 +144,7 @@ func TestKMSDescribeKeyIdentifiers(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			out, err := c.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: aws.String(tc.id)})
-			if got := kmsErrorCode(err); got != tc.code {
+			if got := errorCode(err); got != tc.code {
 				t.Fatalf("DescribeKey(%q) error code = %q, want %q (%v)", tc.id, got, tc.code, err)
 			}
 			if err == nil && aws.ToString(out.KeyMetadata.KeyId) != aws.ToString(md.KeyId) {
@@ -176,7 +156,7 @@ func TestKMSDescribeKeyIdentifiers(t *testing.T) {
 
 func TestKMSAWSManagedKey(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	c := kmsTestClient(t, srv, "333333333333")
 	ctx := context.Background()
 	first, err := c.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: aws.String("alias/aws/backup")})
@@ -200,22 +180,22 @@ func TestKMSAWSManagedKey(t *testing.T) {
 	if len(aliases.Aliases) != 1 || aws.ToString(aliases.Aliases[0].AliasName) != "alias/aws/backup" || aws.ToString(aliases.Aliases[0].TargetKeyId) != aws.ToString(first.KeyMetadata.KeyId) {
 		t.Errorf("ListAliases = %+v", aliases.Aliases)
 	}
-	if _, err := c.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: aws.String("alias/aws/nosuchservice")}); kmsErrorCode(err) != "NotFoundException" {
+	if _, err := c.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: aws.String("alias/aws/nosuchservice")}); errorCode(err) != "NotFoundException" {
 		t.Errorf("DescribeKey(alias/aws/nosuchservice) = %v, want NotFoundException", err)
 	}
 	// AWS managed keys cannot be used from other accounts.
 	other := kmsTestClient(t, srv, "222222222222")
-	if _, err := other.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: first.KeyMetadata.Arn}); kmsErrorCode(err) != "AccessDeniedException" {
+	if _, err := other.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: first.KeyMetadata.Arn}); errorCode(err) != "AccessDeniedException" {
 		t.Errorf("cross-account DescribeKey of an AWS managed key = %v, want AccessDeniedException", err)
 	}
-	if _, err := c.ScheduleKeyDeletion(ctx, &awskms.ScheduleKeyDeletionInput{KeyId: first.KeyMetadata.KeyId}); kmsErrorCode(err) != "AccessDeniedException" {
+	if _, err := c.ScheduleKeyDeletion(ctx, &awskms.ScheduleKeyDeletionInput{KeyId: first.KeyMetadata.KeyId}); errorCode(err) != "AccessDeniedException" {
 		t.Errorf("ScheduleKeyDeletion of an AWS managed key = %v, want AccessDeniedException", err)
 	}
 }
 
 func TestKMSListKeysPagination(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	c := kmsTestClient(t, srv, "222222222222")
 	ctx := context.Background()
 	want := map[string]bool{}
@@ -250,10 +230,10 @@ func TestKMSListKeysPagination(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("listed keys mismatch (-want +got):\n%s", diff)
 	}
-	if _, err := c.ListKeys(ctx, &awskms.ListKeysInput{Marker: aws.String("bogus!")}); kmsErrorCode(err) != "InvalidMarkerException" {
+	if _, err := c.ListKeys(ctx, &awskms.ListKeysInput{Marker: aws.String("bogus!")}); errorCode(err) != "InvalidMarkerException" {
 		t.Errorf("ListKeys(bad marker) = %v, want InvalidMarkerException", err)
 	}
-	if _, err := c.ListKeys(ctx, &awskms.ListKeysInput{Limit: aws.Int32(1001)}); kmsErrorCode(err) != "ValidationException" {
+	if _, err := c.ListKeys(ctx, &awskms.ListKeysInput{Limit: aws.Int32(1001)}); errorCode(err) != "ValidationException" {
 		t.Errorf("ListKeys(limit 1001) = %v, want ValidationException", err)
 	}
 	// Keys are per account.
@@ -297,7 +277,7 @@ func TestKMSPutKeyPolicy(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			srv := kmsTestServer(t)
+			srv := newTestServer(t)
 			c := kmsTestClient(t, srv, "222222222222")
 			ctx := context.Background()
 			md := kmsMustCreateKey(t, c, nil)
@@ -306,7 +286,7 @@ func TestKMSPutKeyPolicy(t *testing.T) {
 			}
 			in := tc.in(aws.ToString(md.KeyId))
 			_, err := c.PutKeyPolicy(ctx, in)
-			if got := kmsErrorCode(err); got != tc.code {
+			if got := errorCode(err); got != tc.code {
 				t.Fatalf("PutKeyPolicy error code = %q, want %q (%v)", got, tc.code, err)
 			}
 			pol, err := c.GetKeyPolicy(ctx, &awskms.GetKeyPolicyInput{KeyId: md.KeyId})
@@ -323,7 +303,7 @@ func TestKMSPutKeyPolicy(t *testing.T) {
 
 func TestKMSAliases(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	c := kmsTestClient(t, srv, "222222222222")
 	ctx := context.Background()
 	k1 := kmsMustCreateKey(t, c, nil)
@@ -339,7 +319,7 @@ func TestKMSAliases(t *testing.T) {
 		"missing target":  {"alias/x", "11111111-2222-4333-a444-555555555555", "NotFoundException"},
 	}
 	for name, tc := range create {
-		if _, err := c.CreateAlias(ctx, &awskms.CreateAliasInput{AliasName: aws.String(tc.name), TargetKeyId: aws.String(tc.target)}); kmsErrorCode(err) != tc.code {
+		if _, err := c.CreateAlias(ctx, &awskms.CreateAliasInput{AliasName: aws.String(tc.name), TargetKeyId: aws.String(tc.target)}); errorCode(err) != tc.code {
 			t.Errorf("%s: CreateAlias(%q) = %v, want %s", name, tc.name, err, tc.code)
 		}
 	}
@@ -394,7 +374,7 @@ func TestKMSAliases(t *testing.T) {
 
 func TestKMSKeyRotation(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	c := kmsTestClient(t, srv, "222222222222")
 	ctx := context.Background()
 	md := kmsMustCreateKey(t, c, nil)
@@ -402,7 +382,7 @@ func TestKMSKeyRotation(t *testing.T) {
 	if err != nil || st.KeyRotationEnabled {
 		t.Fatalf("GetKeyRotationStatus before enabling = %+v, %v", st, err)
 	}
-	if _, err := c.EnableKeyRotation(ctx, &awskms.EnableKeyRotationInput{KeyId: md.KeyId, RotationPeriodInDays: aws.Int32(30)}); kmsErrorCode(err) != "ValidationException" {
+	if _, err := c.EnableKeyRotation(ctx, &awskms.EnableKeyRotationInput{KeyId: md.KeyId, RotationPeriodInDays: aws.Int32(30)}); errorCode(err) != "ValidationException" {
 		t.Errorf("EnableKeyRotation(30 days) = %v, want ValidationException", err)
 	}
 	if _, err := c.EnableKeyRotation(ctx, &awskms.EnableKeyRotationInput{KeyId: md.KeyId}); err != nil {
@@ -415,14 +395,14 @@ func TestKMSKeyRotation(t *testing.T) {
 	if !st.KeyRotationEnabled || aws.ToInt32(st.RotationPeriodInDays) != 365 || !aws.ToTime(st.NextRotationDate).Equal(srv.Now().AddDate(0, 0, 365)) || aws.ToString(st.KeyId) != aws.ToString(md.Arn) {
 		t.Errorf("GetKeyRotationStatus = enabled %v, period %d, next %v, key %q", st.KeyRotationEnabled, aws.ToInt32(st.RotationPeriodInDays), st.NextRotationDate, aws.ToString(st.KeyId))
 	}
-	if _, err := c.EnableKeyRotation(ctx, &awskms.EnableKeyRotationInput{KeyId: aws.String("11111111-2222-4333-a444-555555555555")}); kmsErrorCode(err) != "NotFoundException" {
+	if _, err := c.EnableKeyRotation(ctx, &awskms.EnableKeyRotationInput{KeyId: aws.String("11111111-2222-4333-a444-555555555555")}); errorCode(err) != "NotFoundException" {
 		t.Errorf("EnableKeyRotation(missing) = %v, want NotFoundException", err)
 	}
 }
 
 func TestKMSTagResource(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	c := kmsTestClient(t, srv, "222222222222")
 	ctx := context.Background()
 	md := kmsMustCreateKey(t, c, &awskms.CreateKeyInput{Tags: []kmstypes.Tag{{TagKey: aws.String("b"), TagValue: aws.String("1")}}})
@@ -451,7 +431,7 @@ func TestKMSTagResource(t *testing.T) {
 
 func TestKMSGrants(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	c := kmsTestClient(t, srv, "222222222222")
 	ctx := context.Background()
 	md := kmsMustCreateKey(t, c, nil)
@@ -470,10 +450,10 @@ func TestKMSGrants(t *testing.T) {
 	if _, err := c.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: md.Arn, GranteePrincipal: aws.String("arn:aws:iam::333333333333:root"), Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationEncrypt}}); err != nil {
 		t.Fatalf("CreateGrant by ARN: %v", err)
 	}
-	if _, err := c.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: md.KeyId, GranteePrincipal: aws.String("x"), Operations: []kmstypes.GrantOperation{"Fly"}}); kmsErrorCode(err) != "ValidationException" {
+	if _, err := c.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: md.KeyId, GranteePrincipal: aws.String("x"), Operations: []kmstypes.GrantOperation{"Fly"}}); errorCode(err) != "ValidationException" {
 		t.Errorf("CreateGrant(bad operation) = %v, want ValidationException", err)
 	}
-	if _, err := c.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: md.KeyId, GranteePrincipal: aws.String("x"), Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt}, DryRun: aws.Bool(true)}); kmsErrorCode(err) != "DryRunOperationException" {
+	if _, err := c.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: md.KeyId, GranteePrincipal: aws.String("x"), Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt}, DryRun: aws.Bool(true)}); errorCode(err) != "DryRunOperationException" {
 		t.Errorf("CreateGrant(DryRun) = %v, want DryRunOperationException", err)
 	}
 	all, err := c.ListGrants(ctx, &awskms.ListGrantsInput{KeyId: md.KeyId})
@@ -488,7 +468,7 @@ func TestKMSGrants(t *testing.T) {
 	if aws.ToString(g.KeyId) != aws.ToString(md.Arn) || aws.ToString(g.Name) != "copy" || aws.ToString(g.IssuingAccount) != "arn:aws:iam::222222222222:root" || len(g.Operations) != 2 {
 		t.Errorf("grant = %+v", g)
 	}
-	if _, err := c.ListGrants(ctx, &awskms.ListGrantsInput{KeyId: md.KeyId, GrantId: aws.String("0000")}); kmsErrorCode(err) != "InvalidGrantIdException" {
+	if _, err := c.ListGrants(ctx, &awskms.ListGrantsInput{KeyId: md.KeyId, GrantId: aws.String("0000")}); errorCode(err) != "InvalidGrantIdException" {
 		t.Errorf("ListGrants(unknown GrantId) = %v, want InvalidGrantIdException", err)
 	}
 	pages := 0
@@ -519,12 +499,12 @@ func TestKMSScheduleKeyDeletion(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			srv := kmsTestServer(t)
+			srv := newTestServer(t)
 			c := kmsTestClient(t, srv, "222222222222")
 			ctx := context.Background()
 			md := kmsMustCreateKey(t, c, nil)
 			out, err := c.ScheduleKeyDeletion(ctx, &awskms.ScheduleKeyDeletionInput{KeyId: md.KeyId, PendingWindowInDays: tc.days})
-			if got := kmsErrorCode(err); got != tc.code {
+			if got := errorCode(err); got != tc.code {
 				t.Fatalf("ScheduleKeyDeletion error code = %q, want %q (%v)", got, tc.code, err)
 			}
 			if err != nil {
@@ -562,7 +542,7 @@ func kmsCrossAccountPolicy(owner, other string) string {
 
 func TestKMSCrossAccount(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	owner := kmsTestClient(t, srv, "222222222222")
 	ctx := context.Background()
 	private := kmsMustCreateKey(t, owner, nil)
@@ -598,7 +578,7 @@ func TestKMSCrossAccount(t *testing.T) {
 		}, ""},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if got := kmsErrorCode(tc.call()); got != tc.code {
+			if got := errorCode(tc.call()); got != tc.code {
 				t.Errorf("error code = %q, want %q", got, tc.code)
 			}
 		})

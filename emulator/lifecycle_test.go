@@ -27,8 +27,7 @@ func lcDescribe(t *testing.T, c *awsbackup.Client, vault string, rp *string) (*a
 // are deleted DeleteAfterDays after their creation.
 func TestLifecycleColdAndExpiry(t *testing.T) {
 	t.Parallel()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	c := vtAccount(t, srv, lcAcct, lcRegion, "local")
 	lifecycle := &backuptypes.Lifecycle{MoveToColdStorageAfterDays: aws.Int64(10), DeleteAfterDays: aws.Int64(100)}
 	archive := &backuptypes.Lifecycle{MoveToColdStorageAfterDays: aws.Int64(10), DeleteAfterDays: aws.Int64(100), OptInToArchiveForSupportedResources: aws.Bool(true)}
@@ -42,7 +41,7 @@ func TestLifecycleColdAndExpiry(t *testing.T) {
 	for name, id := range jobs {
 		rps[name] = vtJob(t, c, id).RecoveryPointArn
 	}
-	efs := scnT[*awsbackup.DescribeRecoveryPointOutput](t, "DescribeRecoveryPoint")(lcDescribe(t, c, "local", rps["efs"]))
+	efs := must(lcDescribe(t, c, "local", rps["efs"]))(t, "DescribeRecoveryPoint")
 	if got, want := efs.CalculatedLifecycle.DeleteAt.Sub(*efs.CreationDate), 100*24*time.Hour; got != want {
 		t.Errorf("DeleteAt - CreationDate = %v, want %v", got, want)
 	}
@@ -55,7 +54,7 @@ func TestLifecycleColdAndExpiry(t *testing.T) {
 		t.Errorf("cold moves = %d, want 2 (EFS and the archived EBS snapshot)", rep.ColdMoves)
 	}
 	for name, want := range map[string]backuptypes.StorageClass{"efs": backuptypes.StorageClassCold, "ebs": backuptypes.StorageClassWarm, "ebs-archive": backuptypes.StorageClassCold} {
-		got := scnT[*awsbackup.DescribeRecoveryPointOutput](t, "DescribeRecoveryPoint")(lcDescribe(t, c, "local", rps[name]))
+		got := must(lcDescribe(t, c, "local", rps[name]))(t, "DescribeRecoveryPoint")
 		if got.StorageClass != want {
 			t.Errorf("%s: storage class %s, want %s", name, got.StorageClass, want)
 		}
@@ -82,11 +81,10 @@ func TestLifecycleColdAndExpiry(t *testing.T) {
 func TestLifecycleVaultLock(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	c := vtAccount(t, srv, lcAcct, lcRegion, "locked")
-	scnT[*awsbackup.PutBackupVaultLockConfigurationOutput](t, "PutBackupVaultLockConfiguration")(c.PutBackupVaultLockConfiguration(ctx, &awsbackup.PutBackupVaultLockConfigurationInput{
-		BackupVaultName: aws.String("locked"), MinRetentionDays: aws.Int64(7), MaxRetentionDays: aws.Int64(30)}))
+	must(c.PutBackupVaultLockConfiguration(ctx, &awsbackup.PutBackupVaultLockConfigurationInput{
+		BackupVaultName: aws.String("locked"), MinRetentionDays: aws.Int64(7), MaxRetentionDays: aws.Int64(30)}))(t, "PutBackupVaultLockConfiguration")
 	id := vtOnDemand(t, c, lcAcct, "locked", srv.AddResource(lcAcct, lcRegion, emulator.EFSFileSystem, "", nil, 1<<30), &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(14)})
 	srv.Advance(time.Hour)
 	rp := vtJob(t, c, id).RecoveryPointArn
@@ -119,7 +117,7 @@ func TestLifecycleVaultLock(t *testing.T) {
 	// Removing a governance-mode lock makes deletion possible again.
 	id = vtOnDemand(t, c, lcAcct, "locked", srv.AddResource(lcAcct, lcRegion, emulator.EFSFileSystem, "", nil, 1<<30), &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(14)})
 	srv.Advance(time.Hour)
-	scnT[*awsbackup.DeleteBackupVaultLockConfigurationOutput](t, "DeleteBackupVaultLockConfiguration")(c.DeleteBackupVaultLockConfiguration(ctx, &awsbackup.DeleteBackupVaultLockConfigurationInput{BackupVaultName: aws.String("locked")}))
+	must(c.DeleteBackupVaultLockConfiguration(ctx, &awsbackup.DeleteBackupVaultLockConfigurationInput{BackupVaultName: aws.String("locked")}))(t, "DeleteBackupVaultLockConfiguration")
 	if _, err := c.DeleteRecoveryPoint(ctx, &awsbackup.DeleteRecoveryPointInput{BackupVaultName: aws.String("locked"), RecoveryPointArn: vtJob(t, c, id).RecoveryPointArn}); err != nil {
 		t.Errorf("DeleteRecoveryPoint after removing the lock: %v", err)
 	}
@@ -130,8 +128,7 @@ func TestLifecycleVaultLock(t *testing.T) {
 func TestLifecycleComplianceLock(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	c := vtAccount(t, srv, lcAcct, lcRegion, "vault")
 	lock := func(min int64) error {
 		_, err := c.PutBackupVaultLockConfiguration(ctx, &awsbackup.PutBackupVaultLockConfigurationInput{
@@ -160,14 +157,13 @@ func TestLifecycleComplianceLock(t *testing.T) {
 func TestLifecycleLegalHold(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	c := vtAccount(t, srv, lcAcct, lcRegion, "local")
 	fs := srv.AddResource(lcAcct, lcRegion, emulator.EFSFileSystem, "", nil, 1<<30)
 	id := vtOnDemand(t, c, lcAcct, "local", fs, &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(1)})
-	hold := scnT[*awsbackup.CreateLegalHoldOutput](t, "CreateLegalHold")(c.CreateLegalHold(ctx, &awsbackup.CreateLegalHoldInput{
+	hold := must(c.CreateLegalHold(ctx, &awsbackup.CreateLegalHoldInput{
 		Title: aws.String("case"), Description: aws.String("litigation"),
-		RecoveryPointSelection: &backuptypes.RecoveryPointSelection{ResourceIdentifiers: []string{fs}}}))
+		RecoveryPointSelection: &backuptypes.RecoveryPointSelection{ResourceIdentifiers: []string{fs}}}))(t, "CreateLegalHold")
 	srv.Advance(time.Hour)
 	rp := vtJob(t, c, id).RecoveryPointArn
 	var state *backuptypes.InvalidResourceStateException
@@ -177,7 +173,7 @@ func TestLifecycleLegalHold(t *testing.T) {
 	if rep := srv.Advance(5 * 24 * time.Hour); rep.Expirations != 0 {
 		t.Errorf("a held recovery point expired")
 	}
-	scnT[*awsbackup.CancelLegalHoldOutput](t, "CancelLegalHold")(c.CancelLegalHold(ctx, &awsbackup.CancelLegalHoldInput{LegalHoldId: hold.LegalHoldId, CancelDescription: aws.String("settled")}))
+	must(c.CancelLegalHold(ctx, &awsbackup.CancelLegalHoldInput{LegalHoldId: hold.LegalHoldId, CancelDescription: aws.String("settled")}))(t, "CancelLegalHold")
 	if rep := srv.Advance(24 * time.Hour); rep.Expirations != 1 {
 		t.Errorf("expirations within a day of releasing the hold = %d, want 1", rep.Expirations)
 	}
@@ -191,27 +187,26 @@ func TestLifecycleLegalHold(t *testing.T) {
 func TestLifecycleRestore(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	c := vtAccount(t, srv, lcAcct, lcRegion, "local")
 	snsc := awssns.NewFromConfig(srv.Config(lcAcct, lcRegion))
-	topic := scnT[*awssns.CreateTopicOutput](t, "CreateTopic")(snsc.CreateTopic(ctx, &awssns.CreateTopicInput{Name: aws.String("events")}))
-	scnT[*awssns.SetTopicAttributesOutput](t, "SetTopicAttributes")(snsc.SetTopicAttributes(ctx, &awssns.SetTopicAttributesInput{TopicArn: topic.TopicArn, AttributeName: aws.String("Policy"),
-		AttributeValue: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"backup.amazonaws.com"},"Action":"SNS:Publish","Resource":"*"}]}`)}))
-	scnT[*awsbackup.PutBackupVaultNotificationsOutput](t, "PutBackupVaultNotifications")(c.PutBackupVaultNotifications(ctx, &awsbackup.PutBackupVaultNotificationsInput{
+	topic := must(snsc.CreateTopic(ctx, &awssns.CreateTopicInput{Name: aws.String("events")}))(t, "CreateTopic")
+	must(snsc.SetTopicAttributes(ctx, &awssns.SetTopicAttributesInput{TopicArn: topic.TopicArn, AttributeName: aws.String("Policy"),
+		AttributeValue: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"backup.amazonaws.com"},"Action":"SNS:Publish","Resource":"*"}]}`)}))(t, "SetTopicAttributes")
+	must(c.PutBackupVaultNotifications(ctx, &awsbackup.PutBackupVaultNotificationsInput{
 		BackupVaultName: aws.String("local"), SNSTopicArn: topic.TopicArn,
-		BackupVaultEvents: []backuptypes.BackupVaultEvent{backuptypes.BackupVaultEventRestoreJobStarted, backuptypes.BackupVaultEventRestoreJobCompleted}}))
+		BackupVaultEvents: []backuptypes.BackupVaultEvent{backuptypes.BackupVaultEventRestoreJobStarted, backuptypes.BackupVaultEventRestoreJobCompleted}}))(t, "PutBackupVaultNotifications")
 	vol := srv.AddResource(lcAcct, lcRegion, emulator.EBSVolume, "", nil, 8<<30)
 	id := vtOnDemand(t, c, lcAcct, "local", vol, nil)
 	srv.Advance(time.Hour)
-	out := scnT[*awsbackup.StartRestoreJobOutput](t, "StartRestoreJob")(c.StartRestoreJob(ctx, &awsbackup.StartRestoreJobInput{
-		RecoveryPointArn: vtJob(t, c, id).RecoveryPointArn, IamRoleArn: vtRole(lcAcct), Metadata: map[string]string{"availabilityZone": "us-east-1a"}}))
+	out := must(c.StartRestoreJob(ctx, &awsbackup.StartRestoreJobInput{
+		RecoveryPointArn: vtJob(t, c, id).RecoveryPointArn, IamRoleArn: vtRole(lcAcct), Metadata: map[string]string{"availabilityZone": "us-east-1a"}}))(t, "StartRestoreJob")
 	type restoreState struct {
 		Status  backuptypes.RestoreJobStatus
 		Created string
 	}
 	restore := func() *restoreState {
-		jobs := scnT[*awsbackup.ListRestoreJobsOutput](t, "ListRestoreJobs")(c.ListRestoreJobs(ctx, &awsbackup.ListRestoreJobsInput{}))
+		jobs := must(c.ListRestoreJobs(ctx, &awsbackup.ListRestoreJobsInput{}))(t, "ListRestoreJobs")
 		for _, j := range jobs.RestoreJobs {
 			if aws.ToString(j.RestoreJobId) == *out.RestoreJobId {
 				return &restoreState{Status: j.Status, Created: aws.ToString(j.CreatedResourceArn)}

@@ -3,7 +3,6 @@ package emulator_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"reflect"
 	"regexp"
 	"strings"
@@ -33,28 +32,6 @@ const (
 func orgsClient(t *testing.T, srv *emulator.Server, account string) *awsorgs.Client {
 	t.Helper()
 	return awsorgs.NewFromConfig(srv.Config(account, "us-east-1"))
-}
-
-// orgsWantErr fails the test unless err is of type T.
-func orgsWantErr[T error](t *testing.T, what string, err error) T {
-	t.Helper()
-	var target T
-	if !errors.As(err, &target) {
-		t.Fatalf("%s: error = %v, want %T", what, err, target)
-	}
-	return target
-}
-
-// orgsMust returns out, failing the test (named what) when err is set:
-// orgsMust(client.Op(ctx, in))(t, "Op").
-func orgsMust[T any](out T, err error) func(t *testing.T, what string) T {
-	return func(t *testing.T, what string) T {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		return out
-	}
 }
 
 // A complete backup policy, and partial ones overriding its schedule and
@@ -118,7 +95,7 @@ func TestOrganizationsDescribeOrganization(t *testing.T) {
 			t.Parallel()
 			srv := emulator.NewServer()
 			defer srv.Close()
-			out := orgsMust(orgsClient(t, srv, caller).DescribeOrganization(context.Background(), &awsorgs.DescribeOrganizationInput{}))(t, "DescribeOrganization")
+			out := must(orgsClient(t, srv, caller).DescribeOrganization(context.Background(), &awsorgs.DescribeOrganizationInput{}))(t, "DescribeOrganization")
 			want := &orgtypes.Organization{
 				Arn:                  aws.String("arn:aws:organizations::111111111111:organization/o-orgbackup1"),
 				AvailablePolicyTypes: []orgtypes.PolicyTypeSummary{{Type: orgtypes.PolicyTypeServiceControlPolicy, Status: orgtypes.PolicyTypeStatusEnabled}},
@@ -138,7 +115,7 @@ func TestOrganizationsDescribeOrganization(t *testing.T) {
 		srv := emulator.NewServer()
 		defer srv.Close()
 		_, err := orgsClient(t, srv, orgsOutsider).DescribeOrganization(context.Background(), &awsorgs.DescribeOrganizationInput{})
-		orgsWantErr[*orgtypes.AWSOrganizationsNotInUseException](t, "DescribeOrganization", err)
+		wantErr[*orgtypes.AWSOrganizationsNotInUseException](t, "DescribeOrganization", err)
 	})
 }
 
@@ -153,7 +130,7 @@ func TestOrganizationsStructure(t *testing.T) {
 	ctx := context.Background()
 	mgmt := orgsClient(t, srv, orgsMgmt)
 
-	roots := orgsMust(mgmt.ListRoots(ctx, &awsorgs.ListRootsInput{}))(t, "ListRoots")
+	roots := must(mgmt.ListRoots(ctx, &awsorgs.ListRootsInput{}))(t, "ListRoots")
 	wantRoots := []orgtypes.Root{{
 		Arn: aws.String("arn:aws:organizations::111111111111:root/o-orgbackup1/r-root"), Id: aws.String("r-root"), Name: aws.String("Root"),
 		PolicyTypes: []orgtypes.PolicyTypeSummary{},
@@ -163,7 +140,7 @@ func TestOrganizationsStructure(t *testing.T) {
 	}
 
 	var ids []string
-	for _, a := range orgsMust(mgmt.ListAccounts(ctx, &awsorgs.ListAccountsInput{}))(t, "ListAccounts").Accounts {
+	for _, a := range must(mgmt.ListAccounts(ctx, &awsorgs.ListAccountsInput{}))(t, "ListAccounts").Accounts {
 		ids = append(ids, *a.Id)
 	}
 	if diff := cmp.Diff([]string{orgsMgmt, orgsBackup, orgsProd, orgsProdData, orgsStage, orgsDev}, ids); diff != "" {
@@ -173,7 +150,7 @@ func TestOrganizationsStructure(t *testing.T) {
 		t.Errorf("OrganizationAccounts mismatch (-want +got):\n%s", diff)
 	}
 
-	acct := orgsMust(mgmt.DescribeAccount(ctx, &awsorgs.DescribeAccountInput{AccountId: aws.String(orgsProd)}))(t, "DescribeAccount").Account
+	acct := must(mgmt.DescribeAccount(ctx, &awsorgs.DescribeAccountInput{AccountId: aws.String(orgsProd)}))(t, "DescribeAccount").Account
 	wantAcct := &orgtypes.Account{
 		Arn: aws.String("arn:aws:organizations::111111111111:account/o-orgbackup1/333333333333"), Email: aws.String("333333333333@example.com"),
 		Id: aws.String(orgsProd), JoinedMethod: orgtypes.AccountJoinedMethodCreated, JoinedTimestamp: aws.Time(srv.Now()),
@@ -185,7 +162,7 @@ func TestOrganizationsStructure(t *testing.T) {
 
 	forParent := func(parent string) []string {
 		var ids []string
-		for _, a := range orgsMust(mgmt.ListAccountsForParent(ctx, &awsorgs.ListAccountsForParentInput{ParentId: aws.String(parent)}))(t, "ListAccountsForParent").Accounts {
+		for _, a := range must(mgmt.ListAccountsForParent(ctx, &awsorgs.ListAccountsForParentInput{ParentId: aws.String(parent)}))(t, "ListAccountsForParent").Accounts {
 			ids = append(ids, *a.Id)
 		}
 		return ids
@@ -198,7 +175,7 @@ func TestOrganizationsStructure(t *testing.T) {
 	}
 
 	var ous []string
-	for _, ou := range orgsMust(mgmt.ListOrganizationalUnitsForParent(ctx, &awsorgs.ListOrganizationalUnitsForParentInput{ParentId: aws.String("r-root")}))(t, "ListOrganizationalUnitsForParent").OrganizationalUnits {
+	for _, ou := range must(mgmt.ListOrganizationalUnitsForParent(ctx, &awsorgs.ListOrganizationalUnitsForParentInput{ParentId: aws.String("r-root")}))(t, "ListOrganizationalUnitsForParent").OrganizationalUnits {
 		ous = append(ous, *ou.Id+"="+*ou.Name+"="+*ou.Arn)
 	}
 	wantOUs := []string{
@@ -216,7 +193,7 @@ func TestOrganizationsStructure(t *testing.T) {
 		orgsMgmt:             {Id: aws.String("r-root"), Type: orgtypes.ParentTypeRoot},
 		"ou-root-production": {Id: aws.String("r-root"), Type: orgtypes.ParentTypeRoot},
 	} {
-		got := orgsMust(mgmt.ListParents(ctx, &awsorgs.ListParentsInput{ChildId: aws.String(child)}))(t, "ListParents").Parents
+		got := must(mgmt.ListParents(ctx, &awsorgs.ListParentsInput{ChildId: aws.String(child)}))(t, "ListParents").Parents
 		if diff := cmp.Diff([]orgtypes.Parent{want}, got, orgsCmpOpts); diff != "" {
 			t.Errorf("ListParents(%s) mismatch (-want +got):\n%s", child, diff)
 		}
@@ -232,7 +209,7 @@ func TestOrganizationsStructure(t *testing.T) {
 				return err
 			},
 			check: func(t *testing.T, err error) {
-				orgsWantErr[*orgtypes.ParentNotFoundException](t, "ListAccountsForParent", err)
+				wantErr[*orgtypes.ParentNotFoundException](t, "ListAccountsForParent", err)
 			},
 		},
 		"ListOrganizationalUnitsForParent unknown root": {
@@ -241,7 +218,7 @@ func TestOrganizationsStructure(t *testing.T) {
 				return err
 			},
 			check: func(t *testing.T, err error) {
-				orgsWantErr[*orgtypes.ParentNotFoundException](t, "ListOUsForParent", err)
+				wantErr[*orgtypes.ParentNotFoundException](t, "ListOUsForParent", err)
 			},
 		},
 		"ListParents unknown child": {
@@ -249,7 +226,7 @@ func TestOrganizationsStructure(t *testing.T) {
 				_, err := c.ListParents(ctx, &awsorgs.ListParentsInput{ChildId: aws.String("123456789012")})
 				return err
 			},
-			check: func(t *testing.T, err error) { orgsWantErr[*orgtypes.ChildNotFoundException](t, "ListParents", err) },
+			check: func(t *testing.T, err error) { wantErr[*orgtypes.ChildNotFoundException](t, "ListParents", err) },
 		},
 		"DescribeAccount unknown": {
 			call: func(c *awsorgs.Client) error {
@@ -257,7 +234,7 @@ func TestOrganizationsStructure(t *testing.T) {
 				return err
 			},
 			check: func(t *testing.T, err error) {
-				orgsWantErr[*orgtypes.AccountNotFoundException](t, "DescribeAccount", err)
+				wantErr[*orgtypes.AccountNotFoundException](t, "DescribeAccount", err)
 			},
 		},
 	}
@@ -273,9 +250,9 @@ func TestOrganizationsStructure(t *testing.T) {
 		account string
 		check   func(*testing.T, error)
 	}{
-		"member": {orgsDev, func(t *testing.T, err error) { orgsWantErr[*orgtypes.AccessDeniedException](t, "ListAccounts", err) }},
+		"member": {orgsDev, func(t *testing.T, err error) { wantErr[*orgtypes.AccessDeniedException](t, "ListAccounts", err) }},
 		"outsider": {orgsOutsider, func(t *testing.T, err error) {
-			orgsWantErr[*orgtypes.AWSOrganizationsNotInUseException](t, "ListAccounts", err)
+			wantErr[*orgtypes.AWSOrganizationsNotInUseException](t, "ListAccounts", err)
 		}},
 	} {
 		t.Run("ListAccounts as "+name, func(t *testing.T) {
@@ -299,7 +276,7 @@ func TestOrganizationsPagination(t *testing.T) {
 	pages := 0
 	p := awsorgs.NewListAccountsPaginator(mgmt, &awsorgs.ListAccountsInput{MaxResults: aws.Int32(4)})
 	for p.HasMorePages() {
-		out := orgsMust(p.NextPage(ctx))(t, "ListAccounts page")
+		out := must(p.NextPage(ctx))(t, "ListAccounts page")
 		pages++
 		if len(out.Accounts) > 4 {
 			t.Errorf("page %d has %d accounts, want at most 4", pages, len(out.Accounts))
@@ -316,17 +293,17 @@ func TestOrganizationsPagination(t *testing.T) {
 	}
 
 	// Policies paginate too.
-	orgsMust(mgmt.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))(t, "EnablePolicyType")
+	must(mgmt.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))(t, "EnablePolicyType")
 	var created []string
 	for _, name := range []string{"a", "b", "c", "d", "e"} {
-		out := orgsMust(mgmt.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String(name), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(orgsOUPolicy)}))(t, "CreatePolicy")
+		out := must(mgmt.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String(name), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(orgsOUPolicy)}))(t, "CreatePolicy")
 		created = append(created, *out.Policy.PolicySummary.Name)
-		orgsMust(mgmt.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: out.Policy.PolicySummary.Id, TargetId: aws.String(orgsProd)}))(t, "AttachPolicy")
+		must(mgmt.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: out.Policy.PolicySummary.Id, TargetId: aws.String(orgsProd)}))(t, "AttachPolicy")
 	}
 	var listed []string
 	lp := awsorgs.NewListPoliciesPaginator(mgmt, &awsorgs.ListPoliciesInput{Filter: orgtypes.PolicyTypeBackupPolicy, MaxResults: aws.Int32(2)})
 	for lp.HasMorePages() {
-		for _, s := range orgsMust(lp.NextPage(ctx))(t, "ListPolicies page").Policies {
+		for _, s := range must(lp.NextPage(ctx))(t, "ListPolicies page").Policies {
 			listed = append(listed, *s.Name)
 		}
 	}
@@ -336,7 +313,7 @@ func TestOrganizationsPagination(t *testing.T) {
 	var forTarget []string
 	tp := awsorgs.NewListPoliciesForTargetPaginator(mgmt, &awsorgs.ListPoliciesForTargetInput{TargetId: aws.String(orgsProd), Filter: orgtypes.PolicyTypeBackupPolicy, MaxResults: aws.Int32(3)})
 	for tp.HasMorePages() {
-		for _, s := range orgsMust(tp.NextPage(ctx))(t, "ListPoliciesForTarget page").Policies {
+		for _, s := range must(tp.NextPage(ctx))(t, "ListPoliciesForTarget page").Policies {
 			forTarget = append(forTarget, *s.Name)
 		}
 	}
@@ -351,7 +328,7 @@ func TestOrganizationsPagination(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := mgmt.ListAccounts(ctx, in)
-			orgsWantErr[*orgtypes.InvalidInputException](t, "ListAccounts", err)
+			wantErr[*orgtypes.InvalidInputException](t, "ListAccounts", err)
 		})
 	}
 }
@@ -367,18 +344,18 @@ func TestOrganizationsServiceAccessAndDelegatedAdministrators(t *testing.T) {
 		return err
 	}
 
-	cv := orgsWantErr[*orgtypes.ConstraintViolationException](t, "register before trusted access", register(mgmt, orgsBackup, orgsBackupSP))
+	cv := wantErrAs[*orgtypes.ConstraintViolationException](t, "register before trusted access", register(mgmt, orgsBackup, orgsBackupSP))
 	if cv.Reason != orgtypes.ConstraintViolationExceptionReasonServiceAccessNotEnabled {
 		t.Errorf("Reason = %q, want SERVICE_ACCESS_NOT_ENABLED", cv.Reason)
 	}
 	_, err := orgsClient(t, srv, orgsBackup).EnableAWSServiceAccess(ctx, &awsorgs.EnableAWSServiceAccessInput{ServicePrincipal: aws.String(orgsBackupSP)})
-	orgsWantErr[*orgtypes.AccessDeniedException](t, "EnableAWSServiceAccess by member", err)
+	wantErr[*orgtypes.AccessDeniedException](t, "EnableAWSServiceAccess by member", err)
 	_, err = mgmt.EnableAWSServiceAccess(ctx, &awsorgs.EnableAWSServiceAccessInput{ServicePrincipal: aws.String("not-a-service")})
-	orgsWantErr[*orgtypes.InvalidInputException](t, "EnableAWSServiceAccess unknown principal", err)
-	orgsMust(mgmt.EnableAWSServiceAccess(ctx, &awsorgs.EnableAWSServiceAccessInput{ServicePrincipal: aws.String(orgsBackupSP)}))(t, "EnableAWSServiceAccess")
-	orgsMust(mgmt.EnableAWSServiceAccess(ctx, &awsorgs.EnableAWSServiceAccessInput{ServicePrincipal: aws.String("config.amazonaws.com")}))(t, "EnableAWSServiceAccess")
+	wantErr[*orgtypes.InvalidInputException](t, "EnableAWSServiceAccess unknown principal", err)
+	must(mgmt.EnableAWSServiceAccess(ctx, &awsorgs.EnableAWSServiceAccessInput{ServicePrincipal: aws.String(orgsBackupSP)}))(t, "EnableAWSServiceAccess")
+	must(mgmt.EnableAWSServiceAccess(ctx, &awsorgs.EnableAWSServiceAccessInput{ServicePrincipal: aws.String("config.amazonaws.com")}))(t, "EnableAWSServiceAccess")
 
-	access := orgsMust(mgmt.ListAWSServiceAccessForOrganization(ctx, &awsorgs.ListAWSServiceAccessForOrganizationInput{}))(t, "ListAWSServiceAccessForOrganization")
+	access := must(mgmt.ListAWSServiceAccessForOrganization(ctx, &awsorgs.ListAWSServiceAccessForOrganizationInput{}))(t, "ListAWSServiceAccessForOrganization")
 	wantAccess := []orgtypes.EnabledServicePrincipal{
 		{ServicePrincipal: aws.String(orgsBackupSP), DateEnabled: aws.Time(srv.Now())},
 		{ServicePrincipal: aws.String("config.amazonaws.com"), DateEnabled: aws.Time(srv.Now())},
@@ -387,19 +364,19 @@ func TestOrganizationsServiceAccessAndDelegatedAdministrators(t *testing.T) {
 		t.Errorf("ListAWSServiceAccessForOrganization mismatch (-want +got):\n%s", diff)
 	}
 
-	orgsWantErr[*orgtypes.AccessDeniedException](t, "register by member", register(orgsClient(t, srv, orgsBackup), orgsBackup, orgsBackupSP))
-	cv = orgsWantErr[*orgtypes.ConstraintViolationException](t, "register management account", register(mgmt, orgsMgmt, orgsBackupSP))
+	wantErr[*orgtypes.AccessDeniedException](t, "register by member", register(orgsClient(t, srv, orgsBackup), orgsBackup, orgsBackupSP))
+	cv = wantErrAs[*orgtypes.ConstraintViolationException](t, "register management account", register(mgmt, orgsMgmt, orgsBackupSP))
 	if cv.Reason != orgtypes.ConstraintViolationExceptionReasonCannotRegisterMasterAsDelegatedAdministrator {
 		t.Errorf("Reason = %q, want CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR", cv.Reason)
 	}
-	orgsWantErr[*orgtypes.AccountNotFoundException](t, "register outsider", register(mgmt, orgsOutsider, orgsBackupSP))
+	wantErr[*orgtypes.AccountNotFoundException](t, "register outsider", register(mgmt, orgsOutsider, orgsBackupSP))
 	if err := register(mgmt, orgsBackup, orgsBackupSP); err != nil {
 		t.Fatalf("RegisterDelegatedAdministrator: %v", err)
 	}
 	if err := register(mgmt, orgsStage, "config.amazonaws.com"); err != nil {
 		t.Fatalf("RegisterDelegatedAdministrator: %v", err)
 	}
-	orgsWantErr[*orgtypes.AccountAlreadyRegisteredException](t, "register twice", register(mgmt, orgsBackup, orgsBackupSP))
+	wantErr[*orgtypes.AccountAlreadyRegisteredException](t, "register twice", register(mgmt, orgsBackup, orgsBackupSP))
 	if !srv.IsDelegatedAdministrator(orgsBackup, orgsBackupSP) || srv.IsDelegatedAdministrator(orgsStage, orgsBackupSP) {
 		t.Errorf("IsDelegatedAdministrator disagrees with the registrations")
 	}
@@ -407,7 +384,7 @@ func TestOrganizationsServiceAccessAndDelegatedAdministrators(t *testing.T) {
 	admins := func(c *awsorgs.Client, sp *string) []string {
 		t.Helper()
 		var ids []string
-		for _, a := range orgsMust(c.ListDelegatedAdministrators(ctx, &awsorgs.ListDelegatedAdministratorsInput{ServicePrincipal: sp}))(t, "ListDelegatedAdministrators").DelegatedAdministrators {
+		for _, a := range must(c.ListDelegatedAdministrators(ctx, &awsorgs.ListDelegatedAdministratorsInput{ServicePrincipal: sp}))(t, "ListDelegatedAdministrators").DelegatedAdministrators {
 			ids = append(ids, *a.Id)
 		}
 		return ids
@@ -423,9 +400,9 @@ func TestOrganizationsServiceAccessAndDelegatedAdministrators(t *testing.T) {
 		t.Errorf("ListDelegatedAdministrators as delegated admin mismatch (-want +got):\n%s", diff)
 	}
 	_, err = orgsClient(t, srv, orgsDev).ListDelegatedAdministrators(ctx, &awsorgs.ListDelegatedAdministratorsInput{})
-	orgsWantErr[*orgtypes.AccessDeniedException](t, "ListDelegatedAdministrators by member", err)
+	wantErr[*orgtypes.AccessDeniedException](t, "ListDelegatedAdministrators by member", err)
 
-	services := orgsMust(mgmt.ListDelegatedServicesForAccount(ctx, &awsorgs.ListDelegatedServicesForAccountInput{AccountId: aws.String(orgsBackup)}))(t, "ListDelegatedServicesForAccount")
+	services := must(mgmt.ListDelegatedServicesForAccount(ctx, &awsorgs.ListDelegatedServicesForAccountInput{AccountId: aws.String(orgsBackup)}))(t, "ListDelegatedServicesForAccount")
 	if len(services.DelegatedServices) != 1 || *services.DelegatedServices[0].ServicePrincipal != orgsBackupSP {
 		t.Errorf("ListDelegatedServicesForAccount = %+v, want backup only", services.DelegatedServices)
 	}
@@ -437,7 +414,7 @@ func TestOrganizationsServiceAccessAndDelegatedAdministrators(t *testing.T) {
 	if err := deregister(orgsBackup); err != nil {
 		t.Fatalf("DeregisterDelegatedAdministrator: %v", err)
 	}
-	orgsWantErr[*orgtypes.AccountNotRegisteredException](t, "deregister twice", deregister(orgsBackup))
+	wantErr[*orgtypes.AccountNotRegisteredException](t, "deregister twice", deregister(orgsBackup))
 	if got := admins(mgmt, aws.String(orgsBackupSP)); len(got) != 0 {
 		t.Errorf("ListDelegatedAdministrators after deregistering = %v, want none", got)
 	}
@@ -451,9 +428,9 @@ func TestOrganizationsResourcePolicy(t *testing.T) {
 	mgmt := orgsClient(t, srv, orgsMgmt)
 
 	_, err := mgmt.DescribeResourcePolicy(ctx, &awsorgs.DescribeResourcePolicyInput{})
-	orgsWantErr[*orgtypes.ResourcePolicyNotFoundException](t, "DescribeResourcePolicy before any", err)
+	wantErr[*orgtypes.ResourcePolicyNotFoundException](t, "DescribeResourcePolicy before any", err)
 	_, err = orgsClient(t, srv, orgsBackup).PutResourcePolicy(ctx, &awsorgs.PutResourcePolicyInput{Content: aws.String(orgsDelegationPolicy)})
-	orgsWantErr[*orgtypes.AccessDeniedException](t, "PutResourcePolicy by member", err)
+	wantErr[*orgtypes.AccessDeniedException](t, "PutResourcePolicy by member", err)
 	for name, doc := range map[string]string{
 		"not JSON":          `{"Version":`,
 		"no statement":      `{"Version":"2012-10-17"}`,
@@ -462,11 +439,11 @@ func TestOrganizationsResourcePolicy(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := mgmt.PutResourcePolicy(ctx, &awsorgs.PutResourcePolicyInput{Content: aws.String(doc)})
-			orgsWantErr[*orgtypes.InvalidInputException](t, "PutResourcePolicy", err)
+			wantErr[*orgtypes.InvalidInputException](t, "PutResourcePolicy", err)
 		})
 	}
 
-	put := orgsMust(mgmt.PutResourcePolicy(ctx, &awsorgs.PutResourcePolicyInput{
+	put := must(mgmt.PutResourcePolicy(ctx, &awsorgs.PutResourcePolicyInput{
 		Content: aws.String(orgsDelegationPolicy),
 		Tags:    []orgtypes.Tag{{Key: aws.String("team"), Value: aws.String("backup")}},
 	}))(t, "PutResourcePolicy")
@@ -478,22 +455,22 @@ func TestOrganizationsResourcePolicy(t *testing.T) {
 		t.Errorf("resource policy ARN = %q, want %q", got, want)
 	}
 	// The delegated administrator may read it once the policy lets it.
-	got := orgsMust(orgsClient(t, srv, orgsBackup).DescribeResourcePolicy(ctx, &awsorgs.DescribeResourcePolicyInput{}))(t, "DescribeResourcePolicy")
+	got := must(orgsClient(t, srv, orgsBackup).DescribeResourcePolicy(ctx, &awsorgs.DescribeResourcePolicyInput{}))(t, "DescribeResourcePolicy")
 	if *got.ResourcePolicy.Content != orgsDelegationPolicy || *got.ResourcePolicy.ResourcePolicySummary.Id != id {
 		t.Errorf("DescribeResourcePolicy = %+v, want the stored policy", got.ResourcePolicy)
 	}
-	tags := orgsMust(mgmt.ListTagsForResource(ctx, &awsorgs.ListTagsForResourceInput{ResourceId: aws.String(id)}))(t, "ListTagsForResource")
+	tags := must(mgmt.ListTagsForResource(ctx, &awsorgs.ListTagsForResourceInput{ResourceId: aws.String(id)}))(t, "ListTagsForResource")
 	if len(tags.Tags) != 1 || *tags.Tags[0].Key != "team" {
 		t.Errorf("resource policy tags = %+v, want team=backup", tags.Tags)
 	}
 	// Updating keeps the ID.
-	again := orgsMust(mgmt.PutResourcePolicy(ctx, &awsorgs.PutResourcePolicyInput{Content: aws.String(orgsDelegationPolicy)}))(t, "PutResourcePolicy")
+	again := must(mgmt.PutResourcePolicy(ctx, &awsorgs.PutResourcePolicyInput{Content: aws.String(orgsDelegationPolicy)}))(t, "PutResourcePolicy")
 	if *again.ResourcePolicy.ResourcePolicySummary.Id != id {
 		t.Errorf("updated resource policy ID = %q, want %q", *again.ResourcePolicy.ResourcePolicySummary.Id, id)
 	}
-	orgsMust(mgmt.DeleteResourcePolicy(ctx, &awsorgs.DeleteResourcePolicyInput{}))(t, "DeleteResourcePolicy")
+	must(mgmt.DeleteResourcePolicy(ctx, &awsorgs.DeleteResourcePolicyInput{}))(t, "DeleteResourcePolicy")
 	_, err = mgmt.DescribeResourcePolicy(ctx, &awsorgs.DescribeResourcePolicyInput{})
-	orgsWantErr[*orgtypes.ResourcePolicyNotFoundException](t, "DescribeResourcePolicy after delete", err)
+	wantErr[*orgtypes.ResourcePolicyNotFoundException](t, "DescribeResourcePolicy after delete", err)
 }
 
 func TestOrganizationsPolicyLifecycle(t *testing.T) {
@@ -503,7 +480,7 @@ func TestOrganizationsPolicyLifecycle(t *testing.T) {
 	ctx := context.Background()
 	mgmt := orgsClient(t, srv, orgsMgmt)
 
-	created := orgsMust(mgmt.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{
+	created := must(mgmt.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{
 		Name: aws.String("org-daily"), Description: aws.String("daily backups"), Type: orgtypes.PolicyTypeBackupPolicy,
 		Content: aws.String(orgsRootPolicy), Tags: []orgtypes.Tag{{Key: aws.String("owner"), Value: aws.String("platform")}},
 	}))(t, "CreatePolicy").Policy
@@ -515,11 +492,11 @@ func TestOrganizationsPolicyLifecycle(t *testing.T) {
 	if diff := cmp.Diff(wantSummary, created.PolicySummary, orgsCmpOpts); diff != "" {
 		t.Errorf("CreatePolicy summary mismatch (-want +got):\n%s", diff)
 	}
-	described := orgsMust(mgmt.DescribePolicy(ctx, &awsorgs.DescribePolicyInput{PolicyId: aws.String(id)}))(t, "DescribePolicy").Policy
+	described := must(mgmt.DescribePolicy(ctx, &awsorgs.DescribePolicyInput{PolicyId: aws.String(id)}))(t, "DescribePolicy").Policy
 	if *described.Content != orgsRootPolicy {
 		t.Errorf("DescribePolicy content = %q, want the created content", *described.Content)
 	}
-	if list := orgsMust(mgmt.ListPolicies(ctx, &awsorgs.ListPoliciesInput{Filter: orgtypes.PolicyTypeTagPolicy}))(t, "ListPolicies").Policies; len(list) != 0 {
+	if list := must(mgmt.ListPolicies(ctx, &awsorgs.ListPoliciesInput{Filter: orgtypes.PolicyTypeTagPolicy}))(t, "ListPolicies").Policies; len(list) != 0 {
 		t.Errorf("ListPolicies(TAG_POLICY) = %v, want none", list)
 	}
 
@@ -531,16 +508,16 @@ func TestOrganizationsPolicyLifecycle(t *testing.T) {
 		_, err := mgmt.DetachPolicy(ctx, &awsorgs.DetachPolicyInput{PolicyId: aws.String(id), TargetId: aws.String(target)})
 		return err
 	}
-	orgsWantErr[*orgtypes.PolicyTypeNotEnabledException](t, "attach before enabling", attach("r-root"))
-	enabled := orgsMust(mgmt.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))(t, "EnablePolicyType")
+	wantErr[*orgtypes.PolicyTypeNotEnabledException](t, "attach before enabling", attach("r-root"))
+	enabled := must(mgmt.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))(t, "EnablePolicyType")
 	if diff := cmp.Diff([]orgtypes.PolicyTypeSummary{{Type: orgtypes.PolicyTypeBackupPolicy, Status: orgtypes.PolicyTypeStatusEnabled}}, enabled.Root.PolicyTypes, orgsCmpOpts); diff != "" {
 		t.Errorf("EnablePolicyType root policy types mismatch (-want +got):\n%s", diff)
 	}
 	_, err := mgmt.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy})
-	orgsWantErr[*orgtypes.PolicyTypeAlreadyEnabledException](t, "enable twice", err)
+	wantErr[*orgtypes.PolicyTypeAlreadyEnabledException](t, "enable twice", err)
 	_, err = mgmt.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String("r-abcd"), PolicyType: orgtypes.PolicyTypeTagPolicy})
-	orgsWantErr[*orgtypes.RootNotFoundException](t, "enable on unknown root", err)
-	roots := orgsMust(mgmt.ListRoots(ctx, &awsorgs.ListRootsInput{}))(t, "ListRoots").Roots
+	wantErr[*orgtypes.RootNotFoundException](t, "enable on unknown root", err)
+	roots := must(mgmt.ListRoots(ctx, &awsorgs.ListRootsInput{}))(t, "ListRoots").Roots
 	if diff := cmp.Diff(enabled.Root.PolicyTypes, roots[0].PolicyTypes, orgsCmpOpts); diff != "" {
 		t.Errorf("ListRoots policy types mismatch (-want +got):\n%s", diff)
 	}
@@ -550,12 +527,12 @@ func TestOrganizationsPolicyLifecycle(t *testing.T) {
 			t.Fatalf("AttachPolicy(%s): %v", target, err)
 		}
 	}
-	orgsWantErr[*orgtypes.DuplicatePolicyAttachmentException](t, "attach twice", attach(orgsProd))
-	orgsWantErr[*orgtypes.TargetNotFoundException](t, "attach to unknown account", attach("123456789012"))
+	wantErr[*orgtypes.DuplicatePolicyAttachmentException](t, "attach twice", attach(orgsProd))
+	wantErr[*orgtypes.TargetNotFoundException](t, "attach to unknown account", attach("123456789012"))
 	_, err = mgmt.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: aws.String("p-doesnotexist"), TargetId: aws.String("r-root")})
-	orgsWantErr[*orgtypes.PolicyNotFoundException](t, "attach unknown policy", err)
+	wantErr[*orgtypes.PolicyNotFoundException](t, "attach unknown policy", err)
 
-	targets := orgsMust(mgmt.ListTargetsForPolicy(ctx, &awsorgs.ListTargetsForPolicyInput{PolicyId: aws.String(id)}))(t, "ListTargetsForPolicy").Targets
+	targets := must(mgmt.ListTargetsForPolicy(ctx, &awsorgs.ListTargetsForPolicyInput{PolicyId: aws.String(id)}))(t, "ListTargetsForPolicy").Targets
 	wantTargets := []orgtypes.PolicyTargetSummary{
 		{Arn: aws.String("arn:aws:organizations::111111111111:root/o-orgbackup1/r-root"), Name: aws.String("Root"), TargetId: aws.String("r-root"), Type: orgtypes.TargetTypeRoot},
 		{Arn: aws.String("arn:aws:organizations::111111111111:ou/o-orgbackup1/ou-root-production"), Name: aws.String("Production"), TargetId: aws.String("ou-root-production"), Type: orgtypes.TargetTypeOrganizationalUnit},
@@ -564,15 +541,15 @@ func TestOrganizationsPolicyLifecycle(t *testing.T) {
 	if diff := cmp.Diff(wantTargets, targets, orgsCmpOpts); diff != "" {
 		t.Errorf("ListTargetsForPolicy mismatch (-want +got):\n%s", diff)
 	}
-	forTarget := orgsMust(mgmt.ListPoliciesForTarget(ctx, &awsorgs.ListPoliciesForTargetInput{TargetId: aws.String("ou-root-production"), Filter: orgtypes.PolicyTypeBackupPolicy}))(t, "ListPoliciesForTarget").Policies
+	forTarget := must(mgmt.ListPoliciesForTarget(ctx, &awsorgs.ListPoliciesForTargetInput{TargetId: aws.String("ou-root-production"), Filter: orgtypes.PolicyTypeBackupPolicy}))(t, "ListPoliciesForTarget").Policies
 	if len(forTarget) != 1 || *forTarget[0].Id != id {
 		t.Errorf("ListPoliciesForTarget = %+v, want %s", forTarget, id)
 	}
 
 	_, err = mgmt.DeletePolicy(ctx, &awsorgs.DeletePolicyInput{PolicyId: aws.String(id)})
-	orgsWantErr[*orgtypes.PolicyInUseException](t, "delete while attached", err)
+	wantErr[*orgtypes.PolicyInUseException](t, "delete while attached", err)
 
-	updated := orgsMust(mgmt.UpdatePolicy(ctx, &awsorgs.UpdatePolicyInput{PolicyId: aws.String(id), Name: aws.String("org-daily-v2"), Content: aws.String(orgsOUPolicy)}))(t, "UpdatePolicy").Policy
+	updated := must(mgmt.UpdatePolicy(ctx, &awsorgs.UpdatePolicyInput{PolicyId: aws.String(id), Name: aws.String("org-daily-v2"), Content: aws.String(orgsOUPolicy)}))(t, "UpdatePolicy").Policy
 	if *updated.PolicySummary.Name != "org-daily-v2" || *updated.Content != orgsOUPolicy || *updated.PolicySummary.Description != "daily backups" {
 		t.Errorf("UpdatePolicy = %+v / %q, want new name and content, old description", updated.PolicySummary, *updated.Content)
 	}
@@ -582,14 +559,14 @@ func TestOrganizationsPolicyLifecycle(t *testing.T) {
 			t.Fatalf("DetachPolicy(%s): %v", target, err)
 		}
 	}
-	orgsWantErr[*orgtypes.PolicyNotAttachedException](t, "detach twice", detach(orgsProd))
-	orgsMust(mgmt.DeletePolicy(ctx, &awsorgs.DeletePolicyInput{PolicyId: aws.String(id)}))(t, "DeletePolicy")
+	wantErr[*orgtypes.PolicyNotAttachedException](t, "detach twice", detach(orgsProd))
+	must(mgmt.DeletePolicy(ctx, &awsorgs.DeletePolicyInput{PolicyId: aws.String(id)}))(t, "DeletePolicy")
 	_, err = mgmt.DescribePolicy(ctx, &awsorgs.DescribePolicyInput{PolicyId: aws.String(id)})
-	orgsWantErr[*orgtypes.PolicyNotFoundException](t, "describe deleted", err)
+	wantErr[*orgtypes.PolicyNotFoundException](t, "describe deleted", err)
 
-	orgsMust(mgmt.DisablePolicyType(ctx, &awsorgs.DisablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))(t, "DisablePolicyType")
+	must(mgmt.DisablePolicyType(ctx, &awsorgs.DisablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))(t, "DisablePolicyType")
 	_, err = mgmt.DisablePolicyType(ctx, &awsorgs.DisablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy})
-	orgsWantErr[*orgtypes.PolicyTypeNotEnabledException](t, "disable twice", err)
+	wantErr[*orgtypes.PolicyTypeNotEnabledException](t, "disable twice", err)
 }
 
 func TestOrganizationsDisablePolicyTypeDetaches(t *testing.T) {
@@ -598,14 +575,14 @@ func TestOrganizationsDisablePolicyTypeDetaches(t *testing.T) {
 	defer srv.Close()
 	ctx := context.Background()
 	mgmt := orgsClient(t, srv, orgsMgmt)
-	orgsMust(mgmt.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))(t, "EnablePolicyType")
-	p := orgsMust(mgmt.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String("p"), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(orgsRootPolicy)}))(t, "CreatePolicy").Policy
-	orgsMust(mgmt.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: p.PolicySummary.Id, TargetId: aws.String("r-root")}))(t, "AttachPolicy")
-	orgsMust(mgmt.DisablePolicyType(ctx, &awsorgs.DisablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))(t, "DisablePolicyType")
-	if targets := orgsMust(mgmt.ListTargetsForPolicy(ctx, &awsorgs.ListTargetsForPolicyInput{PolicyId: p.PolicySummary.Id}))(t, "ListTargetsForPolicy").Targets; len(targets) != 0 {
+	must(mgmt.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))(t, "EnablePolicyType")
+	p := must(mgmt.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String("p"), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(orgsRootPolicy)}))(t, "CreatePolicy").Policy
+	must(mgmt.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: p.PolicySummary.Id, TargetId: aws.String("r-root")}))(t, "AttachPolicy")
+	must(mgmt.DisablePolicyType(ctx, &awsorgs.DisablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))(t, "DisablePolicyType")
+	if targets := must(mgmt.ListTargetsForPolicy(ctx, &awsorgs.ListTargetsForPolicyInput{PolicyId: p.PolicySummary.Id}))(t, "ListTargetsForPolicy").Targets; len(targets) != 0 {
 		t.Errorf("targets after DisablePolicyType = %+v, want none", targets)
 	}
-	orgsMust(mgmt.DeletePolicy(ctx, &awsorgs.DeletePolicyInput{PolicyId: p.PolicySummary.Id}))(t, "DeletePolicy")
+	must(mgmt.DeletePolicy(ctx, &awsorgs.DeletePolicyInput{PolicyId: p.PolicySummary.Id}))(t, "DeletePolicy")
 }
 
 func TestOrganizationsCreatePolicyValidation(t *testing.T) {
@@ -617,26 +594,26 @@ func TestOrganizationsCreatePolicyValidation(t *testing.T) {
 		"malformed JSON": {
 			in: &awsorgs.CreatePolicyInput{Name: aws.String("x"), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(`{"plans":`)},
 			check: func(t *testing.T, err error) {
-				orgsWantErr[*orgtypes.MalformedPolicyDocumentException](t, "CreatePolicy", err)
+				wantErr[*orgtypes.MalformedPolicyDocumentException](t, "CreatePolicy", err)
 			},
 		},
 		"unknown operator": {
 			in: &awsorgs.CreatePolicyInput{Name: aws.String("x"), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(`{"plans":{"p":{"regions":{"@@replace":["us-east-1"]}}}}`)},
 			check: func(t *testing.T, err error) {
-				orgsWantErr[*orgtypes.MalformedPolicyDocumentException](t, "CreatePolicy", err)
+				wantErr[*orgtypes.MalformedPolicyDocumentException](t, "CreatePolicy", err)
 			},
 		},
 		"duplicate keys differing in case": {
 			in: &awsorgs.CreatePolicyInput{Name: aws.String("x"), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(`{"plans":{},"Plans":{}}`)},
 			check: func(t *testing.T, err error) {
-				orgsWantErr[*orgtypes.MalformedPolicyDocumentException](t, "CreatePolicy", err)
+				wantErr[*orgtypes.MalformedPolicyDocumentException](t, "CreatePolicy", err)
 			},
 		},
 		"over 10,000 characters": {
 			in: &awsorgs.CreatePolicyInput{Name: aws.String("x"), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy,
 				Content: aws.String(`{"plans":{"p":{"regions":{"@@assign":["` + strings.Repeat("a", 10000) + `"]}}}}`)},
 			check: func(t *testing.T, err error) {
-				cv := orgsWantErr[*orgtypes.ConstraintViolationException](t, "CreatePolicy", err)
+				cv := wantErrAs[*orgtypes.ConstraintViolationException](t, "CreatePolicy", err)
 				if cv.Reason != orgtypes.ConstraintViolationExceptionReasonPolicyContentLimitExceeded {
 					t.Errorf("Reason = %q, want POLICY_CONTENT_LIMIT_EXCEEDED", cv.Reason)
 				}
@@ -644,11 +621,11 @@ func TestOrganizationsCreatePolicyValidation(t *testing.T) {
 		},
 		"duplicate name": {
 			in:    &awsorgs.CreatePolicyInput{Name: aws.String("existing"), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(orgsOUPolicy)},
-			check: func(t *testing.T, err error) { orgsWantErr[*orgtypes.DuplicatePolicyException](t, "CreatePolicy", err) },
+			check: func(t *testing.T, err error) { wantErr[*orgtypes.DuplicatePolicyException](t, "CreatePolicy", err) },
 		},
 		"unknown type": {
 			in:    &awsorgs.CreatePolicyInput{Name: aws.String("x"), Description: aws.String(""), Type: "BOGUS_POLICY", Content: aws.String(`{}`)},
-			check: func(t *testing.T, err error) { orgsWantErr[*orgtypes.InvalidInputException](t, "CreatePolicy", err) },
+			check: func(t *testing.T, err error) { wantErr[*orgtypes.InvalidInputException](t, "CreatePolicy", err) },
 		},
 		"partial policy is accepted": {
 			in: &awsorgs.CreatePolicyInput{Name: aws.String("partial"), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(orgsAccountPolicy)},
@@ -665,7 +642,7 @@ func TestOrganizationsCreatePolicyValidation(t *testing.T) {
 			srv := emulator.NewServer()
 			defer srv.Close()
 			mgmt := orgsClient(t, srv, orgsMgmt)
-			orgsMust(mgmt.CreatePolicy(context.Background(), &awsorgs.CreatePolicyInput{Name: aws.String("existing"), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(orgsOUPolicy)}))(t, "CreatePolicy")
+			must(mgmt.CreatePolicy(context.Background(), &awsorgs.CreatePolicyInput{Name: aws.String("existing"), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(orgsOUPolicy)}))(t, "CreatePolicy")
 			_, err := mgmt.CreatePolicy(context.Background(), tc.in)
 			tc.check(t, err)
 		})
@@ -699,17 +676,17 @@ func TestOrganizationsBackupPolicyDelegation(t *testing.T) {
 			defer srv.Close()
 			ctx := context.Background()
 			mgmt := orgsClient(t, srv, orgsMgmt)
-			orgsMust(mgmt.EnableAWSServiceAccess(ctx, &awsorgs.EnableAWSServiceAccessInput{ServicePrincipal: aws.String(orgsBackupSP)}))(t, "EnableAWSServiceAccess")
-			orgsMust(mgmt.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))(t, "EnablePolicyType")
+			must(mgmt.EnableAWSServiceAccess(ctx, &awsorgs.EnableAWSServiceAccessInput{ServicePrincipal: aws.String(orgsBackupSP)}))(t, "EnableAWSServiceAccess")
+			must(mgmt.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))(t, "EnablePolicyType")
 			if tc.register {
-				orgsMust(mgmt.RegisterDelegatedAdministrator(ctx, &awsorgs.RegisterDelegatedAdministratorInput{AccountId: aws.String(tc.caller), ServicePrincipal: aws.String(orgsBackupSP)}))(t, "RegisterDelegatedAdministrator")
+				must(mgmt.RegisterDelegatedAdministrator(ctx, &awsorgs.RegisterDelegatedAdministratorInput{AccountId: aws.String(tc.caller), ServicePrincipal: aws.String(orgsBackupSP)}))(t, "RegisterDelegatedAdministrator")
 			}
 			if tc.delegation {
-				orgsMust(mgmt.PutResourcePolicy(ctx, &awsorgs.PutResourcePolicyInput{Content: aws.String(orgsDelegationPolicy)}))(t, "PutResourcePolicy")
+				must(mgmt.PutResourcePolicy(ctx, &awsorgs.PutResourcePolicyInput{Content: aws.String(orgsDelegationPolicy)}))(t, "PutResourcePolicy")
 			}
 			// A policy made by the management account, for the read checks.
-			existing := orgsMust(mgmt.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String("existing"), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(orgsRootPolicy)}))(t, "CreatePolicy").Policy.PolicySummary.Id
-			orgsMust(mgmt.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: existing, TargetId: aws.String("r-root")}))(t, "AttachPolicy")
+			existing := must(mgmt.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String("existing"), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(orgsRootPolicy)}))(t, "CreatePolicy").Policy.PolicySummary.Id
+			must(mgmt.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: existing, TargetId: aws.String("r-root")}))(t, "AttachPolicy")
 
 			c := orgsClient(t, srv, tc.caller)
 			check := func(what string, want bool, err error) {
@@ -720,7 +697,7 @@ func TestOrganizationsBackupPolicyDelegation(t *testing.T) {
 					}
 					return
 				}
-				orgsWantErr[*orgtypes.AccessDeniedException](t, what, err)
+				wantErr[*orgtypes.AccessDeniedException](t, what, err)
 			}
 
 			_, err := c.DescribePolicy(ctx, &awsorgs.DescribePolicyInput{PolicyId: existing})
@@ -771,19 +748,19 @@ func TestOrganizationsDelegationConditionAndRole(t *testing.T) {
 	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":"organizations:*Policy*","Resource":"*",
 	  "Condition":{"StringEquals":{"organizations:PolicyType":"BACKUP_POLICY"}}},
 	  {"Effect":"Deny","Principal":{"AWS":"222222222222"},"Action":"organizations:DeletePolicy","Resource":"*"}]}`
-	orgsMust(mgmt.PutResourcePolicy(ctx, &awsorgs.PutResourcePolicyInput{Content: aws.String(doc)}))(t, "PutResourcePolicy")
-	orgsMust(mgmt.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))(t, "EnablePolicyType")
+	must(mgmt.PutResourcePolicy(ctx, &awsorgs.PutResourcePolicyInput{Content: aws.String(doc)}))(t, "PutResourcePolicy")
+	must(mgmt.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))(t, "EnablePolicyType")
 	c := orgsClient(t, srv, orgsBackup)
-	p := orgsMust(c.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String("b"), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(orgsRootPolicy)}))(t, "CreatePolicy").Policy
-	orgsMust(c.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: p.PolicySummary.Id, TargetId: aws.String(orgsProd)}))(t, "AttachPolicy")
-	orgsMust(c.DetachPolicy(ctx, &awsorgs.DetachPolicyInput{PolicyId: p.PolicySummary.Id, TargetId: aws.String(orgsProd)}))(t, "DetachPolicy")
+	p := must(c.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String("b"), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(orgsRootPolicy)}))(t, "CreatePolicy").Policy
+	must(c.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: p.PolicySummary.Id, TargetId: aws.String(orgsProd)}))(t, "AttachPolicy")
+	must(c.DetachPolicy(ctx, &awsorgs.DetachPolicyInput{PolicyId: p.PolicySummary.Id, TargetId: aws.String(orgsProd)}))(t, "DetachPolicy")
 	_, err := c.DeletePolicy(ctx, &awsorgs.DeletePolicyInput{PolicyId: p.PolicySummary.Id})
-	orgsWantErr[*orgtypes.AccessDeniedException](t, "DeletePolicy under explicit Deny", err)
+	wantErr[*orgtypes.AccessDeniedException](t, "DeletePolicy under explicit Deny", err)
 	_, err = c.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String("s"), Description: aws.String(""), Type: orgtypes.PolicyTypeServiceControlPolicy, Content: aws.String(`{"Version":"2012-10-17","Statement":[]}`)})
-	orgsWantErr[*orgtypes.AccessDeniedException](t, "CreatePolicy(SCP) outside the condition", err)
+	wantErr[*orgtypes.AccessDeniedException](t, "CreatePolicy(SCP) outside the condition", err)
 	// ListAccounts is not a *Policy* action.
 	_, err = c.ListAccounts(ctx, &awsorgs.ListAccountsInput{})
-	orgsWantErr[*orgtypes.AccessDeniedException](t, "ListAccounts", err)
+	wantErr[*orgtypes.AccessDeniedException](t, "ListAccounts", err)
 }
 
 func TestOrganizationsEffectivePolicy(t *testing.T) {
@@ -801,20 +778,20 @@ func TestOrganizationsEffectivePolicy(t *testing.T) {
 		return out.EffectivePolicy, nil
 	}
 	_, err := effective(mgmt, aws.String(orgsProd))
-	orgsWantErr[*orgtypes.EffectivePolicyNotFoundException](t, "before enabling", err)
-	orgsMust(mgmt.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))(t, "EnablePolicyType")
+	wantErr[*orgtypes.EffectivePolicyNotFoundException](t, "before enabling", err)
+	must(mgmt.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))(t, "EnablePolicyType")
 	_, err = effective(mgmt, aws.String(orgsProd))
-	orgsWantErr[*orgtypes.EffectivePolicyNotFoundException](t, "nothing attached", err)
+	wantErr[*orgtypes.EffectivePolicyNotFoundException](t, "nothing attached", err)
 
 	create := func(name, content string) *string {
-		return orgsMust(mgmt.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String(name), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(content)}))(t, "CreatePolicy").Policy.PolicySummary.Id
+		return must(mgmt.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String(name), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(content)}))(t, "CreatePolicy").Policy.PolicySummary.Id
 	}
 	for target, id := range map[string]*string{
 		"r-root":             create("root", orgsRootPolicy),
 		"ou-root-production": create("prod", orgsOUPolicy),
 		orgsProdData:         create("prod-data", orgsAccountPolicy),
 	} {
-		orgsMust(mgmt.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: id, TargetId: aws.String(target)}))(t, "AttachPolicy")
+		must(mgmt.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: id, TargetId: aws.String(target)}))(t, "AttachPolicy")
 	}
 
 	// rule reads plans.daily.rules.daily_rule from an effective policy.
@@ -884,15 +861,15 @@ func TestOrganizationsEffectivePolicy(t *testing.T) {
 		t.Errorf("DescribeEffectivePolicy(own) = %v, %v", own, err)
 	}
 	_, err = effective(orgsClient(t, srv, orgsProd), aws.String(orgsStage))
-	orgsWantErr[*orgtypes.AccessDeniedException](t, "another account's", err)
+	wantErr[*orgtypes.AccessDeniedException](t, "another account's", err)
 	_, err = effective(mgmt, aws.String("ou-root-production"))
-	orgsWantErr[*orgtypes.InvalidInputException](t, "OU target", err)
+	wantErr[*orgtypes.InvalidInputException](t, "OU target", err)
 	_, err = effective(mgmt, aws.String("123456789012"))
-	orgsWantErr[*orgtypes.TargetNotFoundException](t, "unknown account", err)
+	wantErr[*orgtypes.TargetNotFoundException](t, "unknown account", err)
 	_, err = effective(orgsClient(t, srv, orgsOutsider), nil)
-	orgsWantErr[*orgtypes.AWSOrganizationsNotInUseException](t, "outsider", err)
+	wantErr[*orgtypes.AWSOrganizationsNotInUseException](t, "outsider", err)
 	_, err = mgmt.DescribeEffectivePolicy(ctx, &awsorgs.DescribeEffectivePolicyInput{PolicyType: orgtypes.EffectivePolicyTypeTagPolicy, TargetId: aws.String(orgsProd)})
-	orgsWantErr[*orgtypes.EffectivePolicyNotFoundException](t, "no tag policy", err)
+	wantErr[*orgtypes.EffectivePolicyNotFoundException](t, "no tag policy", err)
 	// Backup policies on the root apply to the management account too.
 	stage, _ := srv.EffectiveBackupPolicy(orgsStage)
 	if got, err := srv.EffectiveBackupPolicy(orgsMgmt); err != nil || string(got) != string(stage) {
@@ -909,29 +886,29 @@ func TestOrganizationsTags(t *testing.T) {
 	defer srv.Close()
 	ctx := context.Background()
 	mgmt := orgsClient(t, srv, orgsMgmt)
-	p := orgsMust(mgmt.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String("p"), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(orgsRootPolicy)}))(t, "CreatePolicy").Policy
+	p := must(mgmt.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String("p"), Description: aws.String(""), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(orgsRootPolicy)}))(t, "CreatePolicy").Policy
 	for _, id := range []string{*p.PolicySummary.Id, orgsProd, "ou-root-production", "r-root"} {
 		t.Run(id, func(t *testing.T) {
-			orgsMust(mgmt.TagResource(ctx, &awsorgs.TagResourceInput{ResourceId: aws.String(id), Tags: []orgtypes.Tag{
+			must(mgmt.TagResource(ctx, &awsorgs.TagResourceInput{ResourceId: aws.String(id), Tags: []orgtypes.Tag{
 				{Key: aws.String("b"), Value: aws.String("2")}, {Key: aws.String("a"), Value: aws.String("1")},
 			}}))(t, "TagResource")
-			orgsMust(mgmt.UntagResource(ctx, &awsorgs.UntagResourceInput{ResourceId: aws.String(id), TagKeys: []string{"b"}}))(t, "UntagResource")
-			got := orgsMust(mgmt.ListTagsForResource(ctx, &awsorgs.ListTagsForResourceInput{ResourceId: aws.String(id)}))(t, "ListTagsForResource").Tags
+			must(mgmt.UntagResource(ctx, &awsorgs.UntagResourceInput{ResourceId: aws.String(id), TagKeys: []string{"b"}}))(t, "UntagResource")
+			got := must(mgmt.ListTagsForResource(ctx, &awsorgs.ListTagsForResourceInput{ResourceId: aws.String(id)}))(t, "ListTagsForResource").Tags
 			if diff := cmp.Diff([]orgtypes.Tag{{Key: aws.String("a"), Value: aws.String("1")}}, got, orgsCmpOpts); diff != "" {
 				t.Errorf("tags mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}
 	_, err := mgmt.TagResource(ctx, &awsorgs.TagResourceInput{ResourceId: aws.String("123456789012"), Tags: []orgtypes.Tag{{Key: aws.String("a"), Value: aws.String("1")}}})
-	orgsWantErr[*orgtypes.TargetNotFoundException](t, "TagResource unknown", err)
+	wantErr[*orgtypes.TargetNotFoundException](t, "TagResource unknown", err)
 	var many []orgtypes.Tag
 	for i := range 51 {
 		many = append(many, orgtypes.Tag{Key: aws.String(string(rune('A'+i/26)) + string(rune('a'+i%26))), Value: aws.String("")})
 	}
 	_, err = mgmt.TagResource(ctx, &awsorgs.TagResourceInput{ResourceId: aws.String(orgsDev), Tags: many})
-	orgsWantErr[*orgtypes.ConstraintViolationException](t, "TagResource over 50", err)
+	wantErr[*orgtypes.ConstraintViolationException](t, "TagResource over 50", err)
 	_, err = orgsClient(t, srv, orgsDev).TagResource(ctx, &awsorgs.TagResourceInput{ResourceId: aws.String(orgsDev), Tags: []orgtypes.Tag{{Key: aws.String("a"), Value: aws.String("1")}}})
-	orgsWantErr[*orgtypes.AccessDeniedException](t, "TagResource by member", err)
+	wantErr[*orgtypes.AccessDeniedException](t, "TagResource by member", err)
 }
 
 func TestOrganizationValidate(t *testing.T) {
@@ -966,7 +943,7 @@ func TestOrganizationsGeneratedOUIDs(t *testing.T) {
 	defer srv.Close()
 	ctx := context.Background()
 	mgmt := orgsClient(t, srv, "123456789012")
-	ous := orgsMust(mgmt.ListOrganizationalUnitsForParent(ctx, &awsorgs.ListOrganizationalUnitsForParentInput{ParentId: aws.String("r-ab12")}))(t, "ListOrganizationalUnitsForParent").OrganizationalUnits
+	ous := must(mgmt.ListOrganizationalUnitsForParent(ctx, &awsorgs.ListOrganizationalUnitsForParentInput{ParentId: aws.String("r-ab12")}))(t, "ListOrganizationalUnitsForParent").OrganizationalUnits
 	if len(ous) != 1 {
 		t.Fatalf("OUs = %+v, want one", ous)
 	}
@@ -974,13 +951,13 @@ func TestOrganizationsGeneratedOUIDs(t *testing.T) {
 	if !regexp.MustCompile(`^ou-ab12-[a-z0-9]{8}$`).MatchString(id) {
 		t.Errorf("generated OU ID = %q, want ou-ab12-XXXXXXXX", id)
 	}
-	parents := orgsMust(mgmt.ListParents(ctx, &awsorgs.ListParentsInput{ChildId: aws.String("210987654321")}))(t, "ListParents").Parents
+	parents := must(mgmt.ListParents(ctx, &awsorgs.ListParentsInput{ChildId: aws.String("210987654321")}))(t, "ListParents").Parents
 	if len(parents) != 1 || *parents[0].Id != id {
 		t.Errorf("ListParents = %+v, want %s", parents, id)
 	}
 	// The management account is added under the root when the fixture
 	// does not list it.
-	accounts := orgsMust(mgmt.ListAccountsForParent(ctx, &awsorgs.ListAccountsForParentInput{ParentId: aws.String("r-ab12")}))(t, "ListAccountsForParent").Accounts
+	accounts := must(mgmt.ListAccountsForParent(ctx, &awsorgs.ListAccountsForParentInput{ParentId: aws.String("r-ab12")}))(t, "ListAccountsForParent").Accounts
 	if len(accounts) != 1 || *accounts[0].Id != "123456789012" {
 		t.Errorf("root accounts = %+v, want the management account", accounts)
 	}

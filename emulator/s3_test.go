@@ -53,14 +53,14 @@ func TestS3CreateBucket(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			srv := kmsTestServer(t)
+			srv := newTestServer(t)
 			c := s3TestClient(t, srv, "222222222222", tc.region)
 			in := &awss3.CreateBucketInput{Bucket: aws.String(tc.bucket)}
 			if tc.constraint != "" {
 				in.CreateBucketConfiguration = &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(tc.constraint)}
 			}
 			_, err := c.CreateBucket(context.Background(), in)
-			if got := kmsErrorCode(err); got != tc.code {
+			if got := errorCode(err); got != tc.code {
 				t.Fatalf("CreateBucket error code = %q, want %q (%v)", got, tc.code, err)
 			}
 			if err != nil {
@@ -76,7 +76,7 @@ func TestS3CreateBucket(t *testing.T) {
 
 func TestS3CreateBucketConflicts(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	ctx := context.Background()
 	east := s3TestClient(t, srv, "222222222222", "us-east-1")
 	west := s3TestClient(t, srv, "222222222222", "us-west-2")
@@ -112,7 +112,7 @@ func TestS3CreateBucketConflicts(t *testing.T) {
 
 func TestS3HeadAndDeleteBucket(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	ctx := context.Background()
 	c := s3TestClient(t, srv, "222222222222", "us-east-1")
 	var nf *s3types.NotFound
@@ -133,7 +133,7 @@ func TestS3HeadAndDeleteBucket(t *testing.T) {
 	if _, err := c.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("data"), Key: aws.String("k"), Body: strings.NewReader("x")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.DeleteBucket(ctx, &awss3.DeleteBucketInput{Bucket: aws.String("data")}); kmsErrorCode(err) != "BucketNotEmpty" {
+	if _, err := c.DeleteBucket(ctx, &awss3.DeleteBucketInput{Bucket: aws.String("data")}); errorCode(err) != "BucketNotEmpty" {
 		t.Errorf("DeleteBucket(non-empty) = %v, want BucketNotEmpty", err)
 	}
 	if _, err := c.DeleteObject(ctx, &awss3.DeleteObjectInput{Bucket: aws.String("data"), Key: aws.String("k")}); err != nil {
@@ -142,21 +142,21 @@ func TestS3HeadAndDeleteBucket(t *testing.T) {
 	if _, err := c.DeleteBucket(ctx, &awss3.DeleteBucketInput{Bucket: aws.String("data")}); err != nil {
 		t.Errorf("DeleteBucket: %v", err)
 	}
-	if _, err := c.DeleteBucket(ctx, &awss3.DeleteBucketInput{Bucket: aws.String("data")}); kmsErrorCode(err) != "NoSuchBucket" {
+	if _, err := c.DeleteBucket(ctx, &awss3.DeleteBucketInput{Bucket: aws.String("data")}); errorCode(err) != "NoSuchBucket" {
 		t.Errorf("DeleteBucket(deleted) = %v, want NoSuchBucket", err)
 	}
 }
 
 func TestS3BucketPolicy(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	ctx := context.Background()
 	c := s3TestClient(t, srv, "222222222222", "us-east-1")
 	s3MustCreateBucket(t, c, "reports")
-	if _, err := c.GetBucketPolicy(ctx, &awss3.GetBucketPolicyInput{Bucket: aws.String("reports")}); kmsErrorCode(err) != "NoSuchBucketPolicy" {
+	if _, err := c.GetBucketPolicy(ctx, &awss3.GetBucketPolicyInput{Bucket: aws.String("reports")}); errorCode(err) != "NoSuchBucketPolicy" {
 		t.Errorf("GetBucketPolicy(none) = %v, want NoSuchBucketPolicy", err)
 	}
-	if _, err := c.PutBucketPolicy(ctx, &awss3.PutBucketPolicyInput{Bucket: aws.String("reports"), Policy: aws.String("{nope")}); kmsErrorCode(err) != "MalformedPolicy" {
+	if _, err := c.PutBucketPolicy(ctx, &awss3.PutBucketPolicyInput{Bucket: aws.String("reports"), Policy: aws.String("{nope")}); errorCode(err) != "MalformedPolicy" {
 		t.Errorf("PutBucketPolicy(bad) = %v, want MalformedPolicy", err)
 	}
 	policy := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:root"},"Action":["s3:PutObject","s3:GetObject"],"Resource":"arn:aws:s3:::reports/*"}]}`
@@ -167,7 +167,7 @@ func TestS3BucketPolicy(t *testing.T) {
 	if err != nil || aws.ToString(out.Policy) != policy {
 		t.Errorf("GetBucketPolicy = %v, %v", out, err)
 	}
-	if _, err := c.GetBucketPolicy(ctx, &awss3.GetBucketPolicyInput{Bucket: aws.String("none")}); kmsErrorCode(err) != "NoSuchBucket" {
+	if _, err := c.GetBucketPolicy(ctx, &awss3.GetBucketPolicyInput{Bucket: aws.String("none")}); errorCode(err) != "NoSuchBucket" {
 		t.Errorf("GetBucketPolicy(missing bucket) = %v, want NoSuchBucket", err)
 	}
 
@@ -176,23 +176,23 @@ func TestS3BucketPolicy(t *testing.T) {
 	if _, err := other.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("r.csv"), Body: strings.NewReader("a,b")}); err != nil {
 		t.Errorf("cross-account PutObject allowed by policy = %v", err)
 	}
-	if _, err := stranger.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("r.csv"), Body: strings.NewReader("a,b")}); kmsErrorCode(err) != "AccessDenied" {
+	if _, err := stranger.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("r.csv"), Body: strings.NewReader("a,b")}); errorCode(err) != "AccessDenied" {
 		t.Errorf("cross-account PutObject not in policy = %v, want AccessDenied", err)
 	}
-	if _, err := other.GetBucketPolicy(ctx, &awss3.GetBucketPolicyInput{Bucket: aws.String("reports")}); kmsErrorCode(err) != "AccessDenied" {
+	if _, err := other.GetBucketPolicy(ctx, &awss3.GetBucketPolicyInput{Bucket: aws.String("reports")}); errorCode(err) != "AccessDenied" {
 		t.Errorf("cross-account GetBucketPolicy = %v, want AccessDenied", err)
 	}
 	if _, err := c.DeleteBucketPolicy(ctx, &awss3.DeleteBucketPolicyInput{Bucket: aws.String("reports")}); err != nil {
 		t.Fatalf("DeleteBucketPolicy: %v", err)
 	}
-	if _, err := other.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("r.csv"), Body: strings.NewReader("a,b")}); kmsErrorCode(err) != "AccessDenied" {
+	if _, err := other.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("r.csv"), Body: strings.NewReader("a,b")}); errorCode(err) != "AccessDenied" {
 		t.Errorf("cross-account PutObject without policy = %v, want AccessDenied", err)
 	}
 }
 
 func TestS3BucketEncryption(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	ctx := context.Background()
 	c := s3TestClient(t, srv, "222222222222", "us-east-1")
 	s3MustCreateBucket(t, c, "reports")
@@ -218,7 +218,7 @@ func TestS3BucketEncryption(t *testing.T) {
 	}
 	if _, err := c.PutBucketEncryption(ctx, &awss3.PutBucketEncryptionInput{Bucket: aws.String("reports"), ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{
 		Rules: []s3types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAes256, KMSMasterKeyID: aws.String(key)}}},
-	}}); kmsErrorCode(err) != "InvalidArgument" {
+	}}); errorCode(err) != "InvalidArgument" {
 		t.Errorf("PutBucketEncryption(AES256 with key) = %v, want InvalidArgument", err)
 	}
 	if _, err := c.DeleteBucketEncryption(ctx, &awss3.DeleteBucketEncryptionInput{Bucket: aws.String("reports")}); err != nil {
@@ -231,7 +231,7 @@ func TestS3BucketEncryption(t *testing.T) {
 
 func TestS3PublicAccessBlock(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	ctx := context.Background()
 	c := s3TestClient(t, srv, "222222222222", "us-east-1")
 	s3MustCreateBucket(t, c, "reports")
@@ -245,7 +245,7 @@ func TestS3PublicAccessBlock(t *testing.T) {
 	if _, err := c.DeletePublicAccessBlock(ctx, &awss3.DeletePublicAccessBlockInput{Bucket: aws.String("reports")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetPublicAccessBlock(ctx, &awss3.GetPublicAccessBlockInput{Bucket: aws.String("reports")}); kmsErrorCode(err) != "NoSuchPublicAccessBlockConfiguration" {
+	if _, err := c.GetPublicAccessBlock(ctx, &awss3.GetPublicAccessBlockInput{Bucket: aws.String("reports")}); errorCode(err) != "NoSuchPublicAccessBlockConfiguration" {
 		t.Errorf("GetPublicAccessBlock after delete = %v, want NoSuchPublicAccessBlockConfiguration", err)
 	}
 	if _, err := c.PutPublicAccessBlock(ctx, &awss3.PutPublicAccessBlockInput{Bucket: aws.String("reports"), PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(false)}}); err != nil {
@@ -262,7 +262,7 @@ func TestS3PublicAccessBlock(t *testing.T) {
 
 func TestS3BucketVersioning(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	ctx := context.Background()
 	c := s3TestClient(t, srv, "222222222222", "us-east-1")
 	s3MustCreateBucket(t, c, "reports")
@@ -279,18 +279,18 @@ func TestS3BucketVersioning(t *testing.T) {
 			t.Errorf("GetBucketVersioning = %+v, %v; want %s", out, err, st)
 		}
 	}
-	if _, err := c.PutBucketVersioning(ctx, &awss3.PutBucketVersioningInput{Bucket: aws.String("reports"), VersioningConfiguration: &s3types.VersioningConfiguration{Status: "On"}}); kmsErrorCode(err) != "IllegalVersioningConfigurationException" {
+	if _, err := c.PutBucketVersioning(ctx, &awss3.PutBucketVersioningInput{Bucket: aws.String("reports"), VersioningConfiguration: &s3types.VersioningConfiguration{Status: "On"}}); errorCode(err) != "IllegalVersioningConfigurationException" {
 		t.Errorf("PutBucketVersioning(On) = %v, want IllegalVersioningConfigurationException", err)
 	}
 }
 
 func TestS3BucketTagging(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	ctx := context.Background()
 	c := s3TestClient(t, srv, "222222222222", "us-east-1")
 	s3MustCreateBucket(t, c, "reports")
-	if _, err := c.GetBucketTagging(ctx, &awss3.GetBucketTaggingInput{Bucket: aws.String("reports")}); kmsErrorCode(err) != "NoSuchTagSet" {
+	if _, err := c.GetBucketTagging(ctx, &awss3.GetBucketTaggingInput{Bucket: aws.String("reports")}); errorCode(err) != "NoSuchTagSet" {
 		t.Errorf("GetBucketTagging(none) = %v, want NoSuchTagSet", err)
 	}
 	tags := []s3types.Tag{{Key: aws.String("b"), Value: aws.String("2")}, {Key: aws.String("a"), Value: aws.String("1")}}
@@ -308,20 +308,20 @@ func TestS3BucketTagging(t *testing.T) {
 	if diff := cmp.Diff([]string{"a=1", "b=2"}, got); diff != "" {
 		t.Errorf("tags mismatch (-want +got):\n%s", diff)
 	}
-	if _, err := c.PutBucketTagging(ctx, &awss3.PutBucketTaggingInput{Bucket: aws.String("reports"), Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("aws:x"), Value: aws.String("1")}}}}); kmsErrorCode(err) != "InvalidTag" {
+	if _, err := c.PutBucketTagging(ctx, &awss3.PutBucketTaggingInput{Bucket: aws.String("reports"), Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("aws:x"), Value: aws.String("1")}}}}); errorCode(err) != "InvalidTag" {
 		t.Errorf("PutBucketTagging(aws:) = %v, want InvalidTag", err)
 	}
 	if _, err := c.DeleteBucketTagging(ctx, &awss3.DeleteBucketTaggingInput{Bucket: aws.String("reports")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetBucketTagging(ctx, &awss3.GetBucketTaggingInput{Bucket: aws.String("reports")}); kmsErrorCode(err) != "NoSuchTagSet" {
+	if _, err := c.GetBucketTagging(ctx, &awss3.GetBucketTaggingInput{Bucket: aws.String("reports")}); errorCode(err) != "NoSuchTagSet" {
 		t.Errorf("GetBucketTagging after delete = %v, want NoSuchTagSet", err)
 	}
 }
 
 func TestS3Objects(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	ctx := context.Background()
 	c := s3TestClient(t, srv, "222222222222", "us-east-1")
 	s3MustCreateBucket(t, c, "reports")
@@ -371,17 +371,17 @@ func TestS3Objects(t *testing.T) {
 	if _, err := c.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String("reports"), Key: aws.String("nope")}); !errors.As(err, &nf) {
 		t.Errorf("HeadObject(missing) = %v, want NotFound", err)
 	}
-	if _, err := c.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("nobucket"), Key: aws.String("k"), Body: strings.NewReader("x")}); kmsErrorCode(err) != "NoSuchBucket" {
+	if _, err := c.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("nobucket"), Key: aws.String("k"), Body: strings.NewReader("x")}); errorCode(err) != "NoSuchBucket" {
 		t.Errorf("PutObject(missing bucket) = %v, want NoSuchBucket", err)
 	}
-	if _, err := c.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("md5"), Body: strings.NewReader("x"), ContentMD5: aws.String("1B2M2Y8AsgTpgAmY7PhCfg==")}); kmsErrorCode(err) != "BadDigest" {
+	if _, err := c.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("md5"), Body: strings.NewReader("x"), ContentMD5: aws.String("1B2M2Y8AsgTpgAmY7PhCfg==")}); errorCode(err) != "BadDigest" {
 		t.Errorf("PutObject(wrong Content-MD5) = %v, want BadDigest", err)
 	}
 }
 
 func TestS3PutObjectKMS(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	ctx := context.Background()
 	c := s3TestClient(t, srv, "222222222222", "us-east-1")
 	s3MustCreateBucket(t, c, "reports")
@@ -392,14 +392,14 @@ func TestS3PutObjectKMS(t *testing.T) {
 	if out.ServerSideEncryption != s3types.ServerSideEncryptionAwsKms || !strings.HasSuffix(aws.ToString(out.SSEKMSKeyId), ":alias/aws/s3") {
 		t.Errorf("PutObject SSE = %s key %s", out.ServerSideEncryption, aws.ToString(out.SSEKMSKeyId))
 	}
-	if _, err := c.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("k"), Body: strings.NewReader("x"), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String("11111111-2222-4333-a444-555555555555")}); kmsErrorCode(err) != "AccessDenied" {
+	if _, err := c.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("k"), Body: strings.NewReader("x"), ServerSideEncryption: s3types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String("11111111-2222-4333-a444-555555555555")}); errorCode(err) != "AccessDenied" {
 		t.Errorf("PutObject with a missing KMS key = %v, want AccessDenied", err)
 	}
 }
 
 func TestS3ListObjectsV2(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	ctx := context.Background()
 	c := s3TestClient(t, srv, "222222222222", "us-east-1")
 	s3MustCreateBucket(t, c, "reports")
@@ -460,17 +460,17 @@ func TestS3ListObjectsV2(t *testing.T) {
 			}
 		})
 	}
-	if _, err := c.ListObjectsV2(ctx, &awss3.ListObjectsV2Input{Bucket: aws.String("reports"), ContinuationToken: aws.String("!!")}); kmsErrorCode(err) != "InvalidArgument" {
+	if _, err := c.ListObjectsV2(ctx, &awss3.ListObjectsV2Input{Bucket: aws.String("reports"), ContinuationToken: aws.String("!!")}); errorCode(err) != "InvalidArgument" {
 		t.Errorf("ListObjectsV2(bad token) = %v, want InvalidArgument", err)
 	}
-	if _, err := c.ListObjectsV2(ctx, &awss3.ListObjectsV2Input{Bucket: aws.String("none")}); kmsErrorCode(err) != "NoSuchBucket" {
+	if _, err := c.ListObjectsV2(ctx, &awss3.ListObjectsV2Input{Bucket: aws.String("none")}); errorCode(err) != "NoSuchBucket" {
 		t.Errorf("ListObjectsV2(missing bucket) = %v, want NoSuchBucket", err)
 	}
 }
 
 func TestS3ErrorBody(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	c := s3TestClient(t, srv, "222222222222", "us-east-1")
 	_, err := c.GetBucketPolicy(context.Background(), &awss3.GetBucketPolicyInput{Bucket: aws.String("missing")})
 	if err == nil {
@@ -542,7 +542,7 @@ func TestS3PutObjectTLSChunked(t *testing.T) {
 
 func TestS3DecodeAWSChunkedErrors(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	c := s3TestClient(t, srv, "222222222222", "us-east-1")
 	s3MustCreateBucket(t, c, "raw")
 	for name, tc := range map[string]struct {
@@ -584,7 +584,7 @@ func TestS3DecodeAWSChunkedErrors(t *testing.T) {
 
 func TestS3MultipartAndRange(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	ctx := context.Background()
 	c := s3TestClient(t, srv, "222222222222", "us-east-1")
 	s3MustCreateBucket(t, c, "big")
@@ -605,7 +605,7 @@ func TestS3MultipartAndRange(t *testing.T) {
 		sums = append(sums, s[:]...)
 	}
 	if _, err := c.CompleteMultipartUpload(ctx, &awss3.CompleteMultipartUploadInput{Bucket: aws.String("big"), Key: aws.String("blob"), UploadId: up.UploadId,
-		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: []s3types.CompletedPart{done[1], done[0]}}}); kmsErrorCode(err) != "InvalidPartOrder" {
+		MultipartUpload: &s3types.CompletedMultipartUpload{Parts: []s3types.CompletedPart{done[1], done[0]}}}); errorCode(err) != "InvalidPartOrder" {
 		t.Errorf("CompleteMultipartUpload(out of order) = %v, want InvalidPartOrder", err)
 	}
 	out, err := c.CompleteMultipartUpload(ctx, &awss3.CompleteMultipartUploadInput{Bucket: aws.String("big"), Key: aws.String("blob"), UploadId: up.UploadId, MultipartUpload: &s3types.CompletedMultipartUpload{Parts: done}})
@@ -617,7 +617,7 @@ func TestS3MultipartAndRange(t *testing.T) {
 		t.Errorf("multipart ETag = %s, want %s", aws.ToString(out.ETag), want)
 	}
 	var nsu *s3types.NoSuchUpload
-	if _, err := c.UploadPart(ctx, &awss3.UploadPartInput{Bucket: aws.String("big"), Key: aws.String("blob"), UploadId: up.UploadId, PartNumber: aws.Int32(3), Body: strings.NewReader("x")}); kmsErrorCode(err) != "NoSuchUpload" && !errors.As(err, &nsu) {
+	if _, err := c.UploadPart(ctx, &awss3.UploadPartInput{Bucket: aws.String("big"), Key: aws.String("blob"), UploadId: up.UploadId, PartNumber: aws.Int32(3), Body: strings.NewReader("x")}); errorCode(err) != "NoSuchUpload" && !errors.As(err, &nsu) {
 		t.Errorf("UploadPart after completion = %v, want NoSuchUpload", err)
 	}
 	for rng, want := range map[string]string{"bytes=0-2": "aaa", "bytes=-4": "tail", fmt.Sprintf("bytes=%d-", 5<<20): "tail"} {
@@ -631,7 +631,7 @@ func TestS3MultipartAndRange(t *testing.T) {
 			t.Errorf("GetObject(%s) = %q, Content-Range %s", rng, b, aws.ToString(got.ContentRange))
 		}
 	}
-	if _, err := c.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String("big"), Key: aws.String("blob"), Range: aws.String("bytes=99999999-")}); kmsErrorCode(err) != "InvalidRange" {
+	if _, err := c.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String("big"), Key: aws.String("blob"), Range: aws.String("bytes=99999999-")}); errorCode(err) != "InvalidRange" {
 		t.Errorf("GetObject(unsatisfiable range) = %v, want InvalidRange", err)
 	}
 }

@@ -74,8 +74,6 @@ const scnBackupPolicy = `{"plans":{"daily":{
     "tag_key":{"@@assign":"backup"},
     "tag_value":{"@@assign":["daily"]}}}}}}}`
 
-const scnTrustBackup = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"backup.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
-
 // scnOrgVaultPolicy admits every account of the organization.
 const scnOrgVaultPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"backup:CopyIntoBackupVault","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-orgbackup1"}}}]}`
 
@@ -87,17 +85,6 @@ const scnSharedKeyPolicy = `{"Version":"2012-10-17","Statement":[
  {"Sid":"Owner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:root"},"Action":"kms:*","Resource":"*"},
  {"Sid":"Central","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":["kms:Decrypt","kms:DescribeKey","kms:CreateGrant"],"Resource":"*"}]}`
 
-// scnT fails the test on err.
-func scnT[T any](t *testing.T, what string) func(T, error) T {
-	return func(v T, err error) T {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		return v
-	}
-}
-
 // scnWorld is the scenario's server and the resources it created.
 type scnWorld struct {
 	srv                                    *emulator.Server
@@ -106,55 +93,50 @@ type scnWorld struct {
 	topic                                  string
 }
 
-func scnBackup(srv *emulator.Server, account, region string) *awsbackup.Client {
-	return awsbackup.NewFromConfig(srv.Config(account, region))
-}
-
 // scnSetup builds the organization and its resources through the SDK.
 func scnSetup(t *testing.T) *scnWorld {
 	t.Helper()
 	ctx := context.Background()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	w := &scnWorld{srv: srv}
 	mgmt := awsorgs.NewFromConfig(srv.Config(emulator.ManagementAccountID, scnPrimary))
 
 	// Organizations: trusted access for AWS Backup, backup policies, and
 	// the policy attached to the Production OU.
-	scnT[*awsorgs.EnableAWSServiceAccessOutput](t, "EnableAWSServiceAccess")(mgmt.EnableAWSServiceAccess(ctx, &awsorgs.EnableAWSServiceAccessInput{ServicePrincipal: aws.String("backup.amazonaws.com")}))
-	scnT[*awsorgs.EnablePolicyTypeOutput](t, "EnablePolicyType")(mgmt.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))
-	pol := scnT[*awsorgs.CreatePolicyOutput](t, "CreatePolicy")(mgmt.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{
-		Name: aws.String("daily"), Description: aws.String("daily backups"), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(scnBackupPolicy)}))
-	scnT[*awsorgs.AttachPolicyOutput](t, "AttachPolicy")(mgmt.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: pol.Policy.PolicySummary.Id, TargetId: aws.String("ou-root-production")}))
+	must(mgmt.EnableAWSServiceAccess(ctx, &awsorgs.EnableAWSServiceAccessInput{ServicePrincipal: aws.String("backup.amazonaws.com")}))(t, "EnableAWSServiceAccess")
+	must(mgmt.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))(t, "EnablePolicyType")
+	pol := must(mgmt.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{
+		Name: aws.String("daily"), Description: aws.String("daily backups"), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(scnBackupPolicy)}))(t, "CreatePolicy")
+	must(mgmt.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: pol.Policy.PolicySummary.Id, TargetId: aws.String("ou-root-production")}))(t, "AttachPolicy")
 	for _, region := range []string{scnPrimary, scnDR} {
-		scnT[*awsbackup.UpdateGlobalSettingsOutput](t, "UpdateGlobalSettings")(scnBackup(srv, emulator.ManagementAccountID, region).UpdateGlobalSettings(ctx, &awsbackup.UpdateGlobalSettingsInput{
-			GlobalSettings: map[string]string{"isCrossAccountBackupEnabled": "true"}}))
+		must(scnBackup(srv, emulator.ManagementAccountID, region).UpdateGlobalSettings(ctx, &awsbackup.UpdateGlobalSettingsInput{
+			GlobalSettings: map[string]string{"isCrossAccountBackupEnabled": "true"}}))(t, "UpdateGlobalSettings")
 	}
 
 	// The central account: an org-wide vault locked in compliance mode,
 	// and a vault that admits only prod-app.
 	central := scnBackup(srv, scnCentral, scnPrimary)
 	for name, policy := range map[string]string{"central": scnOrgVaultPolicy, "app-only": scnAppOnlyPolicy} {
-		scnT[*awsbackup.CreateBackupVaultOutput](t, "CreateBackupVault "+name)(central.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String(name)}))
-		scnT[*awsbackup.PutBackupVaultAccessPolicyOutput](t, "PutBackupVaultAccessPolicy")(central.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String(name), Policy: aws.String(policy)}))
+		must(central.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String(name)}))(t, "CreateBackupVault "+name)
+		must(central.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String(name), Policy: aws.String(policy)}))(t, "PutBackupVaultAccessPolicy")
 	}
-	scnT[*awsbackup.PutBackupVaultLockConfigurationOutput](t, "PutBackupVaultLockConfiguration")(central.PutBackupVaultLockConfiguration(ctx, &awsbackup.PutBackupVaultLockConfigurationInput{
-		BackupVaultName: aws.String("central"), MinRetentionDays: aws.Int64(7), MaxRetentionDays: aws.Int64(365), ChangeableForDays: aws.Int64(3)}))
+	must(central.PutBackupVaultLockConfiguration(ctx, &awsbackup.PutBackupVaultLockConfigurationInput{
+		BackupVaultName: aws.String("central"), MinRetentionDays: aws.Int64(7), MaxRetentionDays: aws.Int64(365), ChangeableForDays: aws.Int64(3)}))(t, "PutBackupVaultLockConfiguration")
 
 	// Workload accounts: the backup role, a "local" vault in each region.
 	for _, account := range []string{scnProdApp, scnProdData} {
 		iamc := awsiam.NewFromConfig(srv.Config(account, scnPrimary))
-		scnT[*awsiam.CreateRoleOutput](t, "CreateRole")(iamc.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("BackupRole"), AssumeRolePolicyDocument: aws.String(scnTrustBackup)}))
+		must(iamc.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("BackupRole"), AssumeRolePolicyDocument: aws.String(backupTrust)}))(t, "CreateRole")
 		for _, region := range []string{scnPrimary, scnDR} {
-			scnT[*awsbackup.CreateBackupVaultOutput](t, "CreateBackupVault local")(scnBackup(srv, account, region).CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("local")}))
+			must(scnBackup(srv, account, region).CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("local")}))(t, "CreateBackupVault local")
 		}
 	}
 
 	// prod-app: an EFS file system, a volume with a key shared with the
 	// central account, one with a private key, an untagged table.
 	appKMS := awskms.NewFromConfig(srv.Config(scnProdApp, scnPrimary))
-	shared := scnT[*awskms.CreateKeyOutput](t, "CreateKey shared")(appKMS.CreateKey(ctx, &awskms.CreateKeyInput{Policy: aws.String(scnSharedKeyPolicy)}))
-	private := scnT[*awskms.CreateKeyOutput](t, "CreateKey private")(appKMS.CreateKey(ctx, &awskms.CreateKeyInput{}))
+	shared := must(appKMS.CreateKey(ctx, &awskms.CreateKeyInput{Policy: aws.String(scnSharedKeyPolicy)}))(t, "CreateKey shared")
+	private := must(appKMS.CreateKey(ctx, &awskms.CreateKeyInput{}))(t, "CreateKey private")
 	daily := map[string]string{"backup": "daily"}
 	w.appFS = srv.AddResource(scnProdApp, scnPrimary, emulator.EFSFileSystem, "fs-0app", daily, 5<<30)
 	w.appVolShared = srv.AddResource(scnProdApp, scnPrimary, emulator.EBSVolume, "vol-0shared", daily, 100<<30)
@@ -170,7 +152,7 @@ func scnSetup(t *testing.T) *scnWorld {
 	// prod-data: an EFS file system and a volume with the AWS managed
 	// aws/ebs key.
 	dataKMS := awskms.NewFromConfig(srv.Config(scnProdData, scnPrimary))
-	awsEBS := scnT[*awskms.DescribeKeyOutput](t, "DescribeKey alias/aws/ebs")(dataKMS.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: aws.String("alias/aws/ebs")}))
+	awsEBS := must(dataKMS.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: aws.String("alias/aws/ebs")}))(t, "DescribeKey alias/aws/ebs")
 	w.dataFS = srv.AddResource(scnProdData, scnPrimary, emulator.EFSFileSystem, "fs-0data", daily, 2<<30)
 	w.dataVolAWSKey = srv.AddResource(scnProdData, scnPrimary, emulator.EBSVolume, "vol-0awskey", daily, 20<<30)
 	if err := srv.SetResourceKMSKey(w.dataVolAWSKey, *awsEBS.KeyMetadata.Arn); err != nil {
@@ -180,34 +162,22 @@ func scnSetup(t *testing.T) *scnWorld {
 	// Notifications of prod-app's local vault go to an SNS topic that lets
 	// AWS Backup publish.
 	snsc := awssns.NewFromConfig(srv.Config(scnProdApp, scnPrimary))
-	topic := scnT[*awssns.CreateTopicOutput](t, "CreateTopic")(snsc.CreateTopic(ctx, &awssns.CreateTopicInput{Name: aws.String("backup-events")}))
+	topic := must(snsc.CreateTopic(ctx, &awssns.CreateTopicInput{Name: aws.String("backup-events")}))(t, "CreateTopic")
 	w.topic = *topic.TopicArn
 	topicPolicy := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"backup.amazonaws.com"},"Action":"SNS:Publish","Resource":%q}]}`, w.topic)
-	scnT[*awssns.SetTopicAttributesOutput](t, "SetTopicAttributes")(snsc.SetTopicAttributes(ctx, &awssns.SetTopicAttributesInput{TopicArn: topic.TopicArn, AttributeName: aws.String("Policy"), AttributeValue: aws.String(topicPolicy)}))
-	scnT[*awsbackup.PutBackupVaultNotificationsOutput](t, "PutBackupVaultNotifications")(scnBackup(srv, scnProdApp, scnPrimary).PutBackupVaultNotifications(ctx, &awsbackup.PutBackupVaultNotificationsInput{
+	must(snsc.SetTopicAttributes(ctx, &awssns.SetTopicAttributesInput{TopicArn: topic.TopicArn, AttributeName: aws.String("Policy"), AttributeValue: aws.String(topicPolicy)}))(t, "SetTopicAttributes")
+	must(scnBackup(srv, scnProdApp, scnPrimary).PutBackupVaultNotifications(ctx, &awsbackup.PutBackupVaultNotificationsInput{
 		BackupVaultName: aws.String("local"), SNSTopicArn: topic.TopicArn,
-		BackupVaultEvents: []backuptypes.BackupVaultEvent{backuptypes.BackupVaultEventBackupJobCompleted, backuptypes.BackupVaultEventCopyJobFailed}}))
+		BackupVaultEvents: []backuptypes.BackupVaultEvent{backuptypes.BackupVaultEventBackupJobCompleted, backuptypes.BackupVaultEventCopyJobFailed}}))(t, "PutBackupVaultNotifications")
 
 	// A legal hold keeps prod-app's backups of January 1-3.
-	scnT[*awsbackup.CreateLegalHoldOutput](t, "CreateLegalHold")(scnBackup(srv, scnProdApp, scnPrimary).CreateLegalHold(ctx, &awsbackup.CreateLegalHoldInput{
+	must(scnBackup(srv, scnProdApp, scnPrimary).CreateLegalHold(ctx, &awsbackup.CreateLegalHoldInput{
 		Title: aws.String("audit"), Description: aws.String("keep the first three days"),
 		RecoveryPointSelection: &backuptypes.RecoveryPointSelection{
 			VaultNames: []string{"local"},
 			DateRange:  &backuptypes.DateRange{FromDate: aws.Time(scnStart), ToDate: aws.Time(scnStart.Add(72*time.Hour - time.Second))},
-		}}))
+		}}))(t, "CreateLegalHold")
 	return w
-}
-
-// scnRecoveryPoints lists a vault's recovery points through the SDK.
-func scnRecoveryPoints(t *testing.T, srv *emulator.Server, account, region, vault string) []backuptypes.RecoveryPointByBackupVault {
-	t.Helper()
-	var out []backuptypes.RecoveryPointByBackupVault
-	p := awsbackup.NewListRecoveryPointsByBackupVaultPaginator(scnBackup(srv, account, region), &awsbackup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String(vault)})
-	for p.HasMorePages() {
-		page := scnT[*awsbackup.ListRecoveryPointsByBackupVaultOutput](t, "ListRecoveryPointsByBackupVault")(p.NextPage(context.Background()))
-		out = append(out, page.RecoveryPoints...)
-	}
-	return out
 }
 
 func scnCopyJobs(t *testing.T, srv *emulator.Server, account, region string) []backuptypes.CopyJob {
@@ -215,7 +185,7 @@ func scnCopyJobs(t *testing.T, srv *emulator.Server, account, region string) []b
 	var out []backuptypes.CopyJob
 	p := awsbackup.NewListCopyJobsPaginator(scnBackup(srv, account, region), &awsbackup.ListCopyJobsInput{})
 	for p.HasMorePages() {
-		page := scnT[*awsbackup.ListCopyJobsOutput](t, "ListCopyJobs")(p.NextPage(context.Background()))
+		page := must(p.NextPage(context.Background()))(t, "ListCopyJobs")
 		out = append(out, page.CopyJobs...)
 	}
 	return out
@@ -231,7 +201,7 @@ func TestScenarioThirtyFiveDays(t *testing.T) {
 	// the member lists it, and cannot change it.
 	srv.SyncBackupPolicies()
 	app := scnBackup(srv, scnProdApp, scnPrimary)
-	plans := scnT[*awsbackup.ListBackupPlansOutput](t, "ListBackupPlans")(app.ListBackupPlans(ctx, &awsbackup.ListBackupPlansInput{}))
+	plans := must(app.ListBackupPlans(ctx, &awsbackup.ListBackupPlansInput{}))(t, "ListBackupPlans")
 	if len(plans.BackupPlansList) != 1 || aws.ToString(plans.BackupPlansList[0].BackupPlanName) != "daily" {
 		t.Fatalf("ListBackupPlans in %s = %+v, want the policy's plan \"daily\"", scnProdApp, plans.BackupPlansList)
 	}
@@ -241,7 +211,7 @@ func TestScenarioThirtyFiveDays(t *testing.T) {
 	if !errors.As(err, &invalid) {
 		t.Errorf("DeleteBackupPlan of a policy plan: got %v, want InvalidRequestException", err)
 	}
-	dev := scnT[*awsbackup.ListBackupPlansOutput](t, "ListBackupPlans dev")(scnBackup(srv, "555555555555", scnPrimary).ListBackupPlans(ctx, &awsbackup.ListBackupPlansInput{}))
+	dev := must(scnBackup(srv, "555555555555", scnPrimary).ListBackupPlans(ctx, &awsbackup.ListBackupPlansInput{}))(t, "ListBackupPlans dev")
 	if len(dev.BackupPlansList) != 0 {
 		t.Errorf("the Development account, outside the policy's OU, has plans %+v", dev.BackupPlansList)
 	}
@@ -323,12 +293,12 @@ func TestScenarioThirtyFiveDays(t *testing.T) {
 		{scnProdApp, w.appFS, backuptypes.CopyJobStateRunning},
 	} {
 		c := scnBackup(srv, tc.account, scnPrimary)
-		rps := scnT[*scnRP](t, "latest recovery point")(scnLatest(t, srv, tc.account, tc.resource))
-		out := scnT[*awsbackup.StartCopyJobOutput](t, "StartCopyJob")(c.StartCopyJob(ctx, &awsbackup.StartCopyJobInput{
+		rps := must(scnLatest(t, srv, tc.account, tc.resource))(t, "latest recovery point")
+		out := must(c.StartCopyJob(ctx, &awsbackup.StartCopyJobInput{
 			RecoveryPointArn: rps.arn, SourceBackupVaultName: aws.String("local"), IamRoleArn: aws.String("arn:aws:iam::" + tc.account + ":role/BackupRole"),
 			DestinationBackupVaultArn: aws.String("arn:aws:backup:us-east-1:222222222222:backup-vault:app-only"),
-			Lifecycle:                 &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(30)}}))
-		job := scnT[*awsbackup.DescribeCopyJobOutput](t, "DescribeCopyJob")(c.DescribeCopyJob(ctx, &awsbackup.DescribeCopyJobInput{CopyJobId: out.CopyJobId}))
+			Lifecycle:                 &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(30)}}))(t, "StartCopyJob")
+		job := must(c.DescribeCopyJob(ctx, &awsbackup.DescribeCopyJobInput{CopyJobId: out.CopyJobId}))(t, "DescribeCopyJob")
 		if job.CopyJob.State != tc.want {
 			t.Errorf("copy from %s to app-only: state %s (%s), want %s", tc.account, job.CopyJob.State, aws.ToString(job.CopyJob.StatusMessage), tc.want)
 		}

@@ -19,77 +19,27 @@ import (
 	"github.com/orgbackup/orgbackup/emulator"
 )
 
-// Helpers shared by the virtual-time tests (scheduler, copy, lifecycle).
-
-// vtAccount prepares account in region: the BackupRole trusting AWS
-// Backup and the named vaults.
-func vtAccount(t *testing.T, srv *emulator.Server, account, region string, vaults ...string) *awsbackup.Client {
-	t.Helper()
-	ctx := context.Background()
-	iamc := awsiam.NewFromConfig(srv.Config(account, region))
-	if _, err := iamc.GetRole(ctx, &awsiam.GetRoleInput{RoleName: aws.String("BackupRole")}); err != nil {
-		scnT[*awsiam.CreateRoleOutput](t, "CreateRole")(iamc.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("BackupRole"), AssumeRolePolicyDocument: aws.String(scnTrustBackup)}))
-	}
-	c := scnBackup(srv, account, region)
-	for _, v := range vaults {
-		scnT[*awsbackup.CreateBackupVaultOutput](t, "CreateBackupVault "+v)(c.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String(v)}))
-	}
-	return c
-}
-
-func vtRole(account string) *string {
-	return aws.String("arn:aws:iam::" + account + ":role/BackupRole")
-}
-
-// vtBackupJobs lists the backup jobs of the caller's account and region,
-// oldest first.
-func vtBackupJobs(t *testing.T, c *awsbackup.Client) []backuptypes.BackupJob {
-	t.Helper()
-	var out []backuptypes.BackupJob
-	p := awsbackup.NewListBackupJobsPaginator(c, &awsbackup.ListBackupJobsInput{})
-	for p.HasMorePages() {
-		page := scnT[*awsbackup.ListBackupJobsOutput](t, "ListBackupJobs")(p.NextPage(context.Background()))
-		out = append(out, page.BackupJobs...)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].CreationDate.Before(*out[j].CreationDate) })
-	return out
-}
-
-// vtOnDemand backs up a resource now and returns the job ID.
-func vtOnDemand(t *testing.T, c *awsbackup.Client, account, vault, resource string, l *backuptypes.Lifecycle) string {
-	t.Helper()
-	out := scnT[*awsbackup.StartBackupJobOutput](t, "StartBackupJob")(c.StartBackupJob(context.Background(), &awsbackup.StartBackupJobInput{
-		BackupVaultName: aws.String(vault), ResourceArn: aws.String(resource), IamRoleArn: vtRole(account), Lifecycle: l}))
-	return *out.BackupJobId
-}
-
-func vtJob(t *testing.T, c *awsbackup.Client, id string) *awsbackup.DescribeBackupJobOutput {
-	t.Helper()
-	return scnT[*awsbackup.DescribeBackupJobOutput](t, "DescribeBackupJob")(c.DescribeBackupJob(context.Background(), &awsbackup.DescribeBackupJobInput{BackupJobId: aws.String(id)}))
-}
-
 // TestSchedulerTimezoneAndWindow: a weekday rule at 09:00 New York time
 // runs at 14:00 UTC in winter, on weekdays only, and its jobs must start
 // within the rule's start window.
 func TestSchedulerTimezoneAndWindow(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	const acct = "333333333333"
 	c := vtAccount(t, srv, acct, "us-east-1", "local")
 	fs := srv.AddResource(acct, "us-east-1", emulator.EFSFileSystem, "", map[string]string{"tier": "gold"}, 1<<30)
-	plan := scnT[*awsbackup.CreateBackupPlanOutput](t, "CreateBackupPlan")(c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: &backuptypes.BackupPlanInput{
+	plan := must(c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: &backuptypes.BackupPlanInput{
 		BackupPlanName: aws.String("weekdays"),
 		Rules: []backuptypes.BackupRuleInput{{
 			RuleName: aws.String("nine"), TargetBackupVaultName: aws.String("local"),
 			ScheduleExpression: aws.String("cron(0 9 ? * MON-FRI *)"), ScheduleExpressionTimezone: aws.String("America/New_York"),
 			StartWindowMinutes: aws.Int64(90),
 		}},
-	}}))
-	scnT[*awsbackup.CreateBackupSelectionOutput](t, "CreateBackupSelection")(c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{
+	}}))(t, "CreateBackupPlan")
+	must(c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{
 		BackupPlanId: plan.BackupPlanId, BackupSelection: &backuptypes.BackupSelection{SelectionName: aws.String("gold"), IamRoleArn: vtRole(acct),
-			ListOfTags: []backuptypes.Condition{{ConditionType: backuptypes.ConditionTypeStringequals, ConditionKey: aws.String("tier"), ConditionValue: aws.String("gold")}}}}))
+			ListOfTags: []backuptypes.Condition{{ConditionType: backuptypes.ConditionTypeStringequals, ConditionKey: aws.String("tier"), ConditionValue: aws.String("gold")}}}}))(t, "CreateBackupSelection")
 
 	// 2026-01-01 is a Thursday: runs on Thu 1, Fri 2, Mon 5, Tue 6, Wed 7.
 	srv.Advance(7 * 24 * time.Hour)
@@ -107,7 +57,7 @@ func TestSchedulerTimezoneAndWindow(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("backup job times (-want +got):\n%s", diff)
 	}
-	p := scnT[*awsbackup.GetBackupPlanOutput](t, "GetBackupPlan")(c.GetBackupPlan(ctx, &awsbackup.GetBackupPlanInput{BackupPlanId: plan.BackupPlanId}))
+	p := must(c.GetBackupPlan(ctx, &awsbackup.GetBackupPlanInput{BackupPlanId: plan.BackupPlanId}))(t, "GetBackupPlan")
 	if p.LastExecutionDate == nil || p.LastExecutionDate.UTC().Format("Mon 02 15:04") != "Wed 07 14:00" {
 		t.Errorf("LastExecutionDate = %v, want Wed 07 14:00", p.LastExecutionDate)
 	}
@@ -149,19 +99,18 @@ func TestSchedulerSelections(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			srv := emulator.NewServer()
-			t.Cleanup(srv.Close)
+			srv := newTestServer(t)
 			c := vtAccount(t, srv, acct, region, "local")
 			for _, r := range resources {
 				if srv.AddResource(acct, region, r.typ, r.id, r.tags, 1<<20) == "" {
 					t.Fatalf("AddResource %s", r.id)
 				}
 			}
-			plan := scnT[*awsbackup.CreateBackupPlanOutput](t, "CreateBackupPlan")(c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: &backuptypes.BackupPlanInput{
-				BackupPlanName: aws.String("p"), Rules: []backuptypes.BackupRuleInput{{RuleName: aws.String("r"), TargetBackupVaultName: aws.String("local"), ScheduleExpression: aws.String("cron(0 1 * * ? *)")}}}}))
+			plan := must(c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: &backuptypes.BackupPlanInput{
+				BackupPlanName: aws.String("p"), Rules: []backuptypes.BackupRuleInput{{RuleName: aws.String("r"), TargetBackupVaultName: aws.String("local"), ScheduleExpression: aws.String("cron(0 1 * * ? *)")}}}}))(t, "CreateBackupPlan")
 			sel := tc.sel
 			sel.SelectionName, sel.IamRoleArn = aws.String("s"), vtRole(acct)
-			scnT[*awsbackup.CreateBackupSelectionOutput](t, "CreateBackupSelection")(c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: plan.BackupPlanId, BackupSelection: &sel}))
+			must(c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: plan.BackupPlanId, BackupSelection: &sel}))(t, "CreateBackupSelection")
 			srv.Advance(2 * time.Hour)
 			var got []string
 			for _, j := range vtBackupJobs(t, c) {
@@ -204,19 +153,18 @@ func TestSchedulerJobFailures(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			srv := emulator.NewServer()
-			t.Cleanup(srv.Close)
+			srv := newTestServer(t)
 			c := vtAccount(t, srv, acct, region, "local", "locked")
-			scnT[*awsbackup.PutBackupVaultLockConfigurationOutput](t, "PutBackupVaultLockConfiguration")(c.PutBackupVaultLockConfiguration(ctx, &awsbackup.PutBackupVaultLockConfigurationInput{
-				BackupVaultName: aws.String("locked"), MinRetentionDays: aws.Int64(7), MaxRetentionDays: aws.Int64(35)}))
-			scnT[*awsiam.CreateRoleOutput](t, "CreateRole")(awsiam.NewFromConfig(srv.Config(acct, region)).CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("Ec2Role"),
-				AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}))
+			must(c.PutBackupVaultLockConfiguration(ctx, &awsbackup.PutBackupVaultLockConfigurationInput{
+				BackupVaultName: aws.String("locked"), MinRetentionDays: aws.Int64(7), MaxRetentionDays: aws.Int64(35)}))(t, "PutBackupVaultLockConfiguration")
+			must(awsiam.NewFromConfig(srv.Config(acct, region)).CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("Ec2Role"),
+				AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}))(t, "CreateRole")
 			fs := srv.AddResource(acct, region, emulator.EFSFileSystem, "", map[string]string{"b": "y"}, 1<<20)
-			plan := scnT[*awsbackup.CreateBackupPlanOutput](t, "CreateBackupPlan")(c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: &backuptypes.BackupPlanInput{
+			plan := must(c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: &backuptypes.BackupPlanInput{
 				BackupPlanName: aws.String("p"), Rules: []backuptypes.BackupRuleInput{{RuleName: aws.String("r"), TargetBackupVaultName: aws.String(tc.vault),
-					ScheduleExpression: aws.String("cron(0 1 * * ? *)"), Lifecycle: tc.lifecycle}}}}))
-			scnT[*awsbackup.CreateBackupSelectionOutput](t, "CreateBackupSelection")(c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: plan.BackupPlanId,
-				BackupSelection: &backuptypes.BackupSelection{SelectionName: aws.String("s"), IamRoleArn: aws.String("arn:aws:iam::" + acct + ":role/" + tc.role), Resources: []string{fs}}}))
+					ScheduleExpression: aws.String("cron(0 1 * * ? *)"), Lifecycle: tc.lifecycle}}}}))(t, "CreateBackupPlan")
+			must(c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: plan.BackupPlanId,
+				BackupSelection: &backuptypes.BackupSelection{SelectionName: aws.String("s"), IamRoleArn: aws.String("arn:aws:iam::" + acct + ":role/" + tc.role), Resources: []string{fs}}}))(t, "CreateBackupSelection")
 			rep := srv.Advance(2 * time.Hour)
 			jobs := vtBackupJobs(t, c)
 			if len(jobs) != 1 {
@@ -241,15 +189,14 @@ func TestSchedulerJobFailures(t *testing.T) {
 func TestSchedulerStartWindowExpires(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	const acct = "333333333333"
 	srv.SetJobDurations(emulator.JobDurations{Backup: 3 * time.Hour})
 	c := vtAccount(t, srv, acct, "us-east-1", "local")
 	fs := srv.AddResource(acct, "us-east-1", emulator.EFSFileSystem, "", nil, 1<<20)
 	first := vtOnDemand(t, c, acct, "local", fs, nil)
-	second := scnT[*awsbackup.StartBackupJobOutput](t, "StartBackupJob")(c.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{
-		BackupVaultName: aws.String("local"), ResourceArn: aws.String(fs), IamRoleArn: vtRole(acct), StartWindowMinutes: aws.Int64(60)}))
+	second := must(c.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{
+		BackupVaultName: aws.String("local"), ResourceArn: aws.String(fs), IamRoleArn: vtRole(acct), StartWindowMinutes: aws.Int64(60)}))(t, "StartBackupJob")
 	if got := vtJob(t, c, first).State; got != backuptypes.BackupJobStateRunning {
 		t.Errorf("first job %s, want RUNNING", got)
 	}
@@ -280,17 +227,16 @@ func TestSchedulerStartWindowExpires(t *testing.T) {
 func TestSchedulerPolicyPlans(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	mgmt := awsorgs.NewFromConfig(srv.Config(emulator.ManagementAccountID, "us-east-1"))
-	scnT[*awsorgs.EnablePolicyTypeOutput](t, "EnablePolicyType")(mgmt.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))
+	must(mgmt.EnablePolicyType(ctx, &awsorgs.EnablePolicyTypeInput{RootId: aws.String("r-root"), PolicyType: orgtypes.PolicyTypeBackupPolicy}))(t, "EnablePolicyType")
 	doc := strings.Replace(scnBackupPolicy, `["us-east-1"]`, `["us-east-1","us-west-2"]`, 1)
-	pol := scnT[*awsorgs.CreatePolicyOutput](t, "CreatePolicy")(mgmt.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String("p"), Description: aws.String("p"), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(doc)}))
-	scnT[*awsorgs.AttachPolicyOutput](t, "AttachPolicy")(mgmt.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: pol.Policy.PolicySummary.Id, TargetId: aws.String("444444444444")}))
+	pol := must(mgmt.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String("p"), Description: aws.String("p"), Type: orgtypes.PolicyTypeBackupPolicy, Content: aws.String(doc)}))(t, "CreatePolicy")
+	must(mgmt.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: pol.Policy.PolicySummary.Id, TargetId: aws.String("444444444444")}))(t, "AttachPolicy")
 	srv.SyncBackupPolicies()
 
 	plans := func(region string) []backuptypes.BackupPlansListMember {
-		return scnT[*awsbackup.ListBackupPlansOutput](t, "ListBackupPlans")(scnBackup(srv, "444444444444", region).ListBackupPlans(ctx, &awsbackup.ListBackupPlansInput{})).BackupPlansList
+		return must(scnBackup(srv, "444444444444", region).ListBackupPlans(ctx, &awsbackup.ListBackupPlansInput{}))(t, "ListBackupPlans").BackupPlansList
 	}
 	for _, region := range []string{"us-east-1", "us-west-2"} {
 		if got := plans(region); len(got) != 1 || aws.ToString(got[0].BackupPlanName) != "daily" {
@@ -299,13 +245,13 @@ func TestSchedulerPolicyPlans(t *testing.T) {
 	}
 	c := scnBackup(srv, "444444444444", "us-east-1")
 	id := plans("us-east-1")[0].BackupPlanId
-	got := scnT[*awsbackup.GetBackupPlanOutput](t, "GetBackupPlan")(c.GetBackupPlan(ctx, &awsbackup.GetBackupPlanInput{BackupPlanId: id}))
+	got := must(c.GetBackupPlan(ctx, &awsbackup.GetBackupPlanInput{BackupPlanId: id}))(t, "GetBackupPlan")
 	rule := got.BackupPlan.Rules[0]
 	if aws.ToString(rule.ScheduleExpression) != "cron(0 5 ? * * *)" || len(rule.CopyActions) != 2 ||
 		aws.ToString(rule.CopyActions[1].DestinationBackupVaultArn) != "arn:aws:backup:us-west-2:444444444444:backup-vault:local" {
 		t.Errorf("policy plan rule = %+v", rule)
 	}
-	sels := scnT[*awsbackup.ListBackupSelectionsOutput](t, "ListBackupSelections")(c.ListBackupSelections(ctx, &awsbackup.ListBackupSelectionsInput{BackupPlanId: id}))
+	sels := must(c.ListBackupSelections(ctx, &awsbackup.ListBackupSelectionsInput{BackupPlanId: id}))(t, "ListBackupSelections")
 	if len(sels.BackupSelectionsList) != 1 || aws.ToString(sels.BackupSelectionsList[0].IamRoleArn) != "arn:aws:iam::444444444444:role/BackupRole" {
 		t.Errorf("policy plan selections = %+v", sels.BackupSelectionsList)
 	}
@@ -317,14 +263,14 @@ func TestSchedulerPolicyPlans(t *testing.T) {
 
 	// Changing the policy adds a plan version; detaching it deletes the
 	// plans.
-	scnT[*awsorgs.UpdatePolicyOutput](t, "UpdatePolicy")(mgmt.UpdatePolicy(ctx, &awsorgs.UpdatePolicyInput{PolicyId: pol.Policy.PolicySummary.Id,
-		Content: aws.String(strings.Replace(doc, "cron(0 5 ? * * *)", "cron(0 6 ? * * *)", 1))}))
+	must(mgmt.UpdatePolicy(ctx, &awsorgs.UpdatePolicyInput{PolicyId: pol.Policy.PolicySummary.Id,
+		Content: aws.String(strings.Replace(doc, "cron(0 5 ? * * *)", "cron(0 6 ? * * *)", 1))}))(t, "UpdatePolicy")
 	srv.SyncBackupPolicies()
-	versions := scnT[*awsbackup.ListBackupPlanVersionsOutput](t, "ListBackupPlanVersions")(c.ListBackupPlanVersions(ctx, &awsbackup.ListBackupPlanVersionsInput{BackupPlanId: id}))
+	versions := must(c.ListBackupPlanVersions(ctx, &awsbackup.ListBackupPlanVersionsInput{BackupPlanId: id}))(t, "ListBackupPlanVersions")
 	if len(versions.BackupPlanVersionsList) != 2 {
 		t.Errorf("%d plan versions after the policy changed, want 2", len(versions.BackupPlanVersionsList))
 	}
-	scnT[*awsorgs.DetachPolicyOutput](t, "DetachPolicy")(mgmt.DetachPolicy(ctx, &awsorgs.DetachPolicyInput{PolicyId: pol.Policy.PolicySummary.Id, TargetId: aws.String("444444444444")}))
+	must(mgmt.DetachPolicy(ctx, &awsorgs.DetachPolicyInput{PolicyId: pol.Policy.PolicySummary.Id, TargetId: aws.String("444444444444")}))(t, "DetachPolicy")
 	srv.SyncBackupPolicies()
 	for _, region := range []string{"us-east-1", "us-west-2"} {
 		if got := plans(region); len(got) != 0 {
@@ -338,8 +284,7 @@ func TestSchedulerPolicyPlans(t *testing.T) {
 func TestSchedulerFaults(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	const acct = "333333333333"
 	c := vtAccount(t, srv, acct, "us-east-1", "local")
 	fs := srv.AddResource(acct, "us-east-1", emulator.EFSFileSystem, "", nil, 1<<20)
@@ -374,14 +319,13 @@ func TestSchedulerSmallSteps(t *testing.T) {
 	const acct = "333333333333"
 	setup := func() (*emulator.Server, *awsbackup.Client, *string) {
 		ctx := context.Background()
-		srv := emulator.NewServer()
-		t.Cleanup(srv.Close)
+		srv := newTestServer(t)
 		c := vtAccount(t, srv, acct, "us-east-1", "local")
 		fs := srv.AddResource(acct, "us-east-1", emulator.EFSFileSystem, "", nil, 1<<20)
-		plan := scnT[*awsbackup.CreateBackupPlanOutput](t, "CreateBackupPlan")(c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: &backuptypes.BackupPlanInput{
-			BackupPlanName: aws.String("p"), Rules: []backuptypes.BackupRuleInput{{RuleName: aws.String("r"), TargetBackupVaultName: aws.String("local"), ScheduleExpression: aws.String("cron(30 */6 * * ? *)")}}}}))
-		scnT[*awsbackup.CreateBackupSelectionOutput](t, "CreateBackupSelection")(c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: plan.BackupPlanId,
-			BackupSelection: &backuptypes.BackupSelection{SelectionName: aws.String("s"), IamRoleArn: vtRole(acct), Resources: []string{fs}}}))
+		plan := must(c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: &backuptypes.BackupPlanInput{
+			BackupPlanName: aws.String("p"), Rules: []backuptypes.BackupRuleInput{{RuleName: aws.String("r"), TargetBackupVaultName: aws.String("local"), ScheduleExpression: aws.String("cron(30 */6 * * ? *)")}}}}))(t, "CreateBackupPlan")
+		must(c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: plan.BackupPlanId,
+			BackupSelection: &backuptypes.BackupSelection{SelectionName: aws.String("s"), IamRoleArn: vtRole(acct), Resources: []string{fs}}}))(t, "CreateBackupSelection")
 		return srv, c, plan.BackupPlanId
 	}
 	times := func(c *awsbackup.Client) []string {
@@ -406,8 +350,8 @@ func TestSchedulerSmallSteps(t *testing.T) {
 	}
 
 	// Daily at 23:00 from now on.
-	scnT[*awsbackup.UpdateBackupPlanOutput](t, "UpdateBackupPlan")(smallC.UpdateBackupPlan(context.Background(), &awsbackup.UpdateBackupPlanInput{BackupPlanId: planID,
-		BackupPlan: &backuptypes.BackupPlanInput{BackupPlanName: aws.String("p"), Rules: []backuptypes.BackupRuleInput{{RuleName: aws.String("r"), TargetBackupVaultName: aws.String("local"), ScheduleExpression: aws.String("cron(0 23 * * ? *)")}}}}))
+	must(smallC.UpdateBackupPlan(context.Background(), &awsbackup.UpdateBackupPlanInput{BackupPlanId: planID,
+		BackupPlan: &backuptypes.BackupPlanInput{BackupPlanName: aws.String("p"), Rules: []backuptypes.BackupRuleInput{{RuleName: aws.String("r"), TargetBackupVaultName: aws.String("local"), ScheduleExpression: aws.String("cron(0 23 * * ? *)")}}}}))(t, "UpdateBackupPlan")
 	small.Advance(24 * time.Hour)
 	got := times(smallC)
 	if diff := cmp.Diff(append(want, "03 23:00 COMPLETED"), got); diff != "" {
@@ -420,14 +364,13 @@ func TestSchedulerSmallSteps(t *testing.T) {
 func TestSchedulerStopBackupJob(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := emulator.NewServer()
-	t.Cleanup(srv.Close)
+	srv := newTestServer(t)
 	const acct = "333333333333"
 	c := vtAccount(t, srv, acct, "us-east-1", "local")
 	fs := srv.AddResource(acct, "us-east-1", emulator.EFSFileSystem, "", nil, 1<<20)
 	first := vtOnDemand(t, c, acct, "local", fs, nil)
 	second := vtOnDemand(t, c, acct, "local", fs, nil)
-	scnT[*awsbackup.StopBackupJobOutput](t, "StopBackupJob")(c.StopBackupJob(ctx, &awsbackup.StopBackupJobInput{BackupJobId: aws.String(first)}))
+	must(c.StopBackupJob(ctx, &awsbackup.StopBackupJobInput{BackupJobId: aws.String(first)}))(t, "StopBackupJob")
 	if got := vtJob(t, c, first).State; got != backuptypes.BackupJobStateAborted {
 		t.Errorf("stopped job %s, want ABORTED", got)
 	}

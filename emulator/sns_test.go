@@ -49,10 +49,10 @@ func TestSNSCreateTopic(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			srv := kmsTestServer(t)
+			srv := newTestServer(t)
 			c := snsTestClient(t, srv, "222222222222")
 			out, err := c.CreateTopic(context.Background(), &tc.in)
-			if got := kmsErrorCode(err); got != tc.code {
+			if got := errorCode(err); got != tc.code {
 				t.Fatalf("CreateTopic error code = %q, want %q (%v)", got, tc.code, err)
 			}
 			if err == nil && aws.ToString(out.TopicArn) != tc.wantArn {
@@ -71,7 +71,7 @@ func TestSNSCreateTopic(t *testing.T) {
 
 func TestSNSCreateTopicConflicts(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	c := snsTestClient(t, srv, "222222222222")
 	ctx := context.Background()
 	if _, err := c.CreateTopic(ctx, &awssns.CreateTopicInput{Name: aws.String("t"), Attributes: map[string]string{"DisplayName": "A"}, Tags: []snstypes.Tag{{Key: aws.String("k"), Value: aws.String("1")}}}); err != nil {
@@ -91,7 +91,7 @@ func TestSNSCreateTopicConflicts(t *testing.T) {
 
 func TestSNSTopicAttributes(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	c := snsTestClient(t, srv, "222222222222")
 	ctx := context.Background()
 	arn := snsMustCreateTopic(t, c, "events")
@@ -144,7 +144,7 @@ func TestSNSTopicAttributes(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := c.SetTopicAttributes(ctx, &awssns.SetTopicAttributesInput{TopicArn: &arn, AttributeName: aws.String(tc.attr), AttributeValue: aws.String(tc.value)})
-			if got := kmsErrorCode(err); got != tc.code {
+			if got := errorCode(err); got != tc.code {
 				t.Fatalf("SetTopicAttributes(%s) error code = %q, want %q (%v)", tc.attr, got, tc.code, err)
 			}
 			if err != nil {
@@ -160,14 +160,14 @@ func TestSNSTopicAttributes(t *testing.T) {
 	if _, err := c.GetTopicAttributes(ctx, &awssns.GetTopicAttributesInput{TopicArn: aws.String("arn:aws:sns:us-east-1:222222222222:nope")}); !errors.As(err, &nf) {
 		t.Errorf("GetTopicAttributes(missing) = %v, want NotFoundException", err)
 	}
-	if _, err := c.GetTopicAttributes(ctx, &awssns.GetTopicAttributesInput{TopicArn: aws.String("not-an-arn")}); kmsErrorCode(err) != "InvalidParameter" {
+	if _, err := c.GetTopicAttributes(ctx, &awssns.GetTopicAttributesInput{TopicArn: aws.String("not-an-arn")}); errorCode(err) != "InvalidParameter" {
 		t.Errorf("GetTopicAttributes(bad arn) = %v, want InvalidParameter", err)
 	}
 }
 
 func TestSNSSubscriptions(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	c := snsTestClient(t, srv, "222222222222")
 	ctx := context.Background()
 	arn := snsMustCreateTopic(t, c, "events")
@@ -189,7 +189,7 @@ func TestSNSSubscriptions(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			out, err := c.Subscribe(ctx, &awssns.SubscribeInput{TopicArn: &arn, Protocol: aws.String(tc.protocol), Endpoint: aws.String(tc.endpoint)})
-			if got := kmsErrorCode(err); got != tc.code {
+			if got := errorCode(err); got != tc.code {
 				t.Fatalf("Subscribe error code = %q, want %q (%v)", got, tc.code, err)
 			}
 			if err != nil {
@@ -238,7 +238,7 @@ func TestSNSSubscriptions(t *testing.T) {
 	if _, err := c.Unsubscribe(ctx, &awssns.UnsubscribeInput{SubscriptionArn: &confirmedArn}); !errors.As(err, &nf) {
 		t.Errorf("second Unsubscribe = %v, want NotFoundException", err)
 	}
-	if _, err := c.Unsubscribe(ctx, &awssns.UnsubscribeInput{SubscriptionArn: aws.String("garbage")}); kmsErrorCode(err) != "InvalidParameter" {
+	if _, err := c.Unsubscribe(ctx, &awssns.UnsubscribeInput{SubscriptionArn: aws.String("garbage")}); errorCode(err) != "InvalidParameter" {
 		t.Errorf("Unsubscribe(garbage) = %v, want InvalidParameter", err)
 	}
 	attrs, err := c.GetTopicAttributes(ctx, &awssns.GetTopicAttributesInput{TopicArn: &arn})
@@ -249,7 +249,7 @@ func TestSNSSubscriptions(t *testing.T) {
 
 func TestSNSListTopicsAndDelete(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	c := snsTestClient(t, srv, "222222222222")
 	ctx := context.Background()
 	var want []string
@@ -278,7 +278,7 @@ func TestSNSListTopicsAndDelete(t *testing.T) {
 	if diff := cmp.Diff(want, list()); diff != "" {
 		t.Errorf("ListTopics mismatch (-want +got):\n%s", diff)
 	}
-	if _, err := c.ListTopics(ctx, &awssns.ListTopicsInput{NextToken: aws.String("???")}); kmsErrorCode(err) != "InvalidParameter" {
+	if _, err := c.ListTopics(ctx, &awssns.ListTopicsInput{NextToken: aws.String("???")}); errorCode(err) != "InvalidParameter" {
 		t.Errorf("ListTopics(bad token) = %v, want InvalidParameter", err)
 	}
 	for _, arn := range want[1:] {
@@ -297,7 +297,7 @@ func TestSNSListTopicsAndDelete(t *testing.T) {
 
 func TestSNSTags(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	c := snsTestClient(t, srv, "222222222222")
 	ctx := context.Background()
 	arn := snsMustCreateTopic(t, c, "events")
@@ -330,7 +330,7 @@ func TestSNSTags(t *testing.T) {
 
 func TestSNSPublish(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	c := snsTestClient(t, srv, "222222222222")
 	ctx := context.Background()
 	arn := snsMustCreateTopic(t, c, "events")
@@ -353,7 +353,7 @@ func TestSNSPublish(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := c.Publish(ctx, &tc.in)
-			if got := kmsErrorCode(err); got != tc.code {
+			if got := errorCode(err); got != tc.code {
 				t.Errorf("Publish error code = %q, want %q (%v)", got, tc.code, err)
 			}
 		})
@@ -374,7 +374,7 @@ func TestSNSPublish(t *testing.T) {
 
 func TestSNSCrossAccount(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	owner := snsTestClient(t, srv, "222222222222")
 	other := snsTestClient(t, srv, "333333333333")
 	ctx := context.Background()

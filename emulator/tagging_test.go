@@ -17,7 +17,7 @@ import (
 
 func TestResourceARNs(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	const a, r = "333333333333", "us-west-2"
 	for typ, want := range map[emulator.ResourceType]string{
 		emulator.EC2Instance:   "arn:aws:ec2:us-west-2:333333333333:instance/i-0123456789abcdef0",
@@ -66,7 +66,7 @@ func TestResourceARNs(t *testing.T) {
 
 func TestResourceTagsFromGo(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	arn := srv.AddResource("333333333333", "us-east-1", emulator.DynamoDBTable, "orders", map[string]string{"a": "1"}, 0)
 	if err := srv.TagResource(arn, map[string]string{"b": "2"}); err != nil {
 		t.Fatal(err)
@@ -97,7 +97,7 @@ func taggingTestClient(srv *emulator.Server, account string) *awstagging.Client 
 
 func TestTaggingGetResources(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	const a = "333333333333"
 	add := func(typ emulator.ResourceType, id string, tags map[string]string) string {
 		return srv.AddResource(a, "us-east-1", typ, id, tags, 0)
@@ -138,7 +138,7 @@ func TestTaggingGetResources(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			out, err := c.GetResources(ctx, &tc.in)
-			if got := kmsErrorCode(err); got != tc.code {
+			if got := errorCode(err); got != tc.code {
 				t.Fatalf("GetResources error code = %q, want %q (%v)", got, tc.code, err)
 			}
 			if err != nil {
@@ -157,7 +157,7 @@ func TestTaggingGetResources(t *testing.T) {
 
 func TestTaggingPagination(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	var want []string
 	for i := range 25 {
 		want = append(want, srv.AddResource("333333333333", "us-east-1", emulator.EBSVolume, fmt.Sprintf("vol-%017d", i), map[string]string{"n": fmt.Sprint(i % 7), fmt.Sprintf("k%02d", i): "v"}, 0))
@@ -210,7 +210,7 @@ func TestTaggingPagination(t *testing.T) {
 
 func TestTaggingTagResources(t *testing.T) {
 	t.Parallel()
-	srv := kmsTestServer(t)
+	srv := newTestServer(t)
 	const a = "333333333333"
 	inst := srv.AddResource(a, "us-east-1", emulator.EC2Instance, "i-000000000000000a1", nil, 0)
 	bucket := srv.AddResource(a, "us-east-1", emulator.S3Bucket, "tagged-bucket", nil, 0)
@@ -247,7 +247,7 @@ func TestTaggingTagResources(t *testing.T) {
 		"no arns":      {ResourceARNList: []string{}, Tags: map[string]string{"a": "1"}},
 		"no tags":      {ResourceARNList: []string{inst}, Tags: map[string]string{}},
 	} {
-		if _, err := c.TagResources(ctx, in); kmsErrorCode(err) != "InvalidParameterException" {
+		if _, err := c.TagResources(ctx, in); errorCode(err) != "InvalidParameterException" {
 			t.Errorf("%s: TagResources = %v, want InvalidParameterException", name, err)
 		}
 	}
