@@ -64,6 +64,16 @@ func (s *Server) recoveryPointLocked(account, region, arn string) (backuptypes.R
 	return b.recoveryPoints[arn].rp, true
 }
 
+// recoveryPointIn returns the recovery point arn names if vault v holds
+// it.
+func (b *backupRegion) recoveryPointIn(v *backupVault, arn string) (*backupRecoveryPoint, error) {
+	rp := b.recoveryPoints[arn]
+	if rp == nil || rp.vault != v.name {
+		return nil, bkNotFound("Recovery point %s does not exist in backup vault %s.", arn, v.name)
+	}
+	return rp, nil
+}
+
 // deleteRecoveryPointLocked removes a recovery point and its tags.
 func (s *Server) deleteRecoveryPointLocked(account, region, arn string) {
 	if b := s.backup[regionKey{account, region}]; b != nil {
@@ -384,9 +394,9 @@ func (s *Server) describeRecoveryPoint(c *Call, in *awsbackup.DescribeRecoveryPo
 	if err := bkRequire("RecoveryPointArn", in.RecoveryPointArn); err != nil {
 		return nil, err
 	}
-	rp := b.recoveryPoints[*in.RecoveryPointArn]
-	if rp == nil || rp.vault != v.name {
-		return nil, bkNotFound("Recovery point %s does not exist in backup vault %s.", *in.RecoveryPointArn, v.name)
+	rp, err := b.recoveryPointIn(v, *in.RecoveryPointArn)
+	if err != nil {
+		return nil, err
 	}
 	r := rp.rp
 	return &awsbackup.DescribeRecoveryPointOutput{

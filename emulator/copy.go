@@ -328,9 +328,8 @@ func (s *Server) startCopyJob(c *Call, in *awsbackup.StartCopyJobInput) (*awsbac
 	if err != nil {
 		return nil, err
 	}
-	rp := b.recoveryPoints[*in.RecoveryPointArn]
-	if rp == nil || rp.vault != v.name {
-		return nil, bkNotFound("Recovery point %s does not exist in backup vault %s.", *in.RecoveryPointArn, v.name)
+	if _, err := b.recoveryPointIn(v, *in.RecoveryPointArn); err != nil {
+		return nil, err
 	}
 	svc, _, _, res, ok := arnRegionAccount(*in.DestinationBackupVaultArn)
 	if !ok || svc != "backup" || !strings.HasPrefix(res, "backup-vault:") {

@@ -121,9 +121,8 @@ func (s *Server) deleteRecoveryPoint(c *Call, in *awsbackup.DeleteRecoveryPointI
 	if err := bkRequire("RecoveryPointArn", in.RecoveryPointArn); err != nil {
 		return nil, err
 	}
-	rp := b.recoveryPoints[*in.RecoveryPointArn]
-	if rp == nil || rp.vault != v.name {
-		return nil, bkNotFound("Recovery point %s does not exist in backup vault %s.", *in.RecoveryPointArn, v.name)
+	if _, err := b.recoveryPointIn(v, *in.RecoveryPointArn); err != nil {
+		return nil, err
 	}
 	// "AWS Backup Vault Lock": a locked vault prevents "deletion of the
 	// backups in the vault" before their retention ends.
@@ -148,9 +147,9 @@ func (s *Server) updateRecoveryPointLifecycle(c *Call, in *awsbackup.UpdateRecov
 		return nil, err
 	}
 	arn := *in.RecoveryPointArn
-	stored := b.recoveryPoints[arn]
-	if stored == nil || stored.vault != v.name {
-		return nil, bkNotFound("Recovery point %s does not exist in backup vault %s.", arn, v.name)
+	stored, err := b.recoveryPointIn(v, arn)
+	if err != nil {
+		return nil, err
 	}
 	if err := checkLifecycle("Lifecycle", in.Lifecycle); err != nil {
 		return nil, err
