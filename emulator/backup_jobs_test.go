@@ -341,3 +341,55 @@ func TestPolicyBackupPlanIsReadOnly(t *testing.T) {
 	_, err = c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: aws.String(p.id), BackupSelection: &backuptypes.BackupSelection{SelectionName: aws.String("s"), IamRoleArn: aws.String("arn:aws:iam::333333333333:role/r")}})
 	bkWant[*backuptypes.InvalidRequestException](t, "CreateBackupSelection", err)
 }
+
+// TestRecoveryPointInAnotherVault: the operations that name a recovery
+// point and its vault answer ResourceNotFoundException when the recovery
+// point exists but in another vault.
+func TestRecoveryPointInAnotherVault(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := NewServer()
+	defer s.Close()
+	seed := seedJobs(t, s)
+	c := bkClient(s, "333333333333")
+	if _, err := c.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("other")}); err != nil {
+		t.Fatalf("CreateBackupVault: %v", err)
+	}
+	other, rp := aws.String("other"), aws.String(seed.rpOld)
+	for name, call := range map[string]func() error{
+		"DescribeRecoveryPoint": func() error {
+			_, err := c.DescribeRecoveryPoint(ctx, &awsbackup.DescribeRecoveryPointInput{BackupVaultName: other, RecoveryPointArn: rp})
+			return err
+		},
+		"DeleteRecoveryPoint": func() error {
+			_, err := c.DeleteRecoveryPoint(ctx, &awsbackup.DeleteRecoveryPointInput{BackupVaultName: other, RecoveryPointArn: rp})
+			return err
+		},
+		"UpdateRecoveryPointLifecycle": func() error {
+			_, err := c.UpdateRecoveryPointLifecycle(ctx, &awsbackup.UpdateRecoveryPointLifecycleInput{BackupVaultName: other, RecoveryPointArn: rp})
+			return err
+		},
+		"StartCopyJob": func() error {
+			_, err := c.StartCopyJob(ctx, &awsbackup.StartCopyJobInput{SourceBackupVaultName: other, RecoveryPointArn: rp,
+				DestinationBackupVaultArn: aws.String("arn:aws:backup:us-east-1:222222222222:backup-vault:central"),
+				IamRoleArn:                aws.String("arn:aws:iam::333333333333:role/BackupRole")})
+			return err
+		},
+	} {
+		err := call()
+		var nf *backuptypes.ResourceNotFoundException
+		if !errors.As(err, &nf) {
+			t.Errorf("%s: error = %v, want ResourceNotFoundException", name, err)
+			continue
+		}
+		if want := "Recovery point " + seed.rpOld + " does not exist in backup vault other."; aws.ToString(nf.Message) != want {
+			t.Errorf("%s: message = %q, want %q", name, aws.ToString(nf.Message), want)
+		}
+	}
+	s.mu.Lock()
+	_, ok := s.recoveryPointLocked("333333333333", "us-east-1", seed.rpOld)
+	s.mu.Unlock()
+	if !ok {
+		t.Errorf("the recovery point was removed by a call naming another vault")
+	}
+}
