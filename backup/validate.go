@@ -214,7 +214,7 @@ func (v *validator) oneOf(path, value string, allowed []string) bool {
 		return true
 	}
 	msg := fmt.Sprintf("%q is not one of %s", value, strings.Join(allowed, ", "))
-	if s := suggest(value, allowed); s != "" {
+	if s := policy.Suggest(value, allowed); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
 	v.add(path, "%s", msg)
@@ -292,14 +292,14 @@ func (v *validator) region(path, region string) bool {
 	switch {
 	case !regionRE.MatchString(region):
 		msg := fmt.Sprintf("%q is not an AWS region code such as us-east-1", region)
-		if s := suggest(region, known); s != "" {
+		if s := policy.Suggest(region, known); s != "" {
 			msg += fmt.Sprintf("; did you mean %q?", s)
 		}
 		v.add(path, "%s", msg)
 		return false
 	case !slices.Contains(known, region):
 		msg := fmt.Sprintf("%q is not a commercial AWS region", region)
-		if s := suggest(region, known); s != "" {
+		if s := policy.Suggest(region, known); s != "" {
 			msg += fmt.Sprintf("; did you mean %q?", s)
 		}
 		v.add(path, "%s", msg)

@@ -164,7 +164,7 @@ func (p *orgParser) object(n *Node, path []string, what string, known []string) 
 				}
 			default:
 				msg := fmt.Sprintf("unknown key %q in %s", m.Key, what)
-				if s := suggest(m.Key, known); s != "" {
+				if s := Suggest(m.Key, known); s != "" {
 					msg += fmt.Sprintf("; did you mean %q?", s)
 				} else {
 					msg += "; want one of " + strings.Join(known, ", ")
@@ -180,7 +180,7 @@ func (p *orgParser) object(n *Node, path []string, what string, known []string) 
 
 func (p *orgParser) unknownOperator(m Member, path []string) {
 	msg := fmt.Sprintf("unknown operator %q", m.Key)
-	if s := suggest(m.Key, []string{OperatorAssign, OperatorAppend, OperatorRemove, opNameChildControl}); s != "" {
+	if s := Suggest(m.Key, []string{OperatorAssign, OperatorAppend, OperatorRemove, opNameChildControl}); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	} else {
 		msg += "; want @@assign, @@append, @@remove or @@operators_allowed_for_child_policies"
@@ -811,9 +811,11 @@ func uniform(ops []ChildOperators) ChildOperators {
 	return ops[0]
 }
 
-// suggest returns the candidate closest to word by edit distance, if it is
-// close enough to be a likely typo, or "".
-func suggest(word string, candidates []string) string {
+// Suggest returns the candidate closest to word by edit distance (ignoring
+// case, and counting a word that contains a candidate, or is contained in
+// it, as close), if it is close enough to be a likely typo, or "". The spec
+// loader and the policy parser use it for their did-you-mean messages.
+func Suggest(word string, candidates []string) string {
 	best, bestDist := "", -1
 	for _, c := range candidates {
 		d := editDistance(strings.ToLower(word), strings.ToLower(c))

@@ -135,8 +135,8 @@ func TestSuggest(t *testing.T) {
 		"opt_in_to_archive":          "",
 	}
 	for word, want := range tests {
-		if got := suggest(word, known); got != want {
-			t.Errorf("suggest(%q) = %q, want %q", word, got, want)
+		if got := Suggest(word, known); got != want {
+			t.Errorf("Suggest(%q) = %q, want %q", word, got, want)
 		}
 	}
 }

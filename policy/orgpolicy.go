@@ -60,7 +60,7 @@ func (c ChildOperators) check() error {
 		case OperatorAssign, OperatorAppend, OperatorRemove:
 		default:
 			msg := fmt.Sprintf("%q is not an operator for @@operators_allowed_for_child_policies; want @@all, @@none or some of @@assign, @@append, @@remove", op)
-			if s := suggest(op, []string{OperatorAll, OperatorNone, OperatorAssign, OperatorAppend, OperatorRemove}); s != "" {
+			if s := Suggest(op, []string{OperatorAll, OperatorNone, OperatorAssign, OperatorAppend, OperatorRemove}); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
 			return errors.New(msg)
