@@ -82,6 +82,8 @@ func (s *Server) kmsService() *service {
 		handle(schemas.ListAliases, schemas.ListAliasesRequest, s.kmsListAliases),
 		handle(schemas.EnableKeyRotation, schemas.EnableKeyRotationRequest, s.kmsEnableKeyRotation),
 		handle(schemas.GetKeyRotationStatus, schemas.GetKeyRotationStatusRequest, s.kmsGetKeyRotationStatus),
+		handle(schemas.DisableKeyRotation, schemas.DisableKeyRotationRequest, s.kmsDisableKeyRotation),
+		handle(schemas.UpdateKeyDescription, schemas.UpdateKeyDescriptionRequest, s.kmsUpdateKeyDescription),
 		handle(schemas.TagResource, schemas.TagResourceRequest, s.kmsTagResource),
 		handle(schemas.ListResourceTags, schemas.ListResourceTagsRequest, s.kmsListResourceTags),
 		handle(schemas.CreateGrant, schemas.CreateGrantRequest, s.kmsCreateGrant),
@@ -708,6 +710,50 @@ func (s *Server) kmsEnableKeyRotation(c *Call, in *awskms.EnableKeyRotationInput
 	}
 	k.rotation, k.rotationDays = true, days
 	return &awskms.EnableKeyRotationOutput{}, nil
+}
+
+// kmsDisableKeyRotation turns automatic rotation off. Like EnableKeyRotation
+// it is not cross-account, fails on a key pending deletion ("Key states of
+// AWS KMS keys") and cannot change AWS managed keys, whose rotation "is not
+// configurable" (DisableKeyRotation, KMS API Reference).
+func (s *Server) kmsDisableKeyRotation(c *Call, in *awskms.DisableKeyRotationInput) (*awskms.DisableKeyRotationOutput, error) {
+	k, err := s.kmsKeyForCallLocked(c, aws.ToString(in.KeyId), "kms:DisableKeyRotation", false, false)
+	if err != nil {
+		return nil, err
+	}
+	if k.state == kmstypes.KeyStatePendingDeletion {
+		return nil, kmsInvalidState(k)
+	}
+	if k.manager == kmstypes.KeyManagerTypeAws {
+		return nil, errAccessDenied("User: %s is not authorized to perform: kms:DisableKeyRotation on resource: %s because the key is an AWS managed key", c.Caller.ARN, k.arn)
+	}
+	k.rotation = false
+	return &awskms.DisableKeyRotationOutput{}, nil
+}
+
+// kmsUpdateKeyDescription replaces a key's description (0 to 8192
+// characters, UpdateKeyDescription in the KMS API Reference). It is not
+// cross-account and fails on a key pending deletion ("Key states of AWS KMS
+// keys").
+func (s *Server) kmsUpdateKeyDescription(c *Call, in *awskms.UpdateKeyDescriptionInput) (*awskms.UpdateKeyDescriptionOutput, error) {
+	if in.Description == nil {
+		return nil, errValidation("1 validation error detected: Value null at 'description' failed to satisfy constraint: Member must not be null")
+	}
+	if n := len([]rune(*in.Description)); n > 8192 {
+		return nil, errValidation("1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 8192")
+	}
+	k, err := s.kmsKeyForCallLocked(c, aws.ToString(in.KeyId), "kms:UpdateKeyDescription", false, false)
+	if err != nil {
+		return nil, err
+	}
+	if k.state == kmstypes.KeyStatePendingDeletion {
+		return nil, kmsInvalidState(k)
+	}
+	if k.manager == kmstypes.KeyManagerTypeAws {
+		return nil, errAccessDenied("User: %s is not authorized to perform: kms:UpdateKeyDescription on resource: %s because the key is an AWS managed key", c.Caller.ARN, k.arn)
+	}
+	k.description = *in.Description
+	return &awskms.UpdateKeyDescriptionOutput{}, nil
 }
 
 func (s *Server) kmsGetKeyRotationStatus(c *Call, in *awskms.GetKeyRotationStatusInput) (*awskms.GetKeyRotationStatusOutput, error) {

@@ -584,3 +584,93 @@ func TestKMSCrossAccount(t *testing.T) {
 		})
 	}
 }
+
+func TestKMSDisableKeyRotation(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	c := kmsTestClient(t, srv, "222222222222")
+	ctx := context.Background()
+	md := kmsMustCreateKey(t, c, nil)
+	must(c.EnableKeyRotation(ctx, &awskms.EnableKeyRotationInput{KeyId: md.KeyId, RotationPeriodInDays: aws.Int32(180)}))(t, "EnableKeyRotation")
+	must(c.DisableKeyRotation(ctx, &awskms.DisableKeyRotationInput{KeyId: md.Arn}))(t, "DisableKeyRotation")
+	st := must(c.GetKeyRotationStatus(ctx, &awskms.GetKeyRotationStatusInput{KeyId: md.KeyId}))(t, "GetKeyRotationStatus")
+	if st.KeyRotationEnabled || st.RotationPeriodInDays != nil || st.NextRotationDate != nil {
+		t.Errorf("GetKeyRotationStatus after disabling = enabled %v, period %v, next %v; want disabled with no period or date", st.KeyRotationEnabled, st.RotationPeriodInDays, st.NextRotationDate)
+	}
+	// Disabling twice is not an error.
+	must(c.DisableKeyRotation(ctx, &awskms.DisableKeyRotationInput{KeyId: md.KeyId}))(t, "second DisableKeyRotation")
+
+	managed := must(c.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: aws.String("alias/aws/backup")}))(t, "DescribeKey(alias/aws/backup)")
+	pending := kmsMustCreateKey(t, c, nil)
+	must(c.ScheduleKeyDeletion(ctx, &awskms.ScheduleKeyDeletionInput{KeyId: pending.KeyId}))(t, "ScheduleKeyDeletion")
+	other := kmsTestClient(t, srv, "333333333333")
+	for name, tc := range map[string]struct {
+		client *awskms.Client
+		key    *string
+		code   string
+	}{
+		"missing key":         {c, aws.String("11111111-2222-4333-a444-555555555555"), "NotFoundException"},
+		"pending deletion":    {c, pending.KeyId, "KMSInvalidStateException"},
+		"AWS managed key":     {c, managed.KeyMetadata.KeyId, "AccessDeniedException"},
+		"other account's key": {other, md.Arn, "NotFoundException"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := tc.client.DisableKeyRotation(ctx, &awskms.DisableKeyRotationInput{KeyId: tc.key})
+			if got := errorCode(err); got != tc.code {
+				t.Errorf("DisableKeyRotation error code = %q, want %q (%v)", got, tc.code, err)
+			}
+		})
+	}
+	var inv *kmstypes.KMSInvalidStateException
+	if _, err := c.DisableKeyRotation(ctx, &awskms.DisableKeyRotationInput{KeyId: pending.KeyId}); !errors.As(err, &inv) {
+		t.Errorf("DisableKeyRotation on a key pending deletion = %v, want KMSInvalidStateException", err)
+	}
+}
+
+func TestKMSUpdateKeyDescription(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	c := kmsTestClient(t, srv, "222222222222")
+	ctx := context.Background()
+	md := kmsMustCreateKey(t, c, &awskms.CreateKeyInput{Description: aws.String("old")})
+	for name, desc := range map[string]string{"new text": "central backup vault key", "empty": "", "8192 characters": strings.Repeat("d", 8192)} {
+		t.Run(name, func(t *testing.T) {
+			srv := newTestServer(t)
+			c := kmsTestClient(t, srv, "222222222222")
+			md := kmsMustCreateKey(t, c, &awskms.CreateKeyInput{Description: aws.String("old")})
+			must(c.UpdateKeyDescription(ctx, &awskms.UpdateKeyDescriptionInput{KeyId: md.Arn, Description: aws.String(desc)}))(t, "UpdateKeyDescription")
+			got := must(c.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: md.KeyId}))(t, "DescribeKey")
+			if diff := cmp.Diff(desc, aws.ToString(got.KeyMetadata.Description)); diff != "" {
+				t.Errorf("Description after UpdateKeyDescription (-want +got):\n%s", diff)
+			}
+		})
+	}
+
+	managed := must(c.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: aws.String("alias/aws/backup")}))(t, "DescribeKey(alias/aws/backup)")
+	pending := kmsMustCreateKey(t, c, nil)
+	must(c.ScheduleKeyDeletion(ctx, &awskms.ScheduleKeyDeletionInput{KeyId: pending.KeyId}))(t, "ScheduleKeyDeletion")
+	other := kmsTestClient(t, srv, "333333333333")
+	for name, tc := range map[string]struct {
+		client *awskms.Client
+		key    *string
+		desc   string
+		code   string
+	}{
+		"missing key":         {c, aws.String("11111111-2222-4333-a444-555555555555"), "x", "NotFoundException"},
+		"pending deletion":    {c, pending.KeyId, "x", "KMSInvalidStateException"},
+		"AWS managed key":     {c, managed.KeyMetadata.KeyId, "x", "AccessDeniedException"},
+		"other account's key": {other, md.Arn, "x", "NotFoundException"},
+		"too long":            {c, md.KeyId, strings.Repeat("d", 8193), "ValidationException"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := tc.client.UpdateKeyDescription(ctx, &awskms.UpdateKeyDescriptionInput{KeyId: tc.key, Description: aws.String(tc.desc)})
+			if got := errorCode(err); got != tc.code {
+				t.Errorf("UpdateKeyDescription error code = %q, want %q (%v)", got, tc.code, err)
+			}
+		})
+	}
+	got := must(c.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: md.KeyId}))(t, "DescribeKey")
+	if d := aws.ToString(got.KeyMetadata.Description); d != "old" {
+		t.Errorf("Description after failed updates = %q, want %q", d, "old")
+	}
+}
