@@ -75,7 +75,7 @@ var snsSettableAttributes = map[string]bool{
 }
 
 const (
-	snsPageSize       = 100        // ListTopics, ListSubscriptionsByTopic
+	snsPageSize       = 100        // ListTopics, ListSubscriptions, ListSubscriptionsByTopic
 	snsMaxMessage     = 256 * 1024 // Publish: "up to 256 KB"
 	snsMaxSubject     = 100
 	snsMaxTagsPerArn  = 50
@@ -93,6 +93,7 @@ func (s *Server) snsService() *service {
 		handle(schemas.Unsubscribe, schemas.UnsubscribeInput, s.snsUnsubscribe),
 		handle(schemas.ListSubscriptionsByTopic, schemas.ListSubscriptionsByTopicInput, s.snsListSubscriptionsByTopic),
 		handle(schemas.ListTopics, schemas.ListTopicsInput, s.snsListTopics),
+		handle(schemas.ListSubscriptions, schemas.ListSubscriptionsInput, s.snsListSubscriptions),
 		handle(schemas.TagResource, schemas.TagResourceRequest, s.snsTagResource),
 		handle(schemas.UntagResource, schemas.UntagResourceRequest, s.snsUntagResource),
 		handle(schemas.ListTagsForResource, schemas.ListTagsForResourceRequest, s.snsListTagsForResource),
@@ -512,6 +513,47 @@ func (s *Server) snsListSubscriptionsByTopic(c *Call, in *awssns.ListSubscriptio
 		out.Subscriptions = append(out.Subscriptions, snstypes.Subscription{
 			SubscriptionArn: aws.String(arn), Owner: aws.String(sub.owner), Protocol: aws.String(sub.protocol),
 			Endpoint: aws.String(sub.endpoint), TopicArn: aws.String(t.arn),
+		})
+	}
+	return out, nil
+}
+
+// snsListSubscriptions lists "the requester's subscriptions" (ListSubscriptions,
+// SNS API Reference): those the caller's account owns in the region, to its
+// own topics or to other accounts' topics, up to 100 a page, ordered by
+// subscription ARN.
+func (s *Server) snsListSubscriptions(c *Call, in *awssns.ListSubscriptionsInput) (*awssns.ListSubscriptionsOutput, error) {
+	type owned struct {
+		sub   *snsSubscription
+		topic string
+	}
+	var subs []owned
+	for key, r := range s.sns {
+		if key.region != c.Region {
+			continue
+		}
+		for _, t := range r.topics {
+			for _, sub := range t.subs {
+				if sub.owner == c.Account {
+					subs = append(subs, owned{sub, t.arn})
+				}
+			}
+		}
+	}
+	sort.Slice(subs, func(i, j int) bool { return subs[i].sub.arn < subs[j].sub.arn })
+	page, next, err := paginate(subs, in.NextToken, nil, snsPageSize, "InvalidParameter")
+	if err != nil {
+		return nil, err
+	}
+	out := &awssns.ListSubscriptionsOutput{Subscriptions: []snstypes.Subscription{}, NextToken: next}
+	for _, o := range page {
+		arn := o.sub.arn
+		if !o.sub.confirmed {
+			arn = snsPendingListArn
+		}
+		out.Subscriptions = append(out.Subscriptions, snstypes.Subscription{
+			SubscriptionArn: aws.String(arn), Owner: aws.String(o.sub.owner), Protocol: aws.String(o.sub.protocol),
+			Endpoint: aws.String(o.sub.endpoint), TopicArn: aws.String(o.topic),
 		})
 	}
 	return out, nil

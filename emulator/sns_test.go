@@ -397,3 +397,64 @@ func TestSNSCrossAccount(t *testing.T) {
 		t.Errorf("Published = %+v", got)
 	}
 }
+
+func TestSNSListSubscriptions(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	owner := snsTestClient(t, srv, "222222222222")
+	other := snsTestClient(t, srv, "333333333333")
+	west := awssns.NewFromConfig(srv.Config("222222222222", "us-west-2"))
+	ctx := context.Background()
+	events := snsMustCreateTopic(t, owner, "events")
+	alerts := snsMustCreateTopic(t, owner, "alerts")
+	shared := snsMustCreateTopic(t, other, "shared")
+	policy := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"SNS:Subscribe","Resource":%q}]}`, shared)
+	must(other.SetTopicAttributes(ctx, &awssns.SetTopicAttributesInput{TopicArn: &shared, AttributeName: aws.String("Policy"), AttributeValue: &policy}))(t, "SetTopicAttributes")
+	westTopic := aws.ToString(must(west.CreateTopic(ctx, &awssns.CreateTopicInput{Name: aws.String("events")}))(t, "CreateTopic(us-west-2)").TopicArn)
+	must(west.Subscribe(ctx, &awssns.SubscribeInput{TopicArn: &westTopic, Protocol: aws.String("sqs"), Endpoint: aws.String("arn:aws:sqs:us-west-2:222222222222:q")}))(t, "Subscribe(us-west-2)")
+	// The other account's own subscription to its topic is not the owner's.
+	must(other.Subscribe(ctx, &awssns.SubscribeInput{TopicArn: &shared, Protocol: aws.String("sqs"), Endpoint: aws.String("arn:aws:sqs:us-east-1:333333333333:q")}))(t, "Subscribe(other)")
+
+	want := map[string]string{} // "topic protocol endpoint" -> subscription ARN as listed
+	for i := range 150 {
+		topic := []string{events, alerts}[i%2]
+		endpoint := fmt.Sprintf("arn:aws:sqs:us-east-1:222222222222:q%03d", i)
+		out := must(owner.Subscribe(ctx, &awssns.SubscribeInput{TopicArn: &topic, Protocol: aws.String("sqs"), Endpoint: &endpoint}))(t, "Subscribe")
+		want[topic+" sqs "+endpoint] = aws.ToString(out.SubscriptionArn)
+	}
+	must(owner.Subscribe(ctx, &awssns.SubscribeInput{TopicArn: &events, Protocol: aws.String("email"), Endpoint: aws.String("ops@example.com")}))(t, "Subscribe(email)")
+	want[events+" email ops@example.com"] = "PendingConfirmation"
+	cross := must(owner.Subscribe(ctx, &awssns.SubscribeInput{TopicArn: &shared, Protocol: aws.String("sqs"), Endpoint: aws.String("arn:aws:sqs:us-east-1:222222222222:central")}))(t, "Subscribe(cross-account)")
+	want[shared+" sqs arn:aws:sqs:us-east-1:222222222222:central"] = aws.ToString(cross.SubscriptionArn)
+
+	got := map[string]string{}
+	pages := 0
+	p := awssns.NewListSubscriptionsPaginator(owner, &awssns.ListSubscriptionsInput{})
+	for p.HasMorePages() {
+		out := must(p.NextPage(ctx))(t, "ListSubscriptions")
+		pages++
+		if len(out.Subscriptions) > 100 {
+			t.Errorf("page %d has %d subscriptions, want at most 100", pages, len(out.Subscriptions))
+		}
+		for _, s := range out.Subscriptions {
+			if aws.ToString(s.Owner) != "222222222222" {
+				t.Errorf("subscription %s owned by %s", aws.ToString(s.SubscriptionArn), aws.ToString(s.Owner))
+			}
+			got[aws.ToString(s.TopicArn)+" "+aws.ToString(s.Protocol)+" "+aws.ToString(s.Endpoint)] = aws.ToString(s.SubscriptionArn)
+		}
+	}
+	if pages != 2 {
+		t.Errorf("ListSubscriptions returned %d pages for 152 subscriptions, want 2", pages)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ListSubscriptions (-want +got):\n%s", diff)
+	}
+
+	if _, err := owner.ListSubscriptions(ctx, &awssns.ListSubscriptionsInput{NextToken: aws.String("not a token")}); errorCode(err) != "InvalidParameter" {
+		t.Errorf("ListSubscriptions(bad token) = %v, want InvalidParameter", err)
+	}
+	empty := must(snsTestClient(t, srv, "444444444444").ListSubscriptions(ctx, &awssns.ListSubscriptionsInput{}))(t, "ListSubscriptions(no subscriptions)")
+	if len(empty.Subscriptions) != 0 || empty.NextToken != nil {
+		t.Errorf("ListSubscriptions for an account without subscriptions = %+v", empty)
+	}
+}
