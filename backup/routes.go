@@ -124,8 +124,10 @@ func days(d policy.Days) *int64 { return aws.Int64(int64(d)) }
 // vault, the copies kept for the tier's central_retention. To
 // CopyToSecondary: the primary Region's central vault to the secondary
 // Region's, limited to the accounts of the tiers that copy cross-Region,
-// kept for the tier's secondary_retention; none when the spec has no
-// secondary Region.
+// kept for the tier's secondary_retention, looking through the backup
+// account at the organization's copy jobs so that no backup a plan is
+// copying there is copied twice; none when the spec has no secondary
+// Region.
 //
 // Routes are in tier order, then account, then Region.
 func (s *Spec) CopyRoutes(topo *crossaccount.Topology, to string, optFns ...func(*ScopeOptions)) ([]crossaccount.CopyRoute, error) {
@@ -181,6 +183,11 @@ func (s *Spec) CopyRoutes(topo *crossaccount.Topology, to string, optFns ...func
 				Lifecycle:           &backuptypes.Lifecycle{DeleteAfterDays: days(t.SecondaryRetention)},
 				ResourceAccounts:    accounts,
 				Label:               name,
+				// The backup plans' own copies to the secondary Region
+				// run in the workload accounts; the backup account, the
+				// delegated administrator for AWS Backup, sees them.
+				MonitoringAccount: org.BackupAccount,
+				MonitoringRegions: s.WorkloadRegions(),
 			})
 		}
 	}

@@ -76,6 +76,20 @@ type CopyRoute struct {
 	ResourceAccounts []string
 	// Label names the route in reports (a tier).
 	Label string
+	// MonitoringAccount, when set, is an account that lists the copy
+	// jobs of the whole organization (ListCopyJobs with ByAccountId "*",
+	// allowed to the management account and to a delegated administrator
+	// for AWS Backup, "Managing AWS Backup resources across multiple AWS
+	// accounts"), and MonitoringRegions the Regions it looks in. Before
+	// copying a recovery point of the source vault, the Copier looks
+	// there for a copy job, started in any account, of the same backup
+	// into the destination vault: a backup plan that copies a local
+	// recovery point both to the source vault and to the destination
+	// starts that job in the workload account, which the source account
+	// does not see. A recovery point whose copy such a job makes is not
+	// copied again.
+	MonitoringAccount string
+	MonitoringRegions []string
 }
 
 // CopyFilter narrows the recovery points copied. Zero fields match all.
@@ -183,7 +197,9 @@ type CopyOutcome string
 const (
 	// CopyCopied: a copy job of this run completed.
 	CopyCopied CopyOutcome = "copied"
-	// CopyAlreadyCopied: a completed copy existed before the run.
+	// CopyAlreadyCopied: a completed copy existed before the run, or
+	// another account's copy job (seen through the route's monitoring
+	// account) made it.
 	CopyAlreadyCopied CopyOutcome = "already-copied"
 	// CopyWouldCopy: a dry run found the copy missing.
 	CopyWouldCopy CopyOutcome = "would-copy"
@@ -267,6 +283,16 @@ type copyItem struct {
 	failures int // failed copy jobs in AWS, this run's included
 	startErr int
 	created  time.Time // of the running job
+	// watch is where the running job is listed when it is not the
+	// route's source's own: another account's job seen through the
+	// monitoring account.
+	watch *jobWatch
+}
+
+// jobWatch is where poll lists a running copy job: the account and Region
+// called, and ByAccountId.
+type jobWatch struct {
+	account, region, byAccount string
 }
 
 // routeRun is a route with its clients and limit group.
@@ -505,6 +531,14 @@ func (r *copyRun) discoverRoute(ctx context.Context, rt *routeRun) ([]*copyItem,
 		byRP[aws.ToString(j.SourceRecoveryPointArn)] = append(byRP[aws.ToString(j.SourceRecoveryPointArn)], j)
 	}
 
+	// The copy jobs other accounts started of the same backups.
+	var elsewhere map[string]elsewhereJob
+	if rt.MonitoringAccount != "" && needsLook(candidates, byRP, held) {
+		if elsewhere, err = r.jobsElsewhere(ctx, rt, after); err != nil {
+			return nil, err
+		}
+	}
+
 	now := o.Clock()
 	items := make([]*copyItem, 0, len(candidates))
 	for _, rp := range candidates {
@@ -529,6 +563,14 @@ func (r *copyRun) discoverRoute(ctx context.Context, rt *routeRun) ([]*copyItem,
 		case running != nil:
 			it.state, it.res.Outcome = itemRunning, CopyInProgress
 			it.res.JobID, it.created = aws.ToString(running.CopyJobId), aws.ToTime(running.CreationDate)
+		case elsewhere[it.res.RecoveryPointARN].job.State == backuptypes.CopyJobStateCompleted:
+			it.state, it.res.Outcome, it.res.Reason = itemDone, CopyAlreadyCopied, ""
+			it.res.JobID = aws.ToString(elsewhere[it.res.RecoveryPointARN].job.CopyJobId)
+		case elsewhere[it.res.RecoveryPointARN].job.CopyJobId != nil:
+			e := elsewhere[it.res.RecoveryPointARN]
+			it.state, it.res.Outcome = itemRunning, CopyInProgress
+			it.res.JobID, it.created = aws.ToString(e.job.CopyJobId), aws.ToTime(e.job.CreationDate)
+			it.watch = &jobWatch{account: rt.MonitoringAccount, region: e.region, byAccount: aws.ToString(e.job.AccountId)}
 		case rp.Status != backuptypes.RecoveryPointStatusCompleted:
 			it.state, it.res.Outcome = itemDone, CopySkipped
 			it.res.Reason = fmt.Sprintf("recovery point status is %s, not COMPLETED", rp.Status)
@@ -540,6 +582,81 @@ func (r *copyRun) discoverRoute(ctx context.Context, rt *routeRun) ([]*copyItem,
 		}
 	}
 	return items, nil
+}
+
+// needsLook reports whether a candidate has neither a copy job of its own
+// that did not fail nor a copy in the destination.
+func needsLook(candidates []backuptypes.RecoveryPointByBackupVault, byRP map[string][]backuptypes.CopyJob, held map[string]bool) bool {
+	for _, rp := range candidates {
+		completed, running := classifyJobs(byRP[aws.ToString(rp.RecoveryPointArn)])
+		if completed == nil && running == nil && (rp.CreationDate == nil || !held[backupKey(aws.ToString(rp.ResourceArn), *rp.CreationDate)]) {
+			return true
+		}
+	}
+	return false
+}
+
+// elsewhereJob is a copy job another account started, and the Region it
+// is listed in.
+type elsewhereJob struct {
+	job    backuptypes.CopyJob
+	region string
+}
+
+// jobsElsewhere finds, through the route's monitoring account, the copy
+// jobs into the route's destination that make a copy of a recovery point
+// of the source vault from another vault, by the source vault's recovery
+// point ARN. Two copies of one backup come from the same recovery point:
+// the copy job that made a recovery point of the source vault
+// (DestinationRecoveryPointArn) and a copy job into the destination with
+// the same SourceRecoveryPointArn copy the same backup. Only jobs
+// created, running or completed count; the completed one is kept over a
+// running one.
+func (r *copyRun) jobsElsewhere(ctx context.Context, rt *routeRun, after *time.Time) (map[string]elsewhereJob, error) {
+	partition := "aws"
+	if parts := strings.SplitN(rt.DestinationVaultARN, ":", 3); len(parts) == 3 {
+		partition = parts[1]
+	}
+	sourceVault := "arn:" + partition + ":backup:" + rt.Region + ":" + rt.Account + ":backup-vault:" + rt.Vault
+	out := map[string]elsewhereJob{}
+	for _, region := range rt.MonitoringRegions {
+		api, err := r.clients.get(ctx, rt.MonitoringAccount, region)
+		if err != nil {
+			return nil, err
+		}
+		in, err := r.listCopyJobs(ctx, api, &awsbackup.ListCopyJobsInput{ByAccountId: aws.String("*"), ByDestinationVaultArn: aws.String(sourceVault), ByCreatedAfter: after})
+		if err != nil {
+			return nil, fmt.Errorf("listing the organization's copy jobs into %s in %s through account %s: %w", sourceVault, region, rt.MonitoringAccount, err)
+		}
+		origin := map[string]string{} // local recovery point -> source vault recovery point
+		for _, j := range in {
+			if j.State == backuptypes.CopyJobStateCompleted && aws.ToString(j.DestinationRecoveryPointArn) != "" {
+				origin[aws.ToString(j.SourceRecoveryPointArn)] = aws.ToString(j.DestinationRecoveryPointArn)
+			}
+		}
+		if len(origin) == 0 {
+			continue
+		}
+		to, err := r.listCopyJobs(ctx, api, &awsbackup.ListCopyJobsInput{ByAccountId: aws.String("*"), ByDestinationVaultArn: aws.String(rt.DestinationVaultARN), ByCreatedAfter: after})
+		if err != nil {
+			return nil, fmt.Errorf("listing the organization's copy jobs into %s in %s through account %s: %w", rt.DestinationVaultARN, region, rt.MonitoringAccount, err)
+		}
+		for _, j := range to {
+			rp, ok := origin[aws.ToString(j.SourceRecoveryPointArn)]
+			if !ok || aws.ToString(j.AccountId) == rt.Account {
+				continue
+			}
+			switch j.State {
+			case backuptypes.CopyJobStateCreated, backuptypes.CopyJobStateRunning:
+				if _, seen := out[rp]; !seen {
+					out[rp] = elsewhereJob{job: j, region: region}
+				}
+			case backuptypes.CopyJobStateCompleted:
+				out[rp] = elsewhereJob{job: j, region: region}
+			}
+		}
+	}
+	return out, nil
 }
 
 // classifyJobs returns a completed job and a running one among jobs.
@@ -751,6 +868,7 @@ func (r *copyRun) start(ctx context.Context, it *copyItem) error {
 		return nil
 	}
 	it.res.Attempts++
+	it.watch = nil
 	it.state, it.res.Outcome = itemRunning, CopyInProgress
 	it.res.JobID = aws.ToString(out.CopyJobId)
 	it.created = aws.ToTime(out.CreationDate)
@@ -775,13 +893,16 @@ func isAccessDenied(err error) bool {
 // poll lists the copy jobs of every source with running items and
 // applies what changed.
 func (r *copyRun) poll(ctx context.Context) (bool, error) {
-	type source struct{ account, region string }
+	type source = jobWatch
 	oldest := map[source]time.Time{}
 	for _, it := range r.items {
 		if it.state != itemRunning {
 			continue
 		}
-		s := source{it.route.Account, it.route.Region}
+		s := source{account: it.route.Account, region: it.route.Region}
+		if it.watch != nil {
+			s = *it.watch
+		}
 		if t, ok := oldest[s]; !ok || it.created.Before(t) {
 			oldest[s] = it.created
 		}
@@ -794,7 +915,10 @@ func (r *copyRun) poll(ctx context.Context) (bool, error) {
 		if sources[i].account != sources[j].account {
 			return sources[i].account < sources[j].account
 		}
-		return sources[i].region < sources[j].region
+		if sources[i].region != sources[j].region {
+			return sources[i].region < sources[j].region
+		}
+		return sources[i].byAccount < sources[j].byAccount
 	})
 	found := make([]map[string]backuptypes.CopyJob, len(sources))
 	err := ForEach(ctx, r.c.opts.Concurrency, indexes(len(sources)), func(ctx context.Context, i int) error {
@@ -803,7 +927,11 @@ func (r *copyRun) poll(ctx context.Context) (bool, error) {
 		if err != nil {
 			return err
 		}
-		jobs, err := r.listCopyJobs(ctx, api, &awsbackup.ListCopyJobsInput{ByCreatedAfter: aws.Time(oldest[s].Add(-time.Second))})
+		in := &awsbackup.ListCopyJobsInput{ByCreatedAfter: aws.Time(oldest[s].Add(-time.Second))}
+		if s.byAccount != "" {
+			in.ByAccountId = aws.String(s.byAccount)
+		}
+		jobs, err := r.listCopyJobs(ctx, api, in)
 		if err != nil {
 			return fmt.Errorf("listing copy jobs of %s/%s: %w", s.account, s.region, err)
 		}
@@ -844,11 +972,17 @@ func (r *copyRun) poll(ctx context.Context) (bool, error) {
 				}
 			}
 			it.res.Reason = ""
+			if it.watch != nil {
+				// Another account's job made the copy.
+				r.finish(it, CopyAlreadyCopied, true)
+				continue
+			}
 			r.finish(it, CopyCopied, true)
 		case backuptypes.CopyJobStateFailed, backuptypes.CopyJobStatePartial:
 			changed = true
 			it.route.group.running--
 			it.failures++
+			it.watch = nil
 			r.copyFailed(it, aws.ToString(j.StatusMessage))
 		}
 	}

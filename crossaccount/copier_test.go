@@ -338,6 +338,64 @@ func TestCopierCentralToSecondary(t *testing.T) {
 	}
 }
 
+// TestCopierSeesPlanCopiesElsewhere copies the local vaults to the
+// central vault, then starts slow copies from the local vaults to the DR
+// region's central vault, as a backup plan's second copy action does, in
+// the workload accounts. The route from the central vault to the DR
+// region, run while those copies run, starts no copy of its own when it
+// looks through the monitoring account, and waits for theirs; without a
+// monitoring account it cannot see them and copies every backup twice.
+func TestCopierSeesPlanCopiesElsewhere(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		monitoring              string
+		wantStarts, wantHeld    int
+		wantDR                  int
+		wantDuplicatesInDRVault bool
+	}{
+		"through the management account": {monitoring: emulator.ManagementAccountID, wantStarts: 0, wantHeld: 4, wantDR: 4},
+		"without a monitoring account":   {wantStarts: 4, wantHeld: 0, wantDR: 8, wantDuplicatesInDRVault: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			w := newCopyWorld(t, 2, 2)
+			ctx := context.Background()
+			if rep, err := crossaccount.NewCopier(direct{w.srv}, w.routes(centralARN(cwRegion)), w.virtual).Run(ctx); err != nil || rep.Count(crossaccount.CopyCopied) != 4 {
+				t.Fatalf("copying to the central vault: %v, %d copied; want 4", err, rep.Count(crossaccount.CopyCopied))
+			}
+			w.srv.SetJobDurations(emulator.JobDurations{Copy: 6 * time.Hour})
+			if n := w.startCopies(t, centralARN(cwDR)); n != 4 {
+				t.Fatalf("started %d plan copies, want 4", n)
+			}
+			w.srv.Advance(time.Hour) // the plan's copies run
+			route := crossaccount.CopyRoute{Account: cwCentral, Region: cwRegion, Vault: "central", RoleARN: "arn:aws:iam::" + cwCentral + ":role/BackupRole",
+				DestinationVaultARN: centralARN(cwDR), ResourceAccounts: w.accounts,
+				MonitoringAccount: tc.monitoring, MonitoringRegions: []string{cwRegion}}
+			start := w.srv.Now()
+			rep, err := crossaccount.NewCopier(direct{w.srv}, []crossaccount.CopyRoute{route}, w.virtual).Run(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, held := rep.Calls["StartCopyJob"], rep.Count(crossaccount.CopyAlreadyCopied); got != tc.wantStarts || held != tc.wantHeld || !rep.Protected() {
+				t.Errorf("StartCopyJob calls %d, already copied %d, protected %v; want %d, %d, true", got, held, rep.Protected(), tc.wantStarts, tc.wantHeld)
+			}
+			if tc.monitoring != "" {
+				// The run waited for the plan's copies.
+				if span := w.srv.Now().Sub(start); span < 5*time.Hour {
+					t.Errorf("the run ended %v after it started, before the plan's copies completed", span)
+				}
+			}
+			w.srv.Advance(12 * time.Hour) // everything completes
+			if n := len(w.recoveryPoints(t, cwCentral, cwDR, "central")); n != tc.wantDR {
+				t.Errorf("DR vault holds %d recovery points, want %d", n, tc.wantDR)
+			}
+			if d := w.sameBackups(t, cwCentral, cwDR, "central"); (len(d) > 0) != tc.wantDuplicatesInDRVault {
+				t.Errorf("backups held twice in the DR vault: %v, want some: %v", d, tc.wantDuplicatesInDRVault)
+			}
+		})
+	}
+}
+
 // TestCopierHeldFromAnyVault copies every recovery point to the central
 // vault and, from the local vaults, to the DR region's, as backup plans
 // do; then the route from the central vault to the DR region finds every

@@ -195,3 +195,38 @@ func duplicates(jobs map[string][]backuptypes.CopyJob) []string {
 	}
 	return out
 }
+
+// startCopies starts, from every workload account, a copy of each
+// recovery point of its local vault into dest, as a backup plan's copy
+// action does, and returns how many it started.
+func (w *copyWorld) startCopies(tb testing.TB, dest string) int {
+	tb.Helper()
+	n := 0
+	for _, a := range w.accounts {
+		for _, rp := range w.recoveryPoints(tb, a, cwRegion, "local") {
+			cwMust[*awsbackup.StartCopyJobOutput](tb, "StartCopyJob")(w.backup(a, cwRegion).StartCopyJob(context.Background(), &awsbackup.StartCopyJobInput{
+				RecoveryPointArn: rp.RecoveryPointArn, SourceBackupVaultName: aws.String("local"), DestinationBackupVaultArn: aws.String(dest),
+				IamRoleArn: aws.String(w.role(a)),
+			}))
+			n++
+		}
+	}
+	return n
+}
+
+// sameBackups returns the backups (resource and creation date) a vault
+// holds more than once.
+func (w *copyWorld) sameBackups(tb testing.TB, account, region, vault string) []string {
+	tb.Helper()
+	seen := map[string]int{}
+	for _, rp := range w.recoveryPoints(tb, account, region, vault) {
+		seen[aws.ToString(rp.ResourceArn)+" "+aws.ToTime(rp.CreationDate).UTC().Format(time.RFC3339Nano)]++
+	}
+	var out []string
+	for k, n := range seen {
+		if n > 1 {
+			out = append(out, k)
+		}
+	}
+	return out
+}
