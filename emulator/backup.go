@@ -171,6 +171,7 @@ func (s *Server) backupService() *service {
 		handle(backupschemas.DescribeCopyJob, backupschemas.DescribeCopyJobInput, s.describeCopyJob),
 		handle(backupschemas.ListRestoreJobs, backupschemas.ListRestoreJobsInput, s.listRestoreJobs),
 		handle(backupschemas.ListRecoveryPointsByBackupVault, backupschemas.ListRecoveryPointsByBackupVaultInput, s.listRecoveryPointsByBackupVault),
+		handle(backupschemas.ListRecoveryPointsByResource, backupschemas.ListRecoveryPointsByResourceInput, s.listRecoveryPointsByResource),
 		handle(backupschemas.DescribeRecoveryPoint, backupschemas.DescribeRecoveryPointInput, s.describeRecoveryPoint),
 		handle(backupschemas.ListProtectedResources, backupschemas.ListProtectedResourcesInput, s.listProtectedResources),
 		// Job engine (jobs.go, copy.go, lifecycle.go).

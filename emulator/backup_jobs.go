@@ -386,6 +386,53 @@ func (s *Server) listRecoveryPointsByBackupVault(c *Call, in *awsbackup.ListReco
 	return &awsbackup.ListRecoveryPointsByBackupVaultOutput{RecoveryPoints: page, NextToken: next}, nil
 }
 
+// listRecoveryPointsByResource lists the recovery points of one resource
+// in all the caller's vaults of the region, newest first. Every emulated
+// recovery point is created by AWS Backup, so ManagedByAWSBackupOnly
+// (TRUE: only those "managed by AWS Backup"; FALSE: all) selects the same
+// ones. "Only Amazon EFS and Amazon EC2 recovery points return
+// BackupVaultName" (ListRecoveryPointsByResource, AWS Backup API
+// Reference); EBS snapshots are Amazon EC2 resources (arn:aws:ec2).
+func (s *Server) listRecoveryPointsByResource(c *Call, in *awsbackup.ListRecoveryPointsByResourceInput) (*awsbackup.ListRecoveryPointsByResourceOutput, error) {
+	if err := bkRequire("ResourceArn", in.ResourceArn); err != nil {
+		return nil, err
+	}
+	if _, _, _, _, ok := arnRegionAccount(*in.ResourceArn); !ok {
+		return nil, bkInvalidParam("Invalid resource ARN %q.", *in.ResourceArn)
+	}
+	var items []backuptypes.RecoveryPointByBackupVault
+	if b := s.backup[regionKey{c.Account, c.Region}]; b != nil {
+		for _, rp := range b.recoveryPoints {
+			if aws.ToString(rp.rp.ResourceArn) == *in.ResourceArn {
+				items = append(items, rp.rp)
+			}
+		}
+	}
+	sort.Slice(items, func(i, j int) bool {
+		return newestFirst(items[i].CreationDate, items[j].CreationDate, *items[i].RecoveryPointArn, *items[j].RecoveryPointArn)
+	})
+	page, next, err := backupPage(items, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	out := &awsbackup.ListRecoveryPointsByResourceOutput{RecoveryPoints: []backuptypes.RecoveryPointByResource{}, NextToken: next}
+	for _, r := range page {
+		rp := backuptypes.RecoveryPointByResource{
+			RecoveryPointArn: r.RecoveryPointArn, CreationDate: r.CreationDate, Status: r.Status, StatusMessage: r.StatusMessage,
+			EncryptionKeyArn: r.EncryptionKeyArn, EncryptionKeyType: r.EncryptionKeyType, BackupSizeBytes: r.BackupSizeInBytes,
+			IsParent: r.IsParent, ParentRecoveryPointArn: r.ParentRecoveryPointArn, ResourceName: r.ResourceName,
+			VaultType: r.VaultType, IndexStatus: r.IndexStatus, IndexStatusMessage: r.IndexStatusMessage,
+			AggregatedScanResult: r.AggregatedScanResult,
+		}
+		switch aws.ToString(r.ResourceType) {
+		case "EFS", "EC2", "EBS":
+			rp.BackupVaultName = r.BackupVaultName
+		}
+		out.RecoveryPoints = append(out.RecoveryPoints, rp)
+	}
+	return out, nil
+}
+
 func (s *Server) describeRecoveryPoint(c *Call, in *awsbackup.DescribeRecoveryPointInput) (*awsbackup.DescribeRecoveryPointOutput, error) {
 	b, v, err := s.vaultForRead(c, in.BackupVaultName, in.BackupVaultAccountId)
 	if err != nil {

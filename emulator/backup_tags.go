@@ -15,7 +15,20 @@ func (s *Server) backupResourceLocked(c *Call, arn *string) (*backupRegion, erro
 		return nil, err
 	}
 	svc, region, account, res, ok := arnRegionAccount(*arn)
-	if !ok || svc != "backup" {
+	if !ok {
+		return nil, bkInvalidParam("Invalid resource ARN %q.", *arn)
+	}
+	if svc != "backup" {
+		// Recovery points of EBS, EC2, RDS and Aurora are EC2 and RDS
+		// snapshots and images (recoveryPointARNLocked); an EC2 snapshot ARN
+		// names no account, so it is looked up in the caller's vaults.
+		// Other ARNs are not resources of AWS Backup (ListTags, AWS Backup
+		// API Reference).
+		if account == "" || account == c.Account {
+			if b := s.backup[regionKey{c.Account, region}]; b != nil && b.recoveryPoints[*arn] != nil {
+				return b, nil
+			}
+		}
 		return nil, bkInvalidParam("Invalid resource ARN %q.", *arn)
 	}
 	notFound := bkNotFound("Resource %s does not exist.", *arn)

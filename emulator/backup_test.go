@@ -1106,3 +1106,139 @@ func TestBackupDeterminism(t *testing.T) {
 		t.Errorf("two runs differ (-first +second):\n%s", diff)
 	}
 }
+
+// bkRecoveryPointOf backs up resource into vault with recovery point tags
+// and returns the completed recovery point's ARN.
+func bkRecoveryPointOf(t *testing.T, srv *emulator.Server, c *awsbackup.Client, account, vault, resource string, tags map[string]string) string {
+	t.Helper()
+	out := must(c.StartBackupJob(context.Background(), &awsbackup.StartBackupJobInput{
+		BackupVaultName: aws.String(vault), ResourceArn: aws.String(resource), IamRoleArn: vtRole(account), RecoveryPointTags: tags}))(t, "StartBackupJob")
+	srv.Advance(time.Hour)
+	job := vtJob(t, c, *out.BackupJobId)
+	if job.State != backuptypes.BackupJobStateCompleted {
+		t.Fatalf("backup job of %s: %s %s", resource, job.State, aws.ToString(job.StatusMessage))
+	}
+	return *job.RecoveryPointArn
+}
+
+func TestListRecoveryPointsByResource(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const account = "333333333333"
+	srv := newTestServer(t)
+	c := vtAccount(t, srv, account, bkRegion, "local", "second")
+	vol := srv.AddResource(account, bkRegion, emulator.EBSVolume, "", nil, 1<<30)
+	db := srv.AddResource(account, bkRegion, emulator.RDSInstance, "", nil, 1<<30)
+	other := srv.AddResource(account, bkRegion, emulator.EBSVolume, "", nil, 1<<30)
+	first := bkRecoveryPointOf(t, srv, c, account, "local", vol, nil)
+	second := bkRecoveryPointOf(t, srv, c, account, "second", vol, nil)
+	third := bkRecoveryPointOf(t, srv, c, account, "local", vol, nil)
+	dbRP := bkRecoveryPointOf(t, srv, c, account, "local", db, nil)
+	bkRecoveryPointOf(t, srv, c, account, "local", other, nil)
+
+	for name, managed := range map[string]bool{"true": true, "false": false} {
+		t.Run("EBS volume, ManagedByAWSBackupOnly "+name, func(t *testing.T) {
+			var got []backuptypes.RecoveryPointByResource
+			p := awsbackup.NewListRecoveryPointsByResourcePaginator(c, &awsbackup.ListRecoveryPointsByResourceInput{
+				ResourceArn: aws.String(vol), MaxResults: aws.Int32(2), ManagedByAWSBackupOnly: managed})
+			pages := 0
+			for p.HasMorePages() {
+				got = append(got, must(p.NextPage(ctx))(t, "ListRecoveryPointsByResource").RecoveryPoints...)
+				pages++
+			}
+			if pages != 2 {
+				t.Errorf("pages = %d, want 2 (3 recovery points, 2 a page)", pages)
+			}
+			var arns, vaults []string
+			for _, rp := range got {
+				arns = append(arns, aws.ToString(rp.RecoveryPointArn))
+				vaults = append(vaults, aws.ToString(rp.BackupVaultName))
+				if rp.Status != backuptypes.RecoveryPointStatusCompleted || rp.CreationDate == nil || aws.ToInt64(rp.BackupSizeBytes) != 1<<30 {
+					t.Errorf("recovery point %s: status %s, created %v, size %d", aws.ToString(rp.RecoveryPointArn), rp.Status, rp.CreationDate, aws.ToInt64(rp.BackupSizeBytes))
+				}
+			}
+			// Newest first, across both vaults; EBS recovery points name their vault.
+			if diff := cmp.Diff([]string{third, second, first}, arns); diff != "" {
+				t.Errorf("recovery points (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff([]string{"local", "second", "local"}, vaults); diff != "" {
+				t.Errorf("BackupVaultName (-want +got):\n%s", diff)
+			}
+		})
+	}
+
+	rds := must(c.ListRecoveryPointsByResource(ctx, &awsbackup.ListRecoveryPointsByResourceInput{ResourceArn: aws.String(db)}))(t, "ListRecoveryPointsByResource(RDS)")
+	if len(rds.RecoveryPoints) != 1 || aws.ToString(rds.RecoveryPoints[0].RecoveryPointArn) != dbRP || rds.RecoveryPoints[0].BackupVaultName != nil || rds.NextToken != nil {
+		t.Errorf("ListRecoveryPointsByResource(RDS) = %+v; want only %s, without BackupVaultName", rds.RecoveryPoints, dbRP)
+	}
+	for name, c := range map[string]*awsbackup.Client{
+		"never backed up": c,
+		"other account":   backupClientFor(srv, "444444444444"),
+	} {
+		arn := vol
+		if name == "never backed up" {
+			arn = srv.AddResource(account, bkRegion, emulator.EBSVolume, "", nil, 1)
+		}
+		out := must(c.ListRecoveryPointsByResource(ctx, &awsbackup.ListRecoveryPointsByResourceInput{ResourceArn: aws.String(arn)}))(t, "ListRecoveryPointsByResource "+name)
+		if len(out.RecoveryPoints) != 0 {
+			t.Errorf("ListRecoveryPointsByResource %s = %+v, want none", name, out.RecoveryPoints)
+		}
+	}
+	_, err := c.ListRecoveryPointsByResource(ctx, &awsbackup.ListRecoveryPointsByResourceInput{ResourceArn: aws.String("vol-1")})
+	wantErr[*backuptypes.InvalidParameterValueException](t, "ListRecoveryPointsByResource(not an ARN)", err)
+	_, err = c.ListRecoveryPointsByResource(ctx, &awsbackup.ListRecoveryPointsByResourceInput{ResourceArn: aws.String(vol), NextToken: aws.String("bogus!")})
+	wantErr[*backuptypes.InvalidParameterValueException](t, "ListRecoveryPointsByResource(bad token)", err)
+}
+
+// TestBackupRecoveryPointTags reads and changes the tags of recovery points
+// of every ARN shape: EC2 snapshots and images, RDS snapshots and AWS
+// Backup recovery points.
+func TestBackupRecoveryPointTags(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const account = "333333333333"
+	for name, tc := range map[string]struct {
+		typ    emulator.ResourceType
+		prefix string
+	}{
+		"EBS snapshot": {emulator.EBSVolume, "arn:aws:ec2:us-east-1::snapshot/snap-"},
+		"EC2 image":    {emulator.EC2Instance, "arn:aws:ec2:us-east-1::image/ami-"},
+		"RDS snapshot": {emulator.RDSInstance, "arn:aws:rds:us-east-1:333333333333:snapshot:awsbackup:job-"},
+		"EFS":          {emulator.EFSFileSystem, "arn:aws:backup:us-east-1:333333333333:recovery-point:"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := newTestServer(t)
+			c := vtAccount(t, srv, account, bkRegion, "local")
+			res := srv.AddResource(account, bkRegion, tc.typ, "", nil, 1<<20)
+			rp := bkRecoveryPointOf(t, srv, c, account, "local", res, map[string]string{"tier": "gold", "owner": "ops"})
+			if !strings.HasPrefix(rp, tc.prefix) {
+				t.Fatalf("recovery point ARN %s, want prefix %s", rp, tc.prefix)
+			}
+			got := must(c.ListTags(ctx, &awsbackup.ListTagsInput{ResourceArn: aws.String(rp)}))(t, "ListTags")
+			if diff := cmp.Diff(map[string]string{"tier": "gold", "owner": "ops"}, got.Tags); diff != "" {
+				t.Errorf("ListTags (-want +got):\n%s", diff)
+			}
+			must(c.TagResource(ctx, &awsbackup.TagResourceInput{ResourceArn: aws.String(rp), Tags: map[string]string{"tier": "silver"}}))(t, "TagResource")
+			must(c.UntagResource(ctx, &awsbackup.UntagResourceInput{ResourceArn: aws.String(rp), TagKeyList: []string{"owner"}}))(t, "UntagResource")
+			got = must(c.ListTags(ctx, &awsbackup.ListTagsInput{ResourceArn: aws.String(rp)}))(t, "ListTags after changes")
+			if diff := cmp.Diff(map[string]string{"tier": "silver"}, got.Tags); diff != "" {
+				t.Errorf("ListTags after TagResource and UntagResource (-want +got):\n%s", diff)
+			}
+			// Another account's caller does not see the recovery point.
+			_, err := backupClientFor(srv, "444444444444").ListTags(ctx, &awsbackup.ListTagsInput{ResourceArn: aws.String(rp)})
+			if err == nil {
+				t.Errorf("ListTags from another account succeeded")
+			}
+		})
+	}
+	_, c := newBackupClient(t, account)
+	for name, arn := range map[string]string{
+		"unknown EBS snapshot": "arn:aws:ec2:us-east-1::snapshot/snap-0123456789abcdef0",
+		"unknown RDS snapshot": "arn:aws:rds:us-east-1:333333333333:snapshot:awsbackup:job-x",
+		"EBS volume":           "arn:aws:ec2:us-east-1:333333333333:volume/vol-1",
+	} {
+		_, err := c.ListTags(ctx, &awsbackup.ListTagsInput{ResourceArn: aws.String(arn)})
+		wantErr[*backuptypes.InvalidParameterValueException](t, "ListTags "+name, err)
+	}
+}
