@@ -133,25 +133,18 @@ func Collect(ctx context.Context, spec *backup.Spec, clients Clients, window Win
 	return inv, nil
 }
 
-// workloadAccounts maps every account a tier targets to its tiers.
+// workloadAccounts maps every account of a tier to its tiers, by the
+// spec's rule (backup.Spec.TierAccounts): the management and backup
+// accounts hold no workloads of a tier.
 func workloadAccounts(spec *backup.Spec, topo *crossaccount.Topology, inv *Inventory) error {
-	var errs []error
+	byTier, err := spec.TierAccounts(topo)
+	if err != nil {
+		return fmt.Errorf("finding workload accounts: %w", err)
+	}
 	for _, name := range spec.TierNames() {
-		t, err := spec.Tier(name)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		for _, target := range t.Targets {
-			ids, err := topo.Resolve(target)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("resolving target %q of tier %s: %w", target, name, err))
-				continue
-			}
-			for _, id := range ids {
-				if !slices.Contains(inv.Accounts[id], name) {
-					inv.Accounts[id] = append(inv.Accounts[id], name)
-				}
+		for _, id := range byTier[name] {
+			if !slices.Contains(inv.Accounts[id], name) {
+				inv.Accounts[id] = append(inv.Accounts[id], name)
 			}
 		}
 	}
@@ -159,9 +152,6 @@ func workloadAccounts(spec *backup.Spec, topo *crossaccount.Topology, inv *Inven
 		if a.Name != "" {
 			inv.AccountNames[a.ID] = a.Name
 		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("finding workload accounts: %w", err)
 	}
 	return nil
 }
