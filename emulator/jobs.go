@@ -14,7 +14,8 @@ import (
 // once unless another job of the same resource runs ("Concurrent backup
 // and copy jobs per resource: 1", AWS Backup quotas), in which case it
 // waits and becomes EXPIRED if its start window passes first. A running
-// job is COMPLETED after the backup duration, creating a recovery point in
+// job becomes EXPIRED if its completion window, counted from its creation,
+// ends first; otherwise it is COMPLETED after the backup duration, creating a recovery point in
 // its vault and starting the rule's copy jobs. Jobs FAIL at once, with a
 // status message, when the vault does not exist, the IAM role does not
 // exist or does not trust backup.amazonaws.com, or the retention falls
@@ -206,7 +207,31 @@ func (s *Server) runBackupJobLocked(t *backupTask) {
 		func() string {
 			return fmt.Sprintf("An AWS Backup job was started. Resource ARN : %s. BackupJob ID : %s", t.req.resource.ARN, t.id)
 		})
+	// The completion window "begins counting down from when the backup was
+	// scheduled" and a job still running when it ends is canceled
+	// (CompleteWindowMinutes, StartBackupJob; CompletionWindowMinutes,
+	// BackupRule): AWS Backup reports it EXPIRED, "Backup job expired
+	// before completion.", without a recovery point.
+	deadline := aws.ToTime(j.CreationDate).Add(t.req.completionWindow)
+	if done := s.now.Add(e.durations.Backup); done.After(deadline) {
+		s.atLocked(deadline, "backup-completion-window", t.id, func() { s.expireRunningBackupJobLocked(t) })
+		return
+	}
 	s.atLocked(s.now.Add(e.durations.Backup), "backup-complete", t.id, func() { s.completeBackupJobLocked(t) })
+}
+
+// expireRunningBackupJobLocked ends a backup job that is still running
+// when its completion window closes.
+func (s *Server) expireRunningBackupJobLocked(t *backupTask) {
+	j := s.backupJobLocked(t.req.account, t.req.region, t.id)
+	if j == nil || j.State != backuptypes.BackupJobStateRunning {
+		return
+	}
+	j.State = backuptypes.BackupJobStateExpired
+	j.StatusMessage = aws.String("Backup job expired before completion.")
+	s.reportLocked().BackupJobsExpired++
+	s.logEventLocked("BACKUP_JOB", t.req.account, t.req.region, t.id, "EXPIRED", *j.StatusMessage)
+	s.releaseResourceLocked(t.req.resource.ARN)
 }
 
 func (s *Server) completeBackupJobLocked(t *backupTask) {

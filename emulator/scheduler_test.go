@@ -386,3 +386,84 @@ func TestSchedulerStopBackupJob(t *testing.T) {
 		t.Errorf("StopBackupJob of a completed job: got %v, want InvalidRequestException", err)
 	}
 }
+
+// TestSchedulerCompletionWindowExpires: a job still running when its
+// completion window, counted from its creation, ends is EXPIRED without a
+// recovery point, and the next job of the resource starts.
+func TestSchedulerCompletionWindowExpires(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const acct = "333333333333"
+	start := func(c *awsbackup.Client, resource string, window int64) string {
+		in := &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("local"), ResourceArn: aws.String(resource), IamRoleArn: vtRole(acct)}
+		if window > 0 {
+			in.CompleteWindowMinutes = aws.Int64(window)
+		}
+		return *must(c.StartBackupJob(ctx, in))(t, "StartBackupJob").BackupJobId
+	}
+	for name, tc := range map[string]struct {
+		window int64 // minutes; 0 for the default
+		want   backuptypes.BackupJobState
+	}{
+		"window shorter than the backup": {120, backuptypes.BackupJobStateExpired},
+		"window as long as the backup":   {180, backuptypes.BackupJobStateCompleted},
+		"default window of 7 days":       {0, backuptypes.BackupJobStateCompleted},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := newTestServer(t)
+			srv.SetJobDurations(emulator.JobDurations{Backup: 3 * time.Hour})
+			c := vtAccount(t, srv, acct, "us-east-1", "local")
+			vol := srv.AddResource(acct, "us-east-1", emulator.EBSVolume, "", nil, 1<<20)
+			id := start(c, vol, tc.window)
+			rep := srv.Advance(4 * time.Hour)
+			job := vtJob(t, c, id)
+			if job.State != tc.want {
+				t.Fatalf("job %s (%s), want %s", job.State, aws.ToString(job.StatusMessage), tc.want)
+			}
+			rps := scnRecoveryPoints(t, srv, acct, "us-east-1", "local")
+			if tc.want == backuptypes.BackupJobStateCompleted {
+				if len(rps) != 1 || rep.BackupJobsExpired != 0 {
+					t.Errorf("completed job: %d recovery points, %d expired jobs; want 1 and 0", len(rps), rep.BackupJobsExpired)
+				}
+				return
+			}
+			if got := aws.ToString(job.StatusMessage); got != "Backup job expired before completion." {
+				t.Errorf("StatusMessage = %q", got)
+			}
+			if len(rps) != 0 || job.RecoveryPointArn != nil || rep.BackupJobsExpired != 1 {
+				t.Errorf("expired job: %d recovery points, RecoveryPointArn %v, %d expired jobs; want none and 1", len(rps), job.RecoveryPointArn, rep.BackupJobsExpired)
+			}
+			// The resource is free again: the next job runs and completes.
+			next := start(c, vol, 0)
+			if got := vtJob(t, c, next).State; got != backuptypes.BackupJobStateRunning {
+				t.Errorf("next job %s, want RUNNING", got)
+			}
+			srv.Advance(4 * time.Hour)
+			if got := vtJob(t, c, next).State; got != backuptypes.BackupJobStateCompleted {
+				t.Errorf("next job %s, want COMPLETED", got)
+			}
+		})
+	}
+
+	// A queued job's window counts from its creation, not from its start:
+	// created with a 5-hour window behind a 3-hour backup, it would finish
+	// after 6 hours.
+	srv := newTestServer(t)
+	srv.SetJobDurations(emulator.JobDurations{Backup: 3 * time.Hour})
+	c := vtAccount(t, srv, acct, "us-east-1", "local")
+	vol := srv.AddResource(acct, "us-east-1", emulator.EBSVolume, "", nil, 1<<20)
+	first := start(c, vol, 0)
+	queued := start(c, vol, 300)
+	srv.Advance(3*time.Hour + time.Minute)
+	if got := vtJob(t, c, queued).State; got != backuptypes.BackupJobStateRunning {
+		t.Fatalf("queued job %s after the first completed, want RUNNING", got)
+	}
+	srv.Advance(2 * time.Hour)
+	if got := vtJob(t, c, first).State; got != backuptypes.BackupJobStateCompleted {
+		t.Errorf("first job %s, want COMPLETED", got)
+	}
+	if got := vtJob(t, c, queued); got.State != backuptypes.BackupJobStateExpired {
+		t.Errorf("queued job %s (%s) 5 hours after its creation, want EXPIRED", got.State, aws.ToString(got.StatusMessage))
+	}
+}
