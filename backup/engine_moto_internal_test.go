@@ -211,7 +211,10 @@ reports:
 	bucket := reportsBucket{Name: spec.Reports.Bucket, Region: "us-east-1", Policy: reportsBucketPolicy(motoAccount, spec.Reports.Bucket), Encryption: "AES256", BlockPublicAccess: true, Tags: tags}
 	applyAll(t, "bucket", func() ([]Change, error) { return planBucket(ctx, s3c, motoAccount, bucket) },
 		func(c Change) error { return applyBucket(ctx, s3c, c) })
-	report := reportPlan{Name: "orgbackup_backup_job_report", Template: "BACKUP_JOB_REPORT", Bucket: bucket.Name, KeyPrefix: "orgbackup", Formats: []string{"CSV"}, Regions: []string{"us-east-1"}, Tags: tags}
+	// moto keeps no tags on report plans (ListTags answers none, even
+	// after TagResource): the plan is compared without them here, and its
+	// tags are tested on the emulator (TestTagsConverge).
+	report := reportPlan{Name: "orgbackup_backup_job_report", Template: "BACKUP_JOB_REPORT", Bucket: bucket.Name, KeyPrefix: "orgbackup", Formats: []string{"CSV"}, Regions: []string{"us-east-1"}}
 	applyAll(t, "report plan", func() ([]Change, error) { return planReportPlan(ctx, bk, motoAccount, "us-east-1", report) },
 		func(c Change) error { return applyReportPlan(ctx, bk, c) })
 }

@@ -32,6 +32,9 @@ type OrganizationsAPI interface {
 	AttachPolicy(ctx context.Context, in *awsorgs.AttachPolicyInput, optFns ...func(*awsorgs.Options)) (*awsorgs.AttachPolicyOutput, error)
 	DetachPolicy(ctx context.Context, in *awsorgs.DetachPolicyInput, optFns ...func(*awsorgs.Options)) (*awsorgs.DetachPolicyOutput, error)
 	DescribeEffectivePolicy(ctx context.Context, in *awsorgs.DescribeEffectivePolicyInput, optFns ...func(*awsorgs.Options)) (*awsorgs.DescribeEffectivePolicyOutput, error)
+	ListTagsForResource(ctx context.Context, in *awsorgs.ListTagsForResourceInput, optFns ...func(*awsorgs.Options)) (*awsorgs.ListTagsForResourceOutput, error)
+	TagResource(ctx context.Context, in *awsorgs.TagResourceInput, optFns ...func(*awsorgs.Options)) (*awsorgs.TagResourceOutput, error)
+	UntagResource(ctx context.Context, in *awsorgs.UntagResourceInput, optFns ...func(*awsorgs.Options)) (*awsorgs.UntagResourceOutput, error)
 }
 
 var _ OrganizationsAPI = (*awsorgs.Client)(nil)

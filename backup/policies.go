@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -47,6 +48,7 @@ func planPolicies(ctx context.Context, orgs OrganizationsAPI, mgmt, spec string,
 	type live struct {
 		id, content string
 		targets     []string
+		tags        map[string]string
 	}
 	existing := map[string]*live{}
 	var token *string
@@ -71,6 +73,9 @@ func planPolicies(ctx context.Context, orgs OrganizationsAPI, mgmt, spec string,
 			return nil, fmt.Errorf("reading backup policy %s: %w", name, err)
 		}
 		l.content = aws.ToString(d.Policy.Content)
+		if l.tags, err = orgTags(ctx, orgs, l.id); err != nil {
+			return nil, fmt.Errorf("reading backup policy %s: %w", name, err)
+		}
 		var tt *string
 		for {
 			out, err := orgs.ListTargetsForPolicy(ctx, &awsorgs.ListTargetsForPolicyInput{PolicyId: aws.String(l.id), NextToken: tt})
@@ -98,9 +103,9 @@ func planPolicies(ctx context.Context, orgs OrganizationsAPI, mgmt, spec string,
 		case l == nil:
 			changes = append(changes, newChange(addr(kindBackupPolicy, w.Name), kindBackupPolicy, mgmt, "global", w.Name, Create, nil, w, "the tier's backup policy does not exist"))
 			deps = []string{addr(kindBackupPolicy, w.Name)}
-		case !jsonEqual(json.RawMessage(l.content), w.Content):
+		case !jsonEqual(json.RawMessage(l.content), w.Content) || !maps.Equal(managedView(l.tags, w.Tags), w.Tags):
 			c := newChange(addr(kindBackupPolicy, w.Name), kindBackupPolicy, mgmt, "global", w.Name, Update,
-				desiredPolicy{Name: w.Name, Description: w.Description, Content: rawOrString(l.content)}, w, "the tier's backup policy differs from the spec")
+				desiredPolicy{Name: w.Name, Description: w.Description, Content: rawOrString(l.content), Tags: managedView(l.tags, w.Tags)}, w, "the tier's backup policy or its tags differ from the spec")
 			if reasons := weakerPolicy(l.content, string(w.Content)); len(reasons) > 0 {
 				c.Destructive = true
 				c.Reason = "weakens protection: " + strings.Join(reasons, "; ")
@@ -260,8 +265,12 @@ func applyPolicy(ctx context.Context, orgs OrganizationsAPI, c Change) error {
 			return err
 		}
 		if id != "" {
-			_, err = orgs.UpdatePolicy(ctx, &awsorgs.UpdatePolicyInput{PolicyId: aws.String(id), Content: aws.String(string(w.Content)), Description: aws.String(w.Description)})
-			return err
+			if _, err = orgs.UpdatePolicy(ctx, &awsorgs.UpdatePolicyInput{PolicyId: aws.String(id), Content: aws.String(string(w.Content)), Description: aws.String(w.Description)}); err != nil {
+				return err
+			}
+			// UpdatePolicy takes no tags (AWS Organizations API
+			// Reference): they are set apart.
+			return syncOrgTags(ctx, orgs, id, w.Tags)
 		}
 		var tags []orgtypes.Tag
 		for _, k := range sortedKeys(w.Tags) {

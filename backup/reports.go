@@ -41,6 +41,9 @@ type AuditAPI interface {
 	DescribeFramework(ctx context.Context, in *awsbackup.DescribeFrameworkInput, optFns ...func(*awsbackup.Options)) (*awsbackup.DescribeFrameworkOutput, error)
 	CreateFramework(ctx context.Context, in *awsbackup.CreateFrameworkInput, optFns ...func(*awsbackup.Options)) (*awsbackup.CreateFrameworkOutput, error)
 	UpdateFramework(ctx context.Context, in *awsbackup.UpdateFrameworkInput, optFns ...func(*awsbackup.Options)) (*awsbackup.UpdateFrameworkOutput, error)
+	ListTags(ctx context.Context, in *awsbackup.ListTagsInput, optFns ...func(*awsbackup.Options)) (*awsbackup.ListTagsOutput, error)
+	TagResource(ctx context.Context, in *awsbackup.TagResourceInput, optFns ...func(*awsbackup.Options)) (*awsbackup.TagResourceOutput, error)
+	UntagResource(ctx context.Context, in *awsbackup.UntagResourceInput, optFns ...func(*awsbackup.Options)) (*awsbackup.UntagResourceOutput, error)
 }
 
 var _ AuditAPI = (*awsbackup.Client)(nil)
@@ -228,7 +231,11 @@ func planReportPlan(ctx context.Context, api AuditAPI, account, region string, w
 		return nil, fmt.Errorf("reading report plan %s: %w", want.Name, err)
 	}
 	rp := out.ReportPlan
-	live := reportPlan{Name: want.Name, Tags: want.Tags}
+	tags, err := backupTags(ctx, api, aws.ToString(rp.ReportPlanArn))
+	if err != nil {
+		return nil, fmt.Errorf("reading report plan %s: %w", want.Name, err)
+	}
+	live := reportPlan{Name: want.Name, Tags: managedView(tags, want.Tags)}
 	if rp.ReportDeliveryChannel != nil {
 		live.Bucket = aws.ToString(rp.ReportDeliveryChannel.S3BucketName)
 		live.KeyPrefix = aws.ToString(rp.ReportDeliveryChannel.S3KeyPrefix)
@@ -254,7 +261,7 @@ func applyReportPlan(ctx context.Context, api AuditAPI, c Change) error {
 	}
 	channel := &backuptypes.ReportDeliveryChannel{S3BucketName: aws.String(w.Bucket), S3KeyPrefix: aws.String(w.KeyPrefix), Formats: w.Formats}
 	setting := &backuptypes.ReportSetting{ReportTemplate: aws.String(w.Template), Accounts: w.Accounts, OrganizationUnits: w.OUs, Regions: w.Regions}
-	_, err := api.DescribeReportPlan(ctx, &awsbackup.DescribeReportPlanInput{ReportPlanName: aws.String(w.Name)})
+	out, err := api.DescribeReportPlan(ctx, &awsbackup.DescribeReportPlanInput{ReportPlanName: aws.String(w.Name)})
 	var nf *backuptypes.ResourceNotFoundException
 	if errors.As(err, &nf) {
 		_, err = api.CreateReportPlan(ctx, &awsbackup.CreateReportPlanInput{
@@ -266,8 +273,12 @@ func applyReportPlan(ctx context.Context, api AuditAPI, c Change) error {
 	if err != nil {
 		return err
 	}
-	_, err = api.UpdateReportPlan(ctx, &awsbackup.UpdateReportPlanInput{ReportPlanName: aws.String(w.Name), ReportDeliveryChannel: channel, ReportSetting: setting})
-	return err
+	if _, err = api.UpdateReportPlan(ctx, &awsbackup.UpdateReportPlanInput{ReportPlanName: aws.String(w.Name), ReportDeliveryChannel: channel, ReportSetting: setting}); err != nil {
+		return err
+	}
+	// UpdateReportPlan takes no tags (AWS Backup API Reference): they are
+	// set apart.
+	return syncBackupTags(ctx, api, aws.ToString(out.ReportPlan.ReportPlanArn), w.Tags)
 }
 
 func planFramework(ctx context.Context, api AuditAPI, account, region string, want framework) ([]Change, error) {
@@ -280,7 +291,11 @@ func planFramework(ctx context.Context, api AuditAPI, account, region string, wa
 	if err != nil {
 		return nil, fmt.Errorf("reading framework %s: %w", want.Name, err)
 	}
-	live := framework{Name: want.Name, Tags: want.Tags}
+	tags, err := backupTags(ctx, api, aws.ToString(out.FrameworkArn))
+	if err != nil {
+		return nil, fmt.Errorf("reading framework %s: %w", want.Name, err)
+	}
+	live := framework{Name: want.Name, Tags: managedView(tags, want.Tags)}
 	for _, c := range out.FrameworkControls {
 		live.Controls = append(live.Controls, aws.ToString(c.ControlName))
 	}
@@ -288,7 +303,7 @@ func planFramework(ctx context.Context, api AuditAPI, account, region string, wa
 	if jsonEqual(mustJSON(live), mustJSON(want)) {
 		return nil, nil
 	}
-	return []Change{newChange(addr, kindFramework, account, region, want.Name, Update, live, want, "the framework's controls differ from the spec")}, nil
+	return []Change{newChange(addr, kindFramework, account, region, want.Name, Update, live, want, "the framework's controls or tags differ from the spec")}, nil
 }
 
 func applyFramework(ctx context.Context, api AuditAPI, c Change) error {
@@ -300,7 +315,7 @@ func applyFramework(ctx context.Context, api AuditAPI, c Change) error {
 	for _, name := range w.Controls {
 		controls = append(controls, backuptypes.FrameworkControl{ControlName: aws.String(name)})
 	}
-	_, err := api.DescribeFramework(ctx, &awsbackup.DescribeFrameworkInput{FrameworkName: aws.String(w.Name)})
+	out, err := api.DescribeFramework(ctx, &awsbackup.DescribeFrameworkInput{FrameworkName: aws.String(w.Name)})
 	var nf *backuptypes.ResourceNotFoundException
 	if errors.As(err, &nf) {
 		_, err = api.CreateFramework(ctx, &awsbackup.CreateFrameworkInput{FrameworkName: aws.String(w.Name), FrameworkControls: controls, FrameworkTags: w.Tags, IdempotencyToken: aws.String(c.Address)})
@@ -309,6 +324,23 @@ func applyFramework(ctx context.Context, api AuditAPI, c Change) error {
 	if err != nil {
 		return err
 	}
-	_, err = api.UpdateFramework(ctx, &awsbackup.UpdateFrameworkInput{FrameworkName: aws.String(w.Name), FrameworkControls: controls})
-	return err
+	if !sameControls(out.FrameworkControls, w.Controls) {
+		if _, err = api.UpdateFramework(ctx, &awsbackup.UpdateFrameworkInput{FrameworkName: aws.String(w.Name), FrameworkControls: controls}); err != nil {
+			return err
+		}
+	}
+	return syncBackupTags(ctx, api, aws.ToString(out.FrameworkArn), w.Tags)
+}
+
+// sameControls reports whether a framework's controls are the names
+// want, in any order.
+func sameControls(live []backuptypes.FrameworkControl, want []string) bool {
+	names := make([]string, 0, len(live))
+	for _, c := range live {
+		names = append(names, aws.ToString(c.ControlName))
+	}
+	sort.Strings(names)
+	w := slices.Clone(want)
+	sort.Strings(w)
+	return slices.Equal(names, w)
 }
