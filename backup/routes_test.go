@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/orgbackup/orgbackup/backup"
@@ -63,6 +64,7 @@ func TestCopyRoutes(t *testing.T) {
 		Source, Dest, Tier, Accounts string
 		RetentionDays                int64
 		Role                         string
+		Monitoring                   string // account and Regions
 	}
 	central, secondary := spec.CentralVaultARN("us-east-1"), spec.CentralVaultARN("us-west-2")
 	prod, err := spec.Tier("production")
@@ -77,21 +79,21 @@ func TestCopyRoutes(t *testing.T) {
 		want  []route
 	}{
 		"central": {to: backup.CopyToCentral, want: []route{
-			{"333333333333" + local, central, "production", "", prodCentral, spec.BackupRoleARN("333333333333")},
-			{"333333333334" + local, central, "production", "", prodCentral, spec.BackupRoleARN("333333333334")},
-			{"444444444444" + local, central, "staging", "", 730, spec.BackupRoleARN("444444444444")},
+			{"333333333333" + local, central, "production", "", prodCentral, spec.BackupRoleARN("333333333333"), ""},
+			{"333333333334" + local, central, "production", "", prodCentral, spec.BackupRoleARN("333333333334"), ""},
+			{"444444444444" + local, central, "staging", "", 730, spec.BackupRoleARN("444444444444"), ""},
 		}},
 		"central, one account": {to: backup.CopyToCentral, scope: backup.ScopeOptions{Accounts: []string{"333333333334"}}, want: []route{
-			{"333333333334" + local, central, "production", "", prodCentral, spec.BackupRoleARN("333333333334")},
+			{"333333333334" + local, central, "production", "", prodCentral, spec.BackupRoleARN("333333333334"), ""},
 		}},
 		"central, one tier": {to: backup.CopyToCentral, scope: backup.ScopeOptions{Tiers: []string{"staging"}}, want: []route{
-			{"444444444444" + local, central, "staging", "", 730, spec.BackupRoleARN("444444444444")},
+			{"444444444444" + local, central, "staging", "", 730, spec.BackupRoleARN("444444444444"), ""},
 		}},
 		"secondary": {to: backup.CopyToSecondary, want: []route{
-			{"222222222222/us-east-1/" + spec.Central.Vault, secondary, "production", "333333333333,333333333334", prodSecondary, spec.BackupRoleARN("222222222222")},
+			{"222222222222/us-east-1/" + spec.Central.Vault, secondary, "production", "333333333333,333333333334", prodSecondary, spec.BackupRoleARN("222222222222"), "222222222222 us-east-1"},
 		}},
 		"secondary, one account": {to: backup.CopyToSecondary, scope: backup.ScopeOptions{Accounts: []string{"333333333334"}}, want: []route{
-			{"222222222222/us-east-1/" + spec.Central.Vault, secondary, "production", "333333333334", prodSecondary, spec.BackupRoleARN("222222222222")},
+			{"222222222222/us-east-1/" + spec.Central.Vault, secondary, "production", "333333333334", prodSecondary, spec.BackupRoleARN("222222222222"), "222222222222 us-east-1"},
 		}},
 		// Staging does not copy cross-Region.
 		"secondary, staging only": {to: backup.CopyToSecondary, scope: backup.ScopeOptions{Tiers: []string{"staging"}}},
@@ -106,7 +108,7 @@ func TestCopyRoutes(t *testing.T) {
 			var got []route
 			for _, r := range routes {
 				got = append(got, route{r.Account + "/" + r.Region + "/" + r.Vault, r.DestinationVaultARN, r.Label, strings.Join(r.ResourceAccounts, ","),
-					aws.ToInt64(r.Lifecycle.DeleteAfterDays), r.RoleARN})
+					aws.ToInt64(r.Lifecycle.DeleteAfterDays), r.RoleARN, strings.TrimSpace(r.MonitoringAccount + " " + strings.Join(r.MonitoringRegions, ","))})
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("CopyRoutes(%q) mismatch (-want +got):\n%s", tc.to, diff)
@@ -411,4 +413,86 @@ func ExampleSpec_CopyRoutes() {
 	// 333333333333/us-east-1 orgbackup-local -> arn:aws:backup:us-east-1:222222222222:backup-vault:central-backup []
 	// 333333333334/us-east-1 orgbackup-local -> arn:aws:backup:us-east-1:222222222222:backup-vault:central-backup []
 	// 222222222222/us-east-1 central-backup -> arn:aws:backup:us-west-2:222222222222:backup-vault:central-backup [333333333333 333333333334]
+}
+
+// TestSecondaryRouteWaitsForPlanCopy: a backup of a production volume is
+// in the central vault while its copy from the local vault to the
+// secondary Region, started in the workload account as the tier's plan
+// does, still runs. The secondary route of the spec, run meanwhile, sees
+// that copy through the backup account (the delegated administrator the
+// apply registered) and starts none of its own.
+func TestSecondaryRouteWaitsForPlanCopy(t *testing.T) {
+	t.Parallel()
+	org := newSpecOrg(t, parseSpec(t, baseSpec))
+	org.converge(t)
+	spec, srv, ctx := org.spec, org.srv, context.Background()
+	const account = "333333333333"
+	vol := srv.AddResource(account, "us-east-1", emulator.EBSVolume, "", nil, 1<<30)
+	local := awsbackup.NewFromConfig(srv.Config(account, "us-east-1"))
+	if _, err := local.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String(spec.Local.Vault), ResourceArn: aws.String(vol), IamRoleArn: aws.String(spec.BackupRoleARN(account))}); err != nil {
+		t.Fatal(err)
+	}
+	srv.Advance(2 * time.Hour)
+	topo, err := spec.DiscoverTopology(ctx, org.applyFleet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	virtual := func(o *crossaccount.CopyOptions) {
+		o.Clock = srv.Now
+		o.Sleep = func(ctx context.Context, d time.Duration) error {
+			srv.Advance(d)
+			return ctx.Err()
+		}
+	}
+	run := func(to string) *crossaccount.CopyReport {
+		t.Helper()
+		routes, err := spec.CopyRoutes(topo, to, func(o *backup.ScopeOptions) { o.Accounts = []string{account} })
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := crossaccount.NewCopier(org.applyFleet, routes, virtual).Run(ctx)
+		if err != nil {
+			t.Fatalf("copying to %s: %v", to, err)
+		}
+		return rep
+	}
+	prod, err := spec.Tier("production")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep := run(backup.CopyToCentral); rep.Count(crossaccount.CopyCopied) != 1 {
+		t.Fatalf("copy to the central vault: %+v, want the one backup copied", rep.Results)
+	}
+
+	srv.SetJobDurations(emulator.JobDurations{Copy: 6 * time.Hour})
+	rps, err := local.ListRecoveryPointsByResource(ctx, &awsbackup.ListRecoveryPointsByResourceInput{ResourceArn: aws.String(vol)})
+	if err != nil || len(rps.RecoveryPoints) != 1 {
+		t.Fatalf("recovery points of %s: %v %+v", vol, err, rps)
+	}
+	if _, err := local.StartCopyJob(ctx, &awsbackup.StartCopyJobInput{
+		RecoveryPointArn: rps.RecoveryPoints[0].RecoveryPointArn, SourceBackupVaultName: aws.String(spec.Local.Vault),
+		DestinationBackupVaultArn: aws.String(spec.CentralVaultARN("us-west-2")), IamRoleArn: aws.String(spec.BackupRoleARN(account)),
+		Lifecycle: &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(int64(prod.SecondaryRetention))},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	srv.Advance(time.Hour)
+	rep := run(backup.CopyToSecondary)
+	if rep.Calls["StartCopyJob"] != 0 || rep.Count(crossaccount.CopyAlreadyCopied) != 1 || len(rep.Results) != 1 {
+		t.Errorf("copy to the secondary Region while the plan's copy runs: %d copy jobs started, results %+v; want none started, the backup already copied", rep.Calls["StartCopyJob"], rep.Results)
+	}
+	srv.Advance(12 * time.Hour)
+	n := 0
+	p := awsbackup.NewListRecoveryPointsByBackupVaultPaginator(awsbackup.NewFromConfig(srv.Config("222222222222", "us-west-2")),
+		&awsbackup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String(spec.Central.Vault), ByResourceArn: aws.String(vol)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(page.RecoveryPoints)
+	}
+	if n != 1 {
+		t.Errorf("the secondary central vault holds %d copies of the backup, want 1", n)
+	}
 }
