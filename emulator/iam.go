@@ -621,13 +621,7 @@ func (s *Server) iamDetachRolePolicy(c *Call, in *awsiam.DetachRolePolicyInput) 
 }
 
 func (s *Server) iamListAttachedRolePolicies(c *Call, in *awsiam.ListAttachedRolePoliciesInput) (*awsiam.ListAttachedRolePoliciesOutput, error) {
-	var v iamChecks
-	v.roleName(in.RoleName)
-	v.intRange("maxItems", in.MaxItems, 1, 1000)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	r, err := s.iamLocked(c.Account).role(*in.RoleName)
+	r, err := s.listedRoleLocked(c, in.RoleName, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
@@ -800,13 +794,7 @@ func (s *Server) iamDeleteRolePolicy(c *Call, in *awsiam.DeleteRolePolicyInput) 
 }
 
 func (s *Server) iamListRolePolicies(c *Call, in *awsiam.ListRolePoliciesInput) (*awsiam.ListRolePoliciesOutput, error) {
-	var v iamChecks
-	v.roleName(in.RoleName)
-	v.intRange("maxItems", in.MaxItems, 1, 1000)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	r, err := s.iamLocked(c.Account).role(*in.RoleName)
+	r, err := s.listedRoleLocked(c, in.RoleName, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
@@ -889,13 +877,7 @@ func (s *Server) iamUntagRole(c *Call, in *awsiam.UntagRoleInput) (*awsiam.Untag
 }
 
 func (s *Server) iamListRoleTags(c *Call, in *awsiam.ListRoleTagsInput) (*awsiam.ListRoleTagsOutput, error) {
-	var v iamChecks
-	v.roleName(in.RoleName)
-	v.intRange("maxItems", in.MaxItems, 1, 1000)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	r, err := s.iamLocked(c.Account).role(*in.RoleName)
+	r, err := s.listedRoleLocked(c, in.RoleName, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
@@ -942,4 +924,17 @@ func (s *Server) iamCreateServiceLinkedRole(c *Call, in *awsiam.CreateServiceLin
 	r.attached = []string{slr.policy}
 	out := r.sdk(false)
 	return &awsiam.CreateServiceLinkedRoleOutput{Role: &out}, nil
+}
+
+// listedRoleLocked validates the RoleName and MaxItems of a role's list
+// operation (ListAttachedRolePolicies, ListRolePolicies, ListRoleTags) and
+// returns the role.
+func (s *Server) listedRoleLocked(c *Call, name *string, maxItems *int32) (*iamRole, error) {
+	var v iamChecks
+	v.roleName(name)
+	v.intRange("maxItems", maxItems, 1, 1000)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	return s.iamLocked(c.Account).role(*name)
 }

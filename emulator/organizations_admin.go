@@ -88,21 +88,9 @@ func (s *Server) orgListAWSServiceAccess(c *Call, in *awsorgs.ListAWSServiceAcce
 
 func (s *Server) orgRegisterDelegatedAdministrator(c *Call, in *awsorgs.RegisterDelegatedAdministratorInput) (*awsorgs.RegisterDelegatedAdministratorOutput, error) {
 	o := s.org
-	if err := o.authorizeLocked(c, orgManagementOnly, orgRequest{servicePrincipal: aws.ToString(in.ServicePrincipal)}); err != nil {
-		return nil, err
-	}
-	if in.AccountId == nil || *in.AccountId == "" {
-		return nil, orgInputRequired("AccountId")
-	}
-	sp, err := servicePrincipal(in.ServicePrincipal)
+	sp, err := o.delegatedAdminRequestLocked(c, in.AccountId, in.ServicePrincipal)
 	if err != nil {
 		return nil, err
-	}
-	if !isAccountID(*in.AccountId) {
-		return nil, orgInvalidInput(orgtypes.InvalidInputExceptionReasonInvalidPattern, "You provided a value that does not match the required pattern.")
-	}
-	if o.account(*in.AccountId) == nil {
-		return nil, &orgtypes.AccountNotFoundException{Message: aws.String("You specified an account that doesn't exist.")}
 	}
 	if *in.AccountId == o.mgmt {
 		return nil, orgConstraint(orgtypes.ConstraintViolationExceptionReasonCannotRegisterMasterAsDelegatedAdministrator, "You cannot register the management account of the organization as a delegated administrator.")
@@ -125,18 +113,9 @@ func (s *Server) orgRegisterDelegatedAdministrator(c *Call, in *awsorgs.Register
 
 func (s *Server) orgDeregisterDelegatedAdministrator(c *Call, in *awsorgs.DeregisterDelegatedAdministratorInput) (*awsorgs.DeregisterDelegatedAdministratorOutput, error) {
 	o := s.org
-	if err := o.authorizeLocked(c, orgManagementOnly, orgRequest{servicePrincipal: aws.ToString(in.ServicePrincipal)}); err != nil {
-		return nil, err
-	}
-	if in.AccountId == nil || *in.AccountId == "" {
-		return nil, orgInputRequired("AccountId")
-	}
-	sp, err := servicePrincipal(in.ServicePrincipal)
+	sp, err := o.delegatedAdminRequestLocked(c, in.AccountId, in.ServicePrincipal)
 	if err != nil {
 		return nil, err
-	}
-	if o.account(*in.AccountId) == nil {
-		return nil, &orgtypes.AccountNotFoundException{Message: aws.String("You specified an account that doesn't exist.")}
 	}
 	if !o.isDelegatedAdminLocked(*in.AccountId, sp) {
 		return nil, &orgtypes.AccountNotRegisteredException{Message: aws.String("The provided account is not a registered delegated administrator for this service.")}
@@ -507,4 +486,29 @@ func (s *Server) orgListTagsForResource(c *Call, in *awsorgs.ListTagsForResource
 		return nil, err
 	}
 	return &awsorgs.ListTagsForResourceOutput{Tags: page, NextToken: next}, nil
+}
+
+// delegatedAdminRequestLocked checks what RegisterDelegatedAdministrator
+// and DeregisterDelegatedAdministrator share: the caller is the management
+// account, AccountId is a 12-digit ID (its pattern in the model) of an
+// account of the organization, and the service principal is valid. It
+// returns the service principal.
+func (o *orgState) delegatedAdminRequestLocked(c *Call, accountID, principal *string) (string, error) {
+	if err := o.authorizeLocked(c, orgManagementOnly, orgRequest{servicePrincipal: aws.ToString(principal)}); err != nil {
+		return "", err
+	}
+	if accountID == nil || *accountID == "" {
+		return "", orgInputRequired("AccountId")
+	}
+	sp, err := servicePrincipal(principal)
+	if err != nil {
+		return "", err
+	}
+	if !isAccountID(*accountID) {
+		return "", orgInvalidInput(orgtypes.InvalidInputExceptionReasonInvalidPattern, "You provided a value that does not match the required pattern.")
+	}
+	if o.account(*accountID) == nil {
+		return "", &orgtypes.AccountNotFoundException{Message: aws.String("You specified an account that doesn't exist.")}
+	}
+	return sp, nil
 }
