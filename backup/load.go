@@ -53,25 +53,7 @@ func (e *SpecError) Error() string {
 
 // SpecErrors returns the SpecErrors inside err (as returned by Load and
 // Parse), in order.
-func SpecErrors(err error) []*SpecError {
-	var out []*SpecError
-	var walk func(error)
-	walk = func(err error) {
-		switch e := err.(type) {
-		case nil:
-		case *SpecError:
-			out = append(out, e)
-		case interface{ Unwrap() []error }:
-			for _, inner := range e.Unwrap() {
-				walk(inner)
-			}
-		case interface{ Unwrap() error }:
-			walk(e.Unwrap())
-		}
-	}
-	walk(err)
-	return out
-}
+func SpecErrors(err error) []*SpecError { return policy.ErrorsAs[*SpecError](err) }
 
 // Load reads the spec file at path, parses it (YAML or JSON), applies
 // Defaults and validates it. Every problem is reported at once, joined with

@@ -25,14 +25,24 @@ func (e *FieldError) Error() string {
 
 // FieldErrors returns the FieldErrors inside err (as returned by validation,
 // possibly joined and wrapped), in order.
-func FieldErrors(err error) []*FieldError {
-	var out []*FieldError
+func FieldErrors(err error) []*FieldError { return ErrorsAs[*FieldError](err) }
+
+// ErrorsAs returns every error of type T inside err, walking joined
+// (Unwrap() []error) and wrapped (Unwrap() error) errors depth first, in
+// order. Validation here and the spec loader use it to hand back all of
+// their problems at once.
+func ErrorsAs[T error](err error) []T {
+	var out []T
 	var walk func(error)
 	walk = func(err error) {
-		switch e := err.(type) {
-		case nil:
-		case *FieldError:
+		if err == nil {
+			return
+		}
+		if e, ok := err.(T); ok {
 			out = append(out, e)
+			return
+		}
+		switch e := err.(type) {
 		case interface{ Unwrap() []error }:
 			for _, inner := range e.Unwrap() {
 				walk(inner)
