@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// update rewrites the golden files of this package: go test ./cmd/orgbackup -update.
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+// TestExamplePlanGolden pins the changes the example spec plans on a fresh
+// emulated organization: addresses, actions, desired values, dependencies
+// and reasons. A refactoring of the engine must leave this file unchanged;
+// a change of behaviour shows here as a reviewed golden diff.
+func TestExamplePlanGolden(t *testing.T) {
+	t.Parallel()
+	out := filepath.Join(t.TempDir(), "plan.json")
+	var stdout, stderr bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+	if code := run(context.Background(), e, []string{"plan", "--spec", seedSpec, "--emulator", "--out", out}); code != exitOK {
+		t.Fatalf("plan: exit %d: %s", code, stderr.String())
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The fingerprint covers the spec's content and changes with any
+	// format detail; the changes themselves are what is pinned.
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	delete(doc, "fingerprint")
+	got, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	path := filepath.Join("testdata", "example-plan.json")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading golden file (run with -update to create it): %v", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("example plan mismatch (-want +got):\n%s", diff)
+	}
+}
