@@ -31,6 +31,7 @@ import (
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/report"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 // Options configure Run. Every side effect is a field so tests can run the
@@ -255,7 +256,7 @@ func (r *runner) run(ctx context.Context) error {
 		return fail(reasonNotOnPullRequest, fmt.Errorf("mode %s refused for event %s: it starts jobs in AWS; run it on schedule, push or workflow_dispatch", mode, gctx.EventName))
 	}
 
-	spec, err := backup.Load(in.Spec)
+	sp, err := spec.Load(in.Spec)
 	if err != nil {
 		return r.specFailure(err)
 	}
@@ -265,30 +266,30 @@ func (r *runner) run(ctx context.Context) error {
 		return nil
 	}
 
-	base, err := r.awsConfig(ctx, spec)
+	base, err := r.awsConfig(ctx, sp)
 	if err != nil {
 		return err
 	}
 	fleet := func(readOnly bool) *crossaccount.Fleet {
 		return crossaccount.NewFleet(base, func(o *crossaccount.Options) {
-			o.ExecutionRole = spec.Organization.ExecutionRole
-			o.ManagementAccount = spec.Organization.ManagementAccount
+			o.ExecutionRole = sp.Organization.ExecutionRole
+			o.ManagementAccount = sp.Organization.ManagementAccount
 			o.ReadOnly = readOnly
 		})
 	}
 	switch mode {
 	case ModePlan:
-		return r.plan(ctx, spec, fleet(true))
+		return r.plan(ctx, sp, fleet(true))
 	case ModeApply:
-		return r.apply(ctx, spec, fleet(true), fleet(false))
+		return r.apply(ctx, sp, fleet(true), fleet(false))
 	case ModeDrift:
-		return r.drift(ctx, spec, fleet(true))
+		return r.drift(ctx, sp, fleet(true))
 	case ModeReport:
-		return r.report(ctx, spec, fleet(true), fleet(false))
+		return r.report(ctx, sp, fleet(true), fleet(false))
 	case ModeCopy:
-		return r.copy(ctx, spec, fleet(r.in.DryRun))
+		return r.copy(ctx, sp, fleet(r.in.DryRun))
 	case ModeRemediate:
-		return r.remediate(ctx, spec, fleet(r.in.DryRun))
+		return r.remediate(ctx, sp, fleet(r.in.DryRun))
 	}
 	return fail(reasonInputs, fmt.Errorf("unknown mode %q", mode))
 }
@@ -296,10 +297,10 @@ func (r *runner) run(ctx context.Context) error {
 // awsConfig returns the base configuration: the ambient one, with the
 // role assumed through the runner's ID token when role-to-assume is set,
 // checked against allowed-account-ids.
-func (r *runner) awsConfig(ctx context.Context, spec *backup.Spec) (aws.Config, error) {
+func (r *runner) awsConfig(ctx context.Context, sp *spec.Spec) (aws.Config, error) {
 	region := r.in.Region
 	if region == "" {
-		region = spec.Organization.Regions.Primary
+		region = sp.Organization.Regions.Primary
 	}
 	cfg, err := r.opts.LoadAWSConfig(ctx, region)
 	if err != nil {
@@ -318,7 +319,7 @@ func (r *runner) awsConfig(ctx context.Context, spec *backup.Spec) (aws.Config, 
 
 // specFailure annotates every spec error on the spec file.
 func (r *runner) specFailure(err error) error {
-	problems := backup.SpecErrors(err)
+	problems := spec.SpecErrors(err)
 	if len(problems) == 0 {
 		return fail(reasonSpec, err)
 	}

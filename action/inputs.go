@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/orgbackup/orgbackup/backup"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 // Mode is what a run does.
@@ -39,7 +40,7 @@ const (
 	ModeRemediate Mode = "remediate"
 )
 
-// Copy destinations of the copy-to input: those of backup.Spec.CopyRoutes.
+// Copy destinations of the copy-to input: those of spec.Spec.CopyRoutes.
 const (
 	CopyToCentral   = backup.CopyToCentral
 	CopyToSecondary = backup.CopyToSecondary
@@ -57,7 +58,7 @@ const (
 
 // Inputs are the action's inputs, as action.yml declares them.
 type Inputs struct {
-	// Spec is the spec file. Default backup.DefaultSpecFile.
+	// Spec is the spec file. Default spec.DefaultSpecFile.
 	Spec string
 	// Mode is what to do. Default ModeAuto.
 	Mode Mode
@@ -165,7 +166,7 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 		}
 	}
 	if in.Spec == "" {
-		in.Spec = backup.DefaultSpecFile
+		in.Spec = spec.DefaultSpecFile
 	}
 	switch in.Mode {
 	case "":

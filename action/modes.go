@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/orgbackup/orgbackup/backup"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 // planSummaryMaxBytes leaves room in the step summary for what follows
@@ -18,8 +19,8 @@ import (
 const planSummaryMaxBytes = summaryMaxBytes - 64<<10
 
 // plan plans read-only, reports and comments on the pull request.
-func (r *runner) plan(ctx context.Context, spec *backup.Spec, ro backup.ConfigSource) error {
-	p, err := backup.PlanChanges(ctx, spec, ro)
+func (r *runner) plan(ctx context.Context, sp *spec.Spec, ro backup.ConfigSource) error {
+	p, err := backup.PlanChanges(ctx, sp, ro)
 	if err != nil {
 		return fail(reasonPlan, fmt.Errorf("planning: %w", err))
 	}
@@ -136,8 +137,8 @@ func (r *runner) runURL() string {
 
 // apply plans again, checks the plan against the reviewed one when asked,
 // and applies it.
-func (r *runner) apply(ctx context.Context, spec *backup.Spec, ro, rw backup.ConfigSource) error {
-	p, err := backup.PlanChanges(ctx, spec, ro)
+func (r *runner) apply(ctx context.Context, sp *spec.Spec, ro, rw backup.ConfigSource) error {
+	p, err := backup.PlanChanges(ctx, sp, ro)
 	if err != nil {
 		return fail(reasonPlan, fmt.Errorf("planning: %w", err))
 	}
@@ -159,7 +160,7 @@ func (r *runner) apply(ctx context.Context, spec *backup.Spec, ro, rw backup.Con
 	res, err := backup.Apply(ctx, rw, p, func(o *backup.ApplyOptions) {
 		o.AllowDestructive = r.in.AllowDestructive
 		o.AcknowledgeIrreversible = r.in.AcknowledgeIrreversible
-		o.Tags = map[string]string{"orgbackup:managed": "true", "orgbackup:spec": spec.Name}
+		o.Tags = map[string]string{"orgbackup:managed": "true", "orgbackup:spec": sp.Name}
 	})
 	var refused *backup.RefusedError
 	if errors.As(err, &refused) {
@@ -217,8 +218,8 @@ func (r *runner) checkReviewed(ctx context.Context, p *backup.Plan) error {
 }
 
 // drift compares the organization with the spec.
-func (r *runner) drift(ctx context.Context, spec *backup.Spec, ro backup.ConfigSource) error {
-	rep, err := backup.DetectDrift(ctx, spec, ro)
+func (r *runner) drift(ctx context.Context, sp *spec.Spec, ro backup.ConfigSource) error {
+	rep, err := backup.DetectDrift(ctx, sp, ro)
 	if err != nil {
 		return fail(reasonDrift, fmt.Errorf("detecting drift: %w", err))
 	}

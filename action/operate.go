@@ -15,6 +15,7 @@ import (
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/report"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 // reportName is the file name (without extension) of the report files
@@ -25,18 +26,18 @@ const reportName = "orgbackup-report"
 // last report-days days, writes the report files, puts the Markdown in the
 // step summary and uploads the files to the spec's reports bucket when
 // upload-report is set.
-func (r *runner) report(ctx context.Context, spec *backup.Spec, ro, rw *crossaccount.Fleet) error {
-	if r.in.UploadReport && (spec.Reports == nil || spec.Reports.Bucket == "") {
+func (r *runner) report(ctx context.Context, sp *spec.Spec, ro, rw *crossaccount.Fleet) error {
+	if r.in.UploadReport && (sp.Reports == nil || sp.Reports.Bucket == "") {
 		return fail(reasonReport, errors.New("upload-report needs reports.bucket in the spec"))
 	}
-	inv, err := report.Collect(ctx, spec, report.FromConfigs(ro), report.LastDays(r.opts.Clock(), r.in.ReportDays))
+	inv, err := report.Collect(ctx, sp, report.FromConfigs(ro), report.LastDays(r.opts.Clock(), r.in.ReportDays))
 	if err != nil {
 		return fail(reasonReport, err)
 	}
 	for _, w := range inv.Warnings {
 		r.gha.Warningf("orgbackup: %s", w)
 	}
-	rep, err := report.Evaluate(spec, inv)
+	rep, err := report.Evaluate(sp, inv)
 	if err != nil {
 		return fail(reasonReport, err)
 	}
@@ -70,12 +71,12 @@ func (r *runner) report(ctx context.Context, spec *backup.Spec, ro, rw *crossacc
 	}
 
 	if r.in.UploadReport {
-		org := spec.Organization
+		org := sp.Organization
 		cfg, err := rw.Config(ctx, org.BackupAccount, org.Regions.Primary)
 		if err != nil {
 			return fail(reasonReport, err)
 		}
-		keys, err := report.Upload(ctx, awss3.NewFromConfig(cfg), spec.Reports.Bucket, reportName, rep, report.AllFormats())
+		keys, err := report.Upload(ctx, awss3.NewFromConfig(cfg), sp.Reports.Bucket, reportName, rep, report.AllFormats())
 		if err != nil {
 			return fail(reasonReport, err)
 		}
@@ -94,13 +95,13 @@ func (r *runner) progress(label string) *crossaccount.ProgressPrinter {
 }
 
 // copy runs the copier over the spec's routes to copy-to
-// (backup.Spec.CopyRoutes), over the whole organization.
-func (r *runner) copy(ctx context.Context, spec *backup.Spec, src *crossaccount.Fleet) error {
-	topo, err := spec.DiscoverTopology(ctx, src)
+// (spec.Spec.CopyRoutes), over the whole organization.
+func (r *runner) copy(ctx context.Context, sp *spec.Spec, src *crossaccount.Fleet) error {
+	topo, err := backup.DiscoverTopology(ctx, sp, src)
 	if err != nil {
 		return fail(reasonCopy, err)
 	}
-	routes, err := spec.CopyRoutes(topo, r.in.CopyTo)
+	routes, err := backup.CopyRoutes(sp, topo, r.in.CopyTo)
 	if err != nil {
 		return fail(reasonCopy, err)
 	}
@@ -120,13 +121,13 @@ func (r *runner) copy(ctx context.Context, spec *backup.Spec, src *crossaccount.
 }
 
 // remediate runs the remediator over the spec's targets
-// (backup.Spec.RemediationTargets), over the whole organization.
-func (r *runner) remediate(ctx context.Context, spec *backup.Spec, src *crossaccount.Fleet) error {
-	topo, err := spec.DiscoverTopology(ctx, src)
+// (spec.Spec.RemediationTargets), over the whole organization.
+func (r *runner) remediate(ctx context.Context, sp *spec.Spec, src *crossaccount.Fleet) error {
+	topo, err := backup.DiscoverTopology(ctx, sp, src)
 	if err != nil {
 		return fail(reasonRemediate, err)
 	}
-	targets, err := spec.RemediationTargets(topo, r.opts.Clock())
+	targets, err := backup.RemediationTargets(sp, topo, r.opts.Clock())
 	if err != nil {
 		return fail(reasonRemediate, err)
 	}

@@ -10,10 +10,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
-	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
 	"github.com/orgbackup/orgbackup/report"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 const (
@@ -25,18 +25,18 @@ const (
 // operated is a fixture whose spec is applied, with one production
 // volume and the emulator's clock as the action's clock and sleep. Copy
 // and remediate modes take their routes and targets from the spec.
-func operated(t *testing.T) (*fixture, *backup.Spec, string) {
+func operated(t *testing.T) (*fixture, *spec.Spec, string) {
 	t.Helper()
 	f := newFixture(t)
 	f.push("c0ffee")
 	if r := f.run(map[string]string{"role-to-assume": f.apply, "acknowledge-irreversible": "true"}); r.err != nil {
 		t.Fatalf("apply: %v\n%s", r.err, r.stdout)
 	}
-	spec, err := backup.Load(f.spec)
+	sp, err := spec.Load(f.spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tier, err := spec.Tier("production")
+	tier, err := sp.Tier("production")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func operated(t *testing.T) (*fixture, *backup.Spec, string) {
 			return ctx.Err()
 		}
 	})
-	return f, spec, vol
+	return f, sp, vol
 }
 
 // callCount counts the emulator's calls of operation op.
@@ -66,7 +66,7 @@ func callCount(srv *emulator.Server, op string) int {
 }
 
 func TestReportMode(t *testing.T) {
-	f, spec, vol := operated(t)
+	f, sp, vol := operated(t)
 	f.srv.Advance(50 * time.Hour)
 	f.srv.ResetCallStats()
 	r := f.run(map[string]string{"mode": "report", "role-to-assume": f.apply, "upload-report": "true", "report-days": "3"})
@@ -110,8 +110,8 @@ func TestReportMode(t *testing.T) {
 	}
 	for _, format := range report.AllFormats() {
 		key := report.ObjectKey(r.res.Report.GeneratedAt, reportName, format)
-		if _, ok := f.srv.S3Object(spec.Reports.Bucket, key); !ok {
-			t.Errorf("s3://%s/%s was not uploaded", spec.Reports.Bucket, key)
+		if _, ok := f.srv.S3Object(sp.Reports.Bucket, key); !ok {
+			t.Errorf("s3://%s/%s was not uploaded", sp.Reports.Bucket, key)
 		}
 	}
 	for _, m := range mutatingCalls(f.srv) {
@@ -122,21 +122,21 @@ func TestReportMode(t *testing.T) {
 }
 
 func TestCopyMode(t *testing.T) {
-	f, spec, vol := operated(t)
+	f, sp, vol := operated(t)
 	// Without the central vault's access policy the plan's copies fail.
 	central := awsbackup.NewFromConfig(f.srv.Config(testBackupAccount, testRegion))
 	ctx := context.Background()
-	pol, err := central.GetBackupVaultAccessPolicy(ctx, &awsbackup.GetBackupVaultAccessPolicyInput{BackupVaultName: aws.String(spec.Central.Vault)})
+	pol, err := central.GetBackupVaultAccessPolicy(ctx, &awsbackup.GetBackupVaultAccessPolicyInput{BackupVaultName: aws.String(sp.Central.Vault)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := central.DeleteBackupVaultAccessPolicy(ctx, &awsbackup.DeleteBackupVaultAccessPolicyInput{BackupVaultName: aws.String(spec.Central.Vault)}); err != nil {
+	if _, err := central.DeleteBackupVaultAccessPolicy(ctx, &awsbackup.DeleteBackupVaultAccessPolicyInput{BackupVaultName: aws.String(sp.Central.Vault)}); err != nil {
 		t.Fatal(err)
 	}
 	if rep := f.srv.Advance(30 * time.Hour); rep.CopyJobsFailed == 0 {
 		t.Fatalf("no copy failed without the central vault's access policy: %+v", rep)
 	}
-	if _, err := central.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String(spec.Central.Vault), Policy: pol.Policy}); err != nil {
+	if _, err := central.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String(sp.Central.Vault), Policy: pol.Policy}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -199,12 +199,12 @@ func TestCopyMode(t *testing.T) {
 }
 
 func TestRemediateMode(t *testing.T) {
-	f, spec, vol := operated(t)
+	f, sp, vol := operated(t)
 	// A backup job of the volume fails (its role does not exist) before
 	// the first scheduled backup.
 	ctx := context.Background()
 	if _, err := awsbackup.NewFromConfig(f.srv.Config(testProdAccount, testRegion)).StartBackupJob(ctx, &awsbackup.StartBackupJobInput{
-		BackupVaultName: aws.String(spec.Local.Vault), ResourceArn: aws.String(vol), IamRoleArn: aws.String("arn:aws:iam::" + testProdAccount + ":role/Missing"),
+		BackupVaultName: aws.String(sp.Local.Vault), ResourceArn: aws.String(vol), IamRoleArn: aws.String("arn:aws:iam::" + testProdAccount + ":role/Missing"),
 	}); err != nil {
 		t.Fatal(err)
 	}

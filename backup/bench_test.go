@@ -76,12 +76,12 @@ func benchPlanConverged(b *testing.B, n int) {
 	ctx := context.Background()
 	srv := emulator.NewServer(func(o *emulator.Options) { o.Organization = benchOrganization(n) })
 	b.Cleanup(srv.Close)
-	spec := parseSpec(b, benchSpec)
-	base := srv.Config(spec.Organization.ManagementAccount, spec.Organization.Regions.Primary)
+	sp := parseSpec(b, benchSpec)
+	base := srv.Config(sp.Organization.ManagementAccount, sp.Organization.Regions.Primary)
 	fleet := func(readOnly bool, rate float64) *crossaccount.Fleet {
 		return crossaccount.NewFleet(base, func(o *crossaccount.Options) {
-			o.ExecutionRole = spec.Organization.ExecutionRole
-			o.ManagementAccount = spec.Organization.ManagementAccount
+			o.ExecutionRole = sp.Organization.ExecutionRole
+			o.ManagementAccount = sp.Organization.ManagementAccount
 			o.ReadOnly = readOnly
 			o.RatePerSecond = rate
 		})
@@ -89,7 +89,7 @@ func benchPlanConverged(b *testing.B, n int) {
 
 	// Converge without faults or client-side limits.
 	start := time.Now()
-	p, err := backup.PlanChanges(ctx, spec, fleet(true, -1), func(o *backup.PlanOptions) { o.Now, o.Concurrency = srv.Now, 64 })
+	p, err := backup.PlanChanges(ctx, sp, fleet(true, -1), func(o *backup.PlanOptions) { o.Now, o.Concurrency = srv.Now, 64 })
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func benchPlanConverged(b *testing.B, n int) {
 			for range b.N {
 				srv.ResetCallStats()
 				start := time.Now()
-				p, err := backup.PlanChanges(ctx, spec, fleet(true, rate), func(o *backup.PlanOptions) {
+				p, err := backup.PlanChanges(ctx, sp, fleet(true, rate), func(o *backup.PlanOptions) {
 					o.Now = srv.Now
 					concurrency = o.Concurrency
 				})

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -86,7 +87,7 @@ func withRuleDefaults(p policy.Plan) policy.Plan {
 
 // planDirect compares the backup plans orgbackup manages in one account and
 // region with the desired ones (already resolved for the account).
-func planDirect(ctx context.Context, api PlansAPI, account, region, spec string, want []policy.Plan) ([]Change, error) {
+func planDirect(ctx context.Context, api PlansAPI, account, region, sp string, want []policy.Plan) ([]Change, error) {
 	type live struct {
 		id   string
 		plan *policy.Plan
@@ -101,7 +102,7 @@ func planDirect(ctx context.Context, api PlansAPI, account, region, spec string,
 		}
 		for _, p := range out.BackupPlansList {
 			name := aws.ToString(p.BackupPlanName)
-			if strings.HasPrefix(name, managedPolicyPrefix(spec)) {
+			if strings.HasPrefix(name, managedPolicyPrefix(sp)) {
 				existing[name] = &live{id: aws.ToString(p.BackupPlanId)}
 			}
 		}
@@ -168,7 +169,7 @@ func planDirect(ctx context.Context, api PlansAPI, account, region, spec string,
 				directPlan{*l.plan}, directPlan{w}, "the backup plan's resource selections differ from the spec (selections are replaced)"))
 		}
 	}
-	for _, name := range sortedKeys(existing) {
+	for _, name := range slices.Sorted(maps.Keys(existing)) {
 		if wanted[name] {
 			continue
 		}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -15,6 +17,7 @@ import (
 
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/policy"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 // DriftReport says how the organization differs from its spec.
@@ -51,16 +54,16 @@ func (r *DriftReport) Drifted() bool {
 // DetectDrift plans against the live organization (read-only) and compares
 // every workload account's effective backup policy (DescribeEffectivePolicy)
 // with the plan of its tier.
-func DetectDrift(ctx context.Context, spec *Spec, src ConfigSource, optFns ...func(*PlanOptions)) (*DriftReport, error) {
-	plan, err := PlanChanges(ctx, spec, src, optFns...)
+func DetectDrift(ctx context.Context, sp *spec.Spec, src ConfigSource, optFns ...func(*PlanOptions)) (*DriftReport, error) {
+	plan, err := PlanChanges(ctx, sp, src, optFns...)
 	if err != nil {
 		return nil, err
 	}
 	rep := &DriftReport{Plan: plan}
-	if spec.Organization.Distribution == DistributionDirect {
+	if sp.Organization.Distribution == spec.DistributionDirect {
 		return rep, nil
 	}
-	cfg, err := configFor(ctx, src, spec)
+	cfg, err := configFor(ctx, src, sp)
 	if err != nil {
 		return nil, err
 	}
@@ -69,11 +72,11 @@ func DetectDrift(ctx context.Context, spec *Spec, src ConfigSource, optFns ...fu
 	if err != nil {
 		return nil, err
 	}
-	d, _ := desiredState(spec, topo)
-	accounts := sortedKeys(d.tierOf)
+	d, _ := desiredState(sp, topo)
+	accounts := slices.Sorted(maps.Keys(d.tierOf))
 	for _, account := range accounts {
 		tierName := d.tierOf[account]
-		p, err := spec.TierPlan(tierName)
+		p, err := sp.TierPlan(tierName)
 		if err != nil {
 			continue
 		}
@@ -81,7 +84,7 @@ func DetectDrift(ctx context.Context, spec *Spec, src ConfigSource, optFns ...fu
 		if err != nil || len(docs) == 0 {
 			continue
 		}
-		want, err := policy.EffectivePolicy([]policy.PolicyLevel{{Target: account, Policies: []policy.PolicySource{{Name: PlanName(tierName), Content: docs[0]}}}}, account)
+		want, err := policy.EffectivePolicy([]policy.PolicyLevel{{Target: account, Policies: []policy.PolicySource{{Name: spec.PlanName(tierName), Content: docs[0]}}}}, account)
 		if err != nil {
 			return nil, fmt.Errorf("computing the expected effective policy of %s: %w", account, err)
 		}

@@ -19,8 +19,8 @@ import (
 // plan and apply converge with no duplicate resource.
 func TestFaultAtEachStep(t *testing.T) {
 	t.Parallel()
-	spec := parseSpec(t, baseSpec)
-	ref := newSpecOrg(t, spec)
+	sp := parseSpec(t, baseSpec)
+	ref := newSpecOrg(t, sp)
 	p := ref.plan(t)
 	ref.srv.ResetCallStats()
 	if res := ref.apply(t, p, allowAll); res.Err() != nil {
@@ -48,7 +48,7 @@ func TestFaultAtEachStep(t *testing.T) {
 			t.Parallel()
 			// One attempt per request, so the one-shot failure is not
 			// retried away by the SDK.
-			org := newSpecOrg(t, spec, func(o *crossaccount.Options) { o.MaxAttempts = 1 })
+			org := newSpecOrg(t, sp, func(o *crossaccount.Options) { o.MaxAttempts = 1 })
 			p := org.plan(t)
 			org.srv.AddFault(emulator.Fault{Service: op.Service, Operation: op.Operation, FailNext: 1})
 			res := org.apply(t, p, allowAll)

@@ -20,6 +20,7 @@ import (
 	awssns "github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/orgbackup/orgbackup/policy"
+	"github.com/orgbackup/orgbackup/spec"
 	"github.com/orgbackup/orgbackup/vault"
 )
 
@@ -87,7 +88,7 @@ func TestApplyOnMoto(t *testing.T) {
 	}
 	s3c := awss3.NewFromConfig(cfg, func(o *awss3.Options) { o.UsePathStyle = true })
 
-	spec, err := Parse("moto.yaml", []byte(`version: 1
+	sp, err := spec.Parse("moto.yaml", []byte(`version: 1
 name: moto
 organization:
   management_account: "111111111111"
@@ -108,10 +109,10 @@ reports:
 	if err != nil {
 		t.Fatal(err)
 	}
-	tags := managedTags(spec)
+	tags := managedTags(sp)
 
 	// The backup role.
-	role := roleState{Name: spec.Local.BackupRole, TrustPolicy: backupTrustPolicy(), ManagedPolicies: slices.Clone(BackupRolePolicies), Tags: tags}
+	role := roleState{Name: sp.Local.BackupRole, TrustPolicy: backupTrustPolicy(), ManagedPolicies: slices.Clone(BackupRolePolicies), Tags: tags}
 	iam := awsiam.NewFromConfig(cfg)
 	// moto's copy of the AWS managed policies lacks some of them.
 	var known []string
@@ -133,9 +134,9 @@ reports:
 	// policy and notifications, so the vault is planned without them
 	// (the first plan, of nothing, does not read them) and checked by
 	// reading it back.
-	vd := vault.Desired{Account: motoAccount, Region: "us-east-1", Vault: spec.Local.Vault, Tags: tags,
-		Key:           &vault.Key{Alias: spec.KMS.Alias, Description: "orgbackup local vault key", Policy: vault.WorkloadKeyPolicy(motoAccount, "us-east-1", "222222222222"), Rotation: true},
-		Notifications: &vault.Notifications{Topic: spec.Notifications.Topic, Events: spec.Notifications.Events}}
+	vd := vault.Desired{Account: motoAccount, Region: "us-east-1", Vault: sp.Local.Vault, Tags: tags,
+		Key:           &vault.Key{Alias: sp.KMS.Alias, Description: "orgbackup local vault key", Policy: vault.WorkloadKeyPolicy(motoAccount, "us-east-1", "222222222222"), Rotation: true},
+		Notifications: &vault.Notifications{Topic: sp.Notifications.Topic, Events: sp.Notifications.Events}}
 	vc := vault.Clients{Backup: awsbackup.NewFromConfig(cfg), KMS: awskms.NewFromConfig(cfg), SNS: awssns.NewFromConfig(cfg)}
 	changes, err := vault.Plan(ctx, vc, vd)
 	if err != nil {
@@ -156,7 +157,7 @@ reports:
 			t.Errorf("vault plan lacks %q: %v", want, kinds)
 		}
 	}
-	st, err := vault.Read(ctx, vault.Clients{KMS: vc.KMS, SNS: vc.SNS}, motoAccount, "us-east-1", "", spec.KMS.Alias, spec.Notifications.Topic)
+	st, err := vault.Read(ctx, vault.Clients{KMS: vc.KMS, SNS: vc.SNS}, motoAccount, "us-east-1", "", sp.KMS.Alias, sp.Notifications.Topic)
 	if err != nil {
 		t.Fatalf("vault.Read: %v", err)
 	}
@@ -169,7 +170,7 @@ reports:
 	}
 
 	// The tier's plan, created directly in the account.
-	p, err := spec.TierPlanForAccount("daily", motoAccount)
+	p, err := sp.TierPlanForAccount("daily", motoAccount)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +183,7 @@ reports:
 	// selection, and read back with GetBackupPlan as planDirect does.
 	rp.Selections = nil
 	bk := awsbackup.NewFromConfig(cfg)
-	changes2, err := planDirect(ctx, bk, motoAccount, "us-east-1", spec.Name, []policy.Plan{rp})
+	changes2, err := planDirect(ctx, bk, motoAccount, "us-east-1", sp.Name, []policy.Plan{rp})
 	if err != nil || len(changes2) != 1 || changes2[0].Action != Create {
 		t.Fatalf("planning the backup plan: %v %+v", err, changes2)
 	}
@@ -208,7 +209,7 @@ reports:
 	}
 
 	// The reports bucket and a report plan.
-	bucket := reportsBucket{Name: spec.Reports.Bucket, Region: "us-east-1", Policy: reportsBucketPolicy(motoAccount, spec.Reports.Bucket), Encryption: "AES256", BlockPublicAccess: true, Tags: tags}
+	bucket := reportsBucket{Name: sp.Reports.Bucket, Region: "us-east-1", Policy: reportsBucketPolicy(motoAccount, sp.Reports.Bucket), Encryption: "AES256", BlockPublicAccess: true, Tags: tags}
 	applyAll(t, "bucket", func() ([]Change, error) { return planBucket(ctx, s3c, motoAccount, bucket) },
 		func(c Change) error { return applyBucket(ctx, s3c, c) })
 	// moto keeps no tags on report plans (ListTags answers none, even

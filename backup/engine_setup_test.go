@@ -19,6 +19,7 @@ import (
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 // baseSpec is the spec most engine tests start from, on the emulator's
@@ -55,13 +56,13 @@ tags:
 `
 
 // parseSpec parses an inline spec, failing the test on any problem.
-func parseSpec(t testing.TB, yaml string) *backup.Spec {
+func parseSpec(t testing.TB, yaml string) *spec.Spec {
 	t.Helper()
-	spec, err := backup.Parse("inline.yaml", []byte(yaml))
+	sp, err := spec.Parse("inline.yaml", []byte(yaml))
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
-	return spec
+	return sp
 }
 
 // editSpec returns yaml with each old string replaced by its new one,
@@ -79,19 +80,19 @@ func editSpec(t testing.TB, yaml string, oldNew ...string) string {
 
 // newSpecOrg is newTestOrg for a spec built in the test, on a fresh
 // emulator of the default organization. fleetOpts adjust both fleets.
-func newSpecOrg(t testing.TB, spec *backup.Spec, fleetOpts ...func(*crossaccount.Options)) *testOrg {
+func newSpecOrg(t testing.TB, sp *spec.Spec, fleetOpts ...func(*crossaccount.Options)) *testOrg {
 	t.Helper()
 	srv := emulator.NewServer()
 	t.Cleanup(srv.Close)
-	return newOrgOn(srv, spec, fleetOpts...)
+	return newOrgOn(srv, sp, fleetOpts...)
 }
 
-func newOrgOn(srv *emulator.Server, spec *backup.Spec, fleetOpts ...func(*crossaccount.Options)) *testOrg {
-	base := srv.Config(spec.Organization.ManagementAccount, spec.Organization.Regions.Primary)
+func newOrgOn(srv *emulator.Server, sp *spec.Spec, fleetOpts ...func(*crossaccount.Options)) *testOrg {
+	base := srv.Config(sp.Organization.ManagementAccount, sp.Organization.Regions.Primary)
 	fleet := func(ro bool) *crossaccount.Fleet {
 		return crossaccount.NewFleet(base, func(o *crossaccount.Options) {
-			o.ExecutionRole = spec.Organization.ExecutionRole
-			o.ManagementAccount = spec.Organization.ManagementAccount
+			o.ExecutionRole = sp.Organization.ExecutionRole
+			o.ManagementAccount = sp.Organization.ManagementAccount
 			o.ReadOnly = ro
 			o.RatePerSecond = -1
 			for _, fn := range fleetOpts {
@@ -99,7 +100,7 @@ func newOrgOn(srv *emulator.Server, spec *backup.Spec, fleetOpts ...func(*crossa
 			}
 		})
 	}
-	return &testOrg{srv: srv, spec: spec, planFleet: fleet(true), applyFleet: fleet(false)}
+	return &testOrg{srv: srv, sp: sp, planFleet: fleet(true), applyFleet: fleet(false)}
 }
 
 // allowAll applies destructive and irreversible changes.
@@ -132,7 +133,7 @@ func (o *testOrg) wantConverged(t testing.TB) {
 // respec replaces the org's spec.
 func (o *testOrg) respec(t testing.TB, yaml string) {
 	t.Helper()
-	o.spec = parseSpec(t, yaml)
+	o.sp = parseSpec(t, yaml)
 }
 
 func planText(p *backup.Plan) string {

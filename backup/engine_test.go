@@ -12,6 +12,7 @@ import (
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 const exampleSpec = "../examples/central-backup/backup.yaml"
@@ -20,34 +21,34 @@ const exampleSpec = "../examples/central-backup/backup.yaml"
 // applying, as the management account.
 type testOrg struct {
 	srv        *emulator.Server
-	spec       *backup.Spec
+	sp         *spec.Spec
 	planFleet  *crossaccount.Fleet
 	applyFleet *crossaccount.Fleet
 }
 
 func newTestOrg(t *testing.T, specFile string) *testOrg {
 	t.Helper()
-	spec, err := backup.Load(specFile)
+	sp, err := spec.Load(specFile)
 	if err != nil {
 		t.Fatalf("Load(%s): %v", specFile, err)
 	}
 	srv := emulator.NewServer()
 	t.Cleanup(srv.Close)
-	base := srv.Config(spec.Organization.ManagementAccount, spec.Organization.Regions.Primary)
+	base := srv.Config(sp.Organization.ManagementAccount, sp.Organization.Regions.Primary)
 	fleet := func(ro bool) *crossaccount.Fleet {
 		return crossaccount.NewFleet(base, func(o *crossaccount.Options) {
-			o.ExecutionRole = spec.Organization.ExecutionRole
-			o.ManagementAccount = spec.Organization.ManagementAccount
+			o.ExecutionRole = sp.Organization.ExecutionRole
+			o.ManagementAccount = sp.Organization.ManagementAccount
 			o.ReadOnly = ro
 			o.RatePerSecond = -1
 		})
 	}
-	return &testOrg{srv: srv, spec: spec, planFleet: fleet(true), applyFleet: fleet(false)}
+	return &testOrg{srv: srv, sp: sp, planFleet: fleet(true), applyFleet: fleet(false)}
 }
 
 func (o *testOrg) plan(t testing.TB) *backup.Plan {
 	t.Helper()
-	p, err := backup.PlanChanges(context.Background(), o.spec, o.planFleet, func(po *backup.PlanOptions) { po.Now = o.srv.Now })
+	p, err := backup.PlanChanges(context.Background(), o.sp, o.planFleet, func(po *backup.PlanOptions) { po.Now = o.srv.Now })
 	if err != nil {
 		t.Fatalf("PlanChanges: %v", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"sort"
@@ -132,7 +133,7 @@ func applyRole(ctx context.Context, iam IAMAPI, c Change) error {
 		return err
 	}
 	var tags []iamtypes.Tag
-	for _, k := range sortedKeys(want.Tags) {
+	for _, k := range slices.Sorted(maps.Keys(want.Tags)) {
 		tags = append(tags, iamtypes.Tag{Key: aws.String(k), Value: aws.String(want.Tags[k])})
 	}
 	_, err := iam.CreateRole(ctx, &awsiam.CreateRoleInput{

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/policy"
+	"github.com/orgbackup/orgbackup/spec"
 	"github.com/orgbackup/orgbackup/vault"
 )
 
@@ -40,7 +42,7 @@ type PlanOptions struct {
 // be read-only: crossaccount.Options.ReadOnly) and returns the changes that
 // would bring it to spec, with the consistency checks that would make the
 // architecture fail. It never mutates anything.
-func PlanChanges(ctx context.Context, spec *Spec, src ConfigSource, optFns ...func(*PlanOptions)) (*Plan, error) {
+func PlanChanges(ctx context.Context, sp *spec.Spec, src ConfigSource, optFns ...func(*PlanOptions)) (*Plan, error) {
 	var o PlanOptions
 	for _, fn := range optFns {
 		fn(&o)
@@ -54,7 +56,12 @@ func PlanChanges(ctx context.Context, spec *Spec, src ConfigSource, optFns ...fu
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	org := spec.Organization
+	// One resolution per run: a spec edited in code since it was loaded
+	// is planned as it is now.
+	if err := sp.Resolve(); err != nil {
+		return nil, err
+	}
+	org := sp.Organization
 	primary := org.Regions.Primary
 	mgmtCfg, err := src.Config(ctx, org.ManagementAccount, primary)
 	if err != nil {
@@ -69,8 +76,8 @@ func PlanChanges(ctx context.Context, spec *Spec, src ConfigSource, optFns ...fu
 		return nil, fmt.Errorf("the spec's management account %s is not the organization's (%s)", org.ManagementAccount, topo.ManagementAccount())
 	}
 
-	d, checks := desiredState(spec, topo)
-	plan := &Plan{Spec: spec.Name, Checks: checks}
+	d, checks := desiredState(sp, topo)
+	plan := &Plan{Spec: sp.Name, Checks: checks}
 	var mu sync.Mutex
 	add := func(cs ...Change) {
 		mu.Lock()
@@ -90,20 +97,20 @@ func PlanChanges(ctx context.Context, spec *Spec, src ConfigSource, optFns ...fu
 	go func() {
 		orgDone <- func() error {
 			settings := map[string]GlobalSettingsAPI{}
-			for _, r := range spec.Regions() {
+			for _, r := range sp.Regions() {
 				cfg, err := src.Config(ctx, org.ManagementAccount, r)
 				if err != nil {
 					return fmt.Errorf("getting credentials for the management account in %s: %w", r, err)
 				}
 				settings[r] = awsbackup.NewFromConfig(cfg)
 			}
-			orgChanges, _, err := planOrg(ctx, orgs, settings, orgSettings{management: org.ManagementAccount, backupAccount: org.BackupAccount, regions: spec.Regions()})
+			orgChanges, _, err := planOrg(ctx, orgs, settings, orgSettings{management: org.ManagementAccount, backupAccount: org.BackupAccount, regions: sp.Regions()})
 			if err != nil {
 				return err
 			}
 			add(orgChanges...)
-			if spec.Organization.Distribution != DistributionDirect {
-				pc, err := planPolicies(ctx, orgs, org.ManagementAccount, spec.Name, d.policies)
+			if sp.Organization.Distribution != spec.DistributionDirect {
+				pc, err := planPolicies(ctx, orgs, org.ManagementAccount, sp.Name, d.policies)
 				if err != nil {
 					return err
 				}
@@ -121,7 +128,7 @@ func PlanChanges(ctx context.Context, spec *Spec, src ConfigSource, optFns ...fu
 	sort.Strings(accounts)
 	err = crossaccount.ForEach(ctx, o.Concurrency, accounts, func(ctx context.Context, account string) error {
 		da := d.accounts[account]
-		cs, err := planAccount(ctx, src, spec, account, da, o.Now)
+		cs, err := planAccount(ctx, src, sp, account, da, o.Now)
 		var are *crossaccount.AssumeRoleError
 		if errors.As(err, &are) && d.tierOf[account] == "" && account != org.BackupAccount {
 			// An account outside every tier, read only to find the
@@ -130,7 +137,7 @@ func PlanChanges(ctx context.Context, spec *Spec, src ConfigSource, optFns ...fu
 			return nil
 		}
 		if errors.As(err, &are) {
-			addCheck(Check{Code: "account-unreachable", Address: account, Message: fmt.Sprintf("cannot assume %s in account %s: %v; create the execution role there (AWS creates OrganizationAccountAccessRole in accounts created by Organizations) or fix its trust policy", spec.Organization.ExecutionRole, account, are.Err)})
+			addCheck(Check{Code: "account-unreachable", Address: account, Message: fmt.Sprintf("cannot assume %s in account %s: %v; create the execution role there (AWS creates OrganizationAccountAccessRole in accounts created by Organizations) or fix its trust policy", sp.Organization.ExecutionRole, account, are.Err)})
 			return nil
 		}
 		if err != nil {
@@ -146,7 +153,7 @@ func PlanChanges(ctx context.Context, spec *Spec, src ConfigSource, optFns ...fu
 	if err != nil {
 		return nil, err
 	}
-	plan.Checks = append(plan.Checks, crossChecks(spec, d, plan.Changes, o.Now())...)
+	plan.Checks = append(plan.Checks, crossChecks(sp, d, plan.Changes, o.Now())...)
 	plan.Seal()
 	return plan, nil
 }
@@ -174,23 +181,23 @@ type accountDesired struct {
 }
 
 // managedTags are the tags on everything orgbackup creates.
-func managedTags(spec *Spec) map[string]string {
+func managedTags(sp *spec.Spec) map[string]string {
 	tags := map[string]string{}
-	for k, v := range spec.Tags {
+	for k, v := range sp.Tags {
 		tags[k] = v
 	}
 	tags[vault.TagManaged] = "true"
-	tags[vault.TagSpec] = spec.Name
+	tags[vault.TagSpec] = sp.Name
 	return tags
 }
 
 // desiredState computes the desired state from the spec and the
 // organization's topology. Problems that only the topology reveals (unknown
 // targets) become checks.
-func desiredState(spec *Spec, topo *crossaccount.Topology) (*desired, []Check) {
+func desiredState(sp *spec.Spec, topo *crossaccount.Topology) (*desired, []Check) {
 	var checks []Check
-	org := spec.Organization
-	tags := managedTags(spec)
+	org := sp.Organization
+	tags := managedTags(sp)
 	d := &desired{orgID: topo.OrganizationID(), accounts: map[string]*accountDesired{}, tierOf: map[string]string{}, uncovered: map[string]string{}}
 	acct := func(id string) *accountDesired {
 		a := d.accounts[id]
@@ -206,29 +213,31 @@ func desiredState(spec *Spec, topo *crossaccount.Topology) (*desired, []Check) {
 	// The backup account needs the backup role too: AWS Backup assumes it
 	// to copy central recovery points to the secondary region and to
 	// restore from the central vaults.
-	b.role = &roleState{Name: spec.Local.BackupRole, TrustPolicy: backupTrustPolicy(), ManagedPolicies: slices.Clone(BackupRolePolicies), Tags: tags}
-	for _, region := range spec.CentralRegions() {
+	b.role = &roleState{Name: sp.Local.BackupRole, TrustPolicy: backupTrustPolicy(), ManagedPolicies: slices.Clone(BackupRolePolicies), Tags: tags}
+	for _, region := range sp.CentralRegions() {
 		vd := vault.Desired{
-			Account: org.BackupAccount, Region: region, Vault: spec.Central.Vault,
-			Key:          &vault.Key{Alias: spec.KMS.Alias, Description: "orgbackup central vault key", Policy: vault.CentralKeyPolicy(org.BackupAccount, region, d.orgID), Rotation: spec.kmsRotation()},
+			Account: org.BackupAccount, Region: region, Vault: sp.Central.Vault,
+			Key:          &vault.Key{Alias: sp.KMS.Alias, Description: "orgbackup central vault key", Policy: vault.CentralKeyPolicy(org.BackupAccount, region, d.orgID), Rotation: sp.KMSRotation()},
 			AccessPolicy: vault.CentralVaultAccessPolicy(d.orgID),
 			Tags:         tags,
 		}
-		if l := spec.Central.Lock; l != nil {
-			vd.Lock = &vault.Lock{MinRetentionDays: int64(mustDays(l.MinRetention)), MaxRetentionDays: int64(mustDays(l.MaxRetention))}
+		if l := sp.Central.Lock; l != nil {
+			lo, hi := sp.CentralLockDays()
+			vd.Lock = &vault.Lock{MinRetentionDays: int64(lo), MaxRetentionDays: int64(hi)}
 			if l.Mode == "compliance" {
 				vd.Lock.ChangeableForDays = int64(l.ChangeableForDays)
 			}
 		}
-		if ag := spec.Central.AirGapped; ag != nil && region == org.Regions.Primary {
-			vd.AirGapped = &vault.AirGapped{Name: ag.Vault, MinRetentionDays: int64(mustDays(ag.MinRetention)), MaxRetentionDays: int64(mustDays(ag.MaxRetention))}
+		if ag := sp.Central.AirGapped; ag != nil && region == org.Regions.Primary {
+			lo, hi := sp.AirGappedDays()
+			vd.AirGapped = &vault.AirGapped{Name: ag.Vault, MinRetentionDays: int64(lo), MaxRetentionDays: int64(hi)}
 		}
-		if n := spec.Notifications; n != nil {
+		if n := sp.Notifications; n != nil {
 			vd.Notifications = &vault.Notifications{Topic: n.Topic, Events: slices.Clone(n.Events), Emails: slices.Clone(n.Emails)}
 		}
 		b.vaults = append(b.vaults, vd)
 	}
-	if r := spec.Reports; r != nil {
+	if r := sp.Reports; r != nil {
 		primary := org.Regions.Primary
 		b.bucket = &reportsBucket{Name: r.Bucket, Region: primary, Policy: reportsBucketPolicy(org.BackupAccount, r.Bucket), Encryption: "AES256", BlockPublicAccess: true, Tags: tags}
 		formats := slices.Clone(r.Formats)
@@ -236,7 +245,7 @@ func desiredState(spec *Spec, topo *crossaccount.Topology) (*desired, []Check) {
 		for _, tmpl := range r.Templates {
 			b.reports = append(b.reports, reportPlan{
 				Name: "orgbackup_" + strings.ToLower(tmpl), Template: tmpl, Bucket: r.Bucket, KeyPrefix: "orgbackup",
-				Formats: formats, Regions: spec.WorkloadRegions(), Tags: tags,
+				Formats: formats, Regions: sp.WorkloadRegions(), Tags: tags,
 			})
 		}
 		for _, f := range r.Frameworks {
@@ -247,8 +256,8 @@ func desiredState(spec *Spec, topo *crossaccount.Topology) (*desired, []Check) {
 	}
 
 	// Workload accounts, per tier.
-	for _, tierName := range spec.TierNames() {
-		t, err := spec.Tier(tierName)
+	for _, tierName := range sp.TierNames() {
+		t, err := sp.Tier(tierName)
 		if err != nil {
 			checks = append(checks, Check{Code: "tier-invalid", Address: "tiers." + tierName, Message: err.Error()})
 			continue
@@ -263,7 +272,7 @@ func desiredState(spec *Spec, topo *crossaccount.Topology) (*desired, []Check) {
 			attach = append(attach, targetID(topo, target))
 			for _, a := range ids {
 				if a == org.ManagementAccount || a == org.BackupAccount {
-					if org.Distribution != DistributionDirect {
+					if org.Distribution != spec.DistributionDirect {
 						d.uncovered[a] = tierName
 					}
 					continue
@@ -275,8 +284,8 @@ func desiredState(spec *Spec, topo *crossaccount.Topology) (*desired, []Check) {
 				d.tierOf[a] = tierName
 			}
 		}
-		if org.Distribution != DistributionDirect {
-			p, err := spec.TierPlan(tierName)
+		if org.Distribution != spec.DistributionDirect {
+			p, err := sp.TierPlan(tierName)
 			if err != nil {
 				checks = append(checks, Check{Code: "tier-invalid", Address: "tiers." + tierName, Message: err.Error()})
 				continue
@@ -288,18 +297,18 @@ func desiredState(spec *Spec, topo *crossaccount.Topology) (*desired, []Check) {
 			}
 			sort.Strings(attach)
 			for i, doc := range docs {
-				name := PlanName(tierName)
+				name := spec.PlanName(tierName)
 				if len(docs) > 1 {
 					name = fmt.Sprintf("%s-%d", name, i+1)
 				}
 				d.policies = append(d.policies, desiredPolicy{
-					Name: name, Description: "Backup policy of tier " + tierName + ", managed by orgbackup (spec " + spec.Name + ")",
+					Name: name, Description: "Backup policy of tier " + tierName + ", managed by orgbackup (spec " + sp.Name + ")",
 					Content: doc, Tags: tags, Targets: slices.Compact(attach),
 				})
 			}
 		}
 	}
-	if org.Distribution == DistributionDirect {
+	if org.Distribution == spec.DistributionDirect {
 		// Accounts that left every tier still hold the plans orgbackup
 		// created there; planning them with no desired plans deletes them.
 		for _, a := range topo.Accounts() {
@@ -307,26 +316,26 @@ func desiredState(spec *Spec, topo *crossaccount.Topology) (*desired, []Check) {
 				continue
 			}
 			da := acct(a.ID)
-			for _, region := range spec.WorkloadRegions() {
+			for _, region := range sp.WorkloadRegions() {
 				da.direct[region] = nil
 			}
 		}
 	}
 	for a, tierName := range d.tierOf {
-		t, _ := spec.Tier(tierName)
+		t, _ := sp.Tier(tierName)
 		da := acct(a)
-		da.role = &roleState{Name: spec.Local.BackupRole, TrustPolicy: backupTrustPolicy(), ManagedPolicies: slices.Clone(BackupRolePolicies), Tags: tags}
-		for _, region := range spec.WorkloadRegions() {
-			vd := vault.Desired{Account: a, Region: region, Vault: spec.Local.Vault, AccessPolicy: vault.WorkloadVaultAccessPolicy(org.BackupAccount), Tags: tags}
+		da.role = &roleState{Name: sp.Local.BackupRole, TrustPolicy: backupTrustPolicy(), ManagedPolicies: slices.Clone(BackupRolePolicies), Tags: tags}
+		for _, region := range sp.WorkloadRegions() {
+			vd := vault.Desired{Account: a, Region: region, Vault: sp.Local.Vault, AccessPolicy: vault.WorkloadVaultAccessPolicy(org.BackupAccount), Tags: tags}
 			if t.Encryption == policy.CustomerManagedKey {
-				vd.Key = &vault.Key{Alias: spec.KMS.Alias, Description: "orgbackup local vault key", Policy: vault.WorkloadKeyPolicy(a, region, org.BackupAccount), Rotation: spec.kmsRotation()}
+				vd.Key = &vault.Key{Alias: sp.KMS.Alias, Description: "orgbackup local vault key", Policy: vault.WorkloadKeyPolicy(a, region, org.BackupAccount), Rotation: sp.KMSRotation()}
 			}
-			if n := spec.Notifications; n != nil {
+			if n := sp.Notifications; n != nil {
 				vd.Notifications = &vault.Notifications{Topic: n.Topic, Events: slices.Clone(n.Events)}
 			}
 			da.vaults = append(da.vaults, vd)
-			if org.Distribution == DistributionDirect {
-				p, err := spec.TierPlanForAccount(tierName, a)
+			if org.Distribution == spec.DistributionDirect {
+				p, err := sp.TierPlanForAccount(tierName, a)
 				if err == nil {
 					rp, err := forAccount(*p, a)
 					if err == nil {
@@ -356,23 +365,12 @@ func targetID(topo *crossaccount.Topology, target string) string {
 	return target
 }
 
-func mustDays(s string) policy.Days {
-	d, err := optionalDays(s)
-	if err != nil {
-		return 0
-	}
-	return d
-}
-
-// kmsRotation is the spec's key rotation setting (default on).
-func (s *Spec) kmsRotation() bool { return s.KMS.Rotation == nil || *s.KMS.Rotation }
-
 // planAccount plans one account: its backup role, vaults in each region,
 // direct-mode plans and reports.
-func planAccount(ctx context.Context, src ConfigSource, spec *Spec, account string, da *accountDesired, now func() time.Time) ([]Change, error) {
+func planAccount(ctx context.Context, src ConfigSource, sp *spec.Spec, account string, da *accountDesired, now func() time.Time) ([]Change, error) {
 	var out []Change
 	if da.role != nil {
-		cfg, err := src.Config(ctx, account, spec.Organization.Regions.Primary)
+		cfg, err := src.Config(ctx, account, sp.Organization.Regions.Primary)
 		if err != nil {
 			return nil, err
 		}
@@ -395,22 +393,22 @@ func planAccount(ctx context.Context, src ConfigSource, spec *Spec, account stri
 			out = append(out, fromVaultChange(account, vd.Region, vc))
 		}
 	}
-	for _, region := range sortedKeys(da.direct) {
+	for _, region := range slices.Sorted(maps.Keys(da.direct)) {
 		cfg, err := src.Config(ctx, account, region)
 		if err != nil {
 			return nil, err
 		}
-		cs, err := planDirect(ctx, awsbackup.NewFromConfig(cfg), account, region, spec.Name, da.direct[region])
+		cs, err := planDirect(ctx, awsbackup.NewFromConfig(cfg), account, region, sp.Name, da.direct[region])
 		if err != nil {
 			return nil, err
 		}
 		for i := range cs {
-			cs[i].DependsOn = append(cs[i].DependsOn, account+"/"+region+"/"+vault.KindVault+"/"+spec.Local.Vault)
+			cs[i].DependsOn = append(cs[i].DependsOn, account+"/"+region+"/"+vault.KindVault+"/"+sp.Local.Vault)
 		}
 		out = append(out, cs...)
 	}
 	if da.bucket != nil || len(da.reports) > 0 || len(da.frames) > 0 {
-		region := spec.Organization.Regions.Primary
+		region := sp.Organization.Regions.Primary
 		cfg, err := src.Config(ctx, account, region)
 		if err != nil {
 			return nil, err
@@ -465,13 +463,13 @@ func fromVaultChange(account, region string, vc vault.Change) Change {
 
 // crossChecks are the consistency checks across accounts that block a plan
 // that cannot work.
-func crossChecks(spec *Spec, d *desired, changes []Change, now time.Time) []Check {
+func crossChecks(sp *spec.Spec, d *desired, changes []Change, now time.Time) []Check {
 	var checks []Check
 	// Tiers that copy to the central account need keys the backup account
 	// can use: AWS managed keys cannot be shared across accounts, so copies
 	// of resource types that keep their source key (EC2, EBS, RDS...) fail.
-	for _, name := range spec.TierNames() {
-		t, err := spec.Tier(name)
+	for _, name := range sp.TierNames() {
+		t, err := sp.Tier(name)
 		if err != nil {
 			continue
 		}
@@ -489,7 +487,7 @@ func crossChecks(spec *Spec, d *desired, changes []Change, now time.Time) []Chec
 		if da.role == nil {
 			checks = append(checks, Check{Code: "missing-backup-role", Address: account, Message: "tier " + tierName + " has no backup role in " + account})
 		}
-		for _, region := range spec.WorkloadRegions() {
+		for _, region := range sp.WorkloadRegions() {
 			if !slices.ContainsFunc(da.vaults, func(v vault.Desired) bool { return v.Region == region }) {
 				checks = append(checks, Check{Code: "missing-local-vault", Address: account + "/" + region, Message: "the tier's plan runs in " + region + " but account " + account + " has no local vault there"})
 			}
@@ -500,29 +498,29 @@ func crossChecks(spec *Spec, d *desired, changes []Change, now time.Time) []Chec
 	// they are attached to or inherited by, "Understanding management
 	// policy inheritance"), but orgbackup creates no local vault in those
 	// accounts, so every job would fail.
-	for _, account := range sortedKeys(d.uncovered) {
+	for _, account := range slices.Sorted(maps.Keys(d.uncovered)) {
 		tierName := d.uncovered[account]
 		role := "management"
-		if account == spec.Organization.BackupAccount {
+		if account == sp.Organization.BackupAccount {
 			role = "backup"
 		}
 		checks = append(checks, Check{Code: "policy-target-without-vault", Address: account,
 			Message: fmt.Sprintf("tier %s's backup policy reaches the %s account %s (through its targets %v), which has no local vault %s in %v: its backup jobs would fail; target OUs or accounts that do not contain it",
-				tierName, role, account, d.tierTargets(spec, tierName), spec.Local.Vault, spec.WorkloadRegions())})
+				tierName, role, account, d.tierTargets(sp, tierName), sp.Local.Vault, sp.WorkloadRegions())})
 	}
-	checks = append(checks, immutableLockChecks(spec, changes, now)...)
+	checks = append(checks, immutableLockChecks(sp, changes, now)...)
 	return checks
 }
 
 // configFor is used by drift and tests: the aws.Config of the management
 // account in the primary region.
-func configFor(ctx context.Context, src ConfigSource, spec *Spec) (aws.Config, error) {
-	return src.Config(ctx, spec.Organization.ManagementAccount, spec.Organization.Regions.Primary)
+func configFor(ctx context.Context, src ConfigSource, sp *spec.Spec) (aws.Config, error) {
+	return src.Config(ctx, sp.Organization.ManagementAccount, sp.Organization.Regions.Primary)
 }
 
 // tierTargets returns a tier's targets as written in the spec.
-func (d *desired) tierTargets(spec *Spec, tierName string) []string {
-	return spec.Tiers[tierName].Targets
+func (d *desired) tierTargets(sp *spec.Spec, tierName string) []string {
+	return sp.Tiers[tierName].Targets
 }
 
 // liveLock is the Before of a vault_lock change: the lock as it is.
@@ -539,19 +537,19 @@ type liveLock struct {
 // (PutBackupVaultLockConfiguration: a lock's minimum and maximum
 // retention apply to every recovery point copied into the vault). Spec
 // validation already checks the spec's own lock.
-func immutableLockChecks(spec *Spec, changes []Change, now time.Time) []Check {
+func immutableLockChecks(sp *spec.Spec, changes []Change, now time.Time) []Check {
 	var checks []Check
-	org := spec.Organization
+	org := sp.Organization
 	for _, c := range changes {
-		if c.Kind != vault.KindLock || c.Account != org.BackupAccount || c.Name != spec.Central.Vault || c.Before == nil {
+		if c.Kind != vault.KindLock || c.Account != org.BackupAccount || c.Name != sp.Central.Vault || c.Before == nil {
 			continue
 		}
 		var l liveLock
 		if err := json.Unmarshal(c.Before, &l); err != nil || l.LockDate == nil || now.Before(*l.LockDate) {
 			continue
 		}
-		for _, name := range spec.TierNames() {
-			t, err := spec.Tier(name)
+		for _, name := range sp.TierNames() {
+			t, err := sp.Tier(name)
 			if err != nil {
 				continue
 			}
@@ -568,7 +566,7 @@ func immutableLockChecks(spec *Spec, changes []Change, now time.Time) []Check {
 			if (l.MinRetentionDays > 0 && int64(days) < l.MinRetentionDays) || (l.MaxRetentionDays > 0 && int64(days) > l.MaxRetentionDays) {
 				checks = append(checks, Check{Code: "central-retention-outside-lock", Address: "tiers." + name,
 					Message: fmt.Sprintf("tier %s keeps copies in %s for %d days, outside the %d..%d days of the compliance-mode Vault Lock of %s in %s, which is immutable since %s: AWS Backup would fail every copy job; keep the tier's retention within the lock's bounds",
-						name, c.Address, days, l.MinRetentionDays, l.MaxRetentionDays, spec.Central.Vault, c.Region, l.LockDate.UTC().Format(time.RFC3339))})
+						name, c.Address, days, l.MinRetentionDays, l.MaxRetentionDays, sp.Central.Vault, c.Region, l.LockDate.UTC().Format(time.RFC3339))})
 			}
 		}
 	}

@@ -39,12 +39,12 @@ type policyAttachment struct {
 
 // managedPolicyPrefix starts the name of every backup policy and plan
 // orgbackup manages: names starting with "orgbackup-" are reserved for it.
-func managedPolicyPrefix(spec string) string { return "orgbackup-" }
+func managedPolicyPrefix(sp string) string { return "orgbackup-" }
 
 // planPolicies compares the organization's backup policies with the
 // desired ones. Policies whose names carry the spec's prefix but are no
 // longer desired are deleted (destructive).
-func planPolicies(ctx context.Context, orgs OrganizationsAPI, mgmt, spec string, want []desiredPolicy) ([]Change, error) {
+func planPolicies(ctx context.Context, orgs OrganizationsAPI, mgmt, sp string, want []desiredPolicy) ([]Change, error) {
 	type live struct {
 		id, content string
 		targets     []string
@@ -59,7 +59,7 @@ func planPolicies(ctx context.Context, orgs OrganizationsAPI, mgmt, spec string,
 		}
 		for _, p := range out.Policies {
 			name := aws.ToString(p.Name)
-			if strings.HasPrefix(name, managedPolicyPrefix(spec)) {
+			if strings.HasPrefix(name, managedPolicyPrefix(sp)) {
 				existing[name] = &live{id: aws.ToString(p.Id)}
 			}
 		}
@@ -136,7 +136,7 @@ func planPolicies(ctx context.Context, orgs OrganizationsAPI, mgmt, spec string,
 			changes = append(changes, c)
 		}
 	}
-	for _, name := range sortedKeys(existing) {
+	for _, name := range slices.Sorted(maps.Keys(existing)) {
 		if wanted[name] {
 			continue
 		}
@@ -273,7 +273,7 @@ func applyPolicy(ctx context.Context, orgs OrganizationsAPI, c Change) error {
 			return syncOrgTags(ctx, orgs, id, w.Tags)
 		}
 		var tags []orgtypes.Tag
-		for _, k := range sortedKeys(w.Tags) {
+		for _, k := range slices.Sorted(maps.Keys(w.Tags)) {
 			tags = append(tags, orgtypes.Tag{Key: aws.String(k), Value: aws.String(w.Tags[k])})
 		}
 		_, err = orgs.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 
@@ -190,7 +191,7 @@ func applyBucket(ctx context.Context, s3 S3API, c Change) error {
 	}
 	if len(want.Tags) > 0 {
 		var tags []s3types.Tag
-		for _, k := range sortedKeys(want.Tags) {
+		for _, k := range slices.Sorted(maps.Keys(want.Tags)) {
 			tags = append(tags, s3types.Tag{Key: aws.String(k), Value: aws.String(want.Tags[k])})
 		}
 		if _, err := s3.PutBucketTagging(ctx, &awss3.PutBucketTaggingInput{Bucket: aws.String(want.Name), Tagging: &s3types.Tagging{TagSet: tags}}); err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/policy"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 // Destinations of CopyRoutes.
@@ -36,7 +37,7 @@ type ScopeOptions struct {
 }
 
 // scope applies optFns and checks the tier names.
-func (s *Spec) scope(optFns []func(*ScopeOptions)) (ScopeOptions, error) {
+func scopeOf(s *spec.Spec, optFns []func(*ScopeOptions)) (ScopeOptions, error) {
 	var o ScopeOptions
 	for _, fn := range optFns {
 		fn(&o)
@@ -61,7 +62,7 @@ func (o ScopeOptions) hasAccount(id string) bool {
 // DiscoverTopology reads the organization's accounts and organizational
 // units through the spec's management account in the primary Region. It
 // reports an error if that account does not manage the organization.
-func (s *Spec) DiscoverTopology(ctx context.Context, src ConfigSource) (*crossaccount.Topology, error) {
+func DiscoverTopology(ctx context.Context, s *spec.Spec, src ConfigSource) (*crossaccount.Topology, error) {
 	org := s.Organization
 	cfg, err := src.Config(ctx, org.ManagementAccount, org.Regions.Primary)
 	if err != nil {
@@ -75,41 +76,6 @@ func (s *Spec) DiscoverTopology(ctx context.Context, src ConfigSource) (*crossac
 		return nil, fmt.Errorf("the spec's management account %s is not the organization's (%s)", org.ManagementAccount, m)
 	}
 	return topo, nil
-}
-
-// TierAccounts resolves every tier's targets in topo to the workload
-// accounts the tier applies to, sorted, by tier name. The management and
-// backup accounts hold no workloads of a tier, as in the plan.
-func (s *Spec) TierAccounts(topo *crossaccount.Topology) (map[string][]string, error) {
-	return s.tierAccounts(topo, ScopeOptions{})
-}
-
-// tierAccounts is TierAccounts of the tiers in scope.
-func (s *Spec) tierAccounts(topo *crossaccount.Topology, scope ScopeOptions) (map[string][]string, error) {
-	org := s.Organization
-	out := map[string][]string{}
-	for _, name := range s.TierNames() {
-		if !scope.hasTier(name) {
-			continue
-		}
-		t, err := s.Tier(name)
-		if err != nil {
-			return nil, err
-		}
-		for _, target := range t.Targets {
-			ids, err := topo.Resolve(target)
-			if err != nil {
-				return nil, fmt.Errorf("tier %s: %w", name, err)
-			}
-			for _, a := range ids {
-				if a != org.ManagementAccount && a != org.BackupAccount && !slices.Contains(out[name], a) {
-					out[name] = append(out[name], a)
-				}
-			}
-		}
-		slices.Sort(out[name])
-	}
-	return out, nil
 }
 
 func days(d policy.Days) *int64 { return aws.Int64(int64(d)) }
@@ -130,15 +96,15 @@ func days(d policy.Days) *int64 { return aws.Int64(int64(d)) }
 // Region.
 //
 // Routes are in tier order, then account, then Region.
-func (s *Spec) CopyRoutes(topo *crossaccount.Topology, to string, optFns ...func(*ScopeOptions)) ([]crossaccount.CopyRoute, error) {
+func CopyRoutes(s *spec.Spec, topo *crossaccount.Topology, to string, optFns ...func(*ScopeOptions)) ([]crossaccount.CopyRoute, error) {
 	if to != CopyToCentral && to != CopyToSecondary {
 		return nil, fmt.Errorf("copies go to %q or %q, not %q", CopyToCentral, CopyToSecondary, to)
 	}
-	scope, err := s.scope(optFns)
+	scope, err := scopeOf(s, optFns)
 	if err != nil {
 		return nil, err
 	}
-	byTier, err := s.tierAccounts(topo, scope)
+	byTier, err := s.TierAccountsIn(topo, scope.Tiers)
 	if err != nil {
 		return nil, err
 	}
@@ -201,12 +167,12 @@ func (s *Spec) CopyRoutes(topo *crossaccount.Topology, to string, optFns ...func
 // schedule in the year before now.
 //
 // Targets are in tier order, then account, then Region.
-func (s *Spec) RemediationTargets(topo *crossaccount.Topology, now time.Time, optFns ...func(*ScopeOptions)) ([]crossaccount.RemediationTarget, error) {
-	scope, err := s.scope(optFns)
+func RemediationTargets(s *spec.Spec, topo *crossaccount.Topology, now time.Time, optFns ...func(*ScopeOptions)) ([]crossaccount.RemediationTarget, error) {
+	scope, err := scopeOf(s, optFns)
 	if err != nil {
 		return nil, err
 	}
-	byTier, err := s.tierAccounts(topo, scope)
+	byTier, err := s.TierAccountsIn(topo, scope.Tiers)
 	if err != nil {
 		return nil, err
 	}

@@ -15,9 +15,10 @@ import (
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
-const routesSpec = "testdata/spec/valid.json"
+const routesSpec = "../spec/testdata/spec/valid.json"
 
 // routesTopology is valid.json's organization: the management and backup
 // accounts at the root, two production accounts and one staging account.
@@ -35,13 +36,13 @@ func routesTopology(t *testing.T) *crossaccount.Topology {
 	return topo
 }
 
-func loadRoutesSpec(t *testing.T) *backup.Spec {
+func loadRoutesSpec(t *testing.T) *spec.Spec {
 	t.Helper()
-	spec, err := backup.Load(routesSpec)
+	sp, err := spec.Load(routesSpec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return spec
+	return sp
 }
 
 func TestTierAccounts(t *testing.T) {
@@ -58,7 +59,7 @@ func TestTierAccounts(t *testing.T) {
 
 func TestCopyRoutes(t *testing.T) {
 	t.Parallel()
-	spec := loadRoutesSpec(t)
+	sp := loadRoutesSpec(t)
 	topo := routesTopology(t)
 	type route struct {
 		Source, Dest, Tier, Accounts string
@@ -66,34 +67,34 @@ func TestCopyRoutes(t *testing.T) {
 		Role                         string
 		Monitoring                   string // account and Regions
 	}
-	central, secondary := spec.CentralVaultARN("us-east-1"), spec.CentralVaultARN("us-west-2")
-	prod, err := spec.Tier("production")
+	central, secondary := sp.CentralVaultARN("us-east-1"), sp.CentralVaultARN("us-west-2")
+	prod, err := sp.Tier("production")
 	if err != nil {
 		t.Fatal(err)
 	}
 	prodCentral, prodSecondary := int64(prod.CentralRetention), int64(prod.SecondaryRetention)
-	local := "/us-east-1/" + spec.Local.Vault
+	local := "/us-east-1/" + sp.Local.Vault
 	tests := map[string]struct {
 		to    string
 		scope backup.ScopeOptions
 		want  []route
 	}{
 		"central": {to: backup.CopyToCentral, want: []route{
-			{"333333333333" + local, central, "production", "", prodCentral, spec.BackupRoleARN("333333333333"), ""},
-			{"333333333334" + local, central, "production", "", prodCentral, spec.BackupRoleARN("333333333334"), ""},
-			{"444444444444" + local, central, "staging", "", 730, spec.BackupRoleARN("444444444444"), ""},
+			{"333333333333" + local, central, "production", "", prodCentral, sp.BackupRoleARN("333333333333"), ""},
+			{"333333333334" + local, central, "production", "", prodCentral, sp.BackupRoleARN("333333333334"), ""},
+			{"444444444444" + local, central, "staging", "", 730, sp.BackupRoleARN("444444444444"), ""},
 		}},
 		"central, one account": {to: backup.CopyToCentral, scope: backup.ScopeOptions{Accounts: []string{"333333333334"}}, want: []route{
-			{"333333333334" + local, central, "production", "", prodCentral, spec.BackupRoleARN("333333333334"), ""},
+			{"333333333334" + local, central, "production", "", prodCentral, sp.BackupRoleARN("333333333334"), ""},
 		}},
 		"central, one tier": {to: backup.CopyToCentral, scope: backup.ScopeOptions{Tiers: []string{"staging"}}, want: []route{
-			{"444444444444" + local, central, "staging", "", 730, spec.BackupRoleARN("444444444444"), ""},
+			{"444444444444" + local, central, "staging", "", 730, sp.BackupRoleARN("444444444444"), ""},
 		}},
 		"secondary": {to: backup.CopyToSecondary, want: []route{
-			{"222222222222/us-east-1/" + spec.Central.Vault, secondary, "production", "333333333333,333333333334", prodSecondary, spec.BackupRoleARN("222222222222"), "222222222222 us-east-1"},
+			{"222222222222/us-east-1/" + sp.Central.Vault, secondary, "production", "333333333333,333333333334", prodSecondary, sp.BackupRoleARN("222222222222"), "222222222222 us-east-1"},
 		}},
 		"secondary, one account": {to: backup.CopyToSecondary, scope: backup.ScopeOptions{Accounts: []string{"333333333334"}}, want: []route{
-			{"222222222222/us-east-1/" + spec.Central.Vault, secondary, "production", "333333333334", prodSecondary, spec.BackupRoleARN("222222222222"), "222222222222 us-east-1"},
+			{"222222222222/us-east-1/" + sp.Central.Vault, secondary, "production", "333333333334", prodSecondary, sp.BackupRoleARN("222222222222"), "222222222222 us-east-1"},
 		}},
 		// Staging does not copy cross-Region.
 		"secondary, staging only": {to: backup.CopyToSecondary, scope: backup.ScopeOptions{Tiers: []string{"staging"}}},
@@ -101,7 +102,7 @@ func TestCopyRoutes(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			routes, err := spec.CopyRoutes(topo, tc.to, func(o *backup.ScopeOptions) { *o = tc.scope })
+			routes, err := backup.CopyRoutes(sp, topo, tc.to, func(o *backup.ScopeOptions) { *o = tc.scope })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -119,7 +120,7 @@ func TestCopyRoutes(t *testing.T) {
 
 func TestCopyRoutesErrors(t *testing.T) {
 	t.Parallel()
-	spec := loadRoutesSpec(t)
+	sp := loadRoutesSpec(t)
 	topo := routesTopology(t)
 	tests := map[string]struct {
 		to    string
@@ -133,7 +134,7 @@ func TestCopyRoutesErrors(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			_, err := spec.CopyRoutes(topo, tc.to, func(o *backup.ScopeOptions) { *o = tc.scope })
+			_, err := backup.CopyRoutes(sp, topo, tc.to, func(o *backup.ScopeOptions) { *o = tc.scope })
 			if err == nil {
 				t.Fatal("CopyRoutes succeeded")
 			}
@@ -150,11 +151,11 @@ func TestCopyRoutesErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := spec.CopyRoutes(small, backup.CopyToCentral); err == nil || !strings.Contains(err.Error(), "tier production") {
+	if _, err := backup.CopyRoutes(sp, small, backup.CopyToCentral); err == nil || !strings.Contains(err.Error(), "tier production") {
 		t.Errorf("CopyRoutes over an organization without the tiers' OUs = %v, want an error naming the tier", err)
 	}
 	// Only the tiers in scope are resolved.
-	if routes, err := spec.CopyRoutes(small, backup.CopyToCentral, func(o *backup.ScopeOptions) { o.Tiers = []string{"staging"} }); err == nil || !strings.Contains(err.Error(), "tier staging") {
+	if routes, err := backup.CopyRoutes(sp, small, backup.CopyToCentral, func(o *backup.ScopeOptions) { o.Tiers = []string{"staging"} }); err == nil || !strings.Contains(err.Error(), "tier staging") {
 		t.Errorf("CopyRoutes of staging = %v, %v; want an error naming the tier", routes, err)
 	}
 	noStaging, err := crossaccount.FromAccounts("o-orgbackup1", "r-root", "111111111111",
@@ -163,22 +164,22 @@ func TestCopyRoutesErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := spec.CopyRoutes(noStaging, backup.CopyToCentral); err == nil || !strings.Contains(err.Error(), "tier staging") {
+	if _, err := backup.CopyRoutes(sp, noStaging, backup.CopyToCentral); err == nil || !strings.Contains(err.Error(), "tier staging") {
 		t.Errorf("CopyRoutes without the Staging OU = %v, want an error naming the tier", err)
 	}
-	if routes, err := spec.CopyRoutes(noStaging, backup.CopyToCentral, func(o *backup.ScopeOptions) { o.Tiers = []string{"production"} }); err != nil || len(routes) != 1 {
+	if routes, err := backup.CopyRoutes(sp, noStaging, backup.CopyToCentral, func(o *backup.ScopeOptions) { o.Tiers = []string{"production"} }); err != nil || len(routes) != 1 {
 		t.Errorf("CopyRoutes of production without the Staging OU = %d routes, %v; want 1, nil", len(routes), err)
 	}
 }
 
 func TestRemediationTargets(t *testing.T) {
 	t.Parallel()
-	spec := loadRoutesSpec(t)
-	prod, err := spec.Tier("production")
+	sp := loadRoutesSpec(t)
+	prod, err := sp.Tier("production")
 	if err != nil {
 		t.Fatal(err)
 	}
-	targets, err := spec.RemediationTargets(routesTopology(t), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), func(o *backup.ScopeOptions) {
+	targets, err := backup.RemediationTargets(sp, routesTopology(t), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), func(o *backup.ScopeOptions) {
 		o.Tiers = []string{"production"}
 	})
 	if err != nil {
@@ -197,13 +198,13 @@ func TestRemediationTargets(t *testing.T) {
 	tags := map[string]string{"orgbackup:tier": "production"}
 	// The production tier backs up daily: its RPO is a day.
 	want := []target{
-		{"333333333333", "us-east-1", spec.Local.Vault, spec.BackupRoleARN("333333333333"), "production", int64(prod.LocalRetention), tags, 24 * time.Hour},
-		{"333333333334", "us-east-1", spec.Local.Vault, spec.BackupRoleARN("333333333334"), "production", int64(prod.LocalRetention), tags, 24 * time.Hour},
+		{"333333333333", "us-east-1", sp.Local.Vault, sp.BackupRoleARN("333333333333"), "production", int64(prod.LocalRetention), tags, 24 * time.Hour},
+		{"333333333334", "us-east-1", sp.Local.Vault, sp.BackupRoleARN("333333333334"), "production", int64(prod.LocalRetention), tags, 24 * time.Hour},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("RemediationTargets() mismatch (-want +got):\n%s", diff)
 	}
-	if _, err := spec.RemediationTargets(routesTopology(t), time.Now(), func(o *backup.ScopeOptions) { o.Tiers = []string{"gold"} }); err == nil {
+	if _, err := backup.RemediationTargets(sp, routesTopology(t), time.Now(), func(o *backup.ScopeOptions) { o.Tiers = []string{"gold"} }); err == nil {
 		t.Error("RemediationTargets accepted an unknown tier")
 	}
 }
@@ -215,21 +216,21 @@ func TestDiscoverTopology(t *testing.T) {
 	t.Parallel()
 	srv := emulator.NewServer()
 	defer srv.Close()
-	spec := loadRoutesSpec(t)
-	topo, err := spec.DiscoverTopology(context.Background(), direct{srv})
+	sp := loadRoutesSpec(t)
+	topo, err := backup.DiscoverTopology(context.Background(), sp, direct{srv})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := spec.TierAccounts(topo)
+	got, err := sp.TierAccounts(topo)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(map[string][]string{"production": {"333333333333", "333333333334"}, "staging": {"444444444444"}}, got); diff != "" {
 		t.Errorf("tier accounts of the discovered organization (-want +got):\n%s", diff)
 	}
-	other := *spec
+	other := *sp
 	other.Organization.ManagementAccount = "999999999999"
-	if _, err := other.DiscoverTopology(context.Background(), fixed{srv, "111111111111"}); err == nil || !strings.Contains(err.Error(), "not the organization's (111111111111)") {
+	if _, err := backup.DiscoverTopology(context.Background(), &other, fixed{srv, "111111111111"}); err == nil || !strings.Contains(err.Error(), "not the organization's (111111111111)") {
 		t.Errorf("DiscoverTopology with another management account = %v, want a refusal", err)
 	}
 }
@@ -262,7 +263,7 @@ func TestCopyRoutesAfterEightDays(t *testing.T) {
 	t.Parallel()
 	org := newSpecOrg(t, parseSpec(t, baseSpec))
 	org.converge(t)
-	spec, srv, ctx := org.spec, org.srv, context.Background()
+	sp, srv, ctx := org.sp, org.srv, context.Background()
 	var vols []string
 	for _, a := range []string{"333333333333", "333333333334"} {
 		v := srv.AddResource(a, "us-east-1", emulator.EBSVolume, "", map[string]string{"backup-tier": "production"}, 1<<30)
@@ -272,23 +273,23 @@ func TestCopyRoutesAfterEightDays(t *testing.T) {
 		vols = append(vols, v)
 	}
 	secondary := awsbackup.NewFromConfig(srv.Config("222222222222", "us-west-2"))
-	pol, err := secondary.GetBackupVaultAccessPolicy(ctx, &awsbackup.GetBackupVaultAccessPolicyInput{BackupVaultName: aws.String(spec.Central.Vault)})
+	pol, err := secondary.GetBackupVaultAccessPolicy(ctx, &awsbackup.GetBackupVaultAccessPolicyInput{BackupVaultName: aws.String(sp.Central.Vault)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv.Advance(3 * 24 * time.Hour)
-	if _, err := secondary.DeleteBackupVaultAccessPolicy(ctx, &awsbackup.DeleteBackupVaultAccessPolicyInput{BackupVaultName: aws.String(spec.Central.Vault)}); err != nil {
+	if _, err := secondary.DeleteBackupVaultAccessPolicy(ctx, &awsbackup.DeleteBackupVaultAccessPolicyInput{BackupVaultName: aws.String(sp.Central.Vault)}); err != nil {
 		t.Fatal(err)
 	}
 	if rep := srv.Advance(2 * 24 * time.Hour); rep.CopyJobsFailed != 2*len(vols) {
 		t.Fatalf("%d copy jobs failed without the secondary vault's access policy, want %d (two days of two volumes)", rep.CopyJobsFailed, 2*len(vols))
 	}
-	if _, err := secondary.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String(spec.Central.Vault), Policy: pol.Policy}); err != nil {
+	if _, err := secondary.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String(sp.Central.Vault), Policy: pol.Policy}); err != nil {
 		t.Fatal(err)
 	}
 	srv.Advance(3 * 24 * time.Hour)
 
-	topo, err := spec.DiscoverTopology(ctx, org.applyFleet)
+	topo, err := backup.DiscoverTopology(ctx, sp, org.applyFleet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +297,7 @@ func TestCopyRoutesAfterEightDays(t *testing.T) {
 		t.Helper()
 		out := map[string]*crossaccount.CopyReport{}
 		for _, to := range []string{backup.CopyToCentral, backup.CopyToSecondary} {
-			routes, err := spec.CopyRoutes(topo, to)
+			routes, err := backup.CopyRoutes(sp, topo, to)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -359,7 +360,7 @@ func TestCopyRoutesAfterEightDays(t *testing.T) {
 	}
 	local := map[string]int{}
 	for _, a := range []string{"333333333333", "333333333334"} {
-		for k, n := range backupsIn(a, "us-east-1", spec.Local.Vault) {
+		for k, n := range backupsIn(a, "us-east-1", sp.Local.Vault) {
 			local[k] += n
 		}
 	}
@@ -367,7 +368,7 @@ func TestCopyRoutesAfterEightDays(t *testing.T) {
 		t.Fatalf("the local vaults hold %d backups, want %d", len(local), backups*len(vols))
 	}
 	for _, region := range []string{"us-east-1", "us-west-2"} {
-		if diff := cmp.Diff(local, backupsIn("222222222222", region, spec.Central.Vault)); diff != "" {
+		if diff := cmp.Diff(local, backupsIn("222222222222", region, sp.Central.Vault)); diff != "" {
 			t.Errorf("backups in the central vault of %s, by resource and creation date (-local vaults +central vault):\n%s", region, diff)
 		}
 	}
@@ -383,8 +384,8 @@ func TestCopyRoutesAfterEightDays(t *testing.T) {
 // The copy routes of a spec with a cross-Region production tier: each
 // production account's local vault to the central vault, and the central
 // vault to the secondary Region's for those accounts.
-func ExampleSpec_CopyRoutes() {
-	spec, err := backup.Load("testdata/spec/valid.json")
+func ExampleCopyRoutes() {
+	sp, err := spec.Load("../spec/testdata/spec/valid.json")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -400,7 +401,7 @@ func ExampleSpec_CopyRoutes() {
 		return
 	}
 	for _, to := range []string{backup.CopyToCentral, backup.CopyToSecondary} {
-		routes, err := spec.CopyRoutes(topo, to, func(o *backup.ScopeOptions) { o.Tiers = []string{"production"} })
+		routes, err := backup.CopyRoutes(sp, topo, to, func(o *backup.ScopeOptions) { o.Tiers = []string{"production"} })
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -425,15 +426,15 @@ func TestSecondaryRouteWaitsForPlanCopy(t *testing.T) {
 	t.Parallel()
 	org := newSpecOrg(t, parseSpec(t, baseSpec))
 	org.converge(t)
-	spec, srv, ctx := org.spec, org.srv, context.Background()
+	sp, srv, ctx := org.sp, org.srv, context.Background()
 	const account = "333333333333"
 	vol := srv.AddResource(account, "us-east-1", emulator.EBSVolume, "", nil, 1<<30)
 	local := awsbackup.NewFromConfig(srv.Config(account, "us-east-1"))
-	if _, err := local.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String(spec.Local.Vault), ResourceArn: aws.String(vol), IamRoleArn: aws.String(spec.BackupRoleARN(account))}); err != nil {
+	if _, err := local.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String(sp.Local.Vault), ResourceArn: aws.String(vol), IamRoleArn: aws.String(sp.BackupRoleARN(account))}); err != nil {
 		t.Fatal(err)
 	}
 	srv.Advance(2 * time.Hour)
-	topo, err := spec.DiscoverTopology(ctx, org.applyFleet)
+	topo, err := backup.DiscoverTopology(ctx, sp, org.applyFleet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -446,7 +447,7 @@ func TestSecondaryRouteWaitsForPlanCopy(t *testing.T) {
 	}
 	run := func(to string) *crossaccount.CopyReport {
 		t.Helper()
-		routes, err := spec.CopyRoutes(topo, to, func(o *backup.ScopeOptions) { o.Accounts = []string{account} })
+		routes, err := backup.CopyRoutes(sp, topo, to, func(o *backup.ScopeOptions) { o.Accounts = []string{account} })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -456,7 +457,7 @@ func TestSecondaryRouteWaitsForPlanCopy(t *testing.T) {
 		}
 		return rep
 	}
-	prod, err := spec.Tier("production")
+	prod, err := sp.Tier("production")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -470,8 +471,8 @@ func TestSecondaryRouteWaitsForPlanCopy(t *testing.T) {
 		t.Fatalf("recovery points of %s: %v %+v", vol, err, rps)
 	}
 	if _, err := local.StartCopyJob(ctx, &awsbackup.StartCopyJobInput{
-		RecoveryPointArn: rps.RecoveryPoints[0].RecoveryPointArn, SourceBackupVaultName: aws.String(spec.Local.Vault),
-		DestinationBackupVaultArn: aws.String(spec.CentralVaultARN("us-west-2")), IamRoleArn: aws.String(spec.BackupRoleARN(account)),
+		RecoveryPointArn: rps.RecoveryPoints[0].RecoveryPointArn, SourceBackupVaultName: aws.String(sp.Local.Vault),
+		DestinationBackupVaultArn: aws.String(sp.CentralVaultARN("us-west-2")), IamRoleArn: aws.String(sp.BackupRoleARN(account)),
 		Lifecycle: &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(int64(prod.SecondaryRetention))},
 	}); err != nil {
 		t.Fatal(err)
@@ -484,7 +485,7 @@ func TestSecondaryRouteWaitsForPlanCopy(t *testing.T) {
 	srv.Advance(12 * time.Hour)
 	n := 0
 	p := awsbackup.NewListRecoveryPointsByBackupVaultPaginator(awsbackup.NewFromConfig(srv.Config("222222222222", "us-west-2")),
-		&awsbackup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String(spec.Central.Vault), ByResourceArn: aws.String(vol)})
+		&awsbackup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String(sp.Central.Vault), ByResourceArn: aws.String(vol)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -38,7 +39,7 @@ func managedView(live, want map[string]string) map[string]string {
 // namespace that want lacks. A key of the spec's tags that the spec no
 // longer has is kept, as it cannot be told from a tag someone else added.
 func tagDiff(live, want map[string]string) (set map[string]string, remove []string) {
-	for _, k := range sortedKeys(want) {
+	for _, k := range slices.Sorted(maps.Keys(want)) {
 		if v, ok := live[k]; !ok || v != want[k] {
 			if set == nil {
 				set = map[string]string{}
@@ -46,7 +47,7 @@ func tagDiff(live, want map[string]string) (set map[string]string, remove []stri
 			set[k] = want[k]
 		}
 	}
-	for _, k := range sortedKeys(live) {
+	for _, k := range slices.Sorted(maps.Keys(live)) {
 		if _, ok := want[k]; !ok && strings.HasPrefix(k, managedTagPrefix) {
 			remove = append(remove, k)
 		}
@@ -136,7 +137,7 @@ func syncOrgTags(ctx context.Context, api orgTagsAPI, id string, want map[string
 	set, remove := tagDiff(live, want)
 	if len(set) > 0 {
 		var tags []orgtypes.Tag
-		for _, k := range sortedKeys(set) {
+		for _, k := range slices.Sorted(maps.Keys(set)) {
 			tags = append(tags, orgtypes.Tag{Key: aws.String(k), Value: aws.String(set[k])})
 		}
 		if _, err := api.TagResource(ctx, &awsorgs.TagResourceInput{ResourceId: aws.String(id), Tags: tags}); err != nil {

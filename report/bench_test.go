@@ -18,8 +18,8 @@ import (
 	awstagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	taggingtypes "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
 
-	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 // synthOrg is an in-memory organization that serves list pages generated
@@ -176,13 +176,13 @@ func (t *synthTagging) GetResources(_ context.Context, in *awstagging.GetResourc
 
 // newSynthOrg builds an organization of n accounts under the example
 // spec's OUs (60% production, 30% staging, 10% development).
-func newSynthOrg(b *testing.B, n, perAccount, jobsPerRes int) (*backup.Spec, *synthOrg, *crossaccount.Topology) {
-	spec, err := backup.Load("../examples/central-backup/backup.yaml")
+func newSynthOrg(b *testing.B, n, perAccount, jobsPerRes int) (*spec.Spec, *synthOrg, *crossaccount.Topology) {
+	sp, err := spec.Load("../examples/central-backup/backup.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}
 	o := &synthOrg{tiers: map[string]string{}, perAccount: perAccount, jobsPerRes: jobsPerRes, rpsPerRes: 10,
-		window: LastDays(time.Date(2026, 3, 31, 12, 0, 0, 0, time.UTC), 30), monitoring: spec.Organization.BackupAccount}
+		window: LastDays(time.Date(2026, 3, 31, 12, 0, 0, 0, time.UTC), 30), monitoring: sp.Organization.BackupAccount}
 	ous := []crossaccount.OU{{ID: "ou-prod", Name: "Production", Parent: "r-root"}, {ID: "ou-stage", Name: "Staging", Parent: "r-root"}, {ID: "ou-dev", Name: "Development", Parent: "r-root"}}
 	var accounts []crossaccount.Account
 	for i := range n {
@@ -202,7 +202,7 @@ func newSynthOrg(b *testing.B, n, perAccount, jobsPerRes int) (*backup.Spec, *sy
 	if err != nil {
 		b.Fatal(err)
 	}
-	return spec, o, topo
+	return sp, o, topo
 }
 
 // heapSampler records the largest HeapInuse seen while it runs.
@@ -241,16 +241,16 @@ func (h *heapSampler) done() uint64 { close(h.stop); h.wg.Wait(); return h.peak.
 // jobs of 10,000 resources in 1,000 accounts (100 jobs per resource over
 // 30 days) and 100,000 recovery points. Run with -benchtime=1x.
 func BenchmarkCollectEvaluate1MJobs(b *testing.B) {
-	spec, org, topo := newSynthOrg(b, 1000, 10, 100)
+	sp, org, topo := newSynthOrg(b, 1000, 10, 100)
 	runtime.GC()
 	for b.Loop() {
 		h := sampleHeap()
 		start := time.Now()
-		inv, err := Collect(context.Background(), spec, org, org.window, func(o *Options) { o.Topology = topo })
+		inv, err := Collect(context.Background(), sp, org, org.window, func(o *Options) { o.Topology = topo })
 		if err != nil {
 			b.Fatal(err)
 		}
-		rep, err := Evaluate(spec, inv)
+		rep, err := Evaluate(sp, inv)
 		if err != nil {
 			b.Fatal(err)
 		}

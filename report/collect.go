@@ -19,8 +19,8 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	awstagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 
-	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 // Defaults of Options.
@@ -56,9 +56,9 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-func (o *Options) defaults(spec *backup.Spec) {
+func (o *Options) defaults(sp *spec.Spec) {
 	if o.MonitoringAccount == "" {
-		o.MonitoringAccount = spec.Organization.BackupAccount
+		o.MonitoringAccount = sp.Organization.BackupAccount
 	}
 	if o.Concurrency < 1 {
 		o.Concurrency = DefaultConcurrency
@@ -91,19 +91,19 @@ func (o *Options) defaults(spec *backup.Spec) {
 // Failures to read one account are recorded in Inventory.Warnings and the
 // collection goes on; failures to list jobs, or a cancelled ctx, are
 // errors.
-func Collect(ctx context.Context, spec *backup.Spec, clients Clients, window Window, optFns ...func(*Options)) (*Inventory, error) {
+func Collect(ctx context.Context, sp *spec.Spec, clients Clients, window Window, optFns ...func(*Options)) (*Inventory, error) {
 	var o Options
 	for _, fn := range optFns {
 		fn(&o)
 	}
-	o.defaults(spec)
+	o.defaults(sp)
 	if !window.Start.Before(window.End) {
 		return nil, fmt.Errorf("collecting report data: window start %s is not before end %s", window.Start, window.End)
 	}
 	inv := NewInventory(window)
 	topo := o.Topology
 	if topo == nil {
-		api, err := clients.Organizations(ctx, spec.Organization.ManagementAccount, spec.Organization.Regions.Primary)
+		api, err := clients.Organizations(ctx, sp.Organization.ManagementAccount, sp.Organization.Regions.Primary)
 		if err != nil {
 			return nil, fmt.Errorf("discovering the organization: %w", err)
 		}
@@ -111,18 +111,18 @@ func Collect(ctx context.Context, spec *backup.Spec, clients Clients, window Win
 			return nil, fmt.Errorf("discovering the organization: %w", err)
 		}
 	}
-	if err := workloadAccounts(spec, topo, inv); err != nil {
+	if err := workloadAccounts(sp, topo, inv); err != nil {
 		return nil, err
 	}
 
-	c := &collector{spec: spec, clients: clients, opts: o, inv: inv}
+	c := &collector{sp: sp, clients: clients, opts: o, inv: inv}
 	if err := c.accounts(ctx); err != nil {
 		return nil, err
 	}
 	if err := c.central(ctx); err != nil {
 		return nil, err
 	}
-	for _, region := range spec.Regions() {
+	for _, region := range sp.Regions() {
 		if err := c.backupJobs(ctx, region); err != nil {
 			return nil, err
 		}
@@ -134,14 +134,14 @@ func Collect(ctx context.Context, spec *backup.Spec, clients Clients, window Win
 }
 
 // workloadAccounts maps every account of a tier to its tiers, by the
-// spec's rule (backup.Spec.TierAccounts): the management and backup
+// spec's rule (spec.Spec.TierAccounts): the management and backup
 // accounts hold no workloads of a tier.
-func workloadAccounts(spec *backup.Spec, topo *crossaccount.Topology, inv *Inventory) error {
-	byTier, err := spec.TierAccounts(topo)
+func workloadAccounts(sp *spec.Spec, topo *crossaccount.Topology, inv *Inventory) error {
+	byTier, err := sp.TierAccounts(topo)
 	if err != nil {
 		return fmt.Errorf("finding workload accounts: %w", err)
 	}
-	for _, name := range spec.TierNames() {
+	for _, name := range sp.TierNames() {
 		for _, id := range byTier[name] {
 			if !slices.Contains(inv.Accounts[id], name) {
 				inv.Accounts[id] = append(inv.Accounts[id], name)
@@ -157,7 +157,7 @@ func workloadAccounts(spec *backup.Spec, topo *crossaccount.Topology, inv *Inven
 }
 
 type collector struct {
-	spec    *backup.Spec
+	sp      *spec.Spec
 	clients Clients
 	opts    Options
 	inv     *Inventory
@@ -173,7 +173,7 @@ func (c *collector) warn(format string, args ...any) {
 // accounts reads every workload account and region in parallel. Each
 // target's findings are merged under the lock as soon as it is done.
 func (c *collector) accounts(ctx context.Context) error {
-	targets := crossaccount.Targets(sortedKeys(c.inv.Accounts), c.spec.WorkloadRegions())
+	targets := crossaccount.Targets(sortedKeys(c.inv.Accounts), c.sp.WorkloadRegions())
 	err := crossaccount.ForEach(ctx, c.opts.Concurrency, targets, func(ctx context.Context, t crossaccount.Target) error {
 		if err := c.account(ctx, t.Account, t.Region); err != nil {
 			if ctx.Err() != nil {
@@ -304,23 +304,23 @@ func (c *collector) account(ctx context.Context, account, region string) error {
 		c.mu.Unlock()
 	}
 
-	vault := c.vault(ctx, bk, "local", account, region, c.spec.Local.Vault)
+	vault := c.vault(ctx, bk, "local", account, region, c.sp.Local.Vault)
 	c.mu.Lock()
 	c.inv.Vaults = append(c.inv.Vaults, vault)
 	c.mu.Unlock()
 	if !vault.Exists {
 		return nil
 	}
-	return c.recoveryPoints(ctx, bk, account, region, c.spec.Local.Vault, "local")
+	return c.recoveryPoints(ctx, bk, account, region, c.sp.Local.Vault, "local")
 }
 
 // central reads the backup account's central vaults.
 func (c *collector) central(ctx context.Context) error {
-	account := c.spec.Organization.BackupAccount
-	return crossaccount.ForEach(ctx, c.opts.Concurrency, c.spec.CentralRegions(), func(ctx context.Context, region string) error {
+	account := c.sp.Organization.BackupAccount
+	return crossaccount.ForEach(ctx, c.opts.Concurrency, c.sp.CentralRegions(), func(ctx context.Context, region string) error {
 		bk, err := c.clients.Backup(ctx, account, region)
 		if err == nil {
-			vault := c.vault(ctx, bk, "central", account, region, c.spec.Central.Vault)
+			vault := c.vault(ctx, bk, "central", account, region, c.sp.Central.Vault)
 			c.mu.Lock()
 			c.inv.Vaults = append(c.inv.Vaults, vault)
 			c.mu.Unlock()
@@ -328,10 +328,10 @@ func (c *collector) central(ctx context.Context) error {
 				return nil
 			}
 			role := "central"
-			if region != c.spec.Organization.Regions.Primary {
+			if region != c.sp.Organization.Regions.Primary {
 				role = "secondary"
 			}
-			err = c.recoveryPoints(ctx, bk, account, region, c.spec.Central.Vault, role)
+			err = c.recoveryPoints(ctx, bk, account, region, c.sp.Central.Vault, role)
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -529,10 +529,10 @@ func (c *collector) copyJobs(ctx context.Context, region string) error {
 		return fmt.Errorf("listing copy jobs in %s: %w", region, err)
 	}
 	w := c.inv.Window
-	central := c.spec.CentralVaultARN(c.spec.Organization.Regions.Primary)
+	central := c.sp.CentralVaultARN(c.sp.Organization.Regions.Primary)
 	secondary := ""
-	if c.spec.Organization.Regions.Secondary != "" {
-		secondary = c.spec.CentralVaultARN(c.spec.Organization.Regions.Secondary)
+	if c.sp.Organization.Regions.Secondary != "" {
+		secondary = c.sp.CentralVaultARN(c.sp.Organization.Regions.Secondary)
 	}
 	p := awsbackup.NewListCopyJobsPaginator(bk, &awsbackup.ListCopyJobsInput{
 		ByAccountId:     aws.String("*"),

@@ -5,17 +5,17 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 // TestWorkloadAccountsFollowTheSpec: the report counts in a tier exactly
-// the accounts the spec puts in it (backup.Spec.TierAccounts), so the
+// the accounts the spec puts in it (spec.Spec.TierAccounts), so the
 // management and backup accounts, which no tier's plan covers, are not
 // reported as workloads even when a tier's target holds them.
 func TestWorkloadAccountsFollowTheSpec(t *testing.T) {
 	t.Parallel()
-	spec := testSpec(t)
+	sp := testSpec(t)
 	topo, err := crossaccount.FromAccounts("o-test", "r-root", "111111111111",
 		[]crossaccount.OU{{ID: "ou-prod", Name: "Production", Parent: "r-root"}, {ID: "ou-dev", Name: "Development", Parent: "r-root"}, {ID: "ou-stg", Name: "Staging", Parent: "r-root"}},
 		[]crossaccount.Account{
@@ -30,14 +30,14 @@ func TestWorkloadAccountsFollowTheSpec(t *testing.T) {
 		t.Fatal(err)
 	}
 	inv := NewInventory(LastDays(testEnd, 1))
-	if err := workloadAccounts(spec, topo, inv); err != nil {
+	if err := workloadAccounts(sp, topo, inv); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string][]string{prodAccount: {"production"}, nyAccount: {"newyork"}, devAccount: {"development"}, "666666666666": {"development"}}
 	if diff := cmp.Diff(want, inv.Accounts); diff != "" {
 		t.Errorf("accounts by tier (-want +got):\n%s", diff)
 	}
-	byTier, err := spec.TierAccounts(topo)
+	byTier, err := sp.TierAccounts(topo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestWorkloadAccountsFollowTheSpec(t *testing.T) {
 	}
 
 	// A target the organization lacks is an error.
-	bad, err := backup.Parse("test.yaml", []byte(testSpecYAML))
+	bad, err := spec.Parse("test.yaml", []byte(testSpecYAML))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,31 +10,32 @@ import (
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
 	"github.com/orgbackup/orgbackup/report"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 const exampleSpec = "../examples/central-backup/backup.yaml"
 
 // emulatedOrg applies the example spec to an emulated organization, adds
 // tagged resources and lets virtual time run for days.
-func emulatedOrg(t testing.TB, days, extra int) (*emulator.Server, *backup.Spec, *crossaccount.Fleet) {
+func emulatedOrg(t testing.TB, days, extra int) (*emulator.Server, *spec.Spec, *crossaccount.Fleet) {
 	t.Helper()
-	spec, err := backup.Load(exampleSpec)
+	sp, err := spec.Load(exampleSpec)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := emulator.NewServer()
 	t.Cleanup(srv.Close)
-	base := srv.Config(spec.Organization.ManagementAccount, spec.Organization.Regions.Primary)
+	base := srv.Config(sp.Organization.ManagementAccount, sp.Organization.Regions.Primary)
 	fleet := func(ro bool) *crossaccount.Fleet {
 		return crossaccount.NewFleet(base, func(o *crossaccount.Options) {
-			o.ExecutionRole = spec.Organization.ExecutionRole
-			o.ManagementAccount = spec.Organization.ManagementAccount
+			o.ExecutionRole = sp.Organization.ExecutionRole
+			o.ManagementAccount = sp.Organization.ManagementAccount
 			o.ReadOnly = ro
 			o.RatePerSecond = -1
 		})
 	}
 	ctx := context.Background()
-	p, err := backup.PlanChanges(ctx, spec, fleet(true))
+	p, err := backup.PlanChanges(ctx, sp, fleet(true))
 	if err != nil {
 		t.Fatalf("PlanChanges: %v", err)
 	}
@@ -66,23 +67,23 @@ func emulatedOrg(t testing.TB, days, extra int) (*emulator.Server, *backup.Spec,
 		}
 	}
 	srv.Advance(time.Duration(days) * 24 * time.Hour)
-	return srv, spec, fleet(true)
+	return srv, sp, fleet(true)
 }
 
 func TestCollectFromEmulator(t *testing.T) {
 	t.Parallel()
-	srv, spec, fleet := emulatedOrg(t, 8, 0)
+	srv, sp, fleet := emulatedOrg(t, 8, 0)
 	window := report.LastDays(srv.Now(), 8)
-	inv, err := report.Collect(context.Background(), spec, report.FromConfigs(fleet), window, func(o *report.Options) {
+	inv, err := report.Collect(context.Background(), sp, report.FromConfigs(fleet), window, func(o *report.Options) {
 		// The emulator admits organization-wide job listing from the
 		// management account only.
-		o.MonitoringAccount = spec.Organization.ManagementAccount
+		o.MonitoringAccount = sp.Organization.ManagementAccount
 		o.PageSize = 2 // exercise pagination
 	})
 	if err != nil {
 		t.Fatalf("Collect: %v", err)
 	}
-	rep, err := report.Evaluate(spec, inv)
+	rep, err := report.Evaluate(sp, inv)
 	if err != nil {
 		t.Fatalf("Evaluate: %v", err)
 	}
@@ -149,17 +150,17 @@ func TestCollectFromEmulator(t *testing.T) {
 // HTTP with real SDK clients: 4 workload accounts with 25 resources each
 // after 30 days of virtual time.
 func BenchmarkCollectEmulator(b *testing.B) {
-	srv, spec, fleet := emulatedOrg(b, 30, 25)
+	srv, sp, fleet := emulatedOrg(b, 30, 25)
 	window := report.LastDays(srv.Now(), 30)
 	var jobs int
 	for b.Loop() {
-		inv, err := report.Collect(context.Background(), spec, report.FromConfigs(fleet), window, func(o *report.Options) {
-			o.MonitoringAccount = spec.Organization.ManagementAccount
+		inv, err := report.Collect(context.Background(), sp, report.FromConfigs(fleet), window, func(o *report.Options) {
+			o.MonitoringAccount = sp.Organization.ManagementAccount
 		})
 		if err != nil {
 			b.Fatal(err)
 		}
-		rep, err := report.Evaluate(spec, inv)
+		rep, err := report.Evaluate(sp, inv)
 		if err != nil {
 			b.Fatal(err)
 		}

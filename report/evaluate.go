@@ -10,8 +10,8 @@ import (
 
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 
-	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/policy"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 // DefaultCopyAllowance is how much older than the RPO limit a resource's
@@ -43,7 +43,7 @@ type EvaluateOptions struct {
 // CopyAllowance, "stale" when older, "missing" when there is none. A
 // resource is compliant when its RPO is met and its required copies are
 // ok.
-func Evaluate(spec *backup.Spec, inv *Inventory, optFns ...func(*EvaluateOptions)) (*Report, error) {
+func Evaluate(sp *spec.Spec, inv *Inventory, optFns ...func(*EvaluateOptions)) (*Report, error) {
 	o := EvaluateOptions{}
 	for _, fn := range optFns {
 		fn(&o)
@@ -55,9 +55,9 @@ func Evaluate(spec *backup.Spec, inv *Inventory, optFns ...func(*EvaluateOptions
 		o.CopyAllowance = DefaultCopyAllowance
 	}
 	now := inv.Window.End
-	e := &evaluator{spec: spec, inv: inv, opts: o, now: now, tiers: map[string]backup.EffectiveTier{}, rpo: map[string]RPO{}}
-	for _, name := range spec.TierNames() {
-		t, err := spec.Tier(name)
+	e := &evaluator{sp: sp, inv: inv, opts: o, now: now, tiers: map[string]spec.EffectiveTier{}, rpo: map[string]RPO{}}
+	for _, name := range sp.TierNames() {
+		t, err := sp.Tier(name)
 		if err != nil {
 			return nil, err
 		}
@@ -70,13 +70,13 @@ func Evaluate(spec *backup.Spec, inv *Inventory, optFns ...func(*EvaluateOptions
 
 	rep := &Report{
 		SchemaVersion: SchemaVersion,
-		Spec:          spec.Name,
+		Spec:          sp.Name,
 		GeneratedAt:   now,
 		Window:        inv.Window,
 		Cost:          Cost{Currency: o.Prices.Currency, Source: o.Prices.Source, AsOf: o.Prices.AsOf},
 	}
 	tierStats := map[string]*TierStats{}
-	for _, name := range spec.TierNames() {
+	for _, name := range sp.TierNames() {
 		t, r := e.tiers[name], e.rpo[name]
 		tz := t.Timezone
 		if tz == "" {
@@ -123,7 +123,7 @@ func Evaluate(spec *backup.Spec, inv *Inventory, optFns ...func(*EvaluateOptions
 		}
 	}
 
-	for _, name := range spec.TierNames() {
+	for _, name := range sp.TierNames() {
 		rep.Tiers = append(rep.Tiers, *tierStats[name])
 	}
 	for _, a := range sortedKeys(accounts) {
@@ -172,11 +172,11 @@ func Evaluate(spec *backup.Spec, inv *Inventory, optFns ...func(*EvaluateOptions
 }
 
 type evaluator struct {
-	spec  *backup.Spec
+	sp    *spec.Spec
 	inv   *Inventory
 	opts  EvaluateOptions
 	now   time.Time
-	tiers map[string]backup.EffectiveTier
+	tiers map[string]spec.EffectiveTier
 	rpo   map[string]RPO
 }
 
@@ -262,7 +262,7 @@ func (e *evaluator) resource(d *ResourceData) Resource {
 		return CopyOK
 	}
 	res.CentralCopy = copyStatus(t.CentralRetention > 0, d.LastCentralCopy, "central")
-	res.SecondaryCopy = copyStatus(t.CrossRegion && e.spec.Organization.Regions.Secondary != "", d.LastSecondaryCopy, "secondary-region")
+	res.SecondaryCopy = copyStatus(t.CrossRegion && e.sp.Organization.Regions.Secondary != "", d.LastSecondaryCopy, "secondary-region")
 	switch {
 	case last.IsZero():
 		res.Status = StatusUnprotected
@@ -349,8 +349,8 @@ func (e *evaluator) cost(d *ResourceData, tier string, lines map[[4]string]*Cost
 		warm, cold   int64
 	}{
 		{"local", d.Region, d.LocalWarm, d.LocalCold},
-		{"central", e.spec.Organization.Regions.Primary, d.CentralWarm, d.CentralCold},
-		{"secondary", e.spec.Organization.Regions.Secondary, d.SecondaryWarm, d.SecondaryCold},
+		{"central", e.sp.Organization.Regions.Primary, d.CentralWarm, d.CentralCold},
+		{"secondary", e.sp.Organization.Regions.Secondary, d.SecondaryWarm, d.SecondaryCold},
 	} {
 		if loc.warm == 0 && loc.cold == 0 {
 			continue
@@ -383,7 +383,7 @@ func (e *evaluator) vaults() []Vault {
 			}
 		}
 	}
-	rotation := e.spec.KMS.Rotation == nil || *e.spec.KMS.Rotation
+	rotation := e.sp.KMS.Rotation == nil || *e.sp.KMS.Rotation
 	var out []Vault
 	for _, d := range e.inv.Vaults {
 		v := Vault{VaultData: d}
@@ -398,11 +398,11 @@ func (e *evaluator) vaults() []Vault {
 			wantCMK := cmk[d.Account]
 			if d.Role == "central" {
 				wantCMK = anyCMK
-				if l := e.spec.Central.Lock; l != nil {
+				if l := e.sp.Central.Lock; l != nil {
 					switch {
 					case !d.Locked:
 						v.Problems = append(v.Problems, "vault lock is not set; the spec requires "+l.Mode+" mode")
-					case l.Mode == backup.LockCompliance && d.LockDate == nil:
+					case l.Mode == spec.LockCompliance && d.LockDate == nil:
 						v.Problems = append(v.Problems, "vault lock is in governance mode; the spec requires compliance mode")
 					}
 				}

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/policy"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 // AWS Backup's windows for a rule that sets none: a job must start within
@@ -42,7 +42,7 @@ func (r RPO) Limit() time.Duration { return r.MaxGap + r.StartWindow + r.Complet
 // TierRPO derives a tier's RPO at time at from its schedule and time zone.
 // A continuous-backup tier's snapshots still follow the schedule, so the
 // rule is the same.
-func TierRPO(t backup.EffectiveTier, at time.Time) (RPO, error) {
+func TierRPO(t spec.EffectiveTier, at time.Time) (RPO, error) {
 	s, err := policy.ParseSchedule(t.Schedule)
 	if err != nil {
 		return RPO{}, fmt.Errorf("parsing schedule of tier %s: %w", t.Name, err)

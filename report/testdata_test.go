@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orgbackup/orgbackup/backup"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 // testSpecYAML is a spec whose tiers have explicit windows, so RPO limits
@@ -41,9 +41,9 @@ local:
   vault: local
 `
 
-func testSpec(t testing.TB) *backup.Spec {
+func testSpec(t testing.TB) *spec.Spec {
 	t.Helper()
-	s, err := backup.Parse("test.yaml", []byte(testSpecYAML))
+	s, err := spec.Parse("test.yaml", []byte(testSpecYAML))
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}

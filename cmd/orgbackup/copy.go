@@ -107,12 +107,12 @@ func runCopy(ctx context.Context, e *env, args []string) int {
 	filter := crossaccount.CopyFilter{ResourceTypes: splitList(scope.types)}
 	filter.CreatedAfter, _ = parseWhen(*after, now)
 	filter.CreatedBefore, _ = parseWhen(*before, now)
-	topo, err := s.spec.DiscoverTopology(ctx, s.fleet)
+	topo, err := backup.DiscoverTopology(ctx, s.spec, s.fleet)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orgbackup copy: %v\n", err)
 		return exitProblem
 	}
-	routes, err := s.spec.CopyRoutes(topo, *to, scope.options)
+	routes, err := backup.CopyRoutes(s.spec, topo, *to, scope.options)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orgbackup copy: %v\n", err)
 		return exitUsage
@@ -153,12 +153,12 @@ func runRemediate(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer s.close()
-	topo, err := s.spec.DiscoverTopology(ctx, s.fleet)
+	topo, err := backup.DiscoverTopology(ctx, s.spec, s.fleet)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orgbackup remediate: %v\n", err)
 		return exitProblem
 	}
-	targets, err := s.spec.RemediationTargets(topo, s.clock()(), scope.options)
+	targets, err := backup.RemediationTargets(s.spec, topo, s.clock()(), scope.options)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orgbackup remediate: %v\n", err)
 		return exitProblem

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-const copySpec = "../../backup/testdata/spec/valid.json"
+const copySpec = "../../spec/testdata/spec/valid.json"
 
 func TestCopyCommands(t *testing.T) {
 	t.Parallel()

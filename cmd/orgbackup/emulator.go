@@ -7,8 +7,8 @@ import (
 	"net"
 	"strconv"
 
-	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 func emulatorCommands() map[string]command {
@@ -54,7 +54,7 @@ func runEmulatorServe(ctx context.Context, e *env, args []string) int {
 		return exitUsage
 	}
 	if *specFile != "" {
-		s, err := backup.Load(*specFile)
+		s, err := spec.Load(*specFile)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "orgbackup emulator serve: %v\n", err)
 			return exitProblem

@@ -5,15 +5,15 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 // emulatedOrganization builds the organization a spec expects: its
 // management and backup accounts, and for every tier target an OU (with the
 // target's ID or name) holding synthesised workload accounts, or the target
 // account itself.
-func emulatedOrganization(s *backup.Spec) *emulator.Organization {
+func emulatedOrganization(s *spec.Spec) *emulator.Organization {
 	if def := emulator.DefaultOrganization(); fitsOrganization(s, def) {
 		return def
 	}
@@ -73,7 +73,7 @@ func emulatedOrganization(s *backup.Spec) *emulator.Organization {
 
 // fitsOrganization reports whether org already has the spec's accounts and
 // every tier target (as an account ID, OU ID or OU name).
-func fitsOrganization(s *backup.Spec, org *emulator.Organization) bool {
+func fitsOrganization(s *spec.Spec, org *emulator.Organization) bool {
 	if org.ManagementAccount != s.Organization.ManagementAccount {
 		return false
 	}

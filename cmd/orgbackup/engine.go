@@ -15,6 +15,7 @@ import (
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 func engineCommands() map[string]command {
@@ -27,13 +28,13 @@ func engineCommands() map[string]command {
 
 // engineFlags are the flags plan, apply and drift share.
 type engineFlags struct {
-	spec     string
+	specFile string
 	emulator bool
 	role     string
 }
 
 func (f *engineFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.spec, "spec", backup.DefaultSpecFile, "spec file (YAML or JSON)")
+	fs.StringVar(&f.specFile, "spec", spec.DefaultSpecFile, "spec file (YAML or JSON)")
 	fs.BoolVar(&f.emulator, "emulator", false, "run against an in-process emulated organization built from the spec (no AWS account needed)")
 	fs.StringVar(&f.role, "execution-role", "", "role assumed in each account (default: the spec's organization.execution_role)")
 }
@@ -41,7 +42,7 @@ func (f *engineFlags) register(fs *flag.FlagSet) {
 // session is what a command works with: the spec and a way to get
 // credentials for every account.
 type session struct {
-	spec  *backup.Spec
+	spec  *spec.Spec
 	fleet *crossaccount.Fleet
 	srv   *emulator.Server
 	base  aws.Config
@@ -108,9 +109,9 @@ func (s *session) close() {
 // (environment, shared files, web identity; AWS_ENDPOINT_URL is honoured,
 // so `orgbackup emulator serve` works too).
 func openSession(ctx context.Context, e *env, f *engineFlags, readOnly bool) (*session, int) {
-	spec, err := backup.Load(f.spec)
+	sp, err := spec.Load(f.specFile)
 	if err != nil {
-		if problems := backup.SpecErrors(err); len(problems) > 0 {
+		if problems := spec.SpecErrors(err); len(problems) > 0 {
 			for _, p := range problems {
 				fmt.Fprintln(e.stderr, p.Error())
 			}
@@ -119,16 +120,16 @@ func openSession(ctx context.Context, e *env, f *engineFlags, readOnly bool) (*s
 		}
 		return nil, exitProblem
 	}
-	s := &session{spec: spec}
+	s := &session{spec: sp}
 	var base aws.Config
 	if f.emulator {
 		s.srv = emulator.NewServer(func(o *emulator.Options) {
-			o.Organization = emulatedOrganization(spec)
-			o.MemberRole = spec.Organization.ExecutionRole
+			o.Organization = emulatedOrganization(sp)
+			o.MemberRole = sp.Organization.ExecutionRole
 		})
-		base = s.srv.Config(spec.Organization.ManagementAccount, spec.Organization.Regions.Primary)
+		base = s.srv.Config(sp.Organization.ManagementAccount, sp.Organization.Regions.Primary)
 	} else {
-		base, err = config.LoadDefaultConfig(ctx, config.WithRegion(spec.Organization.Regions.Primary))
+		base, err = config.LoadDefaultConfig(ctx, config.WithRegion(sp.Organization.Regions.Primary))
 		if err != nil {
 			fmt.Fprintf(e.stderr, "orgbackup: loading AWS configuration: %v\n", err)
 			return nil, exitProblem
@@ -136,7 +137,7 @@ func openSession(ctx context.Context, e *env, f *engineFlags, readOnly bool) (*s
 	}
 	role := f.role
 	if role == "" {
-		role = spec.Organization.ExecutionRole
+		role = sp.Organization.ExecutionRole
 	}
 	s.base, s.role = base, role
 	s.fleet = s.newFleet(readOnly)

@@ -17,11 +17,11 @@ import (
 func TestSeedRoutes(t *testing.T) {
 	t.Parallel()
 	s := newSimSession(t)
-	topo, err := s.spec.DiscoverTopology(context.Background(), s.fleet)
+	topo, err := backup.DiscoverTopology(context.Background(), s.spec, s.fleet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	central, err := s.spec.CopyRoutes(topo, backup.CopyToCentral)
+	central, err := backup.CopyRoutes(s.spec, topo, backup.CopyToCentral)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestSeedRoutes(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("central routes (-want +got):\n%s", diff)
 	}
-	secondary, err := s.spec.CopyRoutes(topo, backup.CopyToSecondary)
+	secondary, err := backup.CopyRoutes(s.spec, topo, backup.CopyToSecondary)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestSeedRoutes(t *testing.T) {
 		!cmp.Equal(secondary[0].ResourceAccounts, []string{"333333333333", "333333333334"}) {
 		t.Errorf("secondary routes = %+v", secondary)
 	}
-	targets, err := s.spec.RemediationTargets(topo, s.srv.Now())
+	targets, err := backup.RemediationTargets(s.spec, topo, s.srv.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

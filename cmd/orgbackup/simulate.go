@@ -16,6 +16,7 @@ import (
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
 	"github.com/orgbackup/orgbackup/report"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 func simulateCommands() map[string]command {
@@ -83,7 +84,7 @@ type simResult struct {
 func runSimulate(ctx context.Context, e *env, args []string) int {
 	fs := flag.NewFlagSet("orgbackup simulate", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	spec := fs.String("spec", backup.DefaultSpecFile, "spec file (YAML or JSON)")
+	sp := fs.String("spec", spec.DefaultSpecFile, "spec file (YAML or JSON)")
 	days := fs.Int("days", defaultSimDays, "days of virtual time to run after the apply")
 	perAccount := fs.Int("resources-per-account", defaultSimResources, "tagged sample resources per workload account and region")
 	untagged := fs.Int("untagged", defaultSimUntagged, "sample resources that match no tier")
@@ -115,7 +116,7 @@ func runSimulate(ctx context.Context, e *env, args []string) int {
 		}
 		return exitUsage
 	}
-	s, code := openSession(ctx, e, &engineFlags{spec: *spec, emulator: true}, false)
+	s, code := openSession(ctx, e, &engineFlags{specFile: *sp, emulator: true}, false)
 	if s == nil {
 		return code
 	}
@@ -170,21 +171,21 @@ func simulate(ctx context.Context, s *session, opts simOptions) (*simResult, err
 	if log == nil {
 		log = io.Discard
 	}
-	spec := s.spec
-	topo, err := spec.DiscoverTopology(ctx, s.fleet)
+	sp := s.spec
+	topo, err := backup.DiscoverTopology(ctx, sp, s.fleet)
 	if err != nil {
 		return nil, err
 	}
-	byTier, err := spec.TierAccounts(topo)
+	byTier, err := sp.TierAccounts(topo)
 	if err != nil {
 		return nil, err
 	}
 	res := &simResult{}
-	if res.Resources, err = addSampleResources(s.srv, spec, byTier, opts); err != nil {
+	if res.Resources, err = addSampleResources(s.srv, sp, byTier, opts); err != nil {
 		return nil, err
 	}
 
-	res.Plan, err = backup.PlanChanges(ctx, spec, s.newFleet(true), s.planOptions)
+	res.Plan, err = backup.PlanChanges(ctx, sp, s.newFleet(true), s.planOptions)
 	if err != nil {
 		return nil, fmt.Errorf("planning: %w", err)
 	}
@@ -197,7 +198,7 @@ func simulate(ctx context.Context, s *session, opts simOptions) (*simResult, err
 	res.Applied, err = backup.Apply(ctx, s.fleet, res.Plan, func(o *backup.ApplyOptions) {
 		o.AcknowledgeIrreversible = true
 		o.Now = s.clock()
-		o.Tags = map[string]string{"orgbackup:managed": "true", "orgbackup:spec": spec.Name}
+		o.Tags = map[string]string{"orgbackup:managed": "true", "orgbackup:spec": sp.Name}
 	})
 	if err != nil {
 		return res, fmt.Errorf("applying: %w", err)
@@ -219,7 +220,7 @@ func simulate(ctx context.Context, s *session, opts simOptions) (*simResult, err
 		}
 	}
 
-	routes, err := simCopyRoutes(spec, topo)
+	routes, err := simCopyRoutes(sp, topo)
 	if err != nil {
 		return res, err
 	}
@@ -250,13 +251,13 @@ func simulate(ctx context.Context, s *session, opts simOptions) (*simResult, err
 	res.Clock.To = srv.Now()
 
 	window := report.LastDays(srv.Now(), min(opts.Days, 30))
-	inv, err := report.Collect(ctx, spec, report.FromConfigs(s.newFleet(true)), window, func(o *report.Options) {
+	inv, err := report.Collect(ctx, sp, report.FromConfigs(s.newFleet(true)), window, func(o *report.Options) {
 		o.Topology = topo
 	})
 	if err != nil {
 		return res, err
 	}
-	res.Report, err = report.Evaluate(spec, inv)
+	res.Report, err = report.Evaluate(sp, inv)
 	if err != nil {
 		return res, err
 	}
@@ -332,10 +333,10 @@ func addAdvance(total *emulator.AdvanceReport, d emulator.AdvanceReport) {
 // cross-region tiers, from the local vault straight to the secondary
 // region's central vault, so the copier's daily runs only have work when
 // a plan's copy failed.
-func simCopyRoutes(spec *backup.Spec, topo *crossaccount.Topology) ([][]crossaccount.CopyRoute, error) {
+func simCopyRoutes(sp *spec.Spec, topo *crossaccount.Topology) ([][]crossaccount.CopyRoute, error) {
 	var groups [][]crossaccount.CopyRoute
 	for _, to := range []string{backup.CopyToCentral, backup.CopyToSecondary} {
-		routes, err := spec.CopyRoutes(topo, to)
+		routes, err := backup.CopyRoutes(sp, topo, to)
 		if err != nil {
 			return nil, err
 		}
@@ -377,7 +378,7 @@ func runCopies(ctx context.Context, s *session, groups [][]crossaccount.CopyRout
 // failed in the last day and that have no recovery point within their
 // tier's RPO.
 func runRemediation(ctx context.Context, s *session, topo *crossaccount.Topology) (*crossaccount.RemediationReport, error) {
-	targets, err := s.spec.RemediationTargets(topo, s.srv.Now())
+	targets, err := backup.RemediationTargets(s.spec, topo, s.srv.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -395,12 +396,12 @@ func runRemediation(ctx context.Context, s *session, topo *crossaccount.Topology
 // simResourceTypes when it selects by tag only), tagged with the tier's
 // selection tag, and opts.Untagged resources that match no tier. It
 // returns their ARNs by tier.
-func addSampleResources(srv *emulator.Server, spec *backup.Spec, byTier map[string][]string, opts simOptions) (map[string][]string, error) {
+func addSampleResources(srv *emulator.Server, sp *spec.Spec, byTier map[string][]string, opts simOptions) (map[string][]string, error) {
 	out := map[string][]string{}
 	var accounts []string
 	n := 0
-	for _, name := range spec.TierNames() {
-		t, err := spec.Tier(name)
+	for _, name := range sp.TierNames() {
+		t, err := sp.Tier(name)
 		if err != nil {
 			return nil, err
 		}
@@ -422,7 +423,7 @@ func addSampleResources(srv *emulator.Server, spec *backup.Spec, byTier map[stri
 			if !slices.Contains(accounts, account) {
 				accounts = append(accounts, account)
 			}
-			for _, region := range spec.WorkloadRegions() {
+			for _, region := range sp.WorkloadRegions() {
 				for i := range opts.ResourcesPerAccount {
 					typ := types[(n+i)%len(types)]
 					arn := srv.AddResource(account, region, typ, "", tags, simResourceSizeBytes+int64(i%4)*simResourceSizeStepByte)
@@ -440,7 +441,7 @@ func addSampleResources(srv *emulator.Server, spec *backup.Spec, byTier map[stri
 		if len(accounts) == 0 {
 			break
 		}
-		account, region := accounts[i%len(accounts)], spec.Organization.Regions.Primary
+		account, region := accounts[i%len(accounts)], sp.Organization.Regions.Primary
 		typ := simResourceTypes[i%len(simResourceTypes)]
 		arn := srv.AddResource(account, region, typ, "", map[string]string{"Name": "sample-untagged"}, simResourceSizeBytes)
 		if arn == "" {

@@ -22,7 +22,7 @@ func newSimSession(t *testing.T) *session {
 	t.Helper()
 	var stderr bytes.Buffer
 	e := &env{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &stderr, getenv: func(string) string { return "" }}
-	s, code := openSession(context.Background(), e, &engineFlags{spec: seedSpec, emulator: true}, false)
+	s, code := openSession(context.Background(), e, &engineFlags{specFile: seedSpec, emulator: true}, false)
 	if s == nil {
 		t.Fatalf("openSession: exit %d: %s", code, stderr.String())
 	}

@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/orgbackup/orgbackup/backup"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 func specCommands() map[string]command {
 	return map[string]command{
-		"validate": {summary: "check a backup spec (default " + backup.DefaultSpecFile + ")", run: runValidate},
+		"validate": {summary: "check a backup spec (default " + spec.DefaultSpecFile + ")", run: runValidate},
 	}
 }
 
@@ -21,7 +21,7 @@ func specCommands() map[string]command {
 func runValidate(_ context.Context, e *env, args []string) int {
 	fs := flag.NewFlagSet("orgbackup validate", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	file := fs.String("spec", backup.DefaultSpecFile, "spec file (YAML or JSON)")
+	file := fs.String("spec", spec.DefaultSpecFile, "spec file (YAML or JSON)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: orgbackup validate [--spec FILE]\n\nChecks a backup spec: its syntax, every field, and the backup plans its tiers\ncompile to. Prints one line per problem as FILE:LINE:COL: PATH: MESSAGE.\nExit status: 0 valid, 1 problems found, 2 usage error.\n\nFlags:")
 		fs.PrintDefaults()
@@ -36,9 +36,9 @@ func runValidate(_ context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "orgbackup validate: unexpected argument %q (use --spec FILE)\n", fs.Arg(0))
 		return exitUsage
 	}
-	s, err := backup.Load(*file)
+	s, err := spec.Load(*file)
 	if err != nil {
-		problems := backup.SpecErrors(err)
+		problems := spec.SpecErrors(err)
 		if len(problems) == 0 {
 			fmt.Fprintf(e.stderr, "orgbackup validate: %v\n", err)
 			return exitProblem

@@ -14,6 +14,7 @@ import (
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 func main() {
@@ -27,34 +28,34 @@ func main() {
 // (management 111111111111, backup 222222222222, Production and
 // Development OUs), production copied centrally and to us-west-2,
 // development kept locally.
-func newSpec() (*backup.Spec, error) {
+func newSpec() (*spec.Spec, error) {
 	crossRegion := true
-	spec := &backup.Spec{
+	sp := &spec.Spec{
 		Version: 1,
 		Name:    "go-engine",
-		Organization: backup.Organization{
+		Organization: spec.Organization{
 			ManagementAccount: emulator.ManagementAccountID,
 			BackupAccount:     emulator.BackupAccountID,
-			Regions:           backup.Regions{Primary: "us-east-1", Secondary: "us-west-2"},
+			Regions:           spec.Regions{Primary: "us-east-1", Secondary: "us-west-2"},
 		},
-		Tiers: map[string]backup.Tier{
+		Tiers: map[string]spec.Tier{
 			"production":  {Targets: []string{"Production"}, LocalRetention: "35d", CrossRegion: &crossRegion},
 			"development": {Targets: []string{"Development"}},
 		},
-		Central: backup.Central{
+		Central: spec.Central{
 			Vault: "central-backup",
-			Lock:  &backup.Lock{Mode: backup.LockGovernance, MinRetention: "1d", MaxRetention: "3650d"},
+			Lock:  &spec.Lock{Mode: spec.LockGovernance, MinRetention: "1d", MaxRetention: "3650d"},
 		},
-		Notifications: &backup.Notifications{Events: []string{"BACKUP_JOB_COMPLETED", "COPY_JOB_FAILED"}, Emails: []string{"backup-team@example.com"}},
+		Notifications: &spec.Notifications{Events: []string{"BACKUP_JOB_COMPLETED", "COPY_JOB_FAILED"}, Emails: []string{"backup-team@example.com"}},
 		Tags:          map[string]string{"cost-center": "platform"},
 	}
 	// Defaults and validation, as Load does for a file.
-	spec.SetDefaults()
-	return spec, spec.Validate()
+	sp.SetDefaults()
+	return sp, sp.Validate()
 }
 
 func run(ctx context.Context, w io.Writer) error {
-	spec, err := newSpec()
+	sp, err := newSpec()
 	if err != nil {
 		return fmt.Errorf("validating the spec: %w", err)
 	}
@@ -63,17 +64,17 @@ func run(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	defer srv.Close()
-	base := srv.Config(spec.Organization.ManagementAccount, spec.Organization.Regions.Primary)
+	base := srv.Config(sp.Organization.ManagementAccount, sp.Organization.Regions.Primary)
 	fleet := func(readOnly bool) *crossaccount.Fleet {
 		return crossaccount.NewFleet(base, func(o *crossaccount.Options) {
-			o.ExecutionRole = spec.Organization.ExecutionRole
-			o.ManagementAccount = spec.Organization.ManagementAccount
+			o.ExecutionRole = sp.Organization.ExecutionRole
+			o.ManagementAccount = sp.Organization.ManagementAccount
 			o.ReadOnly = readOnly
 		})
 	}
 	planOpts := func(o *backup.PlanOptions) { o.Now = srv.Now }
 
-	plan, err := backup.PlanChanges(ctx, spec, fleet(true), planOpts)
+	plan, err := backup.PlanChanges(ctx, sp, fleet(true), planOpts)
 	if err != nil {
 		return fmt.Errorf("planning: %w", err)
 	}
@@ -90,7 +91,7 @@ func run(ctx context.Context, w io.Writer) error {
 	applied, _, _ := res.Counts()
 	fmt.Fprintf(w, "\nApplied %d changes.\n\n", applied)
 
-	again, err := backup.PlanChanges(ctx, spec, fleet(true), planOpts)
+	again, err := backup.PlanChanges(ctx, sp, fleet(true), planOpts)
 	if err != nil {
 		return fmt.Errorf("planning again: %w", err)
 	}

@@ -1,4 +1,4 @@
-package backup_test
+package spec_test
 
 import (
 	"fmt"
@@ -7,12 +7,12 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/orgbackup/orgbackup/backup"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 func TestExampleSpecLoads(t *testing.T) {
 	t.Parallel()
-	s, err := backup.Load("../examples/central-backup/backup.yaml")
+	s, err := spec.Load("../examples/central-backup/backup.yaml")
 	if err != nil {
 		t.Fatalf("Load() error:\n%v", err)
 	}
@@ -31,12 +31,12 @@ func TestExampleSpecLoads(t *testing.T) {
 
 func TestJSONSpecs(t *testing.T) {
 	t.Parallel()
-	if _, err := backup.Load("testdata/spec/valid.json"); err != nil {
+	if _, err := spec.Load("testdata/spec/valid.json"); err != nil {
 		t.Errorf("Load(valid.json) error:\n%v", err)
 	}
-	_, err := backup.Load("testdata/spec/invalid.json")
+	_, err := spec.Load("testdata/spec/invalid.json")
 	var got []string
-	for _, e := range backup.SpecErrors(err) {
+	for _, e := range spec.SpecErrors(err) {
 		got = append(got, e.Error())
 	}
 	want := []string{
@@ -50,8 +50,8 @@ func TestJSONSpecs(t *testing.T) {
 
 func TestJSONSyntaxError(t *testing.T) {
 	t.Parallel()
-	_, err := backup.Parse("spec.json", []byte("{\n  \"version\": 1,\n  \"tiers\": {,}\n}\n"))
-	errs := backup.SpecErrors(err)
+	_, err := spec.Parse("spec.json", []byte("{\n  \"version\": 1,\n  \"tiers\": {,}\n}\n"))
+	errs := spec.SpecErrors(err)
 	if len(errs) != 1 || errs[0].Line != 3 || errs[0].Col != 13 || !strings.Contains(errs[0].Message, "invalid JSON") {
 		t.Errorf("Parse() = %v, want one JSON syntax error at 3:13", err)
 	}
@@ -59,8 +59,8 @@ func TestJSONSyntaxError(t *testing.T) {
 
 func TestLoadMissingFile(t *testing.T) {
 	t.Parallel()
-	_, err := backup.Load("testdata/spec/missing.yaml")
-	if !os.IsNotExist(unwrapAll(err)) || len(backup.SpecErrors(err)) != 0 {
+	_, err := spec.Load("testdata/spec/missing.yaml")
+	if !os.IsNotExist(unwrapAll(err)) || len(spec.SpecErrors(err)) != 0 {
 		t.Errorf("Load(missing) = %v, want a not-exist error", err)
 	}
 }
@@ -77,7 +77,7 @@ func unwrapAll(err error) error {
 
 // Every problem is reported at once, each at its line and column.
 func ExampleParse() {
-	_, err := backup.Parse("aws-backup.yaml", []byte(`version: 1
+	_, err := spec.Parse("aws-backup.yaml", []byte(`version: 1
 organization:
   management_account: "111111111111"
   backup_account: "222222222222"
@@ -89,7 +89,7 @@ tiers:
 central:
   lock: {mode: compliance, changeable_for_days: 1}
 `))
-	for _, e := range backup.SpecErrors(err) {
+	for _, e := range spec.SpecErrors(err) {
 		fmt.Println(e)
 	}
 	// Output:

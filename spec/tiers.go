@@ -1,4 +1,4 @@
-package backup
+package spec
 
 import (
 	"fmt"
@@ -47,21 +47,6 @@ type EffectiveTier struct {
 
 // TierNames returns the spec's tier names, sorted.
 func (s *Spec) TierNames() []string { return sortedKeys(s.Tiers) }
-
-// Tier returns the tier named name with its preset and defaults resolved.
-// It reports an error if the tier does not exist or one of its durations
-// does not parse; Load has already reported those with their positions.
-func (s *Spec) Tier(name string) (EffectiveTier, error) {
-	t, ok := s.Tiers[name]
-	if !ok {
-		return EffectiveTier{}, fmt.Errorf("spec has no tier %q (tiers: %v)", name, s.TierNames())
-	}
-	e, errs := s.effectiveTier(name, t)
-	if len(errs) > 0 {
-		return EffectiveTier{}, fmt.Errorf("resolving tier %q: %s: %s", name, errs[0].path, errs[0].msg)
-	}
-	return e, nil
-}
 
 // tierProblem is a problem found while resolving a tier, at a path
 // relative to the spec.
@@ -330,4 +315,50 @@ func scheduleFrequency(expr string) string {
 		return "monthly"
 	}
 	return "backup"
+}
+
+// KMSRotation is the spec's key rotation setting (default on).
+func (s *Spec) KMSRotation() bool { return s.KMS.Rotation == nil || *s.KMS.Rotation }
+
+// TargetResolver resolves a tier target (an OU ID or name, an account ID,
+// or the root) to the IDs of the accounts under it; the organization's
+// topology (crossaccount.Topology) is one.
+type TargetResolver interface {
+	Resolve(target string) ([]string, error)
+}
+
+// TierAccounts resolves every tier's targets in topo to the workload
+// accounts the tier applies to, sorted, by tier name. The management and
+// backup accounts hold no workloads of a tier, as in the plan.
+func (s *Spec) TierAccounts(topo TargetResolver) (map[string][]string, error) {
+	return s.TierAccountsIn(topo, nil)
+}
+
+// TierAccountsIn is TierAccounts of the named tiers only (all when none
+// are named).
+func (s *Spec) TierAccountsIn(topo TargetResolver, tiers []string) (map[string][]string, error) {
+	org := s.Organization
+	out := map[string][]string{}
+	for _, name := range s.TierNames() {
+		if len(tiers) > 0 && !slices.Contains(tiers, name) {
+			continue
+		}
+		t, err := s.Tier(name)
+		if err != nil {
+			return nil, err
+		}
+		for _, target := range t.Targets {
+			ids, err := topo.Resolve(target)
+			if err != nil {
+				return nil, fmt.Errorf("tier %s: %w", name, err)
+			}
+			for _, a := range ids {
+				if a != org.ManagementAccount && a != org.BackupAccount && !slices.Contains(out[name], a) {
+					out[name] = append(out[name], a)
+				}
+			}
+		}
+		slices.Sort(out[name])
+	}
+	return out, nil
 }

@@ -1,9 +1,12 @@
-// Package backup is orgbackup's engine: the spec a platform team keeps in
-// its repository (load, defaults, validation, JSON Schema), the planner that
-// compares it with the live organization, the plan (ordered changes with a
-// fingerprint, rendered as text, Markdown or JSON), the applier that executes
-// a plan in dependency order, and drift detection.
-package backup
+// Package spec is the spec a platform team keeps in its repository
+// (.github/aws-backup.yaml): its types, loading with file:line:col for
+// every problem, defaults, validation against the format's and AWS's
+// rules, and the JSON Schema for editors.
+//
+// A loaded spec is resolved once: its tiers become typed, fully defaulted
+// EffectiveTier values and its durations days (see Resolve), so no later
+// stage parses a tier again. It makes no AWS calls.
+package spec
 
 // Spec is the whole desired backup architecture of an organization, as
 // written in .github/aws-backup.yaml (YAML or JSON). Load reads and
@@ -37,6 +40,8 @@ type Spec struct {
 	file string
 	// pos locates each key and value of the file (see Parse).
 	pos *positions
+	// resolved holds what Resolve computed; nil before.
+	resolved *resolution
 }
 
 // Organization names the accounts and regions of the architecture.

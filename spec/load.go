@@ -1,4 +1,4 @@
-package backup
+package spec
 
 import (
 	"bytes"
@@ -78,6 +78,7 @@ func Parse(filename string, data []byte) (*Spec, error) {
 	if len(errs) > 0 {
 		return nil, joinSpecErrors(errs)
 	}
+	s.resolve()
 	return s, nil
 }
 

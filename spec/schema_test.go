@@ -1,8 +1,9 @@
-package backup
+package spec
 
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,8 +14,11 @@ import (
 
 const schemaFile = "../schema/orgbackup.schema.json"
 
+// update rewrites golden files: go test ./spec -update.
+var update = flag.Bool("update", false, "rewrite golden files")
+
 // TestSchemaFile fails when the committed schema differs from the one the
-// types generate; go generate ./backup (go test -run TestSchemaFile
+// types generate; go generate ./spec (go test -run TestSchemaFile
 // -update) rewrites it.
 func TestSchemaFile(t *testing.T) {
 	got, err := JSONSchema()
@@ -31,10 +35,10 @@ func TestSchemaFile(t *testing.T) {
 	}
 	want, err := os.ReadFile(schemaFile)
 	if err != nil {
-		t.Fatalf("reading committed schema (run go generate ./backup): %v", err)
+		t.Fatalf("reading committed schema (run go generate ./spec): %v", err)
 	}
 	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s is stale; run `go generate ./backup` (-committed +generated):\n%s", schemaFile, diff)
+		t.Errorf("%s is stale; run `go generate ./spec` (-committed +generated):\n%s", schemaFile, diff)
 	}
 }
 
