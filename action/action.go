@@ -30,6 +30,7 @@ import (
 
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
+	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/report"
 	"github.com/orgbackup/orgbackup/spec"
 )
@@ -66,7 +67,7 @@ type Result struct {
 	// Mode is the mode that ran, auto resolved.
 	Mode Mode
 	// Plan is the plan made, if any.
-	Plan *backup.Plan
+	Plan *plan.Plan
 	// Drift is the drift report in drift mode.
 	Drift *backup.DriftReport
 	// Applied is the apply result in apply mode, if apply ran.

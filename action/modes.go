@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/orgbackup/orgbackup/backup"
+	"github.com/orgbackup/orgbackup/crossaccount"
+	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/spec"
 )
 
@@ -19,7 +21,7 @@ import (
 const planSummaryMaxBytes = summaryMaxBytes - 64<<10
 
 // plan plans read-only, reports and comments on the pull request.
-func (r *runner) plan(ctx context.Context, sp *spec.Spec, ro backup.ConfigSource) error {
+func (r *runner) plan(ctx context.Context, sp *spec.Spec, ro crossaccount.ConfigSource) error {
 	p, err := backup.PlanChanges(ctx, sp, ro)
 	if err != nil {
 		return fail(reasonPlan, fmt.Errorf("planning: %w", err))
@@ -38,10 +40,10 @@ func (r *runner) plan(ctx context.Context, sp *spec.Spec, ro backup.ConfigSource
 
 // reportPlan logs the plan, writes its files, puts it in the step summary
 // and sets the plan outputs.
-func (r *runner) reportPlan(p *backup.Plan) error {
+func (r *runner) reportPlan(p *plan.Plan) error {
 	r.res.Plan = p
 	var text strings.Builder
-	backup.Text(&text, p, backup.TextOptions{})
+	plan.Text(&text, p, plan.TextOptions{})
 	r.logText(text.String())
 
 	dir, err := os.MkdirTemp(r.opts.TempDir, "orgbackup-")
@@ -49,15 +51,15 @@ func (r *runner) reportPlan(p *backup.Plan) error {
 		return fail(reasonPlan, fmt.Errorf("creating the plan directory: %w", err))
 	}
 	jsonPath, mdPath := filepath.Join(dir, "plan.json"), filepath.Join(dir, "plan.md")
-	if err := writeFile(jsonPath, func(f *os.File) error { return backup.JSON(f, p) }); err != nil {
+	if err := writeFile(jsonPath, func(f *os.File) error { return plan.Write(f, p) }); err != nil {
 		return fail(reasonPlan, err)
 	}
 	if err := writeFile(mdPath, func(f *os.File) error {
-		return backup.Markdown(f, p, backup.MarkdownOptions{MaxBytes: math.MaxInt32})
+		return plan.Markdown(f, p, plan.MarkdownOptions{MaxBytes: math.MaxInt32})
 	}); err != nil {
 		return fail(reasonPlan, err)
 	}
-	backup.Markdown(&r.summary, p, backup.MarkdownOptions{
+	plan.Markdown(&r.summary, p, plan.MarkdownOptions{
 		MaxBytes:        planSummaryMaxBytes,
 		FullPlanPointer: "the plan-markdown-path and plan-json-path files of this step",
 	})
@@ -96,7 +98,7 @@ func (r *runner) gitHub() *gitHub {
 
 // comment writes the plan into the pull request's one plan comment. Any
 // failure is a warning: the plan is in the step summary anyway.
-func (r *runner) comment(ctx context.Context, p *backup.Plan) {
+func (r *runner) comment(ctx context.Context, p *plan.Plan) {
 	if r.in.Comment == CommentNever {
 		return
 	}
@@ -110,7 +112,7 @@ func (r *runner) comment(ctx context.Context, p *backup.Plan) {
 	}
 	create := r.in.Comment == CommentAlways || p.HasChanges() || len(p.Checks) > 0
 	var body strings.Builder
-	backup.Markdown(&body, p, backup.MarkdownOptions{
+	plan.Markdown(&body, p, plan.MarkdownOptions{
 		MaxBytes:        commentMaxBytes,
 		Marker:          marker(p.Fingerprint),
 		FullPlanPointer: "the job summary of " + r.runURL(),
@@ -137,7 +139,7 @@ func (r *runner) runURL() string {
 
 // apply plans again, checks the plan against the reviewed one when asked,
 // and applies it.
-func (r *runner) apply(ctx context.Context, sp *spec.Spec, ro, rw backup.ConfigSource) error {
+func (r *runner) apply(ctx context.Context, sp *spec.Spec, ro, rw crossaccount.ConfigSource) error {
 	p, err := backup.PlanChanges(ctx, sp, ro)
 	if err != nil {
 		return fail(reasonPlan, fmt.Errorf("planning: %w", err))
@@ -160,7 +162,6 @@ func (r *runner) apply(ctx context.Context, sp *spec.Spec, ro, rw backup.ConfigS
 	res, err := backup.Apply(ctx, rw, p, func(o *backup.ApplyOptions) {
 		o.AllowDestructive = r.in.AllowDestructive
 		o.AcknowledgeIrreversible = r.in.AcknowledgeIrreversible
-		o.Tags = map[string]string{"orgbackup:managed": "true", "orgbackup:spec": sp.Name}
 	})
 	var refused *backup.RefusedError
 	if errors.As(err, &refused) {
@@ -189,7 +190,7 @@ func (r *runner) apply(ctx context.Context, sp *spec.Spec, ro, rw backup.ConfigS
 
 // checkReviewed refuses p unless its fingerprint is the one in the plan
 // comment of the merged pull request that brought this commit.
-func (r *runner) checkReviewed(ctx context.Context, p *backup.Plan) error {
+func (r *runner) checkReviewed(ctx context.Context, p *plan.Plan) error {
 	if r.in.GitHubToken == "" {
 		return fail(reasonNoReview, errors.New("require-reviewed-plan needs github-token to read the pull request"))
 	}
@@ -218,7 +219,7 @@ func (r *runner) checkReviewed(ctx context.Context, p *backup.Plan) error {
 }
 
 // drift compares the organization with the spec.
-func (r *runner) drift(ctx context.Context, sp *spec.Spec, ro backup.ConfigSource) error {
+func (r *runner) drift(ctx context.Context, sp *spec.Spec, ro crossaccount.ConfigSource) error {
 	rep, err := backup.DetectDrift(ctx, sp, ro)
 	if err != nil {
 		return fail(reasonDrift, fmt.Errorf("detecting drift: %w", err))

@@ -6,26 +6,32 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
-	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
-	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
-	awsorgs "github.com/aws/aws-sdk-go-v2/service/organizations"
-	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
-	awssns "github.com/aws/aws-sdk-go-v2/service/sns"
-
+	"github.com/orgbackup/orgbackup/auditreports"
+	"github.com/orgbackup/orgbackup/crossaccount"
+	"github.com/orgbackup/orgbackup/distribution"
+	"github.com/orgbackup/orgbackup/organization"
+	"github.com/orgbackup/orgbackup/plan"
+	"github.com/orgbackup/orgbackup/servicerole"
 	"github.com/orgbackup/orgbackup/vault"
 )
 
-// ConfigSource gives the aws.Config to use for an account and region;
-// crossaccount.Fleet is one.
-type ConfigSource interface {
-	Config(ctx context.Context, account, region string) (aws.Config, error)
+// Kinds returns the table of every resource kind the engine plans and
+// applies, gathered from the packages that own them. Adding a kind is a
+// file in its package and its entry in that package's Kinds.
+func Kinds() (*plan.Kinds, error) {
+	return plan.NewKinds(
+		organization.Kinds(),
+		servicerole.Kinds(),
+		vault.Kinds(),
+		distribution.Kinds(),
+		auditreports.Kinds(),
+	)
 }
 
 // ApplyOptions configure Apply.
@@ -42,12 +48,9 @@ type ApplyOptions struct {
 	// Concurrency bounds the accounts worked on at once. Default 16.
 	Concurrency int
 	// Progress, if set, is called after each change with its outcome.
-	Progress func(c Change, err error)
+	Progress func(c plan.Change, err error)
 	// Logger receives one line per change. Default: discard.
 	Logger *slog.Logger
-	// Tags are added to resources created from plan changes that carry no
-	// tags of their own (backup plans in direct mode).
-	Tags map[string]string
 	// Now returns the current time, to refuse a change to a compliance-mode
 	// Vault Lock past its grace period before it is sent. Default
 	// time.Now; against the emulator, its virtual clock.
@@ -73,8 +76,8 @@ type Result struct {
 
 // ChangeResult is the outcome of one change.
 type ChangeResult struct {
-	Address string
-	Action  Action
+	Address plan.Address
+	Action  plan.Action
 	Outcome Outcome
 	// Err is why the change failed or was skipped.
 	Err error
@@ -110,7 +113,7 @@ func (r *Result) Err() error {
 // consistency checks, or destructive or irreversible changes that were not
 // allowed. Nothing has been applied.
 type RefusedError struct {
-	Checks       []Check
+	Checks       []plan.Check
 	Destructive  []string
 	Irreversible []string
 }
@@ -139,7 +142,7 @@ func (e *RefusedError) Error() string {
 // deletes recovery points. When a change fails, independent changes still
 // run and the changes that depend on it are skipped; the Result says which.
 // Every change is idempotent, so applying again after a failure converges.
-func Apply(ctx context.Context, src ConfigSource, p *Plan, optFns ...func(*ApplyOptions)) (*Result, error) {
+func Apply(ctx context.Context, src crossaccount.ConfigSource, p *plan.Plan, optFns ...func(*ApplyOptions)) (*Result, error) {
 	var o ApplyOptions
 	for _, fn := range optFns {
 		fn(&o)
@@ -156,13 +159,22 @@ func Apply(ctx context.Context, src ConfigSource, p *Plan, optFns ...func(*Apply
 	if err := p.Verify(); err != nil {
 		return nil, err
 	}
+	kinds, err := Kinds()
+	if err != nil {
+		return nil, err
+	}
+	// A plan file holding a kind this build does not know is refused
+	// before anything is applied.
+	if err := kinds.Check(p); err != nil {
+		return nil, fmt.Errorf("refusing to apply the plan: %w; nothing was applied", err)
+	}
 	refused := &RefusedError{Checks: p.Checks}
 	for _, c := range p.Changes {
 		if c.Destructive && !o.AllowDestructive {
-			refused.Destructive = append(refused.Destructive, c.Address)
+			refused.Destructive = append(refused.Destructive, c.Address.String())
 		}
 		if c.Irreversible && !o.AcknowledgeIrreversible {
-			refused.Irreversible = append(refused.Irreversible, c.Address)
+			refused.Irreversible = append(refused.Irreversible, c.Address.String())
 		}
 	}
 	if len(refused.Checks)+len(refused.Destructive)+len(refused.Irreversible) > 0 {
@@ -170,7 +182,7 @@ func Apply(ctx context.Context, src ConfigSource, p *Plan, optFns ...func(*Apply
 	}
 
 	res := &Result{Changes: make([]ChangeResult, len(p.Changes))}
-	index := map[string]int{}
+	index := map[plan.Address]int{}
 	for i, c := range p.Changes {
 		index[c.Address] = i
 		res.Changes[i] = ChangeResult{Address: c.Address, Action: c.Action}
@@ -180,22 +192,22 @@ func Apply(ctx context.Context, src ConfigSource, p *Plan, optFns ...func(*Apply
 	// there are skipped.
 	var mu sync.Mutex
 	failedScopes := map[string]string{}
-	cl := &clientCache{src: src, m: map[string]aws.Config{}}
 
 	// Group changes by stage, then by account.
-	byStage := map[int][]int{}
-	var stagesSeen []int
+	byStage := map[plan.Stage][]int{}
+	var stagesSeen []plan.Stage
 	for i, c := range p.Changes {
-		if c.Action == NoOp {
+		if c.Action == plan.NoOp {
 			continue
 		}
-		s := stageOf(c.Kind)
+		k, _ := kinds.Lookup(c.Kind)
+		s := k.Stage
 		if _, ok := byStage[s]; !ok {
 			stagesSeen = append(stagesSeen, s)
 		}
 		byStage[s] = append(byStage[s], i)
 	}
-	sort.Ints(stagesSeen)
+	slices.Sort(stagesSeen)
 	for _, s := range stagesSeen {
 		byAccount := map[string][]int{}
 		var accounts []string
@@ -226,7 +238,7 @@ func Apply(ctx context.Context, src ConfigSource, p *Plan, optFns ...func(*Apply
 						outcome, err = Skipped, errors.New(why)
 					} else if ctx.Err() != nil {
 						outcome, err = Skipped, ctx.Err()
-					} else if err = applyChange(ctx, cl, c, o.Tags, o.Now); err != nil {
+					} else if err = applyChange(ctx, src, kinds, c, o.Now); err != nil {
 						outcome = Failed
 					}
 					mu.Lock()
@@ -237,7 +249,7 @@ func Apply(ctx context.Context, src ConfigSource, p *Plan, optFns ...func(*Apply
 						// role, an organization setting) may be relied on
 						// by every region of its account. Other regions of
 						// the account are independent.
-						failedScopes[c.Account+"/"+c.Region] = c.Address
+						failedScopes[c.Scope()] = c.Address.String()
 					}
 					mu.Unlock()
 					o.Logger.Info("apply", "address", c.Address, "action", c.Action.String(), "outcome", string(outcome), "err", err)
@@ -253,16 +265,16 @@ func Apply(ctx context.Context, src ConfigSource, p *Plan, optFns ...func(*Apply
 }
 
 // blockedBy returns why c must be skipped, or "".
-func blockedBy(c Change, res *Result, index map[string]int, failedScopes map[string]string) string {
+func blockedBy(c plan.Change, res *Result, index map[plan.Address]int, failedScopes map[string]string) string {
 	for _, d := range c.DependsOn {
 		if i, ok := index[d]; ok && res.Changes[i].Outcome != Applied && res.Changes[i].Outcome != "" {
-			return "skipped: " + d + " was not applied"
+			return "skipped: " + d.String() + " was not applied"
 		}
 	}
-	if addr, ok := failedScopes[c.Account+"/"+c.Region]; ok {
+	if addr, ok := failedScopes[c.Scope()]; ok {
 		return "skipped: an earlier change in " + c.Account + "/" + c.Region + " failed (" + addr + ")"
 	}
-	if c.Region != "global" {
+	if c.Region != plan.Global {
 		if addr, ok := failedScopes[c.Account+"/global"]; ok {
 			return "skipped: an earlier change in " + c.Account + " failed (" + addr + ")"
 		}
@@ -270,64 +282,18 @@ func blockedBy(c Change, res *Result, index map[string]int, failedScopes map[str
 	return ""
 }
 
-// clientCache keeps one aws.Config per account and region.
-type clientCache struct {
-	src ConfigSource
-	mu  sync.Mutex
-	m   map[string]aws.Config
-}
-
-func (cc *clientCache) config(ctx context.Context, account, region string) (aws.Config, error) {
-	key := account + "/" + region
-	cc.mu.Lock()
-	cfg, ok := cc.m[key]
-	cc.mu.Unlock()
-	if ok {
-		return cfg, nil
-	}
-	cfg, err := cc.src.Config(ctx, account, region)
-	if err != nil {
-		return cfg, fmt.Errorf("getting credentials for %s in %s: %w", account, region, err)
-	}
-	cc.mu.Lock()
-	cc.m[key] = cfg
-	cc.mu.Unlock()
-	return cfg, nil
-}
-
-// applyChange dispatches one change to the code that owns its kind.
-func applyChange(ctx context.Context, cl *clientCache, c Change, tags map[string]string, now func() time.Time) error {
+// applyChange applies one change through its kind, with the credentials
+// of its account in its Region (us-east-1 for global resources, where
+// IAM and Organizations answer).
+func applyChange(ctx context.Context, src crossaccount.ConfigSource, kinds *plan.Kinds, c plan.Change, now func() time.Time) error {
 	region := c.Region
-	if region == "global" {
+	if region == plan.Global {
 		region = "us-east-1"
 	}
-	cfg, err := cl.config(ctx, c.Account, region)
+	cfg, err := src.Config(ctx, c.Account, region)
 	if err != nil {
-		return err
+		return fmt.Errorf("getting credentials for %s in %s: %w", c.Account, region, err)
 	}
-	switch c.Kind {
-	case kindServiceAccess, kindPolicyType, kindDelegatedAdmin, kindResourcePolicy, kindGlobalSettings:
-		return applyOrg(ctx, awsorgs.NewFromConfig(cfg), awsbackup.NewFromConfig(cfg), c)
-	case kindBackupPolicy, kindPolicyAttachment:
-		return applyPolicy(ctx, awsorgs.NewFromConfig(cfg), c)
-	case kindIAMRole:
-		return applyRole(ctx, awsiam.NewFromConfig(cfg), c)
-	case kindBackupPlan:
-		return applyDirect(ctx, awsbackup.NewFromConfig(cfg), c, tags)
-	case kindS3Bucket:
-		return applyBucket(ctx, awss3.NewFromConfig(cfg), c)
-	case kindReportPlan:
-		return applyReportPlan(ctx, awsbackup.NewFromConfig(cfg), c)
-	case kindFramework:
-		return applyFramework(ctx, awsbackup.NewFromConfig(cfg), c)
-	default:
-		return vault.Apply(ctx, vaultClients(cfg), c.Account, c.Region, vault.Change{
-			Kind: c.Kind, Name: c.Name, Action: c.Action.String(), Before: c.Before, After: c.After,
-			Destructive: c.Destructive, Irreversible: c.Irreversible, Reason: c.Reason,
-		}, func(vo *vault.Options) { vo.Now = now })
-	}
-}
-
-func vaultClients(cfg aws.Config) vault.Clients {
-	return vault.Clients{Backup: awsbackup.NewFromConfig(cfg), KMS: awskms.NewFromConfig(cfg), SNS: awssns.NewFromConfig(cfg)}
+	k, _ := kinds.Lookup(c.Kind)
+	return k.Apply(ctx, plan.ApplyEnv{Config: cfg, Now: now}, c)
 }

@@ -16,6 +16,7 @@ import (
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
 	"github.com/orgbackup/orgbackup/crossaccount"
+	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/policy"
 	"github.com/orgbackup/orgbackup/spec"
 )
@@ -24,7 +25,7 @@ import (
 type DriftReport struct {
 	// Plan holds the changes that would repair managed resources; it is
 	// empty when they match the spec.
-	Plan *Plan `json:"plan"`
+	Plan *plan.Plan `json:"plan"`
 	// Policies lists workload accounts whose effective backup policy
 	// (what AWS actually gives them, after inheritance) differs from what
 	// their tier implies.
@@ -54,16 +55,16 @@ func (r *DriftReport) Drifted() bool {
 // DetectDrift plans against the live organization (read-only) and compares
 // every workload account's effective backup policy (DescribeEffectivePolicy)
 // with the plan of its tier.
-func DetectDrift(ctx context.Context, sp *spec.Spec, src ConfigSource, optFns ...func(*PlanOptions)) (*DriftReport, error) {
-	plan, err := PlanChanges(ctx, sp, src, optFns...)
+func DetectDrift(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSource, optFns ...func(*PlanOptions)) (*DriftReport, error) {
+	p, err := PlanChanges(ctx, sp, src, optFns...)
 	if err != nil {
 		return nil, err
 	}
-	rep := &DriftReport{Plan: plan}
+	rep := &DriftReport{Plan: p}
 	if sp.Organization.Distribution == spec.DistributionDirect {
 		return rep, nil
 	}
-	cfg, err := configFor(ctx, src, sp)
+	cfg, err := src.Config(ctx, sp.Organization.ManagementAccount, sp.Organization.Regions.Primary)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +104,7 @@ func DetectDrift(ctx context.Context, sp *spec.Spec, src ConfigSource, optFns ..
 		switch {
 		case actual == nil:
 			rep.Policies = append(rep.Policies, PolicyDrift{Account: account, Tier: tierName, Plan: key, Reason: "the account's effective backup policy has no plan " + key, Expected: expected})
-		case !jsonEqual(expected, actual):
+		case !plan.JSONEqual(expected, actual):
 			rep.Policies = append(rep.Policies, PolicyDrift{Account: account, Tier: tierName, Plan: key, Reason: "the account's effective plan differs from its tier's plan (a policy attached elsewhere in the organization changes it)", Expected: expected, Actual: actual})
 		}
 	}

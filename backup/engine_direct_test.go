@@ -26,7 +26,7 @@ func TestDirectDistribution(t *testing.T) {
 		case "backup_policy", "backup_policy_attachment":
 			t.Errorf("direct mode plans %s", c.Address)
 		case "backup_plan":
-			plans = append(plans, c.Address+" "+c.Action.String())
+			plans = append(plans, c.Address.String()+" "+c.Action.String())
 		}
 	}
 	slices.Sort(plans)

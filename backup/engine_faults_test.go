@@ -10,6 +10,7 @@ import (
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/plan"
 )
 
 // TestFaultAtEachStep fails, once, each mutating operation a full apply
@@ -55,12 +56,12 @@ func TestFaultAtEachStep(t *testing.T) {
 			if res.Err() == nil {
 				t.Fatalf("apply with a failing %s succeeded", op.Operation)
 			}
-			byAddr := map[string]backup.Change{}
+			byAddr := map[plan.Address]plan.Change{}
 			for _, c := range p.Changes {
 				byAddr[c.Address] = c
 			}
 			var failed []backup.ChangeResult
-			notApplied := map[string]bool{}
+			notApplied := map[plan.Address]bool{}
 			for _, r := range res.Changes {
 				switch r.Outcome {
 				case backup.Failed:
@@ -80,7 +81,7 @@ func TestFaultAtEachStep(t *testing.T) {
 			if !strings.Contains(failed[0].Err.Error(), op.Operation) {
 				t.Errorf("failed change %s: error %q does not name %s", f.Address, failed[0].Err, op.Operation)
 			}
-			if !strings.Contains(res.Err().Error(), f.Address+": ") {
+			if !strings.Contains(res.Err().Error(), f.Address.String()+": ") {
 				t.Errorf("Result.Err() = %q does not start the failure with its address %s", res.Err(), f.Address)
 			}
 			applied, _, skipped := res.Counts()
@@ -89,7 +90,7 @@ func TestFaultAtEachStep(t *testing.T) {
 					continue
 				}
 				c := byAddr[r.Address]
-				sameScope := c.Account == f.Account && (c.Region == f.Region || f.Region == "global")
+				sameScope := c.Account == f.Account && (c.Region == f.Region || f.Region == plan.Global)
 				dependent := false
 				for _, d := range c.DependsOn {
 					dependent = dependent || notApplied[d]

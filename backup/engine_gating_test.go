@@ -52,7 +52,7 @@ func TestDestructiveGating(t *testing.T) {
 			var got []string
 			for _, c := range p.Changes {
 				if c.Destructive {
-					got = append(got, c.Address)
+					got = append(got, c.Address.String())
 					if tc.reason != "" && !contains(c.Reason, tc.reason) {
 						t.Errorf("%s reason = %q, want it to mention %q", c.Address, c.Reason, tc.reason)
 					}

@@ -19,6 +19,7 @@ import (
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/spec"
 )
 
@@ -108,7 +109,7 @@ func allowAll(o *backup.ApplyOptions) { o.AllowDestructive, o.AcknowledgeIrrever
 
 // converge plans, applies everything and checks that the next plan is
 // empty; it returns the plan it applied.
-func (o *testOrg) converge(t testing.TB) *backup.Plan {
+func (o *testOrg) converge(t testing.TB) *plan.Plan {
 	t.Helper()
 	p := o.plan(t)
 	if len(p.Checks) > 0 {
@@ -136,9 +137,9 @@ func (o *testOrg) respec(t testing.TB, yaml string) {
 	o.sp = parseSpec(t, yaml)
 }
 
-func planText(p *backup.Plan) string {
+func planText(p *plan.Plan) string {
 	var b strings.Builder
-	_ = backup.Text(&b, p, backup.TextOptions{})
+	_ = plan.Text(&b, p, plan.TextOptions{})
 	for _, c := range p.Checks {
 		fmt.Fprintf(&b, "check %s at %s: %s\n", c.Code, c.Address, c.Message)
 	}
@@ -171,10 +172,10 @@ type changeSummary struct {
 }
 
 // summarize lists the plan's changes, sorted by address.
-func summarize(p *backup.Plan) []changeSummary {
+func summarize(p *plan.Plan) []changeSummary {
 	var out []changeSummary
 	for _, c := range p.Changes {
-		out = append(out, changeSummary{c.Address, c.Action.String(), c.Destructive, c.Irreversible})
+		out = append(out, changeSummary{c.Address.String(), c.Action.String(), c.Destructive, c.Irreversible})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Address < out[j].Address })
 	return out

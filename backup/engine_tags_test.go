@@ -62,7 +62,7 @@ func TestTagsConverge(t *testing.T) {
 	got := map[string]bool{}
 	for _, c := range p.Changes {
 		if c.Kind == "report_plan" || c.Kind == "framework" || c.Kind == "backup_policy" {
-			got[c.Address] = true
+			got[c.Address.String()] = true
 		}
 	}
 	for _, addr := range []string{

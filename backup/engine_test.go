@@ -12,6 +12,7 @@ import (
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/spec"
 )
 
@@ -46,7 +47,7 @@ func newTestOrg(t *testing.T, specFile string) *testOrg {
 	return &testOrg{srv: srv, sp: sp, planFleet: fleet(true), applyFleet: fleet(false)}
 }
 
-func (o *testOrg) plan(t testing.TB) *backup.Plan {
+func (o *testOrg) plan(t testing.TB) *plan.Plan {
 	t.Helper()
 	p, err := backup.PlanChanges(context.Background(), o.sp, o.planFleet, func(po *backup.PlanOptions) { po.Now = o.srv.Now })
 	if err != nil {
@@ -55,7 +56,7 @@ func (o *testOrg) plan(t testing.TB) *backup.Plan {
 	return p
 }
 
-func (o *testOrg) apply(t testing.TB, p *backup.Plan, optFns ...func(*backup.ApplyOptions)) *backup.Result {
+func (o *testOrg) apply(t testing.TB, p *plan.Plan, optFns ...func(*backup.ApplyOptions)) *backup.Result {
 	t.Helper()
 	optFns = append([]func(*backup.ApplyOptions){func(ao *backup.ApplyOptions) { ao.Now = o.srv.Now }}, optFns...)
 	res, err := backup.Apply(context.Background(), o.applyFleet, p, optFns...)
@@ -99,7 +100,7 @@ func TestApplyFromEmptyConverges(t *testing.T) {
 	again := org.plan(t)
 	if again.HasChanges() {
 		var b strings.Builder
-		backup.Text(&b, again, backup.TextOptions{})
+		plan.Text(&b, again, plan.TextOptions{})
 		t.Fatalf("plan after apply is not empty:\n%s", b.String())
 	}
 }

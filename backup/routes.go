@@ -62,7 +62,7 @@ func (o ScopeOptions) hasAccount(id string) bool {
 // DiscoverTopology reads the organization's accounts and organizational
 // units through the spec's management account in the primary Region. It
 // reports an error if that account does not manage the organization.
-func DiscoverTopology(ctx context.Context, s *spec.Spec, src ConfigSource) (*crossaccount.Topology, error) {
+func DiscoverTopology(ctx context.Context, s *spec.Spec, src crossaccount.ConfigSource) (*crossaccount.Topology, error) {
 	org := s.Organization
 	cfg, err := src.Config(ctx, org.ManagementAccount, org.Regions.Primary)
 	if err != nil {

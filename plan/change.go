@@ -128,3 +128,13 @@ func Normalize(v any) any {
 	_ = json.Unmarshal(JSON(v), &out)
 	return out
 }
+
+// Raw returns s as raw JSON when it is a JSON document (a policy read from
+// AWS), and as a JSON string otherwise, so that any value AWS returns can
+// stand in a Before.
+func Raw(s string) json.RawMessage {
+	if json.Valid([]byte(s)) {
+		return json.RawMessage(s)
+	}
+	return JSON(s)
+}

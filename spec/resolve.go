@@ -17,18 +17,33 @@ type resolution struct {
 // Resolve validates the spec (with defaults applied) and resolves its
 // tiers and durations into typed values, which Tier, CentralLockDays and
 // AirGappedDays then return. Load and Parse call it; code that builds or
-// edits a Spec calls it after the last edit. The engine calls it once at
-// the start of each run, so a run never sees half-edited values.
+// edits a Spec calls it after the last edit.
 func (s *Spec) Resolve() error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
-	s.resolve()
+	s.resolved = s.resolution()
 	return nil
 }
 
-// resolve computes the resolution of a valid spec.
-func (s *Spec) resolve() {
+// Resolved returns a validated, resolved copy of the spec and leaves s as
+// it is, so that runs sharing one spec across goroutines never write it.
+// The engine calls it once at the start of each run: a spec edited in
+// code since it was loaded is planned as it is now.
+func (s *Spec) Resolved() (*Spec, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	c := *s
+	c.resolved = s.resolution()
+	return &c, nil
+}
+
+// resolve records the resolution of a valid spec.
+func (s *Spec) resolve() { s.resolved = s.resolution() }
+
+// resolution computes the resolution of a valid spec.
+func (s *Spec) resolution() *resolution {
 	r := &resolution{tiers: make(map[string]EffectiveTier, len(s.Tiers))}
 	for name, t := range s.Tiers {
 		// Validation has reported every problem effectiveTier finds.
@@ -43,7 +58,7 @@ func (s *Spec) resolve() {
 		r.agMin, _ = optionalDays(ag.MinRetention)
 		r.agMax, _ = optionalDays(ag.MaxRetention)
 	}
-	s.resolved = r
+	return r
 }
 
 // Tier returns the tier named name with its preset and defaults resolved.
@@ -70,17 +85,19 @@ func (s *Spec) Tier(name string) (EffectiveTier, error) {
 // CentralLockDays returns the minimum and maximum retention of the central
 // vaults' Vault Lock (0 for a bound not set, or no lock).
 func (s *Spec) CentralLockDays() (minDays, maxDays policy.Days) {
-	if s.resolved == nil {
-		s.resolve()
+	r := s.resolved
+	if r == nil {
+		r = s.resolution()
 	}
-	return s.resolved.lockMin, s.resolved.lockMax
+	return r.lockMin, r.lockMax
 }
 
 // AirGappedDays returns the minimum and maximum retention of the
 // logically air-gapped vault (0 when there is none).
 func (s *Spec) AirGappedDays() (minDays, maxDays policy.Days) {
-	if s.resolved == nil {
-		s.resolve()
+	r := s.resolved
+	if r == nil {
+		r = s.resolution()
 	}
-	return s.resolved.agMin, s.resolved.agMax
+	return r.agMin, r.agMax
 }

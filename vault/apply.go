@@ -17,6 +17,8 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	awssns "github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
+	"github.com/orgbackup/orgbackup/managedtags"
+	"github.com/orgbackup/orgbackup/plan"
 )
 
 // ErrRefused is wrapped by the errors of changes Apply never performs: a
@@ -29,7 +31,7 @@ var ErrRefused = errors.New("refused")
 // it again, or after a failure part-way, converges without duplicates.
 // Options.Now tells whether a compliance-mode Vault Lock is already
 // immutable, so that such a change is refused before anything is sent.
-func Apply(ctx context.Context, c Clients, account, region string, ch Change, optFns ...func(*Options)) error {
+func Apply(ctx context.Context, c Writers, ch plan.Change, optFns ...func(*Options)) error {
 	var o Options
 	for _, fn := range optFns {
 		fn(&o)
@@ -37,6 +39,7 @@ func Apply(ctx context.Context, c Clients, account, region string, ch Change, op
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	account, region := ch.Account, ch.Region
 	a := applier{ctx: ctx, c: c, account: account, region: region, now: o.Now()}
 	var err error
 	switch ch.Kind {
@@ -65,12 +68,12 @@ func Apply(ctx context.Context, c Clients, account, region string, ch Change, op
 
 type applier struct {
 	ctx             context.Context
-	c               Clients
+	c               Writers
 	account, region string
 	now             time.Time
 }
 
-func decodeAfter(ch Change, v any) error {
+func decodeAfter(ch plan.Change, v any) error {
 	if len(ch.After) == 0 {
 		return fmt.Errorf("the change has no After state")
 	}
@@ -80,8 +83,8 @@ func decodeAfter(ch Change, v any) error {
 	return nil
 }
 
-func (a *applier) key(ch Change) error {
-	if ch.Action == ActionDelete {
+func (a *applier) key(ch plan.Change) error {
+	if ch.Action == plan.Delete {
 		return fmt.Errorf("%w: orgbackup never schedules the deletion of KMS keys; schedule it with ScheduleKeyDeletion once no recovery point needs the key", ErrRefused)
 	}
 	var want keySpec
@@ -134,7 +137,7 @@ func (a *applier) key(ch Change) error {
 			return fmt.Errorf("setting key rotation: %w", err)
 		}
 	}
-	if m := missingTags(want.Tags, live.Tags); len(m) > 0 {
+	if m := managedtags.Missing(want.Tags, live.Tags); len(m) > 0 {
 		var tags []kmstypes.Tag
 		for _, k := range m {
 			tags = append(tags, kmstypes.Tag{TagKey: aws.String(k), TagValue: aws.String(want.Tags[k])})
@@ -147,7 +150,7 @@ func (a *applier) key(ch Change) error {
 }
 
 // createKey creates the key and its alias, reusing a key an earlier,
-// interrupted Apply created (found by its TagKeyAlias tag), and returns
+// interrupted Apply created (found by its managedtags.KeyAlias tag), and returns
 // the key ID.
 func (a *applier) createKey(want keySpec) (string, error) {
 	id, err := a.findOrphanKey(want.Alias)
@@ -177,7 +180,7 @@ func (a *applier) createKey(want keySpec) (string, error) {
 }
 
 // findOrphanKey returns the ID of an enabled customer managed key tagged
-// TagKeyAlias=alias, "" when there is none.
+// managedtags.KeyAlias=alias, "" when there is none.
 func (a *applier) findOrphanKey(alias string) (string, error) {
 	in := &awskms.ListKeysInput{}
 	var ids []string
@@ -211,7 +214,7 @@ func (a *applier) findOrphanKey(alias string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if tags[TagKeyAlias] == alias {
+		if tags[managedtags.KeyAlias] == alias {
 			return id, nil
 		}
 	}
@@ -244,7 +247,7 @@ func (a *applier) vaultKeyMatches(v *VaultState, keyARN string) (bool, error) {
 	return m != string(kmstypes.KeyManagerTypeCustomer), nil
 }
 
-func (a *applier) vault(ch Change) error {
+func (a *applier) vault(ch plan.Change) error {
 	var want vaultSpec
 	if err := decodeAfter(ch, &want); err != nil {
 		return err
@@ -263,7 +266,7 @@ func (a *applier) vault(ch Change) error {
 			return err
 		}
 		if !ok {
-			if ch.Action != ActionReplace {
+			if ch.Action != plan.Replace {
 				return fmt.Errorf("vault %s exists encrypted with %s, not %s: plan again", want.Name, live.EncryptionKeyARN, keyLabel(want.KeyAlias))
 			}
 			if err := a.deleteVault(live); err != nil {
@@ -296,7 +299,7 @@ func (a *applier) deleteVault(v *VaultState) error {
 }
 
 func (a *applier) tagVault(v *VaultState, want map[string]string) error {
-	m := missingTags(want, v.Tags)
+	m := managedtags.Missing(want, v.Tags)
 	if len(m) == 0 {
 		return nil
 	}
@@ -310,7 +313,7 @@ func (a *applier) tagVault(v *VaultState, want map[string]string) error {
 	return nil
 }
 
-func (a *applier) airGapped(ch Change) error {
+func (a *applier) airGapped(ch plan.Change) error {
 	var want airGappedSpec
 	if err := decodeAfter(ch, &want); err != nil {
 		return err
@@ -325,7 +328,7 @@ func (a *applier) airGapped(ch Change) error {
 		}
 		same := live.Lock != nil && live.Lock.MinRetentionDays == want.MinRetentionDays && live.Lock.MaxRetentionDays == want.MaxRetentionDays
 		if !same {
-			if ch.Action != ActionReplace {
+			if ch.Action != plan.Replace {
 				return fmt.Errorf("air-gapped vault %s exists with other retention: plan again", want.Name)
 			}
 			if err := a.deleteVault(live); err != nil {
@@ -349,8 +352,8 @@ func (a *applier) airGapped(ch Change) error {
 	return a.tagVault(live, want.Tags)
 }
 
-func (a *applier) accessPolicy(ch Change) error {
-	if ch.Action == ActionDelete {
+func (a *applier) accessPolicy(ch plan.Change) error {
+	if ch.Action == plan.Delete {
 		_, err := a.c.Backup.DeleteBackupVaultAccessPolicy(a.ctx, &awsbackup.DeleteBackupVaultAccessPolicyInput{BackupVaultName: aws.String(ch.Name)})
 		if err != nil && !isBackupNotFound(err) {
 			return fmt.Errorf("deleting access policy: %w", err)
@@ -370,13 +373,13 @@ func (a *applier) accessPolicy(ch Change) error {
 	return nil
 }
 
-func (a *applier) lock(ch Change) error {
+func (a *applier) lock(ch plan.Change) error {
 	live, err := readVault(a.ctx, a.c.Backup, ch.Name)
 	if err != nil {
 		return err
 	}
 	if live == nil {
-		if ch.Action == ActionDelete {
+		if ch.Action == plan.Delete {
 			return nil
 		}
 		return fmt.Errorf("vault %s does not exist", ch.Name)
@@ -386,7 +389,7 @@ func (a *applier) lock(ch Change) error {
 	immutable := func() error {
 		return fmt.Errorf("%w: the Vault Lock of %s is in compliance mode and immutable since %s", ErrRefused, ch.Name, live.Lock.LockDate.UTC().Format("2006-01-02T15:04:05Z"))
 	}
-	if ch.Action == ActionDelete {
+	if ch.Action == plan.Delete {
 		if live.Lock == nil {
 			return nil
 		}
@@ -427,7 +430,7 @@ func (a *applier) lock(ch Change) error {
 	return nil
 }
 
-func (a *applier) topic(ch Change) error {
+func (a *applier) topic(ch plan.Change) error {
 	if a.c.SNS == nil {
 		return fmt.Errorf("no SNS client")
 	}
@@ -468,7 +471,7 @@ func (a *applier) topic(ch Change) error {
 			}
 		}
 	}
-	if m := missingTags(want.Tags, live.Tags); len(m) > 0 {
+	if m := managedtags.Missing(want.Tags, live.Tags); len(m) > 0 {
 		var tags []snstypes.Tag
 		for _, k := range m {
 			tags = append(tags, snstypes.Tag{Key: aws.String(k), Value: aws.String(want.Tags[k])})
@@ -510,8 +513,8 @@ func (a *applier) topic(ch Change) error {
 
 func isSubscriptionARN(s string) bool { return len(s) > 8 && s[:8] == "arn:aws:" }
 
-func (a *applier) notifications(ch Change) error {
-	if ch.Action == ActionDelete {
+func (a *applier) notifications(ch plan.Change) error {
+	if ch.Action == plan.Delete {
 		_, err := a.c.Backup.DeleteBackupVaultNotifications(a.ctx, &awsbackup.DeleteBackupVaultNotificationsInput{BackupVaultName: aws.String(ch.Name)})
 		if err != nil && !isBackupNotFound(err) {
 			return fmt.Errorf("deleting notifications: %w", err)

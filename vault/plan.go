@@ -14,6 +14,8 @@ import (
 
 	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/orgbackup/orgbackup/managedtags"
+	"github.com/orgbackup/orgbackup/plan"
 )
 
 // keySpec is the JSON of a kms_key change's Before and After.
@@ -74,16 +76,6 @@ type notificationsSpec struct {
 	Vault    string   `json:"vault"`
 	TopicARN string   `json:"topic_arn"`
 	Events   []string `json:"events"`
-}
-
-func mustJSON(v any) json.RawMessage {
-	b, err := json.Marshal(v)
-	if err != nil {
-		// Plan's own structs of strings, numbers and raw JSON that was
-		// validated: cannot fail.
-		return nil
-	}
-	return b
 }
 
 // compactJSON compacts a JSON document for embedding in a change.
@@ -201,7 +193,7 @@ func (d *Desired) Validate() error {
 
 // Plan reads the live state of d's account+region and returns the changes
 // that bring it to d, in apply order. It never mutates anything.
-func Plan(ctx context.Context, c Clients, d Desired, optFns ...func(*Options)) ([]Change, error) {
+func Plan(ctx context.Context, c Readers, d Desired, optFns ...func(*Options)) ([]plan.Change, error) {
 	var o Options
 	for _, fn := range optFns {
 		fn(&o)
@@ -235,23 +227,27 @@ func Plan(ctx context.Context, c Clients, d Desired, optFns ...func(*Options)) (
 
 type planner struct {
 	ctx     context.Context
-	c       Clients
+	c       Readers
 	d       Desired
 	st      *State
 	now     time.Time
-	changes []Change
+	changes []plan.Change
 }
 
-func ref(kind, name string) string { return kind + "/" + name }
+// addr is the address of a resource of the desired account and region.
+func (p *planner) addr(kind, name string) plan.Address {
+	return plan.Address{Account: p.d.Account, Region: p.d.Region, Kind: kind, Name: name}
+}
 
-func (p *planner) add(ch Change) { p.changes = append(p.changes, ch) }
+func (p *planner) add(ch plan.Change) { p.changes = append(p.changes, ch) }
 
-// dependsOn returns the refs among refs that have a change in the plan.
-func (p *planner) dependsOn(refs ...string) []string {
-	var out []string
+// dependsOn returns the addresses among refs that have a change in the
+// plan.
+func (p *planner) dependsOn(refs ...plan.Address) []plan.Address {
+	var out []plan.Address
 	for _, r := range refs {
 		for _, ch := range p.changes {
-			if ref(ch.Kind, ch.Name) == r {
+			if ch.Address == r {
 				out = append(out, r)
 				break
 			}
@@ -282,24 +278,12 @@ func (p *planner) plan() error {
 	return nil
 }
 
-// missingTags returns the desired tags that live lacks or has with another
-// value, sorted by key in the reason text.
-func missingTags(want, live map[string]string) []string {
-	var out []string
-	for _, k := range slices.Sorted(maps.Keys(want)) {
-		if v, ok := live[k]; !ok || v != want[k] {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
 func (p *planner) keyTags() map[string]string {
 	t := maps.Clone(p.d.Tags)
 	if t == nil {
 		t = map[string]string{}
 	}
-	t[TagKeyAlias] = aliasName(p.d.Key.Alias)
+	t[managedtags.KeyAlias] = aliasName(p.d.Key.Alias)
 	return t
 }
 
@@ -317,7 +301,7 @@ func (p *planner) planKey() error {
 		if k.Policy == "" {
 			reason += " with KMS's default key policy"
 		}
-		p.add(Change{Kind: KindKey, Name: alias, Action: ActionCreate, After: mustJSON(after), Reason: reason})
+		p.add(plan.Change{Address: p.addr(KindKey, alias), Action: plan.Create, After: plan.JSON(after), Reason: reason})
 		return nil
 	}
 	if live.Manager != string(kmstypes.KeyManagerTypeCustomer) {
@@ -346,14 +330,14 @@ func (p *planner) planKey() error {
 	if k.Rotation != live.Rotation {
 		why = append(why, fmt.Sprintf("automatic rotation %s", map[bool]string{true: "off, want on", false: "on, want off"}[live.Rotation]))
 	}
-	if m := missingTags(after.Tags, live.Tags); len(m) > 0 {
+	if m := managedtags.Missing(after.Tags, live.Tags); len(m) > 0 {
 		why = append(why, "tags "+strings.Join(m, ", ")+" differ")
 	}
 	if len(why) == 0 {
 		return nil
 	}
 	after.ARN = live.ARN
-	p.add(Change{Kind: KindKey, Name: alias, Action: ActionUpdate, Before: mustJSON(before), After: mustJSON(after), Reason: strings.Join(why, "; ")})
+	p.add(plan.Change{Address: p.addr(KindKey, alias), Action: plan.Update, Before: plan.JSON(before), After: plan.JSON(after), Reason: strings.Join(why, "; ")})
 	return nil
 }
 
@@ -363,14 +347,14 @@ func (p *planner) planKey() error {
 func (p *planner) planVault() (*VaultState, error) {
 	d := p.d
 	after := vaultSpec{Name: d.Vault, Tags: d.Tags}
-	keyRef := ""
+	var keyRef plan.Address
 	if d.Key != nil {
 		after.KeyAlias = aliasName(d.Key.Alias)
-		keyRef = ref(KindKey, after.KeyAlias)
+		keyRef = p.addr(KindKey, after.KeyAlias)
 	}
 	live := p.st.Vault
 	if live == nil {
-		p.add(Change{Kind: KindVault, Name: d.Vault, Action: ActionCreate, After: mustJSON(after),
+		p.add(plan.Change{Address: p.addr(KindVault, d.Vault), Action: plan.Create, After: plan.JSON(after),
 			Reason: "create the backup vault " + d.Vault + " encrypted with " + keyLabel(after.KeyAlias), DependsOn: p.dependsOn(keyRef)})
 		return nil, nil
 	}
@@ -389,13 +373,13 @@ func (p *planner) planVault() (*VaultState, error) {
 		if live.Lock.Immutable(p.now) {
 			reason += "; its compliance-mode Vault Lock is immutable since " + live.Lock.LockDate.UTC().Format(time.RFC3339) + ", so AWS refuses to delete it"
 		}
-		p.add(Change{Kind: KindVault, Name: d.Vault, Action: ActionReplace, Before: mustJSON(before), After: mustJSON(after),
+		p.add(plan.Change{Address: p.addr(KindVault, d.Vault), Action: plan.Replace, Before: plan.JSON(before), After: plan.JSON(after),
 			Destructive: true, Reason: reason, DependsOn: p.dependsOn(keyRef)})
 		p.planOldKeyDeletion(live.EncryptionKeyARN)
 		return nil, nil
 	}
-	if m := missingTags(d.Tags, live.Tags); len(m) > 0 {
-		p.add(Change{Kind: KindVault, Name: d.Vault, Action: ActionUpdate, Before: mustJSON(before), After: mustJSON(after),
+	if m := managedtags.Missing(d.Tags, live.Tags); len(m) > 0 {
+		p.add(plan.Change{Address: p.addr(KindVault, d.Vault), Action: plan.Update, Before: plan.JSON(before), After: plan.JSON(after),
 			Reason: "tags " + strings.Join(m, ", ") + " differ"})
 	}
 	return live, nil
@@ -425,7 +409,7 @@ func (p *planner) vaultKeyDiffers(live *VaultState) (bool, error) {
 }
 
 // planOldKeyDeletion reports the deletion of the key a replaced vault was
-// encrypted with, when orgbackup created that key (TagKeyAlias) and it is
+// encrypted with, when orgbackup created that key (managedtags.KeyAlias) and it is
 // no longer wanted. Apply refuses it: deleting a key makes every recovery
 // point it encrypts unrecoverable, so it is left to people.
 func (p *planner) planOldKeyDeletion(arn string) {
@@ -433,19 +417,19 @@ func (p *planner) planOldKeyDeletion(arn string) {
 		return
 	}
 	tags, err := keyTags(p.ctx, p.c.KMS, arn)
-	if err != nil || tags[TagKeyAlias] == "" {
+	if err != nil || tags[managedtags.KeyAlias] == "" {
 		return
 	}
-	old := tags[TagKeyAlias]
+	old := tags[managedtags.KeyAlias]
 	if p.d.Key != nil && aliasName(p.d.Key.Alias) == old {
 		return
 	}
-	p.add(Change{Kind: KindKey, Name: old, Action: ActionDelete,
-		Before:      mustJSON(keySpec{Alias: old, ARN: arn, Tags: tags}),
+	p.add(plan.Change{Address: p.addr(KindKey, old), Action: plan.Delete,
+		Before:      plan.JSON(keySpec{Alias: old, ARN: arn, Tags: tags}),
 		Destructive: true,
 		Reason: "the key is no longer used by vault " + p.d.Vault + "; orgbackup never schedules the deletion of KMS keys " +
 			"(recovery points encrypted with it, copies included, would become unrecoverable): schedule it yourself once they have expired",
-		DependsOn: p.dependsOn(ref(KindVault, p.d.Vault)),
+		DependsOn: p.dependsOn(p.addr(KindVault, p.d.Vault)),
 	})
 }
 
@@ -461,7 +445,7 @@ func (p *planner) planAirGapped() error {
 	after := airGappedSpec{Name: a.Name, MinRetentionDays: a.MinRetentionDays, MaxRetentionDays: a.MaxRetentionDays, Tags: p.d.Tags}
 	fixed := "an air-gapped vault's retention (%d..%d days) is fixed when it is created and cannot be changed afterwards"
 	if live == nil {
-		p.add(Change{Kind: KindAirGapped, Name: a.Name, Action: ActionCreate, After: mustJSON(after), Irreversible: true,
+		p.add(plan.Change{Address: p.addr(KindAirGapped, a.Name), Action: plan.Create, After: plan.JSON(after), Irreversible: true,
 			Reason: fmt.Sprintf("create the logically air-gapped vault "+a.Name+"; "+fixed, a.MinRetentionDays, a.MaxRetentionDays)})
 		return nil
 	}
@@ -473,14 +457,14 @@ func (p *planner) planAirGapped() error {
 		before.MinRetentionDays, before.MaxRetentionDays = live.Lock.MinRetentionDays, live.Lock.MaxRetentionDays
 	}
 	if before.MinRetentionDays != a.MinRetentionDays || before.MaxRetentionDays != a.MaxRetentionDays {
-		p.add(Change{Kind: KindAirGapped, Name: a.Name, Action: ActionReplace, Before: mustJSON(before), After: mustJSON(after),
+		p.add(plan.Change{Address: p.addr(KindAirGapped, a.Name), Action: plan.Replace, Before: plan.JSON(before), After: plan.JSON(after),
 			Destructive: true, Irreversible: true,
 			Reason: fmt.Sprintf(fixed+": the vault is deleted and created again with %d..%d days, which AWS allows only for an empty vault (it holds %d recovery points)",
 				before.MinRetentionDays, before.MaxRetentionDays, a.MinRetentionDays, a.MaxRetentionDays, live.RecoveryPoints)})
 		return nil
 	}
-	if m := missingTags(p.d.Tags, live.Tags); len(m) > 0 {
-		p.add(Change{Kind: KindAirGapped, Name: a.Name, Action: ActionUpdate, Before: mustJSON(before), After: mustJSON(after),
+	if m := managedtags.Missing(p.d.Tags, live.Tags); len(m) > 0 {
+		p.add(plan.Change{Address: p.addr(KindAirGapped, a.Name), Action: plan.Update, Before: plan.JSON(before), After: plan.JSON(after),
 			Reason: "tags " + strings.Join(m, ", ") + " differ"})
 	}
 	return nil
@@ -492,16 +476,16 @@ func (p *planner) planAccessPolicy(live *VaultState) error {
 	if live != nil {
 		cur = live.AccessPolicy
 	}
-	dep := p.dependsOn(ref(KindVault, d.Vault))
+	dep := p.dependsOn(p.addr(KindVault, d.Vault))
 	want, _ := compactJSON(d.AccessPolicy)
 	have, _ := compactJSON(cur)
 	switch {
 	case d.AccessPolicy == "" && cur == "":
 	case d.AccessPolicy == "":
-		p.add(Change{Kind: KindAccessPolicy, Name: d.Vault, Action: ActionDelete, Before: mustJSON(accessPolicySpec{Vault: d.Vault, Policy: have}),
+		p.add(plan.Change{Address: p.addr(KindAccessPolicy, d.Vault), Action: plan.Delete, Before: plan.JSON(accessPolicySpec{Vault: d.Vault, Policy: have}),
 			Destructive: true, Reason: "the spec has no access policy for the vault; deleting it removes the permissions and protections it grants"})
 	case cur == "":
-		p.add(Change{Kind: KindAccessPolicy, Name: d.Vault, Action: ActionCreate, After: mustJSON(accessPolicySpec{Vault: d.Vault, Policy: want}),
+		p.add(plan.Change{Address: p.addr(KindAccessPolicy, d.Vault), Action: plan.Create, After: plan.JSON(accessPolicySpec{Vault: d.Vault, Policy: want}),
 			Reason: "set the vault access policy", DependsOn: dep})
 	default:
 		same, err := EqualPolicies(d.AccessPolicy, cur)
@@ -509,8 +493,8 @@ func (p *planner) planAccessPolicy(live *VaultState) error {
 			return fmt.Errorf("comparing access policy of vault %s: %w", d.Vault, err)
 		}
 		if !same {
-			p.add(Change{Kind: KindAccessPolicy, Name: d.Vault, Action: ActionUpdate,
-				Before: mustJSON(accessPolicySpec{Vault: d.Vault, Policy: have}), After: mustJSON(accessPolicySpec{Vault: d.Vault, Policy: want}),
+			p.add(plan.Change{Address: p.addr(KindAccessPolicy, d.Vault), Action: plan.Update,
+				Before: plan.JSON(accessPolicySpec{Vault: d.Vault, Policy: have}), After: plan.JSON(accessPolicySpec{Vault: d.Vault, Policy: want}),
 				Reason: "the vault access policy differs", DependsOn: dep})
 		}
 	}
@@ -535,7 +519,7 @@ func (p *planner) planLock(live *VaultState) {
 	want := d.Lock
 	var before json.RawMessage
 	if have != nil {
-		before = mustJSON(lockSpec{Vault: d.Vault, MinRetentionDays: have.MinRetentionDays, MaxRetentionDays: have.MaxRetentionDays, LockDate: have.LockDate})
+		before = plan.JSON(lockSpec{Vault: d.Vault, MinRetentionDays: have.MinRetentionDays, MaxRetentionDays: have.MaxRetentionDays, LockDate: have.LockDate})
 	}
 	immutable := func() string {
 		return "the vault's Vault Lock is in compliance mode and immutable since " + have.LockDate.UTC().Format(time.RFC3339) +
@@ -544,7 +528,7 @@ func (p *planner) planLock(live *VaultState) {
 	switch {
 	case want == nil && have == nil:
 	case want == nil:
-		ch := Change{Kind: KindLock, Name: d.Vault, Action: ActionDelete, Before: before, Destructive: true,
+		ch := plan.Change{Address: p.addr(KindLock, d.Vault), Action: plan.Delete, Before: before, Destructive: true,
 			Reason: "the spec has no Vault Lock for the vault; deleting it lets recovery points be deleted before their minimum retention"}
 		if have.Immutable(p.now) {
 			ch.Irreversible, ch.Reason = true, immutable()
@@ -552,10 +536,10 @@ func (p *planner) planLock(live *VaultState) {
 		p.add(ch)
 	case have != nil && lockEqual(want, have):
 	default:
-		after := mustJSON(lockSpec{Vault: d.Vault, MinRetentionDays: want.MinRetentionDays, MaxRetentionDays: want.MaxRetentionDays, ChangeableForDays: want.ChangeableForDays})
-		ch := Change{Kind: KindLock, Name: d.Vault, Action: ActionCreate, Before: before, After: after, DependsOn: p.dependsOn(ref(KindVault, d.Vault))}
+		after := plan.JSON(lockSpec{Vault: d.Vault, MinRetentionDays: want.MinRetentionDays, MaxRetentionDays: want.MaxRetentionDays, ChangeableForDays: want.ChangeableForDays})
+		ch := plan.Change{Address: p.addr(KindLock, d.Vault), Action: plan.Create, Before: before, After: after, DependsOn: p.dependsOn(p.addr(KindVault, d.Vault))}
 		if have != nil {
-			ch.Action = ActionUpdate
+			ch.Action = plan.Update
 		}
 		switch {
 		case have.Immutable(p.now):
@@ -608,7 +592,7 @@ func (p *planner) planTopic() error {
 		if len(after.Emails) > 0 {
 			reason += "; each email address must confirm its subscription"
 		}
-		p.add(Change{Kind: KindTopic, Name: n.Topic, Action: ActionCreate, After: mustJSON(after), Reason: reason})
+		p.add(plan.Change{Address: p.addr(KindTopic, n.Topic), Action: plan.Create, After: plan.JSON(after), Reason: reason})
 		return nil
 	}
 	var emails []string
@@ -636,11 +620,11 @@ func (p *planner) planTopic() error {
 		}
 		why = append(why, s)
 	}
-	if m := missingTags(p.d.Tags, live.Tags); len(m) > 0 {
+	if m := managedtags.Missing(p.d.Tags, live.Tags); len(m) > 0 {
 		why = append(why, "tags "+strings.Join(m, ", ")+" differ")
 	}
 	if len(why) > 0 {
-		p.add(Change{Kind: KindTopic, Name: n.Topic, Action: ActionUpdate, Before: mustJSON(before), After: mustJSON(after), Reason: strings.Join(why, "; ")})
+		p.add(plan.Change{Address: p.addr(KindTopic, n.Topic), Action: plan.Update, Before: plan.JSON(before), After: plan.JSON(after), Reason: strings.Join(why, "; ")})
 	}
 	return nil
 }
@@ -669,11 +653,11 @@ func (p *planner) planNotifications(live *VaultState) {
 	}
 	var before json.RawMessage
 	if have != nil {
-		before = mustJSON(notificationsSpec{Vault: d.Vault, TopicARN: have.TopicARN, Events: have.Events})
+		before = plan.JSON(notificationsSpec{Vault: d.Vault, TopicARN: have.TopicARN, Events: have.Events})
 	}
 	if d.Notifications == nil {
 		if have != nil {
-			p.add(Change{Kind: KindNotifications, Name: d.Vault, Action: ActionDelete, Before: before,
+			p.add(plan.Change{Address: p.addr(KindNotifications, d.Vault), Action: plan.Delete, Before: before,
 				Reason: "the spec has no notifications for the vault"})
 		}
 		return
@@ -682,11 +666,11 @@ func (p *planner) planNotifications(live *VaultState) {
 	if have != nil && have.TopicARN == want.TopicARN && slices.Equal(have.Events, want.Events) {
 		return
 	}
-	ch := Change{Kind: KindNotifications, Name: d.Vault, Action: ActionCreate, Before: before, After: mustJSON(want),
+	ch := plan.Change{Address: p.addr(KindNotifications, d.Vault), Action: plan.Create, Before: before, After: plan.JSON(want),
 		Reason:    "send the vault's events " + strings.Join(want.Events, ", ") + " to " + want.TopicARN,
-		DependsOn: p.dependsOn(ref(KindVault, d.Vault), ref(KindTopic, d.Notifications.Topic))}
+		DependsOn: p.dependsOn(p.addr(KindVault, d.Vault), p.addr(KindTopic, d.Notifications.Topic))}
 	if have != nil {
-		ch.Action = ActionUpdate
+		ch.Action = plan.Update
 	}
 	p.add(ch)
 }

@@ -98,7 +98,7 @@ type Subscription struct {
 // Read reads the live state of the vault named vault, the KMS key with the
 // alias keyAlias ("" skips it) and the SNS topic named topic ("" skips it)
 // in account and region.
-func Read(ctx context.Context, c Clients, account, region, vault, keyAlias, topic string) (*State, error) {
+func Read(ctx context.Context, c Readers, account, region, vault, keyAlias, topic string) (*State, error) {
 	var st State
 	var err error
 	if keyAlias != "" {
@@ -123,7 +123,7 @@ func Read(ctx context.Context, c Clients, account, region, vault, keyAlias, topi
 }
 
 // ReadAirGapped reads a logically air-gapped vault; nil when absent.
-func ReadAirGapped(ctx context.Context, c Clients, account, region, name string) (*VaultState, error) {
+func ReadAirGapped(ctx context.Context, c Readers, account, region, name string) (*VaultState, error) {
 	v, err := readVault(ctx, c.Backup, name)
 	if err != nil {
 		return nil, fmt.Errorf("reading air-gapped vault %q in %s/%s: %w", name, account, region, err)
@@ -160,7 +160,7 @@ func isSNSNotFound(err error) bool {
 
 // readKey finds a key by alias; nil when the alias does not exist or its
 // key is pending deletion.
-func readKey(ctx context.Context, api KMSAPI, alias string) (*KeyState, error) {
+func readKey(ctx context.Context, api KMSReader, alias string) (*KeyState, error) {
 	out, err := api.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: aws.String(alias)})
 	if isKMSNotFound(err) {
 		return nil, nil
@@ -199,7 +199,7 @@ func readKey(ctx context.Context, api KMSAPI, alias string) (*KeyState, error) {
 	return k, nil
 }
 
-func keyTags(ctx context.Context, api KMSAPI, keyID string) (map[string]string, error) {
+func keyTags(ctx context.Context, api KMSReader, keyID string) (map[string]string, error) {
 	tags := map[string]string{}
 	in := &awskms.ListResourceTagsInput{KeyId: aws.String(keyID)}
 	for {
@@ -219,7 +219,7 @@ func keyTags(ctx context.Context, api KMSAPI, keyID string) (map[string]string, 
 
 // keyManager returns the KeyManager ("AWS" or "CUSTOMER") of the key arn,
 // "" when KMS does not know it.
-func keyManager(ctx context.Context, api KMSAPI, arn string) (string, error) {
+func keyManager(ctx context.Context, api KMSReader, arn string) (string, error) {
 	out, err := api.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: aws.String(arn)})
 	if isKMSNotFound(err) {
 		return "", nil
@@ -234,7 +234,7 @@ func keyManager(ctx context.Context, api KMSAPI, arn string) (string, error) {
 }
 
 // readVault reads a vault; nil when it does not exist.
-func readVault(ctx context.Context, api BackupAPI, name string) (*VaultState, error) {
+func readVault(ctx context.Context, api BackupReader, name string) (*VaultState, error) {
 	out, err := api.DescribeBackupVault(ctx, &awsbackup.DescribeBackupVaultInput{BackupVaultName: aws.String(name)})
 	if isBackupNotFound(err) {
 		return nil, nil
@@ -297,7 +297,7 @@ func readVault(ctx context.Context, api BackupAPI, name string) (*VaultState, er
 }
 
 // readTopic reads a topic; nil when it does not exist.
-func readTopic(ctx context.Context, api SNSAPI, arn string) (*TopicState, error) {
+func readTopic(ctx context.Context, api SNSReader, arn string) (*TopicState, error) {
 	attrs, err := api.GetTopicAttributes(ctx, &awssns.GetTopicAttributesInput{TopicArn: aws.String(arn)})
 	if isSNSNotFound(err) {
 		return nil, nil
@@ -322,7 +322,7 @@ func readTopic(ctx context.Context, api SNSAPI, arn string) (*TopicState, error)
 	return t, nil
 }
 
-func topicSubscriptions(ctx context.Context, api SNSAPI, arn string) ([]Subscription, error) {
+func topicSubscriptions(ctx context.Context, api SNSReader, arn string) ([]Subscription, error) {
 	var subs []Subscription
 	in := &awssns.ListSubscriptionsByTopicInput{TopicArn: aws.String(arn)}
 	for {

@@ -15,6 +15,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/managedtags"
+	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/vault"
 )
 
@@ -27,7 +29,7 @@ const (
 // vaultEnv is one emulator with SDK clients for testAccount/testRegion.
 type vaultEnv struct {
 	srv  *emulator.Server
-	c    vault.Clients
+	c    vault.Writers
 	kms  *awskms.Client
 	bk   *awsbackup.Client
 	sns  *awssns.Client
@@ -48,24 +50,24 @@ func newVaultEnv(t *testing.T) *vaultEnv {
 		bk:  awsbackup.NewFromConfig(cfg),
 		sns: awssns.NewFromConfig(cfg),
 	}
-	e.c = vault.Clients{Backup: e.bk, KMS: e.kms, SNS: e.sns}
+	e.c = vault.Writers{Backup: e.bk, KMS: e.kms, SNS: e.sns}
 	e.opts = func(o *vault.Options) { o.Now = srv.Now }
 	return e
 }
 
-func (e *vaultEnv) plan(t *testing.T, d vault.Desired, optFns ...func(*vault.Options)) []vault.Change {
+func (e *vaultEnv) plan(t *testing.T, d vault.Desired, optFns ...func(*vault.Options)) []plan.Change {
 	t.Helper()
-	chs, err := vault.Plan(context.Background(), e.c, d, append([]func(*vault.Options){e.opts}, optFns...)...)
+	chs, err := vault.Plan(context.Background(), e.c.Readers(), d, append([]func(*vault.Options){e.opts}, optFns...)...)
 	if err != nil {
 		t.Fatalf("Plan() error = %v", err)
 	}
 	return chs
 }
 
-func (e *vaultEnv) applyAll(t *testing.T, chs []vault.Change) {
+func (e *vaultEnv) applyAll(t *testing.T, chs []plan.Change) {
 	t.Helper()
 	for _, ch := range chs {
-		if err := vault.Apply(context.Background(), e.c, testAccount, testRegion, ch, e.opts); err != nil {
+		if err := vault.Apply(context.Background(), e.c, ch, e.opts); err != nil {
 			t.Fatalf("Apply(%s %s/%s) error = %v", ch.Action, ch.Kind, ch.Name, err)
 		}
 	}
@@ -73,7 +75,7 @@ func (e *vaultEnv) applyAll(t *testing.T, chs []vault.Change) {
 
 // converge plans, applies every change in order, and checks that a second
 // plan is empty.
-func (e *vaultEnv) converge(t *testing.T, d vault.Desired) []vault.Change {
+func (e *vaultEnv) converge(t *testing.T, d vault.Desired) []plan.Change {
 	t.Helper()
 	chs := e.plan(t, d)
 	e.applyAll(t, chs)
@@ -84,10 +86,10 @@ func (e *vaultEnv) converge(t *testing.T, d vault.Desired) []vault.Change {
 }
 
 // summary is "action kind/name" per change, for comparisons.
-func summary(chs []vault.Change) []string {
+func summary(chs []plan.Change) []string {
 	out := make([]string, 0, len(chs))
 	for _, ch := range chs {
-		s := ch.Action + " " + ch.Kind + "/" + ch.Name
+		s := ch.Action.String() + " " + ch.Kind + "/" + ch.Name
 		if ch.Destructive {
 			s += " destructive"
 		}
@@ -100,7 +102,7 @@ func summary(chs []vault.Change) []string {
 }
 
 func tags() map[string]string {
-	return map[string]string{vault.TagManaged: "true", vault.TagSpec: "prod"}
+	return map[string]string{managedtags.Managed: "true", managedtags.Spec: "prod"}
 }
 
 // fullDesired is a central vault with every resource kind.
@@ -161,7 +163,10 @@ func TestConvergeFromEmpty(t *testing.T) {
 	}
 	deps := map[string][]string{}
 	for _, ch := range chs {
-		deps[ch.Kind] = ch.DependsOn
+		deps[ch.Kind] = nil
+		for _, d := range ch.DependsOn {
+			deps[ch.Kind] = append(deps[ch.Kind], d.Kind+"/"+d.Name)
+		}
 	}
 	wantDeps := map[string][]string{
 		"kms_key":             nil,
@@ -177,7 +182,7 @@ func TestConvergeFromEmpty(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	st, err := vault.Read(ctx, e.c, testAccount, testRegion, d.Vault, d.Key.Alias, d.Notifications.Topic)
+	st, err := vault.Read(ctx, e.c.Readers(), testAccount, testRegion, d.Vault, d.Key.Alias, d.Notifications.Topic)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,8 +201,8 @@ func TestConvergeFromEmpty(t *testing.T) {
 	if diff := cmp.Diff(tags(), st.Vault.Tags); diff != "" {
 		t.Errorf("vault tags mismatch (-want +got):\n%s", diff)
 	}
-	if got := st.Key.Tags[vault.TagKeyAlias]; got != "alias/orgbackup/central" {
-		t.Errorf("key tag %s = %q", vault.TagKeyAlias, got)
+	if got := st.Key.Tags[managedtags.KeyAlias]; got != "alias/orgbackup/central" {
+		t.Errorf("key tag %s = %q", managedtags.KeyAlias, got)
 	}
 	var emails []string
 	for _, s := range st.Topic.Subscriptions {
@@ -209,7 +214,7 @@ func TestConvergeFromEmpty(t *testing.T) {
 	if diff := cmp.Diff(&vault.NotificationState{TopicARN: st.Topic.ARN, Events: []string{"BACKUP_JOB_COMPLETED", "COPY_JOB_FAILED"}}, st.Vault.Notifications); diff != "" {
 		t.Errorf("notifications mismatch (-want +got):\n%s", diff)
 	}
-	ag, err := vault.ReadAirGapped(ctx, e.c, testAccount, testRegion, "central-airgapped")
+	ag, err := vault.ReadAirGapped(ctx, e.c.Readers(), testAccount, testRegion, "central-airgapped")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +231,7 @@ func TestConvergeFromEmpty(t *testing.T) {
 	if n := len(customerKeys(t, e)); n != 1 {
 		t.Errorf("customer keys = %d, want 1", n)
 	}
-	st2, err := vault.Read(ctx, e.c, testAccount, testRegion, d.Vault, d.Key.Alias, d.Notifications.Topic)
+	st2, err := vault.Read(ctx, e.c.Readers(), testAccount, testRegion, d.Vault, d.Key.Alias, d.Notifications.Topic)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +336,7 @@ func TestUpdates(t *testing.T) {
 		{
 			name: "tags",
 			change: func(d *vault.Desired) {
-				d.Tags = map[string]string{vault.TagManaged: "true", vault.TagSpec: "prod", "team": "platform"}
+				d.Tags = map[string]string{managedtags.Managed: "true", managedtags.Spec: "prod", "team": "platform"}
 			},
 			want: []string{
 				"update kms_key/alias/orgbackup/central",
@@ -386,7 +391,7 @@ func TestReplaceVaultKey(t *testing.T) {
 	if r := chs[1].Reason; !strings.Contains(r, "cannot change a vault's encryption key") || !strings.Contains(r, "empty") {
 		t.Errorf("replace Reason = %q, want it to say AWS cannot change the key and the vault must be empty", r)
 	}
-	st, err := vault.Read(context.Background(), e.c, testAccount, testRegion, "local", "orgbackup/local", "")
+	st, err := vault.Read(context.Background(), e.c.Readers(), testAccount, testRegion, "local", "orgbackup/local", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -408,8 +413,8 @@ func TestReplaceVaultKey(t *testing.T) {
 		t.Errorf("Plan() mismatch (-want +got):\n%s", diff)
 	}
 	for _, ch := range chs {
-		err := vault.Apply(context.Background(), e.c, testAccount, testRegion, ch, e.opts)
-		if ch.Kind == vault.KindKey && ch.Action == vault.ActionDelete {
+		err := vault.Apply(context.Background(), e.c, ch, e.opts)
+		if ch.Kind == vault.KindKey && ch.Action == plan.Delete {
 			if !errors.Is(err, vault.ErrRefused) {
 				t.Errorf("Apply(delete kms_key) error = %v, want ErrRefused", err)
 			}
@@ -461,7 +466,7 @@ func TestLockFlags(t *testing.T) {
 		t.Errorf("immutable lock Reason = %q", r)
 	}
 	e.srv.ResetCallStats()
-	err := vault.Apply(context.Background(), e.c, testAccount, testRegion, chs[0], later)
+	err := vault.Apply(context.Background(), e.c, chs[0], later)
 	if !errors.Is(err, vault.ErrRefused) {
 		t.Fatalf("Apply() error = %v, want ErrRefused", err)
 	}
@@ -475,7 +480,7 @@ func TestLockFlags(t *testing.T) {
 	if diff := cmp.Diff([]string{"delete vault_lock/central destructive irreversible"}, summary(chs)); diff != "" {
 		t.Errorf("Plan() deleting immutable lock mismatch (-want +got):\n%s", diff)
 	}
-	if err := vault.Apply(context.Background(), e.c, testAccount, testRegion, chs[0], later); !errors.Is(err, vault.ErrRefused) {
+	if err := vault.Apply(context.Background(), e.c, chs[0], later); !errors.Is(err, vault.ErrRefused) {
 		t.Errorf("Apply(delete) error = %v, want ErrRefused", err)
 	}
 }
@@ -515,7 +520,7 @@ func TestFaultMidway(t *testing.T) {
 			d := fullDesired()
 			failed := false
 			for _, ch := range e.plan(t, d) {
-				if err := vault.Apply(context.Background(), e.c, testAccount, testRegion, ch, e.opts); err != nil {
+				if err := vault.Apply(context.Background(), e.c, ch, e.opts); err != nil {
 					failed = true
 					break
 				}
@@ -527,7 +532,7 @@ func TestFaultMidway(t *testing.T) {
 			if n := len(customerKeys(t, e)); n != 1 {
 				t.Errorf("customer keys = %d, want 1", n)
 			}
-			st, err := vault.Read(context.Background(), e.c, testAccount, testRegion, d.Vault, d.Key.Alias, d.Notifications.Topic)
+			st, err := vault.Read(context.Background(), e.c.Readers(), testAccount, testRegion, d.Vault, d.Key.Alias, d.Notifications.Topic)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -562,7 +567,7 @@ func TestPlanValidation(t *testing.T) {
 		AirGapped:     &vault.AirGapped{Name: "ag", MinRetentionDays: 1, MaxRetentionDays: 5},
 		Notifications: &vault.Notifications{Topic: "t.fifo", Events: []string{"BACKUP_JOB_FAILED", "NOPE", "COPY_JOB_FAILED"}, Emails: []string{"nobody"}},
 	}
-	_, err := vault.Plan(context.Background(), e.c, d)
+	_, err := vault.Plan(context.Background(), e.c.Readers(), d)
 	if err == nil {
 		t.Fatal("Plan() error = nil")
 	}
@@ -584,11 +589,11 @@ func TestChangeJSON(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var back vault.Change
+		var back plan.Change
 		if err := json.Unmarshal(b, &back); err != nil {
 			t.Fatal(err)
 		}
-		if err := vault.Apply(context.Background(), e.c, testAccount, testRegion, back, e.opts); err != nil {
+		if err := vault.Apply(context.Background(), e.c, back, e.opts); err != nil {
 			t.Fatalf("Apply(%s) error = %v", ch.Kind, err)
 		}
 	}
@@ -600,11 +605,11 @@ func TestChangeJSON(t *testing.T) {
 // fullVaultBackup reports every vault as holding recovery points, which
 // the emulator cannot seed; everything else goes to the emulator.
 type fullVaultBackup struct {
-	vault.BackupAPI
+	vault.BackupWriter
 }
 
 func (f fullVaultBackup) DescribeBackupVault(ctx context.Context, in *awsbackup.DescribeBackupVaultInput, optFns ...func(*awsbackup.Options)) (*awsbackup.DescribeBackupVaultOutput, error) {
-	out, err := f.BackupAPI.DescribeBackupVault(ctx, in, optFns...)
+	out, err := f.BackupWriter.DescribeBackupVault(ctx, in, optFns...)
 	if err == nil {
 		out.NumberOfRecoveryPoints = 5
 	}
@@ -619,7 +624,7 @@ func TestReplaceRefusesNonEmptyVault(t *testing.T) {
 	c := e.c
 	c.Backup = fullVaultBackup{e.bk}
 	d.Key = &vault.Key{Alias: "orgbackup/local"}
-	chs, err := vault.Plan(context.Background(), c, d, e.opts)
+	chs, err := vault.Plan(context.Background(), c.Readers(), d, e.opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -629,10 +634,10 @@ func TestReplaceRefusesNonEmptyVault(t *testing.T) {
 	if !strings.Contains(chs[1].Reason, "holds 5 recovery points") {
 		t.Errorf("Reason = %q, want the recovery point count", chs[1].Reason)
 	}
-	if err := vault.Apply(context.Background(), c, testAccount, testRegion, chs[0], e.opts); err != nil {
+	if err := vault.Apply(context.Background(), c, chs[0], e.opts); err != nil {
 		t.Fatal(err)
 	}
-	err = vault.Apply(context.Background(), c, testAccount, testRegion, chs[1], e.opts)
+	err = vault.Apply(context.Background(), c, chs[1], e.opts)
 	if !errors.Is(err, vault.ErrRefused) {
 		t.Fatalf("Apply(replace) error = %v, want ErrRefused", err)
 	}
@@ -704,7 +709,7 @@ func TestPlanErrors(t *testing.T) {
 			if tt.name == "notifications without SNS client" {
 				c.SNS = nil
 			}
-			_, err := vault.Plan(context.Background(), c, tt.d, e.opts)
+			_, err := vault.Plan(context.Background(), c.Readers(), tt.d, e.opts)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Plan() error = %v, want it to contain %q", err, tt.want)
 			}

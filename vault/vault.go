@@ -5,21 +5,23 @@
 // subscriptions, vault notifications). It also builds the policy documents
 // those resources need.
 //
-// Plan reads live state and returns the changes that bring it to a Desired;
-// Apply executes one change. Plan never mutates; Apply is idempotent.
+// Plan reads live state through Readers and returns the plan.Changes, with
+// absolute addresses, that bring it to a Desired; Apply executes one change
+// through Writers. Kinds registers the package's resource kinds with the
+// engine. Plan never mutates; Apply is idempotent.
 package vault
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
 	awssns "github.com/aws/aws-sdk-go-v2/service/sns"
 )
 
-// Resource kinds, as the engine stages them.
+// Resource kinds (see Kinds).
 const (
 	KindKey           = "kms_key"
 	KindVault         = "backup_vault"
@@ -28,27 +30,6 @@ const (
 	KindAirGapped     = "air_gapped_vault"
 	KindTopic         = "sns_topic"
 	KindNotifications = "vault_notifications"
-)
-
-// Change actions.
-const (
-	ActionCreate = "create"
-	ActionUpdate = "update"
-	// ActionReplace deletes the resource and creates it again: AWS cannot
-	// change the property in place (a vault's key, an air-gapped vault's
-	// retention).
-	ActionReplace = "replace"
-	ActionDelete  = "delete"
-)
-
-// Tag keys orgbackup sets on what it creates.
-const (
-	TagManaged = "orgbackup:managed"
-	TagSpec    = "orgbackup:spec"
-	// TagKeyAlias is set on every key orgbackup creates, with the key's
-	// alias as value, so that a key created by an Apply that failed before
-	// its alias was attached is found and reused instead of duplicated.
-	TagKeyAlias = "orgbackup:alias"
 )
 
 // Desired is the desired state of one account+region's backup vault and
@@ -130,89 +111,103 @@ type Notifications struct {
 	Emails []string
 }
 
-// Change is one change to a resource of the vault's account+region; After
-// holds everything Apply needs.
-type Change struct {
-	// Kind is the resource kind (Kind... constants) and Name its name:
-	// the key alias ("alias/x"), the vault, air-gapped vault or topic name.
-	Kind, Name string
-	// Action is ActionCreate, ActionUpdate, ActionReplace or ActionDelete.
-	Action string
-	// Before and After are the resource's state now and after the change;
-	// nil for absent.
-	Before, After json.RawMessage
-	// Destructive changes lose data or protection; the engine refuses
-	// them unless allowed.
-	Destructive bool
-	// Irreversible changes cannot be undone once applied.
-	Irreversible bool
-	// Reason explains the change; display only.
-	Reason string
-	// DependsOn lists "kind/name" of changes in the same account+region
-	// that must be applied first.
-	DependsOn []string
+// BackupReader is the part of the AWS Backup client that reads a vault
+// and what guards it; planning takes only readers, so the compiler proves
+// planning cannot mutate.
+type BackupReader interface {
+	DescribeBackupVault(ctx context.Context, in *awsbackup.DescribeBackupVaultInput, optFns ...func(*awsbackup.Options)) (*awsbackup.DescribeBackupVaultOutput, error)
+	GetBackupVaultAccessPolicy(ctx context.Context, in *awsbackup.GetBackupVaultAccessPolicyInput, optFns ...func(*awsbackup.Options)) (*awsbackup.GetBackupVaultAccessPolicyOutput, error)
+	GetBackupVaultNotifications(ctx context.Context, in *awsbackup.GetBackupVaultNotificationsInput, optFns ...func(*awsbackup.Options)) (*awsbackup.GetBackupVaultNotificationsOutput, error)
+	ListTags(ctx context.Context, in *awsbackup.ListTagsInput, optFns ...func(*awsbackup.Options)) (*awsbackup.ListTagsOutput, error)
 }
 
-// BackupAPI is the part of the AWS Backup client that vault reconciliation
-// needs.
-type BackupAPI interface {
-	DescribeBackupVault(ctx context.Context, in *awsbackup.DescribeBackupVaultInput, optFns ...func(*awsbackup.Options)) (*awsbackup.DescribeBackupVaultOutput, error)
+// BackupWriter is the part of the AWS Backup client that applying vault
+// changes uses (it reads before it writes).
+type BackupWriter interface {
+	BackupReader
 	CreateBackupVault(ctx context.Context, in *awsbackup.CreateBackupVaultInput, optFns ...func(*awsbackup.Options)) (*awsbackup.CreateBackupVaultOutput, error)
 	DeleteBackupVault(ctx context.Context, in *awsbackup.DeleteBackupVaultInput, optFns ...func(*awsbackup.Options)) (*awsbackup.DeleteBackupVaultOutput, error)
 	CreateLogicallyAirGappedBackupVault(ctx context.Context, in *awsbackup.CreateLogicallyAirGappedBackupVaultInput, optFns ...func(*awsbackup.Options)) (*awsbackup.CreateLogicallyAirGappedBackupVaultOutput, error)
-	GetBackupVaultAccessPolicy(ctx context.Context, in *awsbackup.GetBackupVaultAccessPolicyInput, optFns ...func(*awsbackup.Options)) (*awsbackup.GetBackupVaultAccessPolicyOutput, error)
 	PutBackupVaultAccessPolicy(ctx context.Context, in *awsbackup.PutBackupVaultAccessPolicyInput, optFns ...func(*awsbackup.Options)) (*awsbackup.PutBackupVaultAccessPolicyOutput, error)
 	DeleteBackupVaultAccessPolicy(ctx context.Context, in *awsbackup.DeleteBackupVaultAccessPolicyInput, optFns ...func(*awsbackup.Options)) (*awsbackup.DeleteBackupVaultAccessPolicyOutput, error)
 	PutBackupVaultLockConfiguration(ctx context.Context, in *awsbackup.PutBackupVaultLockConfigurationInput, optFns ...func(*awsbackup.Options)) (*awsbackup.PutBackupVaultLockConfigurationOutput, error)
 	DeleteBackupVaultLockConfiguration(ctx context.Context, in *awsbackup.DeleteBackupVaultLockConfigurationInput, optFns ...func(*awsbackup.Options)) (*awsbackup.DeleteBackupVaultLockConfigurationOutput, error)
-	GetBackupVaultNotifications(ctx context.Context, in *awsbackup.GetBackupVaultNotificationsInput, optFns ...func(*awsbackup.Options)) (*awsbackup.GetBackupVaultNotificationsOutput, error)
 	PutBackupVaultNotifications(ctx context.Context, in *awsbackup.PutBackupVaultNotificationsInput, optFns ...func(*awsbackup.Options)) (*awsbackup.PutBackupVaultNotificationsOutput, error)
 	DeleteBackupVaultNotifications(ctx context.Context, in *awsbackup.DeleteBackupVaultNotificationsInput, optFns ...func(*awsbackup.Options)) (*awsbackup.DeleteBackupVaultNotificationsOutput, error)
-	ListTags(ctx context.Context, in *awsbackup.ListTagsInput, optFns ...func(*awsbackup.Options)) (*awsbackup.ListTagsOutput, error)
 	TagResource(ctx context.Context, in *awsbackup.TagResourceInput, optFns ...func(*awsbackup.Options)) (*awsbackup.TagResourceOutput, error)
 }
 
-// KMSAPI is the part of the AWS KMS client that vault reconciliation needs.
-type KMSAPI interface {
+// KMSReader is the part of the AWS KMS client that reads a vault's key.
+type KMSReader interface {
 	DescribeKey(ctx context.Context, in *awskms.DescribeKeyInput, optFns ...func(*awskms.Options)) (*awskms.DescribeKeyOutput, error)
-	CreateKey(ctx context.Context, in *awskms.CreateKeyInput, optFns ...func(*awskms.Options)) (*awskms.CreateKeyOutput, error)
 	ListKeys(ctx context.Context, in *awskms.ListKeysInput, optFns ...func(*awskms.Options)) (*awskms.ListKeysOutput, error)
-	CreateAlias(ctx context.Context, in *awskms.CreateAliasInput, optFns ...func(*awskms.Options)) (*awskms.CreateAliasOutput, error)
 	GetKeyPolicy(ctx context.Context, in *awskms.GetKeyPolicyInput, optFns ...func(*awskms.Options)) (*awskms.GetKeyPolicyOutput, error)
+	GetKeyRotationStatus(ctx context.Context, in *awskms.GetKeyRotationStatusInput, optFns ...func(*awskms.Options)) (*awskms.GetKeyRotationStatusOutput, error)
+	ListResourceTags(ctx context.Context, in *awskms.ListResourceTagsInput, optFns ...func(*awskms.Options)) (*awskms.ListResourceTagsOutput, error)
+}
+
+// KMSWriter is the part of the AWS KMS client that applying key changes
+// uses.
+type KMSWriter interface {
+	KMSReader
+	CreateKey(ctx context.Context, in *awskms.CreateKeyInput, optFns ...func(*awskms.Options)) (*awskms.CreateKeyOutput, error)
+	CreateAlias(ctx context.Context, in *awskms.CreateAliasInput, optFns ...func(*awskms.Options)) (*awskms.CreateAliasOutput, error)
 	PutKeyPolicy(ctx context.Context, in *awskms.PutKeyPolicyInput, optFns ...func(*awskms.Options)) (*awskms.PutKeyPolicyOutput, error)
 	UpdateKeyDescription(ctx context.Context, in *awskms.UpdateKeyDescriptionInput, optFns ...func(*awskms.Options)) (*awskms.UpdateKeyDescriptionOutput, error)
-	GetKeyRotationStatus(ctx context.Context, in *awskms.GetKeyRotationStatusInput, optFns ...func(*awskms.Options)) (*awskms.GetKeyRotationStatusOutput, error)
 	EnableKeyRotation(ctx context.Context, in *awskms.EnableKeyRotationInput, optFns ...func(*awskms.Options)) (*awskms.EnableKeyRotationOutput, error)
 	DisableKeyRotation(ctx context.Context, in *awskms.DisableKeyRotationInput, optFns ...func(*awskms.Options)) (*awskms.DisableKeyRotationOutput, error)
-	ListResourceTags(ctx context.Context, in *awskms.ListResourceTagsInput, optFns ...func(*awskms.Options)) (*awskms.ListResourceTagsOutput, error)
 	TagResource(ctx context.Context, in *awskms.TagResourceInput, optFns ...func(*awskms.Options)) (*awskms.TagResourceOutput, error)
 }
 
-// SNSAPI is the part of the Amazon SNS client that vault reconciliation
-// needs.
-type SNSAPI interface {
-	CreateTopic(ctx context.Context, in *awssns.CreateTopicInput, optFns ...func(*awssns.Options)) (*awssns.CreateTopicOutput, error)
+// SNSReader is the part of the Amazon SNS client that reads a
+// notification topic.
+type SNSReader interface {
 	GetTopicAttributes(ctx context.Context, in *awssns.GetTopicAttributesInput, optFns ...func(*awssns.Options)) (*awssns.GetTopicAttributesOutput, error)
-	SetTopicAttributes(ctx context.Context, in *awssns.SetTopicAttributesInput, optFns ...func(*awssns.Options)) (*awssns.SetTopicAttributesOutput, error)
 	ListSubscriptionsByTopic(ctx context.Context, in *awssns.ListSubscriptionsByTopicInput, optFns ...func(*awssns.Options)) (*awssns.ListSubscriptionsByTopicOutput, error)
+	ListTagsForResource(ctx context.Context, in *awssns.ListTagsForResourceInput, optFns ...func(*awssns.Options)) (*awssns.ListTagsForResourceOutput, error)
+}
+
+// SNSWriter is the part of the Amazon SNS client that applying topic
+// changes uses.
+type SNSWriter interface {
+	SNSReader
+	CreateTopic(ctx context.Context, in *awssns.CreateTopicInput, optFns ...func(*awssns.Options)) (*awssns.CreateTopicOutput, error)
+	SetTopicAttributes(ctx context.Context, in *awssns.SetTopicAttributesInput, optFns ...func(*awssns.Options)) (*awssns.SetTopicAttributesOutput, error)
 	Subscribe(ctx context.Context, in *awssns.SubscribeInput, optFns ...func(*awssns.Options)) (*awssns.SubscribeOutput, error)
 	Unsubscribe(ctx context.Context, in *awssns.UnsubscribeInput, optFns ...func(*awssns.Options)) (*awssns.UnsubscribeOutput, error)
-	ListTagsForResource(ctx context.Context, in *awssns.ListTagsForResourceInput, optFns ...func(*awssns.Options)) (*awssns.ListTagsForResourceOutput, error)
 	TagResource(ctx context.Context, in *awssns.TagResourceInput, optFns ...func(*awssns.Options)) (*awssns.TagResourceOutput, error)
 }
 
 var (
-	_ BackupAPI = (*awsbackup.Client)(nil)
-	_ KMSAPI    = (*awskms.Client)(nil)
-	_ SNSAPI    = (*awssns.Client)(nil)
+	_ BackupWriter = (*awsbackup.Client)(nil)
+	_ KMSWriter    = (*awskms.Client)(nil)
+	_ SNSWriter    = (*awssns.Client)(nil)
 )
 
-// Clients are the SDK clients of one account+region. SNS may be nil when
-// no Desired has Notifications.
-type Clients struct {
-	Backup BackupAPI
-	KMS    KMSAPI
-	SNS    SNSAPI
+// Readers are the read-only SDK clients of one account+region, which Plan
+// and Read take. SNS may be nil when no Desired has Notifications.
+type Readers struct {
+	Backup BackupReader
+	KMS    KMSReader
+	SNS    SNSReader
+}
+
+// Writers are the SDK clients Apply takes.
+type Writers struct {
+	Backup BackupWriter
+	KMS    KMSWriter
+	SNS    SNSWriter
+}
+
+// Readers returns w's clients as readers.
+func (w Writers) Readers() Readers {
+	return Readers{Backup: w.Backup, KMS: w.KMS, SNS: w.SNS}
+}
+
+// NewWriters returns the SDK clients of cfg's account and Region; as
+// Readers (w.Readers()) they serve Plan.
+func NewWriters(cfg aws.Config) Writers {
+	return Writers{Backup: awsbackup.NewFromConfig(cfg), KMS: awskms.NewFromConfig(cfg), SNS: awssns.NewFromConfig(cfg)}
 }
 
 // Options configure Plan.

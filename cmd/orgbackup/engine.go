@@ -15,6 +15,7 @@ import (
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/spec"
 )
 
@@ -169,17 +170,17 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
 		return exitProblem
 	}
-	if err := backup.Text(e.stdout, p, backup.TextOptions{Color: isTerminal(e.stdout)}); err != nil {
+	if err := plan.Text(e.stdout, p, plan.TextOptions{Color: isTerminal(e.stdout)}); err != nil {
 		return exitProblem
 	}
 	if *out != "" {
-		if err := writeFile(*out, func(w *os.File) error { return backup.JSON(w, p) }); err != nil {
+		if err := writeFile(*out, func(w *os.File) error { return plan.Write(w, p) }); err != nil {
 			fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
 			return exitProblem
 		}
 	}
 	if *markdown != "" {
-		if err := writeFile(*markdown, func(w *os.File) error { return backup.Markdown(w, p, backup.MarkdownOptions{}) }); err != nil {
+		if err := writeFile(*markdown, func(w *os.File) error { return plan.Markdown(w, p, plan.MarkdownOptions{}) }); err != nil {
 			fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
 			return exitProblem
 		}
@@ -216,14 +217,14 @@ func runApply(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer s.close()
-	var p *backup.Plan
+	var p *plan.Plan
 	if fs.NArg() == 1 {
 		file, err := os.Open(fs.Arg(0))
 		if err != nil {
 			fmt.Fprintf(e.stderr, "orgbackup apply: %v\n", err)
 			return exitProblem
 		}
-		p, err = backup.ReadPlan(file)
+		p, err = plan.Read(file)
 		file.Close()
 		if err != nil {
 			fmt.Fprintf(e.stderr, "orgbackup apply: %s: %v\n", fs.Arg(0), err)
@@ -237,7 +238,7 @@ func runApply(ctx context.Context, e *env, args []string) int {
 			return exitProblem
 		}
 	}
-	backup.Text(e.stdout, p, backup.TextOptions{Color: isTerminal(e.stdout)})
+	plan.Text(e.stdout, p, plan.TextOptions{Color: isTerminal(e.stdout)})
 	if !p.HasChanges() {
 		return exitOK
 	}
@@ -246,8 +247,7 @@ func runApply(ctx context.Context, e *env, args []string) int {
 		o.AllowDestructive = *allowDestructive
 		o.AcknowledgeIrreversible = *ackIrreversible
 		o.Now = s.clock()
-		o.Tags = map[string]string{"orgbackup:managed": "true", "orgbackup:spec": s.spec.Name}
-		o.Progress = func(c backup.Change, err error) {
+		o.Progress = func(c plan.Change, err error) {
 			if err != nil {
 				fmt.Fprintf(e.stdout, "  ! %s: %v\n", c.Address, err)
 				return
@@ -304,7 +304,7 @@ func runDrift(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stdout, "No drift: the organization matches the spec.")
 		return exitOK
 	}
-	backup.Text(e.stdout, rep.Plan, backup.TextOptions{Color: isTerminal(e.stdout)})
+	plan.Text(e.stdout, rep.Plan, plan.TextOptions{Color: isTerminal(e.stdout)})
 	for _, p := range rep.Policies {
 		fmt.Fprintf(e.stdout, "effective policy drift: account %s (tier %s): %s\n", p.Account, p.Tier, p.Reason)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/report"
 	"github.com/orgbackup/orgbackup/spec"
 )
@@ -63,7 +64,7 @@ type simOptions struct {
 
 // simResult is what a simulation did and found.
 type simResult struct {
-	Plan    *backup.Plan
+	Plan    *plan.Plan
 	Applied *backup.Result
 	// Resources are the sample resources' ARNs by tier ("" for the
 	// untagged ones).
@@ -198,7 +199,6 @@ func simulate(ctx context.Context, s *session, opts simOptions) (*simResult, err
 	res.Applied, err = backup.Apply(ctx, s.fleet, res.Plan, func(o *backup.ApplyOptions) {
 		o.AcknowledgeIrreversible = true
 		o.Now = s.clock()
-		o.Tags = map[string]string{"orgbackup:managed": "true", "orgbackup:spec": sp.Name}
 	})
 	if err != nil {
 		return res, fmt.Errorf("applying: %w", err)
@@ -266,7 +266,7 @@ func simulate(ctx context.Context, s *session, opts simOptions) (*simResult, err
 
 // writePlanSummary writes the plan's failed checks, its changes counted
 // by kind and action, and its totals.
-func writePlanSummary(w io.Writer, p *backup.Plan) {
+func writePlanSummary(w io.Writer, p *plan.Plan) {
 	for _, c := range p.Checks {
 		fmt.Fprintf(w, "check failed: %s: %s\n", c.Code, c.Message)
 	}
@@ -279,13 +279,13 @@ func writePlanSummary(w io.Writer, p *backup.Plan) {
 			byKind[c.Kind] = n
 		}
 		switch c.Action {
-		case backup.Create:
+		case plan.Create:
 			n.create++
-		case backup.Update:
+		case plan.Update:
 			n.update++
-		case backup.Replace:
+		case plan.Replace:
 			n.replace++
-		case backup.Delete:
+		case plan.Delete:
 			n.del++
 		}
 	}

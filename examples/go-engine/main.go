@@ -14,6 +14,7 @@ import (
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/spec"
 )
 
@@ -74,14 +75,14 @@ func run(ctx context.Context, w io.Writer) error {
 	}
 	planOpts := func(o *backup.PlanOptions) { o.Now = srv.Now }
 
-	plan, err := backup.PlanChanges(ctx, sp, fleet(true), planOpts)
+	p, err := backup.PlanChanges(ctx, sp, fleet(true), planOpts)
 	if err != nil {
 		return fmt.Errorf("planning: %w", err)
 	}
-	if err := backup.Text(w, plan, backup.TextOptions{}); err != nil {
+	if err := plan.Text(w, p, plan.TextOptions{}); err != nil {
 		return err
 	}
-	res, err := backup.Apply(ctx, fleet(false), plan, func(o *backup.ApplyOptions) { o.Now = srv.Now })
+	res, err := backup.Apply(ctx, fleet(false), p, func(o *backup.ApplyOptions) { o.Now = srv.Now })
 	if err != nil {
 		return fmt.Errorf("applying: %w", err)
 	}
@@ -95,7 +96,7 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("planning again: %w", err)
 	}
-	if err := backup.Text(w, again, backup.TextOptions{}); err != nil {
+	if err := plan.Text(w, again, plan.TextOptions{}); err != nil {
 		return err
 	}
 	if again.HasChanges() {

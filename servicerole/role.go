@@ -1,4 +1,6 @@
-package backup
+// Package servicerole reconciles the IAM role AWS Backup assumes in each
+// account to back up and restore its resources (kind iam_role).
+package servicerole
 
 import (
 	"context"
@@ -13,21 +15,38 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/orgbackup/orgbackup/plan"
 )
 
-// IAMAPI is the part of the IAM client the engine uses.
-type IAMAPI interface {
+// Reader is the part of the IAM client that planning a role reads.
+type Reader interface {
 	GetRole(ctx context.Context, in *awsiam.GetRoleInput, optFns ...func(*awsiam.Options)) (*awsiam.GetRoleOutput, error)
+	ListAttachedRolePolicies(ctx context.Context, in *awsiam.ListAttachedRolePoliciesInput, optFns ...func(*awsiam.Options)) (*awsiam.ListAttachedRolePoliciesOutput, error)
+}
+
+// Writer is the part of the IAM client that applying a role change uses.
+type Writer interface {
 	CreateRole(ctx context.Context, in *awsiam.CreateRoleInput, optFns ...func(*awsiam.Options)) (*awsiam.CreateRoleOutput, error)
 	UpdateAssumeRolePolicy(ctx context.Context, in *awsiam.UpdateAssumeRolePolicyInput, optFns ...func(*awsiam.Options)) (*awsiam.UpdateAssumeRolePolicyOutput, error)
-	ListAttachedRolePolicies(ctx context.Context, in *awsiam.ListAttachedRolePoliciesInput, optFns ...func(*awsiam.Options)) (*awsiam.ListAttachedRolePoliciesOutput, error)
 	AttachRolePolicy(ctx context.Context, in *awsiam.AttachRolePolicyInput, optFns ...func(*awsiam.Options)) (*awsiam.AttachRolePolicyOutput, error)
 	TagRole(ctx context.Context, in *awsiam.TagRoleInput, optFns ...func(*awsiam.Options)) (*awsiam.TagRoleOutput, error)
 }
 
-var _ IAMAPI = (*awsiam.Client)(nil)
+var (
+	_ Reader = (*awsiam.Client)(nil)
+	_ Writer = (*awsiam.Client)(nil)
+)
 
-const kindIAMRole = "iam_role"
+// KindRole is the kind of a backup role; roles are global, so their
+// address's Region is plan.Global.
+const KindRole = "iam_role"
+
+// Kinds returns the kinds this package plans and applies.
+func Kinds() []plan.Kind {
+	return []plan.Kind{{Name: KindRole, Stage: plan.StageIdentity, Apply: func(ctx context.Context, env plan.ApplyEnv, c plan.Change) error {
+		return apply(ctx, awsiam.NewFromConfig(env.Config), c)
+	}}}
+}
 
 // BackupRolePolicies are the AWS managed policies attached to the backup
 // role in each workload account ("AWS managed policies for AWS Backup").
@@ -38,17 +57,27 @@ var BackupRolePolicies = []string{
 	"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
 }
 
-// roleState is the desired (or live) backup role.
-type roleState struct {
+// Role is the desired (or live) backup role.
+type Role struct {
 	Name            string            `json:"name"`
 	TrustPolicy     json.RawMessage   `json:"trust_policy"`
 	ManagedPolicies []string          `json:"managed_policies"`
 	Tags            map[string]string `json:"tags,omitempty"`
 }
 
+// backupServicePrincipal is AWS Backup's service principal.
+const backupServicePrincipal = "backup.amazonaws.com"
+
+// BackupRole returns the desired backup role named name, tagged tags: AWS
+// Backup may assume it, with the AWS managed policies for backing up and
+// restoring (BackupRolePolicies).
+func BackupRole(name string, tags map[string]string) Role {
+	return Role{Name: name, TrustPolicy: backupTrustPolicy(), ManagedPolicies: slices.Clone(BackupRolePolicies), Tags: tags}
+}
+
 // backupTrustPolicy lets AWS Backup assume the role.
 func backupTrustPolicy() json.RawMessage {
-	return mustJSON(map[string]any{
+	return plan.JSON(map[string]any{
 		"Version": "2012-10-17",
 		"Statement": []any{map[string]any{
 			"Effect":    "Allow",
@@ -58,18 +87,19 @@ func backupTrustPolicy() json.RawMessage {
 	})
 }
 
-// planRole compares the backup role in one account with the desired one.
-func planRole(ctx context.Context, iam IAMAPI, account string, want roleState) ([]Change, error) {
-	addr := account + "/global/" + kindIAMRole + "/" + want.Name
+// Plan compares the role in account with want and returns the change that
+// brings it there, if any. Extra managed policies and tags others attached
+// are kept.
+func Plan(ctx context.Context, iam Reader, account string, want Role) ([]plan.Change, error) {
 	out, err := iam.GetRole(ctx, &awsiam.GetRoleInput{RoleName: aws.String(want.Name)})
 	var nse *iamtypes.NoSuchEntityException
 	if errors.As(err, &nse) {
-		return []Change{newChange(addr, kindIAMRole, account, "global", want.Name, Create, nil, want, "AWS Backup assumes this role to back up and restore the account's resources")}, nil
+		return []plan.Change{plan.NewChange(plan.Address{Account: account, Region: plan.Global, Kind: KindRole, Name: want.Name}, plan.Create, nil, want, "AWS Backup assumes this role to back up and restore the account's resources")}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading IAM role %q in %s: %w", want.Name, account, err)
 	}
-	live := roleState{Name: want.Name}
+	live := Role{Name: want.Name}
 	// GetRole returns the role's tags (ListRoles does not).
 	for _, tag := range out.Role.Tags {
 		if live.Tags == nil {
@@ -83,24 +113,20 @@ func planRole(ctx context.Context, iam IAMAPI, account string, want roleState) (
 		}
 		var v any
 		if err := json.Unmarshal([]byte(doc), &v); err == nil {
-			live.TrustPolicy = mustJSON(v)
+			live.TrustPolicy = plan.JSON(v)
 		} else {
-			live.TrustPolicy = mustJSON(doc)
+			live.TrustPolicy = plan.JSON(doc)
 		}
 	}
-	var marker *string
-	for {
-		ap, err := iam.ListAttachedRolePolicies(ctx, &awsiam.ListAttachedRolePoliciesInput{RoleName: aws.String(want.Name), Marker: marker})
+	pages := awsiam.NewListAttachedRolePoliciesPaginator(iam, &awsiam.ListAttachedRolePoliciesInput{RoleName: aws.String(want.Name)})
+	for pages.HasMorePages() {
+		ap, err := pages.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("listing policies of IAM role %q in %s: %w", want.Name, account, err)
 		}
 		for _, p := range ap.AttachedPolicies {
 			live.ManagedPolicies = append(live.ManagedPolicies, aws.ToString(p.PolicyArn))
 		}
-		if !ap.IsTruncated {
-			break
-		}
-		marker = ap.Marker
 	}
 	sort.Strings(live.ManagedPolicies)
 	// Extra policies attached by others are kept: only missing ones count.
@@ -110,7 +136,7 @@ func planRole(ctx context.Context, iam IAMAPI, account string, want roleState) (
 			missing = true
 		}
 	}
-	trustDiffers := !jsonEqual(live.TrustPolicy, want.TrustPolicy)
+	trustDiffers := !plan.JSONEqual(live.TrustPolicy, want.TrustPolicy)
 	// Tags others added are kept: only missing or different ones count.
 	tagsDiffer := false
 	for k, v := range want.Tags {
@@ -123,13 +149,13 @@ func planRole(ctx context.Context, iam IAMAPI, account string, want roleState) (
 	}
 	after := want
 	after.ManagedPolicies = mergeSorted(live.ManagedPolicies, want.ManagedPolicies)
-	return []Change{newChange(addr, kindIAMRole, account, "global", want.Name, Update, live, after, "the backup role's trust policy, managed policies or tags differ from the spec")}, nil
+	return []plan.Change{plan.NewChange(plan.Address{Account: account, Region: plan.Global, Kind: KindRole, Name: want.Name}, plan.Update, live, after, "the backup role's trust policy, managed policies or tags differ from the spec")}, nil
 }
 
-// applyRole creates or updates the backup role; re-running converges.
-func applyRole(ctx context.Context, iam IAMAPI, c Change) error {
-	var want roleState
-	if err := json.Unmarshal(c.After, &want); err != nil {
+// apply creates or updates the role; re-running converges.
+func apply(ctx context.Context, iam Writer, c plan.Change) error {
+	var want Role
+	if err := c.Decode(&want); err != nil {
 		return err
 	}
 	var tags []iamtypes.Tag
@@ -159,14 +185,6 @@ func applyRole(ctx context.Context, iam IAMAPI, c Change) error {
 		}
 	}
 	return nil
-}
-
-func jsonEqual(a, b json.RawMessage) bool {
-	var x, y any
-	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
-		return string(a) == string(b)
-	}
-	return string(mustJSON(x)) == string(mustJSON(y))
 }
 
 func mergeSorted(a, b []string) []string {

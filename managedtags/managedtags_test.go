@@ -1,4 +1,4 @@
-package backup
+package managedtags
 
 import (
 	"testing"
@@ -36,14 +36,14 @@ func TestTagDiff(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			set, remove := tagDiff(tc.live, want)
+			set, remove := Diff(tc.live, want)
 			if diff := cmp.Diff(tc.wantSet, set); diff != "" {
 				t.Errorf("set (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tc.wantRemove, remove); diff != "" {
 				t.Errorf("remove (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tc.wantView, managedView(tc.live, want)); diff != "" {
+			if diff := cmp.Diff(tc.wantView, View(tc.live, want)); diff != "" {
 				t.Errorf("managedView (-want +got):\n%s", diff)
 			}
 		})

@@ -1,4 +1,4 @@
-package backup
+package distribution
 
 import (
 	"context"
@@ -13,37 +13,54 @@ import (
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
 
+	"github.com/orgbackup/orgbackup/managedtags"
+	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/policy"
 )
 
-// PlansAPI is the part of the Backup client that direct distribution uses.
-type PlansAPI interface {
+// PlansReader is the part of the Backup client that planning direct
+// distribution reads.
+type PlansReader interface {
+	managedtags.BackupTagReader
 	ListBackupPlans(ctx context.Context, in *awsbackup.ListBackupPlansInput, optFns ...func(*awsbackup.Options)) (*awsbackup.ListBackupPlansOutput, error)
 	GetBackupPlan(ctx context.Context, in *awsbackup.GetBackupPlanInput, optFns ...func(*awsbackup.Options)) (*awsbackup.GetBackupPlanOutput, error)
+	ListBackupSelections(ctx context.Context, in *awsbackup.ListBackupSelectionsInput, optFns ...func(*awsbackup.Options)) (*awsbackup.ListBackupSelectionsOutput, error)
+	GetBackupSelection(ctx context.Context, in *awsbackup.GetBackupSelectionInput, optFns ...func(*awsbackup.Options)) (*awsbackup.GetBackupSelectionOutput, error)
+}
+
+// PlansWriter is the part of the Backup client that applying direct
+// distribution uses (it looks plans up first).
+type PlansWriter interface {
+	managedtags.BackupTagWriter
+	ListBackupPlans(ctx context.Context, in *awsbackup.ListBackupPlansInput, optFns ...func(*awsbackup.Options)) (*awsbackup.ListBackupPlansOutput, error)
+	ListBackupSelections(ctx context.Context, in *awsbackup.ListBackupSelectionsInput, optFns ...func(*awsbackup.Options)) (*awsbackup.ListBackupSelectionsOutput, error)
 	CreateBackupPlan(ctx context.Context, in *awsbackup.CreateBackupPlanInput, optFns ...func(*awsbackup.Options)) (*awsbackup.CreateBackupPlanOutput, error)
 	UpdateBackupPlan(ctx context.Context, in *awsbackup.UpdateBackupPlanInput, optFns ...func(*awsbackup.Options)) (*awsbackup.UpdateBackupPlanOutput, error)
 	DeleteBackupPlan(ctx context.Context, in *awsbackup.DeleteBackupPlanInput, optFns ...func(*awsbackup.Options)) (*awsbackup.DeleteBackupPlanOutput, error)
-	ListBackupSelections(ctx context.Context, in *awsbackup.ListBackupSelectionsInput, optFns ...func(*awsbackup.Options)) (*awsbackup.ListBackupSelectionsOutput, error)
-	GetBackupSelection(ctx context.Context, in *awsbackup.GetBackupSelectionInput, optFns ...func(*awsbackup.Options)) (*awsbackup.GetBackupSelectionOutput, error)
 	CreateBackupSelection(ctx context.Context, in *awsbackup.CreateBackupSelectionInput, optFns ...func(*awsbackup.Options)) (*awsbackup.CreateBackupSelectionOutput, error)
 	DeleteBackupSelection(ctx context.Context, in *awsbackup.DeleteBackupSelectionInput, optFns ...func(*awsbackup.Options)) (*awsbackup.DeleteBackupSelectionOutput, error)
 }
 
-var _ PlansAPI = (*awsbackup.Client)(nil)
-
-const (
-	kindBackupPlan      = "backup_plan"
-	kindBackupSelection = "backup_selection"
+var (
+	_ PlansReader = (*awsbackup.Client)(nil)
+	_ PlansWriter = (*awsbackup.Client)(nil)
 )
+
+// KindPlan is a backup plan orgbackup creates in an account and Region in
+// direct distribution mode, with its selections.
+const KindPlan = "backup_plan"
 
 // directPlan is the desired backup plan of one account and region in
 // direct distribution mode; the plan's $account variables are resolved.
 type directPlan struct {
 	Plan policy.Plan `json:"plan"`
+	// Tags are the plan's managed tags (managedtags.View of the live
+	// ones in a Before).
+	Tags map[string]string `json:"tags,omitempty"`
 }
 
-// forAccount resolves $account in a plan meant for an Organizations policy.
-func forAccount(p policy.Plan, account string) (policy.Plan, error) {
+// ForAccount resolves $account in a plan meant for an Organizations policy.
+func ForAccount(p policy.Plan, account string) (policy.Plan, error) {
 	b, err := json.Marshal(p)
 	if err != nil {
 		return p, err
@@ -85,29 +102,27 @@ func withRuleDefaults(p policy.Plan) policy.Plan {
 	return p
 }
 
-// planDirect compares the backup plans orgbackup manages in one account and
-// region with the desired ones (already resolved for the account).
-func planDirect(ctx context.Context, api PlansAPI, account, region, sp string, want []policy.Plan) ([]Change, error) {
+// PlanBackupPlans compares the backup plans orgbackup manages in one
+// account and Region with the desired ones (already resolved for the
+// account, see ForAccount), each to carry tags.
+func PlanBackupPlans(ctx context.Context, api PlansReader, account, region string, want []policy.Plan, tags map[string]string) ([]plan.Change, error) {
 	type live struct {
 		id   string
 		plan *policy.Plan
+		tags map[string]string
 		sels []backuptypes.BackupSelectionsListMember
 	}
 	existing := map[string]*live{}
-	var token *string
-	for {
-		out, err := api.ListBackupPlans(ctx, &awsbackup.ListBackupPlansInput{NextToken: token})
+	pages := awsbackup.NewListBackupPlansPaginator(api, &awsbackup.ListBackupPlansInput{})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("listing backup plans in %s/%s: %w", account, region, err)
 		}
 		for _, p := range out.BackupPlansList {
-			name := aws.ToString(p.BackupPlanName)
-			if strings.HasPrefix(name, managedPolicyPrefix(sp)) {
+			if name := aws.ToString(p.BackupPlanName); strings.HasPrefix(name, ManagedPrefix) {
 				existing[name] = &live{id: aws.ToString(p.BackupPlanId)}
 			}
-		}
-		if token = out.NextToken; token == nil {
-			break
 		}
 	}
 	for name, l := range existing {
@@ -115,17 +130,17 @@ func planDirect(ctx context.Context, api PlansAPI, account, region, sp string, w
 		if err != nil {
 			return nil, fmt.Errorf("reading backup plan %s in %s/%s: %w", name, account, region, err)
 		}
+		if l.tags, err = managedtags.BackupTags(ctx, api, aws.ToString(got.BackupPlanArn)); err != nil {
+			return nil, fmt.Errorf("reading backup plan %s in %s/%s: %w", name, account, region, err)
+		}
 		var sels []backuptypes.BackupSelection
-		var st *string
-		for {
-			out, err := api.ListBackupSelections(ctx, &awsbackup.ListBackupSelectionsInput{BackupPlanId: aws.String(l.id), NextToken: st})
+		selPages := awsbackup.NewListBackupSelectionsPaginator(api, &awsbackup.ListBackupSelectionsInput{BackupPlanId: aws.String(l.id)})
+		for selPages.HasMorePages() {
+			out, err := selPages.NextPage(ctx)
 			if err != nil {
 				return nil, fmt.Errorf("listing selections of backup plan %s in %s/%s: %w", name, account, region, err)
 			}
 			l.sels = append(l.sels, out.BackupSelectionsList...)
-			if st = out.NextToken; st == nil {
-				break
-			}
 		}
 		for _, s := range l.sels {
 			gs, err := api.GetBackupSelection(ctx, &awsbackup.GetBackupSelectionInput{BackupPlanId: aws.String(l.id), SelectionId: s.SelectionId})
@@ -141,8 +156,10 @@ func planDirect(ctx context.Context, api PlansAPI, account, region, sp string, w
 		l.plan = p
 	}
 
-	var changes []Change
-	addr := func(kind, name string) string { return account + "/" + region + "/" + kind + "/" + name }
+	var changes []plan.Change
+	addr := func(name string) plan.Address {
+		return plan.Address{Account: account, Region: region, Kind: KindPlan, Name: name}
+	}
 	wanted := map[string]bool{}
 	for _, w := range want {
 		wanted[w.Name] = true
@@ -150,64 +167,70 @@ func planDirect(ctx context.Context, api PlansAPI, account, region, sp string, w
 		wantRules := w
 		wantRules.Selections, wantRules.Tags, wantRules.Regions = nil, nil, nil
 		if l == nil {
-			changes = append(changes, newChange(addr(kindBackupPlan, w.Name), kindBackupPlan, account, region, w.Name, Create, nil, directPlan{w}, "the tier's backup plan does not exist in this account"))
+			changes = append(changes, plan.NewChange(addr(w.Name), plan.Create, nil, directPlan{w, tags}, "the tier's backup plan does not exist in this account"))
 			continue
 		}
 		liveRules := *l.plan
 		liveRules.Selections, liveRules.Tags, liveRules.Regions = nil, nil, nil
-		if !jsonEqual(mustJSON(withRuleDefaults(liveRules)), mustJSON(withRuleDefaults(wantRules))) {
-			c := newChange(addr(kindBackupPlan, w.Name), kindBackupPlan, account, region, w.Name, Update, directPlan{liveRules}, directPlan{w}, "the backup plan's rules differ from the spec")
+		if !plan.JSONEqual(plan.JSON(withRuleDefaults(liveRules)), plan.JSON(withRuleDefaults(wantRules))) {
+			c := plan.NewChange(addr(w.Name), plan.Update, directPlan{liveRules, managedtags.View(l.tags, tags)}, directPlan{w, tags}, "the backup plan's rules differ from the spec")
 			if reasons := weakerPlans([]policy.Plan{liveRules}, []policy.Plan{wantRules}); len(reasons) > 0 {
 				c.Destructive = true
 				c.Reason = "weakens protection: " + strings.Join(reasons, "; ")
 			}
 			changes = append(changes, c)
-		} else if !jsonEqual(mustJSON(l.plan.Selections), mustJSON(w.Selections)) {
+		} else if !plan.JSONEqual(plan.JSON(l.plan.Selections), plan.JSON(w.Selections)) {
 			// Selections cannot be updated in place: the plan change
 			// recreates them.
-			changes = append(changes, newChange(addr(kindBackupPlan, w.Name), kindBackupPlan, account, region, w.Name, Update,
-				directPlan{*l.plan}, directPlan{w}, "the backup plan's resource selections differ from the spec (selections are replaced)"))
+			changes = append(changes, plan.NewChange(addr(w.Name), plan.Update, directPlan{*l.plan, managedtags.View(l.tags, tags)}, directPlan{w, tags}, "the backup plan's resource selections differ from the spec (selections are replaced)"))
+		} else if view := managedtags.View(l.tags, tags); !maps.Equal(view, tags) {
+			changes = append(changes, plan.NewChange(addr(w.Name), plan.Update, directPlan{*l.plan, view}, directPlan{w, tags}, "the backup plan's tags differ from the spec"))
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(existing)) {
 		if wanted[name] {
 			continue
 		}
-		c := newChange(addr(kindBackupPlan, name), kindBackupPlan, account, region, name, Delete, directPlan{*existing[name].plan}, nil,
-			"the plan is no longer in the spec for this account; its recovery points are kept")
+		c := plan.NewChange(addr(name), plan.Delete, directPlan{*existing[name].plan, managedtags.View(existing[name].tags, tags)}, nil, "the plan is no longer in the spec for this account; its recovery points are kept")
 		c.Destructive = true
 		changes = append(changes, c)
 	}
 	return changes, nil
 }
 
-// applyDirect creates, updates or deletes one backup plan with its
-// selections; re-running converges.
-func applyDirect(ctx context.Context, api PlansAPI, c Change, tags map[string]string) error {
-	findID := func(name string) (string, error) {
-		var token *string
-		for {
-			out, err := api.ListBackupPlans(ctx, &awsbackup.ListBackupPlansInput{NextToken: token})
+// applyBackupPlan creates, updates or deletes one backup plan with its
+// selections and tags; re-running converges.
+func applyBackupPlan(ctx context.Context, api PlansWriter, c plan.Change) error {
+	// findID returns the ID and ARN of the plan named name, or "".
+	findID := func(name string) (string, string, error) {
+		pages := awsbackup.NewListBackupPlansPaginator(api, &awsbackup.ListBackupPlansInput{})
+		for pages.HasMorePages() {
+			out, err := pages.NextPage(ctx)
 			if err != nil {
-				return "", err
+				return "", "", err
 			}
 			for _, p := range out.BackupPlansList {
 				if aws.ToString(p.BackupPlanName) == name {
-					return aws.ToString(p.BackupPlanId), nil
+					return aws.ToString(p.BackupPlanId), aws.ToString(p.BackupPlanArn), nil
 				}
 			}
-			if token = out.NextToken; token == nil {
-				return "", nil
-			}
 		}
+		return "", "", nil
 	}
 	deleteSelections := func(id string) error {
-		out, err := api.ListBackupSelections(ctx, &awsbackup.ListBackupSelectionsInput{BackupPlanId: aws.String(id)})
-		if err != nil {
-			return err
+		var ids []*string
+		pages := awsbackup.NewListBackupSelectionsPaginator(api, &awsbackup.ListBackupSelectionsInput{BackupPlanId: aws.String(id)})
+		for pages.HasMorePages() {
+			out, err := pages.NextPage(ctx)
+			if err != nil {
+				return err
+			}
+			for _, s := range out.BackupSelectionsList {
+				ids = append(ids, s.SelectionId)
+			}
 		}
-		for _, s := range out.BackupSelectionsList {
-			_, err := api.DeleteBackupSelection(ctx, &awsbackup.DeleteBackupSelectionInput{BackupPlanId: aws.String(id), SelectionId: s.SelectionId})
+		for _, sel := range ids {
+			_, err := api.DeleteBackupSelection(ctx, &awsbackup.DeleteBackupSelectionInput{BackupPlanId: aws.String(id), SelectionId: sel})
 			var nf *backuptypes.ResourceNotFoundException
 			if err != nil && !errors.As(err, &nf) {
 				return err
@@ -215,8 +238,8 @@ func applyDirect(ctx context.Context, api PlansAPI, c Change, tags map[string]st
 		}
 		return nil
 	}
-	if c.Action == Delete {
-		id, err := findID(c.Name)
+	if c.Action == plan.Delete {
+		id, _, err := findID(c.Name)
 		if err != nil || id == "" {
 			return err
 		}
@@ -231,7 +254,7 @@ func applyDirect(ctx context.Context, api PlansAPI, c Change, tags map[string]st
 		return err
 	}
 	var d directPlan
-	if err := json.Unmarshal(c.After, &d); err != nil {
+	if err := c.Decode(&d); err != nil {
 		return err
 	}
 	input, err := d.Plan.BackupPlanInput()
@@ -239,17 +262,20 @@ func applyDirect(ctx context.Context, api PlansAPI, c Change, tags map[string]st
 		return err
 	}
 	input.BackupPlanName = aws.String(d.Plan.Name)
-	id, err := findID(d.Plan.Name)
+	id, arn, err := findID(d.Plan.Name)
 	if err != nil {
 		return err
 	}
 	if id == "" {
-		out, err := api.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: input, BackupPlanTags: tags, CreatorRequestId: aws.String(c.Address)})
+		out, err := api.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: input, BackupPlanTags: d.Tags, CreatorRequestId: aws.String(c.Address.String())})
 		if err != nil {
 			return err
 		}
 		id = aws.ToString(out.BackupPlanId)
 	} else {
+		if err := managedtags.Sync(ctx, managedtags.BackupTagger{API: api, ARN: arn}, d.Tags); err != nil {
+			return err
+		}
 		if _, err := api.UpdateBackupPlan(ctx, &awsbackup.UpdateBackupPlanInput{BackupPlanId: aws.String(id), BackupPlan: input}); err != nil {
 			return err
 		}

@@ -1,0 +1,242 @@
+package backup
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/orgbackup/orgbackup/auditreports"
+	"github.com/orgbackup/orgbackup/crossaccount"
+	"github.com/orgbackup/orgbackup/distribution"
+	"github.com/orgbackup/orgbackup/managedtags"
+	"github.com/orgbackup/orgbackup/plan"
+	"github.com/orgbackup/orgbackup/policy"
+	"github.com/orgbackup/orgbackup/servicerole"
+	"github.com/orgbackup/orgbackup/spec"
+	"github.com/orgbackup/orgbackup/vault"
+)
+
+// desired is everything the spec implies, per account.
+type desired struct {
+	orgID    string
+	accounts map[string]*accountDesired
+	policies []distribution.Policy
+	// tierOf maps workload accounts to their tier.
+	tierOf map[string]string
+	// uncovered maps the accounts a tier's backup policy reaches but
+	// that get no local vault or backup role (the management and backup
+	// accounts) to that tier.
+	uncovered map[string]string
+}
+
+// accountDesired is one account's desired resources, each planned by the
+// package that owns its kinds.
+type accountDesired struct {
+	role    *servicerole.Role
+	vaults  []vault.Desired
+	direct  map[string][]policy.Plan // region → plans (direct mode)
+	bucket  *auditreports.Bucket
+	reports []auditreports.ReportPlan
+	frames  []auditreports.Framework
+}
+
+// account returns the desired state of account id, creating it.
+func (d *desired) account(id string) *accountDesired {
+	a := d.accounts[id]
+	if a == nil {
+		a = &accountDesired{direct: map[string][]policy.Plan{}}
+		d.accounts[id] = a
+	}
+	return a
+}
+
+// desiredState computes the desired state from a resolved spec and the
+// organization's topology. Problems that only the topology reveals
+// (unknown targets, an account in two tiers) become checks.
+func desiredState(sp *spec.Spec, topo *crossaccount.Topology) (*desired, []plan.Check) {
+	d := &desired{orgID: topo.OrganizationID(), accounts: map[string]*accountDesired{}, tierOf: map[string]string{}, uncovered: map[string]string{}}
+	tags := managedtags.For(sp.Name, sp.Tags)
+	d.backupAccount(sp, tags)
+	var checks []plan.Check
+	for _, name := range sp.TierNames() {
+		checks = append(checks, d.tier(sp, topo, name, tags)...)
+	}
+	if sp.Organization.Distribution == spec.DistributionDirect {
+		d.abandonedDirectPlans(sp, topo)
+	}
+	for a, tierName := range d.tierOf {
+		d.workload(sp, a, tierName, tags)
+	}
+	return d, checks
+}
+
+// backupAccount adds the backup account's resources: its backup role,
+// central vaults and reports.
+func (d *desired) backupAccount(sp *spec.Spec, tags map[string]string) {
+	org := sp.Organization
+	b := d.account(org.BackupAccount)
+	// The backup account needs the backup role too: AWS Backup assumes it
+	// to copy central recovery points to the secondary region and to
+	// restore from the central vaults.
+	role := servicerole.BackupRole(sp.Local.BackupRole, tags)
+	b.role = &role
+	for _, region := range sp.CentralRegions() {
+		vd := vault.Desired{
+			Account: org.BackupAccount, Region: region, Vault: sp.Central.Vault,
+			Key:          &vault.Key{Alias: sp.KMS.Alias, Description: "orgbackup central vault key", Policy: vault.CentralKeyPolicy(org.BackupAccount, region, d.orgID), Rotation: sp.KMSRotation()},
+			AccessPolicy: vault.CentralVaultAccessPolicy(d.orgID),
+			Tags:         tags,
+		}
+		if l := sp.Central.Lock; l != nil {
+			lo, hi := sp.CentralLockDays()
+			vd.Lock = &vault.Lock{MinRetentionDays: int64(lo), MaxRetentionDays: int64(hi)}
+			if l.Mode == spec.LockCompliance {
+				vd.Lock.ChangeableForDays = int64(l.ChangeableForDays)
+			}
+		}
+		if ag := sp.Central.AirGapped; ag != nil && region == org.Regions.Primary {
+			lo, hi := sp.AirGappedDays()
+			vd.AirGapped = &vault.AirGapped{Name: ag.Vault, MinRetentionDays: int64(lo), MaxRetentionDays: int64(hi)}
+		}
+		if n := sp.Notifications; n != nil {
+			vd.Notifications = &vault.Notifications{Topic: n.Topic, Events: slices.Clone(n.Events), Emails: slices.Clone(n.Emails)}
+		}
+		b.vaults = append(b.vaults, vd)
+	}
+	r := sp.Reports
+	if r == nil {
+		return
+	}
+	b.bucket = &auditreports.Bucket{Name: r.Bucket, Region: org.Regions.Primary, Policy: auditreports.BucketPolicy(org.BackupAccount, r.Bucket), Encryption: "AES256", BlockPublicAccess: true, Tags: tags}
+	formats := slices.Sorted(slices.Values(r.Formats))
+	for _, tmpl := range r.Templates {
+		b.reports = append(b.reports, auditreports.ReportPlan{
+			Name: "orgbackup_" + strings.ToLower(tmpl), Template: tmpl, Bucket: r.Bucket, KeyPrefix: "orgbackup",
+			Formats: formats, Regions: sp.WorkloadRegions(), Tags: tags,
+		})
+	}
+	for _, f := range r.Frameworks {
+		b.frames = append(b.frames, auditreports.Framework{Name: f.Name, Controls: slices.Sorted(slices.Values(f.Controls)), Tags: tags})
+	}
+}
+
+// tier resolves a tier's targets to its workload accounts and, in policy
+// distribution, compiles its backup policy attached to those targets.
+func (d *desired) tier(sp *spec.Spec, topo *crossaccount.Topology, tierName string, tags map[string]string) []plan.Check {
+	org := sp.Organization
+	var checks []plan.Check
+	t, err := sp.Tier(tierName)
+	if err != nil {
+		return []plan.Check{{Code: "tier-invalid", Address: "tiers." + tierName, Message: err.Error()}}
+	}
+	var attach []string
+	for _, target := range t.Targets {
+		ids, err := topo.Resolve(target)
+		if err != nil {
+			checks = append(checks, plan.Check{Code: "target-not-in-organization", Address: "tiers." + tierName, Message: err.Error()})
+			continue
+		}
+		attach = append(attach, targetID(topo, target))
+		for _, a := range ids {
+			if a == org.ManagementAccount || a == org.BackupAccount {
+				if org.Distribution != spec.DistributionDirect {
+					d.uncovered[a] = tierName
+				}
+				continue
+			}
+			if other, ok := d.tierOf[a]; ok && other != tierName {
+				checks = append(checks, plan.Check{Code: "account-in-two-tiers", Address: a, Message: fmt.Sprintf("account %s is targeted by tiers %s and %s; an account gets one tier", a, other, tierName)})
+				continue
+			}
+			d.tierOf[a] = tierName
+		}
+	}
+	if org.Distribution == spec.DistributionDirect {
+		return checks
+	}
+	p, err := sp.TierPlan(tierName)
+	if err != nil {
+		return append(checks, plan.Check{Code: "tier-invalid", Address: "tiers." + tierName, Message: err.Error()})
+	}
+	docs, err := policy.CompileOrganizationsPolicy([]policy.Plan{*p}, policy.CompileOptions{})
+	if err != nil {
+		return append(checks, plan.Check{Code: "policy-compile", Address: "tiers." + tierName, Message: err.Error()})
+	}
+	sort.Strings(attach)
+	for i, doc := range docs {
+		name := spec.PlanName(tierName)
+		if len(docs) > 1 {
+			name = fmt.Sprintf("%s-%d", name, i+1)
+		}
+		d.policies = append(d.policies, distribution.Policy{
+			Name: name, Description: "Backup policy of tier " + tierName + ", managed by orgbackup (spec " + sp.Name + ")",
+			Content: doc, Tags: tags, Targets: slices.Compact(attach),
+		})
+	}
+	return checks
+}
+
+// abandonedDirectPlans plans, in direct distribution, no backup plans in
+// the accounts that left every tier: they still hold the plans orgbackup
+// created there, which are then deleted.
+func (d *desired) abandonedDirectPlans(sp *spec.Spec, topo *crossaccount.Topology) {
+	org := sp.Organization
+	for _, a := range topo.Accounts() {
+		if _, ok := d.tierOf[a.ID]; ok || a.ID == org.ManagementAccount || a.ID == org.BackupAccount || a.Status != "ACTIVE" {
+			continue
+		}
+		da := d.account(a.ID)
+		for _, region := range sp.WorkloadRegions() {
+			da.direct[region] = nil
+		}
+	}
+}
+
+// workload adds a workload account's resources: its backup role, a local
+// vault in every workload Region, and in direct distribution its tier's
+// backup plan there.
+func (d *desired) workload(sp *spec.Spec, a, tierName string, tags map[string]string) {
+	org := sp.Organization
+	t, err := sp.Tier(tierName)
+	if err != nil {
+		return // reported by tier
+	}
+	da := d.account(a)
+	role := servicerole.BackupRole(sp.Local.BackupRole, tags)
+	da.role = &role
+	for _, region := range sp.WorkloadRegions() {
+		vd := vault.Desired{Account: a, Region: region, Vault: sp.Local.Vault, AccessPolicy: vault.WorkloadVaultAccessPolicy(org.BackupAccount), Tags: tags}
+		if t.Encryption == policy.CustomerManagedKey {
+			vd.Key = &vault.Key{Alias: sp.KMS.Alias, Description: "orgbackup local vault key", Policy: vault.WorkloadKeyPolicy(a, region, org.BackupAccount), Rotation: sp.KMSRotation()}
+		}
+		if n := sp.Notifications; n != nil {
+			vd.Notifications = &vault.Notifications{Topic: n.Topic, Events: slices.Clone(n.Events)}
+		}
+		da.vaults = append(da.vaults, vd)
+		if org.Distribution == spec.DistributionDirect {
+			if p, err := sp.TierPlanForAccount(tierName, a); err == nil {
+				if rp, err := distribution.ForAccount(*p, a); err == nil {
+					da.direct[region] = append(da.direct[region], rp)
+				}
+			}
+		}
+	}
+}
+
+// targetID turns a tier target (account ID, OU ID or OU name) into the ID
+// a policy is attached to.
+func targetID(topo *crossaccount.Topology, target string) string {
+	if _, ok := topo.Account(target); ok {
+		return target
+	}
+	if _, ok := topo.OU(target); ok || target == topo.RootID() {
+		return target
+	}
+	for _, ou := range topo.OUs() {
+		if ou.Name == target {
+			return ou.ID
+		}
+	}
+	return target
+}
