@@ -213,10 +213,6 @@ func bkAlreadyExists(arn, creatorRequestID, format string, args ...any) error {
 	return e
 }
 
-func bkConflict(format string, args ...any) error {
-	return &backuptypes.ConflictException{Message: aws.String(fmt.Sprintf(format, args...))}
-}
-
 // bkRequire returns MissingParameterValueException for the first absent
 // required member; pairs alternate name and value (*string, or any
 // pointer/slice/map, absent when nil or an empty string).

@@ -146,9 +146,3 @@ func (s *Server) updateRegionSettings(c *Call, in *awsbackup.UpdateRegionSetting
 	maps.Copy(b.management, in.ResourceTypeManagementPreference)
 	return &awsbackup.UpdateRegionSettingsOutput{}, nil
 }
-
-// backupOptedInLocked reports whether resourceType is opted in for
-// account's region.
-func (s *Server) backupOptedInLocked(account, region, resourceType string) bool {
-	return s.backupRegionLocked(account, region).optIn[resourceType]
-}

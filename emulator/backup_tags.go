@@ -119,13 +119,3 @@ func (s *Server) listBackupTags(c *Call, in *awsbackup.ListTagsInput) (*awsbacku
 	}
 	return out, nil
 }
-
-// backupTagsLocked returns the tags of a Backup resource, for the
-// Resource Groups Tagging API.
-func (s *Server) backupTagsLocked(account, region, arn string) map[string]string {
-	b := s.backup[regionKey{account, region}]
-	if b == nil {
-		return nil
-	}
-	return maps.Clone(b.tags[arn])
-}

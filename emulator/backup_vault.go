@@ -329,16 +329,6 @@ func (s *Server) getBackupVaultAccessPolicy(c *Call, in *awsbackup.GetBackupVaul
 	}, nil
 }
 
-// backupVaultPolicyLocked returns a vault's access policy document, for
-// cross-account copy checks.
-func (s *Server) backupVaultPolicyLocked(account, region, name string) (string, bool) {
-	b := s.backup[regionKey{account, region}]
-	if b == nil || b.vaults[name] == nil || b.vaults[name].policy == nil {
-		return "", false
-	}
-	return *b.vaults[name].policy, true
-}
-
 func (s *Server) deleteBackupVaultAccessPolicy(c *Call, in *awsbackup.DeleteBackupVaultAccessPolicyInput) (*awsbackup.DeleteBackupVaultAccessPolicyOutput, error) {
 	b := s.backupCallLocked(c)
 	v, err := b.vault(in.BackupVaultName)

@@ -42,10 +42,6 @@ func (d decision) String() string {
 	return "ImplicitDeny"
 }
 
-// combine merges the decisions of several policies that apply to the same
-// request: Deny beats Allow beats implicit deny.
-func (d decision) combine(o decision) decision { return max(d, o) }
-
 // policyKind selects the structural rules a document must follow.
 type policyKind int
 

@@ -219,10 +219,12 @@ func (s *Server) kmsCreateKey(c *Call, in *awskms.CreateKeyInput) (*awskms.Creat
 		return nil, err
 	}
 	spec := kmstypes.KeySpecSymmetricDefault
+	//lint:ignore SA1019 AWS still accepts the deprecated parameter
+	legacy := in.CustomerMasterKeySpec
 	if in.KeySpec != "" {
 		spec = in.KeySpec
-	} else if in.CustomerMasterKeySpec != "" {
-		spec = kmstypes.KeySpec(in.CustomerMasterKeySpec)
+	} else if legacy != "" {
+		spec = kmstypes.KeySpec(legacy)
 	}
 	if spec != kmstypes.KeySpecSymmetricDefault {
 		return nil, &kmstypes.UnsupportedOperationException{Message: aws.String("orgbackup emulator: only SYMMETRIC_DEFAULT keys are emulated")}
@@ -256,15 +258,16 @@ func (s *Server) kmsCreateKey(c *Call, in *awskms.CreateKeyInput) (*awskms.Creat
 
 func (s *Server) kmsMetadata(k *kmsKey) *kmstypes.KeyMetadata {
 	m := &kmstypes.KeyMetadata{
-		KeyId:                 aws.String(k.id),
-		Arn:                   aws.String(k.arn),
-		AWSAccountId:          aws.String(k.account),
-		CreationDate:          aws.Time(k.created),
-		Description:           aws.String(k.description),
-		Enabled:               k.state == kmstypes.KeyStateEnabled,
-		KeyState:              k.state,
-		KeyManager:            k.manager,
-		KeySpec:               k.spec,
+		KeyId:        aws.String(k.id),
+		Arn:          aws.String(k.arn),
+		AWSAccountId: aws.String(k.account),
+		CreationDate: aws.Time(k.created),
+		Description:  aws.String(k.description),
+		Enabled:      k.state == kmstypes.KeyStateEnabled,
+		KeyState:     k.state,
+		KeyManager:   k.manager,
+		KeySpec:      k.spec,
+		//lint:ignore SA1019 DescribeKey still returns the deprecated member
 		CustomerMasterKeySpec: kmstypes.CustomerMasterKeySpec(k.spec),
 		KeyUsage:              k.usage,
 		Origin:                k.origin,

@@ -437,17 +437,6 @@ func (s *Server) EffectiveBackupPolicy(account string) ([]byte, error) {
 	return s.org.effectiveBackupPolicyLocked(account)
 }
 
-// delegatedAdminsLocked returns the accounts registered as delegated
-// administrators for servicePrincipal, sorted.
-func (o *orgState) delegatedAdminsLocked(servicePrincipal string) []string {
-	var ids []string
-	for id := range o.delegated[servicePrincipal] {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
-}
-
 // isDelegatedAdminLocked reports whether account is a delegated
 // administrator for servicePrincipal.
 func (o *orgState) isDelegatedAdminLocked(account, servicePrincipal string) bool {
@@ -470,16 +459,6 @@ func (o *orgState) effectiveBackupPolicyLocked(account string) ([]byte, error) {
 		return nil, err
 	}
 	return eff.JSON, nil
-}
-
-// effectiveBackupPolicyResolvedLocked is effectiveBackupPolicyLocked with
-// $account replaced by the account ID, as AWS Backup deploys it.
-func (o *orgState) effectiveBackupPolicyResolvedLocked(account string) ([]byte, error) {
-	eff, _, err := o.effectiveBackupLocked(account)
-	if err != nil {
-		return nil, err
-	}
-	return eff.Resolved, nil
 }
 
 // effectiveBackupLocked computes account's effective backup policy and

@@ -187,6 +187,7 @@ func (s *Server) stsAssumeRole(c *Call, in *awssts.AssumeRoleInput) (*awssts.Ass
 		return nil, err
 	}
 	creds, user := s.issueRoleSessionLocked(r, account, c.Region, *in.RoleSessionName, dur)
+	//lint:ignore SA1019 AssumeRole still returns the deprecated member
 	return &awssts.AssumeRoleOutput{Credentials: creds, AssumedRoleUser: user, PackedPolicySize: packedSize(in.Policy), SourceIdentity: in.SourceIdentity}, nil
 }
 
@@ -259,7 +260,8 @@ func (s *Server) stsAssumeRoleWithWebIdentity(c *Call, in *awssts.AssumeRoleWith
 		SubjectFromWebIdentityToken: aws.String(claims.Subject),
 		Provider:                    aws.String(claims.Issuer),
 		Audience:                    aws.String(strings.Join(aud, ",")),
-		PackedPolicySize:            packedSize(in.Policy),
+		//lint:ignore SA1019 AssumeRoleWithWebIdentity still returns the deprecated member
+		PackedPolicySize: packedSize(in.Policy),
 	}, nil
 }
 

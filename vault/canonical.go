@@ -136,7 +136,7 @@ func canonicalStatement(m map[string]any) (map[string]any, error) {
 		case "Condition":
 			c, err := canonicalCondition(v)
 			if err != nil {
-				return nil, fmt.Errorf("Condition: %w", err)
+				return nil, fmt.Errorf("condition: %w", err)
 			}
 			out[k] = c
 		default:

@@ -25,17 +25,6 @@ func parseDoc(t *testing.T, doc string) vault.PolicyDocument {
 	return p
 }
 
-func statement(t *testing.T, p vault.PolicyDocument, sid string) vault.Statement {
-	t.Helper()
-	for _, s := range p.Statement {
-		if s.Sid == sid {
-			return s
-		}
-	}
-	t.Fatalf("no statement %q", sid)
-	return vault.Statement{}
-}
-
 func TestPolicyBuilders(t *testing.T) {
 	t.Parallel()
 	use := vault.Values{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"}
