@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/orgbackup/orgbackup/backup"
+	"github.com/orgbackup/orgbackup/policy"
 	"github.com/orgbackup/orgbackup/spec"
 )
 
@@ -111,7 +112,6 @@ func inputEnv(name string) string {
 }
 
 var (
-	accountIDRE = regexp.MustCompile(`^[0-9]{12}$`)
 	// An IAM role ARN in any partition ("IAM identifiers": path and
 	// name use [\w+=,.@/-]).
 	roleARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)
@@ -191,7 +191,7 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 	for _, id := range strings.FieldsFunc(get("allowed-account-ids"), func(r rune) bool {
 		return r == ',' || r == ' ' || r == '\n' || r == '\t' || r == '\r'
 	}) {
-		if !accountIDRE.MatchString(id) {
+		if !policy.IsAccountID(id) {
 			errs = append(errs, errors.New("input allowed-account-ids: want 12-digit account IDs separated by commas"))
 			break
 		}

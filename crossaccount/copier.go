@@ -682,35 +682,31 @@ func isCold(rp backuptypes.RecoveryPointByBackupVault, now time.Time) bool {
 func (r *copyRun) listRecoveryPoints(ctx context.Context, api CopierAPI, in *awsbackup.ListRecoveryPointsByBackupVaultInput) ([]backuptypes.RecoveryPointByBackupVault, error) {
 	var out []backuptypes.RecoveryPointByBackupVault
 	in.MaxResults = aws.Int32(1000)
-	for {
+	pages := awsbackup.NewListRecoveryPointsByBackupVaultPaginator(api, in)
+	for pages.HasMorePages() {
 		r.clients.count("ListRecoveryPointsByBackupVault")
-		page, err := api.ListRecoveryPointsByBackupVault(ctx, in)
+		page, err := pages.NextPage(ctx)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, page.RecoveryPoints...)
-		if aws.ToString(page.NextToken) == "" {
-			return out, nil
-		}
-		in.NextToken = page.NextToken
 	}
+	return out, nil
 }
 
 func (r *copyRun) listCopyJobs(ctx context.Context, api CopierAPI, in *awsbackup.ListCopyJobsInput) ([]backuptypes.CopyJob, error) {
 	var out []backuptypes.CopyJob
 	in.MaxResults = aws.Int32(1000)
-	for {
+	pages := awsbackup.NewListCopyJobsPaginator(api, in)
+	for pages.HasMorePages() {
 		r.clients.count("ListCopyJobs")
-		page, err := api.ListCopyJobs(ctx, in)
+		page, err := pages.NextPage(ctx)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, page.CopyJobs...)
-		if aws.ToString(page.NextToken) == "" {
-			return out, nil
-		}
-		in.NextToken = page.NextToken
 	}
+	return out, nil
 }
 
 // loop starts copies while there is room, waits, looks at the running

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/orgbackup/orgbackup/policy"
 	"golang.org/x/time/rate"
 )
 
@@ -207,7 +208,7 @@ func (f *Fleet) CallerAccount(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("getting caller identity: %w", err)
 	}
-	if !isAccountID(aws.ToString(out.Account)) {
+	if !policy.IsAccountID(aws.ToString(out.Account)) {
 		return "", fmt.Errorf("getting caller identity: account %q is not 12 digits", aws.ToString(out.Account))
 	}
 	f.caller, f.callerARN = aws.ToString(out.Account), aws.ToString(out.Arn)
@@ -224,7 +225,7 @@ func (f *Fleet) CallerAccount(ctx context.Context) (string, error) {
 // Config use the SDK's adaptive retry mode, the (account, service) rate
 // limit and, for a read-only Fleet, the read-only guard.
 func (f *Fleet) Config(ctx context.Context, account, region string) (aws.Config, error) {
-	if !isAccountID(account) {
+	if !policy.IsAccountID(account) {
 		return aws.Config{}, fmt.Errorf("configuring account %q: account ID must be 12 digits", account)
 	}
 	if region == "" {
@@ -375,16 +376,4 @@ func (f *Fleet) Run(ctx context.Context, targets []Target, fn func(ctx context.C
 		}
 		return nil
 	})
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -248,18 +248,14 @@ func (m *Remediator) target(ctx context.Context, clients *clientCache[Remediator
 	// Every job of the vault in the window, newest first: the failed
 	// ones to remediate and the ones under way.
 	var jobs []backuptypes.BackupJob
-	in := &awsbackup.ListBackupJobsInput{ByBackupVaultName: aws.String(t.Vault), ByCreatedAfter: aws.Time(since), MaxResults: aws.Int32(1000)}
-	for {
+	pages := awsbackup.NewListBackupJobsPaginator(api, &awsbackup.ListBackupJobsInput{ByBackupVaultName: aws.String(t.Vault), ByCreatedAfter: aws.Time(since), MaxResults: aws.Int32(1000)})
+	for pages.HasMorePages() {
 		clients.count("ListBackupJobs")
-		page, err := api.ListBackupJobs(ctx, in)
+		page, err := pages.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("listing backup jobs: %w", err)
 		}
 		jobs = append(jobs, page.BackupJobs...)
-		if aws.ToString(page.NextToken) == "" {
-			break
-		}
-		in.NextToken = page.NextToken
 	}
 	sort.SliceStable(jobs, func(i, j int) bool { return aws.ToTime(jobs[i].CreationDate).After(aws.ToTime(jobs[j].CreationDate)) })
 	byResource := map[string]*RemediationResult{}
@@ -332,9 +328,10 @@ func (m *Remediator) lastRecoveryPoint(ctx context.Context, clients *clientCache
 		in.ByCreatedAfter = aws.Time(now.Add(-t.RPO))
 	}
 	var last time.Time
-	for {
+	pages := awsbackup.NewListRecoveryPointsByBackupVaultPaginator(api, in)
+	for pages.HasMorePages() {
 		clients.count("ListRecoveryPointsByBackupVault")
-		page, err := api.ListRecoveryPointsByBackupVault(ctx, in)
+		page, err := pages.NextPage(ctx)
 		if err != nil {
 			return time.Time{}, err
 		}
@@ -343,11 +340,8 @@ func (m *Remediator) lastRecoveryPoint(ctx context.Context, clients *clientCache
 				last = aws.ToTime(rp.CreationDate)
 			}
 		}
-		if aws.ToString(page.NextToken) == "" {
-			return last, nil
-		}
-		in.NextToken = page.NextToken
 	}
+	return last, nil
 }
 
 // backupToken is the idempotency token of a remediation backup: one per

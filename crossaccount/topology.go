@@ -9,6 +9,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -170,7 +172,7 @@ func FromAccounts(orgID, rootID, managementAccount string, ous []OU, accounts []
 		}
 	}
 	known := func(parent string) bool { _, ok := t.ous[parent]; return ok || parent == rootID }
-	for _, id := range sortedKeys(t.ous) {
+	for _, id := range slices.Sorted(maps.Keys(t.ous)) {
 		ou := t.ous[id]
 		if !known(ou.Parent) {
 			errs = append(errs, fmt.Errorf("OU %s: unknown parent %q", id, ou.Parent))
@@ -186,7 +188,7 @@ func FromAccounts(orgID, rootID, managementAccount string, ous []OU, accounts []
 			seen[p] = true
 		}
 	}
-	for _, id := range sortedKeys(t.accounts) {
+	for _, id := range slices.Sorted(maps.Keys(t.accounts)) {
 		if a := t.accounts[id]; !known(a.Parent) {
 			errs = append(errs, fmt.Errorf("account %s: unknown parent %q", id, a.Parent))
 		}
@@ -221,15 +223,6 @@ func (t *Topology) index() {
 	}
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // OrganizationID returns the organization's ID ("o-...").
 func (t *Topology) OrganizationID() string { return t.orgID }
 
@@ -242,7 +235,7 @@ func (t *Topology) ManagementAccount() string { return t.management }
 // Accounts returns every account, sorted by ID.
 func (t *Topology) Accounts() []Account {
 	out := make([]Account, 0, len(t.accounts))
-	for _, id := range sortedKeys(t.accounts) {
+	for _, id := range slices.Sorted(maps.Keys(t.accounts)) {
 		out = append(out, t.accounts[id])
 	}
 	return out
@@ -251,7 +244,7 @@ func (t *Topology) Accounts() []Account {
 // OUs returns every OU, sorted by ID.
 func (t *Topology) OUs() []OU {
 	out := make([]OU, 0, len(t.ous))
-	for _, id := range sortedKeys(t.ous) {
+	for _, id := range slices.Sorted(maps.Keys(t.ous)) {
 		out = append(out, t.ous[id])
 	}
 	return out
@@ -319,7 +312,7 @@ func (t *Topology) Resolve(target string) ([]string, error) {
 	node := target
 	if target != t.rootID && t.ous[target].ID == "" {
 		var matches []string
-		for _, id := range sortedKeys(t.ous) {
+		for _, id := range slices.Sorted(maps.Keys(t.ous)) {
 			if t.ous[id].Name == target {
 				matches = append(matches, id)
 			}

@@ -1,7 +1,8 @@
 package githubiam
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/orgbackup/orgbackup/crossaccount"
@@ -144,14 +145,5 @@ func Actions() (reads, writes []string) {
 	for a := range r {
 		delete(w, a)
 	}
-	return sortedKeys(r), sortedKeys(w)
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(r)), slices.Sorted(maps.Keys(w))
 }

@@ -13,6 +13,7 @@ import (
 	"sort"
 
 	"github.com/orgbackup/orgbackup/crossaccount"
+	"github.com/orgbackup/orgbackup/policy"
 )
 
 // Issuer is GitHub's OIDC token issuer, without its scheme as IAM names
@@ -70,8 +71,7 @@ type Statement struct {
 }
 
 var (
-	repoRE    = regexp.MustCompile(`^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$`)
-	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
+	repoRE = regexp.MustCompile(`^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$`)
 	// Branch and environment names end up in a trust policy condition;
 	// keep to characters that need no escaping there.
 	nameRE = regexp.MustCompile(`^[A-Za-z0-9._/-]{1,255}$`)
@@ -102,7 +102,7 @@ func Roles(o Options) ([]Role, error) {
 	if !repoRE.MatchString(o.Repo) {
 		errs = append(errs, errors.New("repo: want OWNER/NAME"))
 	}
-	if o.Account != "ACCOUNT_ID" && !accountRE.MatchString(o.Account) {
+	if o.Account != "ACCOUNT_ID" && !policy.IsAccountID(o.Account) {
 		errs = append(errs, errors.New("account: want a 12-digit account ID"))
 	}
 	if !nameRE.MatchString(o.Branch) {

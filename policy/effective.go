@@ -159,7 +159,7 @@ func (s opSet) String() string {
 // When no policy applies or the result has no plans, EffectivePolicy returns
 // ErrNoEffectivePolicy together with an Effective holding any Violations.
 func EffectivePolicy(levels []PolicyLevel, accountID string) (*Effective, error) {
-	if !isAccountID(accountID) {
+	if !IsAccountID(accountID) {
 		return nil, fmt.Errorf("computing effective backup policy: account ID %q is not 12 digits", accountID)
 	}
 	type doc struct {
@@ -209,18 +209,6 @@ func EffectivePolicy(levels []PolicyLevel, accountID string) (*Effective, error)
 	eff.JSON = out.Bytes()
 	eff.Resolved = resolved.Bytes()
 	return eff, nil
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // resolveAccount replaces $account in an ARN. AWS allows the variable only in

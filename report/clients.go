@@ -50,7 +50,7 @@ var (
 )
 
 // Clients hands the collector its clients for an account and region.
-// FromConfigs adapts a crossaccount.Fleet (or any ConfigSource); tests and
+// FromConfigs adapts a crossaccount.Fleet (or any crossaccount.ConfigSource); tests and
 // benchmarks supply their own.
 type Clients interface {
 	Backup(ctx context.Context, account, region string) (BackupAPI, error)
@@ -61,17 +61,11 @@ type Clients interface {
 	Organizations(ctx context.Context, account, region string) (crossaccount.OrganizationsAPI, error)
 }
 
-// ConfigSource gives the aws.Config for an account and region;
-// crossaccount.Fleet is one.
-type ConfigSource interface {
-	Config(ctx context.Context, account, region string) (aws.Config, error)
-}
-
 // FromConfigs returns Clients that build SDK clients from src's
 // configurations.
-func FromConfigs(src ConfigSource) Clients { return configClients{src} }
+func FromConfigs(src crossaccount.ConfigSource) Clients { return configClients{src} }
 
-type configClients struct{ src ConfigSource }
+type configClients struct{ src crossaccount.ConfigSource }
 
 func (c configClients) cfg(ctx context.Context, account, region string) (aws.Config, error) {
 	cfg, err := c.src.Config(ctx, account, region)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -173,7 +174,7 @@ func (c *collector) warn(format string, args ...any) {
 // accounts reads every workload account and region in parallel. Each
 // target's findings are merged under the lock as soon as it is done.
 func (c *collector) accounts(ctx context.Context) error {
-	targets := crossaccount.Targets(sortedKeys(c.inv.Accounts), c.sp.WorkloadRegions())
+	targets := crossaccount.Targets(slices.Sorted(maps.Keys(c.inv.Accounts)), c.sp.WorkloadRegions())
 	err := crossaccount.ForEach(ctx, c.opts.Concurrency, targets, func(ctx context.Context, t crossaccount.Target) error {
 		if err := c.account(ctx, t.Account, t.Region); err != nil {
 			if ctx.Err() != nil {

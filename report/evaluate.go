@@ -92,7 +92,7 @@ func Evaluate(sp *spec.Spec, inv *Inventory, optFns ...func(*EvaluateOptions)) (
 	regions := map[string]*RegionStats{}
 	costs := map[[4]string]*CostLine{}
 
-	for _, arn := range sortedKeys(inv.Resources) {
+	for _, arn := range slices.Sorted(maps.Keys(inv.Resources)) {
 		d := inv.Resources[arn]
 		res := e.resource(d)
 		res.MonthlyCost = e.cost(d, res.Tier, costs)
@@ -126,10 +126,10 @@ func Evaluate(sp *spec.Spec, inv *Inventory, optFns ...func(*EvaluateOptions)) (
 	for _, name := range sp.TierNames() {
 		rep.Tiers = append(rep.Tiers, *tierStats[name])
 	}
-	for _, a := range sortedKeys(accounts) {
+	for _, a := range slices.Sorted(maps.Keys(accounts)) {
 		rep.Accounts = append(rep.Accounts, *accounts[a])
 	}
-	for _, r := range sortedKeys(regions) {
+	for _, r := range slices.Sorted(maps.Keys(regions)) {
 		rep.Regions = append(rep.Regions, *regions[r])
 	}
 	rep.Summary.finish()
@@ -153,7 +153,7 @@ func Evaluate(sp *spec.Spec, inv *Inventory, optFns ...func(*EvaluateOptions)) (
 	rep.Cost.Total = round2(rep.Cost.Total)
 
 	rep.Heatmap.Days = inv.Window.days()
-	for _, a := range sortedKeys(inv.Days) {
+	for _, a := range slices.Sorted(maps.Keys(inv.Days)) {
 		rep.Heatmap.Rows = append(rep.Heatmap.Rows, HeatmapRow{Account: a, Name: inv.AccountNames[a], Cells: slices.Clone(inv.Days[a])})
 	}
 	if rep.Heatmap.Rows == nil {
@@ -454,7 +454,7 @@ func (e *evaluator) findings(rep *Report) []Finding {
 			g.n++
 		}
 	}
-	for _, msg := range sortedKeys(copyFailures) {
+	for _, msg := range slices.Sorted(maps.Keys(copyFailures)) {
 		out = append(out, Finding{Severity: SeverityFail, Code: "copy-failing", Subject: fmt.Sprintf("%d resources", copyFailures[msg].n),
 			Message: "copies fail: " + msg})
 	}

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"sort"
 	"time"
 )
 
@@ -184,15 +183,6 @@ func (inv *Inventory) day(account string, i int) *DayCounts {
 		return nil
 	}
 	return &d[i]
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func later(a, b time.Time) time.Time {

@@ -3,7 +3,9 @@ package spec
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -69,7 +71,7 @@ func TestDefaultsApplied(t *testing.T) {
 		"tiers.*.timezone":                 "UTC",
 		"tiers.*.continuous":               fmt.Sprint(gold.Continuous),
 		"tiers.*.cold_after":               "never",
-		"tiers.*.selection.tags":           fmt.Sprintf("{%s: TIER}", sortedKeys(gold.SelectionTags)[0]),
+		"tiers.*.selection.tags":           fmt.Sprintf("{%s: TIER}", slices.Sorted(maps.Keys(gold.SelectionTags))[0]),
 		"tiers.*.selection.resource_types": "all resource types",
 	}
 	if gold.Timezone != "" || gold.ColdAfter != 0 || gold.SelectionTags[DefaultSelectionTagKey] != "gold" || len(gold.ResourceTypes) != 0 {

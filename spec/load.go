@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -592,7 +594,7 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string, depth i
 		d.typeError(n, path, "a mapping of keys to values")
 		return
 	}
-	for _, name := range sortedKeys(fields) {
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
 		f := fields[name]
 		kp := joinPath(path, name)
 		if f.required && !d.pos.has(kp) {
@@ -607,7 +609,7 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string, depth i
 }
 
 func (d *decoder) unknownKey(tk *token.Token, kp, key string, fields map[string]fieldInfo) {
-	known := sortedKeys(fields)
+	known := slices.Sorted(maps.Keys(fields))
 	msg := fmt.Sprintf("unknown key %q", key)
 	if s := policy.Suggest(key, known); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
@@ -689,13 +691,4 @@ func jsonName(f reflect.StructField) (string, bool) {
 		name = f.Name
 	}
 	return name, strings.Contains(","+opts+",", ",omitempty,")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

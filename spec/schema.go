@@ -141,7 +141,7 @@ func fieldConstraints(key string, s *schema) {
 	case "Spec.Tiers":
 		s.PropertyNames = &schema{Pattern: tierNamePattern}
 	case "Organization.ManagementAccount", "Organization.BackupAccount":
-		s.Pattern = accountIDRE.String()
+		s.Pattern = "^[0-9]{12}$"
 	case "Organization.ExecutionRole", "Local.BackupRole":
 		s.Pattern = role
 	case "Organization.Distribution":

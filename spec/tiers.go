@@ -46,7 +46,7 @@ type EffectiveTier struct {
 }
 
 // TierNames returns the spec's tier names, sorted.
-func (s *Spec) TierNames() []string { return sortedKeys(s.Tiers) }
+func (s *Spec) TierNames() []string { return slices.Sorted(maps.Keys(s.Tiers)) }
 
 // tierProblem is a problem found while resolving a tier, at a path
 // relative to the spec.
@@ -232,7 +232,7 @@ func (s *Spec) tierPlan(tier, account string) (*policy.Plan, error) {
 // with Conditions ("Assigning resources programmatically", AWS Backup
 // Developer Guide).
 func tierSelections(t EffectiveTier, roleARN string) []policy.Selection {
-	keys := sortedKeys(t.SelectionTags)
+	keys := slices.Sorted(maps.Keys(t.SelectionTags))
 	if len(keys) == 0 {
 		return nil
 	}

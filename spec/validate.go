@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -42,7 +43,6 @@ const (
 )
 
 var (
-	accountIDRE = regexp.MustCompile(`^[0-9]{12}$`)
 	// Organizations' OrganizationalUnitId pattern (AWS Organizations API
 	// Reference).
 	ouIDRE = regexp.MustCompile(`^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`)
@@ -245,7 +245,7 @@ func (v *validator) accountID(path, id string) bool {
 	if !v.required(path, id) {
 		return false
 	}
-	if !accountIDRE.MatchString(id) {
+	if !policy.IsAccountID(id) {
 		v.add(path, "%q is not a 12-digit AWS account ID", id)
 		return false
 	}
@@ -368,7 +368,7 @@ func (v *validator) tier(name string, t Tier, targets map[string]string) {
 		v.lockRange(base, "secondary_retention", e.SecondaryRetention)
 	}
 	if t.Selection != nil {
-		for _, k := range sortedKeys(t.Selection.Tags) {
+		for _, k := range slices.Sorted(maps.Keys(t.Selection.Tags)) {
 			path := base + ".selection.tags." + k
 			switch {
 			case k == "" || utf8.RuneCountInString(k) > 128:
@@ -395,7 +395,7 @@ func (v *validator) tier(name string, t Tier, targets map[string]string) {
 		case strings.HasPrefix(target, "ou-") && !ouIDRE.MatchString(target):
 			v.add(path, "%q is not an OU ID (AWS: ^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$)", target)
 			continue
-		case isDigits(target) && !accountIDRE.MatchString(target):
+		case isDigits(target) && !policy.IsAccountID(target):
 			v.add(path, "%q is not a 12-digit account ID", target)
 			continue
 		case target == s.Organization.ManagementAccount:
@@ -747,7 +747,7 @@ func isIPv4(s string) bool {
 // values of at most 256 characters of the allowed set, keys not starting
 // with the reserved "aws:" ("Tag naming limits and requirements").
 func (v *validator) tags(base string, tags map[string]string) {
-	for _, k := range sortedKeys(tags) {
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
 		path := base + "." + k
 		if v.tagKey(path, k) {
 			v.tagValue(path, tags[k])

@@ -182,20 +182,16 @@ func (a *applier) createKey(want keySpec) (string, error) {
 // findOrphanKey returns the ID of an enabled customer managed key tagged
 // managedtags.KeyAlias=alias, "" when there is none.
 func (a *applier) findOrphanKey(alias string) (string, error) {
-	in := &awskms.ListKeysInput{}
 	var ids []string
-	for {
-		out, err := a.c.KMS.ListKeys(a.ctx, in)
+	pages := awskms.NewListKeysPaginator(a.c.KMS, &awskms.ListKeysInput{})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(a.ctx)
 		if err != nil {
 			return "", fmt.Errorf("listing keys: %w", err)
 		}
 		for _, k := range out.Keys {
 			ids = append(ids, aws.ToString(k.KeyId))
 		}
-		if !out.Truncated || out.NextMarker == nil {
-			break
-		}
-		in.Marker = out.NextMarker
 	}
 	sort.Strings(ids)
 	for _, id := range ids {

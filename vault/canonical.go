@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/orgbackup/orgbackup/policy"
 )
 
 // CanonicalPolicy returns a canonical form of an IAM-style policy document
@@ -109,8 +110,6 @@ func EqualPolicies(a, b string) (bool, error) {
 	return ca == cb, nil
 }
 
-var accountIDRE = regexp.MustCompile(`^[0-9]{12}$`)
-
 func canonicalStatement(m map[string]any) (map[string]any, error) {
 	out := map[string]any{}
 	for k, v := range m {
@@ -162,7 +161,7 @@ func canonicalPrincipal(v any) (map[string]any, error) {
 		var norm func(string) string
 		if typ == "AWS" {
 			norm = func(s string) string {
-				if accountIDRE.MatchString(s) {
+				if policy.IsAccountID(s) {
 					return "arn:aws:iam::" + s + ":root"
 				}
 				return s

@@ -16,6 +16,7 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/orgbackup/orgbackup/managedtags"
 	"github.com/orgbackup/orgbackup/plan"
+	"github.com/orgbackup/orgbackup/policy"
 )
 
 // keySpec is the JSON of a kms_key change's Before and After.
@@ -104,7 +105,7 @@ func (d *Desired) Validate() error {
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
 	}
-	if !accountIDRE.MatchString(d.Account) {
+	if !policy.IsAccountID(d.Account) {
 		bad("account", "must be a 12-digit account ID, got %q", d.Account)
 	}
 	if d.Region == "" {

@@ -15,6 +15,7 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	awssns "github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
+	"github.com/orgbackup/orgbackup/managedtags"
 )
 
 // State is the live state of one account+region's vault and what
@@ -201,20 +202,17 @@ func readKey(ctx context.Context, api KMSReader, alias string) (*KeyState, error
 
 func keyTags(ctx context.Context, api KMSReader, keyID string) (map[string]string, error) {
 	tags := map[string]string{}
-	in := &awskms.ListResourceTagsInput{KeyId: aws.String(keyID)}
-	for {
-		out, err := api.ListResourceTags(ctx, in)
+	pages := awskms.NewListResourceTagsPaginator(api, &awskms.ListResourceTagsInput{KeyId: aws.String(keyID)})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("listing tags of key %s: %w", keyID, err)
 		}
 		for _, t := range out.Tags {
 			tags[aws.ToString(t.TagKey)] = aws.ToString(t.TagValue)
 		}
-		if !out.Truncated || out.NextMarker == nil {
-			return tags, nil
-		}
-		in.Marker = out.NextMarker
 	}
+	return tags, nil
 }
 
 // keyManager returns the KeyManager ("AWS" or "CUSTOMER") of the key arn,
@@ -277,21 +275,8 @@ func readVault(ctx context.Context, api BackupReader, name string) (*VaultState,
 		sort.Strings(ns.Events)
 		v.Notifications = ns
 	}
-	tags, err := api.ListTags(ctx, &awsbackup.ListTagsInput{ResourceArn: aws.String(v.ARN)})
-	if err != nil {
-		return nil, fmt.Errorf("listing tags: %w", err)
-	}
-	v.Tags = map[string]string{}
-	for {
-		for k, val := range tags.Tags {
-			v.Tags[k] = val
-		}
-		if tags.NextToken == nil {
-			break
-		}
-		if tags, err = api.ListTags(ctx, &awsbackup.ListTagsInput{ResourceArn: aws.String(v.ARN), NextToken: tags.NextToken}); err != nil {
-			return nil, fmt.Errorf("listing tags: %w", err)
-		}
+	if v.Tags, err = managedtags.BackupTags(ctx, api, v.ARN); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
@@ -324,9 +309,9 @@ func readTopic(ctx context.Context, api SNSReader, arn string) (*TopicState, err
 
 func topicSubscriptions(ctx context.Context, api SNSReader, arn string) ([]Subscription, error) {
 	var subs []Subscription
-	in := &awssns.ListSubscriptionsByTopicInput{TopicArn: aws.String(arn)}
-	for {
-		out, err := api.ListSubscriptionsByTopic(ctx, in)
+	pages := awssns.NewListSubscriptionsByTopicPaginator(api, &awssns.ListSubscriptionsByTopicInput{TopicArn: aws.String(arn)})
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("listing subscriptions: %w", err)
 		}
@@ -336,10 +321,6 @@ func topicSubscriptions(ctx context.Context, api SNSReader, arn string) ([]Subsc
 			}
 			subs = append(subs, Subscription{Protocol: "email", Endpoint: aws.ToString(s.Endpoint), ARN: aws.ToString(s.SubscriptionArn)})
 		}
-		if out.NextToken == nil {
-			break
-		}
-		in.NextToken = out.NextToken
 	}
 	sort.Slice(subs, func(i, j int) bool {
 		if subs[i].Endpoint != subs[j].Endpoint {

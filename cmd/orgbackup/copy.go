@@ -11,6 +11,7 @@ import (
 
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 // exitUnprotected is the exit code of copy and remediate when the run
@@ -55,9 +56,10 @@ func parseWhen(s string, now time.Time) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return time.Time{}, fmt.Errorf("%q is neither an RFC 3339 time nor a positive duration (72h)", s)
+	// The spec's duration syntax (spec.ParseWindow): 90m, 72h, 7d, 2w.
+	d, err := spec.ParseWindow(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is neither an RFC 3339 time nor a duration such as 72h or 7d: %w", s, err)
 	}
 	return now.Add(-d), nil
 }

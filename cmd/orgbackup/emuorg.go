@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/policy"
 	"github.com/orgbackup/orgbackup/spec"
 )
 
@@ -40,7 +41,7 @@ func emulatedOrganization(s *spec.Spec) *emulator.Organization {
 	for _, tier := range s.TierNames() {
 		for _, target := range s.Tiers[tier].Targets {
 			switch {
-			case isAccountID(target):
+			case policy.IsAccountID(target):
 				if !used[target] {
 					used[target] = true
 					direct = append(direct, emulator.Account{ID: target, Name: tier + "-" + target})

@@ -226,7 +226,7 @@ Flags:
 		return exitUsage
 	}
 	id := *accountID
-	if id != "" && !isAccountID(id) {
+	if id != "" && !policy.IsAccountID(id) {
 		fmt.Fprintf(e.stderr, "orgbackup policy effective: --account-id must be 12 digits, not %q\n", id)
 		return exitUsage
 	}
@@ -267,16 +267,4 @@ Flags:
 	}
 	fmt.Fprintf(e.stdout, "%s\n", out)
 	return exitOK
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
