@@ -99,7 +99,7 @@ func ExamplePreset() {
 	// orgbackup-production production-daily cron(0 2 * * ? *) 30
 	// arn:aws:backup:us-east-1:222222222222:backup-vault:central-backup 2555
 	// arn:aws:backup:us-west-2:222222222222:backup-vault:central-backup 2555
-	// backup-production arn:aws:iam::$account:role/OrgBackupExecution
+	// backup-tier-production arn:aws:iam::$account:role/OrgBackupExecution
 }
 
 func ExampleTier() {

@@ -113,7 +113,7 @@ func TestParseInheritedOperators(t *testing.T) {
 	}
 	want := [][]string{
 		{"plans", "orgbackup-production", "regions"},
-		{"plans", "orgbackup-production", "selections", "tags", "backup-production", "tag_value"},
+		{"plans", "orgbackup-production", "selections", "tags", "backup-tier-production", "tag_value"},
 	}
 	if diff := cmp.Diff(want, pol.Inherited); diff != "" {
 		t.Errorf("Inherited mismatch (-want +got):\n%s", diff)

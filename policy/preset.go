@@ -118,7 +118,7 @@ type PresetOptions struct {
 	// PlanName names the plan; default "orgbackup-<tier>".
 	PlanName string
 	// LocalVault is the name of the vault in each workload account;
-	// default "Default".
+	// default DefaultLocalVault.
 	LocalVault string
 	// CentralVaultARN is the central backup account's vault in the primary
 	// region. Required by tiers with central retention.
@@ -133,7 +133,7 @@ type PresetOptions struct {
 	// Regions are the regions an Organizations policy deploys the plan to.
 	Regions []string
 	// SelectionTagKey and SelectionTagValue select the resources to back
-	// up; default key "backup" and value the tier's name.
+	// up; default key DefaultSelectionTagKey and value the tier's name.
 	SelectionTagKey, SelectionTagValue string
 	// Timezone is the IANA time zone of the schedule; default UTC.
 	Timezone string
@@ -145,8 +145,9 @@ type PresetOptions struct {
 // Preset returns the plan of tier t: one rule named after the tier and its
 // frequency ("production-daily", "development-weekly") backing up to the
 // local vault, copies to the central vaults the tier calls for, recovery
-// points tagged "orgbackup:tier", and one tag selection. Missing options that
-// the tier needs show up when the plan is validated.
+// points tagged TierTagKey, and one tag selection. It is TierPlan with the
+// preset's values; missing options that the tier needs show up when the
+// plan is validated.
 func Preset(t Tier, o PresetOptions) *Plan {
 	name := o.PlanName
 	if name == "" {
@@ -154,32 +155,26 @@ func Preset(t Tier, o PresetOptions) *Plan {
 	}
 	vault := o.LocalVault
 	if vault == "" {
-		vault = "Default"
+		vault = DefaultLocalVault
 	}
-	frequency := "daily"
-	if t == Development {
-		frequency = "weekly"
-	}
-	r := Cron(t.String()+"-"+frequency, t.Schedule()).
-		InVault(vault).
-		Keep(t.LocalRetention()).
-		Timezone(o.Timezone).
-		Windows(o.StartWindow, o.CompletionWindow).
-		Tag("orgbackup:tier", t.String())
+	var copies []TierCopy
 	if keep := t.CentralRetention(); keep > 0 {
-		r = r.CopyTo(o.CentralVaultARN, keep)
+		copies = append(copies, TierCopy{o.CentralVaultARN, keep})
 		if t.CrossRegion() {
-			r = r.CopyTo(o.SecondaryVaultARN, keep)
+			copies = append(copies, TierCopy{o.SecondaryVaultARN, keep})
 		}
 	}
 	tagKey, tagValue := o.SelectionTagKey, o.SelectionTagValue
 	if tagKey == "" {
-		tagKey = "backup"
+		tagKey = DefaultSelectionTagKey
 	}
 	if tagValue == "" {
 		tagValue = t.String()
 	}
-	return NewPlan(name, r).
-		InRegions(o.Regions...).
-		Select(ByTag(tagKey, tagValue, o.RoleARN))
+	return TierPlan(TierPlanOptions{
+		Tier: t.String(), PlanName: name, Schedule: t.Schedule(), Timezone: o.Timezone,
+		StartWindow: o.StartWindow, CompletionWindow: o.CompletionWindow,
+		LocalVault: vault, LocalRetention: t.LocalRetention(), Copies: copies, Regions: o.Regions,
+		Selections: []Selection{ByTag(tagKey, tagValue, o.RoleARN)},
+	})
 }

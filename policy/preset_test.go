@@ -38,7 +38,7 @@ func TestPreset(t *testing.T) {
 				},
 				RecoveryPointTags: tier("production"),
 			}},
-			Selections: []Selection{{Name: "backup-production", IAMRoleARN: role, ListOfTags: []TagCondition{{StringEquals, "backup", "production"}}}},
+			Selections: []Selection{{Name: "backup-tier-production", IAMRoleARN: role, ListOfTags: []TagCondition{{StringEquals, "backup-tier", "production"}}}},
 		},
 		Staging: {
 			Name:    "orgbackup-staging",
@@ -49,7 +49,7 @@ func TestPreset(t *testing.T) {
 				CopyActions:       []CopyAction{{DestinationVaultARN: presetCentral, Lifecycle: Lifecycle{DeleteAfterDays: 365}}},
 				RecoveryPointTags: tier("staging"),
 			}},
-			Selections: []Selection{{Name: "backup-staging", IAMRoleARN: role, ListOfTags: []TagCondition{{StringEquals, "backup", "staging"}}}},
+			Selections: []Selection{{Name: "backup-tier-staging", IAMRoleARN: role, ListOfTags: []TagCondition{{StringEquals, "backup-tier", "staging"}}}},
 		},
 		Development: {
 			Name:    "orgbackup-development",
@@ -59,7 +59,7 @@ func TestPreset(t *testing.T) {
 				Lifecycle:         Lifecycle{DeleteAfterDays: 7},
 				RecoveryPointTags: tier("development"),
 			}},
-			Selections: []Selection{{Name: "backup-development", IAMRoleARN: role, ListOfTags: []TagCondition{{StringEquals, "backup", "development"}}}},
+			Selections: []Selection{{Name: "backup-tier-development", IAMRoleARN: role, ListOfTags: []TagCondition{{StringEquals, "backup-tier", "development"}}}},
 		},
 	}
 	for tr, want := range tests {
@@ -94,8 +94,8 @@ func TestPresetMissingOptions(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Validate() paths mismatch (-want +got):\n%s", diff)
 	}
-	if v := p.Rules[0].TargetVault; v != "Default" {
-		t.Errorf("default vault = %q, want Default", v)
+	if v := p.Rules[0].TargetVault; v != DefaultLocalVault {
+		t.Errorf("default vault = %q, want %q", v, DefaultLocalVault)
 	}
 }
 

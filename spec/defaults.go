@@ -10,11 +10,11 @@ const (
 	DefaultExecutionRole    = "OrganizationAccountAccessRole"
 	DefaultDistribution     = DistributionPolicies
 	DefaultCentralVault     = "orgbackup-central"
-	DefaultLocalVault       = "orgbackup-local"
-	DefaultBackupRole       = "OrgBackupServiceRole"
+	DefaultLocalVault       = policy.DefaultLocalVault
+	DefaultBackupRole       = policy.DefaultBackupRole
 	DefaultKMSAlias         = "alias/orgbackup"
 	DefaultTopic            = "orgbackup-notifications"
-	DefaultSelectionTagKey  = "backup-tier"
+	DefaultSelectionTagKey  = policy.DefaultSelectionTagKey
 	DefaultReportFormat     = "CSV"
 	DefaultCustomEncryption = policy.CustomerManagedKey
 )

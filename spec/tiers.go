@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/orgbackup/orgbackup/managedtags"
 	"github.com/orgbackup/orgbackup/policy"
 )
 
@@ -198,30 +199,20 @@ func (s *Spec) tierPlan(tier, account string) (*policy.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	rule := policy.Cron(tier+"-"+scheduleFrequency(t.Schedule), t.Schedule).
-		InVault(s.Local.Vault).
-		Keep(t.LocalRetention).
-		Timezone(t.Timezone).
-		Windows(t.StartWindow, t.CompletionWindow).
-		Tag("orgbackup:tier", tier)
-	if t.ColdAfter > 0 {
-		rule = rule.ColdAfter(t.ColdAfter)
-	}
-	if t.Continuous {
-		rule = rule.Continuous()
-	}
+	var copies []policy.TierCopy
 	if t.CentralRetention > 0 {
-		rule = rule.CopyTo(s.CentralVaultARN(s.Organization.Regions.Primary), t.CentralRetention)
+		copies = append(copies, policy.TierCopy{VaultARN: s.CentralVaultARN(s.Organization.Regions.Primary), Keep: t.CentralRetention})
 	}
 	if t.CrossRegion && s.Organization.Regions.Secondary != "" {
-		rule = rule.CopyTo(s.CentralVaultARN(s.Organization.Regions.Secondary), t.SecondaryRetention)
+		copies = append(copies, policy.TierCopy{VaultARN: s.CentralVaultARN(s.Organization.Regions.Secondary), Keep: t.SecondaryRetention})
 	}
-	p := policy.NewPlan(PlanName(tier), rule).
-		InRegions(s.WorkloadRegions()...).
-		Select(tierSelections(t, s.BackupRoleARN(account))...).
-		Tag("orgbackup:managed", "true").
-		Tag("orgbackup:spec", s.Name)
-	return p, nil
+	return policy.TierPlan(policy.TierPlanOptions{
+		Tier: tier, PlanName: PlanName(tier), Schedule: t.Schedule, Timezone: t.Timezone,
+		StartWindow: t.StartWindow, CompletionWindow: t.CompletionWindow,
+		LocalVault: s.Local.Vault, LocalRetention: t.LocalRetention, ColdAfter: t.ColdAfter, Continuous: t.Continuous,
+		Copies: copies, Regions: s.WorkloadRegions(), Selections: tierSelections(t, s.BackupRoleARN(account)),
+		Tags: map[string]string{managedtags.Managed: "true", managedtags.Spec: s.Name},
+	}), nil
 }
 
 // tierSelections selects the resources tagged with any of the tier's
@@ -288,33 +279,6 @@ func resourceTypeARNs(resourceType string) []string {
 // accepts.
 func knownResourceTypes() []string {
 	return []string{"Aurora", "DynamoDB", "EBS", "EC2", "EFS", "FSx", "RDS", "S3"}
-}
-
-// scheduleFrequency names how often a schedule runs, for rule names:
-// "hourly", "daily", "weekly" or "monthly" by the longest gap between runs
-// over a year from a fixed date, so the name never depends on the clock.
-// The gaps are measured in UTC: in a zone with daylight saving time a run
-// at a skipped hour would make a daily schedule look less frequent.
-func scheduleFrequency(expr string) string {
-	sched, err := policy.ParseSchedule(expr)
-	if err != nil {
-		return "backup"
-	}
-	from := time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)
-	gap := sched.MaxInterval(from, time.UTC, 366*24*time.Hour)
-	switch {
-	case gap <= 0:
-		return "backup"
-	case gap <= time.Hour:
-		return "hourly"
-	case gap <= 24*time.Hour:
-		return "daily"
-	case gap <= 7*24*time.Hour:
-		return "weekly"
-	case gap <= 31*24*time.Hour:
-		return "monthly"
-	}
-	return "backup"
 }
 
 // KMSRotation is the spec's key rotation setting (default on).

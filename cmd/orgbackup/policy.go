@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/orgbackup/orgbackup/policy"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 func policyCommands() map[string]command {
@@ -100,18 +102,19 @@ func policyCompile(_ context.Context, e *env, args []string) int {
 	var (
 		tierName      = fs.String("tier", "", "`tier` of the preset plan: production, staging or development (required)")
 		backupAccount = fs.String("backup-account", "", "`ID` of the central backup account that holds the central vaults; required by production and staging unless --central-vault-arn (and for production --secondary-vault-arn) are given")
-		centralVault  = fs.String("central-vault", "central-backup", "`name` of the central vaults in the backup account")
+		centralVault  = fs.String("central-vault", spec.DefaultCentralVault, "`name` of the central vaults in the backup account")
 		primaryRegion = fs.String("primary-region", "us-east-1", "`region` of the primary central vault, and the default of --regions")
 		secondRegion  = fs.String("secondary-region", "us-west-2", "`region` of the secondary central vault (production copies there too)")
 		centralARN    = fs.String("central-vault-arn", "", "`ARN` of the primary central vault (default: from --backup-account, --primary-region and --central-vault)")
 		secondaryARN  = fs.String("secondary-vault-arn", "", "`ARN` of the secondary central vault (default: from --backup-account, --secondary-region and --central-vault)")
-		localVault    = fs.String("local-vault", "Default", "`name` of the local vault in each workload account")
-		roleName      = fs.String("role-name", "service-role/AWSBackupDefaultServiceRole", "`name` (with path) of the IAM role AWS Backup assumes in each workload account; the role ARN uses $account")
+		localVault    = fs.String("local-vault", spec.DefaultLocalVault, "`name` of the local vault in each workload account")
+		roleName      = fs.String("role-name", spec.DefaultBackupRole, "`name` (with path) of the IAM role AWS Backup assumes in each workload account; the role ARN uses $account")
 		roleARN       = fs.String("role-arn", "", "`ARN` of that role, overriding --role-name")
-		tagKey        = fs.String("tag-key", "backup", "tag `key` that selects the resources to back up")
+		tagKey        = fs.String("tag-key", spec.DefaultSelectionTagKey, "tag `key` that selects the resources to back up")
 		tagValue      = fs.String("tag-value", "", "tag `value` that selects the resources to back up (default: the tier's name)")
 		planName      = fs.String("plan-name", "", "backup plan `name` (default: orgbackup-TIER)")
 		timezone      = fs.String("timezone", "", "IANA time `zone` of the schedule (default: UTC)")
+		specName      = fs.String("spec-name", spec.DefaultName, "`name` of the spec, in the plan's orgbackup:spec tag")
 		childControl  = fs.String("child-control", "", "`mode` of @@operators_allowed_for_child_policies: \"\" (none written: child policies may change anything), lock-plan (child policies may add plans but not change this one) or lock-all (child policies may change nothing)")
 		compact       = fs.Bool("compact", false, "print compact JSON, the smallest form against the 10,000-character policy quota")
 		regions       listFlag
@@ -121,8 +124,9 @@ func policyCompile(_ context.Context, e *env, args []string) int {
 		fmt.Fprint(fs.Output(), `Usage: orgbackup policy compile --tier production|staging|development [flags]
 
 Prints the AWS Organizations BACKUP_POLICY of a tier of the centralized backup
-architecture: a daily (weekly for development) rule backing up resources
-tagged --tag-key=--tag-value to the local vault of each account, copying to the
+architecture, exactly as 'orgbackup plan' builds it for a spec with the same
+values: a daily (weekly for development) rule backing up resources tagged
+--tag-key=--tag-value to the local vault of each account, copying to the
 central backup account's vault (production and staging) and to its secondary
 region vault (production). $account in ARNs stands for each workload account.
 
@@ -158,10 +162,6 @@ Flags:
 		fmt.Fprintf(e.stderr, "orgbackup policy compile: the %s tier copies to the central backup account: give --backup-account (or the vault ARNs)\n", tier)
 		return exitUsage
 	}
-	role := *roleARN
-	if role == "" {
-		role = policy.NewRoleARN(policy.AccountVariable, *roleName)
-	}
 	var cc policy.ChildControl
 	switch *childControl {
 	case "":
@@ -173,17 +173,15 @@ Flags:
 		fmt.Fprintf(e.stderr, "orgbackup policy compile: --child-control must be lock-plan or lock-all, not %q\n", *childControl)
 		return exitUsage
 	}
-	plan := policy.Preset(tier, policy.PresetOptions{
-		PlanName:          *planName,
-		LocalVault:        *localVault,
-		CentralVaultARN:   central,
-		SecondaryVaultARN: secondary,
-		RoleARN:           role,
-		Regions:           regions,
-		SelectionTagKey:   *tagKey,
-		SelectionTagValue: *tagValue,
-		Timezone:          *timezone,
+	plan, err := compileTierPlan(tier, compileFlags{
+		backupAccount: *backupAccount, centralVault: *centralVault, primary: *primaryRegion, secondary: *secondRegion,
+		centralARN: central, secondaryARN: secondary, localVault: *localVault, roleName: *roleName, roleARN: *roleARN,
+		tagKey: *tagKey, tagValue: *tagValue, planName: *planName, timezone: *timezone, regions: regions, specName: *specName,
 	})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "orgbackup policy compile: %v\n", err)
+		return exitProblem
+	}
 	opts := policy.CompileOptions{ChildControl: cc, Indent: "  "}
 	if *compact {
 		opts.Indent = ""
@@ -267,4 +265,63 @@ Flags:
 	}
 	fmt.Fprintf(e.stdout, "%s\n", out)
 	return exitOK
+}
+
+// compileFlags are the values policy compile builds a tier's plan from.
+type compileFlags struct {
+	backupAccount, centralVault, primary, secondary string
+	centralARN, secondaryARN                        string
+	localVault, roleName, roleARN                   string
+	tagKey, tagValue, planName, timezone, specName  string
+	regions                                         []string
+}
+
+// compileTierPlan builds the plan of a preset tier through a spec holding
+// the flags' values, so that policy compile and plan share one builder
+// (spec.Spec.TierPlan); the flags that name ARNs or the plan directly are
+// applied to the result.
+func compileTierPlan(tier policy.Tier, f compileFlags) (*policy.Plan, error) {
+	value := f.tagValue
+	if value == "" {
+		value = tier.String()
+	}
+	sp := &spec.Spec{
+		Version: 1,
+		Name:    f.specName,
+		Organization: spec.Organization{
+			BackupAccount: f.backupAccount,
+			Regions:       spec.Regions{Primary: f.primary, Secondary: f.secondary},
+		},
+		Tiers:   map[string]spec.Tier{tier.String(): {Timezone: f.timezone, Selection: &spec.Selection{Tags: map[string]string{f.tagKey: value}}}},
+		Central: spec.Central{Vault: f.centralVault},
+		Local:   spec.Local{Vault: f.localVault, BackupRole: f.roleName},
+	}
+	sp.SetDefaults()
+	p, err := sp.TierPlan(tier.String())
+	if err != nil {
+		return nil, err
+	}
+	if f.planName != "" {
+		p.Name = f.planName
+	}
+	if len(f.regions) > 0 {
+		p.Regions = slices.Clone(f.regions)
+	}
+	for i := range p.Selections {
+		if f.roleARN != "" {
+			p.Selections[i].IAMRoleARN = f.roleARN
+		}
+	}
+	for r := range p.Rules {
+		for c := range p.Rules[r].CopyActions {
+			ca := &p.Rules[r].CopyActions[c]
+			switch ca.DestinationVaultARN {
+			case sp.CentralVaultARN(f.primary):
+				ca.DestinationVaultARN = f.centralARN
+			case sp.CentralVaultARN(f.secondary):
+				ca.DestinationVaultARN = f.secondaryARN
+			}
+		}
+	}
+	return p, nil
 }
