@@ -16,7 +16,9 @@ import (
 
 // Default job durations (SetJobDurations changes them). AWS gives no fixed
 // figures; these keep scenarios readable: a backup completes 10 minutes
-// after it starts, a copy after an hour, a restore after 30 minutes.
+// after it starts, a copy after an hour. Restores follow a model per
+// resource type and size (RestoreDuration); DefaultRestoreDuration is its
+// base for types it does not list.
 const (
 	DefaultBackupDuration  = 10 * time.Minute
 	DefaultCopyDuration    = time.Hour
@@ -40,7 +42,9 @@ type JobDurations struct {
 	Backup time.Duration `json:"backup"`
 	// Copy is from a copy job's start to its completion.
 	Copy time.Duration `json:"copy"`
-	// Restore is from a restore job's start to its completion.
+	// Restore is from a restore job's start to its completion. Once set
+	// with SetJobDurations it applies to every restore; until then the
+	// restore duration model decides (RestoreDuration, restore.go).
 	Restore time.Duration `json:"restore"`
 }
 
@@ -125,6 +129,9 @@ type engine struct {
 	rules     map[string]*ruleSlot // pending run of each plan rule
 	copyLimit int
 	durations JobDurations
+	// restoreFixed: SetJobDurations set Restore, which then replaces the
+	// restore duration model (restore.go).
+	restoreFixed bool
 
 	copyRunning map[copyKey]int
 	copyWaiting map[copyKey][]*copyTask
@@ -186,6 +193,7 @@ func (s *Server) SetJobDurations(d JobDurations) {
 	}
 	if d.Restore > 0 {
 		e.durations.Restore = d.Restore
+		e.restoreFixed = true
 	}
 }
 

@@ -1,0 +1,421 @@
+package emulator_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
+	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	awstagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+	taggingtypes "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
+
+	"github.com/orgbackup/orgbackup/emulator"
+)
+
+const (
+	rsAcct    = "111111111111"
+	rsOther   = "222222222222"
+	rsRegion  = "us-east-1"
+	rsDR      = "us-west-2"
+	rsVault   = "local"
+	rsGiB     = int64(1 << 30)
+	rsTimeout = 48 * time.Hour
+)
+
+// rsRecoveryPoint backs resource up into the vault of account and returns
+// the recovery point's ARN.
+func rsRecoveryPoint(t *testing.T, srv *emulator.Server, c *awsbackup.Client, account, vault, resource string) string {
+	t.Helper()
+	id := vtOnDemand(t, c, account, vault, resource, nil)
+	srv.Advance(time.Hour)
+	j := vtJob(t, c, id)
+	if j.State != backuptypes.BackupJobStateCompleted {
+		t.Fatalf("backup job %s: %s %s", id, j.State, aws.ToString(j.StatusMessage))
+	}
+	return aws.ToString(j.RecoveryPointArn)
+}
+
+func rsDescribe(t *testing.T, c *awsbackup.Client, id string) *awsbackup.DescribeRestoreJobOutput {
+	t.Helper()
+	return must(c.DescribeRestoreJob(context.Background(), &awsbackup.DescribeRestoreJobInput{RestoreJobId: aws.String(id)}))(t, "DescribeRestoreJob")
+}
+
+// rsWait advances the clock until the restore job ends (bounded).
+func rsWait(t *testing.T, srv *emulator.Server, c *awsbackup.Client, id string) *awsbackup.DescribeRestoreJobOutput {
+	t.Helper()
+	for waited := time.Duration(0); waited < rsTimeout; waited += time.Minute {
+		j := rsDescribe(t, c, id)
+		if j.Status == backuptypes.RestoreJobStatusCompleted || j.Status == backuptypes.RestoreJobStatusFailed || j.Status == backuptypes.RestoreJobStatusAborted {
+			return j
+		}
+		srv.Advance(time.Minute)
+	}
+	t.Fatalf("restore job %s did not end within %s", id, rsTimeout)
+	return nil
+}
+
+// TestRestoreJobLifecycle follows one restore through DescribeRestoreJob
+// (DescribeRestoreJob, AWS Backup API Reference: Status PENDING, RUNNING,
+// COMPLETED; CreatedResourceArn "the resource that was created by the
+// restore job"), and finds the restored resource through the control API
+// and the Resource Groups Tagging API with the source's tags
+// (StartRestoreJob CopySourceTagsToRestoredResource).
+func TestRestoreJobLifecycle(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := newTestServer(t)
+	c := vtAccount(t, srv, rsAcct, rsRegion, rsVault)
+	db := srv.AddResource(rsAcct, rsRegion, emulator.RDSInstance, "orders", map[string]string{"tier": "production"}, 100*rsGiB)
+	rp := rsRecoveryPoint(t, srv, c, rsAcct, rsVault, db)
+
+	meta := must(c.GetRecoveryPointRestoreMetadata(ctx, &awsbackup.GetRecoveryPointRestoreMetadataInput{BackupVaultName: aws.String(rsVault), RecoveryPointArn: aws.String(rp)}))(t, "GetRecoveryPointRestoreMetadata")
+	if meta.RestoreMetadata["DBInstanceIdentifier"] != "orders" || aws.ToString(meta.ResourceType) != "RDS" || aws.ToString(meta.RecoveryPointArn) != rp ||
+		aws.ToString(meta.BackupVaultArn) != "arn:aws:backup:us-east-1:111111111111:backup-vault:local" {
+		t.Errorf("GetRecoveryPointRestoreMetadata = %+v", meta)
+	}
+	md := meta.RestoreMetadata
+	md["DBInstanceIdentifier"] = "orders-restored"
+	out := must(c.StartRestoreJob(ctx, &awsbackup.StartRestoreJobInput{RecoveryPointArn: aws.String(rp), IamRoleArn: vtRole(rsAcct), Metadata: md, CopySourceTagsToRestoredResource: true}))(t, "StartRestoreJob")
+	id := aws.ToString(out.RestoreJobId)
+
+	j := rsDescribe(t, c, id)
+	if j.Status != backuptypes.RestoreJobStatusRunning || aws.ToString(j.SourceResourceArn) != db || aws.ToString(j.RecoveryPointArn) != rp ||
+		aws.ToInt64(j.BackupSizeInBytes) != 100*rsGiB || aws.ToString(j.ResourceType) != "RDS" || aws.ToString(j.AccountId) != rsAcct ||
+		aws.ToString(j.BackupVaultArn) != "arn:aws:backup:us-east-1:111111111111:backup-vault:local" || j.CreatedResourceArn != nil {
+		t.Fatalf("DescribeRestoreJob while running = %+v", j)
+	}
+	// The model: RDS is 20 minutes plus 15 s per GiB, ±10%.
+	model := emulator.RestoreDuration("RDS", 100*rsGiB, false)
+	expected := time.Duration(aws.ToInt64(j.ExpectedCompletionTimeMinutes)) * time.Minute
+	if model != 45*time.Minute || expected < model*9/10 || expected > model*11/10+time.Minute {
+		t.Fatalf("ExpectedCompletionTimeMinutes = %s, model %s", expected, model)
+	}
+	srv.Advance(expected - time.Minute)
+	if j := rsDescribe(t, c, id); j.Status != backuptypes.RestoreJobStatusRunning {
+		t.Fatalf("one minute before its expected completion the job is %s", j.Status)
+	}
+	srv.Advance(time.Minute)
+	j = rsDescribe(t, c, id)
+	want := "arn:aws:rds:us-east-1:111111111111:db:orders-restored"
+	if j.Status != backuptypes.RestoreJobStatusCompleted || aws.ToString(j.CreatedResourceArn) != want || aws.ToString(j.PercentDone) != "100.0" || j.CompletionDate == nil {
+		t.Fatalf("DescribeRestoreJob after completion = %+v", j)
+	}
+	var restored *emulator.Resource
+	for _, r := range srv.Resources(rsAcct, rsRegion) {
+		if r.ARN == want {
+			restored = &r
+		}
+	}
+	if restored == nil || restored.RestoredBy != id || restored.SizeBytes != 100*rsGiB {
+		t.Fatalf("restored resource among the account's resources = %+v", restored)
+	}
+	tg := awstagging.NewFromConfig(srv.Config(rsAcct, rsRegion))
+	res := must(tg.GetResources(ctx, &awstagging.GetResourcesInput{TagFilters: []taggingtypes.TagFilter{{Key: aws.String("tier"), Values: []string{"production"}}}}))(t, "GetResources")
+	var arns []string
+	for _, m := range res.ResourceTagMappingList {
+		arns = append(arns, aws.ToString(m.ResourceARN))
+	}
+	if strings.Join(arns, " ") != db+" "+want {
+		t.Errorf("Tagging API GetResources(tier=production) = %v, want the source and the restored instance", arns)
+	}
+	rpOut := must(c.DescribeRecoveryPoint(ctx, &awsbackup.DescribeRecoveryPointInput{BackupVaultName: aws.String(rsVault), RecoveryPointArn: aws.String(rp)}))(t, "DescribeRecoveryPoint")
+	if rpOut.LastRestoreTime == nil || !rpOut.LastRestoreTime.Equal(*j.CompletionDate) {
+		t.Errorf("LastRestoreTime = %v, want the restore's completion %v", rpOut.LastRestoreTime, j.CompletionDate)
+	}
+
+	_, err := c.DescribeRestoreJob(ctx, &awsbackup.DescribeRestoreJobInput{RestoreJobId: aws.String("no-such-job")})
+	wantErr[*backuptypes.ResourceNotFoundException](t, "DescribeRestoreJob(unknown)", err)
+	_, err = c.GetRecoveryPointRestoreMetadata(ctx, &awsbackup.GetRecoveryPointRestoreMetadataInput{BackupVaultName: aws.String(rsVault), RecoveryPointArn: aws.String(rp + "x")})
+	wantErr[*backuptypes.ResourceNotFoundException](t, "GetRecoveryPointRestoreMetadata(unknown recovery point)", err)
+	_, err = c.GetRecoveryPointRestoreMetadata(ctx, &awsbackup.GetRecoveryPointRestoreMetadataInput{BackupVaultName: aws.String("nope"), RecoveryPointArn: aws.String(rp)})
+	wantErr[*backuptypes.ResourceNotFoundException](t, "GetRecoveryPointRestoreMetadata(unknown vault)", err)
+}
+
+// TestRestoreDurations: the duration model (restore.go) is per resource
+// type and size, slower from cold storage, and a given seed gives the same
+// durations.
+func TestRestoreDurations(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		typ  string
+		size int64
+		cold bool
+		want time.Duration
+	}{
+		{"EBS", 100 * rsGiB, false, 15 * time.Minute},
+		{"EFS", 100 * rsGiB, false, 110 * time.Minute},
+		{"EFS", 100 * rsGiB, true, 110*time.Minute + 4*time.Hour},
+		{"DynamoDB", 10 * rsGiB, false, 20 * time.Minute},
+		{"Neptune", 0, false, emulator.DefaultRestoreDuration},
+	} {
+		if got := emulator.RestoreDuration(tc.typ, tc.size, tc.cold); got != tc.want {
+			t.Errorf("RestoreDuration(%s, %d GiB, cold %v) = %s, want %s", tc.typ, tc.size/rsGiB, tc.cold, got, tc.want)
+		}
+	}
+	expected := func(seed int64) []int64 {
+		srv := emulator.NewServer(func(o *emulator.Options) { o.Seed = seed })
+		defer srv.Close()
+		c := vtAccount(t, srv, rsAcct, rsRegion, rsVault)
+		var out []int64
+		for i := 0; i < 4; i++ {
+			fs := srv.AddResource(rsAcct, rsRegion, emulator.EFSFileSystem, "", nil, 50*rsGiB)
+			rp := rsRecoveryPoint(t, srv, c, rsAcct, rsVault, fs)
+			id := must(c.StartRestoreJob(context.Background(), &awsbackup.StartRestoreJobInput{RecoveryPointArn: aws.String(rp), IamRoleArn: vtRole(rsAcct), Metadata: map[string]string{"newFileSystem": "true"}}))(t, "StartRestoreJob").RestoreJobId
+			out = append(out, aws.ToInt64(rsDescribe(t, c, *id).ExpectedCompletionTimeMinutes))
+		}
+		return out
+	}
+	a, b := expected(7), expected(7)
+	if len(a) != 4 {
+		t.Fatalf("durations %v", a)
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("seed 7 gave durations %v then %v", a, b)
+		}
+		if a[i] < 54 || a[i] > 66 { // 10 min + 50 GiB × 60 s = 60 min ± 10%
+			t.Errorf("EFS 50 GiB restore expected %d minutes, want 54-66", a[i])
+		}
+	}
+}
+
+// rsSetup is one case of TestRestoreChecks: the server, the restoring
+// account's client, the recovery point, role and metadata to restore with.
+type rsSetup struct {
+	srv  *emulator.Server
+	c    *awsbackup.Client
+	rp   string
+	role string
+	md   map[string]string
+}
+
+// rsRole creates a role in account with the trust policy.
+func rsRole(t *testing.T, srv *emulator.Server, account, name, trust string) string {
+	t.Helper()
+	iamc := awsiam.NewFromConfig(srv.Config(account, rsRegion))
+	out := must(iamc.CreateRole(context.Background(), &awsiam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust)}))(t, "CreateRole "+name)
+	return aws.ToString(out.Role.Arn)
+}
+
+// TestRestoreChecks: the checks StartRestoreJob and the restore job make,
+// each failing the call or the job as AWS does.
+func TestRestoreChecks(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const ec2Trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	for _, tc := range []struct {
+		name string
+		// source names the AWS rule.
+		source string
+		prep   func(t *testing.T, s *rsSetup)
+		// apiErr is the error code StartRestoreJob answers with, "" if it
+		// accepts the job.
+		apiErr string
+		// failed is a fragment of the job's StatusMessage, "" for COMPLETED.
+		failed string
+	}{
+		{name: "restores", source: "StartRestoreJob"},
+		{name: "role does not exist", source: "Creating a role for AWS Backup; restore testing failure troubleshooting",
+			prep: func(t *testing.T, s *rsSetup) { s.role = "arn:aws:iam::111111111111:role/Missing" }, failed: "Unable to assume role arn:aws:iam::111111111111:role/Missing. The role does not exist."},
+		{name: "role does not trust AWS Backup", source: "Creating a role for AWS Backup (trust backup.amazonaws.com)",
+			prep: func(t *testing.T, s *rsSetup) { s.role = rsRole(t, s.srv, rsAcct, "Ec2Role", ec2Trust) }, failed: "does not allow backup.amazonaws.com"},
+		{name: "role of another account", source: "iam:PassRole passes roles of the caller's account",
+			prep: func(t *testing.T, s *rsSetup) { s.role = rsRole(t, s.srv, rsOther, "BackupRole", backupTrust) }, failed: "The role must belong to account 111111111111"},
+		{name: "key of another account without grant", source: "Encryption for backups in AWS Backup; KMS key policies",
+			prep: func(t *testing.T, s *rsSetup) { s.rp = rsEncryptedRecoveryPoint(t, s, false) }, failed: "does not allow 111111111111 to kms:Decrypt"},
+		{name: "key of another account with a grant", source: "KMS Developer Guide, Grants",
+			prep: func(t *testing.T, s *rsSetup) { s.rp = rsEncryptedRecoveryPoint(t, s, true) }},
+		{name: "key pending deletion", source: "KMS Developer Guide, Deleting keys: a key pending deletion cannot be used",
+			prep: func(t *testing.T, s *rsSetup) {
+				kc := awskms.NewFromConfig(s.srv.Config(rsAcct, rsRegion))
+				key := must(kc.CreateKey(ctx, &awskms.CreateKeyInput{}))(t, "CreateKey").KeyMetadata.Arn
+				vol := s.srv.AddResource(rsAcct, rsRegion, emulator.EBSVolume, "", nil, rsGiB)
+				if err := s.srv.SetResourceKMSKey(vol, *key); err != nil {
+					t.Fatal(err)
+				}
+				s.rp = rsRecoveryPoint(t, s.srv, s.c, rsAcct, rsVault, vol)
+				must(kc.ScheduleKeyDeletion(ctx, &awskms.ScheduleKeyDeletionInput{KeyId: key, PendingWindowInDays: aws.Int32(7)}))(t, "ScheduleKeyDeletion")
+			}, failed: "is pending deletion"},
+		{name: "vault policy denies restores", source: "Backup vault access policies; IAM policy evaluation logic (explicit deny)",
+			prep: func(t *testing.T, s *rsSetup) {
+				must(s.c.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String(rsVault),
+					Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"*"},"Action":"backup:StartRestoreJob","Resource":"*"}]}`)}))(t, "PutBackupVaultAccessPolicy")
+			}, apiErr: "AccessDeniedException"},
+		{name: "vault policy denying deletes only", source: "Backup vault access policies",
+			prep: func(t *testing.T, s *rsSetup) {
+				must(s.c.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String(rsVault),
+					Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"*"},"Action":"backup:DeleteRecoveryPoint","Resource":"*"}]}`)}))(t, "PutBackupVaultAccessPolicy")
+			}},
+		{name: "recovery point of another account", source: "Creating backup copies across AWS accounts: copy back before restoring",
+			prep: func(t *testing.T, s *rsSetup) {
+				oc := vtAccount(t, s.srv, rsOther, rsRegion, "central")
+				vol := s.srv.AddResource(rsOther, rsRegion, emulator.DynamoDBTable, "t", nil, rsGiB)
+				s.rp = rsRecoveryPoint(t, s.srv, oc, rsOther, "central", vol)
+			}, apiErr: "ResourceNotFoundException"},
+		{name: "target DB instance exists", source: "RDS RestoreDBInstanceFromDBSnapshot: DBInstanceAlreadyExists",
+			prep: func(t *testing.T, s *rsSetup) {
+				s.srv.AddResource(rsAcct, rsRegion, emulator.RDSInstance, "taken", nil, rsGiB)
+				db := s.srv.AddResource(rsAcct, rsRegion, emulator.RDSInstance, "src", nil, rsGiB)
+				s.rp = rsRecoveryPoint(t, s.srv, s.c, rsAcct, rsVault, db)
+				s.md = map[string]string{"DBInstanceIdentifier": "taken"}
+			}, failed: "DBInstanceAlreadyExists: DB instance taken already exists."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newTestServer(t)
+			s := &rsSetup{srv: srv, c: vtAccount(t, srv, rsAcct, rsRegion, rsVault), role: aws.ToString(vtRole(rsAcct)), md: map[string]string{"availabilityZone": "us-east-1a"}}
+			s.rp = rsRecoveryPoint(t, srv, s.c, rsAcct, rsVault, srv.AddResource(rsAcct, rsRegion, emulator.EBSVolume, "", nil, rsGiB))
+			if tc.prep != nil {
+				tc.prep(t, s)
+			}
+			out, err := s.c.StartRestoreJob(ctx, &awsbackup.StartRestoreJobInput{RecoveryPointArn: aws.String(s.rp), IamRoleArn: aws.String(s.role), Metadata: s.md})
+			if got := errorCode(err); got != tc.apiErr {
+				t.Fatalf("StartRestoreJob error %q (%v), want %q [%s]", got, err, tc.apiErr, tc.source)
+			}
+			if err != nil {
+				return
+			}
+			j := rsWait(t, srv, s.c, aws.ToString(out.RestoreJobId))
+			if tc.failed == "" {
+				if j.Status != backuptypes.RestoreJobStatusCompleted {
+					t.Fatalf("job %s: %s, want COMPLETED [%s]", j.Status, aws.ToString(j.StatusMessage), tc.source)
+				}
+				return
+			}
+			if j.Status != backuptypes.RestoreJobStatusFailed || !strings.Contains(aws.ToString(j.StatusMessage), tc.failed) || j.CreatedResourceArn != nil {
+				t.Fatalf("job %s %q, want FAILED with %q [%s]", j.Status, aws.ToString(j.StatusMessage), tc.failed, tc.source)
+			}
+		})
+	}
+}
+
+// rsEncryptedRecoveryPoint backs up an EBS volume of rsAcct encrypted with
+// a key of rsOther (EBS backups keep the source's key, "Encryption for
+// backups in AWS Backup"); withGrant grants rsAcct Decrypt on it.
+func rsEncryptedRecoveryPoint(t *testing.T, s *rsSetup, withGrant bool) string {
+	t.Helper()
+	ctx := context.Background()
+	kc := awskms.NewFromConfig(s.srv.Config(rsOther, rsRegion))
+	key := must(kc.CreateKey(ctx, &awskms.CreateKeyInput{}))(t, "CreateKey").KeyMetadata.Arn
+	if withGrant {
+		must(kc.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: key, GranteePrincipal: aws.String("arn:aws:iam::" + rsAcct + ":root"),
+			Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt, kmstypes.GrantOperationCreateGrant}}))(t, "CreateGrant")
+	}
+	vol := s.srv.AddResource(rsAcct, rsRegion, emulator.EBSVolume, "", nil, rsGiB)
+	if err := s.srv.SetResourceKMSKey(vol, *key); err != nil {
+		t.Fatal(err)
+	}
+	return rsRecoveryPoint(t, s.srv, s.c, rsAcct, rsVault, vol)
+}
+
+// TestRestoreJobListings: ListRestoreJobsByProtectedResource ("restore jobs
+// that contain the specified protected resource", ByStatus,
+// ByRecoveryPointCreationDate*) and ListRestoreJobSummaries (counts by
+// state and resource type; ANY and AGGREGATE_ALL), AWS Backup API
+// Reference.
+func TestRestoreJobListings(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := newTestServer(t)
+	c := vtAccount(t, srv, rsAcct, rsRegion, rsVault)
+	volA := srv.AddResource(rsAcct, rsRegion, emulator.EBSVolume, "", nil, rsGiB)
+	volB := srv.AddResource(rsAcct, rsRegion, emulator.EBSVolume, "", nil, rsGiB)
+	rpA1 := rsRecoveryPoint(t, srv, c, rsAcct, rsVault, volA)
+	afterFirst := srv.Now().Add(-time.Second) // the second backup starts at Now()
+	rpA2 := rsRecoveryPoint(t, srv, c, rsAcct, rsVault, volA)
+	rpB := rsRecoveryPoint(t, srv, c, rsAcct, rsVault, volB)
+	start := func(rp, role string) string {
+		return *must(c.StartRestoreJob(ctx, &awsbackup.StartRestoreJobInput{RecoveryPointArn: aws.String(rp), IamRoleArn: aws.String(role), Metadata: map[string]string{}}))(t, "StartRestoreJob").RestoreJobId
+	}
+	good := aws.ToString(vtRole(rsAcct))
+	a1 := start(rpA1, good)
+	a2 := start(rpA2, "arn:aws:iam::111111111111:role/Missing") // fails
+	b1 := start(rpB, good)
+	srv.Advance(2 * time.Hour)
+
+	ids := func(jobs []backuptypes.RestoreJobsListMember) string {
+		var out []string
+		for _, j := range jobs {
+			out = append(out, aws.ToString(j.RestoreJobId))
+		}
+		return strings.Join(out, " ")
+	}
+	for _, tc := range []struct {
+		name string
+		in   *awsbackup.ListRestoreJobsByProtectedResourceInput
+		want string
+	}{
+		{"resource A, newest first", &awsbackup.ListRestoreJobsByProtectedResourceInput{ResourceArn: aws.String(volA)}, a2 + " " + a1},
+		{"resource B", &awsbackup.ListRestoreJobsByProtectedResourceInput{ResourceArn: aws.String(volB)}, b1},
+		{"ByStatus", &awsbackup.ListRestoreJobsByProtectedResourceInput{ResourceArn: aws.String(volA), ByStatus: backuptypes.RestoreJobStatusFailed}, a2},
+		{"ByRecoveryPointCreationDateAfter", &awsbackup.ListRestoreJobsByProtectedResourceInput{ResourceArn: aws.String(volA), ByRecoveryPointCreationDateAfter: aws.Time(afterFirst)}, a2},
+		{"ByRecoveryPointCreationDateBefore", &awsbackup.ListRestoreJobsByProtectedResourceInput{ResourceArn: aws.String(volA), ByRecoveryPointCreationDateBefore: aws.Time(afterFirst)}, a1},
+	} {
+		out := must(c.ListRestoreJobsByProtectedResource(ctx, tc.in))(t, "ListRestoreJobsByProtectedResource "+tc.name)
+		if got := ids(out.RestoreJobs); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+	}
+	p := awsbackup.NewListRestoreJobsByProtectedResourcePaginator(c, &awsbackup.ListRestoreJobsByProtectedResourceInput{ResourceArn: aws.String(volA), MaxResults: aws.Int32(1)})
+	var paged []backuptypes.RestoreJobsListMember
+	for p.HasMorePages() {
+		paged = append(paged, must(p.NextPage(ctx))(t, "ListRestoreJobsByProtectedResource page").RestoreJobs...)
+	}
+	if got := ids(paged); got != a2+" "+a1 {
+		t.Errorf("paged: %s", got)
+	}
+
+	type count struct {
+		state, typ string
+		n          int32
+	}
+	summaries := func(in *awsbackup.ListRestoreJobSummariesInput) []count {
+		out := must(c.ListRestoreJobSummaries(ctx, in))(t, "ListRestoreJobSummaries")
+		var got []count
+		for _, s := range out.RestoreJobSummaries {
+			if aws.ToString(s.AccountId) != rsAcct && aws.ToString(s.AccountId) != "AGGREGATE_ALL" || aws.ToString(s.Region) != rsRegion || s.StartTime == nil || s.EndTime == nil {
+				t.Errorf("summary %+v", s)
+			}
+			got = append(got, count{string(s.State), aws.ToString(s.ResourceType), s.Count})
+		}
+		return got
+	}
+	for _, tc := range []struct {
+		name string
+		in   *awsbackup.ListRestoreJobSummariesInput
+		want []count
+	}{
+		{"per state", &awsbackup.ListRestoreJobSummariesInput{AggregationPeriod: backuptypes.AggregationPeriodSevenDays}, []count{{"COMPLETED", "EBS", 2}, {"FAILED", "EBS", 1}}},
+		{"one state", &awsbackup.ListRestoreJobSummariesInput{AggregationPeriod: backuptypes.AggregationPeriodFourteenDays, State: backuptypes.RestoreJobStateFailed}, []count{{"FAILED", "EBS", 1}}},
+		{"AGGREGATE_ALL", &awsbackup.ListRestoreJobSummariesInput{AggregationPeriod: backuptypes.AggregationPeriodSevenDays, State: backuptypes.RestoreJobStateAggregateAll, AccountId: aws.String("AGGREGATE_ALL")}, []count{{"AGGREGATE_ALL", "EBS", 3}}},
+		{"other type", &awsbackup.ListRestoreJobSummariesInput{ResourceType: aws.String("RDS")}, nil},
+		{"daily", &awsbackup.ListRestoreJobSummariesInput{State: backuptypes.RestoreJobStateAggregateAll}, []count{{"AGGREGATE_ALL", "EBS", 3}}},
+	} {
+		got := summaries(tc.in)
+		if len(got) != len(tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != tc.want[i] {
+				t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+			}
+		}
+	}
+	_, err := c.ListRestoreJobSummaries(ctx, &awsbackup.ListRestoreJobSummariesInput{MaxResults: aws.Int32(501)})
+	wantErr[*backuptypes.InvalidParameterValueException](t, "ListRestoreJobSummaries(MaxResults 501)", err)
+	_, err = c.ListRestoreJobSummaries(ctx, &awsbackup.ListRestoreJobSummariesInput{AggregationPeriod: "ONE_WEEK"})
+	wantErr[*backuptypes.InvalidParameterValueException](t, "ListRestoreJobSummaries(ONE_WEEK)", err)
+
+	// PutRestoreValidationResult applies to restore testing jobs.
+	_, err = c.PutRestoreValidationResult(ctx, &awsbackup.PutRestoreValidationResultInput{RestoreJobId: aws.String(a1), ValidationStatus: backuptypes.RestoreValidationStatusSuccessful})
+	wantErr[*backuptypes.InvalidRequestException](t, "PutRestoreValidationResult(on-demand restore)", err)
+	_, err = c.PutRestoreValidationResult(ctx, &awsbackup.PutRestoreValidationResultInput{RestoreJobId: aws.String("nope"), ValidationStatus: backuptypes.RestoreValidationStatusSuccessful})
+	wantErr[*backuptypes.ResourceNotFoundException](t, "PutRestoreValidationResult(unknown)", err)
+}
