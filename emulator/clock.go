@@ -77,8 +77,8 @@ type AdvanceReport struct {
 // AdvanceEvent is one thing that happened in virtual time.
 type AdvanceEvent struct {
 	Time time.Time `json:"time"`
-	// Kind is "BACKUP_JOB", "COPY_JOB", "RESTORE_JOB", "RECOVERY_POINT"
-	// or "BACKUP_RULE".
+	// Kind is "BACKUP_JOB", "COPY_JOB", "RESTORE_JOB", "RECOVERY_POINT",
+	// "BACKUP_RULE" or "RESTORE_TESTING_PLAN".
 	Kind    string `json:"kind"`
 	Account string `json:"account"`
 	Region  string `json:"region"`
@@ -124,11 +124,13 @@ func (q *eventQueue) Pop() any {
 // engine is the state of virtual time: the event queue, running jobs and
 // recovery point lifecycles.
 type engine struct {
-	queue     eventQueue
-	seq       uint64
-	rules     map[string]*ruleSlot // pending run of each plan rule
-	copyLimit int
-	durations JobDurations
+	queue eventQueue
+	seq   uint64
+	rules map[string]*ruleSlot // pending run of each plan rule
+	// restoreTests is the pending run of each restore testing plan, by ARN.
+	restoreTests map[string]*ruleSlot
+	copyLimit    int
+	durations    JobDurations
 	// restoreFixed: SetJobDurations set Restore, which then replaces the
 	// restore duration model (restore.go).
 	restoreFixed bool
@@ -227,6 +229,7 @@ func (s *Server) advanceLocked(t time.Time) AdvanceReport {
 	e.copyAllowed = map[string]copyDecision{}
 	s.syncPolicyPlansLocked()
 	s.scheduleRulesLocked()
+	s.scheduleRestoreTestingLocked()
 	for e.queue.Len() > 0 && !e.queue[0].at.After(t) {
 		ev := heap.Pop(&e.queue).(*event)
 		if ev.at.After(s.now) {
