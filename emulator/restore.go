@@ -224,8 +224,7 @@ func (s *Server) createRestoreJobLocked(req restoreRequest) string {
 // or "". Checks and messages:
 //   - the role: it must exist in the restoring account and trust
 //     backup.amazonaws.com ("Creating a role for AWS Backup" and "Restore
-//     testing failure troubleshooting", AWS Backup Developer Guide); the
-//     messages are those of the emulator's backup jobs, AWS documents none;
+//     testing failure troubleshooting", AWS Backup Developer Guide);
 //   - the recovery point's KMS key: the restoring account must be able to
 //     use it for kms:Decrypt by the key policy or a grant ("Encryption for
 //     backups in AWS Backup": restoring needs access to the key the backup
@@ -237,20 +236,28 @@ func (s *Server) createRestoreJobLocked(req restoreRequest) string {
 //     theirs.
 func (s *Server) restorePreflightLocked(req restoreRequest, rp backuptypes.RecoveryPointByBackupVault, typ ResourceType) string {
 	if req.role != "" {
-		if arnAccount(req.role) != req.account {
-			return fmt.Sprintf("Unable to assume role %s. The role must belong to account %s.", req.role, req.account)
-		}
+		// AWS Backup reports a role it cannot assume as "The provided role
+		// ARN cannot be assumed by AWS Backup." (the errorMessage of its
+		// CloudTrail events, as quoted in
+		// awslabs/landing-zone-accelerator-on-aws#194); a role of another
+		// account cannot be passed (iam:PassRole applies to the caller's
+		// roles) and is reported the same way.
 		role := s.iamRoleByARNLocked(req.role)
-		if role == nil {
-			return fmt.Sprintf("Unable to assume role %s. The role does not exist.", req.role)
-		}
-		if !s.trustsBackupLocked(role) {
-			return fmt.Sprintf("Unable to assume role %s. Its trust policy does not allow backup.amazonaws.com to assume it.", req.role)
+		if arnAccount(req.role) != req.account || role == nil || !s.trustsBackupLocked(role) {
+			return fmt.Sprintf("The provided role %s cannot be assumed by AWS Backup.", req.role)
 		}
 	}
 	if key := aws.ToString(rp.EncryptionKeyArn); key != "" {
 		if ok, why := s.keyUsableForCopyLocked(key, req.account); !ok {
-			return fmt.Sprintf("Access denied to the KMS key %s that encrypts the recovery point: %s.", key, why)
+			// RDS reports KMSKeyNotAccessibleFault, "The source snapshot KMS
+			// key [ARN] does not exist, is not enabled or you do not have
+			// permissions to access it." (as quoted in
+			// awslabs/aurora-snapshot-tool#29); the emulator words the other
+			// types' failures alike and appends the reason.
+			if typ == RDSInstance || typ == "Aurora" {
+				return fmt.Sprintf("KMSKeyNotAccessibleFault: The source snapshot KMS key [%s] does not exist, is not enabled or you do not have permissions to access it: %s.", key, why)
+			}
+			return fmt.Sprintf("The KMS key %s of the recovery point does not exist, is not enabled or you do not have permissions to access it: %s.", key, why)
 		}
 	}
 	switch typ {
