@@ -419,3 +419,85 @@ func TestRestoreJobListings(t *testing.T) {
 	_, err = c.PutRestoreValidationResult(ctx, &awsbackup.PutRestoreValidationResultInput{RestoreJobId: aws.String("nope"), ValidationStatus: backuptypes.RestoreValidationStatusSuccessful})
 	wantErr[*backuptypes.ResourceNotFoundException](t, "PutRestoreValidationResult(unknown)", err)
 }
+
+// TestRestoreFromCentralVaultIntoRecoveryAccount restores a production EFS
+// file system and RDS database backed up in a workload account and copied
+// to the central backup account into a recovery account in the DR Region.
+// The recovery account cannot restore the central vault's recovery points
+// directly: they are copied into its own vault in the DR Region first
+// ("Creating backup copies across AWS accounts" and "Cross-Region copy",
+// AWS Backup Developer Guide), then restored there.
+func TestRestoreFromCentralVaultIntoRecoveryAccount(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const (
+		workload = "333333333333"
+		recovery = "333333333334"
+		orgCopy  = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"backup:CopyIntoBackupVault","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-orgbackup1"}}}]}`
+	)
+	srv := newTestServer(t)
+	must(scnBackup(srv, emulator.ManagementAccountID, rsRegion).UpdateGlobalSettings(ctx, &awsbackup.UpdateGlobalSettingsInput{
+		GlobalSettings: map[string]string{"isCrossAccountBackupEnabled": "true"}}))(t, "UpdateGlobalSettings")
+	// The central vault's key is a customer managed key shared with the
+	// organization: copies of RDS snapshots keep it, and AWS managed keys
+	// cannot be used by other accounts ("Encryption for a backup copy to a
+	// different account or AWS Region").
+	kc := awskms.NewFromConfig(srv.Config(scnCentral, rsRegion))
+	key := must(kc.CreateKey(ctx, &awskms.CreateKeyInput{Policy: aws.String(`{"Version":"2012-10-17","Statement":[` +
+		`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + scnCentral + `:root"},"Action":"kms:*","Resource":"*"},` +
+		`{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["kms:Decrypt","kms:DescribeKey","kms:CreateGrant","kms:ReEncrypt*","kms:GenerateDataKey*"],"Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-orgbackup1"}}}]}`)}))(t, "CreateKey").KeyMetadata.Arn
+	central := vtAccount(t, srv, scnCentral, rsRegion)
+	must(central.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("central"), EncryptionKeyArn: key}))(t, "CreateBackupVault central")
+	must(central.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String("central"), Policy: aws.String(orgCopy)}))(t, "PutBackupVaultAccessPolicy central")
+	rec := vtAccount(t, srv, recovery, rsDR, "recovery")
+	must(rec.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String("recovery"), Policy: aws.String(orgCopy)}))(t, "PutBackupVaultAccessPolicy recovery")
+	w := vtAccount(t, srv, workload, rsRegion, rsVault)
+	fs := srv.AddResource(workload, rsRegion, emulator.EFSFileSystem, "", map[string]string{"tier": "production"}, 20*rsGiB)
+	db := srv.AddResource(workload, rsRegion, emulator.RDSInstance, "orders", map[string]string{"tier": "production"}, 50*rsGiB)
+
+	copyTo := func(c *awsbackup.Client, account, vault, rp, dest string) string {
+		t.Helper()
+		out := must(c.StartCopyJob(ctx, &awsbackup.StartCopyJobInput{RecoveryPointArn: aws.String(rp), SourceBackupVaultName: aws.String(vault),
+			DestinationBackupVaultArn: aws.String(dest), IamRoleArn: vtRole(account)}))(t, "StartCopyJob")
+		srv.Advance(emulator.DefaultCopyDuration)
+		j := must(c.DescribeCopyJob(ctx, &awsbackup.DescribeCopyJobInput{CopyJobId: out.CopyJobId}))(t, "DescribeCopyJob").CopyJob
+		if j.State != backuptypes.CopyJobStateCompleted {
+			t.Fatalf("copy of %s to %s: %s %s", rp, dest, j.State, aws.ToString(j.StatusMessage))
+		}
+		return aws.ToString(j.DestinationRecoveryPointArn)
+	}
+	recC := awsbackup.NewFromConfig(srv.Config(recovery, rsDR))
+	for _, tc := range []struct {
+		resource string
+		md       map[string]string
+		want     string
+	}{
+		{fs, map[string]string{"newFileSystem": "true"}, "arn:aws:elasticfilesystem:us-west-2:333333333334:file-system/fs-"},
+		{db, map[string]string{"DBInstanceIdentifier": "orders-dr"}, "arn:aws:rds:us-west-2:333333333334:db:orders-dr"},
+	} {
+		local := rsRecoveryPoint(t, srv, w, workload, rsVault, tc.resource)
+		inCentral := copyTo(w, workload, rsVault, local, "arn:aws:backup:us-east-1:"+scnCentral+":backup-vault:central")
+		// The recovery account cannot restore the central copy.
+		_, err := recC.StartRestoreJob(ctx, &awsbackup.StartRestoreJobInput{RecoveryPointArn: aws.String(inCentral), IamRoleArn: vtRole(recovery), Metadata: tc.md})
+		wantErr[*backuptypes.ResourceNotFoundException](t, "StartRestoreJob of the central vault's recovery point from the recovery account", err)
+		// Copied into the recovery account's vault in the DR Region, it can.
+		inRecovery := copyTo(central, scnCentral, "central", inCentral, "arn:aws:backup:us-west-2:"+recovery+":backup-vault:recovery")
+		meta := must(recC.GetRecoveryPointRestoreMetadata(ctx, &awsbackup.GetRecoveryPointRestoreMetadataInput{BackupVaultName: aws.String("recovery"), RecoveryPointArn: aws.String(inRecovery)}))(t, "GetRecoveryPointRestoreMetadata")
+		md := meta.RestoreMetadata
+		for k, v := range tc.md {
+			md[k] = v
+		}
+		out := must(recC.StartRestoreJob(ctx, &awsbackup.StartRestoreJobInput{RecoveryPointArn: aws.String(inRecovery), IamRoleArn: vtRole(recovery), Metadata: md}))(t, "StartRestoreJob")
+		j := rsWait(t, srv, recC, aws.ToString(out.RestoreJobId))
+		if j.Status != backuptypes.RestoreJobStatusCompleted || !strings.HasPrefix(aws.ToString(j.CreatedResourceArn), tc.want) || aws.ToString(j.SourceResourceArn) != tc.resource {
+			t.Fatalf("restore of %s: %s %q created %s", tc.resource, j.Status, aws.ToString(j.StatusMessage), aws.ToString(j.CreatedResourceArn))
+		}
+		found := false
+		for _, r := range srv.Resources(recovery, rsDR) {
+			found = found || r.ARN == aws.ToString(j.CreatedResourceArn)
+		}
+		if !found {
+			t.Errorf("%s not among the recovery account's resources in %s", aws.ToString(j.CreatedResourceArn), rsDR)
+		}
+	}
+}
