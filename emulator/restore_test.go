@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -114,6 +115,14 @@ func TestRestoreJobLifecycle(t *testing.T) {
 	}
 	if restored == nil || restored.RestoredBy != id || restored.SizeBytes != 100*rsGiB {
 		t.Fatalf("restored resource among the account's resources = %+v", restored)
+	}
+	listed := ctlOK[struct{ Resources []emulator.ResourceJSON }](t, srv, "GET", "/_orgbackup/resources?account=111111111111&region=us-east-1", nil, http.StatusOK)
+	viaControl := false
+	for _, r := range listed.Resources {
+		viaControl = viaControl || (r.ARN == want && r.RestoredBy == id)
+	}
+	if !viaControl {
+		t.Errorf("control API resources = %+v, want %s restored by %s", listed.Resources, want, id)
 	}
 	tg := awstagging.NewFromConfig(srv.Config(rsAcct, rsRegion))
 	res := must(tg.GetResources(ctx, &awstagging.GetResourcesInput{TagFilters: []taggingtypes.TagFilter{{Key: aws.String("tier"), Values: []string{"production"}}}}))(t, "GetResources")
