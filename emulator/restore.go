@@ -406,6 +406,15 @@ func (s *Server) describeRestoreJob(c *Call, in *awsbackup.DescribeRestoreJobInp
 	if j == nil {
 		return nil, bkNotFound("Restore job %s does not exist.", *in.RestoreJobId)
 	}
+	percent := j.PercentDone
+	if j.Status == backuptypes.RestoreJobStatusRunning {
+		// A running job reports how much of its expected duration has
+		// passed (PercentDone, "an estimated percentage that is complete").
+		total := time.Duration(aws.ToInt64(j.ExpectedCompletionTimeMinutes)) * time.Minute
+		if elapsed := s.now.Sub(aws.ToTime(j.CreationDate)); total > 0 && elapsed > 0 {
+			percent = aws.String(fmt.Sprintf("%.1f", min(99.9, 100*elapsed.Seconds()/total.Seconds())))
+		}
+	}
 	return &awsbackup.DescribeRestoreJobOutput{
 		AccountId:                     j.AccountId,
 		BackupSizeInBytes:             j.BackupSizeInBytes,
@@ -420,7 +429,7 @@ func (s *Server) describeRestoreJob(c *Call, in *awsbackup.DescribeRestoreJobInp
 		IamRoleArn:                    j.IamRoleArn,
 		IsParent:                      j.IsParent,
 		ParentJobId:                   j.ParentJobId,
-		PercentDone:                   j.PercentDone,
+		PercentDone:                   percent,
 		RecoveryPointArn:              j.RecoveryPointArn,
 		RecoveryPointCreationDate:     j.RecoveryPointCreationDate,
 		ResourceType:                  j.ResourceType,

@@ -97,7 +97,14 @@ func TestRestoreJobLifecycle(t *testing.T) {
 	if model != 45*time.Minute || expected < model*9/10 || expected > model*11/10+time.Minute {
 		t.Fatalf("ExpectedCompletionTimeMinutes = %s, model %s", expected, model)
 	}
-	srv.Advance(expected - time.Minute)
+	if aws.ToString(j.PercentDone) != "0.0" {
+		t.Errorf("PercentDone at the start = %q", aws.ToString(j.PercentDone))
+	}
+	srv.Advance(expected / 2)
+	if j := rsDescribe(t, c, id); aws.ToString(j.PercentDone) != "50.0" {
+		t.Errorf("PercentDone half way = %q, want 50.0", aws.ToString(j.PercentDone))
+	}
+	srv.Advance(expected - expected/2 - time.Minute)
 	if j := rsDescribe(t, c, id); j.Status != backuptypes.RestoreJobStatusRunning {
 		t.Fatalf("one minute before its expected completion the job is %s", j.Status)
 	}
@@ -508,5 +515,29 @@ func TestRestoreFromCentralVaultIntoRecoveryAccount(t *testing.T) {
 		if !found {
 			t.Errorf("%s not among the recovery account's resources in %s", aws.ToString(j.CreatedResourceArn), rsDR)
 		}
+	}
+}
+
+// TestRestoreFromColdStorage: a recovery point in cold storage restores
+// more slowly (the duration model of restore.go adds the cold tier's
+// staging time; "Lifecycle and storage tiers", AWS Backup Developer Guide:
+// restores from cold storage take longer).
+func TestRestoreFromColdStorage(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := newTestServer(t)
+	c := vtAccount(t, srv, rsAcct, rsRegion, rsVault)
+	fs := srv.AddResource(rsAcct, rsRegion, emulator.EFSFileSystem, "", nil, 10*rsGiB)
+	id := vtOnDemand(t, c, rsAcct, rsVault, fs, &backuptypes.Lifecycle{MoveToColdStorageAfterDays: aws.Int64(1), DeleteAfterDays: aws.Int64(100)})
+	srv.Advance(3 * 24 * time.Hour)
+	rp := vtJob(t, c, id).RecoveryPointArn
+	if d := must(c.DescribeRecoveryPoint(ctx, &awsbackup.DescribeRecoveryPointInput{BackupVaultName: aws.String(rsVault), RecoveryPointArn: rp}))(t, "DescribeRecoveryPoint"); d.StorageClass != backuptypes.StorageClassCold {
+		t.Fatalf("StorageClass %s, want COLD", d.StorageClass)
+	}
+	out := must(c.StartRestoreJob(ctx, &awsbackup.StartRestoreJobInput{RecoveryPointArn: rp, IamRoleArn: vtRole(rsAcct), Metadata: map[string]string{"newFileSystem": "true"}}))(t, "StartRestoreJob")
+	got := time.Duration(aws.ToInt64(rsDescribe(t, c, *out.RestoreJobId).ExpectedCompletionTimeMinutes)) * time.Minute
+	model := emulator.RestoreDuration("EFS", 10*rsGiB, true) // 10 min + 10 min + 4 h
+	if model != 4*time.Hour+20*time.Minute || got < model*9/10 || got > model*11/10+time.Minute {
+		t.Errorf("cold EFS restore expected %s, model %s", got, model)
 	}
 }
