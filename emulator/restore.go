@@ -118,6 +118,9 @@ func (s *Server) startRestoreJob(c *Call, in *awsbackup.StartRestoreJobInput) (*
 	if in.Metadata == nil {
 		return nil, bkMissing("Metadata")
 	}
+	if role := aws.ToString(in.IamRoleArn); role != "" && !iamRoleARNRE.MatchString(role) {
+		return nil, bkInvalidParam("Invalid IamRoleArn %q.", role)
+	}
 	if _, err := s.restorableRecoveryPointLocked(c, *in.RecoveryPointArn); err != nil {
 		return nil, err
 	}
@@ -260,6 +263,25 @@ func (s *Server) restorePreflightLocked(req restoreRequest, rp backuptypes.Recov
 			return fmt.Sprintf("The KMS key %s of the recovery point does not exist, is not enabled or you do not have permissions to access it: %s.", key, why)
 		}
 	}
+	if typ == S3Bucket {
+		if name := restoreTargetName(typ, req.metadata); name != "" {
+			// S3 restores into an existing bucket of the account, or into a
+			// new one when NewBucket is true ("Restore S3 data using AWS
+			// Backup"); bucket names are global, and CreateBucket refuses a
+			// taken one (BucketAlreadyExists, BucketAlreadyOwnedByYou: Amazon
+			// S3 API Reference, CreateBucket).
+			if b := s.s3.buckets[name]; b != nil {
+				switch {
+				case b.owner != req.account:
+					return "BucketAlreadyExists: The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again."
+				case restoreNewBucket(req.metadata):
+					return "BucketAlreadyOwnedByYou: Your previous request to create the named bucket succeeded and you already own it."
+				case b.region != req.region:
+					return fmt.Sprintf("Bucket %s is in region %s; restore it from a recovery point in that region.", name, b.region)
+				}
+			}
+		}
+	}
 	switch typ {
 	case RDSInstance, DynamoDBTable:
 		if name := restoreTargetName(typ, req.metadata); name != "" {
@@ -336,7 +358,12 @@ func (s *Server) completeRestoreJobLocked(req restoreRequest, id, vault string) 
 	arn, err := resourceARN(req.account, req.region, typ, r.ID)
 	if err == nil {
 		r.ARN = arn
-		err = s.addResourceLocked(req.account, req.region, r)
+		if typ == S3Bucket && s.s3.buckets[r.ID] != nil {
+			// Restored into an existing bucket of the account (checked by
+			// the preflight): the bucket stays as it is.
+		} else {
+			err = s.addResourceLocked(req.account, req.region, r)
+		}
 	}
 	if err != nil {
 		s.failRestoreJobLocked(req, id, vault, fmt.Sprintf("Restoring a %s recovery point is not supported: %v", typ, err))
@@ -377,6 +404,17 @@ func restoreTargetName(typ ResourceType, metadata map[string]string) string {
 		}
 	}
 	return ""
+}
+
+// restoreNewBucket reports whether an S3 restore's metadata asks for a
+// new bucket (NewBucket "true", case-insensitive key and value).
+func restoreNewBucket(metadata map[string]string) bool {
+	for k, v := range metadata {
+		if strings.EqualFold(k, "NewBucket") && strings.EqualFold(v, "true") {
+			return true
+		}
+	}
+	return false
 }
 
 // restoredKey is the KMS key of a restored resource: the one the metadata
@@ -738,7 +776,9 @@ func (s *Server) scheduleRestoreCleanupLocked(req restoreRequest, id, arn string
 			if j == nil {
 				return
 			}
-			if r := s.resourceLocked(req.account, req.region, arn); r != nil && r.RestoredBy == id {
+			// Only what the restore created is deleted: a resource it
+			// created (RestoredBy), or the new bucket of an S3 restore.
+			if r := s.resourceLocked(req.account, req.region, arn); r != nil && (r.RestoredBy == id || (r.Type == S3Bucket && restoreNewBucket(req.metadata))) {
 				s.removeResourceLocked(r)
 			}
 			j.DeletionStatus = backuptypes.RestoreDeletionStatusSuccessful

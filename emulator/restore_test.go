@@ -235,6 +235,8 @@ func TestRestoreChecks(t *testing.T) {
 		apiErr string
 		// failed is a fragment of the job's StatusMessage, "" for COMPLETED.
 		failed string
+		// after checks a completed restore's outcome.
+		after func(t *testing.T, s *rsSetup, j *awsbackup.DescribeRestoreJobOutput)
 	}{
 		{name: "restores", source: "StartRestoreJob"},
 		{name: "role does not exist", source: "Creating a role for AWS Backup; restore testing failure troubleshooting",
@@ -274,6 +276,31 @@ func TestRestoreChecks(t *testing.T) {
 				vol := s.srv.AddResource(rsOther, rsRegion, emulator.DynamoDBTable, "t", nil, rsGiB)
 				s.rp = rsRecoveryPoint(t, s.srv, oc, rsOther, "central", vol)
 			}, apiErr: "ResourceNotFoundException"},
+		{name: "malformed role ARN", source: "StartRestoreJob IamRoleArn (an IAM role ARN)",
+			prep: func(t *testing.T, s *rsSetup) { s.role = "BackupRole" }, apiErr: "InvalidParameterValueException"},
+		{name: "S3 into a new bucket whose name another account holds", source: "S3 CreateBucket: BucketAlreadyExists",
+			prep: func(t *testing.T, s *rsSetup) {
+				s.srv.AddResource(rsOther, rsRegion, emulator.S3Bucket, "taken-bucket", nil, rsGiB)
+				s.rp = rsRecoveryPoint(t, s.srv, s.c, rsAcct, rsVault, s.srv.AddResource(rsAcct, rsRegion, emulator.S3Bucket, "src-bucket", nil, rsGiB))
+				s.md = map[string]string{"DestinationBucketName": "taken-bucket", "NewBucket": "true"}
+			}, failed: "BucketAlreadyExists: The requested bucket name is not available."},
+		{name: "S3 into a new bucket the account holds", source: "S3 CreateBucket: BucketAlreadyOwnedByYou",
+			prep: func(t *testing.T, s *rsSetup) {
+				s.rp = rsRecoveryPoint(t, s.srv, s.c, rsAcct, rsVault, s.srv.AddResource(rsAcct, rsRegion, emulator.S3Bucket, "src-bucket", nil, rsGiB))
+				s.md = map[string]string{"DestinationBucketName": "src-bucket", "newbucket": "TRUE"}
+			}, failed: "BucketAlreadyOwnedByYou"},
+		{name: "S3 into the account's existing bucket", source: "Restore S3 data using AWS Backup (restore to an existing bucket)",
+			prep: func(t *testing.T, s *rsSetup) {
+				s.rp = rsRecoveryPoint(t, s.srv, s.c, rsAcct, rsVault, s.srv.AddResource(rsAcct, rsRegion, emulator.S3Bucket, "src-bucket", map[string]string{"keep": "me"}, rsGiB))
+				s.md = map[string]string{"DestinationBucketName": "src-bucket", "NewBucket": "false"}
+			},
+			after: func(t *testing.T, s *rsSetup, j *awsbackup.DescribeRestoreJobOutput) {
+				for _, r := range s.srv.Resources(rsAcct, rsRegion) {
+					if r.ARN == "arn:aws:s3:::src-bucket" && (r.Tags["keep"] != "me" || aws.ToString(j.CreatedResourceArn) != r.ARN) {
+						t.Errorf("restored into %s; bucket tags now %v", aws.ToString(j.CreatedResourceArn), r.Tags)
+					}
+				}
+			}},
 		{name: "target DB instance exists", source: "RDS RestoreDBInstanceFromDBSnapshot: DBInstanceAlreadyExists",
 			prep: func(t *testing.T, s *rsSetup) {
 				s.srv.AddResource(rsAcct, rsRegion, emulator.RDSInstance, "taken", nil, rsGiB)
@@ -301,6 +328,9 @@ func TestRestoreChecks(t *testing.T) {
 			if tc.failed == "" {
 				if j.Status != backuptypes.RestoreJobStatusCompleted {
 					t.Fatalf("job %s: %s, want COMPLETED [%s]", j.Status, aws.ToString(j.StatusMessage), tc.source)
+				}
+				if tc.after != nil {
+					tc.after(t, s, j)
 				}
 				return
 			}
