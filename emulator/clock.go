@@ -65,6 +65,7 @@ type AdvanceReport struct {
 	CopyJobsCompleted    int `json:"copy_jobs_completed"`
 	CopyJobsFailed       int `json:"copy_jobs_failed"`
 	RestoreJobsCompleted int `json:"restore_jobs_completed"`
+	RestoreJobsFailed    int `json:"restore_jobs_failed"`
 	ColdMoves            int `json:"cold_moves"`
 	Expirations          int `json:"expirations"`
 	Notifications        int `json:"notifications"`

@@ -302,6 +302,7 @@ func (s *Server) failRestoreJobLocked(req restoreRequest, id, vault, msg string)
 	j.Status = backuptypes.RestoreJobStatusFailed
 	j.StatusMessage = aws.String(msg)
 	j.CompletionDate = timePtr(s.now)
+	s.reportLocked().RestoreJobsFailed++
 	s.logEventLocked("RESTORE_JOB", req.account, req.region, id, "FAILED", msg)
 	s.notifyJobLocked(req.account, req.region, vault, backuptypes.BackupVaultEventRestoreJobCompleted, "RESTORE_JOB", "FAILED", id, aws.ToTime(j.CreationDate),
 		func() string {

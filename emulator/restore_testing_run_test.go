@@ -233,3 +233,74 @@ func TestRestoreTestingRandom(t *testing.T) {
 		t.Errorf("RANDOM_WITHIN_WINDOW picked one recovery point in 8 runs: %v", a)
 	}
 }
+
+// TestRestoreTestingS3: a restore test of an S3 bucket restores into a new
+// bucket ("Restore testing inferred metadata": new resources), which is
+// deleted after the validation window while the source bucket stays.
+func TestRestoreTestingS3(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	c := vtAccount(t, srv, rsAcct, rsRegion, rsVault)
+	bucket := srv.AddResource(rsAcct, rsRegion, emulator.S3Bucket, "data-bucket", nil, rsGiB)
+	rsRecoveryPoint(t, srv, c, rsAcct, rsVault, bucket)
+	plan := rtPlan(t, c, "s3", backuptypes.RestoreTestingRecoveryPointSelection{
+		Algorithm:          backuptypes.RestoreTestingRecoveryPointSelectionAlgorithmLatestWithinWindow,
+		IncludeVaults:      []string{"*"},
+		RecoveryPointTypes: []backuptypes.RestoreTestingRecoveryPointType{backuptypes.RestoreTestingRecoveryPointTypeSnapshot},
+	})
+	rtSelection(t, c, "s3", backuptypes.RestoreTestingSelectionForCreate{
+		RestoreTestingSelectionName: aws.String("buckets"), ProtectedResourceType: aws.String("S3"), IamRoleArn: vtRole(rsAcct),
+		ProtectedResourceArns: []string{bucket}, ValidationWindowHours: aws.Int32(1),
+	})
+	srv.AdvanceTo(time.Date(2026, 1, 1, 5, 0, 0, 0, time.UTC))
+	jobs := rtJobs(t, c, plan)[bucket]
+	if len(jobs) != 1 {
+		t.Fatalf("restore tests of the bucket: %d", len(jobs))
+	}
+	j := rsWait(t, srv, c, aws.ToString(jobs[0].RestoreJobId))
+	restored := aws.ToString(j.CreatedResourceArn)
+	buckets := func() map[string]bool {
+		out := map[string]bool{}
+		for _, r := range srv.Resources(rsAcct, rsRegion) {
+			out[r.ARN] = true
+		}
+		return out
+	}
+	if j.Status != backuptypes.RestoreJobStatusCompleted || restored == bucket || !buckets()[restored] {
+		t.Fatalf("restore test %s created %s", j.Status, restored)
+	}
+	srv.Advance(time.Hour + restoreDeletion)
+	if got := buckets(); got[restored] || !got[bucket] {
+		t.Errorf("after the validation window: restored bucket present %v, source present %v", got[restored], got[bucket])
+	}
+}
+
+// restoreDeletion bounds how long deleting a restored resource takes.
+const restoreDeletion = 10 * time.Minute
+
+// TestRestoreTestingWithoutRole: a restore test whose selection's role is
+// gone fails, as AWS Backup fails jobs with a role it cannot assume
+// ("Restore testing failure troubleshooting", AWS Backup Developer Guide),
+// and the advance reports it.
+func TestRestoreTestingWithoutRole(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	c := vtAccount(t, srv, rsAcct, rsRegion, rsVault)
+	vol := srv.AddResource(rsAcct, rsRegion, emulator.EBSVolume, "", nil, rsGiB)
+	rsRecoveryPoint(t, srv, c, rsAcct, rsVault, vol)
+	plan := rtPlan(t, c, "norole", backuptypes.RestoreTestingRecoveryPointSelection{
+		Algorithm:          backuptypes.RestoreTestingRecoveryPointSelectionAlgorithmLatestWithinWindow,
+		IncludeVaults:      []string{"*"},
+		RecoveryPointTypes: []backuptypes.RestoreTestingRecoveryPointType{backuptypes.RestoreTestingRecoveryPointTypeSnapshot},
+	})
+	rtSelection(t, c, "norole", backuptypes.RestoreTestingSelectionForCreate{
+		RestoreTestingSelectionName: aws.String("volumes"), ProtectedResourceType: aws.String("EBS"),
+		IamRoleArn: aws.String("arn:aws:iam::111111111111:role/RestoreRole"), ProtectedResourceArns: []string{"*"},
+	})
+	rep := srv.AdvanceTo(time.Date(2026, 1, 1, 5, 0, 0, 0, time.UTC))
+	jobs := rtJobs(t, c, plan)[vol]
+	if len(jobs) != 1 || jobs[0].Status != backuptypes.RestoreJobStatusFailed ||
+		aws.ToString(jobs[0].StatusMessage) != "The provided role arn:aws:iam::111111111111:role/RestoreRole cannot be assumed by AWS Backup." || rep.RestoreJobsFailed != 1 {
+		t.Fatalf("restore tests %+v, report failed %d", jobs, rep.RestoreJobsFailed)
+	}
+}
