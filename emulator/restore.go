@@ -507,6 +507,9 @@ func (s *Server) listRestoreJobsByProtectedResource(c *Call, in *awsbackup.ListR
 	if err != nil {
 		return nil, err
 	}
+	if page == nil {
+		page = []backuptypes.RestoreJobsListMember{} // AWS sends the empty list
+	}
 	return &awsbackup.ListRestoreJobsByProtectedResourceOutput{RestoreJobs: page, NextToken: next}, nil
 }
 
@@ -645,6 +648,9 @@ func (s *Server) listRestoreJobSummaries(c *Call, in *awsbackup.ListRestoreJobSu
 	page, next, err := backupPage(items, in.NextToken, in.MaxResults)
 	if err != nil {
 		return nil, err
+	}
+	if page == nil {
+		page = []backuptypes.RestoreJobSummary{} // AWS sends the empty list
 	}
 	return &awsbackup.ListRestoreJobSummariesOutput{RestoreJobSummaries: page, AggregationPeriod: aws.String(string(period)), NextToken: next}, nil
 }

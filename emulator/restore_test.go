@@ -454,6 +454,13 @@ func TestRestoreJobListings(t *testing.T) {
 			}
 		}
 	}
+	// Empty results carry empty lists, as AWS sends them.
+	if out := must(c.ListRestoreJobsByProtectedResource(ctx, &awsbackup.ListRestoreJobsByProtectedResourceInput{ResourceArn: aws.String(volA + "0")}))(t, "ListRestoreJobsByProtectedResource"); out.RestoreJobs == nil {
+		t.Error("ListRestoreJobsByProtectedResource without jobs: RestoreJobs absent, want []")
+	}
+	if out := must(c.ListRestoreJobSummaries(ctx, &awsbackup.ListRestoreJobSummariesInput{ResourceType: aws.String("RDS")}))(t, "ListRestoreJobSummaries"); out.RestoreJobSummaries == nil || aws.ToString(out.AggregationPeriod) != "ONE_DAY" {
+		t.Errorf("ListRestoreJobSummaries without jobs: %+v", out)
+	}
 	_, err := c.ListRestoreJobSummaries(ctx, &awsbackup.ListRestoreJobSummariesInput{MaxResults: aws.Int32(501)})
 	wantErr[*backuptypes.InvalidParameterValueException](t, "ListRestoreJobSummaries(MaxResults 501)", err)
 	_, err = c.ListRestoreJobSummaries(ctx, &awsbackup.ListRestoreJobSummariesInput{AggregationPeriod: "ONE_WEEK"})
