@@ -19,7 +19,7 @@ import (
 // Region and is COMPLETED; the vault's access policy does not deny
 // backup:StartRestoreJob) and creates the job PENDING. The job then either
 // FAILS at once with a status message (role, KMS key, existing target) or
-// runs for the restore duration (restoreDuration) and is COMPLETED with
+// runs for the restore duration (RestoreDuration) and is COMPLETED with
 // the restored resource created in the caller's account and Region. Jobs
 // that a restore testing plan starts keep the restored resource for the
 // selection's validation window and then delete it (DeletionStatus).
@@ -263,6 +263,13 @@ func (s *Server) restorePreflightLocked(req restoreRequest, rp backuptypes.Recov
 			return fmt.Sprintf("The KMS key %s of the recovery point does not exist, is not enabled or you do not have permissions to access it: %s.", key, why)
 		}
 	}
+	return s.restoreTargetConflictLocked(req, typ)
+}
+
+// restoreTargetConflictLocked returns why the resource a restore creates
+// cannot be created (see restorePreflightLocked), or "". It is checked
+// again when the restore completes.
+func (s *Server) restoreTargetConflictLocked(req restoreRequest, typ ResourceType) string {
 	if typ == S3Bucket {
 		if name := restoreTargetName(typ, req.metadata); name != "" {
 			// S3 restores into an existing bucket of the account, or into a
@@ -342,7 +349,7 @@ func (s *Server) completeRestoreJobLocked(req restoreRequest, id, vault string) 
 	}
 	typ := ResourceType(aws.ToString(j.ResourceType))
 	rp, _ := s.recoveryPointLocked(req.account, req.region, req.rpARN)
-	if msg := s.restorePreflightLocked(restoreRequest{account: req.account, region: req.region, metadata: req.metadata}, backuptypes.RecoveryPointByBackupVault{}, typ); msg != "" {
+	if msg := s.restoreTargetConflictLocked(req, typ); msg != "" {
 		s.failRestoreJobLocked(req, id, vault, msg)
 		return
 	}
