@@ -578,3 +578,26 @@ func TestRestoreFromColdStorage(t *testing.T) {
 		t.Errorf("cold EFS restore expected %s, model %s", got, model)
 	}
 }
+
+// TestRestoreTargetTakenWhileRunning: a DB instance created under the
+// restore's DBInstanceIdentifier while the restore runs fails it when it
+// would create the instance (RDS RestoreDBInstanceFromDBSnapshot:
+// DBInstanceAlreadyExists), and the other instance is left alone.
+func TestRestoreTargetTakenWhileRunning(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := newTestServer(t)
+	c := vtAccount(t, srv, rsAcct, rsRegion, rsVault)
+	rp := rsRecoveryPoint(t, srv, c, rsAcct, rsVault, srv.AddResource(rsAcct, rsRegion, emulator.RDSInstance, "src", nil, rsGiB))
+	out := must(c.StartRestoreJob(ctx, &awsbackup.StartRestoreJobInput{RecoveryPointArn: aws.String(rp), IamRoleArn: vtRole(rsAcct), Metadata: map[string]string{"DBInstanceIdentifier": "late"}}))(t, "StartRestoreJob")
+	other := srv.AddResource(rsAcct, rsRegion, emulator.RDSInstance, "late", map[string]string{"owner": "someone"}, 5*rsGiB)
+	j := rsWait(t, srv, c, aws.ToString(out.RestoreJobId))
+	if j.Status != backuptypes.RestoreJobStatusFailed || aws.ToString(j.StatusMessage) != "DBInstanceAlreadyExists: DB instance late already exists." {
+		t.Fatalf("job %s %q", j.Status, aws.ToString(j.StatusMessage))
+	}
+	for _, r := range srv.Resources(rsAcct, rsRegion) {
+		if r.ARN == other && (r.RestoredBy != "" || r.SizeBytes != 5*rsGiB) {
+			t.Errorf("the other instance was replaced: %+v", r)
+		}
+	}
+}
