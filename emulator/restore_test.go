@@ -601,3 +601,20 @@ func TestRestoreTargetTakenWhileRunning(t *testing.T) {
 		}
 	}
 }
+
+// TestRestoreFromAnotherRegion: a recovery point is restored in its own
+// Region; for another Region it is copied there first ("Cross-Region
+// copy", AWS Backup Developer Guide), so StartRestoreJob in another Region
+// does not find it.
+func TestRestoreFromAnotherRegion(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	c := vtAccount(t, srv, rsAcct, rsRegion, rsVault)
+	rp := rsRecoveryPoint(t, srv, c, rsAcct, rsVault, srv.AddResource(rsAcct, rsRegion, emulator.DynamoDBTable, "orders", nil, rsGiB))
+	dr := vtAccount(t, srv, rsAcct, rsDR)
+	_, err := dr.StartRestoreJob(context.Background(), &awsbackup.StartRestoreJobInput{RecoveryPointArn: aws.String(rp), IamRoleArn: vtRole(rsAcct), Metadata: map[string]string{"targetTableName": "orders-dr"}})
+	e := wantErrAs[*backuptypes.ResourceNotFoundException](t, "StartRestoreJob in another Region", err)
+	if !strings.Contains(aws.ToString(e.Message), "Copy it into a backup vault of this account and region first") {
+		t.Errorf("message %q does not say to copy the recovery point first", aws.ToString(e.Message))
+	}
+}

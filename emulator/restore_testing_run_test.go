@@ -252,7 +252,21 @@ func TestRestoreTestingS3(t *testing.T) {
 		RestoreTestingSelectionName: aws.String("buckets"), ProtectedResourceType: aws.String("S3"), IamRoleArn: vtRole(rsAcct),
 		ProtectedResourceArns: []string{bucket}, ValidationWindowHours: aws.Int32(1),
 	})
+	// A plan restoring only continuous recovery points restores nothing:
+	// the emulator's recovery points are all snapshots
+	// (RestoreTestingRecoveryPointSelection RecoveryPointTypes).
+	continuous := rtPlan(t, c, "continuous", backuptypes.RestoreTestingRecoveryPointSelection{
+		Algorithm:          backuptypes.RestoreTestingRecoveryPointSelectionAlgorithmLatestWithinWindow,
+		IncludeVaults:      []string{"*"},
+		RecoveryPointTypes: []backuptypes.RestoreTestingRecoveryPointType{backuptypes.RestoreTestingRecoveryPointTypeContinuous},
+	})
+	rtSelection(t, c, "continuous", backuptypes.RestoreTestingSelectionForCreate{
+		RestoreTestingSelectionName: aws.String("buckets"), ProtectedResourceType: aws.String("S3"), IamRoleArn: vtRole(rsAcct), ProtectedResourceArns: []string{"*"},
+	})
 	srv.AdvanceTo(time.Date(2026, 1, 1, 5, 0, 0, 0, time.UTC))
+	if got := rtJobs(t, c, continuous); len(got) != 0 {
+		t.Errorf("a CONTINUOUS-only plan restored %v", got)
+	}
 	jobs := rtJobs(t, c, plan)[bucket]
 	if len(jobs) != 1 {
 		t.Fatalf("restore tests of the bucket: %d", len(jobs))
