@@ -42,7 +42,35 @@ type restoreTestingRun struct {
 	validationWindow time.Duration
 }
 
-// Restore durations. AWS publishes no restore times: they depend on the
+// restoreModel is the base and per-GiB time of a restore of resourceType
+// (the table of RestoreDuration).
+func restoreModel(resourceType string) (base, perGiB time.Duration) {
+	switch resourceType {
+	case "EBS":
+		return 5 * time.Minute, 6 * time.Second
+	case "EC2":
+		return 10 * time.Minute, 6 * time.Second
+	case "RDS":
+		return 20 * time.Minute, 15 * time.Second
+	case "Aurora":
+		return 25 * time.Minute, 10 * time.Second
+	case "EFS":
+		return 10 * time.Minute, 60 * time.Second
+	case "DynamoDB":
+		return 15 * time.Minute, 30 * time.Second
+	case "S3":
+		return 10 * time.Minute, 45 * time.Second
+	}
+	return DefaultRestoreDuration, 30 * time.Second
+}
+
+// restoreColdPenalty is added to restores of recovery points in cold
+// storage.
+const restoreColdPenalty = 4 * time.Hour
+
+// RestoreDuration returns how long the emulator's model makes a restore of
+// a recovery point of resourceType holding sizeBytes take (cold: from cold
+// storage), before the per-job variation. AWS publishes no restore times: they depend on the
 // resource type, the amount of data and, for cold storage, on the tier.
 // The emulator models a restore as a fixed provisioning time plus a time
 // per GiB of the recovery point, per resource type:
@@ -55,7 +83,7 @@ type restoreTestingRun struct {
 //	EFS       10 min  60 s      files copied into a new file system
 //	DynamoDB  15 min  30 s      table restored item by item
 //	S3        10 min  45 s      objects copied into the bucket
-//	other     30 min  30 s
+//	other     30 min  30 s      (DefaultRestoreDuration)
 //
 // A recovery point in cold storage adds 4 hours (data staged from the cold
 // tier first). The result varies by up to ±10% with a factor derived from
@@ -63,30 +91,10 @@ type restoreTestingRun struct {
 // same durations), and is rounded up to a whole minute. When
 // SetJobDurations sets Restore, every restore takes exactly that long
 // instead.
-var restoreModel = map[string]struct{ base, perGiB time.Duration }{
-	"EBS":      {5 * time.Minute, 6 * time.Second},
-	"EC2":      {10 * time.Minute, 6 * time.Second},
-	"RDS":      {20 * time.Minute, 15 * time.Second},
-	"Aurora":   {25 * time.Minute, 10 * time.Second},
-	"EFS":      {10 * time.Minute, 60 * time.Second},
-	"DynamoDB": {15 * time.Minute, 30 * time.Second},
-	"S3":       {10 * time.Minute, 45 * time.Second},
-}
-
-// restoreColdPenalty is added to restores of recovery points in cold
-// storage.
-const restoreColdPenalty = 4 * time.Hour
-
-// RestoreDuration returns how long the emulator's model makes a restore of
-// a recovery point of resourceType holding sizeBytes take (cold: from cold
-// storage), before the per-job variation of ±10%. See restoreModel.
 func RestoreDuration(resourceType string, sizeBytes int64, cold bool) time.Duration {
-	m, ok := restoreModel[resourceType]
-	if !ok {
-		m = struct{ base, perGiB time.Duration }{DefaultRestoreDuration, 30 * time.Second}
-	}
+	base, perGiB := restoreModel(resourceType)
 	gib := float64(sizeBytes) / float64(1<<30)
-	d := m.base + time.Duration(gib*float64(m.perGiB))
+	d := base + time.Duration(gib*float64(perGiB))
 	if cold {
 		d += restoreColdPenalty
 	}
