@@ -264,8 +264,7 @@ type ResourceJSON struct {
 }
 
 func resourceJSON(r Resource) ResourceJSON {
-	return ResourceJSON{ARN: r.ARN, Account: r.Account, Region: r.Region, Type: r.Type, ID: r.ID, Name: r.Name,
-		Tags: r.Tags, SizeBytes: r.SizeBytes, KMSKeyARN: r.KMSKeyARN, RestoredBy: r.RestoredBy}
+	return ResourceJSON(r)
 }
 
 // resourceTypes are the workload resource types the emulator knows, in
