@@ -283,9 +283,15 @@ func TestRestoreTestingS3(t *testing.T) {
 	if j.Status != backuptypes.RestoreJobStatusCompleted || restored == bucket || !buckets()[restored] {
 		t.Fatalf("restore test %s created %s", j.Status, restored)
 	}
+	// A validation still VALIDATING when the window ends times out.
+	id := aws.ToString(j.RestoreJobId)
+	must(c.PutRestoreValidationResult(context.Background(), &awsbackup.PutRestoreValidationResultInput{RestoreJobId: aws.String(id), ValidationStatus: backuptypes.RestoreValidationStatusValidating}))(t, "PutRestoreValidationResult")
 	srv.Advance(time.Hour + restoreDeletion)
 	if got := buckets(); got[restored] || !got[bucket] {
 		t.Errorf("after the validation window: restored bucket present %v, source present %v", got[restored], got[bucket])
+	}
+	if j := rsDescribe(t, c, id); j.ValidationStatus != backuptypes.RestoreValidationStatusTimedOut || j.DeletionStatus != backuptypes.RestoreDeletionStatusSuccessful {
+		t.Errorf("after the window: ValidationStatus %q DeletionStatus %q, want TIMED_OUT and SUCCESSFUL", j.ValidationStatus, j.DeletionStatus)
 	}
 }
 
