@@ -156,16 +156,17 @@ func (s *Server) startRestoreJob(c *Call, in *awsbackup.StartRestoreJobInput) (*
 // names, or the error StartRestoreJob answers with.
 //
 // A restore reads a recovery point of the restoring account's own vaults in
-// its own Region: AWS Backup restores "from a backup in the same account"
-// and a backup held in another account (a central or recovery account's
-// vault) must first be copied back into the account that restores it
-// ("Creating backup copies across AWS accounts", AWS Backup Developer
-// Guide: to restore a cross-account copy, copy it back to the source
-// account first); likewise a recovery point of another Region is copied
-// into the Region first ("Cross-Region copy"). The exact error AWS returns
-// for a recovery point ARN of another account is not documented; the
-// emulator answers ResourceNotFoundException, as the caller's vaults do not
-// hold it.
+// its own Region. A backup held in another account (a central or recovery
+// account's vault) is first copied into the account that restores it: "If
+// your original backup is inadvertently deleted, you can copy the backup
+// from its destination account to its source account, and then start the
+// restore" ("Creating backup copies across AWS accounts", AWS Backup
+// Developer Guide,
+// https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html);
+// likewise a recovery point of another Region is copied into the Region
+// first ("Cross-Region copy"). The exact error AWS returns for a recovery
+// point ARN of another account is not documented; the emulator answers
+// ResourceNotFoundException, as the caller's vaults do not hold it.
 func (s *Server) restorableRecoveryPointLocked(c *Call, arn string) (*backupRecoveryPoint, error) {
 	b := s.backupCallLocked(c)
 	rp := b.recoveryPoints[arn]
