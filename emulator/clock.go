@@ -130,8 +130,11 @@ type engine struct {
 	rules map[string]*ruleSlot // pending run of each plan rule
 	// restoreTests is the pending run of each restore testing plan, by ARN.
 	restoreTests map[string]*ruleSlot
-	copyLimit    int
-	durations    JobDurations
+	// restoreCleanups deletes what a restore test restored, by job ID,
+	// until it has started.
+	restoreCleanups map[string]func()
+	copyLimit       int
+	durations       JobDurations
 	// restoreFixed: SetJobDurations set Restore, which then replaces the
 	// restore duration model (restore.go).
 	restoreFixed bool

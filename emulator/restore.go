@@ -742,6 +742,8 @@ func restoreMetadata(region string, rp backuptypes.RecoveryPointByBackupVault) m
 // resource exists (the validation window, "Restore testing validation",
 // AWS Backup Developer Guide); the reference is silent on other jobs, and
 // the emulator refuses them (InvalidRequestException), the stricter choice.
+// A result other than VALIDATING completes the validation, and the restored
+// resource is deleted.
 func (s *Server) putRestoreValidationResult(c *Call, in *awsbackup.PutRestoreValidationResultInput) (*awsbackup.PutRestoreValidationResultOutput, error) {
 	if err := bkRequire("RestoreJobId", in.RestoreJobId); err != nil {
 		return nil, err
@@ -767,6 +769,13 @@ func (s *Server) putRestoreValidationResult(c *Call, in *awsbackup.PutRestoreVal
 	}
 	j.ValidationStatus = in.ValidationStatus
 	j.ValidationStatusMessage = in.ValidationStatusMessage
+	// A completed validation ends the validation window: the restored
+	// resource is deleted (scheduleRestoreCleanupLocked).
+	if in.ValidationStatus != backuptypes.RestoreValidationStatusValidating {
+		if cleanup := s.engineLocked().restoreCleanups[*in.RestoreJobId]; cleanup != nil {
+			cleanup()
+		}
+	}
 	return &awsbackup.PutRestoreValidationResultOutput{}, nil
 }
 
@@ -775,17 +784,24 @@ func (s *Server) putRestoreValidationResult(c *Call, in *awsbackup.PutRestoreVal
 const restoreDeletionDuration = 5 * time.Minute
 
 // scheduleRestoreCleanupLocked deletes the resource a restore testing job
-// created once the selection's validation window ends ("ValidationWindowHours:
-// the time, in hours, data is retained after a restore test so that
-// optional validation can be completed", RestoreTestingSelectionForCreate;
-// "Restore testing: ... the restored resources are deleted", AWS Backup
-// Developer Guide). DeletionStatus is DELETING, then SUCCESSFUL. A
-// validation still VALIDATING when the window ends becomes TIMED_OUT (the
-// guide is silent on it; the emulator chooses to show that no result came).
+// created "once the optional validation completes or the validation window
+// closes" ("Restore testing", AWS Backup Developer Guide,
+// https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing.html;
+// ValidationWindowHours: "the time, in hours, data is retained after a
+// restore test so that optional validation can be completed",
+// RestoreTestingSelectionForCreate). DeletionStatus is DELETING, then
+// SUCCESSFUL. A validation still VALIDATING when the window closes becomes
+// TIMED_OUT (the guide is silent on it; the emulator chooses to show that
+// no result came).
 func (s *Server) scheduleRestoreCleanupLocked(req restoreRequest, id, arn string) {
-	s.atLocked(s.now.Add(req.testing.validationWindow), "restore-validation-window", id, func() {
+	e := s.engineLocked()
+	if e.restoreCleanups == nil {
+		e.restoreCleanups = map[string]func(){}
+	}
+	cleanup := func() {
+		delete(e.restoreCleanups, id)
 		j := s.restoreJobLocked(req.account, req.region, id)
-		if j == nil {
+		if j == nil || j.DeletionStatus != "" {
 			return
 		}
 		if j.ValidationStatus == backuptypes.RestoreValidationStatusValidating {
@@ -795,10 +811,6 @@ func (s *Server) scheduleRestoreCleanupLocked(req restoreRequest, id, arn string
 		j.DeletionStatus = backuptypes.RestoreDeletionStatusDeleting
 		s.logEventLocked("RESTORE_JOB", req.account, req.region, id, "DELETING", arn)
 		s.atLocked(s.now.Add(restoreDeletionDuration), "restore-delete", id, func() {
-			j := s.restoreJobLocked(req.account, req.region, id)
-			if j == nil {
-				return
-			}
 			// Only what the restore created is deleted: a resource it
 			// created (RestoredBy), or the new bucket of an S3 restore.
 			if r := s.resourceLocked(req.account, req.region, arn); r != nil && (r.RestoredBy == id || (r.Type == S3Bucket && restoreNewBucket(req.metadata))) {
@@ -807,7 +819,9 @@ func (s *Server) scheduleRestoreCleanupLocked(req restoreRequest, id, arn string
 			j.DeletionStatus = backuptypes.RestoreDeletionStatusSuccessful
 			s.logEventLocked("RESTORE_JOB", req.account, req.region, id, "DELETED", arn)
 		})
-	})
+	}
+	e.restoreCleanups[id] = cleanup
+	s.atLocked(s.now.Add(req.testing.validationWindow), "restore-validation-window", id, cleanup)
 }
 
 // removeResourceLocked deletes a workload resource (an S3 bucket with its

@@ -127,10 +127,6 @@ func TestRestoreTestingRun(t *testing.T) {
 	if aws.ToString(dbJob.CreatedResourceArn) != "arn:aws:rds:us-east-1:111111111111:db:orders-restore-test" {
 		t.Errorf("RestoreMetadataOverrides: created %s", aws.ToString(dbJob.CreatedResourceArn))
 	}
-	must(c.PutRestoreValidationResult(ctx, &awsbackup.PutRestoreValidationResultInput{RestoreJobId: aws.String(ebsID), ValidationStatus: backuptypes.RestoreValidationStatusSuccessful, ValidationStatusMessage: aws.String("checksums match")}))(t, "PutRestoreValidationResult")
-	if j := rsDescribe(t, c, ebsID); j.ValidationStatus != backuptypes.RestoreValidationStatusSuccessful || aws.ToString(j.ValidationStatusMessage) != "checksums match" || j.DeletionStatus != "" {
-		t.Errorf("after validation: %s %q deletion %q", j.ValidationStatus, aws.ToString(j.ValidationStatusMessage), j.DeletionStatus)
-	}
 	exists := func(arn string) bool {
 		for _, r := range srv.Resources(rsAcct, rsRegion) {
 			if r.ARN == arn {
@@ -140,17 +136,26 @@ func TestRestoreTestingRun(t *testing.T) {
 		return false
 	}
 	restored := aws.ToString(ebs.CreatedResourceArn)
-	if !exists(restored) {
-		t.Fatalf("restored volume %s missing during the validation window", restored)
+	// VALIDATING keeps the restored volume during the window.
+	must(c.PutRestoreValidationResult(ctx, &awsbackup.PutRestoreValidationResultInput{RestoreJobId: aws.String(ebsID), ValidationStatus: backuptypes.RestoreValidationStatusValidating}))(t, "PutRestoreValidationResult VALIDATING")
+	srv.AdvanceTo(ebs.CompletionDate.Add(time.Hour))
+	if j := rsDescribe(t, c, ebsID); j.ValidationStatus != backuptypes.RestoreValidationStatusValidating || j.DeletionStatus != "" || !exists(restored) {
+		t.Fatalf("validating within the window: %s, deletion %q, volume present %v", j.ValidationStatus, j.DeletionStatus, exists(restored))
 	}
-	// ValidationWindowHours 2: deletion starts 2 hours after completion.
-	srv.AdvanceTo(ebs.CompletionDate.Add(2 * time.Hour))
-	if j := rsDescribe(t, c, ebsID); j.DeletionStatus != backuptypes.RestoreDeletionStatusDeleting {
-		t.Errorf("at the end of the validation window DeletionStatus = %q, want DELETING", j.DeletionStatus)
+	// A completed validation ends the window: deletion starts at once
+	// ("once the optional validation completes or the validation window
+	// closes, AWS Backup deletes the resources").
+	must(c.PutRestoreValidationResult(ctx, &awsbackup.PutRestoreValidationResultInput{RestoreJobId: aws.String(ebsID), ValidationStatus: backuptypes.RestoreValidationStatusSuccessful, ValidationStatusMessage: aws.String("checksums match")}))(t, "PutRestoreValidationResult")
+	if j := rsDescribe(t, c, ebsID); j.ValidationStatus != backuptypes.RestoreValidationStatusSuccessful || aws.ToString(j.ValidationStatusMessage) != "checksums match" || j.DeletionStatus != backuptypes.RestoreDeletionStatusDeleting {
+		t.Errorf("after validation: %s %q deletion %q, want SUCCESSFUL and DELETING", j.ValidationStatus, aws.ToString(j.ValidationStatusMessage), j.DeletionStatus)
 	}
-	srv.Advance(10 * time.Minute)
+	srv.Advance(restoreDeletion)
 	if j := rsDescribe(t, c, ebsID); j.DeletionStatus != backuptypes.RestoreDeletionStatusSuccessful || exists(restored) {
 		t.Errorf("after deletion: DeletionStatus %q, resource present %v", j.DeletionStatus, exists(restored))
+	}
+	srv.AdvanceTo(ebs.CompletionDate.Add(2 * time.Hour)) // the window's end changes nothing
+	if j := rsDescribe(t, c, ebsID); j.DeletionStatus != backuptypes.RestoreDeletionStatusSuccessful || j.ValidationStatus != backuptypes.RestoreValidationStatusSuccessful {
+		t.Errorf("at the window's end: %s, deletion %q", j.ValidationStatus, j.DeletionStatus)
 	}
 	_, err := c.PutRestoreValidationResult(ctx, &awsbackup.PutRestoreValidationResultInput{RestoreJobId: aws.String(ebsID), ValidationStatus: backuptypes.RestoreValidationStatusFailed})
 	wantErr[*backuptypes.InvalidRequestException](t, "PutRestoreValidationResult after the validation window", err)
@@ -286,7 +291,11 @@ func TestRestoreTestingS3(t *testing.T) {
 	// A validation still VALIDATING when the window ends times out.
 	id := aws.ToString(j.RestoreJobId)
 	must(c.PutRestoreValidationResult(context.Background(), &awsbackup.PutRestoreValidationResultInput{RestoreJobId: aws.String(id), ValidationStatus: backuptypes.RestoreValidationStatusValidating}))(t, "PutRestoreValidationResult")
-	srv.Advance(time.Hour + restoreDeletion)
+	srv.AdvanceTo(j.CompletionDate.Add(time.Hour))
+	if j := rsDescribe(t, c, id); j.DeletionStatus != backuptypes.RestoreDeletionStatusDeleting || j.ValidationStatus != backuptypes.RestoreValidationStatusTimedOut {
+		t.Errorf("when the window closes: %s, deletion %q; want TIMED_OUT, DELETING", j.ValidationStatus, j.DeletionStatus)
+	}
+	srv.Advance(restoreDeletion)
 	if got := buckets(); got[restored] || !got[bucket] {
 		t.Errorf("after the validation window: restored bucket present %v, source present %v", got[restored], got[bucket])
 	}
