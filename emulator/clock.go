@@ -86,7 +86,9 @@ type AdvanceEvent struct {
 	// ID is the job ID, recovery point ARN or plan ID and rule name.
 	ID string `json:"id"`
 	// State is the job's new state, or for recovery points "COLD" or
-	// "EXPIRED", for rules "RUN".
+	// "EXPIRED", for rules and restore testing plans "RUN"; restore jobs
+	// also report "DELETING" and "DELETED" for the resource a restore test
+	// restored.
 	State string `json:"state"`
 	// Message is the status message, if any.
 	Message string `json:"message,omitempty"`
