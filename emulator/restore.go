@@ -298,6 +298,16 @@ func (s *Server) restoreTargetConflictLocked(req restoreRequest, typ ResourceTyp
 			}
 		}
 	}
+	if typ == EFSFileSystem && restoreMetaIs(req.metadata, "newFileSystem", "false") {
+		// newFileSystem false restores into the file system file-system-id,
+		// "in a new directory" of it ("Restoring an Amazon EFS file system",
+		// AWS Backup Developer Guide), which must exist.
+		id := restoreMeta(req.metadata, "file-system-id")
+		arn, err := resourceARN(req.account, req.region, typ, id)
+		if id == "" || err != nil || s.resourceLocked(req.account, req.region, arn) == nil {
+			return fmt.Sprintf("FileSystemNotFound: File system '%s' does not exist.", id)
+		}
+	}
 	switch typ {
 	case RDSInstance, DynamoDBTable:
 		if name := restoreTargetName(typ, req.metadata); name != "" {
@@ -364,6 +374,10 @@ func (s *Server) completeRestoreJobLocked(req restoreRequest, id, vault string) 
 	}
 	r := Resource{Type: typ, SizeBytes: aws.ToInt64(j.BackupSizeInBytes), RestoredBy: id, KMSKeyARN: restoredKey(typ, req.metadata, rp)}
 	r.ID = restoreTargetName(typ, req.metadata)
+	inPlace := typ == EFSFileSystem && restoreMetaIs(req.metadata, "newFileSystem", "false")
+	if inPlace {
+		r.ID = restoreMeta(req.metadata, "file-system-id")
+	}
 	if r.ID == "" {
 		r.ID = s.newResourceIDLocked(typ)
 	}
@@ -375,9 +389,10 @@ func (s *Server) completeRestoreJobLocked(req restoreRequest, id, vault string) 
 	arn, err := resourceARN(req.account, req.region, typ, r.ID)
 	if err == nil {
 		r.ARN = arn
-		if typ == S3Bucket && s.s3.buckets[r.ID] != nil {
-			// Restored into an existing bucket of the account (checked by
-			// the preflight): the bucket stays as it is.
+		if inPlace || (typ == S3Bucket && s.s3.buckets[r.ID] != nil) {
+			// Restored into an existing bucket of the account or into an
+			// existing file system (which gains a directory); the
+			// preflight checked it, and it stays as it is.
 		} else {
 			err = s.addResourceLocked(req.account, req.region, r)
 		}
@@ -411,27 +426,37 @@ func (s *Server) completeRestoreJobLocked(req restoreRequest, id, vault string) 
 // testing's RestoreMetadataOverrides are ("Key values are not case
 // sensitive").
 func restoreTargetName(typ ResourceType, metadata map[string]string) string {
-	key := map[ResourceType]string{RDSInstance: "dbinstanceidentifier", DynamoDBTable: "targettablename", S3Bucket: "destinationbucketname"}[typ]
-	if key == "" {
-		return ""
+	switch typ {
+	case RDSInstance:
+		return restoreMeta(metadata, "DBInstanceIdentifier")
+	case DynamoDBTable:
+		return restoreMeta(metadata, "targetTableName")
+	case S3Bucket:
+		return restoreMeta(metadata, "DestinationBucketName")
 	}
+	return ""
+}
+
+// restoreMeta returns the metadata value of key (case-insensitive).
+func restoreMeta(metadata map[string]string, key string) string {
 	for k, v := range metadata {
-		if strings.ToLower(k) == key {
+		if strings.EqualFold(k, key) {
 			return v
 		}
 	}
 	return ""
 }
 
+// restoreMetaIs reports whether the metadata value of key is value
+// (case-insensitive).
+func restoreMetaIs(metadata map[string]string, key, value string) bool {
+	return strings.EqualFold(restoreMeta(metadata, key), value)
+}
+
 // restoreNewBucket reports whether an S3 restore's metadata asks for a
 // new bucket (NewBucket "true", case-insensitive key and value).
 func restoreNewBucket(metadata map[string]string) bool {
-	for k, v := range metadata {
-		if strings.EqualFold(k, "NewBucket") && strings.EqualFold(v, "true") {
-			return true
-		}
-	}
-	return false
+	return restoreMetaIs(metadata, "NewBucket", "true")
 }
 
 // restoredKey is the KMS key of a restored resource: the one the metadata

@@ -301,6 +301,33 @@ func TestRestoreChecks(t *testing.T) {
 					}
 				}
 			}},
+		{name: "EFS into the existing file system", source: "Restoring an Amazon EFS file system (newFileSystem false: a new directory of the source)",
+			prep: func(t *testing.T, s *rsSetup) {
+				fs := s.srv.AddResource(rsAcct, rsRegion, emulator.EFSFileSystem, "fs-0123456789abcdef0", nil, rsGiB)
+				s.rp = rsRecoveryPoint(t, s.srv, s.c, rsAcct, rsVault, fs)
+				s.md = map[string]string{"file-system-id": "fs-0123456789abcdef0", "newFileSystem": "false"}
+			},
+			after: func(t *testing.T, s *rsSetup, j *awsbackup.DescribeRestoreJobOutput) {
+				var fss []string
+				for _, r := range s.srv.Resources(rsAcct, rsRegion) {
+					if r.Type == emulator.EFSFileSystem {
+						fss = append(fss, r.ARN)
+					}
+				}
+				want := "arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/fs-0123456789abcdef0"
+				if aws.ToString(j.CreatedResourceArn) != want || len(fss) != 1 {
+					t.Errorf("restored into %s; file systems now %v", aws.ToString(j.CreatedResourceArn), fss)
+				}
+			}},
+		{name: "EFS into a file system that does not exist", source: "EFS DescribeFileSystems: FileSystemNotFound",
+			prep: func(t *testing.T, s *rsSetup) {
+				fs := s.srv.AddResource(rsAcct, rsRegion, emulator.EFSFileSystem, "fs-0123456789abcdef0", nil, rsGiB)
+				s.rp = rsRecoveryPoint(t, s.srv, s.c, rsAcct, rsVault, fs)
+				if err := s.srv.RemoveResource(fs); err != nil {
+					t.Fatal(err)
+				}
+				s.md = map[string]string{"file-system-id": "fs-0123456789abcdef0", "newFileSystem": "false"}
+			}, failed: "FileSystemNotFound: File system 'fs-0123456789abcdef0' does not exist."},
 		{name: "target DB instance exists", source: "RDS RestoreDBInstanceFromDBSnapshot: DBInstanceAlreadyExists",
 			prep: func(t *testing.T, s *rsSetup) {
 				s.srv.AddResource(rsAcct, rsRegion, emulator.RDSInstance, "taken", nil, rsGiB)
