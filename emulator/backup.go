@@ -178,6 +178,12 @@ func (s *Server) backupService() *service {
 		handle(backupschemas.StartBackupJob, backupschemas.StartBackupJobInput, s.startBackupJob),
 		handle(backupschemas.StartCopyJob, backupschemas.StartCopyJobInput, s.startCopyJob),
 		handle(backupschemas.StartRestoreJob, backupschemas.StartRestoreJobInput, s.startRestoreJob),
+		// Restores (restore.go).
+		handle(backupschemas.DescribeRestoreJob, backupschemas.DescribeRestoreJobInput, s.describeRestoreJob),
+		handle(backupschemas.GetRecoveryPointRestoreMetadata, backupschemas.GetRecoveryPointRestoreMetadataInput, s.getRecoveryPointRestoreMetadata),
+		handle(backupschemas.ListRestoreJobsByProtectedResource, backupschemas.ListRestoreJobsByProtectedResourceInput, s.listRestoreJobsByProtectedResource),
+		handle(backupschemas.ListRestoreJobSummaries, backupschemas.ListRestoreJobSummariesInput, s.listRestoreJobSummaries),
+		handle(backupschemas.PutRestoreValidationResult, backupschemas.PutRestoreValidationResultInput, s.putRestoreValidationResult),
 		handle(backupschemas.StopBackupJob, backupschemas.StopBackupJobInput, s.stopBackupJob),
 		handle(backupschemas.DeleteRecoveryPoint, backupschemas.DeleteRecoveryPointInput, s.deleteRecoveryPoint),
 		handle(backupschemas.UpdateRecoveryPointLifecycle, backupschemas.UpdateRecoveryPointLifecycleInput, s.updateRecoveryPointLifecycle),

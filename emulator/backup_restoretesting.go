@@ -232,12 +232,25 @@ func (s *Server) listRestoreTestingPlans(c *Call, in *awsbackup.ListRestoreTesti
 	return &awsbackup.ListRestoreTestingPlansOutput{RestoreTestingPlans: page, NextToken: next}, nil
 }
 
-// checkRestoreSelectionTargets applies "ProtectedResourceArns ... or
-// ProtectedResourceConditions, but not both" and ValidationWindowHours
-// 0-168.
+// checkRestoreSelectionTargets applies RestoreTestingSelectionForCreate's
+// rules (AWS Backup API Reference): "A restore testing selection can
+// include a wildcard value ("*") for ProtectedResourceArns along with
+// ProtectedResourceConditions. Alternatively, you can include up to 30
+// specific protected resource ARNs in ProtectedResourceArns. Cannot select
+// by both protected resource types AND specific ARNs"; and
+// ValidationWindowHours 0-168.
 func checkRestoreSelectionTargets(arns []string, cond *backuptypes.ProtectedResourceConditions, window *int32) error {
-	if len(arns) > 0 && cond != nil && (len(cond.StringEquals) > 0 || len(cond.StringNotEquals) > 0) {
-		return bkInvalidParam("Specify either ProtectedResourceArns or ProtectedResourceConditions, not both.")
+	specific := 0
+	for _, a := range arns {
+		if a != "*" {
+			specific++
+		}
+	}
+	if specific > 0 && cond != nil && (len(cond.StringEquals) > 0 || len(cond.StringNotEquals) > 0) {
+		return bkInvalidParam("Specify either specific ProtectedResourceArns or the wildcard \"*\" with ProtectedResourceConditions, not both.")
+	}
+	if specific > 30 {
+		return bkInvalidParam("ProtectedResourceArns can list at most 30 protected resources.")
 	}
 	if window != nil && (*window < 0 || *window > 168) {
 		return bkInvalidParam("ValidationWindowHours must be between 0 and 168.")

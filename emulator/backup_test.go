@@ -917,7 +917,14 @@ func TestBackupRestoreTesting(t *testing.T) {
 			RestoreTestingSelectionName: aws.String(name), IamRoleArn: role, ProtectedResourceType: aws.String("EBS"), ProtectedResourceArns: []string{"*"},
 		}}
 	}
+	// Specific ARNs and conditions are refused; the wildcard with
+	// conditions is accepted (CreateRestoreTestingSelection).
+	wildcardAndConditions := sel("wildcard")
+	wildcardAndConditions.RestoreTestingSelection.ProtectedResourceConditions = &backuptypes.ProtectedResourceConditions{StringEquals: []backuptypes.KeyValue{{Key: aws.String("backup"), Value: aws.String("yes")}}}
+	must(c.CreateRestoreTestingSelection(ctx, wildcardAndConditions))(t, "CreateRestoreTestingSelection(* with conditions)")
+	must(c.DeleteRestoreTestingSelection(ctx, &awsbackup.DeleteRestoreTestingSelectionInput{RestoreTestingPlanName: aws.String("weekly"), RestoreTestingSelectionName: aws.String("wildcard")}))(t, "DeleteRestoreTestingSelection")
 	both := sel("both")
+	both.RestoreTestingSelection.ProtectedResourceArns = []string{"arn:aws:ec2:us-east-1:333333333333:volume/vol-1"}
 	both.RestoreTestingSelection.ProtectedResourceConditions = &backuptypes.ProtectedResourceConditions{StringEquals: []backuptypes.KeyValue{{Key: aws.String("aws:ResourceTag/backup"), Value: aws.String("yes")}}}
 	_, err = c.CreateRestoreTestingSelection(ctx, both)
 	wantErr[*backuptypes.InvalidParameterValueException](t, "arns and conditions", err)

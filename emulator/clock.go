@@ -16,7 +16,9 @@ import (
 
 // Default job durations (SetJobDurations changes them). AWS gives no fixed
 // figures; these keep scenarios readable: a backup completes 10 minutes
-// after it starts, a copy after an hour, a restore after 30 minutes.
+// after it starts, a copy after an hour. Restores follow a model per
+// resource type and size (RestoreDuration); DefaultRestoreDuration is its
+// base for types it does not list.
 const (
 	DefaultBackupDuration  = 10 * time.Minute
 	DefaultCopyDuration    = time.Hour
@@ -40,7 +42,9 @@ type JobDurations struct {
 	Backup time.Duration `json:"backup"`
 	// Copy is from a copy job's start to its completion.
 	Copy time.Duration `json:"copy"`
-	// Restore is from a restore job's start to its completion.
+	// Restore is from a restore job's start to its completion. Once set
+	// with SetJobDurations it applies to every restore; until then the
+	// restore duration model decides (RestoreDuration, restore.go).
 	Restore time.Duration `json:"restore"`
 }
 
@@ -61,6 +65,7 @@ type AdvanceReport struct {
 	CopyJobsCompleted    int `json:"copy_jobs_completed"`
 	CopyJobsFailed       int `json:"copy_jobs_failed"`
 	RestoreJobsCompleted int `json:"restore_jobs_completed"`
+	RestoreJobsFailed    int `json:"restore_jobs_failed"`
 	ColdMoves            int `json:"cold_moves"`
 	Expirations          int `json:"expirations"`
 	Notifications        int `json:"notifications"`
@@ -73,15 +78,17 @@ type AdvanceReport struct {
 // AdvanceEvent is one thing that happened in virtual time.
 type AdvanceEvent struct {
 	Time time.Time `json:"time"`
-	// Kind is "BACKUP_JOB", "COPY_JOB", "RESTORE_JOB", "RECOVERY_POINT"
-	// or "BACKUP_RULE".
+	// Kind is "BACKUP_JOB", "COPY_JOB", "RESTORE_JOB", "RECOVERY_POINT",
+	// "BACKUP_RULE" or "RESTORE_TESTING_PLAN".
 	Kind    string `json:"kind"`
 	Account string `json:"account"`
 	Region  string `json:"region"`
 	// ID is the job ID, recovery point ARN or plan ID and rule name.
 	ID string `json:"id"`
 	// State is the job's new state, or for recovery points "COLD" or
-	// "EXPIRED", for rules "RUN".
+	// "EXPIRED", for rules and restore testing plans "RUN"; restore jobs
+	// also report "DELETING" and "DELETED" for the resource a restore test
+	// restored.
 	State string `json:"state"`
 	// Message is the status message, if any.
 	Message string `json:"message,omitempty"`
@@ -120,11 +127,19 @@ func (q *eventQueue) Pop() any {
 // engine is the state of virtual time: the event queue, running jobs and
 // recovery point lifecycles.
 type engine struct {
-	queue     eventQueue
-	seq       uint64
-	rules     map[string]*ruleSlot // pending run of each plan rule
-	copyLimit int
-	durations JobDurations
+	queue eventQueue
+	seq   uint64
+	rules map[string]*ruleSlot // pending run of each plan rule
+	// restoreTests is the pending run of each restore testing plan, by ARN.
+	restoreTests map[string]*ruleSlot
+	// restoreCleanups deletes what a restore test restored, by job ID,
+	// until it has started.
+	restoreCleanups map[string]func()
+	copyLimit       int
+	durations       JobDurations
+	// restoreFixed: SetJobDurations set Restore, which then replaces the
+	// restore duration model (restore.go).
+	restoreFixed bool
 
 	copyRunning map[copyKey]int
 	copyWaiting map[copyKey][]*copyTask
@@ -186,6 +201,7 @@ func (s *Server) SetJobDurations(d JobDurations) {
 	}
 	if d.Restore > 0 {
 		e.durations.Restore = d.Restore
+		e.restoreFixed = true
 	}
 }
 
@@ -219,6 +235,7 @@ func (s *Server) advanceLocked(t time.Time) AdvanceReport {
 	e.copyAllowed = map[string]copyDecision{}
 	s.syncPolicyPlansLocked()
 	s.scheduleRulesLocked()
+	s.scheduleRestoreTestingLocked()
 	for e.queue.Len() > 0 && !e.queue[0].at.After(t) {
 		ev := heap.Pop(&e.queue).(*event)
 		if ev.at.After(s.now) {

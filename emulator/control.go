@@ -258,11 +258,13 @@ type ResourceJSON struct {
 	Tags      map[string]string `json:"tags,omitempty"`
 	SizeBytes int64             `json:"size_bytes,omitempty"`
 	KMSKeyARN string            `json:"kms_key_arn,omitempty"`
+	// RestoredBy is the restore job that created the resource (listings
+	// only; ignored when adding a resource).
+	RestoredBy string `json:"restored_by,omitempty"`
 }
 
 func resourceJSON(r Resource) ResourceJSON {
-	return ResourceJSON{ARN: r.ARN, Account: r.Account, Region: r.Region, Type: r.Type, ID: r.ID, Name: r.Name,
-		Tags: r.Tags, SizeBytes: r.SizeBytes, KMSKeyARN: r.KMSKeyARN}
+	return ResourceJSON(r)
 }
 
 // resourceTypes are the workload resource types the emulator knows, in

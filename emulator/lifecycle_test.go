@@ -182,7 +182,7 @@ func TestLifecycleLegalHold(t *testing.T) {
 	}
 }
 
-// TestLifecycleRestore: a restore job runs for the restore duration and
+// TestLifecycleRestore: a restore job runs for its expected duration and
 // creates a new resource; vault notifications report it.
 func TestLifecycleRestore(t *testing.T) {
 	t.Parallel()
@@ -218,7 +218,8 @@ func TestLifecycleRestore(t *testing.T) {
 	if got := restore(); got.Status != backuptypes.RestoreJobStatusRunning {
 		t.Errorf("restore job %s, want RUNNING", got.Status)
 	}
-	rep := srv.Advance(emulator.DefaultRestoreDuration)
+	expected := must(c.DescribeRestoreJob(ctx, &awsbackup.DescribeRestoreJobInput{RestoreJobId: out.RestoreJobId}))(t, "DescribeRestoreJob").ExpectedCompletionTimeMinutes
+	rep := srv.Advance(time.Duration(aws.ToInt64(expected)) * time.Minute)
 	got := restore()
 	if got.Status != backuptypes.RestoreJobStatusCompleted || rep.RestoreJobsCompleted != 1 || !strings.HasPrefix(got.Created, "arn:aws:ec2:us-east-1:333333333333:volume/vol-") {
 		t.Fatalf("restore job %s, created %q", got.Status, got.Created)
