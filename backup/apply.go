@@ -17,6 +17,7 @@ import (
 	"github.com/orgbackup/orgbackup/distribution"
 	"github.com/orgbackup/orgbackup/organization"
 	"github.com/orgbackup/orgbackup/plan"
+	"github.com/orgbackup/orgbackup/regionsettings"
 	"github.com/orgbackup/orgbackup/servicerole"
 	"github.com/orgbackup/orgbackup/vault"
 )
@@ -31,6 +32,7 @@ func Kinds() (*plan.Kinds, error) {
 		vault.Kinds(),
 		distribution.Kinds(),
 		auditreports.Kinds(),
+		regionsettings.Kinds(),
 	)
 }
 

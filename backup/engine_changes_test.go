@@ -32,6 +32,7 @@ func TestChangeTypes(t *testing.T) {
 				{Address: mgmt + "backup_policy/orgbackup-staging", Action: "create"},
 				{Address: mgmt + "backup_policy_attachment/orgbackup-staging@ou-root-staging1", Action: "create"},
 				{Address: "444444444444/global/iam_role/OrgBackupServiceRole", Action: "create"},
+				{Address: "444444444444/us-east-1/backup_region_settings/backup", Action: "update"},
 				{Address: "444444444444/us-east-1/backup_vault/local-backup", Action: "create"},
 				{Address: "444444444444/us-east-1/kms_key/alias/orgbackup", Action: "create"},
 				{Address: "444444444444/us-east-1/sns_topic/orgbackup-notifications", Action: "create"},

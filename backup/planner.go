@@ -22,6 +22,7 @@ import (
 	"github.com/orgbackup/orgbackup/managedtags"
 	"github.com/orgbackup/orgbackup/organization"
 	"github.com/orgbackup/orgbackup/plan"
+	"github.com/orgbackup/orgbackup/regionsettings"
 	"github.com/orgbackup/orgbackup/servicerole"
 	"github.com/orgbackup/orgbackup/spec"
 	"github.com/orgbackup/orgbackup/vault"
@@ -177,6 +178,17 @@ func planAccount(ctx context.Context, src crossaccount.ConfigSource, sp *spec.Sp
 			return nil, err
 		}
 		cs, err := servicerole.Plan(ctx, awsiam.NewFromConfig(cfg), account, *da.role)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	for _, rs := range da.settings {
+		cfg, err := src.Config(ctx, account, rs.Region)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := regionsettings.Plan(ctx, awsbackup.NewFromConfig(cfg), rs)
 		if err != nil {
 			return nil, err
 		}

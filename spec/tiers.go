@@ -326,3 +326,12 @@ func (s *Spec) TierAccountsIn(topo TargetResolver, tiers []string) (map[string][
 	}
 	return out, nil
 }
+
+// SelectedTypes returns the resource types the tier's plan can select:
+// its resource_types, or every type a tier may name when it names none.
+func (t EffectiveTier) SelectedTypes() []string {
+	if len(t.ResourceTypes) > 0 {
+		return slices.Sorted(slices.Values(t.ResourceTypes))
+	}
+	return knownResourceTypes()
+}
