@@ -17,13 +17,9 @@ import (
 	"github.com/orgbackup/orgbackup/plan"
 )
 
-// Kinds of the Organizations distribution: a tier's backup policy, and its
-// attachment to one target (an OU, an account or the root), named
-// POLICY@TARGET. Both are global and held by the management account.
-const (
-	KindPolicy           = "backup_policy"
-	KindPolicyAttachment = "backup_policy_attachment"
-)
+// KindPolicy is a tier's Organizations backup policy, global and held by
+// the management account; its attachments are KindPolicyAttachment.
+const KindPolicy = "backup_policy"
 
 // PolicyReader is the part of the Organizations client that planning
 // backup policies reads.
@@ -59,12 +55,6 @@ type Policy struct {
 	Tags        map[string]string `json:"tags,omitempty"`
 	// Targets are the OU and account IDs the policy is attached to.
 	Targets []string `json:"-"`
-}
-
-// attachment is the state of a KindPolicyAttachment.
-type attachment struct {
-	Policy string `json:"policy"` // policy name; its ID is looked up at apply time
-	Target string `json:"target"`
 }
 
 // PlanPolicies compares the organization's backup policies, read through
@@ -138,37 +128,19 @@ func PlanPolicies(ctx context.Context, orgs PolicyReader, mgmt string, want []Po
 		if l != nil {
 			have = l.targets
 		}
-		for _, t := range w.Targets {
-			if slices.Contains(have, t) {
-				continue
-			}
-			c := plan.NewChange(addr(KindPolicyAttachment, w.Name+"@"+t), plan.Create, nil, attachment{w.Name, t}, "attaches the tier's policy to "+t)
-			c.DependsOn = deps
-			changes = append(changes, c)
-		}
-		for _, t := range have {
-			if slices.Contains(w.Targets, t) {
-				continue
-			}
-			c := plan.NewChange(addr(KindPolicyAttachment, w.Name+"@"+t), plan.Delete, attachment{w.Name, t}, nil, "the spec no longer targets "+t+" with this tier; its accounts stop getting the plan")
-			c.Destructive = true
-			changes = append(changes, c)
-		}
+		changes = append(changes, planAttachments(mgmt, w.Name, have, w.Targets, deps, false)...)
 	}
 	for _, name := range slices.Sorted(maps.Keys(existing)) {
 		if wanted[name] {
 			continue
 		}
 		l := existing[name]
-		for _, t := range l.targets {
-			c := plan.NewChange(addr(KindPolicyAttachment, name+"@"+t), plan.Delete, attachment{name, t}, nil, "the policy is no longer in the spec")
-			c.Destructive = true
-			changes = append(changes, c)
-		}
+		detach := planAttachments(mgmt, name, l.targets, nil, nil, true)
+		changes = append(changes, detach...)
 		c := plan.NewChange(addr(KindPolicy, name), plan.Delete, Policy{Name: name, Content: plan.Raw(l.content)}, nil, "the policy is no longer in the spec; accounts stop getting its plans (existing recovery points are kept)")
 		c.Destructive = true
-		for _, t := range l.targets {
-			c.DependsOn = append(c.DependsOn, addr(KindPolicyAttachment, name+"@"+t))
+		for _, d := range detach {
+			c.DependsOn = append(c.DependsOn, d.Address)
 		}
 		changes = append(changes, c)
 	}
@@ -213,43 +185,6 @@ func applyPolicy(ctx context.Context, orgs PolicyWriter, c plan.Change) error {
 		Name: aws.String(w.Name), Description: aws.String(w.Description), Content: aws.String(string(w.Content)),
 		Type: orgtypes.PolicyTypeBackupPolicy, Tags: managedtags.OrganizationsList(w.Tags),
 	})
-	return err
-}
-
-// applyAttachment attaches or detaches a backup policy; re-running
-// converges.
-func applyAttachment(ctx context.Context, orgs PolicyWriter, c plan.Change) error {
-	var a attachment
-	raw := c.After
-	if c.Action == plan.Delete {
-		raw = c.Before
-	}
-	if err := json.Unmarshal(raw, &a); err != nil {
-		return err
-	}
-	id, err := findPolicyID(ctx, orgs, a.Policy)
-	if err != nil {
-		return err
-	}
-	if id == "" {
-		if c.Action == plan.Delete {
-			return nil
-		}
-		return fmt.Errorf("backup policy %s does not exist", a.Policy)
-	}
-	if c.Action == plan.Delete {
-		_, err = orgs.DetachPolicy(ctx, &awsorgs.DetachPolicyInput{PolicyId: aws.String(id), TargetId: aws.String(a.Target)})
-		var nf *orgtypes.PolicyNotAttachedException
-		if errors.As(err, &nf) {
-			return nil
-		}
-		return err
-	}
-	_, err = orgs.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: aws.String(id), TargetId: aws.String(a.Target)})
-	var dup *orgtypes.DuplicatePolicyAttachmentException
-	if errors.As(err, &dup) {
-		return nil
-	}
 	return err
 }
 
