@@ -24,9 +24,21 @@ var ErrRefused = errors.New("refused")
 // Options.Now tells whether a compliance-mode Vault Lock is already
 // immutable, so that such a change is refused before anything is sent.
 func Apply(ctx context.Context, c Writers, ch plan.Change, optFns ...func(*Options)) error {
+	var fn applyFunc
+	for _, k := range kinds() {
+		if k.name == ch.Kind {
+			fn = k.apply
+		}
+	}
+	return apply(ctx, c, ch, fn, optFns...)
+}
+
+// apply performs ch with fn, the apply method of ch's kind (nil when the
+// kind is unknown), as Apply documents.
+func apply(ctx context.Context, c Writers, ch plan.Change, fn applyFunc, optFns ...func(*Options)) error {
 	var o Options
-	for _, fn := range optFns {
-		fn(&o)
+	for _, opt := range optFns {
+		opt(&o)
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -34,23 +46,10 @@ func Apply(ctx context.Context, c Writers, ch plan.Change, optFns ...func(*Optio
 	account, region := ch.Account, ch.Region
 	a := applier{ctx: ctx, c: c, account: account, region: region, now: o.Now()}
 	var err error
-	switch ch.Kind {
-	case KindKey:
-		err = a.key(ch)
-	case KindVault:
-		err = a.vault(ch)
-	case KindAirGapped:
-		err = a.airGapped(ch)
-	case KindAccessPolicy:
-		err = a.accessPolicy(ch)
-	case KindLock:
-		err = a.lock(ch)
-	case KindTopic:
-		err = a.topic(ch)
-	case KindNotifications:
-		err = a.notifications(ch)
-	default:
+	if fn == nil {
 		err = fmt.Errorf("unknown kind %q", ch.Kind)
+	} else {
+		err = fn(&a, ch)
 	}
 	if err != nil {
 		return fmt.Errorf("applying %s %s %q in %s/%s: %w", ch.Action, ch.Kind, ch.Name, account, region, err)
