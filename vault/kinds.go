@@ -6,20 +6,40 @@ import (
 	"github.com/orgbackup/orgbackup/plan"
 )
 
+// applyFunc is the applier method that applies a change of one kind; each
+// kind's file defines it.
+type applyFunc func(*applier, plan.Change) error
+
+// kind is one resource kind of this package: its name, its apply stage
+// and its apply method.
+type kind struct {
+	name  string
+	stage plan.Stage
+	apply applyFunc
+}
+
+// kinds is the package's one table of kinds; Kinds and Apply both read it.
+func kinds() []kind {
+	return []kind{
+		{KindKey, plan.StageIdentity, (*applier).key},
+		{KindVault, plan.StageVault, (*applier).vault},
+		{KindAirGapped, plan.StageVault, (*applier).airGapped},
+		{KindAccessPolicy, plan.StageVaultPolicy, (*applier).accessPolicy},
+		{KindLock, plan.StageVaultPolicy, (*applier).lock},
+		{KindTopic, plan.StageNotification, (*applier).topic},
+		{KindNotifications, plan.StageNotification, (*applier).notifications},
+	}
+}
+
 // Kinds returns the resource kinds this package plans and applies, with
 // their apply stages: keys before the vaults they encrypt, vaults before
 // what guards them, topics with the notifications that publish to them.
 func Kinds() []plan.Kind {
-	apply := func(ctx context.Context, env plan.ApplyEnv, c plan.Change) error {
-		return Apply(ctx, NewWriters(env.Config), c, func(o *Options) { o.Now = env.Now })
+	var out []plan.Kind
+	for _, k := range kinds() {
+		out = append(out, plan.Kind{Name: k.name, Stage: k.stage, Apply: func(ctx context.Context, env plan.ApplyEnv, c plan.Change) error {
+			return apply(ctx, NewWriters(env.Config), c, k.apply, func(o *Options) { o.Now = env.Now })
+		}})
 	}
-	return []plan.Kind{
-		{Name: KindKey, Stage: plan.StageIdentity, Apply: apply},
-		{Name: KindVault, Stage: plan.StageVault, Apply: apply},
-		{Name: KindAirGapped, Stage: plan.StageVault, Apply: apply},
-		{Name: KindAccessPolicy, Stage: plan.StageVaultPolicy, Apply: apply},
-		{Name: KindLock, Stage: plan.StageVaultPolicy, Apply: apply},
-		{Name: KindTopic, Stage: plan.StageNotification, Apply: apply},
-		{Name: KindNotifications, Stage: plan.StageNotification, Apply: apply},
-	}
+	return out
 }

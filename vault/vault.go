@@ -9,27 +9,26 @@
 // absolute addresses, that bring it to a Desired; Apply executes one change
 // through Writers. Kinds registers the package's resource kinds with the
 // engine. Plan never mutates; Apply is idempotent.
+//
+// One file per kind holds the kind's change JSON, live state, read, plan
+// and apply; plan.go, read.go and apply.go hold the orchestration and what
+// several kinds share.
 package vault
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
 	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
 	awssns "github.com/aws/aws-sdk-go-v2/service/sns"
-)
-
-// Resource kinds (see Kinds).
-const (
-	KindKey           = "kms_key"
-	KindVault         = "backup_vault"
-	KindAccessPolicy  = "vault_access_policy"
-	KindLock          = "vault_lock"
-	KindAirGapped     = "air_gapped_vault"
-	KindTopic         = "sns_topic"
-	KindNotifications = "vault_notifications"
+	"github.com/orgbackup/orgbackup/policy"
 )
 
 // Desired is the desired state of one account+region's backup vault and
@@ -109,6 +108,107 @@ type Notifications struct {
 	Events []string
 	// Emails are the email addresses subscribed to the topic.
 	Emails []string
+}
+
+// deprecatedVaultEvents are the BackupVaultEvents the PutBackupVaultNotifications
+// API reference lists as "no longer supported": AWS rejects them.
+var deprecatedVaultEvents = []string{
+	"BACKUP_JOB_SUCCESSFUL", "BACKUP_JOB_FAILED", "BACKUP_JOB_EXPIRED",
+	"RESTORE_JOB_SUCCESSFUL", "RESTORE_JOB_FAILED",
+	"BACKUP_PLAN_CREATED", "BACKUP_PLAN_MODIFIED",
+}
+
+// Validate reports every problem of d at once.
+func (d *Desired) Validate() error {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+	}
+	if !policy.IsAccountID(d.Account) {
+		bad("account", "must be a 12-digit account ID, got %q", d.Account)
+	}
+	if d.Region == "" {
+		bad("region", "must be set")
+	}
+	// CreateBackupVault: vault names have 2 to 50 characters of
+	// letters, digits and hyphens.
+	checkVaultName := func(field, name string) {
+		if len(name) < 2 || len(name) > 50 || strings.IndexFunc(name, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_')
+		}) >= 0 {
+			bad(field, "must have 2 to 50 letters, digits, hyphens or underscores, got %q", name)
+		}
+	}
+	checkVaultName("vault", d.Vault)
+	checkPolicy := func(field, doc string) {
+		if doc == "" {
+			return
+		}
+		if _, err := CanonicalPolicy(doc); err != nil {
+			bad(field, "%v", err)
+		}
+	}
+	if d.Key != nil {
+		a := strings.TrimPrefix(d.Key.Alias, "alias/")
+		if a == "" || strings.HasPrefix(a, "aws/") {
+			// CreateAlias: aliases beginning with aws/ are reserved.
+			bad("key.alias", "must be set and must not begin with aws/, got %q", d.Key.Alias)
+		}
+		checkPolicy("key.policy", d.Key.Policy)
+	}
+	checkPolicy("access_policy", d.AccessPolicy)
+	if l := d.Lock; l != nil {
+		// PutBackupVaultLockConfiguration limits.
+		if l.MinRetentionDays < 0 || l.MaxRetentionDays < 0 || l.MaxRetentionDays > 36500 {
+			bad("lock", "retention days must be between 0 (not enforced) and 36500")
+		}
+		if l.MinRetentionDays > 0 && l.MaxRetentionDays > 0 && l.MinRetentionDays > l.MaxRetentionDays {
+			bad("lock", "min_retention_days (%d) must not exceed max_retention_days (%d)", l.MinRetentionDays, l.MaxRetentionDays)
+		}
+		if l.ChangeableForDays != 0 && (l.ChangeableForDays < 3 || l.ChangeableForDays > 36500) {
+			bad("lock.changeable_for_days", "must be 0 (governance mode) or between 3 and 36500, got %d", l.ChangeableForDays)
+		}
+	}
+	if a := d.AirGapped; a != nil {
+		checkVaultName("air_gapped.name", a.Name)
+		if a.Name == d.Vault {
+			bad("air_gapped.name", "must differ from the vault's name %q", d.Vault)
+		}
+		// CreateLogicallyAirGappedBackupVault: minimum retention is at
+		// least 7 days.
+		if a.MinRetentionDays < 7 || a.MaxRetentionDays > 36500 || a.MaxRetentionDays < a.MinRetentionDays {
+			bad("air_gapped", "retention must satisfy 7 <= min_retention_days <= max_retention_days <= 36500, got %d..%d", a.MinRetentionDays, a.MaxRetentionDays)
+		}
+	}
+	if n := d.Notifications; n != nil {
+		if n.Topic == "" || len(n.Topic) > 256 {
+			bad("notifications.topic", "must have 1 to 256 characters")
+		}
+		if strings.HasSuffix(n.Topic, ".fifo") {
+			// "Notification options with AWS Backup", Limitations: FIFO
+			// topics are not supported.
+			bad("notifications.topic", "AWS Backup cannot publish to FIFO topics, got %q", n.Topic)
+		}
+		if len(n.Events) == 0 {
+			bad("notifications.events", "must list at least one event")
+		}
+		known := backuptypes.BackupVaultEvent("").Values()
+		for i, e := range n.Events {
+			switch {
+			case slices.Contains(deprecatedVaultEvents, e):
+				bad(fmt.Sprintf("notifications.events[%d]", i), "%s is deprecated and no longer supported by AWS Backup (PutBackupVaultNotifications); use BACKUP_JOB_COMPLETED, COPY_JOB_FAILED, RESTORE_JOB_COMPLETED and the like", e)
+			case !slices.Contains(known, backuptypes.BackupVaultEvent(e)):
+				bad(fmt.Sprintf("notifications.events[%d]", i), "unknown backup vault event %q", e)
+			}
+		}
+		checkPolicy("notifications.topic_policy", n.TopicPolicy)
+		for i, e := range n.Emails {
+			if !strings.Contains(e, "@") {
+				bad(fmt.Sprintf("notifications.emails[%d]", i), "%q is not an email address", e)
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // BackupReader is the part of the AWS Backup client that reads a vault
