@@ -167,7 +167,8 @@ func (r *runner) apply(ctx context.Context, sp *spec.Spec, ro, rw crossaccount.C
 	if errors.As(err, &refused) {
 		return fail(reasonRefused, err)
 	}
-	if err != nil {
+	var incomplete *backup.IncompleteError
+	if err != nil && !errors.As(err, &incomplete) {
 		return fail(reasonApply, err)
 	}
 	r.res.Applied = res

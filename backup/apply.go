@@ -57,6 +57,9 @@ type ApplyOptions struct {
 	// Vault Lock past its grace period before it is sent. Default
 	// time.Now; against the emulator, its virtual clock.
 	Now func() time.Time
+	// ExpectFingerprint, when set, is the fingerprint of the plan that was
+	// reviewed: a plan with another one is refused before anything runs.
+	ExpectFingerprint string
 }
 
 // Outcome is what happened to one change.
@@ -111,6 +114,25 @@ func (r *Result) Err() error {
 	return errors.Join(errs...)
 }
 
+// IncompleteError is what Apply returns when a change failed or was
+// skipped: the organization is not yet as the plan says. Result says
+// which changes; applying again converges.
+type IncompleteError struct {
+	Result *Result
+}
+
+func (e *IncompleteError) Error() string {
+	applied, failed, skipped := e.Result.Counts()
+	msg := fmt.Sprintf("apply incomplete: %d applied, %d failed, %d skipped", applied, failed, skipped)
+	if err := e.Result.Err(); err != nil {
+		msg += ": " + err.Error()
+	}
+	return msg
+}
+
+// Unwrap returns the failed changes' errors.
+func (e *IncompleteError) Unwrap() error { return e.Result.Err() }
+
 // RefusedError is returned when a plan cannot be applied as it is: failed
 // consistency checks, or destructive or irreversible changes that were not
 // allowed. Nothing has been applied.
@@ -142,8 +164,10 @@ func (e *RefusedError) Error() string {
 // and keys, vaults, access policies and locks, notifications, backup
 // policies and plans, reports), in parallel across accounts. It never
 // deletes recovery points. When a change fails, independent changes still
-// run and the changes that depend on it are skipped; the Result says which.
-// Every change is idempotent, so applying again after a failure converges.
+// run and the changes that depend on it are skipped; the Result says which,
+// and the error is an *IncompleteError. Every change is idempotent, so
+// applying again after a failure converges. A saved plan should be checked
+// with CheckFresh first.
 func Apply(ctx context.Context, src crossaccount.ConfigSource, p *plan.Plan, optFns ...func(*ApplyOptions)) (*Result, error) {
 	var o ApplyOptions
 	for _, fn := range optFns {
@@ -160,6 +184,9 @@ func Apply(ctx context.Context, src crossaccount.ConfigSource, p *plan.Plan, opt
 	}
 	if err := p.Verify(); err != nil {
 		return nil, err
+	}
+	if o.ExpectFingerprint != "" && o.ExpectFingerprint != p.Fingerprint {
+		return nil, fmt.Errorf("refusing to apply the plan: its fingerprint %s is not the reviewed %s; nothing was applied", p.Fingerprint, o.ExpectFingerprint)
 	}
 	kinds, err := Kinds()
 	if err != nil {
@@ -262,6 +289,9 @@ func Apply(ctx context.Context, src crossaccount.ConfigSource, p *plan.Plan, opt
 			}(byAccount[a])
 		}
 		wg.Wait()
+	}
+	if _, failed, skipped := res.Counts(); failed+skipped > 0 {
+		return res, &IncompleteError{Result: res}
 	}
 	return res, nil
 }

@@ -60,8 +60,12 @@ func (o *testOrg) apply(t testing.TB, p *plan.Plan, optFns ...func(*backup.Apply
 	t.Helper()
 	optFns = append([]func(*backup.ApplyOptions){func(ao *backup.ApplyOptions) { ao.Now = o.srv.Now }}, optFns...)
 	res, err := backup.Apply(context.Background(), o.applyFleet, p, optFns...)
-	if err != nil {
+	var incomplete *backup.IncompleteError
+	if err != nil && !errors.As(err, &incomplete) {
 		t.Fatalf("Apply: %v", err)
+	}
+	if (res.Err() != nil) != (err != nil) {
+		t.Fatalf("Apply returned %v with a result whose changes failed: %v", err, res.Err())
 	}
 	return res
 }

@@ -85,7 +85,7 @@ func PlanChanges(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 	}
 
 	d, checks := desiredState(sp, topo)
-	p := &plan.Plan{Spec: sp.Name, Checks: checks}
+	p := &plan.Plan{Spec: sp.Name, SpecDigest: sp.Digest(), Checks: checks}
 	var mu sync.Mutex
 	add := func(cs ...plan.Change) {
 		mu.Lock()

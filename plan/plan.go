@@ -19,6 +19,9 @@ type Plan struct {
 	FormatVersion int `json:"format_version"`
 	// Spec is the spec's name.
 	Spec string `json:"spec"`
+	// SpecDigest identifies the spec's content (spec.Spec.Digest), so a
+	// plan is never applied under another spec.
+	SpecDigest string `json:"spec_digest,omitempty"`
 	// Changes are sorted by stage, then address, each after the changes
 	// it depends on.
 	Changes []Change `json:"changes"`

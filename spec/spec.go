@@ -8,6 +8,12 @@
 // stage parses a tier again. It makes no AWS calls.
 package spec
 
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+)
+
 // Spec is the whole desired backup architecture of an organization, as
 // written in .github/aws-backup.yaml (YAML or JSON). Load reads and
 // validates one; Defaults documents what an omitted field means.
@@ -197,4 +203,17 @@ type Reports struct {
 type Framework struct {
 	Name     string   `json:"name" yaml:"name"`
 	Controls []string `json:"controls" yaml:"controls"`
+}
+
+// Digest identifies the spec's content: the SHA-256 of its canonical JSON,
+// with defaults applied, so that the file's formatting, comments and key
+// order do not count but every value does.
+func (s *Spec) Digest() string {
+	b, err := json.Marshal(s)
+	if err != nil {
+		// A Spec holds strings, numbers, lists and maps only.
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }

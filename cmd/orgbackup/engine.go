@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -201,8 +203,10 @@ func runApply(ctx context.Context, e *env, args []string) int {
 	f.register(fs)
 	allowDestructive := fs.Bool("allow-destructive", false, "allow changes that delete or weaken protection (vaults, plans, policies, shorter retention, removed copies)")
 	ackIrreversible := fs.Bool("acknowledge-irreversible", false, "allow changes that cannot be undone (compliance-mode vault lock)")
+	autoApprove := fs.Bool("auto-approve", false, "apply a plan made now without asking (required without a plan file when not on a terminal)")
+	expect := fs.String("expect-fingerprint", "", "refuse the plan unless its fingerprint is this one (the reviewed plan's)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: orgbackup apply [plan.json] [--spec FILE] [--allow-destructive] [--acknowledge-irreversible] [--emulator]\n\nApplies a saved plan, or plans and applies. Recovery points are never deleted.\nRe-running after a failure converges.\n\nFlags:")
+		fmt.Fprintln(e.stderr, "Usage: orgbackup apply [plan.json] [--spec FILE] [--allow-destructive] [--acknowledge-irreversible] [--expect-fingerprint SHA256] [--auto-approve] [--emulator]\n\nApplies a saved plan, or plans, asks, and applies. A saved plan is refused when it was made\nfor another spec or the organization changed since it was made. Recovery points are never\ndeleted. Re-running after a failure converges.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if code := parseFlags(fs, e, args); code >= 0 {
@@ -218,7 +222,8 @@ func runApply(ctx context.Context, e *env, args []string) int {
 	}
 	defer s.close()
 	var p *plan.Plan
-	if fs.NArg() == 1 {
+	saved := fs.NArg() == 1
+	if saved {
 		file, err := os.Open(fs.Arg(0))
 		if err != nil {
 			fmt.Fprintf(e.stderr, "orgbackup apply: %v\n", err)
@@ -227,6 +232,12 @@ func runApply(ctx context.Context, e *env, args []string) int {
 		p, err = plan.Read(file)
 		file.Close()
 		if err != nil {
+			fmt.Fprintf(e.stderr, "orgbackup apply: %s: %v\n", fs.Arg(0), err)
+			return exitProblem
+		}
+		// A saved plan is applied only as reviewed: for this spec, on the
+		// organization as it was when it was made.
+		if err := backup.CheckFresh(ctx, s.spec, s.newFleet(true), p, s.planOptions); err != nil {
 			fmt.Fprintf(e.stderr, "orgbackup apply: %s: %v\n", fs.Arg(0), err)
 			return exitProblem
 		}
@@ -242,10 +253,23 @@ func runApply(ctx context.Context, e *env, args []string) int {
 	if !p.HasChanges() {
 		return exitOK
 	}
+	if !saved && !*autoApprove {
+		if !isTerminal(e.stdin) {
+			fmt.Fprintln(e.stderr, "orgbackup apply: not applying a plan nobody approved: give a reviewed plan file (orgbackup plan --out plan.json), or --auto-approve")
+			return exitProblem
+		}
+		fmt.Fprint(e.stdout, "\nApply these changes? Only 'yes' is accepted: ")
+		answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
+		if strings.TrimSpace(answer) != "yes" {
+			fmt.Fprintln(e.stderr, "orgbackup apply: not applied")
+			return exitProblem
+		}
+	}
 	fmt.Fprintln(e.stdout, "\nApplying...")
 	res, err := backup.Apply(ctx, s.fleet, p, func(o *backup.ApplyOptions) {
 		o.AllowDestructive = *allowDestructive
 		o.AcknowledgeIrreversible = *ackIrreversible
+		o.ExpectFingerprint = *expect
 		o.Now = s.clock()
 		o.Progress = func(c plan.Change, err error) {
 			if err != nil {
@@ -260,7 +284,8 @@ func runApply(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "orgbackup apply: %v\n", err)
 		return exitProblem
 	}
-	if err != nil {
+	var incomplete *backup.IncompleteError
+	if err != nil && !errors.As(err, &incomplete) {
 		fmt.Fprintf(e.stderr, "orgbackup apply: %v\n", err)
 		return exitProblem
 	}

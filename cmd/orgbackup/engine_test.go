@@ -1,11 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"flag"
+	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 )
@@ -65,5 +71,62 @@ func TestSessionClock(t *testing.T) {
 	}
 	if r := lockReasons(); !strings.Contains(r, "immutable since") {
 		t.Errorf("by the wall clock the lock is not immutable:\n%s", r)
+	}
+}
+
+// TestApplyRefusals checks the CLI's apply safety: without a plan file it
+// applies nothing nobody approved when not on a terminal, and a plan made
+// for one spec is refused under another.
+func TestApplyRefusals(t *testing.T) {
+	t.Parallel()
+	run1 := func(args ...string) (int, string) {
+		var stdout, stderr bytes.Buffer
+		e := &env{stdin: strings.NewReader("yes\n"), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+		return run(context.Background(), e, args), stderr.String()
+	}
+	if code, stderr := run1("apply", "--spec", seedSpec, "--emulator"); code != exitProblem || !strings.Contains(stderr, "--auto-approve") {
+		t.Errorf("apply without a plan file or --auto-approve: exit %d, %q; want a refusal naming --auto-approve", code, stderr)
+	}
+	out := filepath.Join(t.TempDir(), "plan.json")
+	if code, stderr := run1("plan", "--spec", seedSpec, "--emulator", "--out", out); code != exitOK {
+		t.Fatalf("plan: exit %d: %s", code, stderr)
+	}
+	if code, stderr := run1("apply", out, "--spec", "../../spec/testdata/spec/valid.json", "--emulator"); code != exitProblem || !strings.Contains(stderr, "not for this spec") {
+		t.Errorf("apply of another spec's plan: exit %d, %q; want a refusal", code, stderr)
+	}
+	if code, stderr := run1("apply", out, "--spec", seedSpec, "--emulator", "--acknowledge-irreversible", "--expect-fingerprint", strings.Repeat("0", 64)); code != exitProblem || !strings.Contains(stderr, "not the reviewed") {
+		t.Errorf("apply with another expected fingerprint: exit %d, %q; want a refusal", code, stderr)
+	}
+	if code, stderr := run1("apply", out, "--spec", seedSpec, "--emulator", "--acknowledge-irreversible"); code != exitOK {
+		t.Errorf("apply of the fresh plan: exit %d: %s", code, stderr)
+	}
+}
+
+// TestParseFlagsAnywhere checks that flags may follow positional
+// arguments, and that "--" makes everything after it positional.
+func TestParseFlagsAnywhere(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args     []string
+		wantPos  []string
+		wantSpec string
+		wantBool bool
+	}{
+		{[]string{"plan.json", "--spec", "s.yaml", "--emulator"}, []string{"plan.json"}, "s.yaml", true},
+		{[]string{"--emulator", "a", "b", "--spec=s.yaml"}, []string{"a", "b"}, "s.yaml", true},
+		{[]string{"a", "--", "--spec", "b"}, []string{"a", "--spec", "b"}, "", false},
+		{nil, nil, "", false},
+	} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		specFile := fs.String("spec", "", "")
+		emu := fs.Bool("emulator", false, "")
+		e := &env{stdout: io.Discard, stderr: io.Discard}
+		if code := parseFlags(fs, e, tc.args); code != -1 {
+			t.Errorf("parseFlags(%q) = %d", tc.args, code)
+			continue
+		}
+		if diff := cmp.Diff(tc.wantPos, fs.Args(), cmpopts.EquateEmpty()); diff != "" || *specFile != tc.wantSpec || *emu != tc.wantBool {
+			t.Errorf("parseFlags(%q): positionals %q, spec %q, emulator %v; want %q, %q, %v", tc.args, fs.Args(), *specFile, *emu, tc.wantPos, tc.wantSpec, tc.wantBool)
+		}
 	}
 }

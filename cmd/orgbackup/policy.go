@@ -35,12 +35,32 @@ func printErrors(w io.Writer, err error) {
 
 // parseFlags parses args with fs, writing usage and errors to stderr. It
 // returns the exit code to stop with, or -1 to go on.
+// parseFlags parses args into fs, flags anywhere among the positional
+// arguments ("apply plan.json --emulator" as "apply --emulator plan.json");
+// "--" ends the flags. It returns an exit code when the command should stop
+// (help or a usage error), -1 to go on; fs.Args() are the positionals.
 func parseFlags(fs *flag.FlagSet, e *env, args []string) int {
 	fs.SetOutput(e.stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return exitOK
+			}
+			return exitUsage
 		}
+		rest := fs.Args()
+		// Parse stops at the first positional, or after "--" (which it
+		// drops: then every remaining argument is positional).
+		if len(rest) == 0 || (len(args) > len(rest) && args[len(args)-len(rest)-1] == "--") {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+	// Leave the positionals as fs.Args().
+	if err := fs.Parse(append([]string{"--"}, positional...)); err != nil {
 		return exitUsage
 	}
 	return -1

@@ -200,7 +200,8 @@ func simulate(ctx context.Context, s *session, opts simOptions) (*simResult, err
 		o.AcknowledgeIrreversible = true
 		o.Now = s.clock()
 	})
-	if err != nil {
+	var incomplete *backup.IncompleteError
+	if err != nil && !errors.As(err, &incomplete) {
 		return res, fmt.Errorf("applying: %w", err)
 	}
 	applied, failed, skipped := res.Applied.Counts()

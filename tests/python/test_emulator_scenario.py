@@ -185,7 +185,7 @@ class CentralBackupScenario(unittest.TestCase):
         self.assertTrue(emu.url.startswith("http://127.0.0.1:"), emu.url)
 
         applied = subprocess.run(
-            [self.binary, "apply", "--spec", str(SPEC), "--acknowledge-irreversible"],
+            [self.binary, "apply", "--spec", str(SPEC), "--acknowledge-irreversible", "--auto-approve"],
             cwd=ROOT, env=emu.env(), capture_output=True, text=True, timeout=300)
         self.assertEqual(applied.returncode, 0, applied.stdout + applied.stderr)
         self.assertIn("Apply complete", applied.stdout)
