@@ -17,17 +17,12 @@ import (
 // that cannot work.
 func crossChecks(sp *spec.Spec, d *desired, changes []plan.Change, now time.Time) []plan.Check {
 	var checks []plan.Check
-	// Tiers that copy to the central account need keys the backup account
-	// can use: AWS managed keys cannot be shared across accounts, so copies
-	// of resource types that keep their source key (EC2, EBS, RDS...) fail.
+	// (Tiers copying to the central account with AWS managed keys are
+	// refused by spec validation.)
 	for _, name := range sp.TierNames() {
 		t, err := sp.Tier(name)
 		if err != nil {
 			continue
-		}
-		if t.CentralRetention > 0 && t.Encryption == policy.AWSManagedKey {
-			checks = append(checks, plan.Check{Code: "aws-managed-key-cross-account-copy", Address: "tiers." + name,
-				Message: fmt.Sprintf("tier %s copies to the central account but uses AWS managed keys, which cannot be shared across accounts: copies of resource types that are not fully managed by AWS Backup (EC2, EBS, RDS) would fail; use encryption: customer-managed", name)})
 		}
 		if (t.CentralRetention > 0 || t.CrossRegion) && d.orgID == "" {
 			checks = append(checks, plan.Check{Code: "no-organization-id", Address: "tiers." + name, Message: "the organization's ID is unknown, so the central vault access policy cannot admit its accounts"})

@@ -35,10 +35,6 @@ func TestConsistencyChecks(t *testing.T) {
 			edit:     []string{"  development: {targets: [Development]}", "  development: {targets: [Development, \"333333333333\"]}"},
 			wantCode: "account-in-two-tiers", wantAddress: "333333333333",
 		},
-		"AWS-managed key with a central copy": {
-			edit:     []string{"  development: {targets: [Development]}", "  development: {targets: [Development], central_retention: 365d}"},
-			wantCode: "aws-managed-key-cross-account-copy", wantAddress: "tiers.development",
-		},
 		"account unreachable": {
 			setup: func(t *testing.T, srv *emulator.Server) {
 				deleteRole(t, srv, "555555555555", emulator.DefaultMemberRole)

@@ -235,6 +235,7 @@ func (v *validator) spec() {
 	v.local()
 	v.planInputsOK = len(v.errs) == n && !s.pos.isBad("organization") && !s.pos.isBad("central") && !s.pos.isBad("local")
 	v.tiers()
+	v.consistency()
 	v.kms()
 	v.notifications()
 	v.reports()

@@ -10,12 +10,16 @@ import (
 	"github.com/orgbackup/orgbackup/spec"
 )
 
-// emulatedOrganization builds the organization a spec expects: its
-// management and backup accounts, and for every tier target an OU (with the
-// target's ID or name) holding synthesised workload accounts, or the target
-// account itself.
+// emulatedOrganization returns the organization to emulate for a spec.
+// A spec whose management account is the built-in organization's gets that
+// organization as it is, so a target it lacks (a mistyped OU) is reported
+// by plan as it would be on AWS, not invented. A spec of another
+// organization gets one built from it on purpose: its management and
+// backup accounts, and for every tier target an OU (with the target's ID or
+// name) holding synthesised workload accounts, or the target account
+// itself.
 func emulatedOrganization(s *spec.Spec) *emulator.Organization {
-	if def := emulator.DefaultOrganization(); fitsOrganization(s, def) {
+	if def := emulator.DefaultOrganization(); fitsOrganization(s, def) || def.ManagementAccount == s.Organization.ManagementAccount {
 		return def
 	}
 	org := &emulator.Organization{

@@ -172,6 +172,11 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
 		return exitProblem
 	}
+	// Failed checks block the plan: say so where errors go, not only at
+	// the top of a long plan.
+	for _, c := range p.Checks {
+		fmt.Fprintf(e.stderr, "orgbackup plan: check failed: %s %s: %s\n", c.Code, c.Address, c.Message)
+	}
 	if err := plan.Text(e.stdout, p, plan.TextOptions{Color: isTerminal(e.stdout)}); err != nil {
 		return exitProblem
 	}

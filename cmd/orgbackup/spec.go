@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -23,14 +22,11 @@ func runValidate(_ context.Context, e *env, args []string) int {
 	fs.SetOutput(e.stderr)
 	file := fs.String("spec", spec.DefaultSpecFile, "spec file (YAML or JSON)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: orgbackup validate [--spec FILE]\n\nChecks a backup spec: its syntax, every field, and the backup plans its tiers\ncompile to. Prints one line per problem as FILE:LINE:COL: PATH: MESSAGE.\nExit status: 0 valid, 1 problems found, 2 usage error.\n\nFlags:")
+		fmt.Fprintln(e.stderr, "Usage: orgbackup validate [--spec FILE]\n\nChecks a backup spec: its syntax, every field, and the backup plans its tiers\ncompile to, and the consistency of the architecture they describe. Prints one\nline per problem on stderr as FILE:LINE:COL: PATH: MESSAGE.\nExit status: 0 valid, 1 problems found, 2 usage error.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code := parseFlags(fs, e, args); code >= 0 {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(e.stderr, "orgbackup validate: unexpected argument %q (use --spec FILE)\n", fs.Arg(0))
@@ -44,7 +40,7 @@ func runValidate(_ context.Context, e *env, args []string) int {
 			return exitProblem
 		}
 		for _, p := range problems {
-			fmt.Fprintln(e.stdout, p.Error())
+			fmt.Fprintln(e.stderr, p.Error())
 		}
 		noun := "problems"
 		if len(problems) == 1 {

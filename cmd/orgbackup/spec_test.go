@@ -47,11 +47,11 @@ central: {lock: {mode: compliance, changeable_for_days: 2}}
 		"problems": {
 			args:     []string{"validate", "--spec", bad},
 			wantCode: exitProblem,
-			wantStdout: []string{
-				bad + `:7:39: tiers.production.encription: unknown key "encription"; did you mean "encryption"?`,
-				bad + `:8:57: central.lock.changeable_for_days: 2 is less than 3: AWS Backup enforces a 72-hour cooling-off period before the lock becomes immutable`,
-			},
-			wantStderr: bad + ": 2 problems",
+			// Problems go to stderr, where CI logs and annotations read
+			// them, each at its line and column.
+			wantStderr: bad + `:7:39: tiers.production.encription: unknown key "encription"; did you mean "encryption"?` + "\n" +
+				bad + `:8:57: central.lock.changeable_for_days: 2 is less than 3: AWS Backup enforces a 72-hour cooling-off period before the lock becomes immutable` + "\n" +
+				bad + ": 2 problems",
 		},
 		"missing file": {
 			args:       []string{"validate", "--spec", filepath.Join(dir, "nope.yaml")},
