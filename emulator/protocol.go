@@ -222,6 +222,7 @@ func (svc *service) writeResponse(w http.ResponseWriter, c *Call, out smithy.Ser
 		ser := &treeSerializer{}
 		out.Serialize(ser)
 		tree = ser.root
+		completeDefaults(tree, out, isListOperation(c.Operation))
 	}
 	switch svc.protocol {
 	case awsJSON11, restJSON1:
