@@ -161,6 +161,9 @@ func (p *orgParser) object(n *Node, path []string, what string, known []string) 
 					p.fail(m.Line, m.Col, mp, "%s must be an object, not %s", m.Key, m.Value.Kind)
 				} else {
 					p.out.Unmodeled = append(p.out.Unmodeled, mp)
+					if m.Key == "index_actions" {
+						p.indexActions(m, mp)
+					}
 				}
 			default:
 				msg := fmt.Sprintf("unknown key %q in %s", m.Key, what)
@@ -634,6 +637,21 @@ func (p *orgParser) selection(m Member, path []string, byTags bool, loc *selecti
 		}
 	}
 	return s
+}
+
+// indexActions checks a rule's index_actions ("resource_types": {"@@assign":
+// ["EBS"]}, "Backup policy syntax" in the AWS Organizations User Guide) with
+// the Backup API's rule (CheckIndexResourceTypes), as CreateBackupPlan
+// does.
+func (p *orgParser) indexActions(m Member, path []string) {
+	for _, f := range p.object(m.Value, path, "index_actions", []string{"resource_types"}) {
+		fp := join(path, f.Key)
+		if v, _ := p.setting(f, fp, valList); v != nil {
+			if err := CheckIndexResourceTypes(strs(v)); err != nil {
+				p.failAtNode(v, fp, "%v", err)
+			}
+		}
+	}
 }
 
 func (p *orgParser) conditions(m Member, path []string, loc *selectionLocator) []TagCondition {
