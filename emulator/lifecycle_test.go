@@ -240,3 +240,31 @@ func TestLifecycleRestore(t *testing.T) {
 		t.Errorf("notifications: %v", states)
 	}
 }
+
+// TestLifecycleKeepIndefinitely: -1 removes the retention ("To remove the
+// existing lifecycle and retention periods and keep your recovery points
+// indefinitely, specify -1", Lifecycle in the AWS Backup API reference), so
+// the recovery point outlives its former expiry; -2 is refused.
+func TestLifecycleKeepIndefinitely(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := newTestServer(t)
+	c := vtAccount(t, srv, lcAcct, lcRegion, "local")
+	job := vtOnDemand(t, c, lcAcct, "local", srv.AddResource(lcAcct, lcRegion, emulator.EBSVolume, "", nil, 1<<30), &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(10)})
+	srv.Advance(time.Hour)
+	rp := vtJob(t, c, job).RecoveryPointArn
+	var param *backuptypes.InvalidParameterValueException
+	if _, err := c.UpdateRecoveryPointLifecycle(ctx, &awsbackup.UpdateRecoveryPointLifecycleInput{BackupVaultName: aws.String("local"), RecoveryPointArn: rp,
+		Lifecycle: &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(-2)}}); !errors.As(err, &param) {
+		t.Errorf("DeleteAfterDays -2: got %v, want InvalidParameterValueException", err)
+	}
+	out := must(c.UpdateRecoveryPointLifecycle(ctx, &awsbackup.UpdateRecoveryPointLifecycleInput{BackupVaultName: aws.String("local"), RecoveryPointArn: rp,
+		Lifecycle: &backuptypes.Lifecycle{MoveToColdStorageAfterDays: aws.Int64(-1), DeleteAfterDays: aws.Int64(-1)}}))(t, "UpdateRecoveryPointLifecycle -1")
+	if out.CalculatedLifecycle != nil && out.CalculatedLifecycle.DeleteAt != nil {
+		t.Errorf("CalculatedLifecycle.DeleteAt = %v after -1, want none", out.CalculatedLifecycle.DeleteAt)
+	}
+	srv.Advance(30 * 24 * time.Hour)
+	if _, err := lcDescribe(t, c, "local", rp); err != nil {
+		t.Errorf("recovery point kept indefinitely is gone after 30 days: %v", err)
+	}
+}
