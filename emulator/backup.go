@@ -102,7 +102,7 @@ func (s *Server) backupVersionID() string {
 
 func (s *Server) backupService() *service {
 	sc := backupschemas.CryoControllerUserManager
-	return newService("backup", restJSON1, sc, awsbackup.TypeRegistry, []*operation{
+	return newService("backup", restJSON1, sc, awsbackup.TypeRegistry, withUnsupported("backup", []*operation{
 		// Vaults.
 		handle(backupschemas.CreateBackupVault, backupschemas.CreateBackupVaultInput, s.createBackupVault),
 		handle(backupschemas.CreateLogicallyAirGappedBackupVault, backupschemas.CreateLogicallyAirGappedBackupVaultInput, s.createLogicallyAirGappedBackupVault),
@@ -181,7 +181,7 @@ func (s *Server) backupService() *service {
 		handle(backupschemas.StopBackupJob, backupschemas.StopBackupJobInput, s.stopBackupJob),
 		handle(backupschemas.DeleteRecoveryPoint, backupschemas.DeleteRecoveryPointInput, s.deleteRecoveryPoint),
 		handle(backupschemas.UpdateRecoveryPointLifecycle, backupschemas.UpdateRecoveryPointLifecycleInput, s.updateRecoveryPointLifecycle),
-	})
+	}, backupModelOperations(), backupUnsupported))
 }
 
 // Backup's modeled errors. AWS sends the message in "Message".

@@ -46,6 +46,9 @@ type operation struct {
 	schema *smithy.Schema // operation schema, with the HTTP trait for REST
 	input  *smithy.Schema
 	invoke func(c *Call, decode func(dst any) error) (smithy.Serializable, error)
+	// unsupported, when set, says why the emulator deliberately answers
+	// this operation of the model with errUnsupportedOperation.
+	unsupported string
 }
 
 // handle adapts a typed handler, taking the SDK's own input type and
