@@ -181,6 +181,10 @@ func (s *Server) backupService() *service {
 		handle(backupschemas.StopBackupJob, backupschemas.StopBackupJobInput, s.stopBackupJob),
 		handle(backupschemas.DeleteRecoveryPoint, backupschemas.DeleteRecoveryPointInput, s.deleteRecoveryPoint),
 		handle(backupschemas.UpdateRecoveryPointLifecycle, backupschemas.UpdateRecoveryPointLifecycleInput, s.updateRecoveryPointLifecycle),
+		// Job summaries (backup_summaries.go).
+		handle(backupschemas.ListBackupJobSummaries, backupschemas.ListBackupJobSummariesInput, s.listBackupJobSummaries),
+		handle(backupschemas.ListCopyJobSummaries, backupschemas.ListCopyJobSummariesInput, s.listCopyJobSummaries),
+		handle(backupschemas.GetSupportedResourceTypes, nil, s.getSupportedResourceTypes),
 	}, backupModelOperations(), backupUnsupported))
 }
 
