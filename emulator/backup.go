@@ -22,6 +22,7 @@ type backupRegion struct {
 	vaults         map[string]*backupVault // by name
 	plans          map[string]*backupPlan  // by plan ID
 	reportPlans    map[string]*backupReportPlan
+	reportJobs     map[string]*backupReportJob // by ID; created on first use
 	frameworks     map[string]*backupFramework
 	legalHolds     map[string]*backupLegalHold // by ID
 	restoreTesting map[string]*backupRestoreTestingPlan
@@ -185,6 +186,10 @@ func (s *Server) backupService() *service {
 		handle(backupschemas.ListBackupJobSummaries, backupschemas.ListBackupJobSummariesInput, s.listBackupJobSummaries),
 		handle(backupschemas.ListCopyJobSummaries, backupschemas.ListCopyJobSummariesInput, s.listCopyJobSummaries),
 		handle(backupschemas.GetSupportedResourceTypes, nil, s.getSupportedResourceTypes),
+		// Report jobs (backup_reportjobs.go).
+		handle(backupschemas.StartReportJob, backupschemas.StartReportJobInput, s.startReportJob),
+		handle(backupschemas.DescribeReportJob, backupschemas.DescribeReportJobInput, s.describeReportJob),
+		handle(backupschemas.ListReportJobs, backupschemas.ListReportJobsInput, s.listReportJobs),
 	}, backupModelOperations(), backupUnsupported))
 }
 
