@@ -234,3 +234,24 @@ func rootID(t *testing.T, srv interface {
 	roots := must(awsorgs.NewFromConfig(srv.Config(mgmt, "us-east-1")).ListRoots(context.Background(), &awsorgs.ListRootsInput{}))(t, "ListRoots")
 	return roots.Roots[0].Id
 }
+
+// TestQueryUnitOutputHasNoResult: an awsQuery operation whose output is
+// Unit (IAM DeleteRole) answers with ResponseMetadata only, as AWS does;
+// botocore's model has no DeleteRoleResult.
+func TestQueryUnitOutputHasNoResult(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := newTestServer(t)
+	rec := &rawRecorder{}
+	cfg := srv.Config(emulator.BackupAccountID, "us-east-1")
+	cfg.HTTPClient = rec
+	c := awsiam.NewFromConfig(cfg)
+	must(c.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(backupTrust)}))(t, "CreateRole")
+	if !bytes.Contains(rec.body(), []byte("<CreateRoleResult>")) {
+		t.Errorf("CreateRole body lacks CreateRoleResult:\n%s", rec.body())
+	}
+	must(c.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: aws.String("r")}))(t, "DeleteRole")
+	if body := rec.body(); bytes.Contains(body, []byte("DeleteRoleResult")) || !bytes.Contains(body, []byte("<ResponseMetadata>")) {
+		t.Errorf("DeleteRole body:\n%s\nwant ResponseMetadata only", body)
+	}
+}

@@ -251,7 +251,10 @@ func (svc *service) writeResponse(w http.ResponseWriter, c *Call, out smithy.Ser
 		var buf bytes.Buffer
 		buf.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 		buf.WriteString("<" + c.Operation + "Response xmlns=\"" + svc.xmlns + "\">")
-		if tree != nil {
+		// An operation whose model output is Unit (the SDK serializes it
+		// with no schema: DeleteRole, SetTopicAttributes...) answers with
+		// ResponseMetadata only, as AWS does.
+		if tree != nil && tree.sch != nil {
 			buf.WriteString("<" + c.Operation + "Result>")
 			writeXMLMembers(&buf, tree)
 			buf.WriteString("</" + c.Operation + "Result>")
