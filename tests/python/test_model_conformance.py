@@ -508,6 +508,16 @@ class ModelConformance(unittest.TestCase):
             "Action": ["organizations:DescribeOrganization", "organizations:ListAccounts"], "Resource": "*"}]}))
         org.describe_resource_policy()
         org.delete_resource_policy()
+        # Account and OU lifecycle.
+        req = org.create_account(Email="walk@example.com", AccountName="walk")["CreateAccountStatus"]["Id"]
+        new = org.describe_create_account_status(CreateAccountRequestId=req)["CreateAccountStatus"]["AccountId"]
+        org.list_create_account_status(States=["SUCCEEDED"])
+        ou = org.create_organizational_unit(ParentId=root, Name="Walk")["OrganizationalUnit"]["Id"]
+        org.update_organizational_unit(OrganizationalUnitId=ou, Name="Walked")
+        org.move_account(AccountId=new, SourceParentId=root, DestinationParentId=ou)
+        org.move_account(AccountId=new, SourceParentId=ou, DestinationParentId=root)
+        org.delete_organizational_unit(OrganizationalUnitId=ou)
+        org.remove_account_from_organization(AccountId=new)
         org.tag_resource(ResourceId=WORKLOAD, Tags=[{"Key": "team", "Value": "platform"}])
         org.list_tags_for_resource(ResourceId=WORKLOAD)
         org.untag_resource(ResourceId=WORKLOAD, TagKeys=["team"])
