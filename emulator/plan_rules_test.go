@@ -54,6 +54,11 @@ func TestBackupPlanRulesAgreeWithPolicy(t *testing.T) {
 		"index EFS": {in: rule(func(r *backuptypes.BackupRuleInput) {
 			r.IndexActions = []backuptypes.IndexAction{{ResourceTypes: []string{"EFS"}}}
 		}), wantMsg: `not "EFS"`},
+		"plan name 51 chars": {in: func() *backuptypes.BackupPlanInput {
+			in := rule(func(*backuptypes.BackupRuleInput) {})
+			in.BackupPlanName = aws.String(strings.Repeat("n", 51))
+			return in
+		}(), wantMsg: "1 to 50"},
 		"cold 90 days short": {in: rule(func(r *backuptypes.BackupRuleInput) { r.Lifecycle.MoveToColdStorageAfterDays = aws.Int64(10) }), wantMsg: "at least 90 days"},
 	}
 	srv := newTestServer(t)
@@ -66,7 +71,9 @@ func TestBackupPlanRulesAgreeWithPolicy(t *testing.T) {
 				t.Errorf("policy.ValidateBackupPlanInput() = %v, want valid=%v", offline, tc.wantMsg == "")
 			}
 			in := *tc.in
-			in.BackupPlanName = aws.String(strings.ReplaceAll(name, " ", "-"))
+			if aws.ToString(in.BackupPlanName) == "p" {
+				in.BackupPlanName = aws.String(strings.ReplaceAll(name, " ", "-"))
+			}
 			_, createErr := client.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: &in})
 			_, updateErr := client.UpdateBackupPlan(ctx, &awsbackup.UpdateBackupPlanInput{BackupPlanId: base.BackupPlanId, BackupPlan: &in})
 			for op, err := range map[string]error{"CreateBackupPlan": createErr, "UpdateBackupPlan": updateErr} {

@@ -86,9 +86,13 @@ const (
 )
 
 var (
-	// BackupPlan.BackupPlanName: alphanumeric or '-_.', 1 to 200 characters
-	// through the API (the console allows 50).
-	planNameRE = regexp.MustCompile(`^[a-zA-Z0-9\-\_\.]{1,200}$`)
+	// BackupPlanName: alphanumeric or '-_.'. AWS's pages disagree on the
+	// length: BackupPlanInput, the shape CreateBackupPlan and
+	// UpdateBackupPlan take, says "Must contain 1 to 50 alphanumeric or
+	// '-_.' characters" (Backup API model); BackupPlan says 1 to 200 through
+	// the API. The stricter rule is kept, here and in the emulator's
+	// CreateBackupPlan, so that neither accepts a name AWS may refuse.
+	planNameRE = regexp.MustCompile(`^[a-zA-Z0-9\-\_\.]{1,50}$`)
 	// BackupRuleName and BackupSelectionName in the Backup API model.
 	ruleNameRE      = regexp.MustCompile(`^[a-zA-Z0-9\-\_\.]{1,50}$`)
 	selectionNameRE = ruleNameRE
@@ -166,7 +170,7 @@ func (v *planValidator) plan(p *Plan) {
 		return
 	}
 	if !planNameRE.MatchString(p.Name) {
-		v.add(nil, "backup plan name %q must be 1 to 200 letters, digits, '-', '_' or '.'", p.Name)
+		v.add(nil, "backup plan name %q must be 1 to 50 letters, digits, '-', '_' or '.'", p.Name)
 	}
 	if v.policy() {
 		v.regions(p.Regions)
