@@ -112,6 +112,10 @@ func completeValue(n *node, v reflect.Value) {
 		if v.Kind() != reflect.Map {
 			return
 		}
+		key := reflect.ValueOf("")
+		if !key.CanConvert(v.Type().Key()) {
+			return
+		}
 		for i, c := range n.children {
 			mv := v.MapIndex(reflect.ValueOf(n.keys[i]).Convert(v.Type().Key()))
 			if mv.IsValid() {
