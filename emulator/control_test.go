@@ -561,7 +561,7 @@ func TestControlOperations(t *testing.T) {
 			}
 		}
 	}
-	if want := []string{"backup", "iam", "kms", "organizations", "sns", "sts", "tagging"}; !slices.Equal(names, want) {
+	if want := []string{"backup", "iam", "kms", "organizations", "s3", "sns", "sts", "tagging"}; !slices.Equal(names, want) {
 		t.Errorf("services = %v, want %v", names, want)
 	}
 }

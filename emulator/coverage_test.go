@@ -69,9 +69,10 @@ func TestModelOperationListsAreCurrent(t *testing.T) {
 	}
 }
 
-// s3RoutedOperations reads the operation names s3Route returns: S3 is
-// routed by hand, not from a table.
-func s3RoutedOperations(t *testing.T, model []string) map[string]bool {
+// s3RoutedOperations reads the operation names s3Route returns with a
+// handler: `return "Name", s.handler` and the sub-resource tables'
+// "METHOD": "Name" entries.
+func s3RoutedOperations(t *testing.T) []string {
 	t.Helper()
 	src, err := os.ReadFile("s3.go")
 	if err != nil {
@@ -86,12 +87,15 @@ func s3RoutedOperations(t *testing.T, model []string) map[string]bool {
 	if end := strings.Index(body, "\n}\n"); end > 0 {
 		body = body[:end]
 	}
-	out := map[string]bool{}
-	for _, m := range regexp.MustCompile(`"([A-Z][A-Za-z]+)"`).FindAllStringSubmatch(body, -1) {
-		if slices.Contains(model, m[1]) {
-			out[m[1]] = true
+	var out []string
+	for _, re := range []string{`return "([A-Za-z0-9]+)", s\.`, `"(?:PUT|GET|DELETE)": "([A-Za-z0-9]+)"`} {
+		for _, m := range regexp.MustCompile(re).FindAllStringSubmatch(body, -1) {
+			if !slices.Contains(out, m[1]) {
+				out = append(out, m[1])
+			}
 		}
 	}
+	sort.Strings(out)
 	return out
 }
 
@@ -110,7 +114,16 @@ func coverageTable(t *testing.T) string {
 		model := modelOperations(t, m.module)
 		implemented, unsupported := 0, 0
 		if m.service == "s3" {
-			implemented = len(s3RoutedOperations(t, model))
+			routed := s3RoutedOperations(t)
+			if listed := s3ImplementedOperations(); !slices.Equal(routed, listed) {
+				t.Errorf("s3ImplementedOperations() = %v, but s3Route serves %v", listed, routed)
+			}
+			for _, op := range routed {
+				if !slices.Contains(model, op) {
+					t.Errorf("s3: operation %s is not in the SDK's model", op)
+				}
+			}
+			implemented = len(routed)
 		} else {
 			svc := services[m.service]
 			if svc == nil {

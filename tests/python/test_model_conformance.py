@@ -221,7 +221,11 @@ class ShapeChecker:
         return problems
 
     def xml_struct(self, shape, elem, path, problems):
-        members = {m.serialization.get("name", name): m for name, m in shape.members.items()}
+        members = {}
+        for name, m in shape.members.items():
+            flat = m.type_name == "list" and m.serialization.get("flattened")
+            key = m.member.serialization.get("name", m.serialization.get("name", name)) if flat else m.serialization.get("name", name)
+            members[key] = m
         seen = set()
         for child in elem:
             name = local(child.tag)
@@ -229,10 +233,11 @@ class ShapeChecker:
             if m is None:
                 problems.append(f"{path}{name}: not a member of {shape.name}")
                 continue
-            if name in seen and not (m.type_name == "list" and m.serialization.get("flattened")):
+            flattened = m.type_name == "list" and m.serialization.get("flattened")
+            if name in seen and not flattened:
                 problems.append(f"{path}{name}: repeated")
             seen.add(name)
-            self.xml_value(m, child, path + name, problems)
+            self.xml_value(m.member if flattened else m, child, path + name, problems)
         for req in shape.required_members:
             key = shape.members[req].serialization.get("name", req)
             if key not in seen:
@@ -285,6 +290,36 @@ class ShapeChecker:
             if "T" not in text:
                 problems.append(f"{path}: want an ISO 8601 time, got {text!r}")
 
+    # rest-xml (S3): the body's root element holds the output members (or
+    # is the payload member); header and status-code members are not in it.
+
+    def check_rest_xml_body(self, op, body):
+        problems = []
+        shape = op.output_shape
+        if shape is None or not body.strip():
+            return problems
+        payload = shape.serialization.get("payload")
+        if payload and shape.members[payload].type_name in ("blob", "string"):
+            return problems  # raw payload (GetObject Body, GetBucketPolicy Policy)
+        try:
+            root = ET.fromstring(body)
+        except ET.ParseError as e:
+            return [f"body is not XML: {e}"]
+        if op.name == "GetBucketLocation":
+            # The body is the LocationConstraint member itself.
+            if local(root.tag) != "LocationConstraint" or len(root):
+                problems.append(f"root element {local(root.tag)}, want LocationConstraint")
+            return problems
+        if payload:
+            self.xml_struct(shape.members[payload], root, "", problems)
+            return problems
+        body_shape = shape
+        members = {n: m for n, m in shape.members.items() if m.serialization.get("location") is None}
+        if len(members) != len(shape.members):
+            body_shape = _BodyShape(shape, members)
+        self.xml_struct(body_shape, root, "", problems)
+        return problems
+
     def result_keys(self, op_name):
         cfg = self.paginators.get(op_name)
         if not cfg:
@@ -299,7 +334,17 @@ class ShapeChecker:
             return self.check_json_body(op, body)
         if self.protocol == "query":
             return self.check_query_body(op, body)
-        return []
+        if self.protocol == "rest-xml":
+            return self.check_rest_xml_body(op, body)
+        return [f"protocol {self.protocol} is not checked"]
+
+
+class _BodyShape:
+    """The body members of a rest-xml output shape."""
+
+    def __init__(self, shape, members):
+        self.name, self.members = shape.name, members
+        self.required_members = [m for m in shape.required_members if m in members]
 
 
 class Walk:
@@ -332,6 +377,10 @@ class Walk:
 
         def after_call(http_response, parsed, model, **kwargs):
             if http_response.status_code >= 300:
+                return
+            if model.has_streaming_output:
+                # The body is the raw payload (GetObject), read by the caller.
+                self.walked.add((control_name, model.name))
                 return
             for p in checker.check(model, http_response.content):
                 self.problems.append(f"{service} {model.name}: {p}")
@@ -379,6 +428,7 @@ class ModelConformance(unittest.TestCase):
         self.walk_organizations()
         self.walk_backup()
         self.walk_tagging()
+        self.walk_s3()
         self.walk_empty_lists(self.emu.control("GET", "operations")["services"])
 
         implemented = {(s["service"], op) for s in self.emu.control("GET", "operations")["services"]
@@ -654,6 +704,45 @@ class ModelConformance(unittest.TestCase):
         b.untag_resource(ResourceArn=vault_arn, TagKeyList=["team"])
         b.delete_recovery_point(BackupVaultName="walk", RecoveryPointArn=rp)
         self.vault_arn = vault_arn
+
+    def walk_s3(self):
+        s3 = self.walk.client("s3", WORKLOAD)
+        s3.create_bucket(Bucket="walk-bucket")
+        s3.create_bucket(Bucket="walk-gone")
+        s3.head_bucket(Bucket="walk-bucket")
+        s3.list_buckets()
+        s3.get_bucket_location(Bucket="walk-bucket")
+        s3.put_bucket_policy(Bucket="walk-bucket", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteBucket",
+            "Resource": "arn:aws:s3:::walk-bucket"}]}))
+        s3.get_bucket_policy(Bucket="walk-bucket")
+        s3.delete_bucket_policy(Bucket="walk-bucket")
+        s3.put_bucket_encryption(Bucket="walk-bucket", ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+        s3.get_bucket_encryption(Bucket="walk-bucket")
+        s3.delete_bucket_encryption(Bucket="walk-bucket")
+        s3.put_public_access_block(Bucket="walk-bucket", PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+        s3.get_public_access_block(Bucket="walk-bucket")
+        s3.delete_public_access_block(Bucket="walk-bucket")
+        s3.put_bucket_versioning(Bucket="walk-bucket", VersioningConfiguration={"Status": "Enabled"})
+        s3.get_bucket_versioning(Bucket="walk-bucket")
+        s3.put_bucket_tagging(Bucket="walk-bucket", Tagging={"TagSet": [{"Key": "team", "Value": "platform"}]})
+        s3.get_bucket_tagging(Bucket="walk-bucket")
+        s3.delete_bucket_tagging(Bucket="walk-bucket")
+        s3.put_object(Bucket="walk-bucket", Key="reports/a.csv", Body=b"a,b\n1,2\n")
+        s3.head_object(Bucket="walk-bucket", Key="reports/a.csv")
+        s3.get_object(Bucket="walk-bucket", Key="reports/a.csv")["Body"].read()
+        s3.list_objects_v2(Bucket="walk-bucket", Prefix="reports/")
+        s3.list_objects_v2(Bucket="walk-gone")
+        upload = s3.create_multipart_upload(Bucket="walk-bucket", Key="big")["UploadId"]
+        etag = s3.upload_part(Bucket="walk-bucket", Key="big", PartNumber=1, UploadId=upload, Body=b"x" * 1024)["ETag"]
+        s3.complete_multipart_upload(Bucket="walk-bucket", Key="big", UploadId=upload,
+                                     MultipartUpload={"Parts": [{"ETag": etag, "PartNumber": 1}]})
+        aborted = s3.create_multipart_upload(Bucket="walk-bucket", Key="aborted")["UploadId"]
+        s3.abort_multipart_upload(Bucket="walk-bucket", Key="aborted", UploadId=aborted)
+        s3.delete_object(Bucket="walk-bucket", Key="reports/a.csv")
+        s3.delete_bucket(Bucket="walk-gone")
 
     def walk_empty_lists(self, services):
         """Calls every implemented List operation that needs no input where
