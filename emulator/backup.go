@@ -186,6 +186,9 @@ func (s *Server) backupService() *service {
 		handle(backupschemas.ListBackupJobSummaries, backupschemas.ListBackupJobSummariesInput, s.listBackupJobSummaries),
 		handle(backupschemas.ListCopyJobSummaries, backupschemas.ListCopyJobSummariesInput, s.listCopyJobSummaries),
 		handle(backupschemas.GetSupportedResourceTypes, nil, s.getSupportedResourceTypes),
+		// Protected resources (backup_protected.go).
+		handle(backupschemas.DescribeProtectedResource, backupschemas.DescribeProtectedResourceInput, s.describeProtectedResource),
+		handle(backupschemas.ListProtectedResourcesByBackupVault, backupschemas.ListProtectedResourcesByBackupVaultInput, s.listProtectedResourcesByBackupVault),
 		// Report jobs (backup_reportjobs.go).
 		handle(backupschemas.StartReportJob, backupschemas.StartReportJobInput, s.startReportJob),
 		handle(backupschemas.DescribeReportJob, backupschemas.DescribeReportJobInput, s.describeReportJob),

@@ -658,6 +658,8 @@ class ModelConformance(unittest.TestCase):
         b.list_recovery_points_by_resource(ResourceArn=volume)
         b.describe_recovery_point(BackupVaultName="walk", RecoveryPointArn=rp)
         b.list_protected_resources()
+        b.describe_protected_resource(ResourceArn=volume)
+        b.list_protected_resources_by_backup_vault(BackupVaultName="walk")
         b.update_recovery_point_lifecycle(BackupVaultName="walk", RecoveryPointArn=rp, Lifecycle={"DeleteAfterDays": 120})
         copies_arn = b.describe_backup_vault(BackupVaultName="copies")["BackupVaultArn"]
         copy = b.start_copy_job(RecoveryPointArn=rp, SourceBackupVaultName="walk",
