@@ -150,6 +150,7 @@ func (s *Server) backupService() *service {
 		handle(backupschemas.GetLegalHold, backupschemas.GetLegalHoldInput, s.getLegalHold),
 		handle(backupschemas.ListLegalHolds, backupschemas.ListLegalHoldsInput, s.listLegalHolds),
 		handle(backupschemas.CancelLegalHold, backupschemas.CancelLegalHoldInput, s.cancelLegalHold),
+		handle(backupschemas.ListRecoveryPointsByLegalHold, backupschemas.ListRecoveryPointsByLegalHoldInput, s.listRecoveryPointsByLegalHold),
 		// Restore testing.
 		handle(backupschemas.CreateRestoreTestingPlan, backupschemas.CreateRestoreTestingPlanInput, s.createRestoreTestingPlan),
 		handle(backupschemas.GetRestoreTestingPlan, backupschemas.GetRestoreTestingPlanInput, s.getRestoreTestingPlan),

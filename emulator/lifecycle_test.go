@@ -166,6 +166,10 @@ func TestLifecycleLegalHold(t *testing.T) {
 		RecoveryPointSelection: &backuptypes.RecoveryPointSelection{ResourceIdentifiers: []string{fs}}}))(t, "CreateLegalHold")
 	srv.Advance(time.Hour)
 	rp := vtJob(t, c, id).RecoveryPointArn
+	held := must(c.ListRecoveryPointsByLegalHold(ctx, &awsbackup.ListRecoveryPointsByLegalHoldInput{LegalHoldId: hold.LegalHoldId}))(t, "ListRecoveryPointsByLegalHold")
+	if len(held.RecoveryPoints) != 1 || aws.ToString(held.RecoveryPoints[0].RecoveryPointArn) != aws.ToString(rp) || aws.ToString(held.RecoveryPoints[0].BackupVaultName) != "local" {
+		t.Errorf("ListRecoveryPointsByLegalHold = %+v, want the held point in vault local", held.RecoveryPoints)
+	}
 	var state *backuptypes.InvalidResourceStateException
 	if _, err := c.DeleteRecoveryPoint(ctx, &awsbackup.DeleteRecoveryPointInput{BackupVaultName: aws.String("local"), RecoveryPointArn: rp}); !errors.As(err, &state) {
 		t.Errorf("DeleteRecoveryPoint under a legal hold: got %v, want InvalidResourceStateException", err)

@@ -679,6 +679,7 @@ class ModelConformance(unittest.TestCase):
         hold = b.create_legal_hold(Title="walk", Description="walk", RecoveryPointSelection={
             "VaultNames": ["walk"]})["LegalHoldId"]
         b.get_legal_hold(LegalHoldId=hold)
+        b.list_recovery_points_by_legal_hold(LegalHoldId=hold)
         b.list_legal_holds()
         b.cancel_legal_hold(LegalHoldId=hold, CancelDescription="done")
 
