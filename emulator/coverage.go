@@ -166,6 +166,7 @@ var backupUnsupported = map[string]string{
 	"ExportBackupPlanTemplate":               "AWS's backup plan templates are not emulated",
 	"GetBackupPlanFromTemplate":              "AWS's backup plan templates are not emulated",
 	"ListBackupPlanTemplates":                "AWS's backup plan templates are not emulated",
+	"GetBackupPlanFromJSON":                  "the template document's format is not documented (ExportBackupPlanTemplate signs it)",
 	"DisassociateRecoveryPoint":              "continuous backup association is not emulated",
 	"DisassociateRecoveryPointFromParent":    "composite (parent and child) recovery points are not emulated",
 }
