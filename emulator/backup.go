@@ -22,6 +22,7 @@ type backupRegion struct {
 	vaults         map[string]*backupVault // by name
 	plans          map[string]*backupPlan  // by plan ID
 	reportPlans    map[string]*backupReportPlan
+	reportJobs     map[string]*backupReportJob // by ID; created on first use
 	frameworks     map[string]*backupFramework
 	legalHolds     map[string]*backupLegalHold // by ID
 	restoreTesting map[string]*backupRestoreTestingPlan
@@ -102,7 +103,7 @@ func (s *Server) backupVersionID() string {
 
 func (s *Server) backupService() *service {
 	sc := backupschemas.CryoControllerUserManager
-	return newService("backup", restJSON1, sc, awsbackup.TypeRegistry, []*operation{
+	return newService("backup", restJSON1, sc, awsbackup.TypeRegistry, withUnsupported("backup", []*operation{
 		// Vaults.
 		handle(backupschemas.CreateBackupVault, backupschemas.CreateBackupVaultInput, s.createBackupVault),
 		handle(backupschemas.CreateLogicallyAirGappedBackupVault, backupschemas.CreateLogicallyAirGappedBackupVaultInput, s.createLogicallyAirGappedBackupVault),
@@ -149,6 +150,7 @@ func (s *Server) backupService() *service {
 		handle(backupschemas.GetLegalHold, backupschemas.GetLegalHoldInput, s.getLegalHold),
 		handle(backupschemas.ListLegalHolds, backupschemas.ListLegalHoldsInput, s.listLegalHolds),
 		handle(backupschemas.CancelLegalHold, backupschemas.CancelLegalHoldInput, s.cancelLegalHold),
+		handle(backupschemas.ListRecoveryPointsByLegalHold, backupschemas.ListRecoveryPointsByLegalHoldInput, s.listRecoveryPointsByLegalHold),
 		// Restore testing.
 		handle(backupschemas.CreateRestoreTestingPlan, backupschemas.CreateRestoreTestingPlanInput, s.createRestoreTestingPlan),
 		handle(backupschemas.GetRestoreTestingPlan, backupschemas.GetRestoreTestingPlanInput, s.getRestoreTestingPlan),
@@ -187,7 +189,18 @@ func (s *Server) backupService() *service {
 		handle(backupschemas.StopBackupJob, backupschemas.StopBackupJobInput, s.stopBackupJob),
 		handle(backupschemas.DeleteRecoveryPoint, backupschemas.DeleteRecoveryPointInput, s.deleteRecoveryPoint),
 		handle(backupschemas.UpdateRecoveryPointLifecycle, backupschemas.UpdateRecoveryPointLifecycleInput, s.updateRecoveryPointLifecycle),
-	})
+		// Job summaries (backup_summaries.go).
+		handle(backupschemas.ListBackupJobSummaries, backupschemas.ListBackupJobSummariesInput, s.listBackupJobSummaries),
+		handle(backupschemas.ListCopyJobSummaries, backupschemas.ListCopyJobSummariesInput, s.listCopyJobSummaries),
+		handle(backupschemas.GetSupportedResourceTypes, nil, s.getSupportedResourceTypes),
+		// Protected resources (backup_protected.go).
+		handle(backupschemas.DescribeProtectedResource, backupschemas.DescribeProtectedResourceInput, s.describeProtectedResource),
+		handle(backupschemas.ListProtectedResourcesByBackupVault, backupschemas.ListProtectedResourcesByBackupVaultInput, s.listProtectedResourcesByBackupVault),
+		// Report jobs (backup_reportjobs.go).
+		handle(backupschemas.StartReportJob, backupschemas.StartReportJobInput, s.startReportJob),
+		handle(backupschemas.DescribeReportJob, backupschemas.DescribeReportJobInput, s.describeReportJob),
+		handle(backupschemas.ListReportJobs, backupschemas.ListReportJobsInput, s.listReportJobs),
+	}, backupModelOperations(), backupUnsupported))
 }
 
 // Backup's modeled errors. AWS sends the message in "Message".

@@ -169,24 +169,66 @@ func (s *Server) recoveryPointHeldLocked(account, region, recoveryPointARN strin
 		return false
 	}
 	for _, h := range b.legalHolds {
-		if h.status != backuptypes.LegalHoldStatusActive || h.selection == nil {
-			continue
+		if h.status == backuptypes.LegalHoldStatusActive && h.covers(rp) {
+			return true
 		}
-		sel := h.selection
-		if len(sel.VaultNames) > 0 && !containsString(sel.VaultNames, rp.vault) {
-			continue
-		}
-		if len(sel.ResourceIdentifiers) > 0 && !containsString(sel.ResourceIdentifiers, aws.ToString(rp.rp.ResourceArn)) {
-			continue
-		}
-		if dr := sel.DateRange; dr != nil && rp.rp.CreationDate != nil {
-			if (dr.FromDate != nil && rp.rp.CreationDate.Before(*dr.FromDate)) || (dr.ToDate != nil && rp.rp.CreationDate.After(*dr.ToDate)) {
-				continue
-			}
-		}
-		return true
 	}
 	return false
+}
+
+// covers reports whether the hold's selection takes in rp.
+func (h *backupLegalHold) covers(rp *backupRecoveryPoint) bool {
+	sel := h.selection
+	if sel == nil {
+		return false
+	}
+	if len(sel.VaultNames) > 0 && !containsString(sel.VaultNames, rp.vault) {
+		return false
+	}
+	if len(sel.ResourceIdentifiers) > 0 && !containsString(sel.ResourceIdentifiers, aws.ToString(rp.rp.ResourceArn)) {
+		return false
+	}
+	if dr := sel.DateRange; dr != nil && rp.rp.CreationDate != nil {
+		if (dr.FromDate != nil && rp.rp.CreationDate.Before(*dr.FromDate)) || (dr.ToDate != nil && rp.rp.CreationDate.After(*dr.ToDate)) {
+			return false
+		}
+	}
+	return true
+}
+
+// listRecoveryPointsByLegalHold lists the recovery points of the
+// account-region a hold's selection takes in (ListRecoveryPointsByLegalHold
+// in the AWS Backup API reference), newest first.
+func (s *Server) listRecoveryPointsByLegalHold(c *Call, in *awsbackup.ListRecoveryPointsByLegalHoldInput) (*awsbackup.ListRecoveryPointsByLegalHoldOutput, error) {
+	b := s.backupCallLocked(c)
+	h, err := b.legalHold(in.LegalHoldId)
+	if err != nil {
+		return nil, err
+	}
+	var held []*backupRecoveryPoint
+	for _, rp := range b.recoveryPoints {
+		if h.covers(rp) {
+			held = append(held, rp)
+		}
+	}
+	sort.Slice(held, func(i, j int) bool {
+		a, b := held[i].rp, held[j].rp
+		return newestFirst(a.CreationDate, b.CreationDate, *a.RecoveryPointArn, *b.RecoveryPointArn)
+	})
+	items := make([]backuptypes.RecoveryPointMember, 0, len(held))
+	for _, rp := range held {
+		items = append(items, backuptypes.RecoveryPointMember{
+			BackupVaultName:  aws.String(rp.vault),
+			RecoveryPointArn: rp.rp.RecoveryPointArn,
+			ResourceArn:      rp.rp.ResourceArn,
+			ResourceType:     rp.rp.ResourceType,
+		})
+	}
+	page, next, err := backupPage(items, in.NextToken, in.MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	return &awsbackup.ListRecoveryPointsByLegalHoldOutput{RecoveryPoints: page, NextToken: next}, nil
 }
 
 func containsString(list []string, s string) bool {

@@ -83,6 +83,39 @@ func checkLifecycle(where string, l *backuptypes.Lifecycle) error {
 	return nil
 }
 
+// checkPlanRules applies the rules package policy enforces on backup plans
+// (policy.ValidateBackupPlanInput, the validator of `orgbackup validate` and
+// `policy validate`), so that the emulator accepts exactly the plans the
+// offline checks accept: schedules at most hourly, windows, lifecycles up
+// to 36,500 days with 90 days in cold storage, continuous backups kept at
+// most 35 days and never in cold storage, copy destinations, advanced
+// settings, index actions on EBS and S3 only. Each rule's AWS source is
+// cited where policy enforces it. AWS answers the first problem with
+// InvalidParameterValueException; so does the emulator.
+func checkPlanRules(in *backuptypes.BackupPlanInput) error {
+	fes := policy.FieldErrors(policy.ValidateBackupPlanInput(in))
+	if len(fes) == 0 {
+		return nil
+	}
+	fe := fes[0]
+	if n := len(fe.Path); n > 0 && fe.Path[n-1] == "schedule_expression" {
+		rule := fe.Path[1]
+		for _, r := range in.Rules {
+			if aws.ToString(r.RuleName) != rule {
+				continue
+			}
+			if _, err := policy.ParseCron(aws.ToString(r.ScheduleExpression)); err == nil {
+				// A valid cron expression rejected for its frequency: AWS's
+				// message, as quoted in AWS re:Post "Error scheduling backup
+				// every ten minutes in AWS Backup"
+				// (repost.aws/questions/QUwYlivOoWTHi1nSuSGjTVFg).
+				return bkInvalidParam("The interval between backup jobs shouldn't be less than 60 minutes.")
+			}
+		}
+	}
+	return bkInvalidParam("Invalid backup plan: %s", fe.Error())
+}
+
 // buildBackupPlan validates a plan document and returns the stored plan,
 // keeping the rule IDs of rules of prev with the same name.
 func (s *Server) buildBackupPlan(in *backuptypes.BackupPlanInput, prev *backuptypes.BackupPlan) (backuptypes.BackupPlan, string, error) {
@@ -185,6 +218,9 @@ func (s *Server) buildBackupPlan(in *backuptypes.BackupPlanInput, prev *backupty
 			rule.RuleId = aws.String(s.ids.uuid())
 		}
 		out.Rules = append(out.Rules, rule)
+	}
+	if err := checkPlanRules(in); err != nil {
+		return backuptypes.BackupPlan{}, "", err
 	}
 	out.AdvancedBackupSettings = in.AdvancedBackupSettings
 	out.ScanSettings = in.ScanSettings

@@ -56,6 +56,7 @@ func controlEndpoints() []controlEndpoint {
 		{http.MethodGet, controlPrefix + "calls", "call counters per account, region, service and operation", (*Server).ctlCalls},
 		{http.MethodDelete, controlPrefix + "calls", "zero the call counters", (*Server).ctlResetCalls},
 		{http.MethodGet, controlPrefix + "state", "the whole virtual-time state, deterministically ordered", (*Server).ctlState},
+		{http.MethodGet, controlPrefix + "operations", "per service, the model operations implemented and those answered with a deliberate unsupported-operation error", (*Server).ctlOperations},
 		{http.MethodPost, controlPrefix + "reset", "reset to the fixture: the state of a new server", (*Server).ctlReset},
 	}
 }
@@ -705,4 +706,39 @@ func (s *Server) Reset() {
 	s.now, s.ids, s.org, s.sessions = fresh.now, fresh.ids, fresh.org, fresh.sessions
 	s.iam, s.kms, s.sns, s.s3 = fresh.iam, fresh.kms, fresh.sns, fresh.s3
 	s.backup, s.res, s.engine = fresh.backup, fresh.res, fresh.engine
+}
+
+// ctlServiceOperations is one service in GET /_orgbackup/operations.
+type ctlServiceOperations struct {
+	Service     string   `json:"service"`
+	Implemented []string `json:"implemented"`
+	// Unsupported maps each deliberately unsupported operation to why.
+	Unsupported map[string]string `json:"unsupported"`
+}
+
+// ctlOperations lists each service's operations, sorted, for conformance
+// tests that walk every implemented operation.
+func (s *Server) ctlOperations(*http.Request, []byte) (int, any, error) {
+	out := struct {
+		Services []ctlServiceOperations `json:"services"`
+	}{Services: []ctlServiceOperations{}}
+	for _, svc := range s.services {
+		if svc.serveRaw != nil {
+			// S3 is routed by hand; its list is kept next to the tables.
+			out.Services = append(out.Services, ctlServiceOperations{Service: svc.name, Implemented: s3ImplementedOperations(), Unsupported: map[string]string{}})
+			continue
+		}
+		e := ctlServiceOperations{Service: svc.name, Implemented: []string{}, Unsupported: map[string]string{}}
+		for name, op := range svc.ops {
+			if op.unsupported != "" {
+				e.Unsupported[name] = op.unsupported
+			} else {
+				e.Implemented = append(e.Implemented, name)
+			}
+		}
+		sort.Strings(e.Implemented)
+		out.Services = append(out.Services, e)
+	}
+	sort.Slice(out.Services, func(i, j int) bool { return out.Services[i].Service < out.Services[j].Service })
+	return http.StatusOK, out, nil
 }

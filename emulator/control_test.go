@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -530,4 +531,37 @@ func Example_controlAPI() {
 	// arn:aws:dynamodb:us-east-1:333333333333:table/orders
 	// 2026-01-01T00:00:00Z -> 2026-01-09T00:00:00Z
 	// map[code:InvalidRequest message:duration: invalid duration "soon": use a Go duration such as 90m or 24h, optionally preceded by days (8d, 1d12h)]
+}
+
+// TestControlOperations lists implemented and deliberately unsupported
+// operations per model-driven service.
+func TestControlOperations(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	status, body := ctlCall(t, srv, "GET", "/_orgbackup/operations", nil)
+	if status != 200 {
+		t.Fatalf("GET operations: %d %s", status, body)
+	}
+	var out struct {
+		Services []struct {
+			Service     string            `json:"service"`
+			Implemented []string          `json:"implemented"`
+			Unsupported map[string]string `json:"unsupported"`
+		} `json:"services"`
+	}
+	if err := json.Unmarshal(body, &out); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range out.Services {
+		names = append(names, s.Service)
+		if s.Service == "backup" {
+			if !slices.Contains(s.Implemented, "CreateBackupVault") || s.Unsupported["StartScanJob"] == "" {
+				t.Errorf("backup: implemented %v, unsupported %v", s.Implemented, s.Unsupported)
+			}
+		}
+	}
+	if want := []string{"backup", "iam", "kms", "organizations", "s3", "sns", "sts", "tagging"}; !slices.Equal(names, want) {
+		t.Errorf("services = %v, want %v", names, want)
+	}
 }

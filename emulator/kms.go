@@ -89,6 +89,9 @@ func (s *Server) kmsService() *service {
 		handle(schemas.CreateGrant, schemas.CreateGrantRequest, s.kmsCreateGrant),
 		handle(schemas.ListGrants, schemas.ListGrantsRequest, s.kmsListGrants),
 		handle(schemas.ScheduleKeyDeletion, schemas.ScheduleKeyDeletionRequest, s.kmsScheduleKeyDeletion),
+		handle(schemas.CancelKeyDeletion, schemas.CancelKeyDeletionRequest, s.kmsCancelKeyDeletion),
+		handle(schemas.EnableKey, schemas.EnableKeyRequest, s.kmsEnableKey),
+		handle(schemas.DisableKey, schemas.DisableKeyRequest, s.kmsDisableKey),
 	})
 }
 
@@ -970,4 +973,54 @@ func (s *Server) kmsScheduleKeyDeletion(c *Call, in *awskms.ScheduleKeyDeletionI
 		KeyId: aws.String(k.arn), DeletionDate: aws.Time(k.deletionDate),
 		KeyState: k.state, PendingWindowInDays: aws.Int32(days),
 	}, nil
+}
+
+// kmsCancelKeyDeletion cancels a scheduled deletion (CancelKeyDeletion in
+// the AWS KMS API Reference): "When this operation succeeds, the key state
+// of the KMS key is Disabled", to be enabled again with EnableKey. It works
+// only on a key pending deletion (KMSInvalidStateException otherwise, "Key
+// states of AWS KMS keys"), and not across accounts.
+func (s *Server) kmsCancelKeyDeletion(c *Call, in *awskms.CancelKeyDeletionInput) (*awskms.CancelKeyDeletionOutput, error) {
+	k, err := s.kmsKeyForCallLocked(c, aws.ToString(in.KeyId), "kms:CancelKeyDeletion", false, false)
+	if err != nil {
+		return nil, err
+	}
+	if k.state != kmstypes.KeyStatePendingDeletion {
+		return nil, &kmstypes.KMSInvalidStateException{Message: aws.String(fmt.Sprintf("%s is %s, not pending deletion.", k.arn, k.state))}
+	}
+	k.state, k.pendingDays, k.deletionDate = kmstypes.KeyStateDisabled, 0, time.Time{}
+	return &awskms.CancelKeyDeletionOutput{KeyId: aws.String(k.arn)}, nil
+}
+
+// kmsEnableKey and kmsDisableKey set a customer managed key's state
+// (EnableKey, DisableKey in the AWS KMS API Reference). Neither works on a
+// key pending deletion (KMSInvalidStateException, "Key states of AWS KMS
+// keys") nor on an AWS managed key, nor across accounts.
+func (s *Server) kmsEnableKey(c *Call, in *awskms.EnableKeyInput) (*awskms.EnableKeyOutput, error) {
+	if err := s.kmsSetEnabledLocked(c, aws.ToString(in.KeyId), "kms:EnableKey", kmstypes.KeyStateEnabled); err != nil {
+		return nil, err
+	}
+	return &awskms.EnableKeyOutput{}, nil
+}
+
+func (s *Server) kmsDisableKey(c *Call, in *awskms.DisableKeyInput) (*awskms.DisableKeyOutput, error) {
+	if err := s.kmsSetEnabledLocked(c, aws.ToString(in.KeyId), "kms:DisableKey", kmstypes.KeyStateDisabled); err != nil {
+		return nil, err
+	}
+	return &awskms.DisableKeyOutput{}, nil
+}
+
+func (s *Server) kmsSetEnabledLocked(c *Call, id, action string, state kmstypes.KeyState) error {
+	k, err := s.kmsKeyForCallLocked(c, id, action, false, false)
+	if err != nil {
+		return err
+	}
+	if k.state == kmstypes.KeyStatePendingDeletion {
+		return kmsInvalidState(k)
+	}
+	if k.manager == kmstypes.KeyManagerTypeAws {
+		return errAccessDenied("User: %s is not authorized to perform: %s on resource: %s because the key is an AWS managed key", c.Caller.ARN, action, k.arn)
+	}
+	k.state = state
+	return nil
 }

@@ -674,3 +674,54 @@ func TestKMSUpdateKeyDescription(t *testing.T) {
 		t.Errorf("Description after failed updates = %q, want %q", d, "old")
 	}
 }
+
+// TestKMSCancelKeyDeletion: cancelling leaves the key Disabled ("When this
+// operation succeeds, the key state of the KMS key is Disabled",
+// CancelKeyDeletion), usable again after EnableKey and not deleted when the
+// old deletion date passes; a key not pending deletion is refused.
+func TestKMSCancelKeyDeletion(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	c := kmsTestClient(t, srv, "222222222222")
+	ctx := context.Background()
+	md := kmsMustCreateKey(t, c, nil)
+	var inv *kmstypes.KMSInvalidStateException
+	if _, err := c.CancelKeyDeletion(ctx, &awskms.CancelKeyDeletionInput{KeyId: md.KeyId}); !errors.As(err, &inv) {
+		t.Errorf("CancelKeyDeletion of an enabled key = %v, want KMSInvalidStateException", err)
+	}
+	must(c.ScheduleKeyDeletion(ctx, &awskms.ScheduleKeyDeletionInput{KeyId: md.KeyId, PendingWindowInDays: aws.Int32(7)}))(t, "ScheduleKeyDeletion")
+	out := must(c.CancelKeyDeletion(ctx, &awskms.CancelKeyDeletionInput{KeyId: md.KeyId}))(t, "CancelKeyDeletion")
+	if aws.ToString(out.KeyId) != aws.ToString(md.Arn) {
+		t.Errorf("CancelKeyDeletion KeyId = %s, want %s", aws.ToString(out.KeyId), aws.ToString(md.Arn))
+	}
+	srv.Advance(8 * 24 * time.Hour)
+	d := must(c.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: md.KeyId}))(t, "DescribeKey")
+	if d.KeyMetadata.KeyState != kmstypes.KeyStateDisabled || d.KeyMetadata.DeletionDate != nil {
+		t.Errorf("after CancelKeyDeletion: state %s, deletion date %v; want Disabled and none", d.KeyMetadata.KeyState, d.KeyMetadata.DeletionDate)
+	}
+	must(c.EnableKey(ctx, &awskms.EnableKeyInput{KeyId: md.KeyId}))(t, "EnableKey")
+}
+
+// TestKMSDisableEnableKey: a disabled key cannot take grants (DisabledException).
+func TestKMSDisableEnableKey(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	c := kmsTestClient(t, srv, "222222222222")
+	ctx := context.Background()
+	md := kmsMustCreateKey(t, c, nil)
+	must(c.DisableKey(ctx, &awskms.DisableKeyInput{KeyId: md.KeyId}))(t, "DisableKey")
+	d := must(c.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: md.KeyId}))(t, "DescribeKey")
+	if d.KeyMetadata.Enabled || d.KeyMetadata.KeyState != kmstypes.KeyStateDisabled {
+		t.Errorf("after DisableKey: enabled %v, state %s", d.KeyMetadata.Enabled, d.KeyMetadata.KeyState)
+	}
+	var disabled *kmstypes.DisabledException
+	_, err := c.CreateGrant(ctx, &awskms.CreateGrantInput{KeyId: md.KeyId, GranteePrincipal: aws.String("arn:aws:iam::222222222222:root"), Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt}})
+	if !errors.As(err, &disabled) {
+		t.Errorf("CreateGrant on a disabled key = %v, want DisabledException", err)
+	}
+	must(c.EnableKey(ctx, &awskms.EnableKeyInput{KeyId: md.KeyId}))(t, "EnableKey")
+	d = must(c.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: md.KeyId}))(t, "DescribeKey")
+	if !d.KeyMetadata.Enabled {
+		t.Errorf("after EnableKey: state %s", d.KeyMetadata.KeyState)
+	}
+}

@@ -151,6 +151,7 @@ func (s *Server) updateRecoveryPointLifecycle(c *Call, in *awsbackup.UpdateRecov
 	if err != nil {
 		return nil, err
 	}
+	in.Lifecycle = keepIndefinitely(in.Lifecycle)
 	if err := checkLifecycle("Lifecycle", in.Lifecycle); err != nil {
 		return nil, err
 	}
@@ -183,6 +184,25 @@ func (s *Server) updateRecoveryPointLifecycle(c *Call, in *awsbackup.UpdateRecov
 		Lifecycle:           stored.rp.Lifecycle,
 		CalculatedLifecycle: stored.rp.CalculatedLifecycle,
 	}, nil
+}
+
+// keepIndefinitely applies the Lifecycle API reference's -1: "To remove
+// the existing lifecycle and retention periods and keep your recovery points
+// indefinitely, specify -1 for MoveToColdStorageAfterDays and
+// DeleteAfterDays." A -1 removes that setting; other values are returned
+// as given, for checkLifecycle.
+func keepIndefinitely(l *backuptypes.Lifecycle) *backuptypes.Lifecycle {
+	if l == nil {
+		return nil
+	}
+	out := *l
+	if out.MoveToColdStorageAfterDays != nil && *out.MoveToColdStorageAfterDays == -1 {
+		out.MoveToColdStorageAfterDays = nil
+	}
+	if out.DeleteAfterDays != nil && *out.DeleteAfterDays == -1 {
+		out.DeleteAfterDays = nil
+	}
+	return &out
 }
 
 func lifecycleCold(l *backuptypes.Lifecycle) *int64 {

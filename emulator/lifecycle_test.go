@@ -166,6 +166,10 @@ func TestLifecycleLegalHold(t *testing.T) {
 		RecoveryPointSelection: &backuptypes.RecoveryPointSelection{ResourceIdentifiers: []string{fs}}}))(t, "CreateLegalHold")
 	srv.Advance(time.Hour)
 	rp := vtJob(t, c, id).RecoveryPointArn
+	held := must(c.ListRecoveryPointsByLegalHold(ctx, &awsbackup.ListRecoveryPointsByLegalHoldInput{LegalHoldId: hold.LegalHoldId}))(t, "ListRecoveryPointsByLegalHold")
+	if len(held.RecoveryPoints) != 1 || aws.ToString(held.RecoveryPoints[0].RecoveryPointArn) != aws.ToString(rp) || aws.ToString(held.RecoveryPoints[0].BackupVaultName) != "local" {
+		t.Errorf("ListRecoveryPointsByLegalHold = %+v, want the held point in vault local", held.RecoveryPoints)
+	}
 	var state *backuptypes.InvalidResourceStateException
 	if _, err := c.DeleteRecoveryPoint(ctx, &awsbackup.DeleteRecoveryPointInput{BackupVaultName: aws.String("local"), RecoveryPointArn: rp}); !errors.As(err, &state) {
 		t.Errorf("DeleteRecoveryPoint under a legal hold: got %v, want InvalidResourceStateException", err)
@@ -239,5 +243,33 @@ func TestLifecycleRestore(t *testing.T) {
 	}
 	if strings.Join(states, ", ") != "RESTORE_JOB RUNNING, RESTORE_JOB COMPLETED" {
 		t.Errorf("notifications: %v", states)
+	}
+}
+
+// TestLifecycleKeepIndefinitely: -1 removes the retention ("To remove the
+// existing lifecycle and retention periods and keep your recovery points
+// indefinitely, specify -1", Lifecycle in the AWS Backup API reference), so
+// the recovery point outlives its former expiry; -2 is refused.
+func TestLifecycleKeepIndefinitely(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := newTestServer(t)
+	c := vtAccount(t, srv, lcAcct, lcRegion, "local")
+	job := vtOnDemand(t, c, lcAcct, "local", srv.AddResource(lcAcct, lcRegion, emulator.EBSVolume, "", nil, 1<<30), &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(10)})
+	srv.Advance(time.Hour)
+	rp := vtJob(t, c, job).RecoveryPointArn
+	var param *backuptypes.InvalidParameterValueException
+	if _, err := c.UpdateRecoveryPointLifecycle(ctx, &awsbackup.UpdateRecoveryPointLifecycleInput{BackupVaultName: aws.String("local"), RecoveryPointArn: rp,
+		Lifecycle: &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(-2)}}); !errors.As(err, &param) {
+		t.Errorf("DeleteAfterDays -2: got %v, want InvalidParameterValueException", err)
+	}
+	out := must(c.UpdateRecoveryPointLifecycle(ctx, &awsbackup.UpdateRecoveryPointLifecycleInput{BackupVaultName: aws.String("local"), RecoveryPointArn: rp,
+		Lifecycle: &backuptypes.Lifecycle{MoveToColdStorageAfterDays: aws.Int64(-1), DeleteAfterDays: aws.Int64(-1)}}))(t, "UpdateRecoveryPointLifecycle -1")
+	if out.CalculatedLifecycle != nil && out.CalculatedLifecycle.DeleteAt != nil {
+		t.Errorf("CalculatedLifecycle.DeleteAt = %v after -1, want none", out.CalculatedLifecycle.DeleteAt)
+	}
+	srv.Advance(30 * 24 * time.Hour)
+	if _, err := lcDescribe(t, c, "local", rp); err != nil {
+		t.Errorf("recovery point kept indefinitely is gone after 30 days: %v", err)
 	}
 }

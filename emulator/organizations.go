@@ -39,6 +39,9 @@ type orgState struct {
 	delegated     map[string]map[string]time.Time // service principal → account → date
 	resPolicy     *orgResourcePolicy
 	tags          map[string]map[string]string // resource ID → key → value
+
+	createRequests map[string]*orgCreateAccountRequest // CreateAccount requests by ID
+	createSeq      int
 }
 
 type orgNodeKind int
@@ -187,6 +190,15 @@ func (s *Server) organizationsService() *service {
 		handle(schemas.TagResource, schemas.TagResourceRequest, s.orgTagResource),
 		handle(schemas.UntagResource, schemas.UntagResourceRequest, s.orgUntagResource),
 		handle(schemas.ListTagsForResource, schemas.ListTagsForResourceRequest, s.orgListTagsForResource),
+		// Account and OU lifecycle (organizations_accounts.go).
+		handle(schemas.CreateAccount, schemas.CreateAccountRequest, s.orgCreateAccount),
+		handle(schemas.DescribeCreateAccountStatus, schemas.DescribeCreateAccountStatusRequest, s.orgDescribeCreateAccountStatus),
+		handle(schemas.ListCreateAccountStatus, schemas.ListCreateAccountStatusRequest, s.orgListCreateAccountStatus),
+		handle(schemas.CreateOrganizationalUnit, schemas.CreateOrganizationalUnitRequest, s.orgCreateOrganizationalUnit),
+		handle(schemas.UpdateOrganizationalUnit, schemas.UpdateOrganizationalUnitRequest, s.orgUpdateOrganizationalUnit),
+		handle(schemas.DeleteOrganizationalUnit, schemas.DeleteOrganizationalUnitRequest, s.orgDeleteOrganizationalUnit),
+		handle(schemas.MoveAccount, schemas.MoveAccountRequest, s.orgMoveAccount),
+		handle(schemas.RemoveAccountFromOrganization, schemas.RemoveAccountFromOrganizationRequest, s.orgRemoveAccountFromOrganization),
 	})
 }
 

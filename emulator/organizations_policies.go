@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"errors"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -45,15 +46,15 @@ func checkPolicyContent(typ orgtypes.PolicyType, content string) error {
 		return orgConstraint(orgtypes.ConstraintViolationExceptionReasonPolicyContentLimitExceeded, "You attempted to create a policy that is larger than the maximum size.")
 	}
 	if typ == orgtypes.PolicyTypeBackupPolicy {
-		// Backup policies may be partial, completed by inheritance
-		// ("Backup policies": "You can create partial backup policies"),
-		// so only the document's syntax is checked here: JSON, keys
-		// unique regardless of case, inheritance operators where they
-		// are allowed. Whether the effective policy is complete is the
-		// effective policy's business.
-		_, err := policy.EffectivePolicy([]policy.PolicyLevel{{Target: "policy", Policies: []policy.PolicySource{{Name: "PolicyContent", Content: []byte(content)}}}}, "000000000000")
-		if err != nil && !errors.Is(err, policy.ErrNoEffectivePolicy) {
-			return &orgtypes.MalformedPolicyDocumentException{Message: aws.String("The provided policy document does not meet the requirements of the specified policy type: " + err.Error())}
+		// The same parser as `orgbackup policy validate`, so the offline
+		// check and the emulator cannot disagree: JSON, keys (unknown keys
+		// are refused), inheritance operators, value types and the plan
+		// rules AWS Backup enforces. Backup policies may be partial,
+		// completed by inheritance ("Backup policies": "You can create
+		// partial backup policies"), so missing settings (Incomplete) are
+		// accepted here; the effective policy must be complete.
+		if _, err := policy.ParseOrganizationsPolicy("PolicyContent", []byte(content)); err != nil {
+			return &orgtypes.MalformedPolicyDocumentException{Message: aws.String("The provided policy document does not meet the requirements of the specified policy type: " + firstLine(err))}
 		}
 		return nil
 	}
@@ -61,6 +62,12 @@ func checkPolicyContent(typ orgtypes.PolicyType, content string) error {
 		return &orgtypes.MalformedPolicyDocumentException{Message: aws.String("The provided policy document does not meet the requirements of the specified policy type: " + err.Error())}
 	}
 	return nil
+}
+
+// firstLine is the first of the joined errors in err.
+func firstLine(err error) string {
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	return msg
 }
 
 func checkPolicyName(name *string) error {

@@ -46,6 +46,9 @@ type operation struct {
 	schema *smithy.Schema // operation schema, with the HTTP trait for REST
 	input  *smithy.Schema
 	invoke func(c *Call, decode func(dst any) error) (smithy.Serializable, error)
+	// unsupported, when set, says why the emulator deliberately answers
+	// this operation of the model with errUnsupportedOperation.
+	unsupported string
 }
 
 // handle adapts a typed handler, taking the SDK's own input type and
@@ -222,6 +225,7 @@ func (svc *service) writeResponse(w http.ResponseWriter, c *Call, out smithy.Ser
 		ser := &treeSerializer{}
 		out.Serialize(ser)
 		tree = ser.root
+		completeDefaults(tree, out, isListOperation(c.Operation))
 	}
 	switch svc.protocol {
 	case awsJSON11, restJSON1:
@@ -247,7 +251,10 @@ func (svc *service) writeResponse(w http.ResponseWriter, c *Call, out smithy.Ser
 		var buf bytes.Buffer
 		buf.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 		buf.WriteString("<" + c.Operation + "Response xmlns=\"" + svc.xmlns + "\">")
-		if tree != nil {
+		// An operation whose model output is Unit (the SDK serializes it
+		// with no schema: DeleteRole, SetTopicAttributes...) answers with
+		// ResponseMetadata only, as AWS does.
+		if tree != nil && tree.sch != nil {
 			buf.WriteString("<" + c.Operation + "Result>")
 			writeXMLMembers(&buf, tree)
 			buf.WriteString("</" + c.Operation + "Result>")

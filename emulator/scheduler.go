@@ -443,5 +443,14 @@ func parseEffectivePolicy(resolved []byte) (*policy.OrganizationsPolicy, error) 
 	if err != nil {
 		return nil, err
 	}
-	return policy.ParseOrganizationsPolicy("effective policy", data)
+	op, err := policy.ParseOrganizationsPolicy("effective policy", data)
+	if err != nil {
+		return nil, err
+	}
+	// A document may leave settings to inheritance; the effective policy
+	// may not: an incomplete one deploys nothing.
+	if len(op.Incomplete) > 0 {
+		return nil, op.Incomplete[0]
+	}
+	return op, nil
 }

@@ -13,6 +13,12 @@ type FieldError struct {
 	Path []string
 	// Message says what is wrong, and what AWS accepts instead.
 	Message string
+	// Missing says the problem is a required setting that is absent (a
+	// plan without rules, a rule without a target vault...). An
+	// Organizations backup policy may leave such settings to the policies
+	// it inherits from or to its children; only the effective policy must
+	// be complete.
+	Missing bool
 }
 
 // Error returns "path: message".

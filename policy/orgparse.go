@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // OrganizationsPolicy is an AWS Organizations BACKUP_POLICY document read
@@ -29,6 +30,15 @@ type OrganizationsPolicy struct {
 	// with @@append as if nothing were inherited, and ignores @@remove.
 	// Compute the effective policy for the resolved values.
 	Inherited [][]string
+	// Incomplete lists the required settings the document leaves out (a
+	// plan without rules or selections, a rule without a target vault...),
+	// each at the place it is missing from. AWS accepts such a policy: it
+	// is completed by the policies it inherits from or by its children,
+	// and only the effective policy must be whole ("Policy syntax and
+	// inheritance for backup policies", AWS Organizations User Guide:
+	// policies attached at different levels merge into the effective
+	// policy). Plans holds what the document gives.
+	Incomplete []*ParseError
 	// Unmodeled lists the document paths of settings AWS documents but
 	// Plan has no field for (scan_settings, index_actions, scan_actions,
 	// target_logically_air_gapped_backup_vault_arn). They are accepted and
@@ -57,8 +67,12 @@ type ChildControlSetting struct {
 // The error joins one *ParseError per problem, each with the file, line and
 // column and the document path of the problem. A policy meant to be
 // completed by inheritance (a child policy overriding a few settings) is
-// reported as incomplete: AWS recommends that every backup policy be
-// complete on its own ("Managing backup policies").
+// accepted, as AWS accepts it: the required settings it leaves out are
+// listed in Incomplete, not reported as errors.
+//
+// A document over MaxPolicySize characters is an error: AWS Organizations
+// refuses it ("Quotas for AWS Organizations", maximum size of a backup
+// policy document, 10,000 characters; whitespace counts through the API).
 //
 // Numbers may be written as strings ("60", as AWS's examples do) or as JSON
 // integers; booleans as "true"/"false" or JSON booleans, both of which
@@ -69,6 +83,11 @@ func ParseOrganizationsPolicy(filename string, data []byte) (*OrganizationsPolic
 		return nil, err
 	}
 	p := &orgParser{file: filename, root: root, out: &OrganizationsPolicy{}}
+	if n := utf8.RuneCount(data); n > MaxPolicySize {
+		p.fail(1, 1, nil, "the policy has %d characters, more than the %d AWS Organizations accepts in a backup policy "+
+			"(whitespace counts when a policy is saved through the API); compact it (orgbackup policy compile --compact) or split it",
+			n, MaxPolicySize)
+	}
 	p.document()
 	// Report in document order.
 	slices.SortStableFunc(p.errs, func(a, b error) int {
@@ -96,6 +115,23 @@ type orgParser struct {
 func (p *orgParser) fail(line, col int, path []string, format string, args ...any) {
 	p.errs = append(p.errs, &ParseError{File: p.file, Line: line, Col: col, Path: slices.Clone(path), Message: fmt.Sprintf(format, args...)})
 	p.planErrs++
+}
+
+// incomplete records a required setting the document leaves out.
+func (p *orgParser) incomplete(line, col int, path []string, format string, args ...any) {
+	p.out.Incomplete = append(p.out.Incomplete, &ParseError{File: p.file, Line: line, Col: col, Path: slices.Clone(path),
+		Message: fmt.Sprintf(format, args...) + " (accepted: the policies it inherits from or its children must supply it)"})
+}
+
+// knownIncomplete reports whether path, or an object that holds it, is
+// already listed in Incomplete.
+func (p *orgParser) knownIncomplete(path []string) bool {
+	for _, e := range p.out.Incomplete {
+		if len(e.Path) <= len(path) && slices.Equal(e.Path, path[:len(e.Path)]) {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *orgParser) failAtNode(n *Node, path []string, format string, args ...any) {
@@ -161,6 +197,9 @@ func (p *orgParser) object(n *Node, path []string, what string, known []string) 
 					p.fail(m.Line, m.Col, mp, "%s must be an object, not %s", m.Key, m.Value.Kind)
 				} else {
 					p.out.Unmodeled = append(p.out.Unmodeled, mp)
+					if m.Key == "index_actions" {
+						p.indexActions(m, mp)
+					}
 				}
 			default:
 				msg := fmt.Sprintf("unknown key %q in %s", m.Key, what)
@@ -507,7 +546,7 @@ func (p *orgParser) copyAction(m Member, path []string) CopyAction {
 		}
 	}
 	if target == nil && m.Value.Kind == KindObject {
-		p.fail(m.Line, m.Col, path, "copy action needs target_backup_vault_arn")
+		p.incomplete(m.Line, m.Col, path, "copy action needs target_backup_vault_arn")
 	}
 	// The key names the copy action; validation checks the ARN AWS Backup
 	// uses, target_backup_vault_arn. A key that is an ARN but not a valid
@@ -625,7 +664,7 @@ func (p *orgParser) selection(m Member, path []string, byTags bool, loc *selecti
 	}
 	for _, r := range required {
 		if !has[r] {
-			p.fail(m.Line, m.Col, path, "selection needs %s", r)
+			p.incomplete(m.Line, m.Col, path, "selection needs %s", r)
 		}
 	}
 	if tagKey != nil {
@@ -634,6 +673,21 @@ func (p *orgParser) selection(m Member, path []string, byTags bool, loc *selecti
 		}
 	}
 	return s
+}
+
+// indexActions checks a rule's index_actions ("resource_types": {"@@assign":
+// ["EBS"]}, "Backup policy syntax" in the AWS Organizations User Guide) with
+// the Backup API's rule (CheckIndexResourceTypes), as CreateBackupPlan
+// does.
+func (p *orgParser) indexActions(m Member, path []string) {
+	for _, f := range p.object(m.Value, path, "index_actions", []string{"resource_types"}) {
+		fp := join(path, f.Key)
+		if v, _ := p.setting(f, fp, valList); v != nil {
+			if err := CheckIndexResourceTypes(strs(v)); err != nil {
+				p.failAtNode(v, fp, "%v", err)
+			}
+		}
+	}
 }
 
 func (p *orgParser) conditions(m Member, path []string, loc *selectionLocator) []TagCondition {
@@ -703,6 +757,12 @@ func (p *orgParser) validate(plan *Plan, loc *planLocator) {
 	for _, fe := range FieldErrors(plan.Validate(TargetPolicy)) {
 		path := loc.docPath(fe.Path)
 		line, col := p.root.Locate(path)
+		if fe.Missing {
+			if !p.knownIncomplete(path) {
+				p.incomplete(line, col, path, "%s", fe.Message)
+			}
+			continue
+		}
 		p.fail(line, col, path, "%s", fe.Message)
 	}
 }

@@ -86,9 +86,13 @@ const (
 )
 
 var (
-	// BackupPlan.BackupPlanName: alphanumeric or '-_.', 1 to 200 characters
-	// through the API (the console allows 50).
-	planNameRE = regexp.MustCompile(`^[a-zA-Z0-9\-\_\.]{1,200}$`)
+	// BackupPlanName: alphanumeric or '-_.'. AWS's pages disagree on the
+	// length: BackupPlanInput, the shape CreateBackupPlan and
+	// UpdateBackupPlan take, says "Must contain 1 to 50 alphanumeric or
+	// '-_.' characters" (Backup API model); BackupPlan says 1 to 200 through
+	// the API. The stricter rule is kept, here and in the emulator's
+	// CreateBackupPlan, so that neither accepts a name AWS may refuse.
+	planNameRE = regexp.MustCompile(`^[a-zA-Z0-9\-\_\.]{1,50}$`)
 	// BackupRuleName and BackupSelectionName in the Backup API model.
 	ruleNameRE      = regexp.MustCompile(`^[a-zA-Z0-9\-\_\.]{1,50}$`)
 	selectionNameRE = ruleNameRE
@@ -116,6 +120,11 @@ func (v *planValidator) policy() bool { return v.target == TargetPolicy }
 
 func (v *planValidator) add(path []string, format string, args ...any) {
 	v.errs = append(v.errs, &FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// missing adds a FieldError about an absent required setting.
+func (v *planValidator) missing(path []string, format string, args ...any) {
+	v.errs = append(v.errs, &FieldError{Path: path, Message: fmt.Sprintf(format, args...), Missing: true})
 }
 
 // at returns a new path: base followed by more.
@@ -161,7 +170,7 @@ func (v *planValidator) plan(p *Plan) {
 		return
 	}
 	if !planNameRE.MatchString(p.Name) {
-		v.add(nil, "backup plan name %q must be 1 to 200 letters, digits, '-', '_' or '.'", p.Name)
+		v.add(nil, "backup plan name %q must be 1 to 50 letters, digits, '-', '_' or '.'", p.Name)
 	}
 	if v.policy() {
 		v.regions(p.Regions)
@@ -178,7 +187,7 @@ func (v *planValidator) plan(p *Plan) {
 
 func (v *planValidator) regions(regions []string) {
 	if len(regions) == 0 {
-		v.add([]string{"regions"}, "an Organizations backup policy must name at least one region")
+		v.missing([]string{"regions"}, "an Organizations backup policy must name at least one region")
 	}
 	var dups nameSet
 	for i, r := range regions {
@@ -194,7 +203,7 @@ func (v *planValidator) regions(regions []string) {
 
 func (v *planValidator) rules(rules []Rule) {
 	if len(rules) == 0 {
-		v.add([]string{"rules"}, "a backup plan needs at least one rule")
+		v.missing([]string{"rules"}, "a backup plan needs at least one rule")
 	}
 	if v.policy() && len(rules) > MaxRulesPerPolicyPlan {
 		v.add([]string{"rules"}, "%d rules exceed AWS's quota of %d rules per plan", len(rules), MaxRulesPerPolicyPlan)
@@ -215,7 +224,7 @@ func (v *planValidator) rules(rules []Rule) {
 func (v *planValidator) rule(base []string, r *Rule) {
 	switch {
 	case r.TargetVault == "":
-		v.add(fieldPath(base, "target_backup_vault_name"), "target vault name is required")
+		v.missing(fieldPath(base, "target_backup_vault_name"), "target vault name is required")
 	case strings.Contains(r.TargetVault, AccountVariable):
 		v.add(fieldPath(base, "target_backup_vault_name"), "%s is only allowed in ARN fields, not in vault names", AccountVariable)
 	case !vaultNameRE.MatchString(r.TargetVault):
@@ -303,7 +312,10 @@ func (v *planValidator) continuous(base []string, l Lifecycle) {
 	if l.OptInToArchiveForSupportedResources {
 		v.add(fieldPath(base, "lifecycle", "opt_in_to_archive_for_supported_resources"), "continuous backups cannot move to the archive tier")
 	}
-	if l.DeleteAfterDays == 0 || l.DeleteAfterDays > MaxContinuousRetentionDays {
+	if l.DeleteAfterDays == 0 {
+		v.missing(fieldPath(base, "lifecycle", "delete_after_days"), "continuous backups must be kept 1 to %d days, not %s",
+			MaxContinuousRetentionDays, daysOrForever(l.DeleteAfterDays))
+	} else if l.DeleteAfterDays > MaxContinuousRetentionDays {
 		v.add(fieldPath(base, "lifecycle", "delete_after_days"), "continuous backups must be kept 1 to %d days, not %s",
 			MaxContinuousRetentionDays, daysOrForever(l.DeleteAfterDays))
 	}
@@ -326,7 +338,7 @@ func (v *planValidator) copyActions(base []string, actions []CopyAction) {
 	for i, c := range actions {
 		cbase := fieldPath(base, pathKey(c.DestinationVaultARN, i))
 		if c.DestinationVaultARN == "" {
-			v.add(fieldPath(cbase, "target_backup_vault_arn"), "destination vault ARN is required")
+			v.missing(fieldPath(cbase, "target_backup_vault_arn"), "destination vault ARN is required")
 		} else if _, err := ParseVaultARN(c.DestinationVaultARN, v.policy()); err != nil {
 			v.add(fieldPath(cbase, "target_backup_vault_arn"), "%v", err)
 		} else if dups.dup(c.DestinationVaultARN) {
@@ -338,7 +350,7 @@ func (v *planValidator) copyActions(base []string, actions []CopyAction) {
 
 func (v *planValidator) selections(selections []Selection) {
 	if v.policy() && len(selections) == 0 {
-		v.add([]string{"selections"}, "an Organizations backup policy must select the resources to back up")
+		v.missing([]string{"selections"}, "an Organizations backup policy must select the resources to back up")
 	}
 	if len(selections) > MaxSelectionsPerPlan {
 		v.add([]string{"selections"}, "%d selections exceed AWS's quota of %d per plan", len(selections), MaxSelectionsPerPlan)
@@ -369,7 +381,7 @@ func (v *planValidator) selections(selections []Selection) {
 
 func (v *planValidator) selection(base []string, s *Selection) {
 	if s.IAMRoleARN == "" {
-		v.add(fieldPath(base, "iam_role_arn"), "IAM role ARN is required")
+		v.missing(fieldPath(base, "iam_role_arn"), "IAM role ARN is required")
 	} else if _, err := ParseRoleARN(s.IAMRoleARN, v.policy()); err != nil {
 		v.add(fieldPath(base, "iam_role_arn"), "%v", err)
 	}

@@ -58,10 +58,10 @@ func TestValidate(t *testing.T) {
 		"valid policy": {target: TargetPolicy, edit: func(*Plan) {}},
 
 		// Plan name.
-		"plan name 200 chars": {edit: func(p *Plan) { p.Name = strings.Repeat("a", 200) }},
-		"plan name 201 chars": {edit: func(p *Plan) { p.Name = strings.Repeat("a", 201) }, want: [][]string{nil}},
-		"plan name empty":     {edit: func(p *Plan) { p.Name = "" }, want: [][]string{nil}},
-		"plan name space":     {edit: func(p *Plan) { p.Name = "my plan" }, want: [][]string{nil}},
+		"plan name 50 chars": {edit: func(p *Plan) { p.Name = strings.Repeat("a", 50) }},
+		"plan name 51 chars": {edit: func(p *Plan) { p.Name = strings.Repeat("a", 51) }, want: [][]string{nil}},
+		"plan name empty":    {edit: func(p *Plan) { p.Name = "" }, want: [][]string{nil}},
+		"plan name space":    {edit: func(p *Plan) { p.Name = "my plan" }, want: [][]string{nil}},
 
 		// Regions (policy only).
 		"regions ignored by api": {edit: func(p *Plan) { p.Regions = nil }},

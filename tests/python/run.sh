@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the Python scenario tests against a freshly built orgbackup binary:
-# with pytest when it is installed, else with unittest.
+# Runs the Python tests (the scenario, and the model-walk conformance test)
+# against a freshly built orgbackup binary: with pytest when it is
+# installed, else with unittest.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -12,5 +13,5 @@ export ORGBACKUP_BIN="$bin_dir/orgbackup"
 if python3 -c 'import pytest' 2>/dev/null; then
 	python3 -m pytest -q tests/python
 else
-	python3 tests/python/test_emulator_scenario.py
+	python3 -m unittest discover -s tests/python -p 'test_*.py' -v
 fi
