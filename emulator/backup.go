@@ -31,6 +31,11 @@ type backupRegion struct {
 	restoreJobs    map[string]*backuptypes.RestoreJobsListMember
 	tags           map[string]map[string]string // by resource ARN
 
+	// Ordered indexes of the lists above (listindex.go).
+	jobIndex     *jobIndexes
+	rpByVault    map[string]*listIndex[backupRecoveryPoint] // by vault name
+	rpByResource map[string]*listIndex[backupRecoveryPoint] // by resource ARN
+
 	optIn      map[string]bool // ResourceTypeOptInPreference
 	management map[string]bool // ResourceTypeManagementPreference
 
@@ -63,6 +68,9 @@ func (s *Server) backupRegionLocked(account, region string) *backupRegion {
 			copyJobs:       map[string]*backuptypes.CopyJob{},
 			restoreJobs:    map[string]*backuptypes.RestoreJobsListMember{},
 			tags:           map[string]map[string]string{},
+			jobIndex:       newJobIndexes(),
+			rpByVault:      map[string]*listIndex[backupRecoveryPoint]{},
+			rpByResource:   map[string]*listIndex[backupRecoveryPoint]{},
 			optIn:          defaultOptIn(),
 			management:     defaultManagement(),
 		}

@@ -101,9 +101,12 @@ type Server struct {
 	sns      map[regionKey]*snsRegion
 	s3       *s3State
 	backup   map[regionKey]*backupRegion
-	res      map[regionKey]*resourceRegion
-	hooks    []func(c *Call) error
-	engine   *engine // virtual time: event queue, jobs, lifecycle
+	// regionJobs indexes every account's jobs per region, for the
+	// organization-wide job lists.
+	regionJobs map[string]*jobIndexes
+	res        map[regionKey]*resourceRegion
+	hooks      []func(c *Call) error
+	engine     *engine // virtual time: event queue, jobs, lifecycle
 }
 
 // regionKey identifies one account in one region.
@@ -138,17 +141,18 @@ func New(optFns ...func(*Options)) *Server {
 		o.DefaultAccount = o.Organization.ManagementAccount
 	}
 	s := &Server{
-		opts:     o,
-		logger:   o.Logger,
-		now:      o.Start.UTC(),
-		ids:      newIDGen(o.Seed),
-		sessions: map[string]*session{},
-		iam:      map[string]*iamAccount{},
-		kms:      map[regionKey]*kmsRegion{},
-		sns:      map[regionKey]*snsRegion{},
-		s3:       newS3State(),
-		backup:   map[regionKey]*backupRegion{},
-		res:      map[regionKey]*resourceRegion{},
+		opts:       o,
+		logger:     o.Logger,
+		now:        o.Start.UTC(),
+		ids:        newIDGen(o.Seed),
+		sessions:   map[string]*session{},
+		iam:        map[string]*iamAccount{},
+		kms:        map[regionKey]*kmsRegion{},
+		sns:        map[regionKey]*snsRegion{},
+		s3:         newS3State(),
+		backup:     map[regionKey]*backupRegion{},
+		regionJobs: map[string]*jobIndexes{},
+		res:        map[regionKey]*resourceRegion{},
 	}
 	s.org = newOrgState(s, o.Organization)
 	s.createMemberRolesLocked()
