@@ -84,6 +84,16 @@ func (s *Server) backupCallLocked(c *Call) *backupRegion {
 	return s.backupRegionLocked(c.Account, c.Region)
 }
 
+// backupReadLocked is the Backup state of the caller's account and region
+// for operations that only read: an empty state, not stored, when the
+// account has none in the region yet, so that reads may share the lock.
+func (s *Server) backupReadLocked(c *Call) *backupRegion {
+	if b := s.backup[regionKey{c.Account, c.Region}]; b != nil {
+		return b
+	}
+	return &backupRegion{account: c.Account, region: c.Region}
+}
+
 // backupDefaultKeyARNLocked returns the ARN of the AWS managed key AWS
 // Backup uses for vaults created without EncryptionKeyArn (alias
 // aws/backup): a KMS key ARN with a key ID, never an alias ARN.
@@ -173,15 +183,17 @@ func (s *Server) backupService() *service {
 		handle(backupschemas.UntagResource, backupschemas.UntagResourceInput, s.untagBackupResource),
 		handle(backupschemas.ListTags, backupschemas.ListTagsInput, s.listBackupTags),
 		// Jobs and recovery points.
-		handle(backupschemas.ListBackupJobs, backupschemas.ListBackupJobsInput, s.listBackupJobs),
-		handle(backupschemas.DescribeBackupJob, backupschemas.DescribeBackupJobInput, s.describeBackupJob),
-		handle(backupschemas.ListCopyJobs, backupschemas.ListCopyJobsInput, s.listCopyJobs),
-		handle(backupschemas.DescribeCopyJob, backupschemas.DescribeCopyJobInput, s.describeCopyJob),
-		handle(backupschemas.ListRestoreJobs, backupschemas.ListRestoreJobsInput, s.listRestoreJobs),
-		handle(backupschemas.ListRecoveryPointsByBackupVault, backupschemas.ListRecoveryPointsByBackupVaultInput, s.listRecoveryPointsByBackupVault),
-		handle(backupschemas.ListRecoveryPointsByResource, backupschemas.ListRecoveryPointsByResourceInput, s.listRecoveryPointsByResource),
+		// These reads change nothing, not even lazily created state, so
+		// they share the server's lock.
+		readOnly(handle(backupschemas.ListBackupJobs, backupschemas.ListBackupJobsInput, s.listBackupJobs)),
+		readOnly(handle(backupschemas.DescribeBackupJob, backupschemas.DescribeBackupJobInput, s.describeBackupJob)),
+		readOnly(handle(backupschemas.ListCopyJobs, backupschemas.ListCopyJobsInput, s.listCopyJobs)),
+		readOnly(handle(backupschemas.DescribeCopyJob, backupschemas.DescribeCopyJobInput, s.describeCopyJob)),
+		readOnly(handle(backupschemas.ListRestoreJobs, backupschemas.ListRestoreJobsInput, s.listRestoreJobs)),
+		readOnly(handle(backupschemas.ListRecoveryPointsByBackupVault, backupschemas.ListRecoveryPointsByBackupVaultInput, s.listRecoveryPointsByBackupVault)),
+		readOnly(handle(backupschemas.ListRecoveryPointsByResource, backupschemas.ListRecoveryPointsByResourceInput, s.listRecoveryPointsByResource)),
 		handle(backupschemas.DescribeRecoveryPoint, backupschemas.DescribeRecoveryPointInput, s.describeRecoveryPoint),
-		handle(backupschemas.ListProtectedResources, backupschemas.ListProtectedResourcesInput, s.listProtectedResources),
+		readOnly(handle(backupschemas.ListProtectedResources, backupschemas.ListProtectedResourcesInput, s.listProtectedResources)),
 		// Job engine (jobs.go, copy.go, lifecycle.go).
 		handle(backupschemas.StartBackupJob, backupschemas.StartBackupJobInput, s.startBackupJob),
 		handle(backupschemas.StartCopyJob, backupschemas.StartCopyJobInput, s.startCopyJob),

@@ -289,7 +289,7 @@ func (s *Server) describeBackupJob(c *Call, in *awsbackup.DescribeBackupJobInput
 	if err := bkRequire("BackupJobId", in.BackupJobId); err != nil {
 		return nil, err
 	}
-	j := s.backupCallLocked(c).backupJobs[*in.BackupJobId]
+	j := s.backupReadLocked(c).backupJobs[*in.BackupJobId]
 	if j == nil {
 		return nil, bkNotFound("Backup job %s does not exist.", *in.BackupJobId)
 	}
@@ -348,7 +348,7 @@ func (s *Server) describeCopyJob(c *Call, in *awsbackup.DescribeCopyJobInput) (*
 	if err := bkRequire("CopyJobId", in.CopyJobId); err != nil {
 		return nil, err
 	}
-	j := s.backupCallLocked(c).copyJobs[*in.CopyJobId]
+	j := s.backupReadLocked(c).copyJobs[*in.CopyJobId]
 	if j == nil {
 		return nil, bkNotFound("Copy job %s does not exist.", *in.CopyJobId)
 	}
@@ -382,7 +382,7 @@ func (s *Server) vaultForRead(c *Call, name, accountID *string) (*backupRegion, 
 	if a := aws.ToString(accountID); a != "" && a != c.Account {
 		return nil, nil, bkNotFound("Backup vault %s does not exist in account %s.", aws.ToString(name), a)
 	}
-	b := s.backupCallLocked(c)
+	b := s.backupReadLocked(c)
 	v, err := b.vault(name)
 	if err != nil {
 		return nil, nil, err
@@ -510,7 +510,7 @@ func (s *Server) describeRecoveryPoint(c *Call, in *awsbackup.DescribeRecoveryPo
 // recovery point in the caller's account and region, each with its latest
 // recovery point.
 func (s *Server) listProtectedResources(c *Call, in *awsbackup.ListProtectedResourcesInput) (*awsbackup.ListProtectedResourcesOutput, error) {
-	b := s.backupCallLocked(c)
+	b := s.backupReadLocked(c)
 	var items []backuptypes.ProtectedResource
 	for _, arn := range sortedKeys(b.rpByResource) {
 		if arn == "" {

@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"math/rand"
 	"slices"
 	"sort"
@@ -330,5 +331,86 @@ func TestListIndexOrder(t *testing.T) {
 				t.Fatalf("step %d: entry %d out of order", step, i)
 			}
 		}
+	}
+}
+
+// Read-only operations share the server's lock: many of them at once,
+// for accounts with and without state, while jobs are being stored, must
+// not race (run with -race), and hooks still see them.
+func TestReadOnlyOperationsShareTheLock(t *testing.T) {
+	ctx := context.Background()
+	s := NewServer()
+	defer s.Close()
+	f := seedListFixture(t, s)
+	done := make(chan struct{})
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		for i := 0; ; i++ {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			s.mu.Lock()
+			s.addBackupJobLocked("333333333333", "us-east-1", backuptypes.BackupJob{State: backuptypes.BackupJobStateCreated})
+			s.mu.Unlock()
+		}
+	}()
+	errs := make(chan error, 8)
+	for _, account := range []string{"333333333333", "555555555555", ManagementAccountID, "666666666666"} {
+		go func() {
+			c := bkClient(s, account)
+			for range 20 {
+				if _, err := c.ListBackupJobs(ctx, &awsbackup.ListBackupJobsInput{ByAccountId: aws.String("*")}); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := c.ListRecoveryPointsByResource(ctx, &awsbackup.ListRecoveryPointsByResourceInput{ResourceArn: aws.String(f.resourceARN)}); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := c.ListProtectedResources(ctx, &awsbackup.ListProtectedResourcesInput{}); err != nil {
+					errs <- err
+					return
+				}
+				_, err := c.ListRecoveryPointsByBackupVault(ctx, &awsbackup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String("local")})
+				var nf *backuptypes.ResourceNotFoundException
+				if err != nil && !(account != "333333333333" && errors.As(err, &nf)) {
+					errs <- err
+					return
+				}
+				_, err = c.DescribeBackupJob(ctx, &awsbackup.DescribeBackupJobInput{BackupJobId: aws.String(f.backup333[0])})
+				if err != nil && !(account != "333333333333" && errors.As(err, &nf)) {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	close(done)
+	<-writerDone
+	s.mu.RLock()
+	_, created := s.backup[regionKey{"555555555555", "us-east-1"}]
+	s.mu.RUnlock()
+	if created {
+		t.Error("a read created Backup state for an account that had none")
+	}
+
+	var seen []string
+	s.OnCall(func(c *Call) error {
+		seen = append(seen, c.Operation)
+		return &backuptypes.ServiceUnavailableException{Message: aws.String("injected")}
+	})
+	_, err := bkClient(s, "333333333333").ListBackupJobs(ctx, &awsbackup.ListBackupJobsInput{})
+	bkWant[*backuptypes.ServiceUnavailableException](t, "ListBackupJobs with a failing hook", err)
+	if diff := cmp.Diff([]string{"ListBackupJobs"}, seen); diff != "" {
+		t.Errorf("hooked operations (-want +got):\n%s", diff)
 	}
 }

@@ -46,6 +46,16 @@ type operation struct {
 	schema *smithy.Schema // operation schema, with the HTTP trait for REST
 	input  *smithy.Schema
 	invoke func(c *Call, decode func(dst any) error) (smithy.Serializable, error)
+	// readOnly operations change no state, so they run under the
+	// server's lock in shared mode.
+	readOnly bool
+}
+
+// readOnly marks op as changing no state: its handler must not write to
+// the server, not even to create state on first use.
+func readOnly(op *operation) *operation {
+	op.readOnly = true
+	return op
 }
 
 // handle adapts a typed handler, taking the SDK's own input type and

@@ -91,7 +91,7 @@ type Server struct {
 	services map[string]*service // by SigV4 signing name
 	faults   faultState
 
-	mu       sync.Mutex // guards everything below
+	mu       sync.RWMutex // guards everything below; read-only operations share it
 	now      time.Time
 	ids      *idGen
 	org      *orgState
