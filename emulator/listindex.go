@@ -2,9 +2,11 @@ package emulator
 
 import (
 	"encoding/base64"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -42,10 +44,19 @@ type listEntry[T any] struct {
 }
 
 // listIndex holds items of one kind in reverse list order: entries[0] is
-// the last item listed (the oldest), entries[len-1] the first.
+// the last item listed (the oldest), entries[len-1] the first. Inserts
+// that do not extend the order (items created at the same instant, which
+// a schedule makes common, or back-dated ones) wait in pending until the
+// next read sorts them in, so a burst of inserts costs O(1) each and the
+// read that follows O(p log p + ties).
 type listIndex[T any] struct {
-	key     func(*T) listKey
+	key func(*T) listKey
+	// mu guards entries and pending against readers that share the
+	// server's lock and sort pending in; writers hold the server's lock
+	// exclusively.
+	mu      sync.Mutex
 	entries []listEntry[T]
+	pending []listEntry[T]
 }
 
 func newListIndex[T any](key func(*T) listKey) *listIndex[T] {
@@ -56,41 +67,79 @@ func (x *listIndex[T]) len() int {
 	if x == nil {
 		return 0
 	}
-	return len(x.entries)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return len(x.entries) + len(x.pending)
+}
+
+// storedBefore is reverse list order: older first, then by ID descending.
+func (x *listIndex[T]) storedBefore(a, b listEntry[T]) int {
+	ka, kb := x.key(a.item), x.key(b.item)
+	switch {
+	case kb.listsBefore(ka):
+		return -1
+	case ka.listsBefore(kb):
+		return 1
+	}
+	return 0
+}
+
+// sorted sorts pending in and returns the entries. The slice stays valid
+// while the server's lock is held.
+func (x *listIndex[T]) sorted() []listEntry[T] {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if len(x.pending) == 0 {
+		return x.entries
+	}
+	slices.SortStableFunc(x.pending, x.storedBefore)
+	// Entries before the oldest pending one stay; the rest merge.
+	p := cut(x.entries, x.key, x.key(x.pending[0].item))
+	tail := make([]listEntry[T], 0, len(x.entries)-p+len(x.pending))
+	a, b := x.entries[p:], x.pending
+	for len(a) > 0 && len(b) > 0 {
+		if x.storedBefore(b[0], a[0]) < 0 {
+			tail, b = append(tail, b[0]), b[1:]
+		} else {
+			tail, a = append(tail, a[0]), a[1:]
+		}
+	}
+	tail = append(append(tail, a...), b...)
+	x.entries = append(x.entries[:p], tail...)
+	clear(x.pending)
+	x.pending = x.pending[:0]
+	return x.entries
 }
 
 // cut returns the number of entries that come after k in list order: they
 // are entries[:cut].
-func (x *listIndex[T]) cut(k listKey) int {
-	return sort.Search(len(x.entries), func(i int) bool {
-		return !k.listsBefore(x.key(x.entries[i].item))
+func cut[T any](entries []listEntry[T], key func(*T) listKey, k listKey) int {
+	return sort.Search(len(entries), func(i int) bool {
+		return !k.listsBefore(key(entries[i].item))
 	})
 }
 
-// insert adds item at its place, in O(log n) plus the entries newer than
-// it (none for the common append of the newest item).
+// insert adds item: an append when it is the newest, else a pending
+// insert.
 func (x *listIndex[T]) insert(item *T, owner *backupRegion) {
 	e := listEntry[T]{item: item, owner: owner}
 	n := len(x.entries)
-	k := x.key(item)
-	if n == 0 || k.listsBefore(x.key(x.entries[n-1].item)) {
+	if len(x.pending) == 0 && (n == 0 || x.key(item).listsBefore(x.key(x.entries[n-1].item))) {
 		x.entries = append(x.entries, e)
 		return
 	}
-	i := x.cut(k)
-	x.entries = append(x.entries, listEntry[T]{})
-	copy(x.entries[i+1:], x.entries[i:n])
-	x.entries[i] = e
+	x.pending = append(x.pending, e)
 }
 
 // remove deletes item, moving the shorter side of the slice: expiring the
 // oldest items costs O(1) each.
 func (x *listIndex[T]) remove(item *T) {
+	entries := x.sorted()
 	k := x.key(item)
-	n := len(x.entries)
-	i := x.cut(k)
-	for i < n && x.entries[i].item != item {
-		if kk := x.key(x.entries[i].item); !kk.t.Equal(k.t) || kk.id != k.id {
+	n := len(entries)
+	i := cut(entries, x.key, k)
+	for i < n && entries[i].item != item {
+		if kk := x.key(entries[i].item); !kk.t.Equal(k.t) || kk.id != k.id {
 			return
 		}
 		i++
@@ -99,22 +148,26 @@ func (x *listIndex[T]) remove(item *T) {
 		return
 	}
 	if i < n/2 {
-		copy(x.entries[1:i+1], x.entries[:i])
-		x.entries[0] = listEntry[T]{}
-		x.entries = x.entries[1:]
+		copy(entries[1:i+1], entries[:i])
+		entries[0] = listEntry[T]{}
+		x.entries = entries[1:]
 		return
 	}
-	copy(x.entries[i:], x.entries[i+1:])
-	x.entries[n-1] = listEntry[T]{}
-	x.entries = x.entries[:n-1]
+	copy(entries[i:], entries[i+1:])
+	entries[n-1] = listEntry[T]{}
+	x.entries = entries[:n-1]
 }
 
 // newest returns the first item in list order, nil when empty.
 func (x *listIndex[T]) newest() *T {
-	if x.len() == 0 {
+	if x == nil {
 		return nil
 	}
-	return x.entries[len(x.entries)-1].item
+	entries := x.sorted()
+	if len(entries) == 0 {
+		return nil
+	}
+	return entries[len(entries)-1].item
 }
 
 // listPage returns one page of x's items in list order: those created
@@ -135,20 +188,21 @@ func listPage[T any](x *listIndex[T], kind string, token *string, max *int32, af
 	if x == nil {
 		return nil, nil, nil
 	}
+	entries := x.sorted()
 	size := 1000
 	if max != nil && *max > 0 {
 		size = int(*max)
 	}
-	i := len(x.entries)
+	i := len(entries)
 	if before != nil {
-		i = sort.Search(len(x.entries), func(j int) bool { return !x.key(x.entries[j].item).t.Before(*before) })
+		i = sort.Search(len(entries), func(j int) bool { return !x.key(entries[j].item).t.Before(*before) })
 	}
 	if resume != nil {
-		i = min(i, x.cut(*resume))
+		i = min(i, cut(entries, x.key, *resume))
 	}
 	var page []T
 	for i--; i >= 0; i-- {
-		e := x.entries[i]
+		e := entries[i]
 		if after != nil && !x.key(e.item).t.After(*after) {
 			break
 		}
