@@ -328,9 +328,18 @@ func timePtr(t time.Time) *time.Time { return &t }
 
 // arnRegionAccount splits an ARN into its region and account.
 func arnRegionAccount(arn string) (service, region, account, resource string, ok bool) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" {
+	// arn:partition:service:region:account:resource, without allocating.
+	rest, ok := strings.CutPrefix(arn, "arn:")
+	if !ok {
 		return "", "", "", "", false
 	}
-	return parts[2], parts[3], parts[4], parts[5], true
+	var parts [4]string
+	_, rest, ok = strings.Cut(rest, ":") // partition
+	for i := 0; ok && i < 3; i++ {
+		parts[i], rest, ok = strings.Cut(rest, ":")
+	}
+	if !ok {
+		return "", "", "", "", false
+	}
+	return parts[0], parts[1], parts[2], rest, true
 }

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -123,7 +122,7 @@ func (s *Server) deleteRecoveryPointLocked(account, region, arn string) {
 
 // backupJobID returns an ID shaped like AWS Backup's job IDs: an
 // upper-case UUID.
-func (s *Server) backupJobID() string { return strings.ToUpper(s.ids.uuid()) }
+func (s *Server) backupJobID() string { return s.ids.upperUUID() }
 
 // jobDefaults fills in what every kind of job defaults to: a generated ID
 // when it has none, the account that runs it and a creation date of now.
