@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/traits"
@@ -38,6 +39,26 @@ type service struct {
 	errorSchemas map[reflect.Type]*smithy.Schema
 	// serveRaw handles protocols that are not model-driven (S3).
 	serveRaw func(c *Call, w http.ResponseWriter, r *http.Request, body []byte)
+	// bodyOnly caches bodyOnly by output schema (restJson1).
+	bodyOnly sync.Map
+	// bufs holds response buffers for reuse.
+	bufs sync.Pool
+}
+
+// maxPooledBuffer bounds the response buffers kept for reuse.
+const maxPooledBuffer = 8 << 20
+
+// streamable reports whether an output of schema s is its JSON body alone.
+func (svc *service) streamable(s *smithy.Schema) bool {
+	if s == nil {
+		return true
+	}
+	if v, ok := svc.bodyOnly.Load(s); ok {
+		return v.(bool)
+	}
+	b := bodyOnly(s)
+	svc.bodyOnly.Store(s, b)
+	return b
 }
 
 // operation is one routable operation.
@@ -227,21 +248,39 @@ func (svc *service) findOperation(r *http.Request, body []byte) (*operation, fun
 
 // writeResponse encodes a successful output.
 func (svc *service) writeResponse(w http.ResponseWriter, c *Call, out smithy.Serializable, status int) {
-	var tree *node
-	if out != nil && !isNilPointer(out) {
-		ser := &treeSerializer{}
-		out.Serialize(ser)
-		tree = ser.root
-	}
+	hasOut := out != nil && !isNilPointer(out)
 	switch svc.protocol {
 	case awsJSON11, restJSON1:
 		rest := svc.protocol == restJSON1
-		body := tree
-		if rest && tree != nil {
-			body = applyRestOutputBindings(w, tree, &status)
+		buf, _ := svc.bufs.Get().(*bytes.Buffer)
+		if buf == nil {
+			buf = new(bytes.Buffer)
 		}
-		var buf bytes.Buffer
-		writeJSON(&buf, body, rest)
+		defer func() {
+			if buf.Cap() <= maxPooledBuffer {
+				buf.Reset()
+				svc.bufs.Put(buf)
+			}
+		}()
+		streamed := false
+		if hasOut {
+			js := &jsonSerializer{buf: buf, useJSONName: rest}
+			if rest {
+				js.plain = svc.streamable
+			}
+			out.Serialize(js)
+			streamed = !js.fallback
+		}
+		if hasOut && !streamed {
+			buf.Reset()
+			ser := &treeSerializer{}
+			out.Serialize(ser)
+			body := ser.root
+			if rest && body != nil {
+				body = applyRestOutputBindings(w, body, &status)
+			}
+			writeJSON(buf, body, rest)
+		}
 		if buf.Len() == 0 {
 			buf.WriteString("{}")
 		}
@@ -254,6 +293,12 @@ func (svc *service) writeResponse(w http.ResponseWriter, c *Call, out smithy.Ser
 		w.WriteHeader(status)
 		w.Write(buf.Bytes())
 	case awsQuery:
+		var tree *node
+		if hasOut {
+			ser := &treeSerializer{}
+			out.Serialize(ser)
+			tree = ser.root
+		}
 		var buf bytes.Buffer
 		buf.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 		buf.WriteString("<" + c.Operation + "Response xmlns=\"" + svc.xmlns + "\">")
