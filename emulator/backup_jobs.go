@@ -242,11 +242,7 @@ func jobPageLocked[J any](s *Server, c *Call, byAccount *string, name string, ki
 		if r := s.regionJobs[c.Region]; r != nil {
 			x = kind(r)
 		}
-		members := map[string]bool{s.opts.Organization.ManagementAccount: true}
-		for _, a := range s.opts.Organization.accountIDs() {
-			members[a] = true
-		}
-		filter = func(j *J, owner *backupRegion) bool { return members[owner.account] && keep(j) }
+		filter = func(j *J, owner *backupRegion) bool { return s.orgMembers[owner.account] && keep(j) }
 	}
 	return listPage(x, name, token, max, after, before, filter)
 }

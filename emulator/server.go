@@ -106,6 +106,9 @@ type Server struct {
 	regionJobs map[string]*jobIndexes
 	res        map[regionKey]*resourceRegion
 	hooks      []func(c *Call) error
+	// orgMembers are the accounts of Options.Organization, management
+	// account included, read once at New.
+	orgMembers map[string]bool
 	engine     *engine // virtual time: event queue, jobs, lifecycle
 }
 
@@ -153,6 +156,10 @@ func New(optFns ...func(*Options)) *Server {
 		backup:     map[regionKey]*backupRegion{},
 		regionJobs: map[string]*jobIndexes{},
 		res:        map[regionKey]*resourceRegion{},
+	}
+	s.orgMembers = map[string]bool{o.Organization.ManagementAccount: true}
+	for _, a := range o.Organization.accountIDs() {
+		s.orgMembers[a] = true
 	}
 	s.org = newOrgState(s, o.Organization)
 	s.createMemberRolesLocked()
