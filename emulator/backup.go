@@ -32,6 +32,11 @@ type backupRegion struct {
 	restoreJobs    map[string]*backuptypes.RestoreJobsListMember
 	tags           map[string]map[string]string // by resource ARN
 
+	// Ordered indexes of the lists above (listindex.go).
+	jobIndex     *jobIndexes
+	rpByVault    map[string]*listIndex[backupRecoveryPoint] // by vault name
+	rpByResource map[string]*listIndex[backupRecoveryPoint] // by resource ARN
+
 	optIn      map[string]bool // ResourceTypeOptInPreference
 	management map[string]bool // ResourceTypeManagementPreference
 
@@ -64,6 +69,9 @@ func (s *Server) backupRegionLocked(account, region string) *backupRegion {
 			copyJobs:       map[string]*backuptypes.CopyJob{},
 			restoreJobs:    map[string]*backuptypes.RestoreJobsListMember{},
 			tags:           map[string]map[string]string{},
+			jobIndex:       newJobIndexes(),
+			rpByVault:      map[string]*listIndex[backupRecoveryPoint]{},
+			rpByResource:   map[string]*listIndex[backupRecoveryPoint]{},
 			optIn:          defaultOptIn(),
 			management:     defaultManagement(),
 		}
@@ -75,6 +83,16 @@ func (s *Server) backupRegionLocked(account, region string) *backupRegion {
 // backupCallLocked is the Backup state of the caller's account and region.
 func (s *Server) backupCallLocked(c *Call) *backupRegion {
 	return s.backupRegionLocked(c.Account, c.Region)
+}
+
+// backupReadLocked is the Backup state of the caller's account and region
+// for operations that only read: an empty state, not stored, when the
+// account has none in the region yet, so that reads may share the lock.
+func (s *Server) backupReadLocked(c *Call) *backupRegion {
+	if b := s.backup[regionKey{c.Account, c.Region}]; b != nil {
+		return b
+	}
+	return &backupRegion{account: c.Account, region: c.Region}
 }
 
 // backupDefaultKeyARNLocked returns the ARN of the AWS managed key AWS
@@ -167,15 +185,17 @@ func (s *Server) backupService() *service {
 		handle(backupschemas.UntagResource, backupschemas.UntagResourceInput, s.untagBackupResource),
 		handle(backupschemas.ListTags, backupschemas.ListTagsInput, s.listBackupTags),
 		// Jobs and recovery points.
-		handle(backupschemas.ListBackupJobs, backupschemas.ListBackupJobsInput, s.listBackupJobs),
-		handle(backupschemas.DescribeBackupJob, backupschemas.DescribeBackupJobInput, s.describeBackupJob),
-		handle(backupschemas.ListCopyJobs, backupschemas.ListCopyJobsInput, s.listCopyJobs),
-		handle(backupschemas.DescribeCopyJob, backupschemas.DescribeCopyJobInput, s.describeCopyJob),
-		handle(backupschemas.ListRestoreJobs, backupschemas.ListRestoreJobsInput, s.listRestoreJobs),
-		handle(backupschemas.ListRecoveryPointsByBackupVault, backupschemas.ListRecoveryPointsByBackupVaultInput, s.listRecoveryPointsByBackupVault),
-		handle(backupschemas.ListRecoveryPointsByResource, backupschemas.ListRecoveryPointsByResourceInput, s.listRecoveryPointsByResource),
+		// These reads change nothing, not even lazily created state, so
+		// they share the server's lock.
+		readOnly(handle(backupschemas.ListBackupJobs, backupschemas.ListBackupJobsInput, s.listBackupJobs)),
+		readOnly(handle(backupschemas.DescribeBackupJob, backupschemas.DescribeBackupJobInput, s.describeBackupJob)),
+		readOnly(handle(backupschemas.ListCopyJobs, backupschemas.ListCopyJobsInput, s.listCopyJobs)),
+		readOnly(handle(backupschemas.DescribeCopyJob, backupschemas.DescribeCopyJobInput, s.describeCopyJob)),
+		readOnly(handle(backupschemas.ListRestoreJobs, backupschemas.ListRestoreJobsInput, s.listRestoreJobs)),
+		readOnly(handle(backupschemas.ListRecoveryPointsByBackupVault, backupschemas.ListRecoveryPointsByBackupVaultInput, s.listRecoveryPointsByBackupVault)),
+		readOnly(handle(backupschemas.ListRecoveryPointsByResource, backupschemas.ListRecoveryPointsByResourceInput, s.listRecoveryPointsByResource)),
 		handle(backupschemas.DescribeRecoveryPoint, backupschemas.DescribeRecoveryPointInput, s.describeRecoveryPoint),
-		handle(backupschemas.ListProtectedResources, backupschemas.ListProtectedResourcesInput, s.listProtectedResources),
+		readOnly(handle(backupschemas.ListProtectedResources, backupschemas.ListProtectedResourcesInput, s.listProtectedResources)),
 		// Job engine (jobs.go, copy.go, lifecycle.go).
 		handle(backupschemas.StartBackupJob, backupschemas.StartBackupJobInput, s.startBackupJob),
 		handle(backupschemas.StartCopyJob, backupschemas.StartCopyJobInput, s.startCopyJob),
@@ -323,9 +343,18 @@ func timePtr(t time.Time) *time.Time { return &t }
 
 // arnRegionAccount splits an ARN into its region and account.
 func arnRegionAccount(arn string) (service, region, account, resource string, ok bool) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" {
+	// arn:partition:service:region:account:resource, without allocating.
+	rest, ok := strings.CutPrefix(arn, "arn:")
+	if !ok {
 		return "", "", "", "", false
 	}
-	return parts[2], parts[3], parts[4], parts[5], true
+	var parts [4]string
+	_, rest, ok = strings.Cut(rest, ":") // partition
+	for i := 0; ok && i < 3; i++ {
+		parts[i], rest, ok = strings.Cut(rest, ":")
+	}
+	if !ok {
+		return "", "", "", "", false
+	}
+	return parts[0], parts[1], parts[2], rest, true
 }

@@ -1,8 +1,6 @@
 package emulator
 
 import (
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -51,8 +49,45 @@ func (s *Server) addRecoveryPointLocked(account, region string, rp backuptypes.R
 		rp.EncryptionKeyArn = aws.String(v.keyARN)
 		rp.IsEncrypted = true
 	}
-	b.recoveryPoints[*rp.RecoveryPointArn] = &backupRecoveryPoint{vault: v.name, rp: rp}
+	if old := b.recoveryPoints[*rp.RecoveryPointArn]; old != nil {
+		b.unindexRecoveryPoint(old)
+	}
+	stored := &backupRecoveryPoint{vault: v.name, rp: rp}
+	b.recoveryPoints[*rp.RecoveryPointArn] = stored
+	b.indexRecoveryPoint(stored)
 	return *rp.RecoveryPointArn, nil
+}
+
+// indexRecoveryPoint adds a stored recovery point to the indexes of its
+// vault and resource.
+func (b *backupRegion) indexRecoveryPoint(rp *backupRecoveryPoint) {
+	for _, idx := range []struct {
+		m   map[string]*listIndex[backupRecoveryPoint]
+		key string
+	}{{b.rpByVault, rp.vault}, {b.rpByResource, aws.ToString(rp.rp.ResourceArn)}} {
+		x := idx.m[idx.key]
+		if x == nil {
+			x = newListIndex(recoveryPointKey)
+			idx.m[idx.key] = x
+		}
+		x.insert(rp, b)
+	}
+}
+
+// unindexRecoveryPoint removes a recovery point from the indexes of its
+// vault and resource, dropping indexes that become empty.
+func (b *backupRegion) unindexRecoveryPoint(rp *backupRecoveryPoint) {
+	for _, idx := range []struct {
+		m   map[string]*listIndex[backupRecoveryPoint]
+		key string
+	}{{b.rpByVault, rp.vault}, {b.rpByResource, aws.ToString(rp.rp.ResourceArn)}} {
+		if x := idx.m[idx.key]; x != nil {
+			x.remove(rp)
+			if x.len() == 0 {
+				delete(idx.m, idx.key)
+			}
+		}
+	}
 }
 
 // recoveryPointLocked returns a stored recovery point.
@@ -77,6 +112,9 @@ func (b *backupRegion) recoveryPointIn(v *backupVault, arn string) (*backupRecov
 // deleteRecoveryPointLocked removes a recovery point and its tags.
 func (s *Server) deleteRecoveryPointLocked(account, region, arn string) {
 	if b := s.backup[regionKey{account, region}]; b != nil {
+		if rp := b.recoveryPoints[arn]; rp != nil {
+			b.unindexRecoveryPoint(rp)
+		}
 		delete(b.recoveryPoints, arn)
 		delete(b.tags, arn)
 	}
@@ -84,7 +122,7 @@ func (s *Server) deleteRecoveryPointLocked(account, region, arn string) {
 
 // backupJobID returns an ID shaped like AWS Backup's job IDs: an
 // upper-case UUID.
-func (s *Server) backupJobID() string { return strings.ToUpper(s.ids.uuid()) }
+func (s *Server) backupJobID() string { return s.ids.upperUUID() }
 
 // jobDefaults fills in what every kind of job defaults to: a generated ID
 // when it has none, the account that runs it and a creation date of now.
@@ -109,8 +147,32 @@ func (s *Server) addBackupJobLocked(account, region string, job backuptypes.Back
 	if job.BackupVaultArn == nil && job.BackupVaultName != nil {
 		job.BackupVaultArn = aws.String(b.arn("backup-vault", *job.BackupVaultName))
 	}
-	b.backupJobs[*job.BackupJobId] = &job
+	indexJob(b, s.regionJobsLocked(region), b.backupJobs, &job, func(x *jobIndexes) *listIndex[backuptypes.BackupJob] { return x.backup })
 	return *job.BackupJobId
+}
+
+// regionJobsLocked returns the indexes of every account's jobs in region,
+// creating them on first use.
+func (s *Server) regionJobsLocked(region string) *jobIndexes {
+	x := s.regionJobs[region]
+	if x == nil {
+		x = newJobIndexes()
+		s.regionJobs[region] = x
+	}
+	return x
+}
+
+// indexJob stores job in jobs (by ID) and in the indexes of its account
+// and of its region, replacing a job stored under the same ID.
+func indexJob[J any](b *backupRegion, region *jobIndexes, jobs map[string]*J, job *J, kind func(*jobIndexes) *listIndex[J]) {
+	id := kind(b.jobIndex).key(job).id
+	if old := jobs[id]; old != nil {
+		kind(b.jobIndex).remove(old)
+		kind(region).remove(old)
+	}
+	jobs[id] = job
+	kind(b.jobIndex).insert(job, b)
+	kind(region).insert(job, b)
 }
 
 // backupJobLocked returns a stored backup job for the job engine to update
@@ -127,7 +189,7 @@ func (s *Server) backupJobLocked(account, region, id string) *backuptypes.Backup
 func (s *Server) addCopyJobLocked(account, region string, job backuptypes.CopyJob) string {
 	b := s.backupRegionLocked(account, region)
 	s.jobDefaults(account, &job.CopyJobId, &job.AccountId, &job.CreationDate)
-	b.copyJobs[*job.CopyJobId] = &job
+	indexJob(b, s.regionJobsLocked(region), b.copyJobs, &job, func(x *jobIndexes) *listIndex[backuptypes.CopyJob] { return x.copy })
 	return *job.CopyJobId
 }
 
@@ -143,7 +205,7 @@ func (s *Server) copyJobLocked(account, region, id string) *backuptypes.CopyJob 
 func (s *Server) addRestoreJobLocked(account, region string, job backuptypes.RestoreJobsListMember) string {
 	b := s.backupRegionLocked(account, region)
 	s.jobDefaults(account, &job.RestoreJobId, &job.AccountId, &job.CreationDate)
-	b.restoreJobs[*job.RestoreJobId] = &job
+	indexJob(b, s.regionJobsLocked(region), b.restoreJobs, &job, func(x *jobIndexes) *listIndex[backuptypes.RestoreJobsListMember] { return x.restore })
 	return *job.RestoreJobId
 }
 
@@ -155,29 +217,34 @@ func (s *Server) restoreJobLocked(account, region, id string) *backuptypes.Resto
 	return nil
 }
 
-// jobAccountsLocked resolves ByAccountId into the accounts whose jobs the
-// caller sees in its region: its own by default; another account or "*"
-// (every account) only for the management account or a delegated
-// administrator. Others see nothing of other accounts.
-func (s *Server) jobAccountsLocked(c *Call, by *string) []string {
-	want := aws.ToString(by)
-	if want == "" || want == c.Account {
-		return []string{c.Account}
-	}
-	if !s.isBackupDelegatedAdminLocked(c.Account) {
-		return nil
-	}
-	if want != "*" {
-		return []string{want}
-	}
-	var accounts []string
-	for k := range s.backup {
-		if k.region == c.Region && s.orgHasAccount(k.account) {
-			accounts = append(accounts, k.account)
+// jobPageLocked returns a page of the jobs of one kind that the list
+// operations show: in the caller's region, of the accounts ByAccountId
+// resolves to, that keep accepts, newest first. ByAccountId resolves to
+// the caller's own account by default; another account or "*" (every
+// account of the organization) only for the management account or a
+// delegated administrator. Others see nothing of other accounts. kind
+// picks the index out of an account's or a region's job indexes; name
+// tells its tokens apart from other lists'.
+func jobPageLocked[J any](s *Server, c *Call, byAccount *string, name string, kind func(*jobIndexes) *listIndex[J], token *string, max *int32, after, before *time.Time, keep func(*J) bool) ([]J, *string, error) {
+	want := aws.ToString(byAccount)
+	var x *listIndex[J]
+	filter := func(*J, *backupRegion) bool { return false }
+	switch {
+	case want == "" || want == c.Account || (want != "*" && s.isBackupDelegatedAdminLocked(c.Account)):
+		if want == "" {
+			want = c.Account
 		}
+		if b := s.backup[regionKey{want, c.Region}]; b != nil {
+			x = kind(b.jobIndex)
+		}
+		filter = func(j *J, _ *backupRegion) bool { return keep(j) }
+	case want == "*" && s.isBackupDelegatedAdminLocked(c.Account):
+		if r := s.regionJobs[c.Region]; r != nil {
+			x = kind(r)
+		}
+		filter = func(j *J, owner *backupRegion) bool { return s.orgMembers[owner.account] && keep(j) }
 	}
-	sort.Strings(accounts)
-	return accounts
+	return listPage(x, name, token, max, after, before, filter)
 }
 
 // inWindow applies ByCreatedAfter/Before style filters: after and before
@@ -196,42 +263,9 @@ func strMatch(filter, v *string) bool {
 	return aws.ToString(filter) == "" || aws.ToString(filter) == aws.ToString(v)
 }
 
-// newestFirst orders by creation time, most recent first, then by ID.
-func newestFirst(ti, tj *time.Time, idi, idj string) bool {
-	a, b := aws.ToTime(ti), aws.ToTime(tj)
-	if !a.Equal(b) {
-		return a.After(b)
-	}
-	return idi < idj
-}
-
-// jobsLocked collects the jobs of one kind that the list operations show:
-// those of the accounts ByAccountId resolves to, in the caller's region,
-// that keep accepts, newest first. jobs picks the kind out of a region's
-// state; key gives a job's creation date and ID.
-func jobsLocked[J any](s *Server, c *Call, byAccount *string, jobs func(*backupRegion) map[string]*J, keep func(*J) bool, key func(*J) (*time.Time, string)) []J {
-	var items []J
-	for _, account := range s.jobAccountsLocked(c, byAccount) {
-		b := s.backup[regionKey{account, c.Region}]
-		if b == nil {
-			continue
-		}
-		for _, j := range jobs(b) {
-			if keep(j) {
-				items = append(items, *j)
-			}
-		}
-	}
-	sort.Slice(items, func(i, j int) bool {
-		ti, idi := key(&items[i])
-		tj, idj := key(&items[j])
-		return newestFirst(ti, tj, idi, idj)
-	})
-	return items
-}
-
 func (s *Server) listBackupJobs(c *Call, in *awsbackup.ListBackupJobsInput) (*awsbackup.ListBackupJobsOutput, error) {
-	items := jobsLocked(s, c, in.ByAccountId, func(b *backupRegion) map[string]*backuptypes.BackupJob { return b.backupJobs },
+	page, next, err := jobPageLocked(s, c, in.ByAccountId, "backup-job", func(x *jobIndexes) *listIndex[backuptypes.BackupJob] { return x.backup },
+		in.NextToken, in.MaxResults, in.ByCreatedAfter, in.ByCreatedBefore,
 		func(j *backuptypes.BackupJob) bool {
 			return strMatch(in.ByResourceArn, j.ResourceArn) && strMatch(in.ByBackupVaultName, j.BackupVaultName) &&
 				strMatch(in.ByResourceType, j.ResourceType) && strMatch(in.ByParentJobId, j.ParentJobId) &&
@@ -239,9 +273,7 @@ func (s *Server) listBackupJobs(c *Call, in *awsbackup.ListBackupJobsInput) (*aw
 				(in.ByState == "" || j.State == in.ByState) &&
 				inWindow(j.CreationDate, in.ByCreatedAfter, in.ByCreatedBefore) &&
 				inWindow(j.CompletionDate, in.ByCompleteAfter, in.ByCompleteBefore)
-		},
-		func(j *backuptypes.BackupJob) (*time.Time, string) { return j.CreationDate, *j.BackupJobId })
-	page, next, err := backupPage(items, in.NextToken, in.MaxResults)
+		})
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +284,7 @@ func (s *Server) describeBackupJob(c *Call, in *awsbackup.DescribeBackupJobInput
 	if err := bkRequire("BackupJobId", in.BackupJobId); err != nil {
 		return nil, err
 	}
-	j := s.backupCallLocked(c).backupJobs[*in.BackupJobId]
+	j := s.backupReadLocked(c).backupJobs[*in.BackupJobId]
 	if j == nil {
 		return nil, bkNotFound("Backup job %s does not exist.", *in.BackupJobId)
 	}
@@ -291,7 +323,8 @@ func (s *Server) describeBackupJob(c *Call, in *awsbackup.DescribeBackupJobInput
 }
 
 func (s *Server) listCopyJobs(c *Call, in *awsbackup.ListCopyJobsInput) (*awsbackup.ListCopyJobsOutput, error) {
-	items := jobsLocked(s, c, in.ByAccountId, func(b *backupRegion) map[string]*backuptypes.CopyJob { return b.copyJobs },
+	page, next, err := jobPageLocked(s, c, in.ByAccountId, "copy-job", func(x *jobIndexes) *listIndex[backuptypes.CopyJob] { return x.copy },
+		in.NextToken, in.MaxResults, in.ByCreatedAfter, in.ByCreatedBefore,
 		func(j *backuptypes.CopyJob) bool {
 			return strMatch(in.ByResourceArn, j.ResourceArn) && strMatch(in.ByDestinationVaultArn, j.DestinationBackupVaultArn) &&
 				strMatch(in.ByResourceType, j.ResourceType) && strMatch(in.ByParentJobId, j.ParentJobId) &&
@@ -299,9 +332,7 @@ func (s *Server) listCopyJobs(c *Call, in *awsbackup.ListCopyJobsInput) (*awsbac
 				(in.ByState == "" || j.State == in.ByState) &&
 				inWindow(j.CreationDate, in.ByCreatedAfter, in.ByCreatedBefore) &&
 				inWindow(j.CompletionDate, in.ByCompleteAfter, in.ByCompleteBefore)
-		},
-		func(j *backuptypes.CopyJob) (*time.Time, string) { return j.CreationDate, *j.CopyJobId })
-	page, next, err := backupPage(items, in.NextToken, in.MaxResults)
+		})
 	if err != nil {
 		return nil, err
 	}
@@ -312,7 +343,7 @@ func (s *Server) describeCopyJob(c *Call, in *awsbackup.DescribeCopyJobInput) (*
 	if err := bkRequire("CopyJobId", in.CopyJobId); err != nil {
 		return nil, err
 	}
-	j := s.backupCallLocked(c).copyJobs[*in.CopyJobId]
+	j := s.backupReadLocked(c).copyJobs[*in.CopyJobId]
 	if j == nil {
 		return nil, bkNotFound("Copy job %s does not exist.", *in.CopyJobId)
 	}
@@ -321,7 +352,8 @@ func (s *Server) describeCopyJob(c *Call, in *awsbackup.DescribeCopyJobInput) (*
 }
 
 func (s *Server) listRestoreJobs(c *Call, in *awsbackup.ListRestoreJobsInput) (*awsbackup.ListRestoreJobsOutput, error) {
-	items := jobsLocked(s, c, in.ByAccountId, func(b *backupRegion) map[string]*backuptypes.RestoreJobsListMember { return b.restoreJobs },
+	page, next, err := jobPageLocked(s, c, in.ByAccountId, "restore-job", func(x *jobIndexes) *listIndex[backuptypes.RestoreJobsListMember] { return x.restore },
+		in.NextToken, in.MaxResults, in.ByCreatedAfter, in.ByCreatedBefore,
 		func(j *backuptypes.RestoreJobsListMember) bool {
 			var testingPlan *string
 			if j.CreatedBy != nil {
@@ -332,11 +364,7 @@ func (s *Server) listRestoreJobs(c *Call, in *awsbackup.ListRestoreJobsInput) (*
 				(in.ByStatus == "" || j.Status == in.ByStatus) &&
 				inWindow(j.CreationDate, in.ByCreatedAfter, in.ByCreatedBefore) &&
 				inWindow(j.CompletionDate, in.ByCompleteAfter, in.ByCompleteBefore)
-		},
-		func(j *backuptypes.RestoreJobsListMember) (*time.Time, string) {
-			return j.CreationDate, *j.RestoreJobId
 		})
-	page, next, err := backupPage(items, in.NextToken, in.MaxResults)
 	if err != nil {
 		return nil, err
 	}
@@ -349,7 +377,7 @@ func (s *Server) vaultForRead(c *Call, name, accountID *string) (*backupRegion, 
 	if a := aws.ToString(accountID); a != "" && a != c.Account {
 		return nil, nil, bkNotFound("Backup vault %s does not exist in account %s.", aws.ToString(name), a)
 	}
-	b := s.backupCallLocked(c)
+	b := s.backupReadLocked(c)
 	v, err := b.vault(name)
 	if err != nil {
 		return nil, nil, err
@@ -362,26 +390,26 @@ func (s *Server) listRecoveryPointsByBackupVault(c *Call, in *awsbackup.ListReco
 	if err != nil {
 		return nil, err
 	}
-	var items []backuptypes.RecoveryPointByBackupVault
-	for _, rp := range b.recoveryPoints {
-		r := rp.rp
-		var planID *string
-		if r.CreatedBy != nil {
-			planID = r.CreatedBy.BackupPlanId
-		}
-		if rp.vault != v.name || !strMatch(in.ByResourceArn, r.ResourceArn) || !strMatch(in.ByResourceType, r.ResourceType) ||
-			!strMatch(in.ByBackupPlanId, planID) || !strMatch(in.ByParentRecoveryPointArn, r.ParentRecoveryPointArn) ||
-			!inWindow(r.CreationDate, in.ByCreatedAfter, in.ByCreatedBefore) {
-			continue
-		}
-		items = append(items, r)
-	}
-	sort.Slice(items, func(i, j int) bool {
-		return newestFirst(items[i].CreationDate, items[j].CreationDate, *items[i].RecoveryPointArn, *items[j].RecoveryPointArn)
-	})
-	page, next, err := backupPage(items, in.NextToken, in.MaxResults)
+	points, next, err := listPage(b.rpByVault[v.name], "vault-recovery-point", in.NextToken, in.MaxResults, in.ByCreatedAfter, in.ByCreatedBefore,
+		func(rp *backupRecoveryPoint, _ *backupRegion) bool {
+			r := &rp.rp
+			var planID *string
+			if r.CreatedBy != nil {
+				planID = r.CreatedBy.BackupPlanId
+			}
+			return strMatch(in.ByResourceArn, r.ResourceArn) && strMatch(in.ByResourceType, r.ResourceType) &&
+				strMatch(in.ByBackupPlanId, planID) && strMatch(in.ByParentRecoveryPointArn, r.ParentRecoveryPointArn) &&
+				inWindow(r.CreationDate, in.ByCreatedAfter, in.ByCreatedBefore)
+		})
 	if err != nil {
 		return nil, err
+	}
+	var page []backuptypes.RecoveryPointByBackupVault
+	if points != nil {
+		page = make([]backuptypes.RecoveryPointByBackupVault, len(points))
+		for i := range points {
+			page[i] = points[i].rp
+		}
 	}
 	return &awsbackup.ListRecoveryPointsByBackupVaultOutput{RecoveryPoints: page, NextToken: next}, nil
 }
@@ -400,23 +428,18 @@ func (s *Server) listRecoveryPointsByResource(c *Call, in *awsbackup.ListRecover
 	if _, _, _, _, ok := arnRegionAccount(*in.ResourceArn); !ok {
 		return nil, bkInvalidParam("Invalid resource ARN %q.", *in.ResourceArn)
 	}
-	var items []backuptypes.RecoveryPointByBackupVault
+	var x *listIndex[backupRecoveryPoint]
 	if b := s.backup[regionKey{c.Account, c.Region}]; b != nil {
-		for _, rp := range b.recoveryPoints {
-			if aws.ToString(rp.rp.ResourceArn) == *in.ResourceArn {
-				items = append(items, rp.rp)
-			}
-		}
+		x = b.rpByResource[*in.ResourceArn]
 	}
-	sort.Slice(items, func(i, j int) bool {
-		return newestFirst(items[i].CreationDate, items[j].CreationDate, *items[i].RecoveryPointArn, *items[j].RecoveryPointArn)
-	})
-	page, next, err := backupPage(items, in.NextToken, in.MaxResults)
+	page, next, err := listPage(x, "resource-recovery-point", in.NextToken, in.MaxResults, nil, nil,
+		func(*backupRecoveryPoint, *backupRegion) bool { return true })
 	if err != nil {
 		return nil, err
 	}
 	out := &awsbackup.ListRecoveryPointsByResourceOutput{RecoveryPoints: []backuptypes.RecoveryPointByResource{}, NextToken: next}
-	for _, r := range page {
+	for i := range page {
+		r := &page[i].rp
 		rp := backuptypes.RecoveryPointByResource{
 			RecoveryPointArn: r.RecoveryPointArn, CreationDate: r.CreationDate, Status: r.Status, StatusMessage: r.StatusMessage,
 			EncryptionKeyArn: r.EncryptionKeyArn, EncryptionKeyType: r.EncryptionKeyType, BackupSizeBytes: r.BackupSizeInBytes,
@@ -482,21 +505,13 @@ func (s *Server) describeRecoveryPoint(c *Call, in *awsbackup.DescribeRecoveryPo
 // recovery point in the caller's account and region, each with its latest
 // recovery point.
 func (s *Server) listProtectedResources(c *Call, in *awsbackup.ListProtectedResourcesInput) (*awsbackup.ListProtectedResourcesOutput, error) {
-	b := s.backupCallLocked(c)
-	latest := map[string]backuptypes.RecoveryPointByBackupVault{}
-	for _, rp := range b.recoveryPoints {
-		r := rp.rp
-		arn := aws.ToString(r.ResourceArn)
+	b := s.backupReadLocked(c)
+	var items []backuptypes.ProtectedResource
+	for _, arn := range sortedKeys(b.rpByResource) {
 		if arn == "" {
 			continue
 		}
-		if cur, ok := latest[arn]; !ok || newestFirst(r.CreationDate, cur.CreationDate, *r.RecoveryPointArn, *cur.RecoveryPointArn) {
-			latest[arn] = r
-		}
-	}
-	var items []backuptypes.ProtectedResource
-	for _, arn := range sortedKeys(latest) {
-		r := latest[arn]
+		r := b.rpByResource[arn].newest().rp
 		items = append(items, backuptypes.ProtectedResource{
 			LastBackupTime:       r.CreationDate,
 			LastBackupVaultArn:   r.BackupVaultArn,

@@ -51,25 +51,7 @@ var globalSettingNames = map[string]bool{
 // orgHasAccount reports whether account belongs to the emulated
 // organization.
 func (s *Server) orgHasAccount(account string) bool {
-	o := s.opts.Organization
-	if o.ManagementAccount == account {
-		return true
-	}
-	var walk func(accts []Account, units []Unit) bool
-	walk = func(accts []Account, units []Unit) bool {
-		for _, a := range accts {
-			if a.ID == account {
-				return true
-			}
-		}
-		for _, u := range units {
-			if walk(u.Accounts, u.Units) {
-				return true
-			}
-		}
-		return false
-	}
-	return walk(o.Accounts, o.Units)
+	return s.orgMembers[account]
 }
 
 // backupGlobalSettingsLocked returns the organization's Backup global

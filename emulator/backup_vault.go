@@ -93,13 +93,7 @@ func (b *backupRegion) vault(name *string) (*backupVault, error) {
 }
 
 func (b *backupRegion) recoveryPointCount(vault string) int64 {
-	var n int64
-	for _, rp := range b.recoveryPoints {
-		if rp.vault == vault {
-			n++
-		}
-	}
-	return n
+	return int64(b.rpByVault[vault].len())
 }
 
 func (s *Server) createBackupVault(c *Call, in *awsbackup.CreateBackupVaultInput) (*awsbackup.CreateBackupVaultOutput, error) {

@@ -4,6 +4,8 @@ import (
 	"container/heap"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/orgbackup/orgbackup/policy"
 )
 
@@ -154,6 +156,51 @@ type engine struct {
 	copyAllowed map[string]copyDecision       // vault policy decisions, cleared at each advance
 	report      *AdvanceReport
 	discard     AdvanceReport // receives counts outside Advance
+
+	// Allocation savers for the job engine, which stores millions of
+	// pointers: events are reused once run; strings that repeat (ARNs of
+	// resources and vaults, names, roles, constants) share one pointer,
+	// as do the times of one instant. Nothing writes through these
+	// pointers: jobs and recovery points change by replacing them.
+	free     []*event
+	strs     map[string]*string
+	nowAt    time.Time
+	nowShare *time.Time
+}
+
+// str returns a pointer to v shared by every caller asking for the same
+// string. Only for strings that repeat; nobody may write through it.
+func (e *engine) str(v string) *string {
+	if p := e.strs[v]; p != nil {
+		return p
+	}
+	if e.strs == nil {
+		e.strs = map[string]*string{}
+	}
+	p := new(string) // not &v, which would move every v to the heap
+	*p = v
+	e.strs[v] = p
+	return p
+}
+
+// vaultARNPtrLocked returns the ARN of vault name in b, shared when the
+// vault exists.
+func (s *Server) vaultARNPtrLocked(b *backupRegion, name string) *string {
+	if v := b.vaults[name]; v != nil {
+		return s.engineLocked().str(v.arn)
+	}
+	return aws.String(b.arn("backup-vault", name))
+}
+
+// nowPtrLocked returns a pointer to the current virtual time, shared by
+// every caller until the clock moves; nobody may write through it.
+func (s *Server) nowPtrLocked() *time.Time {
+	e := s.engineLocked()
+	if e.nowShare == nil || e.nowAt != s.now {
+		e.nowAt = s.now
+		e.nowShare = timePtr(s.now)
+	}
+	return e.nowShare
 }
 
 // engineLocked returns the server's engine, creating it on first use.
@@ -241,7 +288,10 @@ func (s *Server) advanceLocked(t time.Time) AdvanceReport {
 		if ev.at.After(s.now) {
 			s.now = ev.at
 		}
-		ev.run()
+		run := ev.run
+		*ev = event{}
+		e.free = append(e.free, ev)
+		run()
 	}
 	s.now = t
 	return *rep
@@ -254,7 +304,14 @@ func (s *Server) atLocked(t time.Time, kind, ref string, fn func()) {
 		t = s.now
 	}
 	e.seq++
-	heap.Push(&e.queue, &event{at: t, seq: e.seq, kind: kind, ref: ref, run: fn})
+	var ev *event
+	if n := len(e.free); n > 0 {
+		ev, e.free = e.free[n-1], e.free[:n-1]
+	} else {
+		ev = &event{}
+	}
+	*ev = event{at: t, seq: e.seq, kind: kind, ref: ref, run: fn}
+	heap.Push(&e.queue, ev)
 }
 
 // reportLocked is the report of the Advance in progress (a scratch one

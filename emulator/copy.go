@@ -55,22 +55,32 @@ func (s *Server) createCopyJobLocked(req copyRequest) *copyTask {
 	if _, res, ok := strings.Cut(req.destVaultARN, ":backup-vault:"); ok {
 		t.destVault = res
 	}
-	rp, _ := s.recoveryPointLocked(req.account, req.region, req.rpARN)
+	src := s.backupRegionLocked(req.account, req.region)
+	var rp backuptypes.RecoveryPointByBackupVault
+	srcARN := aws.String(req.rpARN)
+	if stored := src.recoveryPoints[req.rpARN]; stored != nil {
+		rp = stored.rp
+		srcARN = stored.rp.RecoveryPointArn
+	}
 	job := backuptypes.CopyJob{
-		SourceBackupVaultArn:              aws.String(s.backupRegionLocked(req.account, req.region).arn("backup-vault", req.sourceVault)),
-		SourceRecoveryPointArn:            aws.String(req.rpARN),
-		DestinationBackupVaultArn:         aws.String(req.destVaultARN),
+		SourceBackupVaultArn:              s.vaultARNPtrLocked(src, req.sourceVault),
+		SourceRecoveryPointArn:            srcARN,
+		DestinationBackupVaultArn:         e.str(req.destVaultARN),
 		DestinationRecoveryPointLifecycle: req.lifecycle,
 		ResourceArn:                       rp.ResourceArn,
 		ResourceType:                      rp.ResourceType,
 		ResourceName:                      rp.ResourceName,
 		BackupSizeInBytes:                 rp.BackupSizeInBytes,
-		IamRoleArn:                        aws.String(req.role),
+		IamRoleArn:                        e.str(req.role),
 		CreatedBy:                         req.creator,
 		State:                             backuptypes.CopyJobStateCreated,
+		CreationDate:                      s.nowPtrLocked(),
 	}
 	if req.backupJobID != "" {
 		job.CreatedByBackupJobId = aws.String(req.backupJobID)
+		if bj := src.backupJobs[req.backupJobID]; bj != nil {
+			job.CreatedByBackupJobId = bj.BackupJobId
+		}
 	}
 	t.id = s.addCopyJobLocked(req.account, req.region, job)
 	s.reportLocked().CopyJobsCreated++
@@ -249,22 +259,22 @@ func (s *Server) completeCopyJobLocked(t *copyTask) {
 	}
 	rp := backuptypes.RecoveryPointByBackupVault{
 		RecoveryPointArn:     aws.String(s.recoveryPointARNLocked(t.destAcc, t.destRegion, aws.ToString(src.ResourceType))),
-		BackupVaultName:      aws.String(dv.name),
+		BackupVaultName:      e.str(dv.name),
 		ResourceArn:          src.ResourceArn,
 		ResourceType:         src.ResourceType,
 		ResourceName:         src.ResourceName,
 		IamRoleArn:           src.IamRoleArn,
 		BackupSizeInBytes:    src.BackupSizeInBytes,
 		CreationDate:         src.CreationDate,
-		InitiationDate:       timePtr(aws.ToTime(j.CreationDate)),
-		CompletionDate:       timePtr(s.now),
+		InitiationDate:       j.CreationDate,
+		CompletionDate:       s.nowPtrLocked(),
 		CreatedBy:            t.req.creator,
 		Lifecycle:            lifecycle,
-		SourceBackupVaultArn: aws.String(s.backupRegionLocked(t.req.account, t.req.region).arn("backup-vault", t.req.sourceVault)),
+		SourceBackupVaultArn: j.SourceBackupVaultArn,
 		Status:               backuptypes.RecoveryPointStatusCompleted,
 	}
 	if dv.keyARN != "" {
-		rp.EncryptionKeyArn = aws.String(dv.keyARN)
+		rp.EncryptionKeyArn = e.str(dv.keyARN)
 		rp.IsEncrypted = true
 		rp.EncryptionKeyType = dv.keyType
 	}
@@ -281,13 +291,16 @@ func (s *Server) completeCopyJobLocked(t *copyTask) {
 // finishCopyJobLocked records the end of a copy job and notifies.
 func (s *Server) finishCopyJobLocked(t *copyTask, j *backuptypes.CopyJob, state backuptypes.CopyJobState, msg, destRP string) {
 	j.State = state
-	j.CompletionDate = timePtr(s.now)
+	j.CompletionDate = s.nowPtrLocked()
 	rep := s.reportLocked()
 	if msg != "" {
 		j.StatusMessage = aws.String(msg)
 	}
 	if state == backuptypes.CopyJobStateCompleted {
 		j.DestinationRecoveryPointArn = aws.String(destRP)
+		if b := s.backup[regionKey{t.destAcc, t.destRegion}]; b != nil && b.recoveryPoints[destRP] != nil {
+			j.DestinationRecoveryPointArn = b.recoveryPoints[destRP].rp.RecoveryPointArn
+		}
 		rep.CopyJobsCompleted++
 		s.logEventLocked("COPY_JOB", t.req.account, t.req.region, t.id, "COMPLETED", "")
 		s.notifyJobLocked(t.req.account, t.req.region, t.req.sourceVault, backuptypes.BackupVaultEventCopyJobSuccessful, "COPY_JOB", "COMPLETED", t.id, aws.ToTime(j.CreationDate),

@@ -3,13 +3,13 @@ package emulator
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"math"
 	"math/big"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/document"
@@ -237,9 +237,64 @@ func writeJSON(buf *bytes.Buffer, n *node, useJSONName bool) {
 	}
 }
 
+// writeJSONString writes s as a JSON string exactly as json.Marshal
+// would, without reflection or allocation: quotes and backslashes escaped,
+// control characters as \b, \f, \n, \r, \t or \u00XX, '<', '>' and '&'
+// as \u003c, \u003e and \u0026 (json.Marshal escapes HTML), invalid
+// UTF-8 as \ufffd and U+2028 and U+2029 as \u2028 and \u2029.
 func writeJSONString(buf *bytes.Buffer, s string) {
-	b, _ := json.Marshal(s)
-	buf.Write(b)
+	const hex = "0123456789abcdef"
+	buf.WriteByte('"')
+	start := 0 // s[start:i] is pending, needing no escape
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			buf.WriteString(s[start:i])
+			switch c {
+			case '"', '\\':
+				buf.WriteByte('\\')
+				buf.WriteByte(c)
+			case '\b':
+				buf.WriteString(`\b`)
+			case '\f':
+				buf.WriteString(`\f`)
+			case '\n':
+				buf.WriteString(`\n`)
+			case '\r':
+				buf.WriteString(`\r`)
+			case '\t':
+				buf.WriteString(`\t`)
+			default:
+				buf.WriteString(`\u00`)
+				buf.WriteByte(hex[c>>4])
+				buf.WriteByte(hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			buf.WriteString(s[start:i])
+			buf.WriteString(`\ufffd`)
+		case r == '\u2028' || r == '\u2029':
+			buf.WriteString(s[start:i])
+			buf.WriteString(`\u202`)
+			buf.WriteByte(hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	buf.WriteString(s[start:])
+	buf.WriteByte('"')
 }
 
 // scalarString renders a scalar for XML text, headers and query values.

@@ -151,3 +151,90 @@ func isListOperation(name string) bool {
 	}
 	return strings.HasPrefix(name, "List")
 }
+
+// needsDefaults reports whether the SDK's serializer would leave out of
+// out's encoding a member completeDefaults adds: a value-typed member at
+// its zero value, or (listOp) a nil top-level list or map. Outputs that
+// have none are streamed without building a tree.
+func needsDefaults(out any, listOp bool) bool {
+	return structNeedsDefaults(reflect.ValueOf(out), listOp, 0)
+}
+
+// maxDefaultsDepth bounds the walk; outputs nest far less deeply.
+const maxDefaultsDepth = 32
+
+func structNeedsDefaults(v reflect.Value, topLevelLists bool, depth int) bool {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return false
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct || depth > maxDefaultsDepth {
+		return false
+	}
+	t := v.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() || f.Type.PkgPath() == "github.com/aws/smithy-go/document" || f.Name == "ResultMetadata" {
+			continue
+		}
+		fv := v.Field(i)
+		switch fv.Kind() {
+		case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Float32, reflect.Float64:
+			if fv.IsZero() {
+				return true
+			}
+		case reflect.Slice:
+			if fv.IsNil() {
+				if topLevelLists {
+					return true
+				}
+				continue
+			}
+			if fv.Type().Elem().Kind() == reflect.Uint8 {
+				continue // blobs
+			}
+			for j := range fv.Len() {
+				if valueNeedsDefaults(fv.Index(j), depth+1) {
+					return true
+				}
+			}
+		case reflect.Map:
+			if fv.IsNil() {
+				if topLevelLists {
+					return true
+				}
+				continue
+			}
+			iter := fv.MapRange()
+			for iter.Next() {
+				if valueNeedsDefaults(iter.Value(), depth+1) {
+					return true
+				}
+			}
+		case reflect.Pointer, reflect.Interface, reflect.Struct:
+			if valueNeedsDefaults(fv, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// valueNeedsDefaults is structNeedsDefaults for a member's value.
+func valueNeedsDefaults(v reflect.Value, depth int) bool {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return false
+		}
+		v = v.Elem()
+	}
+	if v.Kind() == reflect.Struct {
+		if _, isTime := v.Interface().(interface{ UnixNano() int64 }); isTime {
+			return false
+		}
+		return structNeedsDefaults(v, false, depth)
+	}
+	return false
+}

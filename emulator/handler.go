@@ -108,25 +108,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c.Operation = op.name
 
-	s.mu.Lock()
+	s.mu.RLock() // authentication only reads
 	var out smithy.Serializable
 	if signed {
 		var p Principal
 		p, err = s.authenticateLocked(r, sig, body)
 		c.Caller, c.Account = p, p.Account
 	}
-	s.mu.Unlock()
+	s.mu.RUnlock()
 	if err == nil {
 		err = s.applyFaults(c)
 	}
-	s.mu.Lock()
 	if err == nil {
-		err = s.runHooksLocked(c)
+		out, err = s.invoke(c, op, decode)
 	}
-	if err == nil {
-		out, err = op.invoke(c, decode)
-	}
-	s.mu.Unlock()
 
 	s.logger.Debug("emulator call", "service", c.Service, "operation", c.Operation, "account", c.Account, "region", c.Region, "err", err)
 	if err != nil {
@@ -134,6 +129,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	svc.writeResponse(w, c, out, okStatus)
+}
+
+// invoke runs the hooks and op under the server's lock: shared for a
+// read-only operation when no hook is registered (hooks may change state),
+// exclusive otherwise.
+func (s *Server) invoke(c *Call, op *operation, decode func(any) error) (smithy.Serializable, error) {
+	if op.readOnly {
+		s.mu.RLock()
+		if len(s.hooks) == 0 {
+			defer s.mu.RUnlock()
+			return op.invoke(c, decode)
+		}
+		s.mu.RUnlock()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.runHooksLocked(c); err != nil {
+		return nil, err
+	}
+	return op.invoke(c, decode)
 }
 
 // guessService picks the service from the credential scope, or for unsigned

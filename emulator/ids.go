@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"fmt"
 	"math/rand/v2"
 )
 
@@ -16,21 +15,51 @@ const (
 	upperDigits = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 	alnumChars  = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 	hexChars    = "0123456789abcdef"
+	upperHex    = "0123456789ABCDEF"
 	lowerAlnum  = "abcdefghijklmnopqrstuvwxyz0123456789"
 )
 
-func (g *idGen) pick(alphabet string, n int) string {
-	b := make([]byte, n)
+// fill sets every byte of b to a random character of alphabet.
+func (g *idGen) fill(b []byte, alphabet string) {
 	for i := range b {
 		b[i] = alphabet[g.r.IntN(len(alphabet))]
 	}
+}
+
+func (g *idGen) pick(alphabet string, n int) string {
+	var small [64]byte
+	var b []byte
+	if n <= len(small) {
+		b = small[:n]
+	} else {
+		b = make([]byte, n)
+	}
+	g.fill(b, alphabet)
 	return string(b)
 }
 
-// uuid returns a version-4 shaped UUID.
-func (g *idGen) uuid() string {
-	h := g.pick(hexChars, 32)
-	return fmt.Sprintf("%s-%s-4%s-a%s-%s", h[0:8], h[8:12], h[13:16], h[17:20], h[20:32])
+// uuid returns a version-4 shaped UUID: 32 random hex digits, of which the
+// 13th and 17th give way to the version "4" and the variant "a".
+func (g *idGen) uuid() string { return g.uuidOf(hexChars, 'a') }
+
+// upperUUID is uuid in upper case, as AWS Backup's job IDs; it draws the
+// same random digits.
+func (g *idGen) upperUUID() string { return g.uuidOf(upperHex, 'A') }
+
+func (g *idGen) uuidOf(digits string, variant byte) string {
+	var h [32]byte
+	g.fill(h[:], digits)
+	var u [36]byte
+	copy(u[0:8], h[0:8])
+	u[8] = '-'
+	copy(u[9:13], h[8:12])
+	u[13], u[14] = '-', '4'
+	copy(u[15:18], h[13:16])
+	u[18], u[19] = '-', variant
+	copy(u[20:23], h[17:20])
+	u[23] = '-'
+	copy(u[24:36], h[20:32])
+	return string(u[:])
 }
 
 func (g *idGen) upper(n int) string { return g.pick(upperDigits, n) }

@@ -90,20 +90,27 @@ func (s *Server) createBackupJobLocked(req backupRequest) *backupTask {
 		req.completionWindow = defaultCompletionWindow * time.Minute
 	}
 	r := req.resource
+	var vaultARN *string
+	if v := b.vaults[req.vault]; v != nil {
+		vaultARN = e.str(v.arn)
+	} else {
+		vaultARN = aws.String(b.arn("backup-vault", req.vault))
+	}
 	job := backuptypes.BackupJob{
-		BackupVaultName:        aws.String(req.vault),
-		BackupVaultArn:         aws.String(b.arn("backup-vault", req.vault)),
-		ResourceArn:            aws.String(r.ARN),
-		ResourceType:           aws.String(string(r.Type)),
-		ResourceName:           aws.String(r.Name),
-		IamRoleArn:             aws.String(req.role),
+		BackupVaultName:        e.str(req.vault),
+		BackupVaultArn:         vaultARN,
+		ResourceArn:            e.str(r.ARN),
+		ResourceType:           e.str(string(r.Type)),
+		ResourceName:           e.str(r.Name),
+		IamRoleArn:             e.str(req.role),
 		State:                  backuptypes.BackupJobStateCreated,
 		StartBy:                timePtr(s.now.Add(req.startWindow)),
 		ExpectedCompletionDate: timePtr(s.now.Add(e.durations.Backup)),
 		RecoveryPointLifecycle: req.lifecycle,
 		CreatedBy:              req.creator,
-		BackupType:             aws.String("FULL"),
-		PercentDone:            aws.String("0.0"),
+		BackupType:             e.str("FULL"),
+		PercentDone:            e.str("0.0"),
+		CreationDate:           s.nowPtrLocked(),
 	}
 	t := &backupTask{req: req}
 	if fullyManaged(b, string(r.Type)) {
@@ -119,14 +126,15 @@ func (s *Server) createBackupJobLocked(req backupRequest) *backupTask {
 	}
 	if e.busy[r.ARN] {
 		e.waiting[r.ARN] = append(e.waiting[r.ARN], t)
-		id := t.id
-		s.atLocked(s.now.Add(req.startWindow), "backup-start-window", id, func() {
-			j := s.backupJobLocked(req.account, req.region, id)
+		// The closure takes t, not req, which would move every request
+		// to the heap.
+		s.atLocked(s.now.Add(req.startWindow), "backup-start-window", t.id, func() {
+			j := s.backupJobLocked(t.req.account, t.req.region, t.id)
 			if j != nil && j.State == backuptypes.BackupJobStateCreated {
 				j.State = backuptypes.BackupJobStateExpired
 				j.StatusMessage = aws.String("Backup job failed to start within the start window.")
 				s.reportLocked().BackupJobsExpired++
-				s.logEventLocked("BACKUP_JOB", req.account, req.region, id, "EXPIRED", *j.StatusMessage)
+				s.logEventLocked("BACKUP_JOB", t.req.account, t.req.region, t.id, "EXPIRED", *j.StatusMessage)
 			}
 		})
 		return t
@@ -199,7 +207,7 @@ func (s *Server) runBackupJobLocked(t *backupTask) {
 	e := s.engineLocked()
 	j := s.backupJobLocked(t.req.account, t.req.region, t.id)
 	j.State = backuptypes.BackupJobStateRunning
-	j.InitiationDate = timePtr(s.now)
+	j.InitiationDate = s.nowPtrLocked()
 	e.busy[t.req.resource.ARN] = true
 	s.reportLocked().BackupJobsStarted++
 	s.logEventLocked("BACKUP_JOB", t.req.account, t.req.region, t.id, "RUNNING", "")
@@ -249,17 +257,18 @@ func (s *Server) completeBackupJobLocked(t *backupTask) {
 		return
 	}
 	r := req.resource
+	size := aws.Int64(r.SizeBytes)
 	rp := backuptypes.RecoveryPointByBackupVault{
 		RecoveryPointArn:  aws.String(t.rpARN),
-		BackupVaultName:   aws.String(v.name),
-		ResourceArn:       aws.String(r.ARN),
-		ResourceType:      aws.String(string(r.Type)),
-		ResourceName:      aws.String(r.Name),
-		IamRoleArn:        aws.String(req.role),
-		BackupSizeInBytes: aws.Int64(r.SizeBytes),
+		BackupVaultName:   e.str(v.name),
+		ResourceArn:       e.str(r.ARN),
+		ResourceType:      e.str(string(r.Type)),
+		ResourceName:      e.str(r.Name),
+		IamRoleArn:        e.str(req.role),
+		BackupSizeInBytes: size,
 		CreationDate:      j.CreationDate,
 		InitiationDate:    j.InitiationDate,
-		CompletionDate:    timePtr(s.now),
+		CompletionDate:    s.nowPtrLocked(),
 		CreatedBy:         req.creator,
 		Lifecycle:         req.lifecycle,
 		Status:            backuptypes.RecoveryPointStatusCompleted,
@@ -278,14 +287,14 @@ func (s *Server) completeBackupJobLocked(t *backupTask) {
 	}
 	s.trackRecoveryPointLocked(req.account, req.region, arn)
 	j.State = backuptypes.BackupJobStateCompleted
-	j.CompletionDate = timePtr(s.now)
-	j.RecoveryPointArn = aws.String(arn)
-	j.BackupSizeInBytes = aws.Int64(r.SizeBytes)
-	j.BytesTransferred = aws.Int64(r.SizeBytes)
-	j.PercentDone = aws.String("100.0")
-	stored, _ := s.recoveryPointLocked(req.account, req.region, arn)
-	j.EncryptionKeyArn = stored.EncryptionKeyArn
-	j.IsEncrypted = stored.IsEncrypted
+	j.CompletionDate = s.nowPtrLocked()
+	stored := b.recoveryPoints[arn]
+	j.RecoveryPointArn = stored.rp.RecoveryPointArn
+	j.BackupSizeInBytes = size
+	j.BytesTransferred = size
+	j.PercentDone = e.str("100.0")
+	j.EncryptionKeyArn = stored.rp.EncryptionKeyArn
+	j.IsEncrypted = stored.rp.IsEncrypted
 	s.reportLocked().BackupJobsCompleted++
 	s.logEventLocked("BACKUP_JOB", req.account, req.region, t.id, "COMPLETED", "")
 	s.notifyJobLocked(req.account, req.region, req.vault, backuptypes.BackupVaultEventBackupJobCompleted, "BACKUP_JOB", "COMPLETED", t.id, aws.ToTime(j.CreationDate),
@@ -319,13 +328,14 @@ func (s *Server) setEncryptionLocked(rp *backuptypes.RecoveryPointByBackupVault,
 	} else if key != "" {
 		rp.EncryptionKeyType = backuptypes.EncryptionKeyTypeCustomerManagedKmsKey
 	}
+	e := s.engineLocked()
 	if key == "" {
 		// addRecoveryPointLocked would otherwise take the vault's key.
-		rp.EncryptionKeyArn = aws.String("")
+		rp.EncryptionKeyArn = e.str("")
 		rp.IsEncrypted = false
 		return
 	}
-	rp.EncryptionKeyArn = aws.String(key)
+	rp.EncryptionKeyArn = e.str(key)
 	rp.IsEncrypted = true
 }
 

@@ -18,6 +18,13 @@ type rpMeta struct {
 	account, region string
 	gen             uint64 // bumped when the lifecycle changes; older events are ignored
 	cold            bool
+	lifecycle       rpLifecycle // the first calculated lifecycle
+}
+
+// rpLifecycle is a recovery point's calculated lifecycle and its times.
+type rpLifecycle struct {
+	calc             backuptypes.CalculatedLifecycle
+	coldAt, deleteAt time.Time
 }
 
 // supportsCold reports whether recovery points of the resource type move
@@ -38,7 +45,8 @@ func supportsCold(b *backupRegion, resourceType string, l *backuptypes.Lifecycle
 func (s *Server) trackRecoveryPointLocked(account, region, arn string) {
 	e := s.engineLocked()
 	m := e.rps[arn]
-	if m == nil {
+	fresh := m == nil
+	if fresh {
 		m = &rpMeta{account: account, region: region}
 		e.rps[arn] = m
 	}
@@ -49,10 +57,18 @@ func (s *Server) trackRecoveryPointLocked(account, region, arn string) {
 	rp := &stored.rp
 	l := rp.Lifecycle
 	created := aws.ToTime(rp.CreationDate)
-	calc := &backuptypes.CalculatedLifecycle{}
+	// One allocation for the calculated lifecycle and its two times, the
+	// recovery point's metadata's when it is new (a lifecycle update
+	// leaves the old one to responses being written).
+	mem := &m.lifecycle
+	if !fresh {
+		mem = &rpLifecycle{}
+	}
+	calc := &mem.calc
 	if l != nil && l.MoveToColdStorageAfterDays != nil && *l.MoveToColdStorageAfterDays > 0 && supportsCold(b, aws.ToString(rp.ResourceType), l) {
 		at := created.Add(days(*l.MoveToColdStorageAfterDays))
-		calc.MoveToColdStorageAt = timePtr(at)
+		mem.coldAt = at
+		calc.MoveToColdStorageAt = &mem.coldAt
 		if !m.cold {
 			s.atLocked(at, "cold", arn, func() {
 				if m.gen != gen || b.recoveryPoints[arn] == nil {
@@ -66,7 +82,8 @@ func (s *Server) trackRecoveryPointLocked(account, region, arn string) {
 	}
 	if l != nil && l.DeleteAfterDays != nil && *l.DeleteAfterDays > 0 {
 		at := created.Add(days(*l.DeleteAfterDays))
-		calc.DeleteAt = timePtr(at)
+		mem.deleteAt = at
+		calc.DeleteAt = &mem.deleteAt
 		s.scheduleExpiryLocked(b, m, gen, arn, at)
 	}
 	if calc.MoveToColdStorageAt != nil || calc.DeleteAt != nil {

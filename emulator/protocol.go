@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/traits"
@@ -38,6 +39,26 @@ type service struct {
 	errorSchemas map[reflect.Type]*smithy.Schema
 	// serveRaw handles protocols that are not model-driven (S3).
 	serveRaw func(c *Call, w http.ResponseWriter, r *http.Request, body []byte)
+	// bodyOnly caches bodyOnly by output schema (restJson1).
+	bodyOnly sync.Map
+	// bufs holds response buffers for reuse.
+	bufs sync.Pool
+}
+
+// maxPooledBuffer bounds the response buffers kept for reuse.
+const maxPooledBuffer = 8 << 20
+
+// streamable reports whether an output of schema s is its JSON body alone.
+func (svc *service) streamable(s *smithy.Schema) bool {
+	if s == nil {
+		return true
+	}
+	if v, ok := svc.bodyOnly.Load(s); ok {
+		return v.(bool)
+	}
+	b := bodyOnly(s)
+	svc.bodyOnly.Store(s, b)
+	return b
 }
 
 // operation is one routable operation.
@@ -49,6 +70,16 @@ type operation struct {
 	// unsupported, when set, says why the emulator deliberately answers
 	// this operation of the model with errUnsupportedOperation.
 	unsupported string
+	// readOnly operations change no state, so they run under the
+	// server's lock in shared mode.
+	readOnly bool
+}
+
+// readOnly marks op as changing no state: its handler must not write to
+// the server, not even to create state on first use.
+func readOnly(op *operation) *operation {
+	op.readOnly = true
+	return op
 }
 
 // handle adapts a typed handler, taking the SDK's own input type and
@@ -220,22 +251,45 @@ func (svc *service) findOperation(r *http.Request, body []byte) (*operation, fun
 
 // writeResponse encodes a successful output.
 func (svc *service) writeResponse(w http.ResponseWriter, c *Call, out smithy.Serializable, status int) {
-	var tree *node
-	if out != nil && !isNilPointer(out) {
-		ser := &treeSerializer{}
-		out.Serialize(ser)
-		tree = ser.root
-		completeDefaults(tree, out, isListOperation(c.Operation))
-	}
+	hasOut := out != nil && !isNilPointer(out)
+	// The SDK's serializers leave out zero values a service sends
+	// (encode_defaults.go): an output that has any is written through the
+	// tree, which completeDefaults fills in; others stream.
+	listOp := isListOperation(c.Operation)
+	needsTree := hasOut && needsDefaults(out, listOp)
 	switch svc.protocol {
 	case awsJSON11, restJSON1:
 		rest := svc.protocol == restJSON1
-		body := tree
-		if rest && tree != nil {
-			body = applyRestOutputBindings(w, tree, &status)
+		buf, _ := svc.bufs.Get().(*bytes.Buffer)
+		if buf == nil {
+			buf = new(bytes.Buffer)
 		}
-		var buf bytes.Buffer
-		writeJSON(&buf, body, rest)
+		defer func() {
+			if buf.Cap() <= maxPooledBuffer {
+				buf.Reset()
+				svc.bufs.Put(buf)
+			}
+		}()
+		streamed := false
+		if hasOut && !needsTree {
+			js := &jsonSerializer{buf: buf, useJSONName: rest}
+			if rest {
+				js.plain = svc.streamable
+			}
+			out.Serialize(js)
+			streamed = !js.fallback
+		}
+		if hasOut && !streamed {
+			buf.Reset()
+			ser := &treeSerializer{}
+			out.Serialize(ser)
+			body := ser.root
+			completeDefaults(body, out, listOp)
+			if rest && body != nil {
+				body = applyRestOutputBindings(w, body, &status)
+			}
+			writeJSON(buf, body, rest)
+		}
 		if buf.Len() == 0 {
 			buf.WriteString("{}")
 		}
@@ -248,6 +302,13 @@ func (svc *service) writeResponse(w http.ResponseWriter, c *Call, out smithy.Ser
 		w.WriteHeader(status)
 		w.Write(buf.Bytes())
 	case awsQuery:
+		var tree *node
+		if hasOut {
+			ser := &treeSerializer{}
+			out.Serialize(ser)
+			tree = ser.root
+			completeDefaults(tree, out, listOp)
+		}
 		var buf bytes.Buffer
 		buf.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 		buf.WriteString("<" + c.Operation + "Response xmlns=\"" + svc.xmlns + "\">")

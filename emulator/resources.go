@@ -303,6 +303,27 @@ func (s *Server) RemoveResource(arn string) error {
 	return nil
 }
 
+// storedResourcesLocked returns account's resources in region sorted by
+// ARN, S3 buckets included: the stored ones themselves, not copies, for
+// callers that read them at once; buckets are described afresh.
+func (s *Server) storedResourcesLocked(account, region string) []*Resource {
+	var out []*Resource
+	if rr := s.res[regionKey{account, region}]; rr != nil {
+		out = make([]*Resource, 0, len(rr.items))
+		for _, r := range rr.items {
+			out = append(out, r)
+		}
+	}
+	for _, b := range s.s3.buckets {
+		if b.owner == account && b.region == region {
+			r, _ := s.bucketResource(b)
+			out = append(out, &r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ARN < out[j].ARN })
+	return out
+}
+
 // Resources returns the workload resources of account in region, S3
 // buckets located there included, sorted by ARN.
 func (s *Server) Resources(account, region string) []Resource {

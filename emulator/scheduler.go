@@ -197,11 +197,10 @@ func sortedSelections(p *backupPlan) []*backupSelection {
 // (AND-ed). A selection with only Conditions starts from every resource.
 func (s *Server) selectResourcesLocked(account, region string, sel backuptypes.BackupSelection) []*Resource {
 	var out []*Resource
-	all, _ := s.resourcesLocked(account, region)
+	all := s.storedResourcesLocked(account, region)
 	conds := sel.Conditions
 	hasConds := conds != nil && len(conds.StringEquals)+len(conds.StringNotEquals)+len(conds.StringLike)+len(conds.StringNotLike) > 0
-	for i := range all {
-		r := &all[i]
+	for _, r := range all {
 		in := false
 		for _, pat := range sel.Resources {
 			if globMatch(pat, r.ARN, false) {
@@ -236,6 +235,14 @@ func (s *Server) selectResourcesLocked(account, region string, sel backuptypes.B
 			continue
 		}
 		out = append(out, r)
+	}
+	// The jobs keep what the resources are now (not their tags, read
+	// only here): one copy of the chosen ones.
+	copies := make([]Resource, len(out))
+	for i, r := range out {
+		copies[i] = *r
+		copies[i].Tags = nil
+		out[i] = &copies[i]
 	}
 	return out
 }

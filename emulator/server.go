@@ -91,7 +91,7 @@ type Server struct {
 	services map[string]*service // by SigV4 signing name
 	faults   faultState
 
-	mu       sync.Mutex // guards everything below
+	mu       sync.RWMutex // guards everything below; read-only operations share it
 	now      time.Time
 	ids      *idGen
 	org      *orgState
@@ -101,9 +101,15 @@ type Server struct {
 	sns      map[regionKey]*snsRegion
 	s3       *s3State
 	backup   map[regionKey]*backupRegion
-	res      map[regionKey]*resourceRegion
-	hooks    []func(c *Call) error
-	engine   *engine // virtual time: event queue, jobs, lifecycle
+	// regionJobs indexes every account's jobs per region, for the
+	// organization-wide job lists.
+	regionJobs map[string]*jobIndexes
+	res        map[regionKey]*resourceRegion
+	hooks      []func(c *Call) error
+	// orgMembers are the accounts of Options.Organization, management
+	// account included, read once at New.
+	orgMembers map[string]bool
+	engine     *engine // virtual time: event queue, jobs, lifecycle
 }
 
 // regionKey identifies one account in one region.
@@ -138,17 +144,22 @@ func New(optFns ...func(*Options)) *Server {
 		o.DefaultAccount = o.Organization.ManagementAccount
 	}
 	s := &Server{
-		opts:     o,
-		logger:   o.Logger,
-		now:      o.Start.UTC(),
-		ids:      newIDGen(o.Seed),
-		sessions: map[string]*session{},
-		iam:      map[string]*iamAccount{},
-		kms:      map[regionKey]*kmsRegion{},
-		sns:      map[regionKey]*snsRegion{},
-		s3:       newS3State(),
-		backup:   map[regionKey]*backupRegion{},
-		res:      map[regionKey]*resourceRegion{},
+		opts:       o,
+		logger:     o.Logger,
+		now:        o.Start.UTC(),
+		ids:        newIDGen(o.Seed),
+		sessions:   map[string]*session{},
+		iam:        map[string]*iamAccount{},
+		kms:        map[regionKey]*kmsRegion{},
+		sns:        map[regionKey]*snsRegion{},
+		s3:         newS3State(),
+		backup:     map[regionKey]*backupRegion{},
+		regionJobs: map[string]*jobIndexes{},
+		res:        map[regionKey]*resourceRegion{},
+	}
+	s.orgMembers = map[string]bool{o.Organization.ManagementAccount: true}
+	for _, a := range o.Organization.accountIDs() {
+		s.orgMembers[a] = true
 	}
 	s.org = newOrgState(s, o.Organization)
 	s.createMemberRolesLocked()
