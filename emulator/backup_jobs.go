@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"sort"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -526,4 +527,67 @@ func (s *Server) listProtectedResources(c *Call, in *awsbackup.ListProtectedReso
 		return nil, err
 	}
 	return &awsbackup.ListProtectedResourcesOutput{Results: page, NextToken: next}, nil
+}
+
+// jobAccountsLocked resolves a list operation's ByAccountId for the caller:
+// its own account by default; another account, or every account of the
+// organization ("*"), only for the delegated administrator (the
+// organization-wide views of ListBackupJobs and its kin). The paged job
+// listings use the indexes of jobPageLocked; the summaries and the restore
+// job views still walk the accounts.
+func (s *Server) jobAccountsLocked(c *Call, by *string) []string {
+	want := aws.ToString(by)
+	if want == "" || want == c.Account {
+		return []string{c.Account}
+	}
+	if !s.isBackupDelegatedAdminLocked(c.Account) {
+		return nil
+	}
+	if want != "*" {
+		return []string{want}
+	}
+	var accounts []string
+	for k := range s.backup {
+		if k.region == c.Region && s.orgHasAccount(k.account) {
+			accounts = append(accounts, k.account)
+		}
+	}
+	sort.Strings(accounts)
+	return accounts
+}
+
+// newestFirst orders items by creation date, newest first, then by ID, as
+// the list operations do.
+func newestFirst(ti, tj *time.Time, idi, idj string) bool {
+	a, b := aws.ToTime(ti), aws.ToTime(tj)
+	if !a.Equal(b) {
+		return a.After(b)
+	}
+	return idi < idj
+}
+
+// jobsLocked collects the jobs of one kind that a filtered view shows: those
+// of the accounts ByAccountId resolves to, in the caller's region, that keep
+// accepts, newest first. It copies and sorts every match, so only the small
+// views use it (restore jobs of one resource); the paged listings use
+// jobPageLocked.
+func jobsLocked[J any](s *Server, c *Call, byAccount *string, jobs func(*backupRegion) map[string]*J, keep func(*J) bool, key func(*J) (*time.Time, string)) []J {
+	var items []J
+	for _, account := range s.jobAccountsLocked(c, byAccount) {
+		b := s.backup[regionKey{account, c.Region}]
+		if b == nil {
+			continue
+		}
+		for _, j := range jobs(b) {
+			if keep(j) {
+				items = append(items, *j)
+			}
+		}
+	}
+	sort.Slice(items, func(i, j int) bool {
+		ti, idi := key(&items[i])
+		tj, idj := key(&items[j])
+		return newestFirst(ti, tj, idi, idj)
+	})
+	return items
 }

@@ -667,10 +667,14 @@ class ModelConformance(unittest.TestCase):
         self.advance("2h")
         b.describe_copy_job(CopyJobId=copy)
         b.list_copy_jobs()
-        b.start_restore_job(RecoveryPointArn=rp, IamRoleArn=role, Metadata={"availabilityZone": REGION + "a"},
-                            ResourceType="EBS")
+        b.get_recovery_point_restore_metadata(BackupVaultName="walk", RecoveryPointArn=rp)
+        restore = b.start_restore_job(RecoveryPointArn=rp, IamRoleArn=role, Metadata={"availabilityZone": REGION + "a"},
+                                      ResourceType="EBS")["RestoreJobId"]
         self.advance("2h")
+        b.describe_restore_job(RestoreJobId=restore)
         b.list_restore_jobs()
+        b.list_restore_jobs_by_protected_resource(ResourceArn=volume)
+        b.list_restore_job_summaries()
         b.list_backup_job_summaries(AggregationPeriod="FOURTEEN_DAYS")
         b.list_copy_job_summaries()
         b.get_supported_resource_types()
@@ -698,6 +702,12 @@ class ModelConformance(unittest.TestCase):
         b.update_restore_testing_selection(RestoreTestingPlanName="walk", RestoreTestingSelectionName="ebs",
                                            RestoreTestingSelection={"ValidationWindowHours": 2})
         b.list_restore_testing_selections(RestoreTestingPlanName="walk")
+        # The plan runs at 07:00: its restore job waits for a validation.
+        self.advance("26h")
+        tested = [j for j in b.list_restore_jobs()["RestoreJobs"] if j.get("CreatedBy", {}).get("RestoreTestingPlanArn")]
+        self.assertTrue(tested, "the restore testing plan started no restore job in a day")
+        b.put_restore_validation_result(RestoreJobId=tested[0]["RestoreJobId"], ValidationStatus="SUCCESSFUL",
+                                        ValidationStatusMessage="walked")
         b.delete_restore_testing_selection(RestoreTestingPlanName="walk", RestoreTestingSelectionName="ebs")
         b.delete_restore_testing_plan(RestoreTestingPlanName="walk")
 
