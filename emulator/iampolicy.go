@@ -58,6 +58,14 @@ const (
 	// policyTrust is a role trust policy: a Principal, STS actions only,
 	// no Resource.
 	policyTrust
+	// policySCP is a service control policy: an identity policy's
+	// structure with Version 2012-10-17 required (Organizations User
+	// Guide, "SCP syntax": "Every SCP must include a Version element with
+	// the value 2012-10-17") and neither Principal nor NotPrincipal (SCPs
+	// set limits on the principals of the accounts they are attached to;
+	// "SCPs and RCPs don't support the NotPrincipal element", IAM User
+	// Guide, "NotPrincipal").
+	policySCP
 )
 
 // policyPrincipal is the principal a request is made by, as the Principal
@@ -187,6 +195,9 @@ func parsePolicy(doc string, kind policyKind) (*policyDocument, error) {
 			return nil, malformed("Syntax errors in policy.")
 		}
 	}
+	if kind == policySCP && p.Version != "2012-10-17" {
+		return nil, malformed("The policy must include a Version element with the value 2012-10-17.")
+	}
 	raw, ok := top["Statement"]
 	if !ok {
 		return nil, malformed("Syntax errors in policy.")
@@ -283,7 +294,7 @@ func parseStatement(raw json.RawMessage, kind policyKind) (*policyStatement, err
 	}
 	hasPrincipal := st.Principal != nil || st.NotPrincipal != nil
 	switch kind {
-	case policyIdentity:
+	case policyIdentity, policySCP:
 		if hasPrincipal {
 			return nil, malformed("Policy document should not specify a principal.")
 		}

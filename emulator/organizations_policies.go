@@ -44,6 +44,9 @@ func checkPolicyContent(typ orgtypes.PolicyType, content string) error {
 	if limit, ok := maxPolicyContent[typ]; ok && utf8.RuneCountInString(content) > limit {
 		return orgConstraint(orgtypes.ConstraintViolationExceptionReasonPolicyContentLimitExceeded, "You attempted to create a policy that is larger than the maximum size.")
 	}
+	if typ == orgtypes.PolicyTypeServiceControlPolicy {
+		return checkSCPSyntax(content)
+	}
 	if typ == orgtypes.PolicyTypeBackupPolicy {
 		// Backup policies may be partial, completed by inheritance
 		// ("Backup policies": "You can create partial backup policies"),
