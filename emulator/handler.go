@@ -44,6 +44,12 @@ type Principal struct {
 	RoleARN string
 	// SessionName is the role session name, empty for account keys.
 	SessionName string
+
+	// mfaAt is when MFA authenticated the session (virtual clock), zero
+	// when it did not.
+	mfaAt time.Time
+	// sessionTags are the session tags passed to AssumeRole.
+	sessionTags map[string]string
 }
 
 // session is a set of temporary credentials issued by STS.
@@ -124,7 +130,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		err = s.runHooksLocked(c)
 	}
 	if err == nil {
-		out, err = op.invoke(c, decode)
+		out, err = op.invoke(c, s.scpDecoder(c, decode))
 	}
 	s.mu.Unlock()
 

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // This file evaluates IAM JSON policy documents: identity policies, resource
@@ -910,6 +912,31 @@ func (s *Server) callerContextLocked(p Principal) map[string][]string {
 	if p.RoleARN != "" {
 		ctx["aws:PrincipalArn"] = []string{p.RoleARN}
 		ctx["aws:PrincipalType"] = []string{"AssumedRole"}
+		// aws:MultiFactorAuthPresent is in the context of requests made
+		// with temporary credentials, true when MFA authenticated them;
+		// it is absent for long-term access keys ("AWS global condition
+		// context keys"). aws:MultiFactorAuthAge counts the seconds since
+		// that authentication, on the virtual clock.
+		ctx["aws:MultiFactorAuthPresent"] = []string{strconv.FormatBool(!p.mfaAt.IsZero())}
+		if !p.mfaAt.IsZero() {
+			ctx["aws:MultiFactorAuthAge"] = []string{strconv.FormatInt(int64(s.now.Sub(p.mfaAt)/time.Second), 10)}
+		}
+		// aws:PrincipalTag/<key>: the role's tags, overridden by the
+		// session's tags of the same key ("Passing session tags in AWS
+		// STS": session tags override role tags).
+		if r := s.iamRoleByARNLocked(p.RoleARN); r != nil {
+			for _, t := range r.tags {
+				ctx["aws:PrincipalTag/"+aws.ToString(t.Key)] = []string{aws.ToString(t.Value)}
+			}
+		}
+		for k, v := range p.sessionTags {
+			for ck := range ctx {
+				if strings.EqualFold(ck, "aws:PrincipalTag/"+k) {
+					delete(ctx, ck)
+				}
+			}
+			ctx["aws:PrincipalTag/"+k] = []string{v}
+		}
 	} else {
 		ctx["aws:PrincipalArn"] = []string{p.ARN}
 		ctx["aws:PrincipalType"] = []string{"Account"}

@@ -1,0 +1,400 @@
+package emulator
+
+import (
+	"net/http"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/traits"
+)
+
+// This file enforces service control policies on every call, as the
+// Organizations User Guide's "Service control policies (SCPs)" and "SCP
+// evaluation" describe:
+//
+//   - SCPs apply only when the SERVICE_CONTROL_POLICY type is enabled on
+//     the root ("Enabling a policy type").
+//   - "SCPs don't affect users or roles in the management account. They
+//     affect only the member accounts in your organization", delegated
+//     administrators included; the root user of a member account is
+//     affected.
+//   - "SCPs do not affect any service-linked role."
+//   - An action is allowed only when, at every level from the root through
+//     each OU to the account, at least one SCP attached to that level
+//     allows it ("How SCPs work with Allow"), and no SCP anywhere on that
+//     path denies it ("How SCPs work with Deny": an explicit deny in any
+//     SCP overrides every allow).
+//
+// SCPs filter what IAM grants; the emulator does not evaluate identity
+// policies, so a call the SCPs allow goes on to the service's own checks
+// (vault access policies, key policies, Vault Lock...).
+
+// scpActionPrefix is the IAM service prefix of actions of a service known
+// by its SigV4 signing name ("Actions, resources, and condition keys" in
+// the Service Authorization Reference): the Resource Groups Tagging API
+// signs as "tagging" but its actions are "tag:...".
+func scpActionPrefix(service string) string {
+	if service == "tagging" {
+		return "tag"
+	}
+	return service
+}
+
+// scpDecision is the outcome of evaluating the SCPs for one request.
+type scpDecision struct {
+	// decision is decisionAllow when the SCPs do not apply or allow the
+	// request.
+	decision decision
+	// policy is the SCP whose statement denied the request (explicit
+	// deny only).
+	policy *orgPolicy
+	// resource is the resource the decision is about.
+	resource string
+}
+
+// scpAppliesLocked reports whether SCPs filter the calls of principal p:
+// SCPs are enabled, p belongs to a member account of the organization
+// other than the management account, and p is not a service-linked role.
+func (s *Server) scpAppliesLocked(p Principal) bool {
+	o := s.org
+	if o == nil || p.Account == "" || p.Account == o.mgmt || o.account(p.Account) == nil {
+		return false
+	}
+	if _, ok := o.enabledTypes[orgtypes.PolicyTypeServiceControlPolicy]; !ok {
+		return false
+	}
+	return !isServiceLinkedRoleARN(p.RoleARN)
+}
+
+// isServiceLinkedRoleARN reports whether arn names a service-linked role:
+// those live under the path /aws-service-role/ ("Using service-linked
+// roles", IAM User Guide).
+func isServiceLinkedRoleARN(arn string) bool {
+	_, name, ok := parseRoleARN(arn)
+	return ok && strings.HasPrefix(name, "aws-service-role/")
+}
+
+// scpPathLocked returns the nodes whose SCPs apply to account: the root,
+// each OU down to the account, and the account itself.
+func (o *orgState) scpPathLocked(account string) []*orgNode {
+	var path []*orgNode
+	for n := o.account(account); n != nil; n = n.parent {
+		path = append(path, n)
+	}
+	slices.Reverse(path)
+	return path
+}
+
+// scpDocLocked returns the parsed document of an SCP, parsing each
+// distinct content once. Contents that do not parse (they cannot be
+// created, so only through a fixture) decide nothing.
+func (s *Server) scpDocLocked(p *orgPolicy) *policyDocument {
+	if doc, ok := s.scpDocs[p.content]; ok {
+		return doc
+	}
+	if len(s.scpDocs) >= 4096 {
+		clear(s.scpDocs)
+	}
+	doc, err := parsePolicy(p.content, policySCP)
+	if err != nil {
+		doc = nil
+	}
+	s.scpDocs[p.content] = doc
+	return doc
+}
+
+// scpDecisionLocked evaluates the SCPs on the path of the caller's account
+// for action on each resource ("*" when none). An explicit deny on any
+// resource wins over an implicit one; the first denying SCP from the root
+// down is the one reported.
+func (s *Server) scpDecisionLocked(c *Call, action string, resources []string) scpDecision {
+	if !s.scpAppliesLocked(c.Caller) {
+		return scpDecision{decision: decisionAllow}
+	}
+	if len(resources) == 0 {
+		resources = []string{"*"}
+	}
+	o := s.org
+	path := o.scpPathLocked(c.Caller.Account)
+	var implicit *scpDecision
+	for _, res := range resources {
+		req := policyRequest{Action: action, Resource: res, Context: s.requestContextLocked(c, res)}
+		for _, n := range path {
+			allowed := false
+			for _, a := range n.attached {
+				p := o.policies[a.policyID]
+				if p == nil || p.typ != orgtypes.PolicyTypeServiceControlPolicy {
+					continue
+				}
+				doc := s.scpDocLocked(p)
+				if doc == nil {
+					continue
+				}
+				switch doc.eval(req) {
+				case decisionDeny:
+					return scpDecision{decision: decisionDeny, policy: p, resource: res}
+				case decisionAllow:
+					allowed = true
+				}
+			}
+			if !allowed && implicit == nil {
+				implicit = &scpDecision{decision: decisionImplicitDeny, resource: res}
+			}
+		}
+	}
+	if implicit != nil {
+		return *implicit
+	}
+	return scpDecision{decision: decisionAllow}
+}
+
+// authorizeSCPLocked refuses a call the SCPs deny, with the error the
+// service's protocol uses for access denied and AWS's message, which
+// names the policy type and, for an explicit deny, the policy's ARN
+// ("Troubleshoot access denied error messages", IAM User Guide; "Enhanced
+// access denied error messages with policy ARNs", AWS Security Blog, 2025:
+// "... with an explicit deny in a service control policy:
+// arn:aws:organizations::MGMT:policy/o-ID/service_control_policy/p-ID").
+func (s *Server) authorizeSCPLocked(c *Call, action string, resources []string) error {
+	d := s.scpDecisionLocked(c, action, resources)
+	switch d.decision {
+	case decisionDeny:
+		return s.accessDenied(c, "User: "+c.Caller.ARN+" is not authorized to perform: "+action+" on resource: "+d.resource+
+			" with an explicit deny in a service control policy: "+s.org.policyARN(d.policy))
+	case decisionImplicitDeny:
+		return s.accessDenied(c, "User: "+c.Caller.ARN+" is not authorized to perform: "+action+" on resource: "+d.resource+
+			" because no service control policy allows the "+action+" action")
+	}
+	return nil
+}
+
+// accessDenied is the access-denied error of c's service: AccessDenied
+// (HTTP 403) for the query and REST-XML protocols (IAM, STS, SNS, S3),
+// AccessDeniedException for the JSON protocols, with the status the
+// service's model gives the shape (Organizations: 403), else 403 for
+// REST-JSON (AWS Backup) and 400 for JSON 1.1 (KMS and the Tagging API
+// answer 400, as the emulator's KMS already does).
+func (s *Server) accessDenied(c *Call, msg string) error {
+	svc := s.services[c.Service]
+	if svc == nil || svc.protocol == awsQuery || svc.protocol == restXML {
+		return &awsError{Code: "AccessDenied", Message: msg, Status: http.StatusForbidden, Sender: true}
+	}
+	status := http.StatusBadRequest
+	if svc.protocol == restJSON1 {
+		status = http.StatusForbidden
+	}
+	for _, sch := range svc.errorSchemas {
+		if sch.ID().Name != "AccessDeniedException" {
+			continue
+		}
+		if t, ok := smithy.SchemaTrait[*traits.HTTPError](sch); ok && t.Code != 0 {
+			status = t.Code
+		}
+	}
+	return &awsError{Code: "AccessDeniedException", Message: msg, Status: status, Sender: true}
+}
+
+// scpDecoder wraps an operation's input decoder so that the SCPs are
+// evaluated once the input is known: the action is the service prefix and
+// the operation name, the resources those the input names.
+func (s *Server) scpDecoder(c *Call, decode func(any) error) func(any) error {
+	return func(dst any) error {
+		if err := decode(dst); err != nil {
+			return err
+		}
+		// GetCallerIdentity needs no permission: "If an administrator
+		// attaches a policy to your identity that explicitly denies
+		// access to the sts:GetCallerIdentity action, you can still
+		// perform this operation" (GetCallerIdentity API reference).
+		if !s.scpAppliesLocked(c.Caller) || (c.Service == "sts" && c.Operation == "GetCallerIdentity") {
+			return nil
+		}
+		return s.authorizeSCPLocked(c, scpActionPrefix(c.Service)+":"+c.Operation, s.requestResourcesLocked(c, dst))
+	}
+}
+
+// requestResourcesLocked returns the ARNs of the resources an input names,
+// as the Service Authorization Reference lists each action's resource
+// types: a recovery point before its vault (DeleteRecoveryPoint,
+// UpdateRecoveryPointLifecycle, StartCopyJob act on the recovery point), a
+// vault before the protected resource (StartBackupJob acts on the vault),
+// a role before a policy (AttachRolePolicy acts on the role); an
+// Organizations policy together with its target (AttachPolicy,
+// DetachPolicy act on both). None means "*".
+func (s *Server) requestResourcesLocked(c *Call, in any) []string {
+	f := func(name string) string { return inputString(in, name) }
+	switch c.Service {
+	case "backup":
+		b := regionKey{c.Account, c.Region}
+		arn := func(kind, id string) string {
+			return "arn:aws:backup:" + b.region + ":" + b.account + ":" + kind + ":" + id
+		}
+		switch {
+		case f("RecoveryPointArn") != "":
+			return []string{f("RecoveryPointArn")}
+		case f("BackupVaultName") != "":
+			return []string{arn("backup-vault", f("BackupVaultName"))}
+		case f("SourceBackupVaultName") != "":
+			return []string{arn("backup-vault", f("SourceBackupVaultName"))}
+		case f("BackupPlanId") != "":
+			return []string{arn("backup-plan", f("BackupPlanId"))}
+		case f("LegalHoldId") != "":
+			return []string{arn("legal-hold", f("LegalHoldId"))}
+		case f("ResourceArn") != "":
+			return []string{f("ResourceArn")}
+		}
+	case "kms":
+		id := f("KeyId")
+		if id == "" {
+			id = f("TargetKeyId")
+		}
+		switch {
+		case id == "":
+		case strings.HasPrefix(id, "arn:"):
+			return []string{id}
+		case strings.HasPrefix(id, "alias/"):
+			return []string{"arn:aws:kms:" + c.Region + ":" + c.Account + ":" + id}
+		default:
+			return []string{"arn:aws:kms:" + c.Region + ":" + c.Account + ":key/" + id}
+		}
+	case "iam":
+		switch {
+		case f("RoleName") != "":
+			if r, err := s.iamLocked(c.Account).role(f("RoleName")); err == nil {
+				return []string{r.arn}
+			}
+			return []string{"arn:aws:iam::" + c.Account + ":role/" + f("RoleName")}
+		case f("PolicyArn") != "":
+			return []string{f("PolicyArn")}
+		}
+	case "sts":
+		if f("RoleArn") != "" {
+			return []string{f("RoleArn")}
+		}
+	case "sns":
+		if f("TopicArn") != "" {
+			return []string{f("TopicArn")}
+		}
+	case "organizations":
+		o := s.org
+		var out []string
+		if p := o.policies[f("PolicyId")]; p != nil {
+			out = append(out, o.policyARN(p))
+		}
+		for _, id := range []string{f("TargetId"), f("AccountId")} {
+			if n := o.nodes[id]; n != nil {
+				out = append(out, o.nodeARN(n))
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// inputString returns the string (or *string) field name of the struct in
+// points to, "" when there is none.
+func inputString(in any, name string) string {
+	v := reflect.ValueOf(in)
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return ""
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return ""
+	}
+	fv := v.FieldByName(name)
+	if !fv.IsValid() {
+		return ""
+	}
+	if fv.Kind() == reflect.Pointer {
+		if fv.IsNil() {
+			return ""
+		}
+		fv = fv.Elem()
+	}
+	if fv.Kind() != reflect.String {
+		return ""
+	}
+	return fv.String()
+}
+
+// requestContextLocked is the request context a policy sees for a call by
+// c's caller on resource: the caller's keys (callerContextLocked),
+// aws:RequestedRegion, and aws:ResourceTag/<key> for the resources whose
+// tags the emulator keeps (Backup vaults, plans and recovery points; IAM
+// roles).
+func (s *Server) requestContextLocked(c *Call, resource string) map[string][]string {
+	ctx := s.callerContextLocked(c.Caller)
+	ctx["aws:RequestedRegion"] = []string{c.Region}
+	for k, v := range s.resourceTagsLocked(resource) {
+		ctx["aws:ResourceTag/"+k] = []string{v}
+	}
+	return ctx
+}
+
+// resourceTagsLocked returns the tags of the resource an ARN names, for
+// the kinds of resources whose tags are cheap to find.
+func (s *Server) resourceTagsLocked(arn string) map[string]string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 {
+		return nil
+	}
+	switch parts[2] {
+	case "backup":
+		return s.backupTagsLocked(parts[4], parts[3], arn)
+	case "iam":
+		if r := s.iamRoleByARNLocked(arn); r != nil {
+			out := make(map[string]string, len(r.tags))
+			for _, t := range r.tags {
+				out[aws.ToString(t.Key)] = aws.ToString(t.Value)
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+// s3Action is the IAM action of an S3 operation ("Required permissions
+// for Amazon S3 API operations"): mostly the operation's name, except
+// where S3 names the permission otherwise.
+func s3Action(op string) string {
+	switch op {
+	case "HeadObject":
+		op = "GetObject"
+	case "HeadBucket", "ListObjects", "ListObjectsV2":
+		op = "ListBucket"
+	case "ListBuckets":
+		op = "ListAllMyBuckets"
+	case "GetBucketEncryption":
+		op = "GetEncryptionConfiguration"
+	case "PutBucketEncryption", "DeleteBucketEncryption":
+		op = "PutEncryptionConfiguration"
+	case "GetPublicAccessBlock":
+		op = "GetBucketPublicAccessBlock"
+	case "PutPublicAccessBlock", "DeletePublicAccessBlock":
+		op = "PutBucketPublicAccessBlock"
+	case "DeleteBucketTagging":
+		op = "PutBucketTagging"
+	case "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload", "CopyObject":
+		op = "PutObject"
+	}
+	return "s3:" + op
+}
+
+// s3ResourceARN is the ARN of a bucket or object, "*" for the service
+// (ListBuckets).
+func s3ResourceARN(bucket, key string) string {
+	switch {
+	case bucket == "":
+		return "*"
+	case key == "":
+		return "arn:aws:s3:::" + bucket
+	}
+	return "arn:aws:s3:::" + bucket + "/" + key
+}
