@@ -254,6 +254,8 @@ func (s *Server) requestResourcesLocked(c *Call, in any) []string {
 		}
 		switch {
 		case id == "":
+		case s.kmsKeyByIDLocked(c.Account, c.Region, id) != nil:
+			return []string{s.kmsKeyByIDLocked(c.Account, c.Region, id).arn}
 		case strings.HasPrefix(id, "arn:"):
 			return []string{id}
 		case strings.HasPrefix(id, "alias/"):
@@ -264,8 +266,10 @@ func (s *Server) requestResourcesLocked(c *Call, in any) []string {
 	case "iam":
 		switch {
 		case f("RoleName") != "":
-			if r, err := s.iamLocked(c.Account).role(f("RoleName")); err == nil {
-				return []string{r.arn}
+			if a := s.iam[c.Account]; a != nil {
+				if r, err := a.role(f("RoleName")); err == nil {
+					return []string{r.arn}
+				}
 			}
 			return []string{"arn:aws:iam::" + c.Account + ":role/" + f("RoleName")}
 		case f("PolicyArn") != "":
@@ -348,6 +352,10 @@ func (s *Server) resourceTagsLocked(arn string) map[string]string {
 	switch parts[2] {
 	case "backup":
 		return s.backupTagsLocked(parts[4], parts[3], arn)
+	case "kms":
+		if k := s.kmsKeyByIDLocked(parts[4], parts[3], arn); k != nil {
+			return k.tags
+		}
 	case "iam":
 		if r := s.iamRoleByARNLocked(arn); r != nil {
 			out := make(map[string]string, len(r.tags))
@@ -397,4 +405,23 @@ func s3ResourceARN(bucket, key string) string {
 		return "arn:aws:s3:::" + bucket
 	}
 	return "arn:aws:s3:::" + bucket + "/" + key
+}
+
+// kmsKeyByIDLocked finds a key of account and region by key ID, key ARN,
+// alias name or alias ARN, without creating any state; nil when there is
+// none.
+func (s *Server) kmsKeyByIDLocked(account, region, id string) *kmsKey {
+	r := s.kms[regionKey{account, region}]
+	if r == nil {
+		return nil
+	}
+	if i := strings.Index(id, ":key/"); strings.HasPrefix(id, "arn:") && i >= 0 {
+		id = id[i+len(":key/"):]
+	} else if i := strings.Index(id, ":alias/"); strings.HasPrefix(id, "arn:") && i >= 0 {
+		id = id[i+1:]
+	}
+	if a := r.aliases[id]; a != nil {
+		id = a.target
+	}
+	return r.keys[id]
 }

@@ -13,6 +13,7 @@ import (
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	awsorgs "github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	awstagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
@@ -454,5 +455,76 @@ func TestSCPMultiFactorAuthAge(t *testing.T) {
 	fresh := w.role(t, "Operator", nil, &awssts.AssumeRoleInput{SerialNumber: aws.String("GAHT12345678"), TokenCode: aws.String("000000")})
 	if _, err := awsbackup.NewFromConfig(fresh).DeleteRecoveryPoint(ctx, &awsbackup.DeleteRecoveryPointInput{BackupVaultName: aws.String("local"), RecoveryPointArn: w.rp[scpProd]}); err != nil {
 		t.Errorf("DeleteRecoveryPoint right after MFA: %v", err)
+	}
+}
+
+// TestSCPResourcesOfOtherServices: the resource of a KMS, IAM or STS call
+// is the key, role or assumed role it names ("Actions, resources, and
+// condition keys" in the Service Authorization Reference), with the
+// resource's tags as aws:ResourceTag.
+func TestSCPResourcesOfOtherServices(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := scpSetup(t)
+	cfg := w.srv.Config(scpProd, scpRegion)
+	kmsc := awskms.NewFromConfig(cfg)
+	iamc := awsiam.NewFromConfig(cfg)
+	managed := must(kmsc.CreateKey(ctx, &awskms.CreateKeyInput{Tags: []kmstypes.Tag{{TagKey: aws.String("orgbackup:managed"), TagValue: aws.String("true")}}}))(t, "CreateKey")
+	must(kmsc.CreateAlias(ctx, &awskms.CreateAliasInput{AliasName: aws.String("alias/orgbackup"), TargetKeyId: managed.KeyMetadata.KeyId}))(t, "CreateAlias")
+	other := must(kmsc.CreateKey(ctx, &awskms.CreateKeyInput{}))(t, "CreateKey")
+	must(iamc.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("orgbackup-deploy"), AssumeRolePolicyDocument: aws.String(backupTrust),
+		Tags: []iamtypes.Tag{{Key: aws.String("orgbackup:managed"), Value: aws.String("true")}}}))(t, "CreateRole")
+	must(iamc.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("app"), AssumeRolePolicyDocument: aws.String(backupTrust)}))(t, "CreateRole")
+	stsRole(t, w.srv, scpProd, "BreakGlass", trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"`+scpProd+`"},"Action":"sts:AssumeRole"}`))
+	stsRole(t, w.srv, scpProd, "Reader", trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"`+scpProd+`"},"Action":"sts:AssumeRole"}`))
+	w.attach(t, scpProdOU, `{"Version":"2012-10-17","Statement":[`+
+		`{"Effect":"Deny","Action":["kms:ScheduleKeyDeletion","kms:DescribeKey","iam:DeleteRole"],"Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/orgbackup:managed":"true"}}},`+
+		`{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"arn:aws:iam::*:role/BreakGlass"}]}`)
+	tests := map[string]struct {
+		call     func() error
+		wantDeny bool
+	}{
+		"ScheduleKeyDeletion of a managed key": {func() error {
+			_, err := kmsc.ScheduleKeyDeletion(ctx, &awskms.ScheduleKeyDeletionInput{KeyId: managed.KeyMetadata.KeyId})
+			return err
+		}, true},
+		"DescribeKey of a managed key by alias": {func() error {
+			_, err := kmsc.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: aws.String("alias/orgbackup")})
+			return err
+		}, true},
+		"DescribeKey of a managed key by ARN": {func() error {
+			_, err := kmsc.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: managed.KeyMetadata.Arn})
+			return err
+		}, true},
+		"ScheduleKeyDeletion of another key": {func() error {
+			_, err := kmsc.ScheduleKeyDeletion(ctx, &awskms.ScheduleKeyDeletionInput{KeyId: other.KeyMetadata.KeyId})
+			return err
+		}, false},
+		"DeleteRole of a managed role": {func() error {
+			_, err := iamc.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: aws.String("orgbackup-deploy")})
+			return err
+		}, true},
+		"DeleteRole of another role": {func() error {
+			_, err := iamc.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: aws.String("app")})
+			return err
+		}, false},
+		"AssumeRole of the denied role": {func() error {
+			_, err := awssts.NewFromConfig(cfg).AssumeRole(ctx, &awssts.AssumeRoleInput{RoleArn: aws.String(scpRoleArn + "BreakGlass"), RoleSessionName: aws.String("sess")})
+			return err
+		}, true},
+		"AssumeRole of another role": {func() error {
+			_, err := awssts.NewFromConfig(cfg).AssumeRole(ctx, &awssts.AssumeRoleInput{RoleArn: aws.String(scpRoleArn + "Reader"), RoleSessionName: aws.String("sess")})
+			return err
+		}, false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := tc.call()
+			code := errorCode(err)
+			denied := (code == "AccessDenied" || code == "AccessDeniedException") && strings.Contains(err.Error(), "service control policy")
+			if denied != tc.wantDeny || (!denied && err != nil) {
+				t.Errorf("%v, want denied = %v", err, tc.wantDeny)
+			}
+		})
 	}
 }
