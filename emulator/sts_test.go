@@ -222,6 +222,47 @@ func TestAssumeRoleTrustPolicies(t *testing.T) {
 		"role does not exist": {
 			caller: mgmt, wantCode: "AccessDenied",
 		},
+		// MFA: SerialNumber and TokenCode authenticate the request, which
+		// a trust policy tests with aws:MultiFactorAuthPresent and
+		// aws:MultiFactorAuthAge (AssumeRole API reference, "Using
+		// MFA"); the model bounds both parameters (serialNumberType,
+		// tokenCodeType).
+		"MFA required by the trust policy, none given": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}`),
+			caller: mgmt, wantCode: "AccessDenied",
+		},
+		"MFA required by the trust policy, given": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{SerialNumber: aws.String("arn:aws:iam::111111111111:mfa/alice"), TokenCode: aws.String("123456")},
+		},
+		"MFA age within the trust policy's limit": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole","Condition":{"NumericLessThan":{"aws:MultiFactorAuthAge":"300"}}}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{SerialNumber: aws.String("GAHT12345678"), TokenCode: aws.String("000000")},
+		},
+		"MFA required by the trust policy, chained session without MFA": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}`),
+			caller: "role:Deployer", wantCode: "AccessDenied",
+		},
+		"token code of five digits": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{SerialNumber: aws.String("GAHT12345678"), TokenCode: aws.String("12345")}, wantCode: "ValidationError",
+		},
+		"token code with a letter": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{SerialNumber: aws.String("GAHT12345678"), TokenCode: aws.String("12345a")}, wantCode: "ValidationError",
+		},
+		"serial number of eight characters": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{SerialNumber: aws.String("GAHT1234"), TokenCode: aws.String("123456")}, wantCode: "ValidationError",
+		},
+		"serial number without token code": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{SerialNumber: aws.String("GAHT12345678")}, wantCode: "AccessDenied",
+		},
+		"token code without serial number": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{TokenCode: aws.String("123456")}, wantCode: "AccessDenied",
+		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
