@@ -341,6 +341,9 @@ func (s *Server) orgDetachPolicy(c *Call, in *awsorgs.DetachPolicyInput) (*awsor
 	if !o.isAttached(n, p.id) {
 		return nil, &orgtypes.PolicyNotAttachedException{Message: aws.String("The policy isn't attached to the specified target in the specified root.")}
 	}
+	if err := o.checkSCPDetachLocked(p, n); err != nil {
+		return nil, err
+	}
 	kept := n.attached[:0]
 	for _, a := range n.attached {
 		if a.policyID != p.id {

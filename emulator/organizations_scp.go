@@ -63,3 +63,20 @@ func checkSCPSyntax(content string) error {
 	}
 	return nil
 }
+
+// checkSCPDetachLocked refuses to detach the last SCP of a target: "Every
+// root, OU, and account must have at least one SCP attached" (DetachPolicy,
+// AWS Organizations API Reference), so FullAWSAccess can be replaced only
+// after its replacement is attached.
+func (o *orgState) checkSCPDetachLocked(p *orgPolicy, n *orgNode) error {
+	if p.typ != orgtypes.PolicyTypeServiceControlPolicy {
+		return nil
+	}
+	for _, a := range n.attached {
+		if q := o.policies[a.policyID]; q != nil && q.id != p.id && q.typ == orgtypes.PolicyTypeServiceControlPolicy {
+			return nil
+		}
+	}
+	return orgConstraint(orgtypes.ConstraintViolationExceptionReasonMinPolicyTypeAttachmentLimitExceeded,
+		"You attempted to detach a policy from an entity that would cause the entity to have fewer than the minimum number of policies of a certain type required.")
+}

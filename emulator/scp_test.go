@@ -203,13 +203,19 @@ func TestSCPEveryLevelMustAllow(t *testing.T) {
 	if _, err := prod.DescribeBackupVault(ctx, &awsbackup.DescribeBackupVaultInput{BackupVaultName: aws.String("local")}); err != nil {
 		t.Fatalf("DescribeBackupVault under FullAWSAccess: %v", err)
 	}
+	// "Every root, OU, and account must have at least one SCP attached"
+	// (DetachPolicy API reference): the replacement comes first.
+	_, err := w.orgs.DetachPolicy(ctx, &awsorgs.DetachPolicyInput{PolicyId: aws.String("p-FullAWSAccess"), TargetId: aws.String(scpProdOU)})
+	if cv := wantErrAs[*orgtypes.ConstraintViolationException](t, "DetachPolicy of the last SCP", err); cv.Reason != orgtypes.ConstraintViolationExceptionReasonMinPolicyTypeAttachmentLimitExceeded {
+		t.Errorf("Reason = %q, want MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED", cv.Reason)
+	}
 	w.attach(t, scpProdOU, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"backup:List*","Resource":"*"}]}`)
 	must(w.orgs.DetachPolicy(ctx, &awsorgs.DetachPolicyInput{PolicyId: aws.String("p-FullAWSAccess"), TargetId: aws.String(scpProdOU)}))(t, "DetachPolicy")
 
 	if _, err := prod.ListBackupVaults(ctx, &awsbackup.ListBackupVaultsInput{}); err != nil {
 		t.Errorf("ListBackupVaults allowed at every level: %v", err)
 	}
-	_, err := prod.DescribeBackupVault(ctx, &awsbackup.DescribeBackupVaultInput{BackupVaultName: aws.String("local")})
+	_, err = prod.DescribeBackupVault(ctx, &awsbackup.DescribeBackupVaultInput{BackupVaultName: aws.String("local")})
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDeniedException" {
 		t.Fatalf("DescribeBackupVault not allowed at the OU: %v, want AccessDeniedException", err)
