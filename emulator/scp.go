@@ -74,8 +74,8 @@ func (s *Server) scpAppliesLocked(p Principal) bool {
 // those live under the path /aws-service-role/ ("Using service-linked
 // roles", IAM User Guide).
 func isServiceLinkedRoleARN(arn string) bool {
-	_, name, ok := parseRoleARN(arn)
-	return ok && strings.HasPrefix(name, "aws-service-role/")
+	_, _, ok := parseRoleARN(arn)
+	return ok && strings.Contains(arn, ":role/aws-service-role/")
 }
 
 // scpPathLocked returns the nodes whose SCPs apply to account: the root,

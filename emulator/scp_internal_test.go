@@ -1,0 +1,44 @@
+package emulator
+
+import (
+	"testing"
+
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+)
+
+// TestSCPApplies checks who SCPs bind, including the principals the API
+// cannot produce: sessions of service-linked roles ("SCPs do not affect
+// any service-linked role", "Service control policies (SCPs)").
+func TestSCPApplies(t *testing.T) {
+	t.Parallel()
+	session := func(account, role string) Principal {
+		return Principal{Account: account, ARN: "arn:aws:sts::" + account + ":assumed-role/x/s", RoleARN: "arn:aws:iam::" + account + ":role/" + role}
+	}
+	tests := map[string]struct {
+		p       Principal
+		enabled bool
+		want    bool
+	}{
+		"member role session":              {p: session("333333333333", "Admin"), enabled: true, want: true},
+		"member role session with a path":  {p: session("333333333333", "team/Admin"), enabled: true, want: true},
+		"member root user":                 {p: rootPrincipal("333333333333"), enabled: true, want: true},
+		"SCPs not enabled":                 {p: rootPrincipal("333333333333")},
+		"management account":               {p: rootPrincipal(ManagementAccountID), enabled: true},
+		"account outside the organization": {p: rootPrincipal("999999999999"), enabled: true},
+		"unauthenticated":                  {p: Principal{}, enabled: true},
+		"service-linked role session": {p: session("333333333333", "aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup"),
+			enabled: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := New()
+			if tc.enabled {
+				s.org.enabledTypes[orgtypes.PolicyTypeServiceControlPolicy] = s.now
+			}
+			if got := s.scpAppliesLocked(tc.p); got != tc.want {
+				t.Errorf("scpAppliesLocked(%+v) = %v, want %v", tc.p, got, tc.want)
+			}
+		})
+	}
+}
