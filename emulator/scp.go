@@ -330,12 +330,15 @@ func inputString(in any, name string) string {
 
 // requestContextLocked is the request context a policy sees for a call by
 // c's caller on resource: the caller's keys (callerContextLocked),
-// aws:RequestedRegion, and aws:ResourceTag/<key> for the resources whose
-// tags the emulator keeps (Backup vaults, plans and recovery points; IAM
-// roles).
+// aws:RequestedRegion, aws:ViaAWSService (false: the caller signed the
+// request itself; "This key is present in the request context for all
+// signed API requests", AWS global condition context keys), and
+// aws:ResourceTag/<key> for the resources whose tags the emulator keeps
+// (Backup vaults, plans and recovery points; KMS keys; IAM roles).
 func (s *Server) requestContextLocked(c *Call, resource string) map[string][]string {
 	ctx := s.callerContextLocked(c.Caller)
 	ctx["aws:RequestedRegion"] = []string{c.Region}
+	ctx["aws:ViaAWSService"] = []string{"false"}
 	for k, v := range s.resourceTagsLocked(resource) {
 		ctx["aws:ResourceTag/"+k] = []string{v}
 	}

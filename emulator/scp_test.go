@@ -343,6 +343,12 @@ func TestSCPConditions(t *testing.T) {
 			scp:    deny(`"Action":"backup:*","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}`),
 			caller: "Operator", assume: mfa,
 		},
+		// The guardrail pattern of "Using MFA" examples: both keys are
+		// in the context of a session's direct call.
+		"MFA absent and not via an AWS service": {
+			scp:    deny(`"Action":"backup:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false","aws:ViaAWSService":"false"}}`),
+			caller: "Operator", wantDeny: true,
+		},
 		"BoolIfExists denies long-term keys, which carry no MFA key": {
 			scp:    deny(`"Action":"backup:*","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}`),
 			caller: "root", wantDeny: true,
