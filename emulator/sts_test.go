@@ -569,3 +569,58 @@ func Example_gitHubActionsOIDC() {
 	fmt.Println(aws.ToString(id.Account), strings.HasPrefix(aws.ToString(id.Arn), "arn:aws:sts::222222222222:assumed-role/github-deploy/"))
 	// Output: 222222222222 true
 }
+
+// TestAssumeRoleSessionDuration: DurationSeconds runs from 900 seconds to
+// the role's MaxSessionDuration (default one hour, at most 12 hours), and
+// the credentials expire that long after they are issued (AssumeRole API
+// reference, DurationSeconds; IAM CreateRole, MaxSessionDuration).
+func TestAssumeRoleSessionDuration(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		maxSession *int32
+		update     *int32 // UpdateRole's MaxSessionDuration after creation
+		duration   *int32
+		want       time.Duration
+		wantCode   string
+	}{
+		"default duration":                    {want: time.Hour},
+		"default maximum":                     {duration: aws.Int32(3600), want: time.Hour},
+		"over the default maximum":            {duration: aws.Int32(3601), wantCode: "ValidationError"},
+		"role allowing two hours":             {maxSession: aws.Int32(7200), duration: aws.Int32(7200), want: 2 * time.Hour},
+		"over the role's two hours":           {maxSession: aws.Int32(7200), duration: aws.Int32(7201), wantCode: "ValidationError"},
+		"maximum lowered by UpdateRole":       {maxSession: aws.Int32(7200), update: aws.Int32(3600), duration: aws.Int32(7200), wantCode: "ValidationError"},
+		"over twelve hours":                   {maxSession: aws.Int32(43200), duration: aws.Int32(43201), wantCode: "ValidationError"},
+		"fifteen minutes":                     {duration: aws.Int32(900), want: 15 * time.Minute},
+		"twelve hours on a twelve-hour role":  {maxSession: aws.Int32(43200), duration: aws.Int32(43200), want: 12 * time.Hour},
+		"one-hour break-glass role, one hour": {maxSession: aws.Int32(3600), duration: aws.Int32(3600), want: time.Hour},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := newTestServer(t)
+			ctx := context.Background()
+			iamc := awsiam.NewFromConfig(srv.Config("222222222222", "us-east-1"))
+			must(iamc.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("Target"), MaxSessionDuration: tc.maxSession,
+				AssumeRolePolicyDocument: aws.String(trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`))}))(t, "CreateRole")
+			if tc.update != nil {
+				must(iamc.UpdateRole(ctx, &awsiam.UpdateRoleInput{RoleName: aws.String("Target"), MaxSessionDuration: tc.update}))(t, "UpdateRole")
+			}
+			before := time.Now()
+			out, err := awssts.NewFromConfig(srv.Config("111111111111", "us-east-1")).AssumeRole(ctx, &awssts.AssumeRoleInput{
+				RoleArn: aws.String("arn:aws:iam::222222222222:role/Target"), RoleSessionName: aws.String("sess"), DurationSeconds: tc.duration})
+			if tc.wantCode != "" {
+				if errorCode(err) != tc.wantCode {
+					t.Fatalf("AssumeRole: %v, want %s", err, tc.wantCode)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("AssumeRole: %v", err)
+			}
+			got := aws.ToTime(out.Credentials.Expiration).Sub(before)
+			if got < tc.want-time.Minute || got > tc.want+time.Minute {
+				t.Errorf("credentials expire after %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
