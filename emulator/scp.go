@@ -111,7 +111,7 @@ func (s *Server) scpDocLocked(p *orgPolicy) *policyDocument {
 // for action on each resource ("*" when none). An explicit deny on any
 // resource wins over an implicit one; the first denying SCP from the root
 // down is the one reported.
-func (s *Server) scpDecisionLocked(c *Call, action string, resources []string) scpDecision {
+func (s *Server) scpDecisionLocked(c *Call, action string, resources []string, extra map[string][]string) scpDecision {
 	if !s.scpAppliesLocked(c.Caller) {
 		return scpDecision{decision: decisionAllow}
 	}
@@ -122,7 +122,11 @@ func (s *Server) scpDecisionLocked(c *Call, action string, resources []string) s
 	path := o.scpPathLocked(c.Caller.Account)
 	var implicit *scpDecision
 	for _, res := range resources {
-		req := policyRequest{Action: action, Resource: res, Context: s.requestContextLocked(c, res)}
+		ctx := s.requestContextLocked(c, res)
+		for k, v := range extra {
+			ctx[k] = v
+		}
+		req := policyRequest{Action: action, Resource: res, Context: ctx}
 		for _, n := range path {
 			allowed := false
 			for _, a := range n.attached {
@@ -159,8 +163,8 @@ func (s *Server) scpDecisionLocked(c *Call, action string, resources []string) s
 // access denied error messages with policy ARNs", AWS Security Blog, 2025:
 // "... with an explicit deny in a service control policy:
 // arn:aws:organizations::MGMT:policy/o-ID/service_control_policy/p-ID").
-func (s *Server) authorizeSCPLocked(c *Call, action string, resources []string) error {
-	d := s.scpDecisionLocked(c, action, resources)
+func (s *Server) authorizeSCPLocked(c *Call, action string, resources []string, extra map[string][]string) error {
+	d := s.scpDecisionLocked(c, action, resources, extra)
 	switch d.decision {
 	case decisionDeny:
 		return s.accessDenied(c, "User: "+c.Caller.ARN+" is not authorized to perform: "+action+" on resource: "+d.resource+
@@ -213,7 +217,7 @@ func (s *Server) scpDecoder(c *Call, decode func(any) error) func(any) error {
 		if !s.scpAppliesLocked(c.Caller) || (c.Service == "sts" && c.Operation == "GetCallerIdentity") {
 			return nil
 		}
-		return s.authorizeSCPLocked(c, scpActionPrefix(c.Service)+":"+c.Operation, s.requestResourcesLocked(c, dst))
+		return s.authorizeSCPLocked(c, scpActionPrefix(c.Service)+":"+c.Operation, s.requestResourcesLocked(c, dst), requestTagContext(dst))
 	}
 }
 
@@ -230,6 +234,9 @@ func (s *Server) requestResourcesLocked(c *Call, in any) []string {
 	switch c.Service {
 	case "backup":
 		b := regionKey{c.Account, c.Region}
+		if acct := f("BackupVaultAccountId"); isAccountID(acct) {
+			b.account = acct
+		}
 		arn := func(kind, id string) string {
 			return "arn:aws:backup:" + b.region + ":" + b.account + ":" + kind + ":" + id
 		}
@@ -427,4 +434,61 @@ func (s *Server) kmsKeyByIDLocked(account, region, id string) *kmsKey {
 		id = a.target
 	}
 	return r.keys[id]
+}
+
+// requestTagContext returns aws:RequestTag/<key> and aws:TagKeys for an
+// input that sets or removes tags ("Controlling access during AWS
+// requests", IAM User Guide): the tags of its Tags member, whichever of
+// the services' shapes it has (a map, or a list of Key/Value or
+// TagKey/TagValue pairs), and the keys of its TagKeys or TagKeyList
+// member.
+func requestTagContext(in any) map[string][]string {
+	v := reflect.ValueOf(in)
+	for v.Kind() == reflect.Pointer && !v.IsNil() {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return nil
+	}
+	ctx := map[string][]string{}
+	var keys []string
+	if tags := v.FieldByName("Tags"); tags.IsValid() {
+		switch tags.Kind() {
+		case reflect.Map:
+			iter := tags.MapRange()
+			for iter.Next() {
+				if iter.Key().Kind() == reflect.String && iter.Value().Kind() == reflect.String {
+					ctx["aws:RequestTag/"+iter.Key().String()] = []string{iter.Value().String()}
+					keys = append(keys, iter.Key().String())
+				}
+			}
+		case reflect.Slice:
+			for i := 0; i < tags.Len(); i++ {
+				t := tags.Index(i).Interface()
+				k, val := inputString(t, "Key"), inputString(t, "Value")
+				if k == "" {
+					k, val = inputString(t, "TagKey"), inputString(t, "TagValue")
+				}
+				if k != "" {
+					ctx["aws:RequestTag/"+k] = []string{val}
+					keys = append(keys, k)
+				}
+			}
+		}
+	}
+	for _, name := range []string{"TagKeys", "TagKeyList"} {
+		if f := v.FieldByName(name); f.IsValid() && f.Kind() == reflect.Slice {
+			for i := 0; i < f.Len(); i++ {
+				if e := f.Index(i); e.Kind() == reflect.String {
+					keys = append(keys, e.String())
+				}
+			}
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	slices.Sort(keys)
+	ctx["aws:TagKeys"] = keys
+	return ctx
 }

@@ -540,3 +540,68 @@ func TestSCPResourcesOfOtherServices(t *testing.T) {
 		})
 	}
 }
+
+// TestSCPRequestTags: calls that set or remove tags carry
+// aws:RequestTag/<key> and aws:TagKeys ("Controlling access during AWS
+// requests", IAM User Guide), so an SCP can protect a tag such as
+// orgbackup:managed whatever the service's tag shape.
+func TestSCPRequestTags(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := scpSetup(t)
+	cfg := w.srv.Config(scpProd, scpRegion)
+	backupc, iamc, kmsc := awsbackup.NewFromConfig(cfg), awsiam.NewFromConfig(cfg), awskms.NewFromConfig(cfg)
+	vault := aws.String("arn:aws:backup:" + scpRegion + ":" + scpProd + ":backup-vault:local")
+	key := must(kmsc.CreateKey(ctx, &awskms.CreateKeyInput{}))(t, "CreateKey").KeyMetadata.KeyId
+	must(iamc.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("orgbackup-deploy"), AssumeRolePolicyDocument: aws.String(backupTrust)}))(t, "CreateRole")
+	w.attach(t, scpProdOU, `{"Version":"2012-10-17","Statement":[`+
+		`{"Effect":"Deny","Action":["backup:UntagResource","iam:UntagRole"],"Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":"orgbackup:managed"}}},`+
+		`{"Effect":"Deny","Action":["backup:TagResource","iam:TagRole","kms:TagResource"],"Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":"orgbackup:managed"},"StringNotEquals":{"aws:RequestTag/orgbackup:managed":"true"}}}]}`)
+	tests := map[string]struct {
+		call     func() error
+		wantDeny bool
+	}{
+		"backup UntagResource of the managed tag": {func() error {
+			_, err := backupc.UntagResource(ctx, &awsbackup.UntagResourceInput{ResourceArn: vault, TagKeyList: []string{"orgbackup:managed"}})
+			return err
+		}, true},
+		"backup UntagResource of another tag": {func() error {
+			_, err := backupc.UntagResource(ctx, &awsbackup.UntagResourceInput{ResourceArn: vault, TagKeyList: []string{"team"}})
+			return err
+		}, false},
+		"iam UntagRole of the managed tag": {func() error {
+			_, err := iamc.UntagRole(ctx, &awsiam.UntagRoleInput{RoleName: aws.String("orgbackup-deploy"), TagKeys: []string{"orgbackup:managed"}})
+			return err
+		}, true},
+		"backup TagResource flipping the managed tag": {func() error {
+			_, err := backupc.TagResource(ctx, &awsbackup.TagResourceInput{ResourceArn: vault, Tags: map[string]string{"orgbackup:managed": "false"}})
+			return err
+		}, true},
+		"backup TagResource of another tag": {func() error {
+			_, err := backupc.TagResource(ctx, &awsbackup.TagResourceInput{ResourceArn: vault, Tags: map[string]string{"team": "x"}})
+			return err
+		}, false},
+		"iam TagRole flipping the managed tag": {func() error {
+			_, err := iamc.TagRole(ctx, &awsiam.TagRoleInput{RoleName: aws.String("orgbackup-deploy"), Tags: []iamtypes.Tag{{Key: aws.String("orgbackup:managed"), Value: aws.String("false")}}})
+			return err
+		}, true},
+		"kms TagResource flipping the managed tag": {func() error {
+			_, err := kmsc.TagResource(ctx, &awskms.TagResourceInput{KeyId: key, Tags: []kmstypes.Tag{{TagKey: aws.String("orgbackup:managed"), TagValue: aws.String("no")}}})
+			return err
+		}, true},
+		"kms TagResource setting the managed tag": {func() error {
+			_, err := kmsc.TagResource(ctx, &awskms.TagResourceInput{KeyId: key, Tags: []kmstypes.Tag{{TagKey: aws.String("orgbackup:managed"), TagValue: aws.String("true")}}})
+			return err
+		}, false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := tc.call()
+			code := errorCode(err)
+			denied := (code == "AccessDenied" || code == "AccessDeniedException") && strings.Contains(err.Error(), "service control policy")
+			if denied != tc.wantDeny || (!denied && err != nil) {
+				t.Errorf("%v, want denied = %v", err, tc.wantDeny)
+			}
+		})
+	}
+}
