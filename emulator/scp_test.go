@@ -471,7 +471,8 @@ func TestSCPMultiFactorAuthAge(t *testing.T) {
 }
 
 // TestSCPResourcesOfOtherServices: the resource of a KMS, IAM or STS call
-// is the key, role or assumed role it names ("Actions, resources, and
+// is the key, role or assumed role it names, that of a Backup call naming
+// another account's vault that account's vault ("Actions, resources, and
 // condition keys" in the Service Authorization Reference), with the
 // resource's tags as aws:ResourceTag.
 func TestSCPResourcesOfOtherServices(t *testing.T) {
@@ -491,7 +492,8 @@ func TestSCPResourcesOfOtherServices(t *testing.T) {
 	stsRole(t, w.srv, scpProd, "Reader", trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"`+scpProd+`"},"Action":"sts:AssumeRole"}`))
 	w.attach(t, scpProdOU, `{"Version":"2012-10-17","Statement":[`+
 		`{"Effect":"Deny","Action":["kms:ScheduleKeyDeletion","kms:DescribeKey","iam:DeleteRole"],"Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/orgbackup:managed":"true"}}},`+
-		`{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"arn:aws:iam::*:role/BreakGlass"}]}`)
+		`{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"arn:aws:iam::*:role/BreakGlass"},`+
+		`{"Effect":"Deny","Action":"backup:ListRecoveryPointsByBackupVault","Resource":"arn:aws:backup:*:`+emulator.BackupAccountID+`:backup-vault:*"}]}`)
 	tests := map[string]struct {
 		call     func() error
 		wantDeny bool
@@ -524,6 +526,15 @@ func TestSCPResourcesOfOtherServices(t *testing.T) {
 			_, err := awssts.NewFromConfig(cfg).AssumeRole(ctx, &awssts.AssumeRoleInput{RoleArn: aws.String(scpRoleArn + "BreakGlass"), RoleSessionName: aws.String("sess")})
 			return err
 		}, true},
+		"recovery points of a vault of another account": {func() error {
+			_, err := awsbackup.NewFromConfig(cfg).ListRecoveryPointsByBackupVault(ctx, &awsbackup.ListRecoveryPointsByBackupVaultInput{
+				BackupVaultName: aws.String("central"), BackupVaultAccountId: aws.String(emulator.BackupAccountID)})
+			return err
+		}, true},
+		"recovery points of the account's own vault": {func() error {
+			_, err := awsbackup.NewFromConfig(cfg).ListRecoveryPointsByBackupVault(ctx, &awsbackup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String("local")})
+			return err
+		}, false},
 		"AssumeRole of another role": {func() error {
 			_, err := awssts.NewFromConfig(cfg).AssumeRole(ctx, &awssts.AssumeRoleInput{RoleArn: aws.String(scpRoleArn + "Reader"), RoleSessionName: aws.String("sess")})
 			return err
