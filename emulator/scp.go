@@ -177,13 +177,21 @@ func (s *Server) authorizeSCPLocked(c *Call, action string, resources []string, 
 }
 
 // accessDenied is the access-denied error of c's service: AccessDenied
-// (HTTP 403) for the query and REST-XML protocols (IAM, STS, SNS, S3),
+// (HTTP 403) for the query and REST-XML protocols (IAM, STS, S3), SNS's
+// AuthorizationError,
 // AccessDeniedException for the JSON protocols, with the status the
 // service's model gives the shape (Organizations: 403), else 403 for
 // REST-JSON (AWS Backup) and 400 for JSON 1.1 (KMS and the Tagging API
 // answer 400, as the emulator's KMS already does).
 func (s *Server) accessDenied(c *Call, msg string) error {
 	svc := s.services[c.Service]
+	if c.Service == "sns" {
+		// SNS names every authorization failure AuthorizationError
+		// (its model's AuthorizationErrorException; "How do I resolve
+		// authorization errors when trying to add subscribers to an
+		// Amazon SNS topic?", AWS re:Post Knowledge Center).
+		return &awsError{Code: "AuthorizationError", Message: msg, Status: http.StatusForbidden, Sender: true}
+	}
 	if svc == nil || svc.protocol == awsQuery || svc.protocol == restXML {
 		return &awsError{Code: "AccessDenied", Message: msg, Status: http.StatusForbidden, Sender: true}
 	}

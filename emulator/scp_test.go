@@ -236,7 +236,7 @@ func TestSCPEveryLevelMustAllow(t *testing.T) {
 
 // TestSCPDenyPerProtocol: each service answers an SCP deny with its
 // protocol's access-denied error: AccessDenied (HTTP 403) for the query
-// protocol (IAM, STS, SNS) and S3, AccessDeniedException for the JSON
+// protocol (IAM, STS) and S3, SNS's AuthorizationError (403), AccessDeniedException for the JSON
 // protocols (403 where the model says so: Organizations, AWS Backup).
 // GetCallerIdentity needs no permission and is never denied
 // (GetCallerIdentity API reference).
@@ -256,7 +256,7 @@ func TestSCPDenyPerProtocol(t *testing.T) {
 		"sns": {func() error {
 			_, err := awssns.NewFromConfig(cfg).ListTopics(ctx, &awssns.ListTopicsInput{})
 			return err
-		}, "AccessDenied", 403},
+		}, "AuthorizationError", 403},
 		"s3": {func() error {
 			_, err := awss3.NewFromConfig(cfg).ListBuckets(ctx, &awss3.ListBucketsInput{})
 			return err
