@@ -18,6 +18,13 @@
 // memory behind one mutex and is deterministic for a given seed and clock.
 // Operations that are not emulated answer with an AWS-shaped error that
 // names the service and operation.
+//
+// Once the SERVICE_CONTROL_POLICY type is enabled on the organization's
+// root, every call by a principal of a member account is evaluated against
+// the SCPs of its account, its OUs and the root, as AWS does; the
+// management account and service-linked roles are exempt. Sessions from
+// AssumeRole with SerialNumber and TokenCode (any six digits) carry MFA
+// into the request context of their calls.
 package emulator
 
 import (
