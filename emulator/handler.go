@@ -109,6 +109,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	op, decode, okStatus, ferr := svc.findOperation(r, body)
 	if ferr != nil {
+		if signed {
+			if err := s.scpForUnemulated(c, svc, r, sig, body); err != nil {
+				svc.writeError(w, requestID, err)
+				return
+			}
+		}
 		svc.writeError(w, requestID, ferr)
 		return
 	}

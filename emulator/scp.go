@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"net/url"
 	"reflect"
 	"slices"
 	"strings"
@@ -499,4 +500,43 @@ func requestTagContext(in any) map[string][]string {
 	slices.Sort(keys)
 	ctx["aws:TagKeys"] = keys
 	return ctx
+}
+
+// scpForUnemulated evaluates the SCPs for a call of an operation the
+// emulator does not implement, on resource "*": AWS authorizes a call
+// before the service runs it, so an SCP that denies, say,
+// organizations:LeaveOrganization is observable even where the emulator
+// has no such operation. Only the JSON 1.1 and query protocols name the
+// operation of a request that matches no route.
+func (s *Server) scpForUnemulated(c *Call, svc *service, r *http.Request, sig *sigV4, body []byte) error {
+	var name string
+	switch svc.protocol {
+	case awsJSON11:
+		prefix, op, ok := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
+		if !ok || prefix != svc.target {
+			return nil
+		}
+		name = op
+	case awsQuery:
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil
+		}
+		name = form.Get("Action")
+	}
+	if name == "" {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.authenticateLocked(r, sig, body)
+	if err != nil {
+		return nil
+	}
+	cc := *c
+	cc.Caller, cc.Account, cc.Operation = p, p.Account, name
+	if !s.scpAppliesLocked(p) {
+		return nil
+	}
+	return s.authorizeSCPLocked(&cc, scpActionPrefix(svc.name)+":"+name, nil, nil)
 }

@@ -616,3 +616,24 @@ func TestSCPRequestTags(t *testing.T) {
 		})
 	}
 }
+
+// TestSCPUnemulatedOperation: AWS authorizes a call before the service
+// runs it, so an SCP denial shows even for an operation the emulator does
+// not implement (here organizations:LeaveOrganization, which guardrails
+// deny to workload accounts).
+func TestSCPUnemulatedOperation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := scpSetup(t)
+	prod := awsorgs.NewFromConfig(w.srv.Config(scpProd, scpRegion))
+	stage := awsorgs.NewFromConfig(w.srv.Config(scpStage, scpRegion))
+	w.attach(t, scpProdOU, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]}`)
+	_, err := prod.LeaveOrganization(ctx, &awsorgs.LeaveOrganizationInput{})
+	var ad *orgtypes.AccessDeniedException
+	if !errors.As(err, &ad) || !strings.Contains(aws.ToString(ad.Message), "organizations:LeaveOrganization on resource: * with an explicit deny in a service control policy") {
+		t.Errorf("LeaveOrganization under a denying SCP: %v, want AccessDeniedException naming the SCP", err)
+	}
+	if _, err := stage.LeaveOrganization(ctx, &awsorgs.LeaveOrganizationInput{}); errorCode(err) != "UnknownOperationException" {
+		t.Errorf("LeaveOrganization without a denying SCP: %v, want the emulator's UnknownOperationException", err)
+	}
+}
