@@ -90,24 +90,6 @@ func (o *orgState) scpPathLocked(account string) []*orgNode {
 	return path
 }
 
-// scpDocLocked returns the parsed document of an SCP, parsing each
-// distinct content once. Contents that do not parse (they cannot be
-// created, so only through a fixture) decide nothing.
-func (s *Server) scpDocLocked(p *orgPolicy) *policyDocument {
-	if doc, ok := s.scpDocs[p.content]; ok {
-		return doc
-	}
-	if len(s.scpDocs) >= 4096 {
-		clear(s.scpDocs)
-	}
-	doc, err := parsePolicy(p.content, policySCP)
-	if err != nil {
-		doc = nil
-	}
-	s.scpDocs[p.content] = doc
-	return doc
-}
-
 // scpDecisionLocked evaluates the SCPs on the path of the caller's account
 // for action on each resource ("*" when none). An explicit deny on any
 // resource wins over an implicit one; the first denying SCP from the root
@@ -135,7 +117,9 @@ func (s *Server) scpDecisionLocked(c *Call, action string, resources []string, e
 				if p == nil || p.typ != orgtypes.PolicyTypeServiceControlPolicy {
 					continue
 				}
-				doc := s.scpDocLocked(p)
+				// Contents that do not parse (they cannot be created, so
+				// only through a fixture) decide nothing.
+				doc := s.parsedPolicyLocked(p.content, policySCP)
 				if doc == nil {
 					continue
 				}

@@ -111,8 +111,6 @@ type Server struct {
 	res      map[regionKey]*resourceRegion
 	hooks    []func(c *Call) error
 	engine   *engine // virtual time: event queue, jobs, lifecycle
-
-	scpDocs map[string]*policyDocument // parsed SCPs by content, guarded by mu
 }
 
 // regionKey identifies one account in one region.
@@ -158,7 +156,6 @@ func New(optFns ...func(*Options)) *Server {
 		s3:       newS3State(),
 		backup:   map[regionKey]*backupRegion{},
 		res:      map[regionKey]*resourceRegion{},
-		scpDocs:  map[string]*policyDocument{},
 	}
 	s.org = newOrgState(s, o.Organization)
 	s.createMemberRolesLocked()
