@@ -136,7 +136,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		err = s.runHooksLocked(c)
 	}
 	if err == nil {
-		out, err = op.invoke(c, s.scpDecoder(c, decode))
+		out, err = op.invoke(c, s.authzDecoder(c, decode))
 	}
 	s.mu.Unlock()
 

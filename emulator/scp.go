@@ -195,10 +195,12 @@ func (s *Server) accessDenied(c *Call, msg string) error {
 	return &awsError{Code: "AccessDeniedException", Message: msg, Status: status, Sender: true}
 }
 
-// scpDecoder wraps an operation's input decoder so that the SCPs are
-// evaluated once the input is known: the action is the service prefix and
-// the operation name, the resources those the input names.
-func (s *Server) scpDecoder(c *Call, decode func(any) error) func(any) error {
+// authzDecoder wraps an operation's input decoder so that the call is
+// authorized once its input is known, before the handler runs: first the
+// SCPs (the action is the service prefix and the operation name, the
+// resources those the input names), then the access policy of the Backup
+// vault the call names.
+func (s *Server) authzDecoder(c *Call, decode func(any) error) func(any) error {
 	return func(dst any) error {
 		if err := decode(dst); err != nil {
 			return err
@@ -207,10 +209,12 @@ func (s *Server) scpDecoder(c *Call, decode func(any) error) func(any) error {
 		// attaches a policy to your identity that explicitly denies
 		// access to the sts:GetCallerIdentity action, you can still
 		// perform this operation" (GetCallerIdentity API reference).
-		if !s.scpAppliesLocked(c.Caller) || (c.Service == "sts" && c.Operation == "GetCallerIdentity") {
-			return nil
+		if s.scpAppliesLocked(c.Caller) && !(c.Service == "sts" && c.Operation == "GetCallerIdentity") {
+			if err := s.authorizeSCPLocked(c, scpActionPrefix(c.Service)+":"+c.Operation, s.requestResourcesLocked(c, dst), requestTagContext(dst)); err != nil {
+				return err
+			}
 		}
-		return s.authorizeSCPLocked(c, scpActionPrefix(c.Service)+":"+c.Operation, s.requestResourcesLocked(c, dst), requestTagContext(dst))
+		return s.vaultPolicyDenyLocked(c, dst)
 	}
 }
 
