@@ -53,10 +53,13 @@ func errAWSManagedPolicy() error {
 
 // checkSCPSyntax refuses an SCP that is not a valid policy document for
 // its type ("SCP syntax", Organizations User Guide): IAM policy grammar,
-// Version 2012-10-17, Action or NotAction and Resource or NotResource in
-// every statement, no Principal or NotPrincipal. AWS documents the rules
-// but not the messages; the message carries the evaluator's reason after
-// the sentence Organizations uses for a document of the wrong shape.
+// Version 2012-10-17, Action or NotAction in every statement, no Principal
+// or NotPrincipal. Whether a statement may omit Resource the page does not
+// say (all its examples have one); the emulator requires Resource or
+// NotResource, as IAM does of identity policies, the stricter reading.
+// AWS documents the rules but not the messages; the message carries the
+// evaluator's reason after the sentence Organizations uses for a document
+// of the wrong shape.
 func checkSCPSyntax(content string) error {
 	if _, err := parsePolicy(content, policySCP); err != nil {
 		return &orgtypes.MalformedPolicyDocumentException{Message: aws.String("The provided policy document does not meet the requirements of the specified policy type: " + err.Error())}

@@ -46,6 +46,7 @@ func TestSCPSizeAndSyntax(t *testing.T) {
 		"NotPrincipal":                      {content: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"111111111111"},"Action":"s3:*","Resource":"*"}]}`, check: malformedDoc},
 		"no Version":                        {content: `{"Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}`, check: malformedDoc},
 		"old Version":                       {content: `{"Version":"2008-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}`, check: malformedDoc},
+		"no Resource":                       {content: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*"}]}`, check: malformedDoc},
 		"no Action":                         {content: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Resource":"*"}]}`, check: malformedDoc},
 		"unknown condition operator":        {content: `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringSorta":{"aws:PrincipalArn":"x"}}}]}`, check: malformedDoc},
 		"not JSON":                          {content: `{"Version":`, check: malformedDoc},
