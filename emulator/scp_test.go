@@ -228,6 +228,11 @@ func TestSCPEveryLevelMustAllow(t *testing.T) {
 	if _, err := stage.ListBackupVaults(ctx, &awsbackup.ListBackupVaultsInput{}); err != nil {
 		t.Errorf("another OU keeps FullAWSAccess: %v", err)
 	}
+	// The account itself is the last level of its path.
+	w.attach(t, scpStage, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"backup:ListBackupVaults","Resource":"*"}]}`)
+	if _, err := stage.ListBackupVaults(ctx, &awsbackup.ListBackupVaultsInput{}); errorCode(err) != "AccessDeniedException" {
+		t.Errorf("ListBackupVaults denied by an SCP on the account: %v, want AccessDeniedException", err)
+	}
 	must(w.orgs.DisablePolicyType(ctx, &awsorgs.DisablePolicyTypeInput{RootId: aws.String(scpRoot), PolicyType: orgtypes.PolicyTypeServiceControlPolicy}))(t, "DisablePolicyType")
 	if _, err := prod.DescribeBackupVault(ctx, &awsbackup.DescribeBackupVaultInput{BackupVaultName: aws.String("local")}); err != nil {
 		t.Errorf("DescribeBackupVault with SCPs disabled: %v", err)
