@@ -42,3 +42,32 @@ func TestSCPApplies(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkSCPDecision measures one SCP evaluation of a member account's
+// call with SCPs on every level of its path (FullAWSAccess at the root,
+// the OU and the account, and two guardrails on the OU), without HTTP.
+func BenchmarkSCPDecision(b *testing.B) {
+	s := New()
+	o := s.org
+	o.enabledTypes[orgtypes.PolicyTypeServiceControlPolicy] = s.now
+	o.attachFullAWSAccessLocked()
+	ou := o.nodes["ou-root-production"]
+	for i, content := range []string{
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["backup:DeleteRecoveryPoint","backup:UpdateRecoveryPointLifecycle"],"Resource":"*","Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/BreakGlass"}}}]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":["iam:*","sts:*"],"Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["us-east-1","eu-west-1"]}}}]}`,
+	} {
+		p := &orgPolicy{id: "p-guardrail" + string(rune('a'+i)), typ: orgtypes.PolicyTypeServiceControlPolicy, content: content}
+		o.policies[p.id] = p
+		ou.attached = append(ou.attached, orgAttachment{policyID: p.id})
+	}
+	c := &Call{Service: "backup", Operation: "DeleteRecoveryPoint", Account: "333333333333", Region: "us-east-1", Caller: rootPrincipal("333333333333")}
+	resources := []string{"arn:aws:backup:us-east-1:333333333333:recovery-point:x"}
+	if d := s.scpDecisionLocked(c, "backup:DeleteRecoveryPoint", resources, nil); d.decision != decisionDeny {
+		b.Fatalf("decision = %v, want an explicit deny", d.decision)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		s.scpDecisionLocked(c, "backup:DeleteRecoveryPoint", resources, nil)
+	}
+}
