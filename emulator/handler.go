@@ -45,11 +45,10 @@ type Principal struct {
 	// SessionName is the role session name, empty for account keys.
 	SessionName string
 
-	// mfaAt is when MFA authenticated the session (virtual clock), zero
-	// when it did not.
-	mfaAt time.Time
-	// sessionTags are the session tags passed to AssumeRole.
-	sessionTags map[string]string
+	// session is what a role session carries into the request context of
+	// its calls (MFA, session tags); nil for long-term keys. A pointer
+	// keeps Principal comparable.
+	session *sessionContext
 }
 
 // session is a set of temporary credentials issued by STS.

@@ -917,9 +917,13 @@ func (s *Server) callerContextLocked(p Principal) map[string][]string {
 		// it is absent for long-term access keys ("AWS global condition
 		// context keys"). aws:MultiFactorAuthAge counts the seconds since
 		// that authentication, on the virtual clock.
-		ctx["aws:MultiFactorAuthPresent"] = []string{strconv.FormatBool(!p.mfaAt.IsZero())}
-		if !p.mfaAt.IsZero() {
-			ctx["aws:MultiFactorAuthAge"] = []string{strconv.FormatInt(int64(s.now.Sub(p.mfaAt)/time.Second), 10)}
+		var sc sessionContext
+		if p.session != nil {
+			sc = *p.session
+		}
+		ctx["aws:MultiFactorAuthPresent"] = []string{strconv.FormatBool(!sc.mfaAt.IsZero())}
+		if !sc.mfaAt.IsZero() {
+			ctx["aws:MultiFactorAuthAge"] = []string{strconv.FormatInt(int64(s.now.Sub(sc.mfaAt)/time.Second), 10)}
 		}
 		// aws:PrincipalTag/<key>: the role's tags, overridden by the
 		// session's tags of the same key ("Passing session tags in AWS
@@ -929,7 +933,7 @@ func (s *Server) callerContextLocked(p Principal) map[string][]string {
 				ctx["aws:PrincipalTag/"+aws.ToString(t.Key)] = []string{aws.ToString(t.Value)}
 			}
 		}
-		for k, v := range p.sessionTags {
+		for k, v := range sc.tags {
 			for ck := range ctx {
 				if strings.EqualFold(ck, "aws:PrincipalTag/"+k) {
 					delete(ctx, ck)

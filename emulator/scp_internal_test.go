@@ -71,3 +71,6 @@ func BenchmarkSCPDecision(b *testing.B) {
 		s.scpDecisionLocked(c, "backup:DeleteRecoveryPoint", resources, nil)
 	}
 }
+
+// Principal stays comparable (it is exported), whatever sessions carry.
+var _ = Principal{} == Principal{}

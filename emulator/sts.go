@@ -98,8 +98,7 @@ func (s *Server) issueRoleSessionLocked(r *iamRole, account, region, sessionName
 		UserID:      r.id + ":" + sessionName,
 		RoleARN:     r.arn,
 		SessionName: sessionName,
-		mfaAt:       sc.mfaAt,
-		sessionTags: sc.tags,
+		session:     &sc,
 	}
 	sess := s.issueSessionLocked(p, d)
 	r.lastUsed, r.lastUsedRegion = s.now, region
