@@ -925,6 +925,14 @@ func (s *Server) callerContextLocked(p Principal) map[string][]string {
 		if !sc.mfaAt.IsZero() {
 			ctx["aws:MultiFactorAuthAge"] = []string{strconv.FormatInt(int64(s.now.Sub(sc.mfaAt)/time.Second), 10)}
 		}
+		// aws:TokenIssueTime and aws:SourceIdentity (same page): when
+		// the session was issued, and the source identity it carries.
+		if !sc.issuedAt.IsZero() {
+			ctx["aws:TokenIssueTime"] = []string{sc.issuedAt.UTC().Format(time.RFC3339)}
+		}
+		if sc.sourceIdentity != "" {
+			ctx["aws:SourceIdentity"] = []string{sc.sourceIdentity}
+		}
 		// aws:PrincipalTag/<key>: the role's tags, overridden by the
 		// session's tags of the same key ("Passing session tags in AWS
 		// STS": session tags override role tags).

@@ -86,7 +86,7 @@ func (w *scpWorld) role(t *testing.T, name string, tags map[string]string, in *a
 		for k, v := range tags {
 			it = append(it, iamtypes.Tag{Key: aws.String(k), Value: aws.String(v)})
 		}
-		trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + scpProd + `:root"},"Action":["sts:AssumeRole","sts:TagSession"]}]}`
+		trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + scpProd + `:root"},"Action":["sts:AssumeRole","sts:TagSession","sts:SetSourceIdentity"]}]}`
 		must(iamc.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust), Tags: it}))(t, "CreateRole")
 	}
 	if in == nil {
@@ -361,6 +361,22 @@ func TestSCPConditions(t *testing.T) {
 		"Bool does not match long-term keys": {
 			scp:    deny(`"Action":"backup:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}`),
 			caller: "root",
+		},
+		"SourceIdentity missing": {
+			scp:    deny(`"Action":"backup:*","Resource":"*","Condition":{"Null":{"aws:SourceIdentity":"true"}}`),
+			caller: "Operator", wantDeny: true,
+		},
+		"SourceIdentity set by AssumeRole": {
+			scp:    deny(`"Action":"backup:*","Resource":"*","Condition":{"Null":{"aws:SourceIdentity":"true"}}`),
+			caller: "Operator", assume: &awssts.AssumeRoleInput{SourceIdentity: aws.String("alice")},
+		},
+		"TokenIssueTime after a cut-off": {
+			scp:    deny(`"Action":"backup:*","Resource":"*","Condition":{"DateGreaterThan":{"aws:TokenIssueTime":"2025-12-31T00:00:00Z"}}`),
+			caller: "Operator", wantDeny: true,
+		},
+		"TokenIssueTime before a cut-off": {
+			scp:    deny(`"Action":"backup:*","Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"2025-12-31T00:00:00Z"}}`),
+			caller: "Operator",
 		},
 		"PrincipalArn ArnLike": {
 			scp:    deny(`"Action":"backup:*","Resource":"*","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/Oper*"}}`),

@@ -88,10 +88,16 @@ type sessionContext struct {
 	mfaAt time.Time
 	// tags are the session tags.
 	tags map[string]string
+	// issuedAt is when STS issued the session (virtual clock).
+	issuedAt time.Time
+	// sourceIdentity is the session's source identity, set by AssumeRole
+	// or inherited from the calling session.
+	sourceIdentity string
 }
 
 // issueRoleSessionLocked issues credentials for a session of role r.
 func (s *Server) issueRoleSessionLocked(r *iamRole, account, region, sessionName string, d time.Duration, sc sessionContext) (*ststypes.Credentials, *ststypes.AssumedRoleUser) {
+	sc.issuedAt = s.now
 	p := Principal{
 		Account:     account,
 		ARN:         "arn:aws:sts::" + account + ":assumed-role/" + r.name + "/" + sessionName,
@@ -226,6 +232,12 @@ func (s *Server) stsAssumeRole(c *Call, in *awssts.AssumeRoleInput) (*awssts.Ass
 		for _, t := range in.Tags {
 			sc.tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 		}
+	}
+	// "The source identity value persists across chained role sessions"
+	// (AssumeRole API reference, SourceIdentity).
+	sc.sourceIdentity = aws.ToString(in.SourceIdentity)
+	if c.Caller.session != nil && sc.sourceIdentity == "" {
+		sc.sourceIdentity = c.Caller.session.sourceIdentity
 	}
 	creds, user := s.issueRoleSessionLocked(r, account, c.Region, *in.RoleSessionName, dur, sc)
 	return &awssts.AssumeRoleOutput{Credentials: creds, AssumedRoleUser: user, PackedPolicySize: packedSize(in.Policy), SourceIdentity: in.SourceIdentity}, nil

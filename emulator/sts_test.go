@@ -624,3 +624,28 @@ func TestAssumeRoleSessionDuration(t *testing.T) {
 		})
 	}
 }
+
+// TestAssumeRoleSourceIdentityPersists: "The source identity value
+// persists across chained role sessions" (AssumeRole API reference,
+// SourceIdentity), and policies see it as aws:SourceIdentity.
+func TestAssumeRoleSourceIdentityPersists(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	ctx := context.Background()
+	const acct = "222222222222"
+	first := stsRole(t, srv, acct, "First", trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":["sts:AssumeRole","sts:SetSourceIdentity"]}`))
+	second := stsRole(t, srv, acct, "Second", trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"`+acct+`"},"Action":"sts:AssumeRole"}`))
+	third := stsRole(t, srv, acct, "Third", trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"`+acct+`"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:SourceIdentity":"alice"}}}`))
+	out := must(awssts.NewFromConfig(srv.Config("111111111111", "us-east-1")).AssumeRole(ctx, &awssts.AssumeRoleInput{
+		RoleArn: aws.String(first), RoleSessionName: aws.String("s1"), SourceIdentity: aws.String("alice")}))(t, "AssumeRole First")
+	out = must(awssts.NewFromConfig(stsSessionConfig(srv, out.Credentials)).AssumeRole(ctx, &awssts.AssumeRoleInput{
+		RoleArn: aws.String(second), RoleSessionName: aws.String("s2")}))(t, "AssumeRole Second")
+	if _, err := awssts.NewFromConfig(stsSessionConfig(srv, out.Credentials)).AssumeRole(ctx, &awssts.AssumeRoleInput{
+		RoleArn: aws.String(third), RoleSessionName: aws.String("s3")}); err != nil {
+		t.Errorf("AssumeRole Third, whose trust policy requires the source identity set two hops before: %v", err)
+	}
+	if _, err := awssts.NewFromConfig(srv.Config(acct, "us-east-1")).AssumeRole(ctx, &awssts.AssumeRoleInput{
+		RoleArn: aws.String(third), RoleSessionName: aws.String("s4")}); errorCode(err) != "AccessDenied" {
+		t.Errorf("AssumeRole Third without a source identity: %v, want AccessDenied", err)
+	}
+}
