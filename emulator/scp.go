@@ -213,6 +213,9 @@ func (s *Server) authzDecoder(c *Call, decode func(any) error) func(any) error {
 			if err := s.authorizeSCPLocked(c, scpActionPrefix(c.Service)+":"+c.Operation, s.requestResourcesLocked(c, dst), requestTagContext(dst)); err != nil {
 				return err
 			}
+			if err := s.authorizePassRoleLocked(c, dst); err != nil {
+				return err
+			}
 		}
 		return s.vaultPolicyDenyLocked(c, dst)
 	}
@@ -527,4 +530,32 @@ func (s *Server) scpForUnemulated(c *Call, svc *service, r *http.Request, sig *s
 		return nil
 	}
 	return s.authorizeSCPLocked(&cc, scpActionPrefix(svc.name)+":"+name, nil, nil)
+}
+
+// authorizePassRoleLocked evaluates iam:PassRole for the role a Backup
+// call hands to AWS Backup (StartBackupJob, StartCopyJob, StartRestoreJob
+// and CreateBackupSelection's IamRoleArn): passing a role is a permission
+// of its own, checked when the role is passed, with iam:PassedToService
+// naming the service ("Grant a user permissions to pass a role to an AWS
+// service", IAM User Guide).
+func (s *Server) authorizePassRoleLocked(c *Call, in any) error {
+	if c.Service != "backup" {
+		return nil
+	}
+	role := inputString(in, "IamRoleArn")
+	if role == "" {
+		v := reflect.ValueOf(in)
+		for v.Kind() == reflect.Pointer && !v.IsNil() {
+			v = v.Elem()
+		}
+		if v.Kind() == reflect.Struct {
+			if sel := v.FieldByName("BackupSelection"); sel.IsValid() && sel.Kind() == reflect.Pointer && !sel.IsNil() {
+				role = inputString(sel.Interface(), "IamRoleArn")
+			}
+		}
+	}
+	if role == "" {
+		return nil
+	}
+	return s.authorizeSCPLocked(c, "iam:PassRole", []string{role}, map[string][]string{"iam:PassedToService": {backupServicePrincipal}})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
@@ -656,5 +657,29 @@ func TestSCPUnemulatedOperation(t *testing.T) {
 	}
 	if _, err := stage.LeaveOrganization(ctx, &awsorgs.LeaveOrganizationInput{}); errorCode(err) != "UnknownOperationException" {
 		t.Errorf("LeaveOrganization without a denying SCP: %v, want the emulator's UnknownOperationException", err)
+	}
+}
+
+// TestSCPPassRole: handing a role to AWS Backup is an iam:PassRole on the
+// role, with iam:PassedToService ("Grant a user permissions to pass a role
+// to an AWS service", IAM User Guide), which an SCP can deny.
+func TestSCPPassRole(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := scpSetup(t)
+	w.attach(t, scpProdOU, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/BackupRole",`+
+		`"Condition":{"StringEquals":{"iam:PassedToService":"backup.amazonaws.com"}}}]}`)
+	c := awsbackup.NewFromConfig(w.srv.Config(scpProd, scpRegion))
+	resource := w.srv.AddResource(scpProd, scpRegion, emulator.EFSFileSystem, "", nil, 1<<30)
+	_, err := c.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("local"), ResourceArn: aws.String(resource), IamRoleArn: vtRole(scpProd)})
+	if errorCode(err) != "AccessDeniedException" || !strings.Contains(err.Error(), "iam:PassRole on resource: arn:aws:iam::"+scpProd+":role/BackupRole with an explicit deny in a service control policy") {
+		t.Errorf("StartBackupJob passing a denied role: %v, want AccessDeniedException for iam:PassRole", err)
+	}
+	plan := must(c.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: &backuptypes.BackupPlanInput{BackupPlanName: aws.String("p"),
+		Rules: []backuptypes.BackupRuleInput{{RuleName: aws.String("r"), TargetBackupVaultName: aws.String("local")}}}}))(t, "CreateBackupPlan")
+	_, err = c.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: plan.BackupPlanId,
+		BackupSelection: &backuptypes.BackupSelection{SelectionName: aws.String("s"), IamRoleArn: vtRole(scpProd), Resources: []string{resource}}})
+	if errorCode(err) != "AccessDeniedException" || !strings.Contains(err.Error(), "iam:PassRole") {
+		t.Errorf("CreateBackupSelection passing a denied role: %v, want AccessDeniedException for iam:PassRole", err)
 	}
 }
