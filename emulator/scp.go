@@ -337,7 +337,8 @@ func inputString(in any, name string) string {
 
 // requestContextLocked is the request context a policy sees for a call by
 // c's caller on resource: the caller's keys (callerContextLocked),
-// aws:RequestedRegion, aws:ViaAWSService (false: the caller signed the
+// aws:RequestedRegion, the resource's account and organization,
+// aws:ViaAWSService (false: the caller signed the
 // request itself; "This key is present in the request context for all
 // signed API requests", AWS global condition context keys), and
 // aws:ResourceTag/<key> for the resources whose tags the emulator keeps
@@ -346,6 +347,16 @@ func (s *Server) requestContextLocked(c *Call, resource string) map[string][]str
 	ctx := s.callerContextLocked(c.Caller)
 	ctx["aws:RequestedRegion"] = []string{c.Region}
 	ctx["aws:ViaAWSService"] = []string{"false"}
+	// aws:ResourceAccount, and for accounts of the organization
+	// aws:ResourceOrgID and aws:ResourceOrgPaths (same page), from the
+	// resource's ARN.
+	if parts := strings.SplitN(resource, ":", 6); len(parts) == 6 && isAccountID(parts[4]) {
+		ctx["aws:ResourceAccount"] = []string{parts[4]}
+		if orgID, path, ok := s.principalOrgLocked(parts[4]); ok {
+			ctx["aws:ResourceOrgID"] = []string{orgID}
+			ctx["aws:ResourceOrgPaths"] = []string{path}
+		}
+	}
 	for k, v := range s.resourceTagsLocked(resource) {
 		ctx["aws:ResourceTag/"+k] = []string{v}
 	}

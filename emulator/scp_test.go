@@ -515,7 +515,8 @@ func TestSCPResourcesOfOtherServices(t *testing.T) {
 	w.attach(t, scpProdOU, `{"Version":"2012-10-17","Statement":[`+
 		`{"Effect":"Deny","Action":["kms:ScheduleKeyDeletion","kms:DescribeKey","iam:DeleteRole"],"Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/orgbackup:managed":"true"}}},`+
 		`{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"arn:aws:iam::*:role/BreakGlass"},`+
-		`{"Effect":"Deny","Action":"backup:ListRecoveryPointsByBackupVault","Resource":"arn:aws:backup:*:`+emulator.BackupAccountID+`:backup-vault:*"}]}`)
+		`{"Effect":"Deny","Action":"backup:ListRecoveryPointsByBackupVault","Resource":"arn:aws:backup:*:`+emulator.BackupAccountID+`:backup-vault:*"},`+
+		`{"Effect":"Deny","Action":"kms:*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:ResourceOrgID":"o-orgbackup1"}}}]}`)
 	tests := map[string]struct {
 		call     func() error
 		wantDeny bool
@@ -557,6 +558,12 @@ func TestSCPResourcesOfOtherServices(t *testing.T) {
 			_, err := awsbackup.NewFromConfig(cfg).ListRecoveryPointsByBackupVault(ctx, &awsbackup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String("local")})
 			return err
 		}, false},
+		// A data perimeter: no resources outside the organization
+		// (aws:ResourceOrgID, "AWS global condition context keys").
+		"key of an account outside the organization": {func() error {
+			_, err := kmsc.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: aws.String("arn:aws:kms:us-east-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab")})
+			return err
+		}, true},
 		"AssumeRole of another role": {func() error {
 			_, err := awssts.NewFromConfig(cfg).AssumeRole(ctx, &awssts.AssumeRoleInput{RoleArn: aws.String(scpRoleArn + "Reader"), RoleSessionName: aws.String("sess")})
 			return err
