@@ -46,8 +46,8 @@ type Principal struct {
 	SessionName string
 
 	// session is what a role session carries into the request context of
-	// its calls (MFA, session tags); nil for long-term keys. A pointer
-	// keeps Principal comparable.
+	// its calls (MFA, session tags, source identity, issue time); nil for
+	// long-term keys. A pointer keeps Principal comparable.
 	session *sessionContext
 }
 

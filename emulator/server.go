@@ -22,7 +22,9 @@
 // Once the SERVICE_CONTROL_POLICY type is enabled on the organization's
 // root, every call by a principal of a member account is evaluated against
 // the SCPs of its account, its OUs and the root, as AWS does; the
-// management account and service-linked roles are exempt. Sessions from
+// management account and service-linked roles are exempt. An explicit
+// Deny in a Backup vault's access policy or a KMS key policy binds the
+// principals of the resource's own account as well. Sessions from
 // AssumeRole with SerialNumber and TokenCode (any six digits) carry MFA
 // into the request context of their calls.
 package emulator
