@@ -163,11 +163,11 @@ func (s *Server) authorizeSCPLocked(c *Call, action string, resources []string, 
 
 // accessDenied is the access-denied error of c's service: AccessDenied
 // (HTTP 403) for the query and REST-XML protocols (IAM, STS, S3), SNS's
-// AuthorizationError,
-// AccessDeniedException for the JSON protocols, with the status the
-// service's model gives the shape (Organizations: 403), else 403 for
-// REST-JSON (AWS Backup) and 400 for JSON 1.1 (KMS and the Tagging API
-// answer 400, as the emulator's KMS already does).
+// own AuthorizationError (403), and AccessDeniedException for the JSON
+// protocols, with the status the service's model gives that shape
+// (Organizations: 403), else 403 for REST-JSON (AWS Backup) and 400 for
+// JSON 1.1 (KMS and the Tagging API, as the emulator's KMS already
+// answers).
 func (s *Server) accessDenied(c *Call, msg string) error {
 	svc := s.services[c.Service]
 	if c.Service == "sns" {
