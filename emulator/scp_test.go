@@ -131,6 +131,10 @@ func TestSCPDenyDeleteRecoveryPoint(t *testing.T) {
 		"member account root user": {caller: "root", wantDenied: true, wantCallerA: "arn:aws:iam::" + scpProd + ":root"},
 		// The statement's condition exempts one principal ARN.
 		"exempted break-glass role": {caller: "BreakGlass"},
+		// A session the management account opens in the member account
+		// is a principal of the member account, bound by its SCPs.
+		"OrganizationAccountAccessRole from the management account": {caller: "mgmt:" + emulator.DefaultMemberRole, wantDenied: true,
+			wantCallerA: "arn:aws:sts::" + scpProd + ":assumed-role/" + emulator.DefaultMemberRole + "/sess"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -138,7 +142,13 @@ func TestSCPDenyDeleteRecoveryPoint(t *testing.T) {
 			w := scpSetup(t)
 			id := w.attach(t, scpProdOU, scpDenyDelete)
 			cfg := w.srv.Config(scpProd, scpRegion)
-			if tc.caller != "root" {
+			switch {
+			case strings.HasPrefix(tc.caller, "mgmt:"):
+				out := must(awssts.NewFromConfig(w.srv.Config(scpMgmt, scpRegion)).AssumeRole(context.Background(), &awssts.AssumeRoleInput{
+					RoleArn: aws.String(scpRoleArn + strings.TrimPrefix(tc.caller, "mgmt:")), RoleSessionName: aws.String("sess")}))(t, "AssumeRole")
+				cfg = stsSessionConfig(w.srv, out.Credentials)
+				cfg.Region = scpRegion
+			case tc.caller != "root":
 				cfg = w.role(t, tc.caller, nil, nil)
 			}
 			_, err := awsbackup.NewFromConfig(cfg).DeleteRecoveryPoint(context.Background(), &awsbackup.DeleteRecoveryPointInput{
