@@ -342,7 +342,8 @@ func inputString(in any, name string) string {
 // request itself; "This key is present in the request context for all
 // signed API requests", AWS global condition context keys), and
 // aws:ResourceTag/<key> for the resources whose tags the emulator keeps
-// (Backup vaults, plans and recovery points; KMS keys; IAM roles).
+// (Backup vaults, plans and recovery points; KMS keys; IAM roles; SNS
+// topics; S3 buckets).
 func (s *Server) requestContextLocked(c *Call, resource string) map[string][]string {
 	ctx := s.callerContextLocked(c.Caller)
 	ctx["aws:RequestedRegion"] = []string{c.Region}
@@ -376,6 +377,18 @@ func (s *Server) resourceTagsLocked(arn string) map[string]string {
 	case "kms":
 		if k := s.kmsKeyByIDLocked(parts[4], parts[3], arn); k != nil {
 			return k.tags
+		}
+	case "sns":
+		if r := s.sns[regionKey{parts[4], parts[3]}]; r != nil {
+			if t := r.topics[parts[5]]; t != nil {
+				return t.tags
+			}
+		}
+	case "s3":
+		// A bucket's tags; an object's are S3's own condition keys
+		// (s3:ExistingObjectTag), not aws:ResourceTag.
+		if b := s.s3.buckets[parts[5]]; b != nil && !strings.Contains(parts[5], "/") {
+			return b.tags
 		}
 	case "iam":
 		if r := s.iamRoleByARNLocked(arn); r != nil {

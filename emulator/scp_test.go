@@ -19,7 +19,9 @@ import (
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	awstagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	awssns "github.com/aws/aws-sdk-go-v2/service/sns"
+	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
@@ -698,5 +700,51 @@ func TestSCPPassRole(t *testing.T) {
 		BackupSelection: &backuptypes.BackupSelection{SelectionName: aws.String("s"), IamRoleArn: vtRole(scpProd), Resources: []string{resource}}})
 	if errorCode(err) != "AccessDeniedException" || !strings.Contains(err.Error(), "iam:PassRole") {
 		t.Errorf("CreateBackupSelection passing a denied role: %v, want AccessDeniedException for iam:PassRole", err)
+	}
+}
+
+// TestSCPResourceTagsOfBucketsAndTopics: aws:ResourceTag carries the tags
+// of the S3 bucket or SNS topic a call acts on ("AWS global condition
+// context keys").
+func TestSCPResourceTagsOfBucketsAndTopics(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := scpSetup(t)
+	cfg := w.srv.Config(scpProd, scpRegion)
+	s3c, snsc := awss3.NewFromConfig(cfg), awssns.NewFromConfig(cfg)
+	for _, b := range []string{"protected-bucket", "scratch-bucket"} {
+		must(s3c.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String(b)}))(t, "CreateBucket")
+	}
+	must(s3c.PutBucketTagging(ctx, &awss3.PutBucketTaggingInput{Bucket: aws.String("protected-bucket"),
+		Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("protected"), Value: aws.String("true")}}}}))(t, "PutBucketTagging")
+	protected := must(snsc.CreateTopic(ctx, &awssns.CreateTopicInput{Name: aws.String("protected-topic"),
+		Tags: []snstypes.Tag{{Key: aws.String("protected"), Value: aws.String("true")}}}))(t, "CreateTopic").TopicArn
+	scratch := must(snsc.CreateTopic(ctx, &awssns.CreateTopicInput{Name: aws.String("scratch-topic")}))(t, "CreateTopic").TopicArn
+	w.attach(t, scpProdOU, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["s3:DeleteBucket","sns:DeleteTopic"],"Resource":"*",`+
+		`"Condition":{"StringEquals":{"aws:ResourceTag/protected":"true"}}}]}`)
+	tests := map[string]struct {
+		call     func() error
+		wantCode string
+	}{
+		"DeleteBucket of a protected bucket": {func() error {
+			_, err := s3c.DeleteBucket(ctx, &awss3.DeleteBucketInput{Bucket: aws.String("protected-bucket")})
+			return err
+		}, "AccessDenied"},
+		"DeleteBucket of another bucket": {func() error {
+			_, err := s3c.DeleteBucket(ctx, &awss3.DeleteBucketInput{Bucket: aws.String("scratch-bucket")})
+			return err
+		}, ""},
+		"DeleteTopic of a protected topic": {func() error {
+			_, err := snsc.DeleteTopic(ctx, &awssns.DeleteTopicInput{TopicArn: protected})
+			return err
+		}, "AuthorizationError"},
+		"DeleteTopic of another topic": {func() error { _, err := snsc.DeleteTopic(ctx, &awssns.DeleteTopicInput{TopicArn: scratch}); return err }, ""},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if err := tc.call(); errorCode(err) != tc.wantCode {
+				t.Errorf("%v, want code %q", err, tc.wantCode)
+			}
+		})
 	}
 }
