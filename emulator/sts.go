@@ -188,7 +188,7 @@ func (s *Server) stsAssumeRole(c *Call, in *awssts.AssumeRoleInput) (*awssts.Ass
 	// ("if the TokenCode value is missing or expired, the AssumeRole call
 	// returns an access denied error", AssumeRole API reference; with the
 	// code and no device the documentation is silent, and the emulator
-	// refuses too). A session whose caller had MFA but whose AssumeRole
+	// refuses too; the message is the emulator's). A session whose caller had MFA but whose AssumeRole
 	// request has none starts without it: the documentation does not say
 	// that role chaining carries MFA, and not carrying it is stricter.
 	var sc sessionContext
