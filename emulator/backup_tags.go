@@ -119,3 +119,13 @@ func (s *Server) listBackupTags(c *Call, in *awsbackup.ListTagsInput) (*awsbacku
 	}
 	return out, nil
 }
+
+// backupTagsLocked returns the tags of a Backup resource (aws:ResourceTag
+// in service control policies).
+func (s *Server) backupTagsLocked(account, region, arn string) map[string]string {
+	b := s.backup[regionKey{account, region}]
+	if b == nil {
+		return nil
+	}
+	return maps.Clone(b.tags[arn])
+}

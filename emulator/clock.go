@@ -151,9 +151,8 @@ type engine struct {
 	policyFP    map[string]string        // account → resolved effective backup policy
 	schedules   map[string]*policy.Schedule
 	locations   map[string]*time.Location
-	tokens      map[string]string             // idempotency tokens → job IDs
-	policies    map[policyKey]*policyDocument // parsed resource and trust policies
-	copyAllowed map[string]copyDecision       // vault policy decisions, cleared at each advance
+	tokens      map[string]string       // idempotency tokens → job IDs
+	copyAllowed map[string]copyDecision // vault policy decisions, cleared at each advance
 	report      *AdvanceReport
 	discard     AdvanceReport // receives counts outside Advance
 
@@ -375,18 +374,21 @@ type policyKey struct {
 // malformed. Documents are immutable strings, so the cache never goes
 // stale.
 func (s *Server) parsedPolicyLocked(doc string, kind policyKind) *policyDocument {
-	e := s.engineLocked()
-	if e.policies == nil {
-		e.policies = map[policyKey]*policyDocument{}
+	// The cache has a lock of its own: authorization also runs under the
+	// server's shared lock.
+	s.policyCacheMu.Lock()
+	defer s.policyCacheMu.Unlock()
+	if s.policyCache == nil {
+		s.policyCache = map[policyKey]*policyDocument{}
 	}
 	key := policyKey{kind, doc}
-	if p, ok := e.policies[key]; ok {
+	if p, ok := s.policyCache[key]; ok {
 		return p
 	}
 	p, err := parsePolicy(doc, kind)
 	if err != nil {
 		p = nil
 	}
-	e.policies[key] = p
+	s.policyCache[key] = p
 	return p
 }

@@ -44,6 +44,11 @@ type Principal struct {
 	RoleARN string
 	// SessionName is the role session name, empty for account keys.
 	SessionName string
+
+	// session is what a role session carries into the request context of
+	// its calls (MFA, session tags, source identity, issue time); nil for
+	// long-term keys. A pointer keeps Principal comparable.
+	session *sessionContext
 }
 
 // session is a set of temporary credentials issued by STS.
@@ -103,6 +108,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	op, decode, okStatus, ferr := svc.findOperation(r, body)
 	if ferr != nil {
+		if signed {
+			if err := s.scpForUnemulated(c, svc, r, sig, body); err != nil {
+				svc.writeError(w, requestID, err)
+				return
+			}
+		}
 		svc.writeError(w, requestID, ferr)
 		return
 	}
@@ -135,11 +146,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // read-only operation when no hook is registered (hooks may change state),
 // exclusive otherwise.
 func (s *Server) invoke(c *Call, op *operation, decode func(any) error) (smithy.Serializable, error) {
+	// Reads share the lock, unless hooks run or service control policies
+	// bind the caller: their evaluation is kept exclusive, as it reads
+	// much of the organization's state.
 	if op.readOnly {
 		s.mu.RLock()
-		if len(s.hooks) == 0 {
+		if len(s.hooks) == 0 && !s.scpAppliesLocked(c.Caller) {
 			defer s.mu.RUnlock()
-			return op.invoke(c, decode)
+			return op.invoke(c, s.authzDecoder(c, decode))
 		}
 		s.mu.RUnlock()
 	}
@@ -148,7 +162,7 @@ func (s *Server) invoke(c *Call, op *operation, decode func(any) error) (smithy.
 	if err := s.runHooksLocked(c); err != nil {
 		return nil, err
 	}
-	return op.invoke(c, decode)
+	return op.invoke(c, s.authzDecoder(c, decode))
 }
 
 // guessService picks the service from the credential scope, or for unsigned

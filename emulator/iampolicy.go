@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // This file evaluates IAM JSON policy documents: identity policies, resource
@@ -54,6 +56,14 @@ const (
 	// policyTrust is a role trust policy: a Principal, STS actions only,
 	// no Resource.
 	policyTrust
+	// policySCP is a service control policy: an identity policy's
+	// structure with Version 2012-10-17 required (Organizations User
+	// Guide, "SCP syntax": "Every SCP must include a Version element with
+	// the value 2012-10-17") and neither Principal nor NotPrincipal (SCPs
+	// set limits on the principals of the accounts they are attached to;
+	// "SCPs and RCPs don't support the NotPrincipal element", IAM User
+	// Guide, "NotPrincipal").
+	policySCP
 )
 
 // policyPrincipal is the principal a request is made by, as the Principal
@@ -183,6 +193,9 @@ func parsePolicy(doc string, kind policyKind) (*policyDocument, error) {
 			return nil, malformed("Syntax errors in policy.")
 		}
 	}
+	if kind == policySCP && p.Version != "2012-10-17" {
+		return nil, malformed("The policy must include a Version element with the value 2012-10-17.")
+	}
 	raw, ok := top["Statement"]
 	if !ok {
 		return nil, malformed("Syntax errors in policy.")
@@ -279,7 +292,7 @@ func parseStatement(raw json.RawMessage, kind policyKind) (*policyStatement, err
 	}
 	hasPrincipal := st.Principal != nil || st.NotPrincipal != nil
 	switch kind {
-	case policyIdentity:
+	case policyIdentity, policySCP:
 		if hasPrincipal {
 			return nil, malformed("Policy document should not specify a principal.")
 		}
@@ -895,6 +908,43 @@ func (s *Server) callerContextLocked(p Principal) map[string][]string {
 	if p.RoleARN != "" {
 		ctx["aws:PrincipalArn"] = []string{p.RoleARN}
 		ctx["aws:PrincipalType"] = []string{"AssumedRole"}
+		// aws:MultiFactorAuthPresent is in the context of requests made
+		// with temporary credentials, true when MFA authenticated them;
+		// it is absent for long-term access keys ("AWS global condition
+		// context keys"). aws:MultiFactorAuthAge counts the seconds since
+		// that authentication, on the virtual clock.
+		var sc sessionContext
+		if p.session != nil {
+			sc = *p.session
+		}
+		ctx["aws:MultiFactorAuthPresent"] = []string{strconv.FormatBool(!sc.mfaAt.IsZero())}
+		if !sc.mfaAt.IsZero() {
+			ctx["aws:MultiFactorAuthAge"] = []string{strconv.FormatInt(int64(s.now.Sub(sc.mfaAt)/time.Second), 10)}
+		}
+		// aws:TokenIssueTime and aws:SourceIdentity (same page): when
+		// the session was issued, and the source identity it carries.
+		if !sc.issuedAt.IsZero() {
+			ctx["aws:TokenIssueTime"] = []string{sc.issuedAt.UTC().Format(time.RFC3339)}
+		}
+		if sc.sourceIdentity != "" {
+			ctx["aws:SourceIdentity"] = []string{sc.sourceIdentity}
+		}
+		// aws:PrincipalTag/<key>: the role's tags, overridden by the
+		// session's tags of the same key ("Passing session tags in AWS
+		// STS": session tags override role tags).
+		if r := s.iamRoleByARNLocked(p.RoleARN); r != nil {
+			for _, t := range r.tags {
+				ctx["aws:PrincipalTag/"+aws.ToString(t.Key)] = []string{aws.ToString(t.Value)}
+			}
+		}
+		for k, v := range sc.tags {
+			for ck := range ctx {
+				if strings.EqualFold(ck, "aws:PrincipalTag/"+k) {
+					delete(ctx, ck)
+				}
+			}
+			ctx["aws:PrincipalTag/"+k] = []string{v}
+		}
 	} else {
 		ctx["aws:PrincipalArn"] = []string{p.ARN}
 		ctx["aws:PrincipalType"] = []string{"Account"}

@@ -425,6 +425,9 @@ func (s *Server) kmsKeyForCallLocked(c *Call, id, action string, allowAlias, cro
 	if k.account != c.Account && !s.kmsKeyPolicyAllowsLocked(k, c.Caller, action) {
 		return nil, errAccessDenied("User: %s is not authorized to perform: %s on resource: %s because no resource-based policy allows the %s action", c.Caller.ARN, action, k.arn, action)
 	}
+	if err := s.kmsKeyPolicyDenyLocked(c, k, action); err != nil {
+		return nil, err
+	}
 	return k, nil
 }
 

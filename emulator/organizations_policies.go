@@ -45,6 +45,9 @@ func checkPolicyContent(typ orgtypes.PolicyType, content string) error {
 	if limit, ok := maxPolicyContent[typ]; ok && utf8.RuneCountInString(content) > limit {
 		return orgConstraint(orgtypes.ConstraintViolationExceptionReasonPolicyContentLimitExceeded, "You attempted to create a policy that is larger than the maximum size.")
 	}
+	if typ == orgtypes.PolicyTypeServiceControlPolicy {
+		return checkSCPSyntax(content)
+	}
 	if typ == orgtypes.PolicyTypeBackupPolicy {
 		// The same parser as `orgbackup policy validate`, so the offline
 		// check and the emulator cannot disagree: JSON, keys (unknown keys
@@ -344,6 +347,9 @@ func (s *Server) orgDetachPolicy(c *Call, in *awsorgs.DetachPolicyInput) (*awsor
 	}
 	if !o.isAttached(n, p.id) {
 		return nil, &orgtypes.PolicyNotAttachedException{Message: aws.String("The policy isn't attached to the specified target in the specified root.")}
+	}
+	if err := o.checkSCPDetachLocked(p, n); err != nil {
+		return nil, err
 	}
 	kept := n.attached[:0]
 	for _, a := range n.attached {

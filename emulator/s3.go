@@ -118,6 +118,9 @@ func (s *Server) serveS3(c *Call, w http.ResponseWriter, r *http.Request, body [
 
 	s.mu.Lock()
 	err := s.runHooksLocked(c)
+	if err == nil && s.scpAppliesLocked(c.Caller) {
+		err = s.authorizeSCPLocked(c, s3Action(op), []string{s3ResourceARN(req.bucket, req.key)}, nil)
+	}
 	var resp *s3Response
 	if err == nil {
 		if handler == nil {

@@ -18,6 +18,15 @@
 // memory behind one mutex and is deterministic for a given seed and clock.
 // Operations that are not emulated answer with an AWS-shaped error that
 // names the service and operation.
+//
+// Once the SERVICE_CONTROL_POLICY type is enabled on the organization's
+// root, every call by a principal of a member account is evaluated against
+// the SCPs of its account, its OUs and the root, as AWS does; the
+// management account and service-linked roles are exempt. An explicit
+// Deny in a Backup vault's access policy or a KMS key policy binds the
+// principals of the resource's own account as well. Sessions from
+// AssumeRole with SerialNumber and TokenCode (any six digits) carry MFA
+// into the request context of their calls.
 package emulator
 
 import (
@@ -109,7 +118,12 @@ type Server struct {
 	// orgMembers are the accounts of Options.Organization, management
 	// account included, read once at New.
 	orgMembers map[string]bool
-	engine     *engine // virtual time: event queue, jobs, lifecycle
+
+	// policyCache holds parsed resource, trust and service control
+	// policies by content, guarded by policyCacheMu (not mu).
+	policyCacheMu sync.Mutex
+	policyCache   map[policyKey]*policyDocument
+	engine        *engine // virtual time: event queue, jobs, lifecycle
 }
 
 // regionKey identifies one account in one region.

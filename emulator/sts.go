@@ -47,8 +47,10 @@ const (
 )
 
 var (
-	stsSessionNameRE = regexp.MustCompile(`^[\w+=,.@-]*$`)
-	stsExternalIDRE  = regexp.MustCompile(`^[\w+=,.@:/-]*$`)
+	stsSessionNameRE  = regexp.MustCompile(`^[\w+=,.@-]*$`)
+	stsExternalIDRE   = regexp.MustCompile(`^[\w+=,.@:/-]*$`)
+	stsSerialNumberRE = regexp.MustCompile(`^[\w+=/:,.@-]*$`)
+	stsTokenCodeRE    = regexp.MustCompile(`^\d*$`)
 )
 
 func stsChecks(roleARN, session *string, duration *int32) error {
@@ -79,14 +81,30 @@ func sessionDuration(requested *int32, r *iamRole, chained bool) (time.Duration,
 	return time.Duration(d) * time.Second, nil
 }
 
+// sessionContext is what a role session carries into the request context
+// of its calls besides its role.
+type sessionContext struct {
+	// mfaAt is when MFA authenticated the session, zero without MFA.
+	mfaAt time.Time
+	// tags are the session tags.
+	tags map[string]string
+	// issuedAt is when STS issued the session (virtual clock).
+	issuedAt time.Time
+	// sourceIdentity is the session's source identity, set by AssumeRole
+	// or inherited from the calling session.
+	sourceIdentity string
+}
+
 // issueRoleSessionLocked issues credentials for a session of role r.
-func (s *Server) issueRoleSessionLocked(r *iamRole, account, region, sessionName string, d time.Duration) (*ststypes.Credentials, *ststypes.AssumedRoleUser) {
+func (s *Server) issueRoleSessionLocked(r *iamRole, account, region, sessionName string, d time.Duration, sc sessionContext) (*ststypes.Credentials, *ststypes.AssumedRoleUser) {
+	sc.issuedAt = s.now
 	p := Principal{
 		Account:     account,
 		ARN:         "arn:aws:sts::" + account + ":assumed-role/" + r.name + "/" + sessionName,
 		UserID:      r.id + ":" + sessionName,
 		RoleARN:     r.arn,
 		SessionName: sessionName,
+		session:     &sc,
 	}
 	sess := s.issueSessionLocked(p, d)
 	r.lastUsed, r.lastUsedRegion = s.now, region
@@ -123,6 +141,10 @@ func (s *Server) stsAssumeRole(c *Call, in *awssts.AssumeRoleInput) (*awssts.Ass
 			v.str(m+".value", t.Value, 0, 256, iamTagValueRE)
 		}
 	}
+	// SerialNumber and TokenCode follow the model's serialNumberType (9 to
+	// 256 characters of [\w+=/:,.@-]) and tokenCodeType (six digits).
+	v.str("serialNumber", in.SerialNumber, 9, 256, stsSerialNumberRE)
+	v.str("tokenCode", in.TokenCode, 6, 6, stsTokenCodeRE)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -159,6 +181,25 @@ func (s *Server) stsAssumeRole(c *Call, in *awssts.AssumeRoleInput) (*awssts.Ass
 		}
 		ctx["aws:TagKeys"] = keys
 	}
+	// MFA given with the request authenticates it: the trust policy sees
+	// aws:MultiFactorAuthPresent true and an age of 0, and so do the
+	// session's own calls. The emulator accepts any well-formed code of a
+	// well-formed device; AWS refuses a request with only one of the two
+	// ("if the TokenCode value is missing or expired, the AssumeRole call
+	// returns an access denied error", AssumeRole API reference; with the
+	// code and no device the documentation is silent, and the emulator
+	// refuses too; the message is the emulator's). A session whose caller had MFA but whose AssumeRole
+	// request has none starts without it: the documentation does not say
+	// that role chaining carries MFA, and not carrying it is stricter.
+	var sc sessionContext
+	switch {
+	case in.SerialNumber != nil && in.TokenCode != nil:
+		sc.mfaAt = s.now
+		ctx["aws:MultiFactorAuthPresent"] = []string{"true"}
+		ctx["aws:MultiFactorAuthAge"] = []string{"0"}
+	case in.SerialNumber != nil || in.TokenCode != nil:
+		return nil, Errorf(403, "AccessDenied", "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.")
+	}
 	trusted := func(action string) bool {
 		d, err := evalPolicy(r.trust, policyTrust, policyRequest{
 			Principal: callerPolicyPrincipal(c.Caller),
@@ -186,7 +227,19 @@ func (s *Server) stsAssumeRole(c *Call, in *awssts.AssumeRoleInput) (*awssts.Ass
 	if err != nil {
 		return nil, err
 	}
-	creds, user := s.issueRoleSessionLocked(r, account, c.Region, *in.RoleSessionName, dur)
+	if len(in.Tags) > 0 {
+		sc.tags = make(map[string]string, len(in.Tags))
+		for _, t := range in.Tags {
+			sc.tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		}
+	}
+	// "The source identity value persists across chained role sessions"
+	// (AssumeRole API reference, SourceIdentity).
+	sc.sourceIdentity = aws.ToString(in.SourceIdentity)
+	if c.Caller.session != nil && sc.sourceIdentity == "" {
+		sc.sourceIdentity = c.Caller.session.sourceIdentity
+	}
+	creds, user := s.issueRoleSessionLocked(r, account, c.Region, *in.RoleSessionName, dur, sc)
 	//lint:ignore SA1019 AssumeRole still returns the deprecated member
 	return &awssts.AssumeRoleOutput{Credentials: creds, AssumedRoleUser: user, PackedPolicySize: packedSize(in.Policy), SourceIdentity: in.SourceIdentity}, nil
 }
@@ -253,7 +306,7 @@ func (s *Server) stsAssumeRoleWithWebIdentity(c *Call, in *awssts.AssumeRoleWith
 	if err != nil {
 		return nil, err
 	}
-	creds, user := s.issueRoleSessionLocked(r, account, c.Region, *in.RoleSessionName, dur)
+	creds, user := s.issueRoleSessionLocked(r, account, c.Region, *in.RoleSessionName, dur, sessionContext{})
 	return &awssts.AssumeRoleWithWebIdentityOutput{
 		Credentials:                 creds,
 		AssumedRoleUser:             user,

@@ -222,6 +222,47 @@ func TestAssumeRoleTrustPolicies(t *testing.T) {
 		"role does not exist": {
 			caller: mgmt, wantCode: "AccessDenied",
 		},
+		// MFA: SerialNumber and TokenCode authenticate the request, which
+		// a trust policy tests with aws:MultiFactorAuthPresent and
+		// aws:MultiFactorAuthAge (AssumeRole API reference, "Using
+		// MFA"); the model bounds both parameters (serialNumberType,
+		// tokenCodeType).
+		"MFA required by the trust policy, none given": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}`),
+			caller: mgmt, wantCode: "AccessDenied",
+		},
+		"MFA required by the trust policy, given": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{SerialNumber: aws.String("arn:aws:iam::111111111111:mfa/alice"), TokenCode: aws.String("123456")},
+		},
+		"MFA age within the trust policy's limit": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole","Condition":{"NumericLessThan":{"aws:MultiFactorAuthAge":"300"}}}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{SerialNumber: aws.String("GAHT12345678"), TokenCode: aws.String("000000")},
+		},
+		"MFA required by the trust policy, chained session without MFA": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}`),
+			caller: "role:Deployer", wantCode: "AccessDenied",
+		},
+		"token code of five digits": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{SerialNumber: aws.String("GAHT12345678"), TokenCode: aws.String("12345")}, wantCode: "ValidationError",
+		},
+		"token code with a letter": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{SerialNumber: aws.String("GAHT12345678"), TokenCode: aws.String("12345a")}, wantCode: "ValidationError",
+		},
+		"serial number of eight characters": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{SerialNumber: aws.String("GAHT1234"), TokenCode: aws.String("123456")}, wantCode: "ValidationError",
+		},
+		"serial number without token code": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{SerialNumber: aws.String("GAHT12345678")}, wantCode: "AccessDenied",
+		},
+		"token code without serial number": {
+			trust:  trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`),
+			caller: mgmt, in: awssts.AssumeRoleInput{TokenCode: aws.String("123456")}, wantCode: "AccessDenied",
+		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -527,4 +568,84 @@ func Example_gitHubActionsOIDC() {
 	}
 	fmt.Println(aws.ToString(id.Account), strings.HasPrefix(aws.ToString(id.Arn), "arn:aws:sts::222222222222:assumed-role/github-deploy/"))
 	// Output: 222222222222 true
+}
+
+// TestAssumeRoleSessionDuration: DurationSeconds runs from 900 seconds to
+// the role's MaxSessionDuration (default one hour, at most 12 hours), and
+// the credentials expire that long after they are issued (AssumeRole API
+// reference, DurationSeconds; IAM CreateRole, MaxSessionDuration).
+func TestAssumeRoleSessionDuration(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		maxSession *int32
+		update     *int32 // UpdateRole's MaxSessionDuration after creation
+		duration   *int32
+		want       time.Duration
+		wantCode   string
+	}{
+		"default duration":                    {want: time.Hour},
+		"default maximum":                     {duration: aws.Int32(3600), want: time.Hour},
+		"over the default maximum":            {duration: aws.Int32(3601), wantCode: "ValidationError"},
+		"role allowing two hours":             {maxSession: aws.Int32(7200), duration: aws.Int32(7200), want: 2 * time.Hour},
+		"over the role's two hours":           {maxSession: aws.Int32(7200), duration: aws.Int32(7201), wantCode: "ValidationError"},
+		"maximum lowered by UpdateRole":       {maxSession: aws.Int32(7200), update: aws.Int32(3600), duration: aws.Int32(7200), wantCode: "ValidationError"},
+		"over twelve hours":                   {maxSession: aws.Int32(43200), duration: aws.Int32(43201), wantCode: "ValidationError"},
+		"fifteen minutes":                     {duration: aws.Int32(900), want: 15 * time.Minute},
+		"twelve hours on a twelve-hour role":  {maxSession: aws.Int32(43200), duration: aws.Int32(43200), want: 12 * time.Hour},
+		"one-hour break-glass role, one hour": {maxSession: aws.Int32(3600), duration: aws.Int32(3600), want: time.Hour},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := newTestServer(t)
+			ctx := context.Background()
+			iamc := awsiam.NewFromConfig(srv.Config("222222222222", "us-east-1"))
+			must(iamc.CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("Target"), MaxSessionDuration: tc.maxSession,
+				AssumeRolePolicyDocument: aws.String(trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole"}`))}))(t, "CreateRole")
+			if tc.update != nil {
+				must(iamc.UpdateRole(ctx, &awsiam.UpdateRoleInput{RoleName: aws.String("Target"), MaxSessionDuration: tc.update}))(t, "UpdateRole")
+			}
+			before := time.Now()
+			out, err := awssts.NewFromConfig(srv.Config("111111111111", "us-east-1")).AssumeRole(ctx, &awssts.AssumeRoleInput{
+				RoleArn: aws.String("arn:aws:iam::222222222222:role/Target"), RoleSessionName: aws.String("sess"), DurationSeconds: tc.duration})
+			if tc.wantCode != "" {
+				if errorCode(err) != tc.wantCode {
+					t.Fatalf("AssumeRole: %v, want %s", err, tc.wantCode)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("AssumeRole: %v", err)
+			}
+			got := aws.ToTime(out.Credentials.Expiration).Sub(before)
+			if got < tc.want-time.Minute || got > tc.want+time.Minute {
+				t.Errorf("credentials expire after %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestAssumeRoleSourceIdentityPersists: "The source identity value
+// persists across chained role sessions" (AssumeRole API reference,
+// SourceIdentity), and policies see it as aws:SourceIdentity.
+func TestAssumeRoleSourceIdentityPersists(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	ctx := context.Background()
+	const acct = "222222222222"
+	first := stsRole(t, srv, acct, "First", trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":["sts:AssumeRole","sts:SetSourceIdentity"]}`))
+	second := stsRole(t, srv, acct, "Second", trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"`+acct+`"},"Action":"sts:AssumeRole"}`))
+	third := stsRole(t, srv, acct, "Third", trustPolicy(`{"Effect":"Allow","Principal":{"AWS":"`+acct+`"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:SourceIdentity":"alice"}}}`))
+	out := must(awssts.NewFromConfig(srv.Config("111111111111", "us-east-1")).AssumeRole(ctx, &awssts.AssumeRoleInput{
+		RoleArn: aws.String(first), RoleSessionName: aws.String("s1"), SourceIdentity: aws.String("alice")}))(t, "AssumeRole First")
+	out = must(awssts.NewFromConfig(stsSessionConfig(srv, out.Credentials)).AssumeRole(ctx, &awssts.AssumeRoleInput{
+		RoleArn: aws.String(second), RoleSessionName: aws.String("s2")}))(t, "AssumeRole Second")
+	if _, err := awssts.NewFromConfig(stsSessionConfig(srv, out.Credentials)).AssumeRole(ctx, &awssts.AssumeRoleInput{
+		RoleArn: aws.String(third), RoleSessionName: aws.String("s3")}); err != nil {
+		t.Errorf("AssumeRole Third, whose trust policy requires the source identity set two hops before: %v", err)
+	}
+	if _, err := awssts.NewFromConfig(srv.Config(acct, "us-east-1")).AssumeRole(ctx, &awssts.AssumeRoleInput{
+		RoleArn: aws.String(third), RoleSessionName: aws.String("s4")}); errorCode(err) != "AccessDenied" {
+		t.Errorf("AssumeRole Third without a source identity: %v, want AccessDenied", err)
+	}
 }
