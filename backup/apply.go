@@ -49,7 +49,8 @@ type ApplyOptions struct {
 	AcknowledgeIrreversible bool
 	// Concurrency bounds the accounts worked on at once. Default 16.
 	Concurrency int
-	// Progress, if set, is called after each change with its outcome.
+	// Progress, if set, is called after each change with its outcome,
+	// by one goroutine at a time, so it may write to a shared writer.
 	Progress func(c plan.Change, err error)
 	// Logger receives one line per change. Default: discard.
 	Logger *slog.Logger
@@ -219,7 +220,7 @@ func Apply(ctx context.Context, src crossaccount.ConfigSource, p *plan.Plan, opt
 	// failedScopes records the account+region scopes ("global" for global
 	// resources) in which a change failed or was skipped, so later stages
 	// there are skipped.
-	var mu sync.Mutex
+	var mu, progressMu sync.Mutex
 	failedScopes := map[string]string{}
 
 	// Group changes by stage, then by account.
@@ -283,7 +284,9 @@ func Apply(ctx context.Context, src crossaccount.ConfigSource, p *plan.Plan, opt
 					mu.Unlock()
 					o.Logger.Info("apply", "address", c.Address, "action", c.Action.String(), "outcome", string(outcome), "err", err)
 					if o.Progress != nil {
+						progressMu.Lock()
 						o.Progress(c, err)
+						progressMu.Unlock()
 					}
 				}
 			}(byAccount[a])
