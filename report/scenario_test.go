@@ -1,0 +1,124 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/orgbackup/orgbackup/report"
+)
+
+// deleteRole deletes an IAM role as an administrator of its account
+// would: its policies first, as DeleteRole requires ("you must first
+// remove" attached and inline policies, IAM API Reference).
+func deleteRole(t *testing.T, cfg aws.Config, name string) {
+	t.Helper()
+	ctx := context.Background()
+	c := awsiam.NewFromConfig(cfg)
+	attached, err := c.ListAttachedRolePolicies(ctx, &awsiam.ListAttachedRolePoliciesInput{RoleName: aws.String(name)})
+	if err != nil {
+		t.Fatalf("ListAttachedRolePolicies: %v", err)
+	}
+	for _, p := range attached.AttachedPolicies {
+		if _, err := c.DetachRolePolicy(ctx, &awsiam.DetachRolePolicyInput{RoleName: aws.String(name), PolicyArn: p.PolicyArn}); err != nil {
+			t.Fatalf("DetachRolePolicy: %v", err)
+		}
+	}
+	inline, err := c.ListRolePolicies(ctx, &awsiam.ListRolePoliciesInput{RoleName: aws.String(name)})
+	if err != nil {
+		t.Fatalf("ListRolePolicies: %v", err)
+	}
+	for _, p := range inline.PolicyNames {
+		if _, err := c.DeleteRolePolicy(ctx, &awsiam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(p)}); err != nil {
+			t.Fatalf("DeleteRolePolicy: %v", err)
+		}
+	}
+	if _, err := c.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: aws.String(name)}); err != nil {
+		t.Fatalf("DeleteRole: %v", err)
+	}
+}
+
+// TestReportBackupRoleDeleted is issue 13's first scenario: the example
+// spec applied, one production account's backup role deleted, three days
+// of virtual time. The report is not compliant for exactly that account's
+// resources, and every format names the cause and the fix.
+func TestReportBackupRoleDeleted(t *testing.T) {
+	t.Parallel()
+	const broken = "333333333333"
+	srv, sp, fleet := emulatedOrg(t, 2, 1)
+	deleteRole(t, srv.Config(broken, sp.Organization.Regions.Primary), sp.Local.BackupRole)
+	srv.Advance(3 * 24 * time.Hour)
+
+	inv, err := report.Collect(context.Background(), sp, report.FromConfigs(fleet), report.LastDays(srv.Now(), 3), func(o *report.Options) {
+		o.MonitoringAccount = sp.Organization.ManagementAccount
+	})
+	if err != nil {
+		t.Fatalf("Collect: %v", err)
+	}
+	rep, err := report.Evaluate(sp, inv)
+	if err != nil {
+		t.Fatalf("Evaluate: %v", err)
+	}
+	if rep.Compliant() || rep.Verdict.Status != report.VerdictNotProtected {
+		t.Errorf("verdict %s (%s), want %s", rep.Verdict.Status, rep.Verdict.Headline, report.VerdictNotProtected)
+	}
+	brokenResources := 0
+	for _, r := range rep.Resources {
+		switch {
+		case r.Tier == "":
+			if r.Status != report.StatusUntiered {
+				t.Errorf("untiered %s has status %s", r.ARN, r.Status)
+			}
+		case r.Account == broken:
+			brokenResources++
+			if r.Status != report.StatusNoncompliant || r.RPOMet || r.FailureCause != report.CauseRoleMissing || r.ConsecutiveFailures < 3 {
+				t.Errorf("%s: status %s, RPO met %v, cause %q, %d failures in a row; want noncompliant, role-missing, at least 3; reasons %v",
+					r.ARN, r.Status, r.RPOMet, r.FailureCause, r.ConsecutiveFailures, r.Reasons)
+			}
+		case r.Status != report.StatusCompliant:
+			t.Errorf("%s in %s (tier %s) is %s: %v", r.ARN, r.Account, r.Tier, r.Status, r.Reasons)
+		}
+	}
+	if brokenResources < 2 {
+		t.Errorf("%d resources of %s in the report, want at least 2", brokenResources, broken)
+	}
+	var found bool
+	for _, f := range rep.Findings {
+		if f.Code == "job-"+report.CauseRoleMissing {
+			found = true
+			if f.Severity != report.SeverityFail || f.Subject != "account "+broken || !strings.Contains(f.Fix, "orgbackup apply") {
+				t.Errorf("role finding %+v", f)
+			}
+		} else if strings.HasPrefix(f.Code, "job-") {
+			t.Errorf("unexpected job finding %+v", f)
+		}
+	}
+	if !found {
+		t.Errorf("no %s finding in %+v", report.CauseRoleMissing, rep.Findings)
+	}
+	for _, format := range report.AllFormats() {
+		out, err := report.Render(rep, format)
+		if err != nil {
+			t.Fatalf("Render(%s): %v", format, err)
+		}
+		for _, want := range []string{
+			"job-role-missing", "Unable to assume role arn:aws:iam::" + broken + ":role/" + sp.Local.BackupRole,
+			"orgbackup plan &amp;&amp; orgbackup apply", "orgbackup remediate --account " + broken,
+		} {
+			if format != report.FormatHTML {
+				want = strings.ReplaceAll(want, "&amp;", "&")
+			}
+			if format == report.FormatJSON {
+				want = strings.ReplaceAll(want, "&", `\u0026`)
+			}
+			if !bytes.Contains(out, []byte(want)) {
+				t.Errorf("the %s report does not say %q", format, want)
+			}
+		}
+	}
+}
