@@ -243,6 +243,14 @@ func (e *evaluator) resource(d *ResourceData) Resource {
 		res.BackupAgeSeconds = &age
 	}
 	res.Tier = e.tierOf(d)
+	if res.Tier == "" && !d.Tagged && len(e.inv.Accounts[d.Account]) > 0 {
+		// Its account's tags could not be read: its tier is unknown.
+		if unreadable, why := e.unreadable(d); unreadable {
+			res.Status = StatusNotProven
+			res.Reasons = append(res.Reasons, "not proven: its tier is unknown because "+why)
+			return res
+		}
+	}
 	if res.Tier == "" {
 		res.Status = StatusUntiered
 		res.Untagged = d.Tagged && len(d.Tags) == 0

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 
+	"github.com/orgbackup/orgbackup/emulator"
 	"github.com/orgbackup/orgbackup/report"
 )
 
@@ -120,5 +121,53 @@ func TestReportBackupRoleDeleted(t *testing.T) {
 				t.Errorf("the %s report does not say %q", format, want)
 			}
 		}
+	}
+}
+
+// TestReportUnreadableAccountNotProven checks that the report fails
+// closed: an account whose resources cannot be listed makes the verdict
+// "not proven", never compliant, and says which and why.
+func TestReportUnreadableAccountNotProven(t *testing.T) {
+	t.Parallel()
+	const unreadable = "444444444444"
+	// Four days: the weekly development tier has run once (Sunday).
+	srv, sp, fleet := emulatedOrg(t, 4, 0)
+	srv.AddFault(emulator.Fault{Service: "tagging", Operation: "GetResources", Account: unreadable, ErrorRate: 1})
+	inv, err := report.Collect(context.Background(), sp, report.FromConfigs(fleet), report.LastDays(srv.Now(), 2), func(o *report.Options) {
+		o.MonitoringAccount = sp.Organization.ManagementAccount
+	})
+	if err != nil {
+		t.Fatalf("Collect: %v", err)
+	}
+	rep, err := report.Evaluate(sp, inv)
+	if err != nil {
+		t.Fatalf("Evaluate: %v", err)
+	}
+	if rep.Compliant() || rep.Verdict.Status != report.VerdictNotProven {
+		t.Errorf("verdict %s (%s), want %s", rep.Verdict.Status, rep.Verdict.Headline, report.VerdictNotProven)
+	}
+	var finding bool
+	for _, f := range rep.Findings {
+		if f.Code == "not-proven" && f.Subject == unreadable+"/us-east-1" && f.Severity == report.SeverityFail {
+			finding = true
+		}
+	}
+	if !finding {
+		t.Errorf("no not-proven finding for %s: %+v", unreadable, rep.Findings)
+	}
+	seen := 0
+	for _, r := range rep.Resources {
+		if r.Account == unreadable {
+			seen++ // known from its jobs, listed organization-wide
+		}
+		if r.Account == unreadable && r.Status != report.StatusNotProven {
+			t.Errorf("%s in the unreadable account is %s: %v", r.ARN, r.Status, r.Reasons)
+		}
+		if r.Account != unreadable && r.Tier != "" && r.Status != report.StatusCompliant {
+			t.Errorf("%s is %s: %v", r.ARN, r.Status, r.Reasons)
+		}
+	}
+	if seen == 0 {
+		t.Errorf("no resource of %s in the report", unreadable)
 	}
 }
