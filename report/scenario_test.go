@@ -171,3 +171,55 @@ func TestReportUnreadableAccountNotProven(t *testing.T) {
 		t.Errorf("no resource of %s in the report", unreadable)
 	}
 }
+
+// TestReportNoncompliantOnTime checks issue 13's second condition: with
+// the example's daily production tier (rpo 36h), a resource whose newest
+// good backup is older than the objective is non-compliant as soon as it
+// is, not a week later. Its last backup ran at 02:00 on the 2nd; the
+// role is deleted at midnight, so the 3rd's run fails.
+func TestReportNoncompliantOnTime(t *testing.T) {
+	t.Parallel()
+	const broken = "333333333333"
+	tests := map[string]struct {
+		after time.Duration // after midnight on the 3rd
+		want  string
+	}{
+		"35h after the last backup": {13 * time.Hour, report.StatusCompliant},
+		"37h after the last backup": {15 * time.Hour, report.StatusNoncompliant},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv, sp, fleet := emulatedOrg(t, 2, 0)
+			deleteRole(t, srv.Config(broken, sp.Organization.Regions.Primary), sp.Local.BackupRole)
+			srv.Advance(tc.after)
+			inv, err := report.Collect(context.Background(), sp, report.FromConfigs(fleet), report.LastDays(srv.Now(), 1), func(o *report.Options) {
+				o.MonitoringAccount = sp.Organization.ManagementAccount
+			})
+			if err != nil {
+				t.Fatalf("Collect: %v", err)
+			}
+			rep, err := report.Evaluate(sp, inv)
+			if err != nil {
+				t.Fatalf("Evaluate: %v", err)
+			}
+			n := 0
+			for _, r := range rep.Resources {
+				if r.Account != broken || r.Tier != "production" {
+					continue
+				}
+				n++
+				if r.Status != tc.want {
+					t.Errorf("%s: %s, want %s; reasons %v", r.ARN, r.Status, tc.want, r.Reasons)
+				}
+			}
+			if n == 0 {
+				t.Fatalf("no production resource of %s", broken)
+			}
+			// The failed run is a failing finding either way.
+			if rep.Compliant() {
+				t.Errorf("verdict %s with the backup role gone", rep.Verdict.Status)
+			}
+		})
+	}
+}
