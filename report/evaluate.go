@@ -579,8 +579,7 @@ func (e *evaluator) findings(rep *Report) []Finding {
 			}
 		}
 		out = append(out, Finding{Severity: SeverityWarn, Code: "untagged-resources", Subject: fmt.Sprintf("%d resources", n),
-			Message: "unprotected: no tags at all, so no tier selects them: " + listSome(arns, 10),
-			Fix:     "tag each with a tier's selection tag (e.g. backup-tier=production), or record that it needs no backup"})
+			Message: "unprotected: no tags at all, so no tier selects them; tag each with a tier's selection tag, or record that it needs no backup: " + listSome(arns, 10)})
 	}
 	if n := rep.Summary.Untiered - rep.Summary.Untagged; n > 0 {
 		out = append(out, Finding{Severity: SeverityWarn, Code: "untiered-resources", Subject: fmt.Sprintf("%d resources", n),
@@ -588,8 +587,7 @@ func (e *evaluator) findings(rep *Report) []Finding {
 	}
 	for _, k := range slices.Sorted(maps.Keys(e.inv.Unreadable)) {
 		out = append(out, Finding{Severity: SeverityFail, Code: "not-proven", Subject: k,
-			Message: "could not be read, so its resources are not proven protected: " + e.inv.Unreadable[k],
-			Fix:     "check that orgbackup's execution role can be assumed in the account and reads AWS Backup, tagging and KMS, then run the report again"})
+			Message: "could not be read, so its resources are not proven protected (check that orgbackup's execution role can be assumed there and may read AWS Backup, tagging and KMS): " + e.inv.Unreadable[k]})
 	}
 	for _, w := range e.inv.Warnings {
 		if k, _, ok := strings.Cut(w, ": "); ok {

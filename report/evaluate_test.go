@@ -113,10 +113,10 @@ func TestEvaluatePostureAndCost(t *testing.T) {
 		"fail vault-central 222222222222/us-west-2/central: vault lock is in governance mode; the spec requires compliance mode",
 		"fail vault-local 333333333333/us-east-1/local: encrypted with an AWS managed key (arn:aws:kms:us-east-1:333333333333:key/aws); the spec requires a customer managed key",
 		"fail vault-local 555555555555/us-east-1/local: vault does not exist",
-		"fail job-role-missing account 333333333333: AWS Backup cannot assume the backup role: 2 FAILED backup jobs of 1 resources (newest 2026-03-15 10:00, FAILED): Unable to assume role arn:aws:iam::333333333333:role/OrgBackupServiceRole. The role does not exist.",
+		"fail job-role-missing account 333333333333: AWS Backup cannot assume the backup role; applying the spec recreates the role and its trust policy: 2 FAILED backup jobs of 1 resources (newest 2026-03-15 10:00, FAILED): Unable to assume role arn:aws:iam::333333333333:role/OrgBackupServiceRole. The role does not exist.",
 		"fail consecutive-failures account 333333333333: 1 resources: backup jobs failed 2 or more times in a row, each run leaving an older recovery point (longest: 2 in a row for arn:aws:ec2:us-east-1:333333333333:instance/i-late, FAILED: Unable to assume role arn:aws:iam::333333333333:role/OrgBackupServiceRole. The role does not exist.)",
 		"fail copy-failing 1 resources: copies fail: Access denied to the destination vault",
-		"warn untagged-resources 1 resources: unprotected: no tags at all, so no tier selects them: arn:aws:ec2:us-east-1:333333333333:instance/i-bare",
+		"warn untagged-resources 1 resources: unprotected: no tags at all, so no tier selects them; tag each with a tier's selection tag, or record that it needs no backup: arn:aws:ec2:us-east-1:333333333333:instance/i-bare",
 		"warn untiered-resources 1 resources: resources match no tier: tag them with a tier's selection tags or exclude them",
 		"warn collection collector: 444444444444/us-east-1: listing tagged resources: throttled",
 	}
@@ -124,7 +124,7 @@ func TestEvaluatePostureAndCost(t *testing.T) {
 		t.Errorf("findings mismatch (-want +got):\n%s", diff)
 	}
 	for _, f := range rep.Findings {
-		if f.Code == "job-role-missing" && !strings.Contains(f.Fix, "orgbackup apply") {
+		if f.Code == "job-role-missing" && f.Fix != "orgbackup plan --out plan.json && orgbackup apply plan.json && orgbackup remediate --account 333333333333 --dry-run=false" {
 			t.Errorf("role-missing finding's fix %q does not apply the spec", f.Fix)
 		}
 	}

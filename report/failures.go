@@ -1,7 +1,6 @@
 package report
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -52,38 +51,33 @@ func FailureCause(state, message string) string {
 	return CauseOther
 }
 
-// causeText says what a cause means, in words.
+// causeText says what a cause means and what the fix does, in words.
 func causeText(cause string) string {
 	switch cause {
 	case CauseRoleMissing:
-		return "AWS Backup cannot assume the backup role"
+		return "AWS Backup cannot assume the backup role; applying the spec recreates the role and its trust policy"
 	case CauseKeyAccess:
-		return "AWS Backup cannot use the KMS key"
+		return "AWS Backup cannot use the KMS key; applying the spec restores the key policy and grants"
 	case CauseVaultAccess:
-		return "the backup vault is missing or refuses the backup"
+		return "the backup vault is missing or refuses the backup; applying the spec recreates the vault and its access policy"
 	case CauseWindowExpired:
-		return "jobs did not start or finish within the tier's windows"
+		return "jobs did not start or finish within the tier's windows; raise the tier's start_window or completion_window (within its rpo) before applying"
 	}
-	return "backup jobs failed"
+	return "backup jobs failed; fix what the status message says before retrying"
 }
 
-// Fix returns the commands that fix a cause in account. Causes in the
-// account's setup (role, key, vault) are restored by applying the spec,
-// then the missed backups are taken at once by remediate; a retry alone
-// cannot fix them.
+// Fix returns the command line that fixes a cause in account: the
+// account's setup (role, key, vault, windows) is restored by planning and
+// applying the spec, then remediate takes the missed backups at once. A
+// retry alone cannot fix those causes; for other causes the retry is the
+// fix once the status message's cause is gone.
 func Fix(cause, account string) string {
-	remediate := fmt.Sprintf("orgbackup remediate --account %s --dry-run=false", account)
+	remediate := "orgbackup remediate --account " + account + " --dry-run=false"
 	switch cause {
-	case CauseRoleMissing:
-		return fmt.Sprintf("orgbackup plan && orgbackup apply (recreates the backup role and its trust policy in %s), then %s", account, remediate)
-	case CauseKeyAccess:
-		return fmt.Sprintf("orgbackup plan && orgbackup apply (restores the key policy and grants in %s), then %s", account, remediate)
-	case CauseVaultAccess:
-		return fmt.Sprintf("orgbackup plan && orgbackup apply (recreates the vault and its access policy in %s), then %s", account, remediate)
-	case CauseWindowExpired:
-		return fmt.Sprintf("raise the tier's start_window or completion_window in the spec (within its rpo), orgbackup apply, then %s", remediate)
+	case CauseRoleMissing, CauseKeyAccess, CauseVaultAccess, CauseWindowExpired:
+		return "orgbackup plan --out plan.json && orgbackup apply plan.json && " + remediate
 	}
-	return "read the status message and fix its cause, then " + remediate
+	return remediate
 }
 
 // addFailure records a failed backup job in its group.

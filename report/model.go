@@ -281,7 +281,7 @@ type Finding struct {
 	Code    string `json:"code"`
 	Subject string `json:"subject"`
 	Message string `json:"message"`
-	// Fix is the command that fixes it, when there is one.
+	// Fix is the command line that fixes it, when there is one.
 	Fix string `json:"fix,omitempty"`
 }
 

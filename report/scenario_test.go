@@ -10,7 +10,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 
+	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/report"
 )
 
@@ -102,6 +104,20 @@ func TestReportBackupRoleDeleted(t *testing.T) {
 	if !found {
 		t.Errorf("no %s finding in %+v", report.CauseRoleMissing, rep.Findings)
 	}
+	// The fix's plan recreates the role.
+	p, err := backup.PlanChanges(context.Background(), sp, fleet)
+	if err != nil {
+		t.Fatalf("PlanChanges: %v", err)
+	}
+	recreated := false
+	for _, c := range p.Changes {
+		if c.Account == broken && c.Name == sp.Local.BackupRole && c.Action == plan.Create {
+			recreated = true
+		}
+	}
+	if !recreated {
+		t.Errorf("the plan does not recreate role %s in %s", sp.Local.BackupRole, broken)
+	}
 	for _, format := range report.AllFormats() {
 		out, err := report.Render(rep, format)
 		if err != nil {
@@ -109,7 +125,7 @@ func TestReportBackupRoleDeleted(t *testing.T) {
 		}
 		for _, want := range []string{
 			"job-role-missing", "Unable to assume role arn:aws:iam::" + broken + ":role/" + sp.Local.BackupRole,
-			"orgbackup plan &amp;&amp; orgbackup apply", "orgbackup remediate --account " + broken,
+			"orgbackup plan --out plan.json &amp;&amp; orgbackup apply plan.json &amp;&amp; orgbackup remediate --account " + broken + " --dry-run=false",
 		} {
 			if format != report.FormatHTML {
 				want = strings.ReplaceAll(want, "&amp;", "&")
