@@ -131,6 +131,11 @@ func Collect(ctx context.Context, sp *spec.Spec, clients Clients, window Window,
 			return nil, err
 		}
 	}
+	for _, r := range inv.Resources {
+		r.Local.sort()
+		r.Central.sort()
+		r.Secondary.sort()
+	}
 	return inv, nil
 }
 

@@ -127,22 +127,27 @@ func (p *points) newest() time.Time {
 // was meant to be backed up, and the age until the first point is counted
 // from there. ok is false when no point was ever ready.
 func (p *points) achieved(w Window, anchor time.Time) (age time.Duration, at, from time.Time, ok bool) {
-	slices.SortFunc(p.in, func(a, b point) int { return cmpInt64(a.ready, b.ready) })
+	in := p.in
+	if !slices.IsSortedFunc(in, byReady) {
+		// Collect sorts; an inventory built otherwise is not changed, so
+		// that evaluations may share it.
+		in = slices.SortedFunc(slices.Values(in), byReady)
+	}
 	end := w.End.Unix()
 	best := p.before.data
 	start := w.Start.Unix()
 	if best == 0 {
-		if len(p.in) == 0 {
+		if len(in) == 0 {
 			return 0, time.Time{}, time.Time{}, false
 		}
-		start = p.in[0].ready
+		start = in[0].ready
 		if !anchor.IsZero() && anchor.Unix() < start {
 			start = max(anchor.Unix(), w.Start.Unix())
 		}
 	}
 	var worst, worstAt int64 = -1, 0
 	last := start // the age is measured from best, or from start before any point
-	for _, pt := range p.in {
+	for _, pt := range in {
 		ref := best
 		if ref == 0 {
 			ref = last
@@ -157,6 +162,11 @@ func (p *points) achieved(w Window, anchor time.Time) (age time.Duration, at, fr
 	}
 	return time.Duration(worst) * time.Second, time.Unix(worstAt, 0).UTC(), time.Unix(start, 0).UTC(), true
 }
+
+// sort orders the points by the time they became ready.
+func (p *points) sort() { slices.SortFunc(p.in, byReady) }
+
+func byReady(a, b point) int { return cmpInt64(a.ready, b.ready) }
 
 func cmpInt64(a, b int64) int {
 	switch {
