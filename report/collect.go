@@ -131,6 +131,11 @@ func Collect(ctx context.Context, sp *spec.Spec, clients Clients, window Window,
 			return nil, err
 		}
 	}
+	for _, r := range inv.Resources {
+		r.Local.sort()
+		r.Central.sort()
+		r.Secondary.sort()
+	}
 	return inv, nil
 }
 
@@ -181,6 +186,9 @@ func (c *collector) accounts(ctx context.Context) error {
 				return ctx.Err()
 			}
 			c.warn("%s/%s: %v", t.Account, t.Region, err)
+			c.mu.Lock()
+			c.inv.Unreadable[t.Account+"/"+t.Region] = err.Error()
+			c.mu.Unlock()
 		}
 		return nil
 	})
@@ -300,6 +308,7 @@ func (c *collector) account(ctx context.Context, account, region string) error {
 			r := c.inv.resource(arn, account, region, aws.ToString(pr.ResourceType), aws.ToString(pr.ResourceName))
 			if t := aws.ToTime(pr.LastBackupTime); !t.After(c.inv.Window.End) {
 				r.LastProtected = later(r.LastProtected, t)
+				r.Local.add(c.inv.Window, t, t)
 			}
 		}
 		c.mu.Unlock()
@@ -425,22 +434,30 @@ func (c *collector) recoveryPoints(ctx context.Context, bk BackupAPI, account, r
 			if lc := rp.CalculatedLifecycle; lc != nil && lc.MoveToColdStorageAt != nil {
 				cold = !lc.MoveToColdStorageAt.After(end)
 			}
+			// Only a COMPLETED recovery point can be restored; PARTIAL,
+			// EXPIRED and DELETING ones cannot be relied on
+			// (RecoveryPointByBackupVault Status, AWS Backup API
+			// Reference).
 			good := rp.Status == backuptypes.RecoveryPointStatusCompleted
+			ready := aws.ToTime(rp.CompletionDate)
 			switch role {
 			case "local":
 				addBytes(&r.LocalWarm, &r.LocalCold, size, cold)
 				if good {
 					r.LastRecoveryPoint = later(r.LastRecoveryPoint, created)
+					r.Local.add(c.inv.Window, created, ready)
 				}
 			case "central":
 				addBytes(&r.CentralWarm, &r.CentralCold, size, cold)
 				if good {
 					r.LastCentralCopy = later(r.LastCentralCopy, created)
+					r.Central.add(c.inv.Window, created, ready)
 				}
 			default:
 				addBytes(&r.SecondaryWarm, &r.SecondaryCold, size, cold)
 				if good {
 					r.LastSecondaryCopy = later(r.LastSecondaryCopy, created)
+					r.Secondary.add(c.inv.Window, created, ready)
 				}
 			}
 		}
@@ -497,21 +514,28 @@ func (inv *Inventory) addBackupJob(region string, j *backuptypes.BackupJob) {
 	arn := aws.ToString(j.ResourceArn)
 	r := inv.resource(arn, account, region, aws.ToString(j.ResourceType), aws.ToString(j.ResourceName))
 	day := inv.day(account, inv.Window.dayIndex(created))
+	if r.FirstJob.IsZero() || created.Before(r.FirstJob) {
+		r.FirstJob = created
+	}
 	switch j.State {
 	case backuptypes.BackupJobStateCompleted:
 		r.JobsCompleted++
 		r.LastJobSuccess = later(r.LastJobSuccess, created)
+		r.Local.add(inv.Window, created, aws.ToTime(j.CompletionDate))
 		if day != nil {
 			day.Completed++
 		}
 	case backuptypes.BackupJobStateFailed, backuptypes.BackupJobStateExpired,
 		backuptypes.BackupJobStateAborted, backuptypes.BackupJobStatePartial:
 		r.JobsFailed++
+		msg := aws.ToString(j.StatusMessage)
 		if !created.Before(r.LastFailure) {
 			r.LastFailure = created
 			r.LastFailureState = string(j.State)
-			r.LastFailureMessage = aws.ToString(j.StatusMessage)
+			r.LastFailureMessage = msg
 		}
+		r.failures = append(r.failures, created.Unix())
+		inv.addFailure(account, arn, string(j.State), msg, aws.ToString(j.IamRoleArn), created)
 		if day != nil {
 			day.Failed++
 		}
@@ -578,8 +602,10 @@ func (inv *Inventory) addCopyJob(region, central, secondary string, j *backuptyp
 		}
 		if dest == central {
 			r.LastCentralCopy = later(r.LastCentralCopy, done)
+			r.Central.add(inv.Window, created, done)
 		} else {
 			r.LastSecondaryCopy = later(r.LastSecondaryCopy, done)
+			r.Secondary.add(inv.Window, created, done)
 		}
 	case backuptypes.CopyJobStateFailed, backuptypes.CopyJobStatePartial:
 		r.CopiesFailed++

@@ -33,16 +33,20 @@ type EvaluateOptions struct {
 //
 // A resource belongs to the first tier (by name) that targets its account
 // and whose selection matches it: any of the tier's selection tags, and
-// its resource types if it lists any. Its newest good backup is the
-// newest of: the creation time of its COMPLETED backup jobs, of its
-// COMPLETED recovery points in the local vault and its LastBackupTime in
-// ListProtectedResources. The RPO is met when that backup is no older than
-// the tier's RPO limit (TierRPO). Copies to the central vault (tiers with
-// a central retention) and to the secondary region (cross-region tiers)
-// are "ok" when the newest is no older than the RPO limit plus
-// CopyAllowance, "stale" when older, "missing" when there is none. A
-// resource is compliant when its RPO is met and its required copies are
-// ok.
+// its resource types if it lists any. Its recovery point objectives are
+// measured in each location the tier keeps recovery points in (the local
+// vault; the central vault for tiers with a central retention; the
+// secondary region's for cross-region tiers): the achieved RPO is the
+// largest age its newest usable (COMPLETED) recovery point reached at any
+// moment of the window, from completed backup and copy jobs, recovery
+// points and ListProtectedResources. The local objective is the tier's rpo
+// (the schedule's guarantee, RPO.Limit, for a tier without one); a copy's
+// is that plus CopyAllowance. A resource is compliant only when every
+// objective held over the whole window; one whose account and region could
+// not be read is not proven. Failed, expired and aborted jobs become
+// findings per cause and account with the command that fixes them, runs of
+// consecutive failures a finding of their own, and the verdict says in
+// words whether every tiered resource is protected.
 func Evaluate(sp *spec.Spec, inv *Inventory, optFns ...func(*EvaluateOptions)) (*Report, error) {
 	o := EvaluateOptions{}
 	for _, fn := range optFns {
@@ -76,6 +80,7 @@ func Evaluate(sp *spec.Spec, inv *Inventory, optFns ...func(*EvaluateOptions)) (
 		Cost:          Cost{Currency: o.Prices.Currency, Source: o.Prices.Source, AsOf: o.Prices.AsOf},
 	}
 	tierStats := map[string]*TierStats{}
+	tierAges := map[string][]int64{}
 	for _, name := range sp.TierNames() {
 		t, r := e.tiers[name], e.rpo[name]
 		tz := t.Timezone
@@ -83,7 +88,8 @@ func Evaluate(sp *spec.Spec, inv *Inventory, optFns ...func(*EvaluateOptions)) (
 			tz = "UTC"
 		}
 		tierStats[name] = &TierStats{Name: name, Schedule: t.Schedule, Timezone: tz,
-			RPOSeconds: int64(r.Limit() / time.Second), MaxGapSeconds: int64(r.MaxGap / time.Second)}
+			RPOSeconds: int64(r.Target() / time.Second), ScheduleLimitSeconds: int64(r.Limit() / time.Second),
+			MaxGapSeconds: int64(r.MaxGap / time.Second), RTOSeconds: int64(r.RTO / time.Second), Worst: []WorstResource{}}
 	}
 	accounts := map[string]*AccountStats{}
 	for a, tiers := range inv.Accounts {
@@ -101,6 +107,11 @@ func Evaluate(sp *spec.Spec, inv *Inventory, optFns ...func(*EvaluateOptions)) (
 		groups := []*Stats{&rep.Summary}
 		if ts := tierStats[res.Tier]; ts != nil {
 			groups = append(groups, &ts.Stats)
+			if len(res.Objectives) > 0 && res.Objectives[0].AchievedSeconds != nil {
+				a := *res.Objectives[0].AchievedSeconds
+				tierAges[res.Tier] = append(tierAges[res.Tier], a)
+				ts.Worst = addWorst(ts.Worst, WorstResource{ARN: res.ARN, Account: res.Account, AchievedSeconds: a})
+			}
 		}
 		if res.Account != "" {
 			as := accounts[res.Account]
@@ -124,6 +135,7 @@ func Evaluate(sp *spec.Spec, inv *Inventory, optFns ...func(*EvaluateOptions)) (
 	}
 
 	for _, name := range sp.TierNames() {
+		tierStats[name].Achieved = distribution(tierAges[name])
 		rep.Tiers = append(rep.Tiers, *tierStats[name])
 	}
 	for _, a := range slices.Sorted(maps.Keys(accounts)) {
@@ -162,6 +174,7 @@ func Evaluate(sp *spec.Spec, inv *Inventory, optFns ...func(*EvaluateOptions)) (
 
 	rep.Vaults = e.vaults()
 	rep.Findings = e.findings(rep)
+	rep.Verdict = verdict(rep)
 	if rep.Resources == nil {
 		rep.Resources = []Resource{}
 	}
@@ -220,7 +233,9 @@ func (e *evaluator) resource(d *ResourceData) Resource {
 		if d.LastFailureMessage != "" {
 			res.LastFailure += ": " + d.LastFailureMessage
 		}
+		res.FailureCause = FailureCause(d.LastFailureState, d.LastFailureMessage)
 	}
+	res.ConsecutiveFailures = consecutiveFailures(d)
 	last := later(later(d.LastJobSuccess, d.LastRecoveryPoint), d.LastProtected)
 	res.LastBackup = timePtr(last)
 	if !last.IsZero() {
@@ -228,50 +243,132 @@ func (e *evaluator) resource(d *ResourceData) Resource {
 		res.BackupAgeSeconds = &age
 	}
 	res.Tier = e.tierOf(d)
+	if res.Tier == "" && !d.Tagged && len(e.inv.Accounts[d.Account]) > 0 {
+		// Its account's tags could not be read: its tier is unknown.
+		if unreadable, why := e.unreadable(d); unreadable {
+			res.Status = StatusNotProven
+			res.Reasons = append(res.Reasons, "not proven: its tier is unknown because "+why)
+			return res
+		}
+	}
 	if res.Tier == "" {
 		res.Status = StatusUntiered
+		res.Untagged = d.Tagged && len(d.Tags) == 0
 		res.Reasons = append(res.Reasons, untieredReason(d, e.inv.Accounts[d.Account]))
 		return res
 	}
 	t, rpo := e.tiers[res.Tier], e.rpo[res.Tier]
-	limit := rpo.Limit()
-	switch {
-	case last.IsZero():
-		res.Reasons = append(res.Reasons, "no backup")
-	case e.now.Sub(last) > limit:
-		res.Reasons = append(res.Reasons, fmt.Sprintf("newest backup is %s old; the tier's RPO limit is %s", FormatDuration(e.now.Sub(last)), FormatDuration(limit)))
-	default:
-		res.RPOMet = true
+	target := rpo.Target()
+	res.RPOMet = true
+	measure := func(location string, pts *points, objective time.Duration) (Objective, bool) {
+		o := Objective{Location: location, ObjectiveSeconds: int64(objective / time.Second)}
+		age, at, from, ok := pts.achieved(e.inv.Window, d.FirstJob)
+		if !ok {
+			res.RPOMet = false
+			return o, false
+		}
+		a := int64(age / time.Second)
+		o.AchievedSeconds, o.WorstAt, o.MeasuredFrom = &a, timePtr(at), timePtr(from)
+		o.Met = age <= objective
+		if !o.Met {
+			res.RPOMet = false
+			res.Reasons = append(res.Reasons, fmt.Sprintf("%s: the newest usable recovery point was %s old at %s; the objective is %s",
+				location, FormatDuration(age), at.UTC().Format("2006-01-02 15:04"), FormatDuration(objective)))
+		}
+		return o, true
 	}
-	copyStatus := func(required bool, lastCopy time.Time, what string) string {
+	local, hasLocal := measure("local", &d.Local, target)
+	res.Objectives = append(res.Objectives, local)
+	if !hasLocal {
+		res.Reasons = append(res.Reasons, "no usable recovery point in the local vault")
+	}
+	copyStatus := func(required bool, location, what string, pts *points) string {
 		if !required {
 			return CopyNotRequired
 		}
+		o, ok := measure(location, pts, target+e.opts.CopyAllowance)
+		res.Objectives = append(res.Objectives, o)
 		switch {
-		case lastCopy.IsZero():
+		case !ok:
 			msg := "no " + what + " copy"
 			if d.LastCopyFailureMessage != "" {
 				msg += " (last copy failure: " + d.LastCopyFailureMessage + ")"
 			}
 			res.Reasons = append(res.Reasons, msg)
 			return CopyMissing
-		case e.now.Sub(lastCopy) > limit+e.opts.CopyAllowance:
-			res.Reasons = append(res.Reasons, fmt.Sprintf("newest %s copy is %s old", what, FormatDuration(e.now.Sub(lastCopy))))
+		case !o.Met:
 			return CopyStale
 		}
 		return CopyOK
 	}
-	res.CentralCopy = copyStatus(t.CentralRetention > 0, d.LastCentralCopy, "central")
-	res.SecondaryCopy = copyStatus(t.CrossRegion && e.sp.Organization.Regions.Secondary != "", d.LastSecondaryCopy, "secondary-region")
+	res.CentralCopy = copyStatus(t.CentralRetention > 0, "central", "central", &d.Central)
+	res.SecondaryCopy = copyStatus(t.CrossRegion && e.sp.Organization.Regions.Secondary != "", "secondary", "secondary-region", &d.Secondary)
+	if len(res.Reasons) > 0 && d.LastFailureState != "" && d.LastFailure.After(d.LastJobSuccess) {
+		res.Reasons = append(res.Reasons, fmt.Sprintf("last %d backup job(s) failed (%s): %s", max(res.ConsecutiveFailures, 1), res.FailureCause, res.LastFailure))
+	}
+	unreadable, why := e.unreadable(d)
 	switch {
-	case last.IsZero():
+	case d.Local.newest().IsZero() && d.Central.newest().IsZero() && d.Secondary.newest().IsZero() && last.IsZero():
 		res.Status = StatusUnprotected
-	case len(res.Reasons) == 0:
-		res.Status = StatusCompliant
-	default:
+	case len(res.Reasons) > 0:
 		res.Status = StatusNoncompliant
+	case unreadable:
+		res.Status = StatusNotProven
+		res.RPOMet = false
+		res.Reasons = append(res.Reasons, "not proven: "+why)
+	default:
+		res.Status = StatusCompliant
 	}
 	return res
+}
+
+// unreadable reports whether the resource's account and region could not
+// be read, and why.
+func (e *evaluator) unreadable(d *ResourceData) (bool, string) {
+	why, ok := e.inv.Unreadable[d.Account+"/"+d.Region]
+	if !ok {
+		return false, ""
+	}
+	return true, fmt.Sprintf("account %s could not be read in %s: %s", d.Account, d.Region, why)
+}
+
+// consecutiveFailures counts the failed jobs created after the newest
+// completed one.
+func consecutiveFailures(d *ResourceData) int {
+	n := 0
+	ok := d.LastJobSuccess.Unix()
+	if d.LastJobSuccess.IsZero() {
+		ok = -1 << 62
+	}
+	for _, f := range d.failures {
+		if f > ok {
+			n++
+		}
+	}
+	return n
+}
+
+// maxWorst is how many worst resources a tier lists.
+const maxWorst = 5
+
+// addWorst keeps the maxWorst largest achieved RPOs, largest first, ties
+// by ARN.
+func addWorst(ws []WorstResource, w WorstResource) []WorstResource {
+	less := func(a, b WorstResource) bool {
+		if a.AchievedSeconds != b.AchievedSeconds {
+			return a.AchievedSeconds > b.AchievedSeconds
+		}
+		return a.ARN < b.ARN
+	}
+	if len(ws) == maxWorst && !less(w, ws[maxWorst-1]) {
+		return ws
+	}
+	i := sort.Search(len(ws), func(i int) bool { return less(w, ws[i]) })
+	ws = slices.Insert(ws, i, w)
+	if len(ws) > maxWorst {
+		ws = ws[:maxWorst]
+	}
+	return ws
 }
 
 func untieredReason(d *ResourceData, tiers []string) string {
@@ -280,6 +377,9 @@ func untieredReason(d *ResourceData, tiers []string) string {
 	}
 	if !d.Tagged {
 		return "no tags found for the resource (known only from backups)"
+	}
+	if len(d.Tags) == 0 {
+		return "unprotected: the resource has no tags at all, so no tier selects it"
 	}
 	return "tags match no selection of tier " + strings.Join(slices.Sorted(slices.Values(tiers)), ", ")
 }
@@ -295,6 +395,9 @@ func (s *Stats) add(r *Resource) {
 	s.MonthlyCost += r.MonthlyCost
 	if r.Status == StatusUntiered {
 		s.Untiered++
+		if r.Untagged {
+			s.Untagged++
+		}
 		return
 	}
 	s.Resources++
@@ -303,6 +406,8 @@ func (s *Stats) add(r *Resource) {
 		s.Compliant++
 	case StatusUnprotected:
 		s.Unprotected++
+	case StatusNotProven:
+		s.NotProven++
 	}
 	if r.RPOMet {
 		s.RPOMet++
@@ -433,8 +538,14 @@ func (e *evaluator) vaults() []Vault {
 	return out
 }
 
-// findings lists vault problems, failing copies grouped by message, and
-// collection warnings, failures first.
+// DefaultConsecutiveFailures is the run of failed backup jobs in a row
+// that is a finding of its own: one failure may be retried by the next
+// run, two in a row mean the next run will fail too.
+const DefaultConsecutiveFailures = 2
+
+// findings lists vault problems, failed jobs by cause and account, runs of
+// consecutive failures, failing copies grouped by message, untagged and
+// untiered resources, and what could not be read, failures first.
 func (e *evaluator) findings(rep *Report) []Finding {
 	var out []Finding
 	for _, v := range rep.Vaults {
@@ -442,6 +553,8 @@ func (e *evaluator) findings(rep *Report) []Finding {
 			out = append(out, Finding{Severity: SeverityFail, Code: "vault-" + v.Role, Subject: v.Account + "/" + v.Region + "/" + v.Name, Message: p})
 		}
 	}
+	out = append(out, e.failureFindings()...)
+	out = append(out, consecutiveFindings(rep)...)
 	type group struct{ n int }
 	copyFailures := map[string]*group{}
 	for _, r := range rep.Resources {
@@ -458,11 +571,30 @@ func (e *evaluator) findings(rep *Report) []Finding {
 		out = append(out, Finding{Severity: SeverityFail, Code: "copy-failing", Subject: fmt.Sprintf("%d resources", copyFailures[msg].n),
 			Message: "copies fail: " + msg})
 	}
-	if n := rep.Summary.Untiered; n > 0 {
+	if n := rep.Summary.Untagged; n > 0 {
+		var arns []string
+		for _, r := range rep.Resources {
+			if r.Untagged {
+				arns = append(arns, r.ARN)
+			}
+		}
+		out = append(out, Finding{Severity: SeverityWarn, Code: "untagged-resources", Subject: fmt.Sprintf("%d resources", n),
+			Message: "unprotected: no tags at all, so no tier selects them; tag each with a tier's selection tag, or record that it needs no backup: " + listSome(arns, 10)})
+	}
+	if n := rep.Summary.Untiered - rep.Summary.Untagged; n > 0 {
 		out = append(out, Finding{Severity: SeverityWarn, Code: "untiered-resources", Subject: fmt.Sprintf("%d resources", n),
 			Message: "resources match no tier: tag them with a tier's selection tags or exclude them"})
 	}
+	for _, k := range slices.Sorted(maps.Keys(e.inv.Unreadable)) {
+		out = append(out, Finding{Severity: SeverityFail, Code: "not-proven", Subject: k,
+			Message: "could not be read, so its resources are not proven protected (check that orgbackup's execution role can be assumed there and may read AWS Backup, tagging and KMS): " + e.inv.Unreadable[k]})
+	}
 	for _, w := range e.inv.Warnings {
+		if k, _, ok := strings.Cut(w, ": "); ok {
+			if _, unreadable := e.inv.Unreadable[k]; unreadable {
+				continue
+			}
+		}
 		out = append(out, Finding{Severity: SeverityWarn, Code: "collection", Subject: "collector", Message: w})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Severity < out[j].Severity }) // "fail" < "warn"
@@ -470,6 +602,132 @@ func (e *evaluator) findings(rep *Report) []Finding {
 		out = []Finding{}
 	}
 	return out
+}
+
+// failureFindings turns the failed job groups into findings, by cause and
+// account. A group fails when one of its resources' newest job failed;
+// failures a later job made good are warnings.
+func (e *evaluator) failureFindings() []Finding {
+	keys := slices.SortedFunc(maps.Keys(e.inv.Failures), func(a, b FailureKey) int {
+		if c := strings.Compare(a.Cause, b.Cause); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Account, b.Account)
+	})
+	var out []Finding
+	for _, k := range keys {
+		g := e.inv.Failures[k]
+		sev := SeverityWarn
+		for arn := range g.Resources {
+			if d := e.inv.Resources[arn]; d != nil && d.LastFailure.After(d.LastJobSuccess) {
+				sev = SeverityFail
+				break
+			}
+		}
+		var states []string
+		for _, st := range slices.Sorted(maps.Keys(g.States)) {
+			states = append(states, fmt.Sprintf("%d %s", g.States[st], st))
+		}
+		msg := fmt.Sprintf("%s: %s backup jobs of %d resources (newest %s, %s): %s", causeText(g.Cause), strings.Join(states, ", "), len(g.Resources),
+			g.Last.UTC().Format("2006-01-02 15:04"), g.LastState, orDash(g.LastMessage))
+		out = append(out, Finding{Severity: sev, Code: "job-" + g.Cause, Subject: "account " + g.Account, Message: msg, Fix: Fix(g.Cause, g.Account)})
+	}
+	return out
+}
+
+// consecutiveFindings reports, per account, the resources whose last
+// DefaultConsecutiveFailures or more backup jobs all failed.
+func consecutiveFindings(rep *Report) []Finding {
+	type acct struct {
+		n     int
+		worst Resource
+	}
+	by := map[string]*acct{}
+	for _, r := range rep.Resources {
+		if r.ConsecutiveFailures < DefaultConsecutiveFailures {
+			continue
+		}
+		a := by[r.Account]
+		if a == nil {
+			a = &acct{}
+			by[r.Account] = a
+		}
+		a.n++
+		if r.ConsecutiveFailures > a.worst.ConsecutiveFailures {
+			a.worst = r
+		}
+	}
+	var out []Finding
+	for _, id := range slices.Sorted(maps.Keys(by)) {
+		a := by[id]
+		out = append(out, Finding{Severity: SeverityFail, Code: "consecutive-failures", Subject: fmt.Sprintf("account %s: %d resources", id, a.n),
+			Message: fmt.Sprintf("backup jobs failed %d or more times in a row, each run leaving an older recovery point (longest: %d in a row for %s, %s)",
+				DefaultConsecutiveFailures, a.worst.ConsecutiveFailures, a.worst.ARN, a.worst.LastFailure),
+			Fix: Fix(a.worst.FailureCause, id)})
+	}
+	return out
+}
+
+// listSome joins up to n items, saying how many more there are.
+func listSome(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d more", len(items)-n)
+}
+
+// verdict concludes the report: protected, needing a decision, not
+// protected or not proven, with the reasons in words.
+func verdict(rep *Report) Verdict {
+	s := rep.Summary
+	decision := ""
+	if s.Untiered > 0 {
+		decision = fmt.Sprintf("%d resources need a decision: they match no tier", s.Untiered)
+		if s.Untagged > 0 {
+			decision += fmt.Sprintf(" (%d have no tags at all and are unprotected)", s.Untagged)
+		}
+	}
+	var failing, unproven []string
+	for _, f := range rep.Findings {
+		if f.Severity != SeverityFail {
+			continue
+		}
+		line := f.Subject + ": " + f.Message
+		if f.Code == "not-proven" {
+			unproven = append(unproven, line)
+		} else {
+			failing = append(failing, line)
+		}
+	}
+	missed := s.Resources - s.Compliant - s.NotProven
+	v := Verdict{}
+	switch {
+	case missed > 0 || len(failing) > 0:
+		v.Status = VerdictNotProtected
+		v.Headline = fmt.Sprintf("Not protected: %d of %d tiered resources missed an objective of their tier", missed, s.Resources)
+		if missed == 0 {
+			v.Headline = fmt.Sprintf("Not protected: every tiered resource met its objectives, but %d findings failed", len(failing))
+		}
+		v.Reasons = append(failing, unproven...)
+	case len(unproven) > 0 || s.NotProven > 0:
+		v.Status = VerdictNotProven
+		v.Headline = fmt.Sprintf("Not proven: %d accounts or regions could not be read; %d of %d tiered resources found are protected", len(unproven), s.Compliant, s.Resources)
+		v.Reasons = unproven
+	case s.Resources == 0:
+		v.Status = VerdictNotProven
+		v.Headline = "Not proven: no resource of any tier was found"
+		v.Reasons = []string{"no workload account holds a resource whose tags select a tier"}
+	case decision != "":
+		v.Status = VerdictNeedsDecision
+		v.Headline = fmt.Sprintf("Every tiered resource protected (%d of %d met every objective); %s", s.Compliant, s.Resources, decision)
+	default:
+		v.Status = VerdictProtected
+		v.Headline = fmt.Sprintf("Every tiered resource protected: %d of %d met every objective of their tier over the window", s.Compliant, s.Resources)
+	}
+	if decision != "" && v.Status != VerdictNeedsDecision {
+		v.Headline += "; " + decision
+	}
+	return v
 }
 
 // FormatDuration writes a duration in days, hours, minutes and seconds,

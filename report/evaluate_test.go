@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -70,12 +71,15 @@ func TestEvaluateResources(t *testing.T) {
 		got[r.Name] = row{r.Status, r.Tier, r.CentralCopy, r.SecondaryCopy, r.RPOMet}
 	}
 	want := map[string]row{
-		"i-ok":     {StatusCompliant, "production", CopyOK, CopyOK, true},
-		"i-edge":   {StatusNoncompliant, "production", CopyOK, CopyStale, true}, // backup exactly at the limit; secondary copy 51h1m > 27h+24h
-		"i-late":   {StatusNoncompliant, "production", CopyOK, CopyOK, false},   // one minute past the limit
-		"i-nocopy": {StatusNoncompliant, "production", CopyOK, CopyMissing, true},
+		"i-ok": {StatusCompliant, "production", CopyOK, CopyOK, true},
+		// Backup exactly at the objective; secondary copy 51h1m > 27h+24h:
+		// not every objective held.
+		"i-edge":   {StatusNoncompliant, "production", CopyOK, CopyStale, false},
+		"i-late":   {StatusNoncompliant, "production", CopyOK, CopyOK, false}, // one minute past the limit
+		"i-nocopy": {StatusNoncompliant, "production", CopyOK, CopyMissing, false},
 		"i-never":  {StatusUnprotected, "production", CopyMissing, CopyMissing, false},
 		"i-stray":  {StatusUntiered, "", CopyNotRequired, CopyNotRequired, false},
+		"i-bare":   {StatusUntiered, "", CopyNotRequired, CopyNotRequired, false},
 		// Weekly tier: 7d3h old is exactly at the limit, one second more
 		// is not.
 		"i-weekly":      {StatusCompliant, "development", CopyNotRequired, CopyNotRequired, true},
@@ -87,7 +91,7 @@ func TestEvaluateResources(t *testing.T) {
 	}
 	s := rep.Summary
 	gotSummary := []int{s.Resources, s.Compliant, s.Unprotected, s.Untiered, s.RPOMet, s.CentralRequired, s.CentralCovered, s.SecondaryRequired, s.SecondaryCovered, s.JobsCompleted, s.JobsFailed}
-	if diff := cmp.Diff([]int{8, 3, 1, 1, 5, 5, 4, 5, 2, 6, 2}, gotSummary); diff != "" {
+	if diff := cmp.Diff([]int{8, 3, 1, 2, 3, 5, 4, 5, 2, 6, 2}, gotSummary); diff != "" {
 		t.Errorf("summary mismatch (-want +got):\n%s", diff)
 	}
 	if rep.Compliant() {
@@ -109,12 +113,20 @@ func TestEvaluatePostureAndCost(t *testing.T) {
 		"fail vault-central 222222222222/us-west-2/central: vault lock is in governance mode; the spec requires compliance mode",
 		"fail vault-local 333333333333/us-east-1/local: encrypted with an AWS managed key (arn:aws:kms:us-east-1:333333333333:key/aws); the spec requires a customer managed key",
 		"fail vault-local 555555555555/us-east-1/local: vault does not exist",
+		"fail job-role-missing account 333333333333: AWS Backup cannot assume the backup role; applying the spec recreates the role and its trust policy: 2 FAILED backup jobs of 1 resources (newest 2026-03-15 10:00, FAILED): Unable to assume role arn:aws:iam::333333333333:role/OrgBackupServiceRole. The role does not exist.",
+		"fail consecutive-failures account 333333333333: 1 resources: backup jobs failed 2 or more times in a row, each run leaving an older recovery point (longest: 2 in a row for arn:aws:ec2:us-east-1:333333333333:instance/i-late, FAILED: Unable to assume role arn:aws:iam::333333333333:role/OrgBackupServiceRole. The role does not exist.)",
 		"fail copy-failing 1 resources: copies fail: Access denied to the destination vault",
+		"warn untagged-resources 1 resources: unprotected: no tags at all, so no tier selects them; tag each with a tier's selection tag, or record that it needs no backup: arn:aws:ec2:us-east-1:333333333333:instance/i-bare",
 		"warn untiered-resources 1 resources: resources match no tier: tag them with a tier's selection tags or exclude them",
 		"warn collection collector: 444444444444/us-east-1: listing tagged resources: throttled",
 	}
 	if diff := cmp.Diff(want, codes); diff != "" {
 		t.Errorf("findings mismatch (-want +got):\n%s", diff)
+	}
+	for _, f := range rep.Findings {
+		if f.Code == "job-role-missing" && f.Fix != "orgbackup plan --out plan.json && orgbackup apply plan.json && orgbackup remediate --account 333333333333 --dry-run=false" {
+			t.Errorf("role-missing finding's fix %q does not apply the spec", f.Fix)
+		}
 	}
 	// i-ok: 30 GiB warm EC2 at $0.05; i-edge 5 GiB; i-weekly 1 GiB warm
 	// + 100 GiB cold EC2, which has no cold price in the default table.
@@ -159,5 +171,32 @@ func TestReadPrices(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestVerdict checks the headline's four conclusions.
+func TestVerdict(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		summary  Stats
+		findings []Finding
+		want     string
+		headline string
+	}{
+		"protected":       {Stats{Resources: 3, Compliant: 3}, nil, VerdictProtected, "Every tiered resource protected: 3 of 3"},
+		"needs decision":  {Stats{Resources: 3, Compliant: 3, Untiered: 2, Untagged: 1}, []Finding{{Severity: SeverityWarn}}, VerdictNeedsDecision, "Every tiered resource protected (3 of 3 met every objective); 2 resources need a decision: they match no tier (1 have no tags at all"},
+		"missed":          {Stats{Resources: 3, Compliant: 2}, nil, VerdictNotProtected, "Not protected: 1 of 3"},
+		"failing finding": {Stats{Resources: 3, Compliant: 3}, []Finding{{Severity: SeverityFail, Code: "vault-local"}}, VerdictNotProtected, "Not protected: every tiered resource met its objectives, but 1 findings failed"},
+		"unreadable":      {Stats{Resources: 3, Compliant: 2, NotProven: 1}, []Finding{{Severity: SeverityFail, Code: "not-proven", Subject: "333333333333/us-east-1"}}, VerdictNotProven, "Not proven: 1 accounts or regions"},
+		"nothing found":   {Stats{}, nil, VerdictNotProven, "Not proven: no resource of any tier was found"},
+	}
+	for name, tc := range tests {
+		v := verdict(&Report{Summary: tc.summary, Findings: tc.findings})
+		if v.Status != tc.want || !strings.HasPrefix(v.Headline, tc.headline) {
+			t.Errorf("%s: verdict %s %q, want %s %q...", name, v.Status, v.Headline, tc.want, tc.headline)
+		}
+		if got := (&Report{Verdict: v}).Compliant(); got != (tc.want == VerdictProtected || tc.want == VerdictNeedsDecision) {
+			t.Errorf("%s: Compliant() = %v", name, got)
+		}
 	}
 }

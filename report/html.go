@@ -75,11 +75,19 @@ th{background:#f3f4f6}.ok{color:#166534}.fail{color:#b91c1c}.warn{color:#92400e}
 	if !r.Compliant() {
 		cls, word = "hl-fail", "Not compliant"
 	}
-	fmt.Fprintf(&b, "<p class=\"headline %s\" id=\"headline\"><strong>%s</strong>: %s of %d resources compliant · RPO met %s · central copies %s · secondary copies %s · job success %s</p>\n",
-		cls, word, pct(s.CompliancePercent), s.Resources, e(frac(s.RPOMet, s.Resources)), e(frac(s.CentralCovered, s.CentralRequired)),
+	fmt.Fprintf(&b, "<p class=\"headline %s\" id=\"headline\"><strong>%s</strong>: %s</p>\n", cls, word, e(r.Verdict.Headline))
+	if len(r.Verdict.Reasons) > 0 {
+		b.WriteString("<ul id=\"reasons\">\n")
+		for _, reason := range r.Verdict.Reasons {
+			fmt.Fprintf(&b, "<li>%s</li>\n", e(reason))
+		}
+		b.WriteString("</ul>\n")
+	}
+	fmt.Fprintf(&b, "<p>%s of %d tiered resources compliant · every objective met %s · central copies %s · secondary copies %s · job success %s</p>\n",
+		pct(s.CompliancePercent), s.Resources, e(frac(s.RPOMet, s.Resources)), e(frac(s.CentralCovered, s.CentralRequired)),
 		e(frac(s.SecondaryCovered, s.SecondaryRequired)), pct(s.JobSuccessPercent))
-	fmt.Fprintf(&b, "<p>Window %s to %s UTC · %d unprotected · %d untiered · estimated storage cost %s per month</p>\n",
-		r.Window.Start.UTC().Format("2006-01-02 15:04"), r.Window.End.UTC().Format("2006-01-02 15:04"), s.Unprotected, s.Untiered, e(money(r.Cost.Currency, r.Cost.Total)))
+	fmt.Fprintf(&b, "<p>Window %s to %s UTC · %d unprotected · %d not proven · %d untiered (%d without any tag) · estimated storage cost %s per month</p>\n",
+		r.Window.Start.UTC().Format("2006-01-02 15:04"), r.Window.End.UTC().Format("2006-01-02 15:04"), s.Unprotected, s.NotProven, s.Untiered, s.Untagged, e(money(r.Cost.Currency, r.Cost.Total)))
 
 	b.WriteString("<h2>Backup outcomes by account and day</h2>\n")
 	heatmapSVG(&b, r)
@@ -87,27 +95,41 @@ th{background:#f3f4f6}.ok{color:#166534}.fail{color:#b91c1c}.warn{color:#92400e}
 	coverageSVG(&b, r)
 
 	if len(r.Findings) > 0 {
-		b.WriteString("<h2>Findings</h2>\n<table><tr><th>severity</th><th>code</th><th>subject</th><th>message</th></tr>\n")
+		b.WriteString("<h2>Findings</h2>\n<table><tr><th>severity</th><th>code</th><th>subject</th><th>message</th><th>fix</th></tr>\n")
 		for _, f := range r.Findings {
-			fmt.Fprintf(&b, "<tr><td class=\"%s\">%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", f.Severity, e(f.Severity), e(f.Code), e(f.Subject), e(f.Message))
+			fmt.Fprintf(&b, "<tr><td class=\"%s\">%s</td><td>%s</td><td>%s</td><td>%s</td><td><code>%s</code></td></tr>\n", f.Severity, e(f.Severity), e(f.Code), e(f.Subject), e(f.Message), e(f.Fix))
 		}
 		b.WriteString("</table>\n")
 	}
 
-	b.WriteString("<h2>Tiers</h2>\n<table><tr><th>tier</th><th>schedule</th><th>RPO limit</th><th>resources</th><th>compliant</th><th>jobs ok</th><th>jobs failed</th><th>warm</th><th>cold</th><th>cost/month</th></tr>\n")
+	b.WriteString("<h2>Tiers</h2>\n<table><tr><th>tier</th><th>schedule</th><th>RPO objective</th><th>achieved p50 / p95 / max</th><th>RTO</th><th>resources</th><th>compliant</th><th>jobs ok</th><th>jobs failed</th><th>warm</th><th>cold</th><th>cost/month</th></tr>\n")
 	for _, t := range r.Tiers {
-		fmt.Fprintf(&b, "<tr><td>%s</td><td><code>%s</code> %s</td><td>%s</td><td>%d</td><td>%s</td><td>%d</td><td>%d</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
-			e(t.Name), e(t.Schedule), e(t.Timezone), FormatDuration(secs(t.RPOSeconds)), t.Resources, e(frac(t.Compliant, t.Resources)),
+		fmt.Fprintf(&b, "<tr><td>%s</td><td><code>%s</code> %s</td><td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%s</td><td>%d</td><td>%d</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
+			e(t.Name), e(t.Schedule), e(t.Timezone), FormatDuration(secs(t.RPOSeconds)), e(achievedText(t.Achieved)), rtoText(t.RTOSeconds), t.Resources, e(frac(t.Compliant, t.Resources)),
 			t.JobsCompleted, t.JobsFailed, FormatBytes(t.WarmBytes), FormatBytes(t.ColdBytes), e(money(r.Cost.Currency, t.MonthlyCost)))
 	}
 	b.WriteString("</table>\n")
+	for _, t := range r.Tiers {
+		if len(t.Worst) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "<p>Worst achieved RPO in %s (objective %s):</p>\n<table><tr><th>resource</th><th>account</th><th>achieved</th></tr>\n", e(t.Name), FormatDuration(secs(t.RPOSeconds)))
+		for _, w := range t.Worst {
+			c := "ok"
+			if w.AchievedSeconds > t.RPOSeconds {
+				c = "fail"
+			}
+			fmt.Fprintf(&b, "<tr><td><code>%s</code></td><td>%s</td><td class=\"%s\">%s</td></tr>\n", e(w.ARN), e(w.Account), c, FormatDuration(secs(w.AchievedSeconds)))
+		}
+		b.WriteString("</table>\n")
+	}
 
 	items := append([]Resource(nil), r.Resources...)
 	sort.SliceStable(items, func(i, j int) bool { return statusRank(items[i].Status) < statusRank(items[j].Status) })
-	fmt.Fprintf(&b, "<h2>Resources (%d)</h2>\n<table><tr><th>status</th><th>resource</th><th>account</th><th>region</th><th>tier</th><th>last backup</th><th>central</th><th>secondary</th><th>reasons</th></tr>\n", len(items))
+	fmt.Fprintf(&b, "<h2>Resources (%d)</h2>\n<table><tr><th>status</th><th>resource</th><th>account</th><th>region</th><th>tier</th><th>last backup</th><th>central</th><th>secondary</th><th>last failure</th><th>reasons</th></tr>\n", len(items))
 	for i, res := range items {
 		if i == opts.MaxResources {
-			fmt.Fprintf(&b, "<tr><td colspan=\"9\">… %d more in the CSV report</td></tr>\n", len(items)-i)
+			fmt.Fprintf(&b, "<tr><td colspan=\"10\">… %d more in the CSV report</td></tr>\n", len(items)-i)
 			break
 		}
 		c := "ok"
@@ -118,8 +140,8 @@ th{background:#f3f4f6}.ok{color:#166534}.fail{color:#b91c1c}.warn{color:#92400e}
 		if res.LastBackup != nil {
 			last = res.LastBackup.UTC().Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(&b, "<tr><td class=\"%s\">%s</td><td><code>%s</code></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
-			c, e(res.Status), e(res.ARN), e(res.Account), e(res.Region), e(orDash(res.Tier)), last, e(res.CentralCopy), e(res.SecondaryCopy), e(strings.Join(res.Reasons, "; ")))
+		fmt.Fprintf(&b, "<tr><td class=\"%s\">%s</td><td><code>%s</code></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
+			c, e(res.Status), e(res.ARN), e(res.Account), e(res.Region), e(orDash(res.Tier)), last, e(res.CentralCopy), e(res.SecondaryCopy), e(orDash(res.LastFailure)), e(strings.Join(res.Reasons, "; ")))
 	}
 	b.WriteString("</table>\n")
 

@@ -62,6 +62,13 @@ type Inventory struct {
 	// Warnings are reads that failed without stopping the collection,
 	// e.g. an account whose role could not be assumed.
 	Warnings []string
+	// Unreadable maps "account/region" of each workload account and region
+	// that could not be read to why: its resources are not proven
+	// protected.
+	Unreadable map[string]string
+	// Failures groups the failed, expired and aborted backup jobs of the
+	// window by cause and account.
+	Failures map[FailureKey]*FailureGroup
 
 	ndays int
 }
@@ -74,6 +81,8 @@ func NewInventory(w Window) *Inventory {
 		AccountNames: map[string]string{},
 		Resources:    map[string]*ResourceData{},
 		Days:         map[string][]DayCounts{},
+		Unreadable:   map[string]string{},
+		Failures:     map[FailureKey]*FailureGroup{},
 		ndays:        len(w.days()),
 	}
 }
@@ -104,6 +113,18 @@ type ResourceData struct {
 	LastFailureMessage string
 	LastFailureState   string
 
+	// FirstJob is the creation time of the resource's first backup job
+	// in the window, whatever its outcome: from then on the resource was
+	// meant to be backed up.
+	FirstJob time.Time
+	// failures are the creation times (Unix seconds) of the failed,
+	// expired and aborted backup jobs of the window.
+	failures []int64
+	// Local, Central and Secondary are the usable recovery points of the
+	// resource in its local vault, in the central vault and in the
+	// secondary region's central vault.
+	Local, Central, Secondary points
+
 	// LastRecoveryPoint is the creation time of the newest COMPLETED
 	// recovery point in the local vault; LastProtected the resource's
 	// LastBackupTime from ListProtectedResources.
@@ -121,6 +142,27 @@ type ResourceData struct {
 	LocalWarm, LocalCold         int64
 	CentralWarm, CentralCold     int64
 	SecondaryWarm, SecondaryCold int64
+}
+
+// FailureKey identifies a group of failed backup jobs.
+type FailureKey struct{ Cause, Account string }
+
+// FailureGroup is the failed, expired and aborted backup jobs of one
+// account with one cause (see FailureCause).
+type FailureGroup struct {
+	Cause, Account string
+	// Jobs counts the jobs; States counts them by state.
+	Jobs   int
+	States map[string]int
+	// Resources are the ARNs of the resources whose jobs failed.
+	Resources map[string]bool
+	// Last is the creation time of the newest job, LastState its state
+	// and LastMessage its status message.
+	Last        time.Time
+	LastState   string
+	LastMessage string
+	// Role is a backup role ARN the jobs named, when known.
+	Role string
 }
 
 // VaultData is the posture of one backup vault.

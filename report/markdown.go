@@ -35,20 +35,39 @@ func Markdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 		mark = "❌"
 	}
 	fmt.Fprintf(&head, "## %s Backup compliance: %s\n\n", mark, r.Spec)
-	fmt.Fprintf(&head, "**%s of %d resources compliant** · RPO met %s · central copies %s · secondary copies %s · job success %s · window %s to %s UTC\n\n",
+	fmt.Fprintf(&head, "**%s**\n\n", md(r.Verdict.Headline))
+	for _, reason := range r.Verdict.Reasons {
+		fmt.Fprintf(&head, "- %s\n", md(reason))
+	}
+	if len(r.Verdict.Reasons) > 0 {
+		head.WriteString("\n")
+	}
+	fmt.Fprintf(&head, "%s of %d tiered resources compliant · every objective met %s · central copies %s · secondary copies %s · job success %s · window %s to %s UTC\n\n",
 		pct(s.CompliancePercent), s.Resources, frac(s.RPOMet, s.Resources), frac(s.CentralCovered, s.CentralRequired),
 		frac(s.SecondaryCovered, s.SecondaryRequired), pct(s.JobSuccessPercent),
 		r.Window.Start.UTC().Format("2006-01-02 15:04"), r.Window.End.UTC().Format("2006-01-02 15:04"))
-	if s.Unprotected > 0 || s.Untiered > 0 {
-		fmt.Fprintf(&head, "⚠️ %d unprotected (no backup) · %d untiered (match no tier)\n\n", s.Unprotected, s.Untiered)
+	if s.Unprotected > 0 || s.Untiered > 0 || s.NotProven > 0 {
+		fmt.Fprintf(&head, "⚠️ %d unprotected (no backup) · %d not proven (unreadable) · %d untiered (match no tier) · %d of them without any tag\n\n", s.Unprotected, s.NotProven, s.Untiered, s.Untagged)
 	}
-	head.WriteString("| tier | schedule | RPO limit | compliant | RPO met | central | secondary | jobs ok/failed | storage warm/cold | cost/month |\n")
-	head.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
+	head.WriteString("| tier | schedule | RPO objective | achieved p50 / p95 / max | RTO | compliant | objectives met | central | secondary | jobs ok/failed | storage warm/cold | cost/month |\n")
+	head.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, t := range r.Tiers {
-		fmt.Fprintf(&head, "| %s | `%s` %s | %s | %s | %s | %s | %s | %d/%d | %s / %s | %s |\n",
-			md(t.Name), t.Schedule, t.Timezone, FormatDuration(secs(t.RPOSeconds)), frac(t.Compliant, t.Resources), frac(t.RPOMet, t.Resources),
+		fmt.Fprintf(&head, "| %s | `%s` %s | %s | %s | %s | %s | %s | %s | %s | %d/%d | %s / %s | %s |\n",
+			md(t.Name), t.Schedule, t.Timezone, FormatDuration(secs(t.RPOSeconds)), achievedText(t.Achieved), rtoText(t.RTOSeconds),
+			frac(t.Compliant, t.Resources), frac(t.RPOMet, t.Resources),
 			frac(t.CentralCovered, t.CentralRequired), frac(t.SecondaryCovered, t.SecondaryRequired),
 			t.JobsCompleted, t.JobsFailed, FormatBytes(t.WarmBytes), FormatBytes(t.ColdBytes), money(r.Cost.Currency, t.MonthlyCost))
+	}
+	head.WriteString("\n")
+	for _, t := range r.Tiers {
+		if len(t.Worst) == 0 || t.Worst[0].AchievedSeconds <= t.RPOSeconds {
+			continue
+		}
+		fmt.Fprintf(&head, "Worst achieved RPO in %s (objective %s):", md(t.Name), FormatDuration(secs(t.RPOSeconds)))
+		for _, w := range t.Worst {
+			fmt.Fprintf(&head, " `%s` %s;", w.ARN, FormatDuration(secs(w.AchievedSeconds)))
+		}
+		head.WriteString("\n\n")
 	}
 	head.WriteString("\n")
 	if len(r.Findings) > 0 {
@@ -59,6 +78,9 @@ func Markdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 				icon = "⚠️"
 			}
 			fmt.Fprintf(&head, "- %s **%s** %s: %s\n", icon, f.Code, md(f.Subject), md(f.Message))
+			if f.Fix != "" {
+				fmt.Fprintf(&head, "  - fix: `%s`\n", strings.ReplaceAll(f.Fix, "`", "'"))
+			}
 		}
 		head.WriteString("\n")
 	}
@@ -130,10 +152,27 @@ func statusRank(s string) int {
 		return 0
 	case StatusNoncompliant:
 		return 1
-	case StatusUntiered:
+	case StatusNotProven:
 		return 2
+	case StatusUntiered:
+		return 3
 	}
-	return 3
+	return 4
+}
+
+// achievedText writes a tier's achieved RPO distribution.
+func achievedText(d Distribution) string {
+	if d.Measured == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%s / %s / %s", FormatDuration(secs(d.P50Seconds)), FormatDuration(secs(d.P95Seconds)), FormatDuration(secs(d.MaxSeconds)))
+}
+
+func rtoText(s int64) string {
+	if s == 0 {
+		return "—"
+	}
+	return FormatDuration(secs(s))
 }
 
 func orDash(s string) string {

@@ -18,9 +18,39 @@ const (
 	StatusNoncompliant = "noncompliant"
 	// StatusUnprotected: in a tier, with no good backup at all.
 	StatusUnprotected = "unprotected"
-	// StatusUntiered: matches no tier of its account.
+	// StatusUntiered: matches no tier of its account; a decision is
+	// needed (tag it into a tier, or exclude it).
 	StatusUntiered = "untiered"
+	// StatusNotProven: in a tier, but its account and region could not
+	// be read, so nothing proves it protected.
+	StatusNotProven = "not-proven"
 )
+
+// Verdicts of a report.
+const (
+	// VerdictProtected: every tiered resource met every objective of its
+	// tier over the whole window, and nothing failed.
+	VerdictProtected = "protected"
+	// VerdictNeedsDecision: every tiered resource is protected, but some
+	// resources match no tier.
+	VerdictNeedsDecision = "needs-decision"
+	// VerdictNotProtected: some tiered resource missed an objective, or a
+	// finding failed.
+	VerdictNotProtected = "not-protected"
+	// VerdictNotProven: nothing failed that was read, but some accounts
+	// or regions could not be read.
+	VerdictNotProven = "not-proven"
+)
+
+// Verdict is the report's conclusion, in words.
+type Verdict struct {
+	// Status is one of the Verdict constants.
+	Status string `json:"status"`
+	// Headline is one sentence that says it, with counts.
+	Headline string `json:"headline"`
+	// Reasons say why, most important first.
+	Reasons []string `json:"reasons,omitempty"`
+}
 
 // Copy statuses of a resource.
 const (
@@ -45,6 +75,8 @@ type Report struct {
 	Spec          string    `json:"spec"`
 	GeneratedAt   time.Time `json:"generated_at"`
 	Window        Window    `json:"window"`
+	// Verdict is the conclusion: protected, or what needs attention.
+	Verdict Verdict `json:"verdict"`
 	// Summary counts every resource of the organization.
 	Summary   Stats          `json:"summary"`
 	Tiers     []TierStats    `json:"tiers"`
@@ -64,10 +96,13 @@ type Report struct {
 // denominator is zero.
 type Stats struct {
 	// Resources counts the resources in a tier; Untiered those in none.
-	Resources   int `json:"resources"`
-	Untiered    int `json:"untiered"`
+	Resources int `json:"resources"`
+	Untiered  int `json:"untiered"`
+	// Untagged counts the untiered resources with no tags at all.
+	Untagged    int `json:"untagged"`
 	Compliant   int `json:"compliant"`
 	Unprotected int `json:"unprotected"`
+	NotProven   int `json:"not_proven"`
 	RPOMet      int `json:"rpo_met"`
 	// Required and covered copies to the central vault (primary region)
 	// and to the secondary region's central vault.
@@ -97,11 +132,45 @@ type TierStats struct {
 	Name     string `json:"name"`
 	Schedule string `json:"schedule"`
 	Timezone string `json:"timezone"`
-	// RPOSeconds is the tier's RPO limit (see RPO.Limit); MaxGapSeconds
-	// the largest gap between scheduled runs.
-	RPOSeconds    int64 `json:"rpo_seconds"`
-	MaxGapSeconds int64 `json:"max_gap_seconds"`
+	// RPOSeconds is the objective resources are judged against (the
+	// tier's rpo, else ScheduleLimitSeconds); ScheduleLimitSeconds what
+	// the schedule guarantees (RPO.Limit); MaxGapSeconds the largest gap
+	// between scheduled runs; RTOSeconds the tier's rto (0: none).
+	RPOSeconds           int64 `json:"rpo_seconds"`
+	ScheduleLimitSeconds int64 `json:"schedule_limit_seconds"`
+	MaxGapSeconds        int64 `json:"max_gap_seconds"`
+	RTOSeconds           int64 `json:"rto_seconds,omitempty"`
+	// Achieved is the distribution of the tier's resources' achieved
+	// RPO in their local vaults; Worst the resources with the largest,
+	// worst first (at most 5).
+	Achieved Distribution    `json:"achieved"`
+	Worst    []WorstResource `json:"worst"`
 	Stats
+}
+
+// WorstResource is a resource with one of the largest achieved RPOs of
+// its tier.
+type WorstResource struct {
+	ARN             string `json:"arn"`
+	Account         string `json:"account"`
+	AchievedSeconds int64  `json:"achieved_seconds"`
+}
+
+// Objective is one recovery point objective of a resource, measured in
+// one location over the window.
+type Objective struct {
+	// Location is "local", "central" or "secondary".
+	Location string `json:"location"`
+	// ObjectiveSeconds is the oldest the newest usable recovery point may
+	// be: the tier's rpo locally, plus the copy allowance for copies.
+	ObjectiveSeconds int64 `json:"objective_seconds"`
+	// AchievedSeconds is the largest age the newest usable recovery point
+	// reached at any moment from MeasuredFrom to the window's end, at
+	// WorstAt; nil when there was no usable recovery point.
+	AchievedSeconds *int64     `json:"achieved_seconds,omitempty"`
+	WorstAt         *time.Time `json:"worst_at,omitempty"`
+	MeasuredFrom    *time.Time `json:"measured_from,omitempty"`
+	Met             bool       `json:"met"`
 }
 
 // AccountStats are an account's counts.
@@ -130,25 +199,36 @@ type Resource struct {
 	Status string `json:"status"`
 	// Reasons say why a resource is not compliant.
 	Reasons []string `json:"reasons,omitempty"`
+	// Untagged is true for an untiered resource with no tags at all: no
+	// tier can select it, so it is unprotected until someone decides.
+	Untagged bool `json:"untagged,omitempty"`
 	// LastBackup is the creation time of the newest good backup (job,
 	// recovery point or protected-resource record), nil when none.
 	LastBackup *time.Time `json:"last_backup,omitempty"`
 	// BackupAgeSeconds is the age of LastBackup at the end of the window.
-	BackupAgeSeconds  *int64     `json:"backup_age_seconds,omitempty"`
-	RPOMet            bool       `json:"rpo_met"`
-	CentralCopy       string     `json:"central_copy"`
-	SecondaryCopy     string     `json:"secondary_copy"`
-	LastCentralCopy   *time.Time `json:"last_central_copy,omitempty"`
-	LastSecondaryCopy *time.Time `json:"last_secondary_copy,omitempty"`
-	JobsCompleted     int        `json:"jobs_completed"`
-	JobsFailed        int        `json:"jobs_failed"`
-	LastFailure       string     `json:"last_failure,omitempty"`
-	CopiesCompleted   int        `json:"copies_completed"`
-	CopiesFailed      int        `json:"copies_failed"`
-	LastCopyFailure   string     `json:"last_copy_failure,omitempty"`
-	WarmBytes         int64      `json:"warm_bytes"`
-	ColdBytes         int64      `json:"cold_bytes"`
-	MonthlyCost       float64    `json:"monthly_cost"`
+	BackupAgeSeconds *int64 `json:"backup_age_seconds,omitempty"`
+	// Objectives are the tier's recovery point objectives, measured over
+	// the window; RPOMet is true when every one held.
+	Objectives []Objective `json:"objectives,omitempty"`
+	RPOMet     bool        `json:"rpo_met"`
+	// ConsecutiveFailures counts the backup jobs that failed since the
+	// newest completed one (in the window); FailureCause classifies the
+	// newest failure (see FailureCause).
+	ConsecutiveFailures int        `json:"consecutive_failures"`
+	FailureCause        string     `json:"failure_cause,omitempty"`
+	CentralCopy         string     `json:"central_copy"`
+	SecondaryCopy       string     `json:"secondary_copy"`
+	LastCentralCopy     *time.Time `json:"last_central_copy,omitempty"`
+	LastSecondaryCopy   *time.Time `json:"last_secondary_copy,omitempty"`
+	JobsCompleted       int        `json:"jobs_completed"`
+	JobsFailed          int        `json:"jobs_failed"`
+	LastFailure         string     `json:"last_failure,omitempty"`
+	CopiesCompleted     int        `json:"copies_completed"`
+	CopiesFailed        int        `json:"copies_failed"`
+	LastCopyFailure     string     `json:"last_copy_failure,omitempty"`
+	WarmBytes           int64      `json:"warm_bytes"`
+	ColdBytes           int64      `json:"cold_bytes"`
+	MonthlyCost         float64    `json:"monthly_cost"`
 }
 
 // Vault is the posture of one vault against the spec.
@@ -201,18 +281,14 @@ type Finding struct {
 	Code    string `json:"code"`
 	Subject string `json:"subject"`
 	Message string `json:"message"`
+	// Fix is the command line that fixes it, when there is one.
+	Fix string `json:"fix,omitempty"`
 }
 
-// Compliant reports whether the organization meets its spec: every tiered
-// resource compliant, no untiered resource and no failing finding.
+// Compliant reports whether the organization meets its spec: the
+// verdict is protected, or needs a decision about untiered resources only.
+// Every tiered resource met every objective, every account was read and no
+// finding failed.
 func (r *Report) Compliant() bool {
-	if r.Summary.Compliant != r.Summary.Resources || r.Summary.Untiered > 0 {
-		return false
-	}
-	for _, f := range r.Findings {
-		if f.Severity == SeverityFail {
-			return false
-		}
-	}
-	return true
+	return r.Verdict.Status == VerdictProtected || r.Verdict.Status == VerdictNeedsDecision
 }

@@ -7,10 +7,12 @@ import (
 	"github.com/orgbackup/orgbackup/spec"
 )
 
-// testSpecYAML is a spec whose tiers have explicit windows, so RPO limits
-// are easy to compute by hand: production daily at 02:00 UTC with 1h+2h
-// windows (limit 27h), development weekly on Sunday at 04:00 UTC (limit
-// 7d3h), and a daily tier in New York time.
+// testSpecYAML is a spec whose tiers have explicit windows and
+// objectives equal to what the schedule guarantees, so they are easy to
+// compute by hand: production daily at 02:00 UTC with 1h+2h windows (rpo
+// 27h), development weekly on Sunday at 04:00 UTC (rpo 7d3h), and a daily
+// tier in New York time without an rpo (its schedule limit is the
+// objective).
 const testSpecYAML = `version: 1
 name: test-org
 organization:
@@ -22,10 +24,12 @@ tiers:
     targets: [Production]
     start_window: 1h
     completion_window: 2h
+    rpo: 27h
   development:
     targets: [Development]
     start_window: 1h
     completion_window: 2h
+    rpo: 171h
   newyork:
     preset: none
     schedule: "cron(30 2 * * ? *)"
@@ -87,8 +91,15 @@ func testInventory() *Inventory {
 	add(prodAccount, "i-late", "production", func(r *ResourceData) {
 		r.LastProtected = ago(27*time.Hour + time.Minute)
 		r.LastCentralCopy, r.LastSecondaryCopy = ago(20*time.Hour), ago(20*time.Hour)
-		r.JobsFailed, r.LastFailureState, r.LastFailureMessage, r.LastFailure = 2, "FAILED", "Insufficient privileges", ago(2*time.Hour)
+		// Its last two jobs failed: the backup role was deleted.
+		const msg = "Unable to assume role arn:aws:iam::333333333333:role/OrgBackupServiceRole. The role does not exist."
+		r.JobsFailed, r.LastFailureState, r.LastFailureMessage, r.LastFailure = 2, "FAILED", msg, ago(2*time.Hour)
+		for _, at := range []time.Time{ago(26 * time.Hour), ago(2 * time.Hour)} {
+			r.failures = append(r.failures, at.Unix())
+			inv.addFailure(prodAccount, r.ARN, "FAILED", msg, "arn:aws:iam::333333333333:role/OrgBackupServiceRole", at)
+		}
 	})
+	add(prodAccount, "i-bare", "", func(r *ResourceData) { r.Tags = map[string]string{} })
 	add(prodAccount, "i-nocopy", "production", func(r *ResourceData) {
 		r.LastJobSuccess, r.JobsCompleted = ago(time.Hour), 1
 		r.LastCentralCopy = ago(time.Hour)
@@ -108,6 +119,14 @@ func testInventory() *Inventory {
 	add(nyAccount, "i-ny", "newyork", func(r *ResourceData) {
 		r.LastJobSuccess = ago(26 * time.Hour)
 	})
+	// Each resource's newest backups are its recovery points.
+	for _, r := range inv.Resources {
+		for _, t := range []time.Time{r.LastJobSuccess, r.LastRecoveryPoint, r.LastProtected} {
+			r.Local.add(inv.Window, t, t)
+		}
+		r.Central.add(inv.Window, r.LastCentralCopy, r.LastCentralCopy)
+		r.Secondary.add(inv.Window, r.LastSecondaryCopy, r.LastSecondaryCopy)
+	}
 	for i, c := range []DayCounts{{Completed: 4}, {Completed: 3, Failed: 1}, {Failed: 2}, {Running: 1}} {
 		*inv.day(prodAccount, i) = c
 	}

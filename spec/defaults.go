@@ -68,8 +68,10 @@ type Default struct {
 //	tiers.*.preset                   the tier's name if it names a preset, else none
 //	tiers.*.schedule                 the preset's; required for custom tiers
 //	tiers.*.timezone                 UTC
-//	tiers.*.start_window             AWS Backup's default
-//	tiers.*.completion_window        AWS Backup's default
+//	tiers.*.start_window             the preset's (production, staging 1h; development 4h); for custom tiers AWS Backup's 8h
+//	tiers.*.completion_window        the preset's (production, staging 8h; development 1d); for custom tiers AWS Backup's 7d
+//	tiers.*.rpo                      the preset's (production, staging 36h; development 9d); for custom tiers the schedule's largest gap + both windows
+//	tiers.*.rto                      the preset's (production 4h; staging 24h; development 72h); for custom tiers none
 //	tiers.*.local_retention          the preset's; required for custom tiers
 //	tiers.*.cold_after               never
 //	tiers.*.central_retention        the preset's; for custom tiers no central copy
@@ -98,8 +100,10 @@ func Defaults() []Default {
 		{"tiers.*.preset", "the tier's name if it names a preset, else " + PresetNone},
 		{"tiers.*.schedule", "the preset's; required for custom tiers"},
 		{"tiers.*.timezone", "UTC"},
-		{"tiers.*.start_window", "AWS Backup's default"},
-		{"tiers.*.completion_window", "AWS Backup's default"},
+		{"tiers.*.start_window", "the preset's (production, staging 1h; development 4h); for custom tiers AWS Backup's 8h"},
+		{"tiers.*.completion_window", "the preset's (production, staging 8h; development 1d); for custom tiers AWS Backup's 7d"},
+		{"tiers.*.rpo", "the preset's (production, staging 36h; development 9d); for custom tiers the schedule's largest gap + both windows"},
+		{"tiers.*.rto", "the preset's (production 4h; staging 24h; development 72h); for custom tiers none"},
 		{"tiers.*.local_retention", "the preset's; required for custom tiers"},
 		{"tiers.*.cold_after", "never"},
 		{"tiers.*.central_retention", "the preset's; for custom tiers no central copy"},

@@ -154,7 +154,7 @@ func fieldConstraints(key string, s *schema) {
 		s.Enum = enumOf(PresetNone, "production", "staging", "development")
 	case "Tier.Schedule":
 		s.Pattern = `^cron\(.+\)$`
-	case "Tier.StartWindow", "Tier.CompletionWindow":
+	case "Tier.StartWindow", "Tier.CompletionWindow", "Tier.RPO", "Tier.RTO":
 		s.Pattern = windowPattern
 	case "Tier.LocalRetention", "Tier.ColdAfter", "Tier.CentralRetention", "Tier.SecondaryRetention",
 		"Lock.MinRetention", "Lock.MaxRetention", "AirGapped.MinRetention", "AirGapped.MaxRetention":
@@ -229,8 +229,10 @@ func fieldDocs(key string) (string, bool) {
 		"Tier.Preset":             "Preset the tier starts from: production, staging, development or none. Default: the tier's name if it names a preset, else none.",
 		"Tier.Schedule":           "AWS cron expression, e.g. cron(0 2 * * ? *); at most hourly.",
 		"Tier.Timezone":           "IANA time zone of the schedule. Default UTC.",
-		"Tier.StartWindow":        "How long after the scheduled time a job may start, e.g. 1h, 8h.",
-		"Tier.CompletionWindow":   "How long after the scheduled time a job must complete, e.g. 7d.",
+		"Tier.StartWindow":        "How long after the scheduled time a job may start, e.g. 1h. Default: the preset's (1h daily, 4h development); AWS's 8h for custom tiers.",
+		"Tier.CompletionWindow":   "How long after starting a job must complete, e.g. 8h. Default: the preset's (8h daily, 1d development); AWS's 7d for custom tiers.",
+		"Tier.RPO":                "Recovery point objective: the oldest the newest usable recovery point may be, e.g. 36h; at least the schedule's largest gap plus both windows. Default: the preset's (36h production and staging, 9d development); for custom tiers that guarantee.",
+		"Tier.RTO":                "Recovery time objective, e.g. 4h; reported. Default: the preset's (4h production, 24h staging, 72h development); none for custom tiers.",
 		"Tier.LocalRetention":     "How long recovery points stay in the workload account's vault, e.g. 30d. A year is 365 days.",
 		"Tier.ColdAfter":          "When local recovery points move to cold storage (at least 90 days before deletion).",
 		"Tier.CentralRetention":   "How long copies stay in the central vault, e.g. 7y; empty means no central copy.",

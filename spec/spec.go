@@ -90,9 +90,20 @@ type Tier struct {
 	// Timezone is the schedule's IANA time zone. Default UTC.
 	Timezone string `json:"timezone,omitempty" yaml:"timezone,omitempty"`
 	// StartWindow and CompletionWindow are durations such as "1h", "8h",
-	// "7d".
+	// "7d". Default: the preset's (see Defaults); AWS Backup's 8 hours
+	// and 7 days for custom tiers.
 	StartWindow      string `json:"start_window,omitempty" yaml:"start_window,omitempty"`
 	CompletionWindow string `json:"completion_window,omitempty" yaml:"completion_window,omitempty"`
+	// RPO is the tier's recovery point objective: the oldest its newest
+	// usable recovery point may ever be, e.g. "36h". It must be at least
+	// the schedule's largest gap plus the start and completion windows,
+	// which is what the schedule can guarantee. Default: the preset's;
+	// for custom tiers that guarantee.
+	RPO string `json:"rpo,omitempty" yaml:"rpo,omitempty"`
+	// RTO is the tier's recovery time objective, e.g. "4h": how long a
+	// restore may take. It is reported, not enforced. Default: the
+	// preset's; none for custom tiers.
+	RTO string `json:"rto,omitempty" yaml:"rto,omitempty"`
 	// LocalRetention is how long recovery points stay in the workload
 	// account's vault, e.g. "30d".
 	LocalRetention string `json:"local_retention,omitempty" yaml:"local_retention,omitempty"`

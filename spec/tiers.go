@@ -21,8 +21,15 @@ type EffectiveTier struct {
 	// Schedule is the AWS cron expression; Timezone its IANA zone ("" for
 	// UTC).
 	Schedule, Timezone string
-	// StartWindow and CompletionWindow are 0 for AWS Backup's defaults.
+	// StartWindow and CompletionWindow are the preset's or the spec's;
+	// 0 for AWS Backup's defaults (see Windows).
 	StartWindow, CompletionWindow time.Duration
+	// RPO is the recovery point objective: the oldest the newest usable
+	// recovery point may be. 0 for a custom tier that sets none: then the
+	// schedule's guarantee (ScheduleLimit) is the objective.
+	RPO time.Duration
+	// RTO is the recovery time objective; 0 when none. Reported only.
+	RTO time.Duration
 	// LocalRetention is how long recovery points stay in the local vault.
 	LocalRetention policy.Days
 	// ColdAfter moves local recovery points to cold storage; 0 never.
@@ -85,6 +92,9 @@ func (s *Spec) effectiveTier(name string, t Tier) (EffectiveTier, []tierProblem)
 			e.Encryption = pt.Encryption()
 		}
 	}
+	if o, ok := PresetObjectives(e.Preset); ok {
+		e.StartWindow, e.CompletionWindow, e.RPO, e.RTO = o.StartWindow, o.CompletionWindow, o.RPO, o.RTO
+	}
 	if e.Encryption == "" {
 		e.Encryption = DefaultCustomEncryption
 	}
@@ -115,6 +125,8 @@ func (s *Spec) effectiveTier(name string, t Tier) (EffectiveTier, []tierProblem)
 	}
 	window("start_window", t.StartWindow, &e.StartWindow)
 	window("completion_window", t.CompletionWindow, &e.CompletionWindow)
+	window("rpo", t.RPO, &e.RPO)
+	window("rto", t.RTO, &e.RTO)
 	days("local_retention", t.LocalRetention, &e.LocalRetention)
 	days("cold_after", t.ColdAfter, &e.ColdAfter)
 	days("central_retention", t.CentralRetention, &e.CentralRetention)

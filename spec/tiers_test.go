@@ -9,7 +9,7 @@ import (
 )
 
 // A preset tier without overrides compiles to exactly the policy
-// package's preset plan.
+// package's preset plan, with the windows of its objectives.
 func TestTierPlanMatchesPreset(t *testing.T) {
 	t.Parallel()
 	s, err := Parse("spec.yaml", []byte(base+"  staging: {targets: [Staging]}\n  development: {targets: [Development]}\n"))
@@ -23,7 +23,13 @@ func TestTierPlanMatchesPreset(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			o, ok := PresetObjectives(pt.String())
+			if !ok || o.StartWindow == 0 || o.CompletionWindow == 0 {
+				t.Fatalf("PresetObjectives(%s) = %+v, %v; want explicit windows", pt, o, ok)
+			}
 			want := policy.Preset(pt, policy.PresetOptions{
+				StartWindow:       o.StartWindow,
+				CompletionWindow:  o.CompletionWindow,
 				LocalVault:        DefaultLocalVault,
 				CentralVaultARN:   "arn:aws:backup:us-east-1:222222222222:backup-vault:orgbackup-central",
 				SecondaryVaultARN: "arn:aws:backup:us-west-2:222222222222:backup-vault:orgbackup-central",

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/orgbackup/orgbackup/policy"
@@ -364,6 +365,9 @@ func (v *validator) tier(name string, t Tier, targets map[string]string) {
 			v.add(base+".schedule", "%v", err)
 		}
 	}
+	if len(probs) == 0 && e.RPO > 0 && e.Schedule != "" {
+		v.objective(name, base, e)
+	}
 	v.lockRange(base, "central_retention", e.CentralRetention)
 	if e.CrossRegion && t.SecondaryRetention != "" {
 		v.lockRange(base, "secondary_retention", e.SecondaryRetention)
@@ -412,6 +416,46 @@ func (v *validator) tier(name string, t Tier, targets map[string]string) {
 	if v.planInputsOK && nameOK && presetOK && len(probs) == 0 && e.Schedule != "" && e.LocalRetention > 0 {
 		v.tierPlan(name, base)
 	}
+}
+
+// objective checks that the tier's schedule can meet its RPO: the newest
+// backup of a tier can be as old as the schedule's largest gap plus the
+// start and completion windows (EffectiveTier.ScheduleLimit) without any
+// job failing, so a smaller RPO is a promise the plan cannot keep.
+func (v *validator) objective(name, base string, e EffectiveTier) {
+	limit, err := e.ScheduleLimit(time.Time{})
+	if err != nil {
+		return // the schedule or time zone is reported elsewhere
+	}
+	if e.RPO >= limit {
+		return
+	}
+	gap, _ := e.MaxScheduleGap(time.Time{})
+	start, completion := e.Windows()
+	field := base + ".rpo"
+	v.addAt(field, v.written(field, base), false,
+		"rpo %s is shorter than the %s the schedule can guarantee (largest gap between runs %s + start window %s + completion window %s): raise rpo to at least %s, or run the schedule more often or shorten the windows",
+		formatWindow(e.RPO), formatWindow(limit), formatWindow(gap), formatWindow(start), formatWindow(completion), formatWindow(limit))
+}
+
+// formatWindow writes a duration as a spec would: "36h", "8d4h", "90m".
+func formatWindow(d time.Duration) string {
+	if d <= 0 {
+		return "0m"
+	}
+	out := ""
+	if n := d / (24 * time.Hour); n > 0 {
+		out += strconv.FormatInt(int64(n), 10) + "d"
+		d -= n * 24 * time.Hour
+	}
+	if n := d / time.Hour; n > 0 {
+		out += strconv.FormatInt(int64(n), 10) + "h"
+		d -= n * time.Hour
+	}
+	if n := d / time.Minute; n > 0 {
+		out += strconv.FormatInt(int64(n), 10) + "m"
+	}
+	return out
 }
 
 // written returns path if the file sets it, else fallback: a problem that

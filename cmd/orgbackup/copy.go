@@ -105,7 +105,8 @@ func runCopy(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	defer s.close()
-	now := s.clock()()
+	clock := commandClock(ctx, e, s)
+	now := clock()
 	filter := crossaccount.CopyFilter{ResourceTypes: splitList(scope.types)}
 	filter.CreatedAfter, _ = parseWhen(*after, now)
 	filter.CreatedBefore, _ = parseWhen(*before, now)
@@ -125,7 +126,7 @@ func runCopy(ctx context.Context, e *env, args []string) int {
 		o.DryRun = *dryRun
 		o.MaxRunning = *maxRunning
 		o.MaxAttempts = *attempts
-		o.Clock = s.clock()
+		o.Clock = clock
 		o.Sleep = s.sleep
 		o.Progress = progress.Event
 	}).Run(ctx)
@@ -160,7 +161,8 @@ func runRemediate(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "orgbackup remediate: %v\n", err)
 		return exitProblem
 	}
-	targets, err := backup.RemediationTargets(s.spec, topo, s.clock()(), scope.options)
+	clock := commandClock(ctx, e, s)
+	targets, err := backup.RemediationTargets(s.spec, topo, clock(), scope.options)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orgbackup remediate: %v\n", err)
 		return exitProblem
@@ -169,7 +171,7 @@ func runRemediate(ctx context.Context, e *env, args []string) int {
 	rep, runErr := crossaccount.NewRemediator(s.fleet, targets, func(o *crossaccount.RemediateOptions) {
 		o.Since = *since
 		o.DryRun = *dryRun
-		o.Clock = s.clock()
+		o.Clock = clock
 		o.Progress = progress.Event
 	}).Run(ctx)
 	progress.Close()

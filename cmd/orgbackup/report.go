@@ -2,13 +2,18 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/orgbackup/orgbackup/report"
@@ -66,10 +71,7 @@ func runReport(ctx context.Context, e *env, args []string) int {
 	if acct == "" && s.srv != nil {
 		acct = s.spec.Organization.ManagementAccount
 	}
-	now := time.Now()
-	if s.srv != nil {
-		now = s.srv.Now() // the emulator's virtual clock
-	}
+	now := commandClock(ctx, e, s)()
 	inv, err := report.Collect(ctx, s.spec, report.FromConfigs(s.fleet), report.LastDays(now, *days), func(o *report.Options) {
 		o.MonitoringAccount = acct
 	})
@@ -123,4 +125,70 @@ func runReport(ctx context.Context, e *env, args []string) int {
 		return 2
 	}
 	return exitOK
+}
+
+// clockProbeTimeout bounds the question "is this endpoint an emulator?".
+const clockProbeTimeout = 2 * time.Second
+
+// commandClock is the time source of a command that reads time (report,
+// remediate): the in-process emulator's virtual clock with --emulator;
+// else, when the session's endpoint (AWS_ENDPOINT_URL or the shared
+// configuration's endpoint_url) answers the emulator's control API
+// GET /_orgbackup/clock, the served emulator's virtual clock, read at each
+// call; else the host's clock. Report windows, evaluation and upload keys
+// all take their time from it, so a simulation's report judges emulated
+// days, not the host's.
+func commandClock(ctx context.Context, e *env, s *session) func() time.Time {
+	if s.srv != nil {
+		return s.srv.Now
+	}
+	ep := aws.ToString(s.base.BaseEndpoint)
+	if ep == "" {
+		ep = e.getenv("AWS_ENDPOINT_URL")
+	}
+	if ep == "" {
+		return time.Now
+	}
+	first, err := emulatorNow(ctx, ep)
+	if err != nil {
+		return time.Now // not an emulator: AWS, or another endpoint
+	}
+	var mu sync.Mutex
+	last := first
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		if t, err := emulatorNow(ctx, ep); err == nil {
+			last = t
+		}
+		return last
+	}
+}
+
+// emulatorNow asks a served emulator for its virtual time.
+func emulatorNow(ctx context.Context, endpoint string) (time.Time, error) {
+	ctx, cancel := context.WithTimeout(ctx, clockProbeTimeout)
+	defer cancel()
+	u := strings.TrimSuffix(endpoint, "/") + "/_orgbackup/clock"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("asking %s for the time: %w", endpoint, err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("asking %s for the time: %w", endpoint, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("reading the time from %s: %w", endpoint, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return time.Time{}, fmt.Errorf("asking %s for the time: %s", endpoint, resp.Status)
+	}
+	var out struct{ Now time.Time }
+	if err := json.Unmarshal(body, &out); err != nil || out.Now.IsZero() {
+		return time.Time{}, fmt.Errorf("%s does not answer the emulator's control API", endpoint)
+	}
+	return out.Now, nil
 }
