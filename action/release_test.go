@@ -376,3 +376,74 @@ func TestDownloadStep(t *testing.T) {
 		})
 	}
 }
+
+// TestExamplesPinned checks that every action the examples and the
+// repository's workflows use is pinned to a full commit SHA with its tag
+// in a comment, so a moved tag cannot change what runs with the
+// organization's apply role.
+func TestExamplesPinned(t *testing.T) {
+	t.Parallel()
+	files, _ := filepath.Glob("../examples/workflows/*.yml")
+	own, _ := filepath.Glob("../.github/workflows/*.yml")
+	files = append(append(files, own...), "../action.yml")
+	usesRE := regexp.MustCompile(`(?m)^\s*(?:-\s+)?uses:\s*(\S+)(.*)$`)
+	pinnedRE := regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}$`)
+	tagRE := regexp.MustCompile(`^\s+# v[0-9]+(\.[0-9]+){0,2}\s*$`)
+	n := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range usesRE.FindAllStringSubmatch(string(b), -1) {
+			n++
+			if strings.HasPrefix(m[1], "./") {
+				continue
+			}
+			if !pinnedRE.MatchString(m[1]) || !tagRE.MatchString(m[2]) {
+				t.Errorf("%s: uses: %s%s: want OWNER/REPO@<40-hex SHA> # vX.Y.Z", filepath.Base(f), m[1], m[2])
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("found no uses:")
+	}
+}
+
+// TestDependabot checks that the repository's dependabot.yml and the
+// example keep the pinned actions current.
+func TestDependabot(t *testing.T) {
+	t.Parallel()
+	for _, f := range []string{"../.github/dependabot.yml", "../examples/workflows/dependabot/dependabot.yml"} {
+		var doc struct {
+			Version int `yaml:"version"`
+			Updates []struct {
+				Ecosystem   string   `yaml:"package-ecosystem"`
+				Directory   string   `yaml:"directory"`
+				Directories []string `yaml:"directories"`
+				Schedule    struct {
+					Interval string `yaml:"interval"`
+				} `yaml:"schedule"`
+			} `yaml:"updates"`
+		}
+		readYAML(t, f, &doc)
+		i := slices.IndexFunc(doc.Updates, func(u struct {
+			Ecosystem   string   `yaml:"package-ecosystem"`
+			Directory   string   `yaml:"directory"`
+			Directories []string `yaml:"directories"`
+			Schedule    struct {
+				Interval string `yaml:"interval"`
+			} `yaml:"schedule"`
+		}) bool {
+			return u.Ecosystem == "github-actions"
+		})
+		if doc.Version != 2 || i < 0 {
+			t.Errorf("%s: want version 2 with a github-actions update", f)
+			continue
+		}
+		u := doc.Updates[i]
+		if (u.Directory != "/" && !slices.Contains(u.Directories, "/")) || u.Schedule.Interval == "" {
+			t.Errorf("%s: the github-actions update must cover / (.github/workflows) on a schedule: %+v", f, u)
+		}
+	}
+}
