@@ -153,3 +153,27 @@ func TestCommentPerSpec(t *testing.T) {
 		t.Errorf("second spec's comment changed: %+v", m2["central-backup-eu"])
 	}
 }
+
+// TestReviewOfAnotherSpec checks that require-reviewed-plan takes only the
+// comment for the spec being applied as its review: a pull request that
+// planned another spec reviewed nothing of this one.
+func TestReviewOfAnotherSpec(t *testing.T) {
+	f := newFixture(t)
+	first := f.spec
+	f.spec = filepath.Join(f.dir, "eu.yaml")
+	f.writeSpec(strings.Replace(readFile(t, first), "name: central-backup", "name: central-backup-eu", 1))
+	f.pullRequest(13, "EU only", testRepo)
+	if r := f.run(map[string]string{"role-to-assume": f.plan, "spec": f.spec}); r.err != nil {
+		t.Fatalf("PR plan: %v", r.err)
+	}
+	f.gh.pulls["m3rged"] = []map[string]any{{"number": 13, "merged_at": "2026-01-02T00:00:00Z", "merge_commit_sha": "m3rged", "base": map[string]any{"ref": "main"}}}
+	f.srv.ResetCallStats()
+	f.push("m3rged")
+	r := f.run(map[string]string{"role-to-assume": f.apply, "spec": first, "require-reviewed-plan": "true", "acknowledge-irreversible": "true"})
+	if r.err == nil || !strings.HasPrefix(r.outputs[OutFailureReason], reasonNoReview+":") || !strings.Contains(r.err.Error(), `for spec "central-backup"`) {
+		t.Fatalf("Run = %v, failure-reason %q; want %s naming the spec", r.err, r.outputs[OutFailureReason], reasonNoReview)
+	}
+	if m := mutatingCalls(f.srv); len(m) > 0 {
+		t.Errorf("refused apply made mutating calls: %v", m)
+	}
+}
