@@ -245,9 +245,11 @@ func (r *runner) run(ctx context.Context) error {
 	if r.ev, err = readEvent(gctx.EventPath); err != nil {
 		return fail(reasonEvent, err)
 	}
-	mode := resolveMode(in.Mode, gctx.EventName, gctx.Ref, r.ev)
+	mode, why := resolveMode(in.Mode, gctx.EventName, gctx.Ref, r.ev)
 	r.res.Mode = mode
-	r.gha.Infof("orgbackup: mode %s (input %s, event %s)", mode, in.Mode, gctx.EventName)
+	r.gha.Infof("orgbackup: mode %s (input %s, event %s): %s", mode, in.Mode, gctx.EventName, why)
+	// Say first what this run does, so nobody takes a plan for an apply.
+	fmt.Fprintf(&r.summary, "> orgbackup **%s**: %s.\n\n", mode, why)
 
 	// Gate apply before reading anything: a pull request never applies.
 	if mode == ModeApply && !applyAllowed(gctx.EventName, gctx.Ref, r.ev) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
 )
 
 // event is the part of the webhook payload (GITHUB_EVENT_PATH) a run reads.
@@ -21,6 +22,33 @@ type event struct {
 		FullName      string `json:"full_name"`
 		DefaultBranch string `json:"default_branch"`
 	} `json:"repository"`
+	// Inputs are a workflow_dispatch event's inputs. The payload carries
+	// them as strings ("true"); a JSON boolean is read as well.
+	Inputs map[string]json.RawMessage `json:"inputs"`
+}
+
+// DispatchApplyInput is the workflow_dispatch input that makes mode auto
+// apply: a boolean input named "apply" in the workflow's
+// on.workflow_dispatch.inputs.
+const DispatchApplyInput = "apply"
+
+// dispatchApply reports whether a workflow_dispatch event asked to apply:
+// its apply input is true (the string "true" or the boolean).
+func (e *event) dispatchApply() bool {
+	raw, ok := e.Inputs[DispatchApplyInput]
+	if !ok {
+		return false
+	}
+	var b bool
+	if json.Unmarshal(raw, &b) == nil {
+		return b
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		v, err := strconv.ParseBool(s)
+		return err == nil && v
+	}
+	return false
 }
 
 func readEvent(path string) (*event, error) {
@@ -64,20 +92,25 @@ func (e *event) onDefaultBranch(ref string) bool {
 
 // resolveMode turns auto into what the event calls for: plan for pull
 // requests, apply for a push to the default branch, drift for schedule,
-// plan otherwise.
-func resolveMode(m Mode, eventName, ref string, ev *event) Mode {
+// apply for workflow_dispatch with its apply input true, plan otherwise.
+// It also says why, for the step summary.
+func resolveMode(m Mode, eventName, ref string, ev *event) (Mode, string) {
 	if m != ModeAuto {
-		return m
+		return m, "the mode input is " + string(m)
 	}
 	switch {
 	case isPullRequest(eventName):
-		return ModePlan
+		return ModePlan, "auto plans pull requests"
 	case eventName == "push" && ev.onDefaultBranch(ref):
-		return ModeApply
+		return ModeApply, "auto applies pushes to the default branch"
 	case eventName == "schedule":
-		return ModeDrift
+		return ModeDrift, "auto checks drift on schedule"
+	case eventName == "workflow_dispatch" && ev.dispatchApply():
+		return ModeApply, "the workflow was dispatched with " + DispatchApplyInput + " true"
+	case eventName == "workflow_dispatch":
+		return ModePlan, "the workflow was dispatched without " + DispatchApplyInput + " true, so nothing is applied; dispatch it again with " + DispatchApplyInput + " checked to apply"
 	}
-	return ModePlan
+	return ModePlan, "auto plans on " + eventName
 }
 
 // applyAllowed reports whether the event may apply: only push or

@@ -114,10 +114,10 @@ func (r *runner) comment(ctx context.Context, p *plan.Plan) {
 	var body strings.Builder
 	plan.Markdown(&body, p, plan.MarkdownOptions{
 		MaxBytes:        commentMaxBytes,
-		Marker:          marker(p.Fingerprint),
+		Marker:          planMarker{Spec: p.Spec, Digest: p.SpecDigest, Fingerprint: p.Fingerprint}.text(),
 		FullPlanPointer: "the job summary of " + r.runURL(),
 	})
-	ok, err := upsertComment(ctx, r.gitHub(), r.ev.PullRequest.Number, body.String(), create)
+	ok, err := upsertComment(ctx, r.gitHub(), r.ev.PullRequest.Number, p.Spec, body.String(), create)
 	if err != nil {
 		msg := "orgbackup: could not comment on the pull request (the plan is in the job summary): %v"
 		if r.ev.fromFork() {
@@ -207,11 +207,15 @@ func (r *runner) checkReviewed(ctx context.Context, p *plan.Plan) error {
 	if err != nil {
 		return fail(reasonNoReview, err)
 	}
-	c := planComment(cs)
+	// Only a comment for this very spec counts as its review.
+	c, m := planComment(cs, p.Spec, false)
 	if c == nil {
-		return fail(reasonNoReview, fmt.Errorf("pull request #%d has no orgbackup plan comment", pr.Number))
+		return fail(reasonNoReview, fmt.Errorf("pull request #%d has no orgbackup plan comment for spec %q", pr.Number, p.Spec))
 	}
-	reviewed := markerFingerprint(c.Body)
+	if m.Digest != p.SpecDigest {
+		return fail(reasonReviewMismatch, fmt.Errorf("the spec now (digest %s) differs from the spec planned in pull request #%d (digest %s); plan again in a pull request", p.SpecDigest, pr.Number, m.Digest))
+	}
+	reviewed := m.Fingerprint
 	if reviewed != p.Fingerprint {
 		return fail(reasonReviewMismatch, fmt.Errorf("the plan now (fingerprint %s) differs from the plan reviewed in pull request #%d (fingerprint %s); plan again in a pull request", p.Fingerprint, pr.Number, reviewed))
 	}
