@@ -177,7 +177,7 @@ func runPlan(ctx context.Context, e *env, args []string) int {
 	for _, c := range p.Checks {
 		fmt.Fprintf(e.stderr, "orgbackup plan: check failed: %s %s: %s\n", c.Code, c.Address, c.Message)
 	}
-	if err := plan.Text(e.stdout, p, plan.TextOptions{Color: isTerminal(e.stdout)}); err != nil {
+	if err := plan.Text(e.stdout, p, plan.TextOptions{Color: useColor(e)}); err != nil {
 		return exitProblem
 	}
 	if *out != "" {
@@ -254,7 +254,7 @@ func runApply(ctx context.Context, e *env, args []string) int {
 			return exitProblem
 		}
 	}
-	plan.Text(e.stdout, p, plan.TextOptions{Color: isTerminal(e.stdout)})
+	plan.Text(e.stdout, p, plan.TextOptions{Color: useColor(e)})
 	if !p.HasChanges() {
 		return exitOK
 	}
@@ -334,7 +334,7 @@ func runDrift(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stdout, "No drift: the organization matches the spec.")
 		return exitOK
 	}
-	plan.Text(e.stdout, rep.Plan, plan.TextOptions{Color: isTerminal(e.stdout)})
+	plan.Text(e.stdout, rep.Plan, plan.TextOptions{Color: useColor(e)})
 	for _, p := range rep.Policies {
 		fmt.Fprintf(e.stdout, "effective policy drift: account %s (tier %s): %s\n", p.Account, p.Tier, p.Reason)
 	}
@@ -366,4 +366,10 @@ func isTerminal(w any) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// useColor reports whether to colour output: on a terminal, unless the
+// NO_COLOR convention (no-color.org) asks not to.
+func useColor(e *env) bool {
+	return isTerminal(e.stdout) && e.getenv("NO_COLOR") == ""
 }

@@ -130,3 +130,29 @@ func TestParseFlagsAnywhere(t *testing.T) {
 		}
 	}
 }
+
+// TestVersionAndGroupHelp checks --version and that a command group lists
+// its commands under --help.
+func TestVersionAndGroupHelp(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args     []string
+		wantCode int
+		wantOut  string
+	}{
+		{[]string{"--version"}, exitOK, "orgbackup "},
+		{[]string{"emulator", "--help"}, exitOK, "emulator advance"},
+		{[]string{"policy", "--help"}, exitOK, "policy compile"},
+	} {
+		var stdout, stderr bytes.Buffer
+		e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+		if code := run(context.Background(), e, tc.args); code != tc.wantCode || !strings.Contains(stdout.String(), tc.wantOut) {
+			t.Errorf("orgbackup %q: exit %d, stdout %q; want %d and %q", tc.args, code, stdout.String(), tc.wantCode, tc.wantOut)
+		}
+	}
+	var stderr bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr, getenv: func(string) string { return "" }}
+	if code := run(context.Background(), e, []string{"emulator", "nope"}); code != exitUsage || !strings.Contains(stderr.String(), "unknown command") {
+		t.Errorf("orgbackup emulator nope: exit %d, stderr %q", code, stderr.String())
+	}
+}

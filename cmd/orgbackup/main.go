@@ -37,6 +37,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/orgbackup/orgbackup/internal/version"
 )
 
 // command is one sub-command of the CLI. run returns the process exit code.
@@ -97,6 +99,32 @@ func run(ctx context.Context, e *env, args []string) int {
 		name := strings.Join(args[:n], " ")
 		if c, ok := cmds[name]; ok {
 			return c.run(ctx, e, args[n:])
+		}
+	}
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "version") {
+		fmt.Fprintln(e.stdout, "orgbackup "+version.Get().String())
+		return exitOK
+	}
+	// A group ("emulator", "policy") lists its commands.
+	if len(args) > 0 {
+		group := map[string]command{}
+		for name, c := range cmds {
+			if strings.HasPrefix(name, args[0]+" ") {
+				group[name] = c
+			}
+		}
+		if len(group) > 0 {
+			help := len(args) == 1 || args[1] == "-h" || args[1] == "--help" || args[1] == "help"
+			w := e.stdout
+			if !help {
+				w = e.stderr
+				fmt.Fprintf(w, "orgbackup: unknown command %q\n\n", strings.Join(args, " "))
+			}
+			usage(w, group)
+			if help && len(args) > 1 {
+				return exitOK
+			}
+			return exitUsage
 		}
 	}
 	if len(args) > 0 && args[0] != "help" && args[0] != "-h" && args[0] != "--help" {
