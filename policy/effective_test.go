@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,10 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	goldenfile "github.com/orgbackup/orgbackup/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 const testAccount = "123456789012"
 
@@ -601,26 +600,6 @@ func renderEffective(e *Effective, err error) []byte {
 	return b.Bytes()
 }
 
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run go test -update to create it): %v", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
-}
-
 func compactJSON(t *testing.T, s []byte) []byte {
 	t.Helper()
 	var b bytes.Buffer
@@ -947,4 +926,9 @@ func TestEffectivePolicyNoHTMLEscaping(t *testing.T) {
 	if want := `{"plans":{"p":{"regions":["<&>"]}}}`; string(got.JSON) != want {
 		t.Errorf("JSON = %s, want %s", got.JSON, want)
 	}
+}
+
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	goldenfile.Check(t, path, got)
 }

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	goldenfile "github.com/orgbackup/orgbackup/internal/golden"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -72,27 +73,6 @@ func presetPlans() []Plan {
 		}))
 	}
 	return out
-}
-
-func checkOrgGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "orgpolicy", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run with -update to create it): %v", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
 }
 
 func TestCompileOrganizationsPolicyGolden(t *testing.T) {
@@ -481,4 +461,9 @@ func ExampleCompileOrganizationsPolicy() {
 	//   }
 	//  }
 	// }
+}
+
+func checkOrgGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	goldenfile.Check(t, filepath.Join("testdata", "orgpolicy", name), got)
 }

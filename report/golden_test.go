@@ -2,37 +2,17 @@ package report
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	goldenfile "github.com/orgbackup/orgbackup/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
 func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
-
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run with -update): %v", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", name, diff)
-	}
-}
 
 func TestRenderersGolden(t *testing.T) {
 	t.Parallel()
@@ -103,3 +83,8 @@ func TestMarkdownCapsSize(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	goldenfile.Check(t, filepath.Join("testdata", name), got)
+}

@@ -3,19 +3,17 @@ package spec
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 
+	goldenfile "github.com/orgbackup/orgbackup/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 )
 
 const schemaFile = "../schema/orgbackup.schema.json"
-
-// update rewrites golden files: go test ./spec -update.
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestSchemaFile fails when the committed schema differs from the one the
 // types generate; go generate ./spec (go test -run TestSchemaFile
@@ -25,7 +23,7 @@ func TestSchemaFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("JSONSchema() error: %v", err)
 	}
-	if *update {
+	if goldenfile.Updating() {
 		if err := os.MkdirAll(filepath.Dir(schemaFile), 0o755); err != nil {
 			t.Fatal(err)
 		}

@@ -4,17 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	goldenfile "github.com/orgbackup/orgbackup/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 )
-
-// update rewrites the golden files of this package: go test ./cmd/orgbackup -update.
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // TestExamplePlanGolden pins the changes the example spec plans on a fresh
 // emulated organization: addresses, actions, desired values, dependencies
@@ -45,20 +43,7 @@ func TestExamplePlanGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = append(got, '\n')
-	path := filepath.Join("testdata", "example-plan.json")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run with -update to create it): %v", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("example plan mismatch (-want +got):\n%s", diff)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", "example-plan.json"), got)
 }
 
 // TestPolicyCompileMatchesPlan pins that 'policy compile --tier' and

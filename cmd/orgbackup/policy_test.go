@@ -3,13 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	goldenfile "github.com/orgbackup/orgbackup/internal/golden"
 )
 
 func TestPolicyCommands(t *testing.T) {
@@ -59,29 +57,5 @@ func TestPolicyCommands(t *testing.T) {
 
 func checkPolicyGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "policy", "golden", name)
-	if os.Getenv("ORGBACKUP_UPDATE_GOLDEN") != "" || updateGolden() {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run with -update): %v", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
-}
-
-// updateGolden reports whether -update was given. The flag is looked up
-// rather than defined here so that any test file of the package may define
-// it; ORGBACKUP_UPDATE_GOLDEN=1 works without it.
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
+	goldenfile.Check(t, filepath.Join("testdata", "policy", "golden", name), got)
 }
