@@ -319,6 +319,14 @@ func (f *Fleet) stsConfig(source aws.CredentialsProvider, via string) aws.Config
 	return cfg
 }
 
+// extraThrottleCodes are throttling errors the SDK's retryer does not
+// know: Amazon SNS answers "Throttled" (ThrottledException in the SNS API
+// reference, "Indicates that the rate at which requests have been
+// submitted for this action exceeds the limit for your Amazon Web
+// Services account"), which is not among retry.DefaultThrottleErrorCodes,
+// so one throttled SNS read used to abort a whole plan.
+var extraThrottleCodes = map[string]struct{}{"Throttled": {}}
+
 // clientConfig copies base with provider, the adaptive retryer and the
 // Fleet's API options.
 func (f *Fleet) clientConfig(provider aws.CredentialsProvider, account string) aws.Config {
@@ -327,7 +335,11 @@ func (f *Fleet) clientConfig(provider aws.CredentialsProvider, account string) a
 	maxAttempts := f.opts.MaxAttempts
 	cfg.Retryer = func() aws.Retryer {
 		return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
-			o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) { so.MaxAttempts = maxAttempts })
+			o.Throttles = append(o.Throttles, retry.ThrottleErrorCode{Codes: extraThrottleCodes})
+			o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
+				so.MaxAttempts = maxAttempts
+				so.Retryables = append(so.Retryables, retry.RetryableErrorCode{Codes: extraThrottleCodes})
+			})
 		})
 	}
 	// RetryMaxAttempts and RetryMode on base would override the retryer.

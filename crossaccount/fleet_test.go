@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+	awssns "github.com/aws/aws-sdk-go-v2/service/sns"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
@@ -578,5 +579,28 @@ func TestFleetWithOrganizationsMemberRoles(t *testing.T) {
 	want[mgmt] = "arn:aws:iam::111111111111:root"
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("identities mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestFleetRetriesSNSThrottling checks that a fleet's clients retry Amazon
+// SNS's own throttling error ("Throttled", which the SDK's retryer does
+// not list): a read throttled twice still succeeds.
+func TestFleetRetriesSNSThrottling(t *testing.T) {
+	t.Parallel()
+	srv := newEmulator(t)
+	createExecutionRole(t, srv, prod, crossaccount.DefaultExecutionRole, mgmt)
+	srv.AddFault(emulator.Fault{Service: "sns", Operation: "ListTopics", Account: prod, FailNext: 2,
+		Err: &smithy.GenericAPIError{Code: "Throttled", Message: "Rate exceeded", Fault: smithy.FaultClient}})
+	ctx := context.Background()
+	fleet := crossaccount.NewFleet(srv.Config(mgmt, "us-east-1"), func(o *crossaccount.Options) { o.RatePerSecond = -1 })
+	cfg, err := fleet.Config(ctx, prod, "us-east-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := awssns.NewFromConfig(cfg).ListTopics(ctx, &awssns.ListTopicsInput{}); err != nil {
+		t.Fatalf("ListTopics after two throttled attempts: %v", err)
+	}
+	if calls, _ := callCount(srv, emulator.CallKey{Account: prod, Service: "sns"}); calls < 3 {
+		t.Errorf("SNS calls = %d, want the two throttled ones retried", calls)
 	}
 }
