@@ -2,6 +2,8 @@ package distribution
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -267,7 +269,7 @@ func applyBackupPlan(ctx context.Context, api PlansWriter, c plan.Change) error 
 		return err
 	}
 	if id == "" {
-		out, err := api.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: input, BackupPlanTags: d.Tags, CreatorRequestId: aws.String(c.Address.String())})
+		out, err := api.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: input, BackupPlanTags: d.Tags, CreatorRequestId: aws.String(creatorRequestID(c.Address))})
 		if err != nil {
 			return err
 		}
@@ -291,4 +293,13 @@ func applyBackupPlan(ctx context.Context, api PlansWriter, c plan.Change) error 
 		}
 	}
 	return nil
+}
+
+// creatorRequestID is CreateBackupPlan's idempotency token for a plan at
+// addr: the same on every retry of the change, and in the format the API
+// reference gives ("must contain 1 to 50 alphanumeric or '-_.'
+// characters"), which an address with its slashes is not.
+func creatorRequestID(addr plan.Address) string {
+	sum := sha256.Sum256([]byte(addr.String()))
+	return "orgbackup-" + hex.EncodeToString(sum[:])[:40]
 }
