@@ -81,7 +81,7 @@ func (d *desired) backupAccount(sp *spec.Spec, tags map[string]string) {
 	// The backup account needs the backup role too: AWS Backup assumes it
 	// to copy central recovery points to the secondary region and to
 	// restore from the central vaults.
-	role := servicerole.BackupRole(sp.Local.BackupRole, tags)
+	role := servicerole.BackupRole(org.BackupAccount, sp.Local.BackupRole, tags)
 	b.role = &role
 	for _, region := range sp.CentralRegions() {
 		vd := vault.Desired{
@@ -205,7 +205,7 @@ func (d *desired) workload(sp *spec.Spec, a, tierName string, tags map[string]st
 		return // reported by tier
 	}
 	da := d.account(a)
-	role := servicerole.BackupRole(sp.Local.BackupRole, tags)
+	role := servicerole.BackupRole(a, sp.Local.BackupRole, tags)
 	da.role = &role
 	for _, region := range sp.WorkloadRegions() {
 		da.settings = append(da.settings, tierRegionSettings(t, a, region))

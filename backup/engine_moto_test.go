@@ -76,7 +76,7 @@ reports:
 	tags := managedtags.For(sp.Name, sp.Tags)
 
 	// The backup role.
-	role := servicerole.BackupRole(sp.Local.BackupRole, tags)
+	role := servicerole.BackupRole(acct, sp.Local.BackupRole, tags)
 	iam := awsiam.NewFromConfig(cfg)
 	// moto's copy of the AWS managed policies lacks some of them.
 	var known []string

@@ -163,7 +163,7 @@ func (s *Server) roleTrustsServiceLocked(roleARN, servicePrincipal string) bool 
 		Principal: &policyPrincipal{Service: servicePrincipal},
 		Action:    "sts:AssumeRole",
 		Resource:  r.arn,
-		Context:   map[string][]string{"aws:PrincipalServiceName": {servicePrincipal}, "aws:PrincipalIsAWSService": {"true"}},
+		Context:   serviceAssumeContext(servicePrincipal, arnAccount(r.arn)),
 	})
 	return err == nil && d == decisionAllow
 }

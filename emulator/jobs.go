@@ -463,8 +463,18 @@ func (s *Server) trustsBackupLocked(r *iamRole) bool {
 		Principal: &policyPrincipal{Service: backupServicePrincipal},
 		Action:    "sts:AssumeRole",
 		Resource:  r.arn,
-		Context:   map[string][]string{"aws:PrincipalServiceName": {backupServicePrincipal}, "aws:PrincipalIsAWSService": {"true"}},
+		Context:   serviceAssumeContext(backupServicePrincipal, arnAccount(r.arn)),
 	}) == decisionAllow
+}
+
+// serviceAssumeContext is the request context of a service assuming a role
+// for a job of account: AWS Backup, like other services, passes the
+// account it acts for as aws:SourceAccount, which trust policies use
+// against the confused deputy problem ("Cross-service confused deputy
+// prevention", AWS Backup Developer Guide). The emulator's jobs run in
+// the role's own account, so that is the source account.
+func serviceAssumeContext(servicePrincipal, account string) map[string][]string {
+	return map[string][]string{"aws:PrincipalServiceName": {servicePrincipal}, "aws:PrincipalIsAWSService": {"true"}, "aws:SourceAccount": {account}}
 }
 
 // stopBackupJob is StopBackupJob: a CREATED or RUNNING job is ABORTED and

@@ -68,21 +68,25 @@ type Role struct {
 // backupServicePrincipal is AWS Backup's service principal.
 const backupServicePrincipal = "backup.amazonaws.com"
 
-// BackupRole returns the desired backup role named name, tagged tags: AWS
-// Backup may assume it, with the AWS managed policies for backing up and
-// restoring (BackupRolePolicies).
-func BackupRole(name string, tags map[string]string) Role {
-	return Role{Name: name, TrustPolicy: backupTrustPolicy(), ManagedPolicies: slices.Clone(BackupRolePolicies), Tags: tags}
+// BackupRole returns the desired backup role of account named name,
+// tagged tags: AWS Backup may assume it, with the AWS managed policies for
+// backing up and restoring (BackupRolePolicies).
+func BackupRole(account, name string, tags map[string]string) Role {
+	return Role{Name: name, TrustPolicy: backupTrustPolicy(account), ManagedPolicies: slices.Clone(BackupRolePolicies), Tags: tags}
 }
 
-// backupTrustPolicy lets AWS Backup assume the role.
-func backupTrustPolicy() json.RawMessage {
+// backupTrustPolicy lets AWS Backup assume the role for account's own
+// jobs only: aws:SourceAccount binds the service principal to the account
+// ("Cross-service confused deputy prevention", AWS Backup Developer
+// Guide), so AWS Backup acting for another account cannot use the role.
+func backupTrustPolicy(account string) json.RawMessage {
 	return plan.JSON(map[string]any{
 		"Version": "2012-10-17",
 		"Statement": []any{map[string]any{
 			"Effect":    "Allow",
 			"Principal": map[string]any{"Service": backupServicePrincipal},
 			"Action":    "sts:AssumeRole",
+			"Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": account}},
 		}},
 	})
 }

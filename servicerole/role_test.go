@@ -23,7 +23,7 @@ func TestConverge(t *testing.T) {
 	const account = "333333333333"
 	cfg := srv.Config(account, "us-east-1")
 	iam := awsiam.NewFromConfig(cfg)
-	want := servicerole.BackupRole("OrgBackupServiceRole", managedtags.For("test", nil))
+	want := servicerole.BackupRole(account, "OrgBackupServiceRole", managedtags.For("test", nil))
 	k := servicerole.Kinds()[0]
 	apply := func(changes []plan.Change) {
 		t.Helper()

@@ -20,7 +20,12 @@ func ExampleTopicPolicy() {
 	//         "Service": "backup.amazonaws.com"
 	//       },
 	//       "Action": "SNS:Publish",
-	//       "Resource": "arn:aws:sns:us-east-1:222222222222:backup-events"
+	//       "Resource": "arn:aws:sns:us-east-1:222222222222:backup-events",
+	//       "Condition": {
+	//         "StringEquals": {
+	//           "aws:SourceAccount": "222222222222"
+	//         }
+	//       }
 	//     }
 	//   ]
 	// }

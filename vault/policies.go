@@ -2,6 +2,7 @@ package vault
 
 import (
 	"encoding/json"
+	"strings"
 )
 
 // PolicyDocument is an IAM-style policy document: a KMS key policy, a
@@ -243,17 +244,20 @@ func DenyRecoveryPointChanges(adminARNs ...string) Statement {
 // TopicPolicy returns the access policy of the SNS topic AWS Backup
 // publishes vault events to: the service principal backup.amazonaws.com
 // may SNS:Publish to topicARN ("Using Amazon SNS to track AWS Backup
-// events").
+// events"), on behalf of the topic's own account only (aws:SourceAccount:
+// "Cross-service confused deputy prevention" in the AWS Backup Developer
+// Guide), so that no account outside it can send its vault events here.
 func TopicPolicy(topicARN string) string {
-	return PolicyDocument{
-		Version: "2008-10-17",
-		ID:      "__default_policy_ID",
-		Statement: []Statement{{
-			Sid:       "__default_statement_ID",
-			Effect:    "Allow",
-			Principal: map[string]Values{"Service": {"backup.amazonaws.com"}},
-			Action:    Values{"SNS:Publish"},
-			Resource:  topicARN,
-		}},
-	}.String()
+	st := Statement{
+		Sid:       "__default_statement_ID",
+		Effect:    "Allow",
+		Principal: map[string]Values{"Service": {"backup.amazonaws.com"}},
+		Action:    Values{"SNS:Publish"},
+		Resource:  topicARN,
+	}
+	// arn:aws:sns:REGION:ACCOUNT:NAME
+	if parts := strings.SplitN(topicARN, ":", 6); len(parts) == 6 && parts[4] != "" {
+		st.Condition = map[string]map[string]Values{"StringEquals": {"aws:SourceAccount": {parts[4]}}}
+	}
+	return PolicyDocument{Version: "2008-10-17", ID: "__default_policy_ID", Statement: []Statement{st}}.String()
 }

@@ -90,7 +90,8 @@ func TestPolicyBuilders(t *testing.T) {
 			name: "topic",
 			doc:  vault.TopicPolicy("arn:aws:sns:us-east-1:222222222222:t"),
 			want: []vault.Statement{{Sid: "__default_statement_ID", Effect: "Allow", Principal: map[string]vault.Values{"Service": {"backup.amazonaws.com"}},
-				Action: vault.Values{"SNS:Publish"}, Resource: "arn:aws:sns:us-east-1:222222222222:t"}},
+				Action: vault.Values{"SNS:Publish"}, Resource: "arn:aws:sns:us-east-1:222222222222:t",
+				Condition: map[string]map[string]vault.Values{"StringEquals": {"aws:SourceAccount": {"222222222222"}}}}},
 		},
 	}
 	for _, tt := range tests {
