@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/orgbackup/orgbackup/auditreports"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
@@ -19,12 +20,15 @@ import (
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/regionsettings"
 	"github.com/orgbackup/orgbackup/servicerole"
+	"github.com/orgbackup/orgbackup/spec"
 	"github.com/orgbackup/orgbackup/vault"
 )
 
 // Kinds returns the table of every resource kind the engine plans and
 // applies, gathered from the packages that own them. Adding a kind is a
-// file in its package and its entry in that package's Kinds.
+// file in its package and its entry in that package's Kinds; a kind that
+// follows each workload account's tier also registers its planner in
+// workloadPlanners.
 func Kinds() (*plan.Kinds, error) {
 	return plan.NewKinds(
 		organization.Kinds(),
@@ -331,4 +335,16 @@ func applyChange(ctx context.Context, src crossaccount.ConfigSource, kinds *plan
 	}
 	k, _ := kinds.Lookup(c.Kind)
 	return k.Apply(ctx, plan.ApplyEnv{Config: cfg, Now: now}, c)
+}
+
+// A WorkloadPlanner plans one kind's resources in a workload account and
+// Region from the account's resolved tier, reading through cfg (planning
+// gives it read-only credentials). It is how a kind that follows the tiers
+// plugs into the engine: one entry in workloadPlanners, no desired state
+// of its own in the engine.
+type WorkloadPlanner func(ctx context.Context, cfg aws.Config, t spec.EffectiveTier, account, region string) ([]plan.Change, error)
+
+// workloadPlanners are the WorkloadPlanners of the registered kinds.
+func workloadPlanners() []WorkloadPlanner {
+	return []WorkloadPlanner{regionsettings.PlanWorkload}
 }

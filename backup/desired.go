@@ -12,7 +12,6 @@ import (
 	"github.com/orgbackup/orgbackup/managedtags"
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/policy"
-	"github.com/orgbackup/orgbackup/regionsettings"
 	"github.com/orgbackup/orgbackup/servicerole"
 	"github.com/orgbackup/orgbackup/spec"
 	"github.com/orgbackup/orgbackup/vault"
@@ -34,13 +33,15 @@ type desired struct {
 // accountDesired is one account's desired resources, each planned by the
 // package that owns its kinds.
 type accountDesired struct {
-	role     *servicerole.Role
-	settings []regionsettings.Desired
-	vaults   []vault.Desired
-	direct   map[string][]policy.Plan // region → plans (direct mode)
-	bucket   *auditreports.Bucket
-	reports  []auditreports.ReportPlan
-	frames   []auditreports.Framework
+	role *servicerole.Role
+	// tier is the workload account's tier ("" for other accounts), which
+	// the WorkloadPlanners plan from.
+	tier    string
+	vaults  []vault.Desired
+	direct  map[string][]policy.Plan // region → plans (direct mode)
+	bucket  *auditreports.Bucket
+	reports []auditreports.ReportPlan
+	frames  []auditreports.Framework
 }
 
 // account returns the desired state of account id, creating it.
@@ -205,10 +206,10 @@ func (d *desired) workload(sp *spec.Spec, a, tierName string, tags map[string]st
 		return // reported by tier
 	}
 	da := d.account(a)
+	da.tier = tierName
 	role := servicerole.BackupRole(a, sp.Local.BackupRole, tags)
 	da.role = &role
 	for _, region := range sp.WorkloadRegions() {
-		da.settings = append(da.settings, tierRegionSettings(t, a, region))
 		vd := vault.Desired{Account: a, Region: region, Vault: sp.Local.Vault, AccessPolicy: vault.WorkloadVaultAccessPolicy(org.BackupAccount), Tags: tags}
 		if t.Encryption == policy.CustomerManagedKey {
 			vd.Key = &vault.Key{Alias: sp.KMS.Alias, Description: "orgbackup local vault key", Policy: vault.WorkloadKeyPolicy(a, region, org.BackupAccount), Rotation: sp.KMSRotation()}
@@ -242,19 +243,4 @@ func targetID(topo *crossaccount.Topology, target string) string {
 		}
 	}
 	return target
-}
-
-// tierRegionSettings is what a workload account's AWS Backup settings in
-// region must turn on for its tier: opt-in to every type a tag-only
-// selection may reach (types named in the selection need none), and full
-// management of DynamoDB where its backups are copied to the backup account.
-func tierRegionSettings(t spec.EffectiveTier, account, region string) regionsettings.Desired {
-	d := regionsettings.Desired{Account: account, Region: region}
-	if len(t.ResourceTypes) == 0 {
-		d.OptIn = t.SelectedTypes()
-	}
-	if t.CentralRetention > 0 && slices.Contains(t.SelectedTypes(), "DynamoDB") {
-		d.FullyManaged = []string{"DynamoDB"}
-	}
-	return d
 }

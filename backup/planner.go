@@ -22,7 +22,6 @@ import (
 	"github.com/orgbackup/orgbackup/managedtags"
 	"github.com/orgbackup/orgbackup/organization"
 	"github.com/orgbackup/orgbackup/plan"
-	"github.com/orgbackup/orgbackup/regionsettings"
 	"github.com/orgbackup/orgbackup/servicerole"
 	"github.com/orgbackup/orgbackup/spec"
 	"github.com/orgbackup/orgbackup/vault"
@@ -183,16 +182,24 @@ func planAccount(ctx context.Context, src crossaccount.ConfigSource, sp *spec.Sp
 		}
 		out = append(out, cs...)
 	}
-	for _, rs := range da.settings {
-		cfg, err := src.Config(ctx, account, rs.Region)
+	if da.tier != "" {
+		t, err := sp.Tier(da.tier)
 		if err != nil {
 			return nil, err
 		}
-		cs, err := regionsettings.Plan(ctx, awsbackup.NewFromConfig(cfg), rs)
-		if err != nil {
-			return nil, err
+		for _, region := range sp.WorkloadRegions() {
+			cfg, err := src.Config(ctx, account, region)
+			if err != nil {
+				return nil, err
+			}
+			for _, planWorkload := range workloadPlanners() {
+				cs, err := planWorkload(ctx, cfg, t, account, region)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, cs...)
+			}
 		}
-		out = append(out, cs...)
 	}
 	for _, vd := range da.vaults {
 		cfg, err := src.Config(ctx, account, vd.Region)

@@ -19,11 +19,14 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
 	"github.com/orgbackup/orgbackup/plan"
+	"github.com/orgbackup/orgbackup/spec"
 )
 
 // Kind is AWS Backup's settings of one account and Region, named "backup".
@@ -70,6 +73,23 @@ func Kinds() []plan.Kind {
 type settings struct {
 	OptIn        map[string]bool `json:"resource_type_opt_in_preference,omitempty"`
 	FullyManaged map[string]bool `json:"resource_type_management_preference,omitempty"`
+}
+
+// PlanWorkload plans the settings a workload account's tier needs in
+// region, reading them through cfg: opt-in to every type a tag-only
+// selection may reach (types named in the selection need none), and full
+// management of DynamoDB where its backups are copied to the backup
+// account. It is the engine's whole wiring of this kind
+// (backup.WorkloadPlanner).
+func PlanWorkload(ctx context.Context, cfg aws.Config, t spec.EffectiveTier, account, region string) ([]plan.Change, error) {
+	d := Desired{Account: account, Region: region}
+	if len(t.ResourceTypes) == 0 {
+		d.OptIn = t.SelectedTypes()
+	}
+	if t.CentralRetention > 0 && slices.Contains(t.SelectedTypes(), "DynamoDB") {
+		d.FullyManaged = []string{"DynamoDB"}
+	}
+	return Plan(ctx, awsbackup.NewFromConfig(cfg), d)
 }
 
 // Plan reads the settings of want's account and Region and returns the
