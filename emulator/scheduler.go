@@ -160,8 +160,13 @@ func (s *Server) runRuleLocked(b *backupRegion, p *backupPlan, ruleName string) 
 				continue
 			}
 			seen[r.ARN] = true
-			if !b.optIn[string(r.Type)] {
-				continue // "Service opt-in": types not opted in are not backed up
+			// "If resource assignments are only based on tags, then
+			// service opt-in settings are applied. If a resource type is
+			// explicitly assigned to a backup plan ... it will be included
+			// in the backup even if the opt-in is not enabled"
+			// (UpdateRegionSettings API reference).
+			if !b.optIn[string(r.Type)] && !explicitlyAssigned(sel.sel.Resources, r.ARN) {
+				continue
 			}
 			s.createBackupJobLocked(backupRequest{
 				account:           b.account,
@@ -460,4 +465,15 @@ func parseEffectivePolicy(resolved []byte) (*policy.OrganizationsPolicy, error) 
 		return nil, op.Incomplete[0]
 	}
 	return op, nil
+}
+
+// explicitlyAssigned reports whether a selection's Resources name the
+// resource's type: a pattern other than "*" that matches its ARN.
+func explicitlyAssigned(resources []string, arn string) bool {
+	for _, p := range resources {
+		if p != "*" && arnMatch(p, arn) {
+			return true
+		}
+	}
+	return false
 }

@@ -94,6 +94,11 @@ func TestSchedulerSelections(t *testing.T) {
 		{"Conditions alone start from everything", backuptypes.BackupSelection{Conditions: &backuptypes.Conditions{
 			StringEquals: []backuptypes.ConditionParameter{{ConditionKey: aws.String("aws:ResourceTag/env"), ConditionValue: aws.String("dev")}}}}, []string{"vol-0b"}},
 		{"nothing matches", backuptypes.BackupSelection{Resources: []string{"arn:aws:rds:*"}}, nil},
+		// A type named in the assignment is backed up although the
+		// account is not opted in to it (UpdateRegionSettings API
+		// reference, ResourceTypeOptInPreference).
+		{"a type named explicitly skips the opt-in", backuptypes.BackupSelection{Resources: []string{"arn:aws:s3:::*"}, Conditions: &backuptypes.Conditions{
+			StringEquals: []backuptypes.ConditionParameter{{ConditionKey: aws.String("aws:ResourceTag/backup"), ConditionValue: aws.String("daily")}}}}, []string{"logs-bucket"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
