@@ -192,3 +192,64 @@ func TestClassifyBackupFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestRemediatorWaitBounded checks that the wait ends when the context
+// does and when Sleep does not move the clock (a host timer against a
+// served emulator), with the job reported still running.
+func TestRemediatorWaitBounded(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		// sleep is the Sleep option; calls counts its calls.
+		sleep    func(w *copyWorld, cancel context.CancelFunc, calls int) error
+		maxCalls int
+		inReason string
+	}{
+		"context canceled": {
+			sleep: func(w *copyWorld, cancel context.CancelFunc, calls int) error {
+				if calls == 2 {
+					cancel()
+					return context.Canceled
+				}
+				w.srv.Advance(time.Minute)
+				return nil
+			},
+			maxCalls: 2, inReason: "when the wait ended: context canceled",
+		},
+		"clock stands still": {
+			sleep:    func(*copyWorld, context.CancelFunc, int) error { return nil },
+			maxCalls: 8, inReason: "when the wait of 30m0s ended", // 1+2+4+5+5+5+5+3 minutes
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			w := newCopyWorld(t, 1, 0)
+			a := w.accounts[0]
+			vol := w.srv.AddResource(a, cwRegion, emulator.EBSVolume, "vol-0failed", nil, 1<<30)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			cwMust[*awsbackup.StartBackupJobOutput](t, "StartBackupJob")(w.backup(a, cwRegion).StartBackupJob(ctx, &awsbackup.StartBackupJobInput{
+				BackupVaultName: aws.String("local"), ResourceArn: aws.String(vol), IamRoleArn: aws.String("arn:aws:iam::" + a + ":role/Missing")}))
+			w.srv.Advance(time.Hour)
+			target := crossaccount.RemediationTarget{Account: a, Region: cwRegion, Vault: "local", RoleARN: w.role(a), RPO: 24 * time.Hour}
+			calls := 0
+			rep, err := crossaccount.NewRemediator(direct{w.srv}, []crossaccount.RemediationTarget{target}, func(o *crossaccount.RemediateOptions) {
+				o.Clock = w.srv.Now
+				o.Wait = 30 * time.Minute
+				o.Sleep = func(context.Context, time.Duration) error {
+					calls++
+					return tc.sleep(w, cancel, calls)
+				}
+			}).Run(ctx)
+			if err != nil {
+				t.Fatalf("Run: %v", err)
+			}
+			if calls > tc.maxCalls {
+				t.Errorf("slept %d times, want at most %d", calls, tc.maxCalls)
+			}
+			if res := rep.Results[0]; res.Outcome != crossaccount.RemediationStillRunning || !strings.Contains(res.Reason, tc.inReason) {
+				t.Errorf("outcome %s, reason %q; want still-running, %q", res.Outcome, res.Reason, tc.inReason)
+			}
+		})
+	}
+}
