@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/orgbackup/orgbackup/crossaccount"
@@ -251,5 +252,41 @@ func TestRemediatorWaitBounded(t *testing.T) {
 				t.Errorf("outcome %s, reason %q; want still-running, %q", res.Outcome, res.Reason, tc.inReason)
 			}
 		})
+	}
+}
+
+// TestRemediatorJobAborted checks that a started backup that is stopped
+// while the Remediator waits is reported ABORTED, as a failure without a
+// cause a retry cannot fix.
+func TestRemediatorJobAborted(t *testing.T) {
+	t.Parallel()
+	w := newCopyWorld(t, 1, 0)
+	a := w.accounts[0]
+	vol := w.srv.AddResource(a, cwRegion, emulator.EBSVolume, "vol-0failed", nil, 1<<30)
+	ctx := context.Background()
+	c := w.backup(a, cwRegion)
+	cwMust[*awsbackup.StartBackupJobOutput](t, "StartBackupJob")(c.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{
+		BackupVaultName: aws.String("local"), ResourceArn: aws.String(vol), IamRoleArn: aws.String("arn:aws:iam::" + a + ":role/Missing")}))
+	w.srv.Advance(time.Hour)
+	target := crossaccount.RemediationTarget{Account: a, Region: cwRegion, Vault: "local", RoleARN: w.role(a), RPO: 24 * time.Hour}
+	rep, err := crossaccount.NewRemediator(direct{w.srv}, []crossaccount.RemediationTarget{target}, func(o *crossaccount.RemediateOptions) {
+		o.Clock = w.srv.Now
+		o.Wait = 30 * time.Minute
+		o.Sleep = func(ctx context.Context, d time.Duration) error {
+			running := cwMust[*awsbackup.ListBackupJobsOutput](t, "ListBackupJobs")(c.ListBackupJobs(ctx, &awsbackup.ListBackupJobsInput{ByState: backuptypes.BackupJobStateRunning}))
+			for _, j := range running.BackupJobs {
+				cwMust[*awsbackup.StopBackupJobOutput](t, "StopBackupJob")(c.StopBackupJob(ctx, &awsbackup.StopBackupJobInput{BackupJobId: j.BackupJobId}))
+			}
+			w.srv.Advance(d)
+			return nil
+		}
+	}).Run(ctx)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	res := rep.Results[0]
+	if res.Outcome != crossaccount.RemediationJobFailed || res.JobState != "ABORTED" || res.Cause != "" || len(rep.Failures()) != 1 || rep.Protected() {
+		t.Errorf("outcome %s, state %s, cause %q, %d failures, protected %v; want job-failed, ABORTED, none, 1, false",
+			res.Outcome, res.JobState, res.Cause, len(rep.Failures()), rep.Protected())
 	}
 }
