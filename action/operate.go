@@ -134,7 +134,9 @@ func (r *runner) remediate(ctx context.Context, sp *spec.Spec, src *crossaccount
 	p := r.progress("remediate")
 	rep, runErr := crossaccount.NewRemediator(src, targets, func(o *crossaccount.RemediateOptions) {
 		o.DryRun = r.in.DryRun
+		o.Wait = crossaccount.DefaultRemediationWait
 		o.Clock = r.opts.Clock
+		o.Sleep = r.opts.Sleep
 		o.Progress = p.Event
 	}).Run(ctx)
 	p.Close()
@@ -142,7 +144,56 @@ func (r *runner) remediate(ctx context.Context, sp *spec.Spec, src *crossaccount
 		return fail(reasonRemediate, runErr)
 	}
 	r.res.Remediation = rep
-	return r.finish(reasonRemediate, "remediate", rep, runErr)
+	if err := r.finish(reasonRemediate, "remediate", remediationSummary{rep}, runErr); err != nil {
+		return err
+	}
+	// A backup that failed, was not started for a cause a retry cannot
+	// fix, or was still running when the wait ended fails the step.
+	if failures := rep.Failures(); len(failures) > 0 {
+		return fail(reasonRemediate, remediationFailures(failures))
+	}
+	return nil
+}
+
+// maxFailuresInError bounds the failures an error names one by one.
+const maxFailuresInError = 5
+
+// remediationFailures is the error of a remediation that left resources
+// unprotected: each with its outcome, reason and fix.
+func remediationFailures(failures []crossaccount.RemediationResult) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d resources are not protected", len(failures))
+	for i, res := range failures {
+		if i == maxFailuresInError {
+			fmt.Fprintf(&b, "; … and %d more (see the job summary)", len(failures)-i)
+			break
+		}
+		fmt.Fprintf(&b, "; %s/%s %s: %s: %s", res.Target.Account, res.Target.Region, res.ResourceARN, res.Outcome, res.Reason)
+		if res.Fix != "" {
+			fmt.Fprintf(&b, " (fix: %s)", res.Fix)
+		}
+	}
+	return errors.New(b.String())
+}
+
+// remediationSummary is a remediation report followed by the outcomes of
+// the backup jobs it started.
+type remediationSummary struct {
+	*crossaccount.RemediationReport
+}
+
+func (r remediationSummary) Text(w io.Writer) error {
+	if err := r.RemediationReport.Text(w); err != nil {
+		return err
+	}
+	return r.OutcomesText(w)
+}
+
+func (r remediationSummary) Markdown(w io.Writer) error {
+	if err := r.RemediationReport.Markdown(w); err != nil {
+		return err
+	}
+	return r.OutcomesMarkdown(w)
 }
 
 // operationReport is a Copier's or a Remediator's report.

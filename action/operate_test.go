@@ -2,6 +2,7 @@ package action
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
@@ -222,18 +224,72 @@ func TestRemediateMode(t *testing.T) {
 		t.Errorf("dry run made mutating calls: %v", m)
 	}
 
+	// The remediation waits for the backup it starts (in the emulator's
+	// time) and reports it completed.
 	r := f.run(map[string]string{"mode": "remediate", "role-to-assume": f.apply})
 	if r.err != nil {
 		t.Fatalf("remediate: %v\n%s", r.err, r.stdout)
 	}
-	if r.outputs[OutProtected] != "true" || r.res.Remediation.Count(crossaccount.RemediationStarted) != 1 || callCount(f.srv, "StartBackupJob") != 1 {
-		t.Errorf("remediate: protected %q, %d started, %d StartBackupJob calls; want true, 1, 1", r.outputs[OutProtected], r.res.Remediation.Count(crossaccount.RemediationStarted), callCount(f.srv, "StartBackupJob"))
+	if r.outputs[OutProtected] != "true" || r.res.Remediation.Count(crossaccount.RemediationCompleted) != 1 || callCount(f.srv, "StartBackupJob") != 1 {
+		t.Errorf("remediate: protected %q, %d completed, %d StartBackupJob calls; want true, 1, 1", r.outputs[OutProtected], r.res.Remediation.Count(crossaccount.RemediationCompleted), callCount(f.srv, "StartBackupJob"))
 	}
-	if !strings.Contains(r.summary, "### orgbackup remediate") || !strings.Contains(r.summary, vol) {
-		t.Errorf("summary lacks the remediated volume:\n%s", r.summary)
+	if !strings.Contains(r.summary, "### orgbackup remediate") || !strings.Contains(r.summary, vol) || !strings.Contains(r.summary, "1 completed, 0 failed") {
+		t.Errorf("summary lacks the remediated volume or its outcome:\n%s", r.summary)
 	}
-	if rep := f.srv.Advance(time.Hour); rep.BackupJobsCompleted != 1 {
-		t.Errorf("the remediation's backup did not complete: %+v", rep)
+}
+
+// TestRemediateModeFails checks that a remediation whose backup fails
+// because the backup role is gone fails the step, naming the cause and
+// the fix in the error and the summary.
+func TestRemediateModeFails(t *testing.T) {
+	f, sp, vol := operated(t)
+	ctx := context.Background()
+	if _, err := awsbackup.NewFromConfig(f.srv.Config(testProdAccount, testRegion)).StartBackupJob(ctx, &awsbackup.StartBackupJobInput{
+		BackupVaultName: aws.String(sp.Local.Vault), ResourceArn: aws.String(vol), IamRoleArn: aws.String("arn:aws:iam::" + testProdAccount + ":role/Missing"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	iam := awsiam.NewFromConfig(f.srv.Config(testProdAccount, testRegion))
+	role := aws.String(sp.Local.BackupRole)
+	attached, err := iam.ListAttachedRolePolicies(ctx, &awsiam.ListAttachedRolePoliciesInput{RoleName: role})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range attached.AttachedPolicies {
+		if _, err := iam.DetachRolePolicy(ctx, &awsiam.DetachRolePolicyInput{RoleName: role, PolicyArn: p.PolicyArn}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inline, err := iam.ListRolePolicies(ctx, &awsiam.ListRolePoliciesInput{RoleName: role})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range inline.PolicyNames {
+		if _, err := iam.DeleteRolePolicy(ctx, &awsiam.DeleteRolePolicyInput{RoleName: role, PolicyName: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := iam.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: role}); err != nil {
+		t.Fatal(err)
+	}
+	f.srv.Advance(time.Hour)
+	f.srv.ResetCallStats()
+
+	r := f.run(map[string]string{"mode": "remediate", "role-to-assume": f.apply})
+	var failure *Failure
+	if !errors.As(r.err, &failure) || failure.Reason != reasonRemediate {
+		t.Fatalf("remediate: %v, want a %s failure\n%s", r.err, reasonRemediate, r.stdout)
+	}
+	for _, want := range []string{"job-failed", "Unable to assume role", "fix: orgbackup plan --out plan.json && orgbackup apply plan.json"} {
+		if !strings.Contains(r.err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, r.err)
+		}
+	}
+	if r.outputs[OutProtected] != "false" || !strings.Contains(r.summary, "0 completed, 1 failed") || !strings.Contains(r.summary, "orgbackup apply plan.json") {
+		t.Errorf("protected %q; summary lacks the failure or its fix:\n%s", r.outputs[OutProtected], r.summary)
+	}
+	if n := callCount(f.srv, "StartBackupJob"); n != 1 {
+		t.Errorf("%d StartBackupJob calls, want 1 (no retry)", n)
 	}
 }
 

@@ -22,6 +22,7 @@ type RemediatorAPI interface {
 	ListBackupJobs(ctx context.Context, in *awsbackup.ListBackupJobsInput, optFns ...func(*awsbackup.Options)) (*awsbackup.ListBackupJobsOutput, error)
 	ListRecoveryPointsByBackupVault(ctx context.Context, in *awsbackup.ListRecoveryPointsByBackupVaultInput, optFns ...func(*awsbackup.Options)) (*awsbackup.ListRecoveryPointsByBackupVaultOutput, error)
 	StartBackupJob(ctx context.Context, in *awsbackup.StartBackupJobInput, optFns ...func(*awsbackup.Options)) (*awsbackup.StartBackupJobOutput, error)
+	DescribeBackupJob(ctx context.Context, in *awsbackup.DescribeBackupJobInput, optFns ...func(*awsbackup.Options)) (*awsbackup.DescribeBackupJobOutput, error)
 }
 
 var _ RemediatorAPI = (*awsbackup.Client)(nil)
@@ -59,8 +60,23 @@ type RemediateOptions struct {
 	// Concurrency bounds the targets worked on at once. Default
 	// DefaultConcurrency.
 	Concurrency int
+	// Wait is how long to wait for the backup jobs started to end, measured
+	// on Clock and bounded by the context's deadline too; 0 (the default)
+	// does not wait. See DefaultRemediationWait.
+	Wait time.Duration
+	// PollInterval is the first wait between looks at the started jobs;
+	// MaxPollInterval the longest. Defaults DefaultPollInterval and
+	// DefaultMaxRemediationPoll.
+	PollInterval, MaxPollInterval time.Duration
+	// Force starts backups even when the newest failed job failed for a
+	// cause a retry cannot fix (ClassifyBackupFailure): for a run after
+	// the cause was fixed.
+	Force bool
 	// Clock is the time source. Default time.Now.
 	Clock func() time.Time
+	// Sleep waits for d or until ctx is done. Default a timer; tests pass
+	// the emulator's Advance.
+	Sleep func(ctx context.Context, d time.Duration) error
 	// Progress receives every event, one at a time.
 	Progress func(Event)
 	// NewClient builds the Backup client of an account and region.
@@ -97,6 +113,15 @@ func NewRemediator(src ConfigSource, targets []RemediationTarget, optFns ...func
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
+	if o.Sleep == nil {
+		o.Sleep = sleep
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = DefaultPollInterval
+	}
+	if o.MaxPollInterval < o.PollInterval {
+		o.MaxPollInterval = max(DefaultMaxRemediationPoll, o.PollInterval)
+	}
 	if o.NewClient == nil {
 		o.NewClient = func(cfg aws.Config) RemediatorAPI { return awsbackup.NewFromConfig(cfg) }
 	}
@@ -119,6 +144,19 @@ const (
 	RemediationProtected RemediationOutcome = "protected"
 	// RemediationFailed: the backup could not be started.
 	RemediationFailed RemediationOutcome = "failed"
+	// RemediationCompleted: the backup job started completed within the
+	// wait.
+	RemediationCompleted RemediationOutcome = "completed"
+	// RemediationJobFailed: the backup job started ended FAILED, ABORTED
+	// or EXPIRED within the wait (JobState, JobMessage; Cause and Fix when
+	// a retry cannot fix it).
+	RemediationJobFailed RemediationOutcome = "job-failed"
+	// RemediationStillRunning: the backup job started had not ended when
+	// the wait did.
+	RemediationStillRunning RemediationOutcome = "still-running"
+	// RemediationNeedsFix: no backup was started because the newest
+	// failed job failed for a cause a retry cannot fix (Cause, Fix).
+	RemediationNeedsFix RemediationOutcome = "needs-fix"
 )
 
 // RemediationResult is the outcome for one resource with failed jobs.
@@ -141,6 +179,14 @@ type RemediationResult struct {
 	Outcome RemediationOutcome
 	JobID   string
 	Reason  string
+	// JobState and JobMessage are the state and status message of the
+	// started job when the wait for it ended.
+	JobState, JobMessage string
+	// Cause classifies a failure a retry cannot fix (of the started job,
+	// or of the newest failed job for RemediationNeedsFix); Fix is the
+	// command that fixes it.
+	Cause FailureCause
+	Fix   string
 }
 
 // RemediationReport is the result of a Remediator run.
@@ -174,7 +220,7 @@ func (r *RemediationReport) Count(o RemediationOutcome) int {
 func (r *RemediationReport) Protected() bool {
 	for _, res := range r.Results {
 		switch res.Outcome {
-		case RemediationProtected, RemediationInProgress, RemediationStarted:
+		case RemediationProtected, RemediationInProgress, RemediationStarted, RemediationCompleted:
 		default:
 			return false
 		}
@@ -200,12 +246,12 @@ func (m *Remediator) Run(ctx context.Context) (*RemediationReport, error) {
 	emit := func(res RemediationResult, kind EventKind) {
 		mu.Lock()
 		defer mu.Unlock()
-		if kind != EventStarted {
+		if kind != EventStarted && kind != EventWaiting {
 			done++
 		}
 		if m.opts.Progress != nil {
 			m.opts.Progress(Event{Kind: kind, Time: m.opts.Clock(), Account: res.Target.Account, Region: res.Target.Region,
-				Subject: res.ResourceARN, Destination: res.Target.Vault, JobID: res.JobID, Reason: res.Reason, Done: done, Total: total})
+				Subject: res.ResourceARN, Destination: res.Target.Vault, JobID: res.JobID, Reason: res.Reason, Fix: res.Fix, Done: done, Total: total})
 		}
 	}
 	err := ForEach(ctx, m.opts.Concurrency, indexes(len(m.targets)), func(ctx context.Context, i int) error {
@@ -221,6 +267,17 @@ func (m *Remediator) Run(ctx context.Context) (*RemediationReport, error) {
 		}
 		return nil
 	})
+	if !m.opts.DryRun && m.opts.Wait > 0 {
+		var started []*RemediationResult
+		for i := range found {
+			for j := range found[i] {
+				if found[i][j].Outcome == RemediationStarted {
+					started = append(started, &found[i][j])
+				}
+			}
+		}
+		m.wait(ctx, clients, started, emit)
+	}
 	for _, res := range found {
 		rep.Results = append(rep.Results, res...)
 	}
@@ -259,6 +316,7 @@ func (m *Remediator) target(ctx context.Context, clients *clientCache[Remediator
 	}
 	sort.SliceStable(jobs, func(i, j int) bool { return aws.ToTime(jobs[i].CreationDate).After(aws.ToTime(jobs[j].CreationDate)) })
 	byResource := map[string]*RemediationResult{}
+	failedRole := map[string]string{}
 	underway := map[string]string{}
 	for _, j := range jobs {
 		arn := aws.ToString(j.ResourceArn)
@@ -277,6 +335,7 @@ func (m *Remediator) target(ctx context.Context, clients *clientCache[Remediator
 			res = &RemediationResult{Target: t, ResourceARN: arn, ResourceType: aws.ToString(j.ResourceType),
 				FailedJobID: aws.ToString(j.BackupJobId), FailedState: string(j.State), FailedMessage: aws.ToString(j.StatusMessage)}
 			byResource[arn] = res
+			failedRole[arn] = aws.ToString(j.IamRoleArn)
 		}
 		res.FailedJobs++
 	}
@@ -305,6 +364,8 @@ func (m *Remediator) target(ctx context.Context, clients *clientCache[Remediator
 		case !last.IsZero():
 			res.Outcome = RemediationProtected
 			emit(*res, EventSkipped)
+		case m.unfixable(res, failedRole[arn]):
+			emit(*res, EventFailed)
 		case m.opts.DryRun:
 			res.Outcome = RemediationWouldStart
 		default:

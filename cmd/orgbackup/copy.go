@@ -5,12 +5,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
+	"github.com/orgbackup/orgbackup/emulator"
 	"github.com/orgbackup/orgbackup/spec"
 )
 
@@ -22,7 +26,7 @@ const exitUnprotected = 3
 func copyCommands() map[string]command {
 	return map[string]command{
 		"copy":      {summary: "copy recovery points missing from the central (or secondary) vaults; exit 3 if some remain", run: runCopy},
-		"remediate": {summary: "start backups of resources whose backup jobs failed (dry run unless --dry-run=false)", run: runRemediate},
+		"remediate": {summary: "start backups of resources whose backup jobs failed and wait for them (dry run unless --dry-run=false)", run: runRemediate},
 	}
 }
 
@@ -143,13 +147,20 @@ func runRemediate(ctx context.Context, e *env, args []string) int {
 	fs.StringVar(&scope.tiers, "tier", "", "only these tiers (comma-separated)")
 	dryRun := fs.Bool("dry-run", true, "only report what would be backed up; --dry-run=false starts the backups")
 	since := fs.Duration("since", crossaccount.DefaultRemediationWindow, "look at backup jobs created this long ago or later")
+	wait := fs.Duration("wait", crossaccount.DefaultRemediationWait, "wait this long for the backup jobs started to end")
+	noWait := fs.Bool("no-wait", false, "start the backups and do not wait for them")
+	force := fs.Bool("force", false, "start backups even when the last failure's cause is one a retry cannot fix (run after fixing it)")
 	markdown := fs.String("markdown", "", "also write the summary as Markdown to this file")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: orgbackup remediate [--dry-run=false] [--since 24h] [--account IDS] [--tier NAMES] [--spec FILE] [--emulator]\n\nFinds FAILED, EXPIRED and ABORTED backup jobs in the local vaults and, for resources\nwith no recovery point within their tier's RPO and no backup under way, starts an\non-demand backup with the tier's vault, role and lifecycle. Dry run by default.\nExit status: 0 every such resource is protected or being backed up, 3 not, 1 error.\n\nFlags:")
+		fmt.Fprintln(e.stderr, "Usage: orgbackup remediate [--dry-run=false] [--wait 30m | --no-wait] [--force] [--since 24h] [--account IDS] [--tier NAMES]\n                          [--spec FILE] [--emulator]\n\nFinds FAILED, EXPIRED and ABORTED backup jobs in the local vaults and, for resources\nwith no recovery point within their tier's RPO and no backup under way, starts an\non-demand backup with the tier's vault, role and lifecycle, then waits for each job\nit started and reports its outcome. Failures a retry cannot fix (a missing backup\nrole, KMS key or vault access) are not retried: the report gives the command that\nfixes them. Dry run by default. Against an emulator the wait advances its clock.\nExit status: 0 every such resource is protected or being backed up, 1 a backup\nfailed, was not started, or was still running when the wait ended (or an error),\n3 not protected otherwise.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if code := parseFlags(fs, e, args); code >= 0 {
 		return code
+	}
+	if *wait <= 0 && !*noWait {
+		fmt.Fprintln(e.stderr, "orgbackup remediate: --wait must be positive; use --no-wait not to wait")
+		return exitUsage
 	}
 	s, code := openSession(ctx, e, &f, *dryRun)
 	if s == nil {
@@ -167,15 +178,87 @@ func runRemediate(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "orgbackup remediate: %v\n", err)
 		return exitProblem
 	}
-	progress := crossaccount.NewProgressPrinter(e.stderr, crossaccount.ProgressPrinterOptions{Label: "remediate", Bar: isTerminal(e.stderr)})
+	progress := crossaccount.NewProgressPrinter(e.stderr, crossaccount.ProgressPrinterOptions{Label: "remediate", Bar: isTerminal(e.stderr), Now: clock})
 	rep, runErr := crossaccount.NewRemediator(s.fleet, targets, func(o *crossaccount.RemediateOptions) {
 		o.Since = *since
 		o.DryRun = *dryRun
+		o.Force = *force
+		if !*noWait {
+			o.Wait = *wait
+		}
 		o.Clock = clock
+		o.Sleep = remediateSleep(ctx, e, s)
 		o.Progress = progress.Event
 	}).Run(ctx)
 	progress.Close()
-	return finishReport(e, "remediate", rep, runErr, *markdown)
+	code = finishReport(e, "remediate", remediationSummary{rep}, runErr, *markdown)
+	if code == exitProblem || code == exitUsage {
+		return code
+	}
+	if failures := rep.Failures(); len(failures) > 0 {
+		fmt.Fprintf(e.stderr, "orgbackup remediate: %d resources are not protected:\n", len(failures))
+		for _, res := range failures {
+			line := fmt.Sprintf("  %s/%s %s: %s", res.Target.Account, res.Target.Region, res.ResourceARN, res.Outcome)
+			if res.JobID != "" {
+				line += " (job " + res.JobID + ")"
+			}
+			line += ": " + res.Reason
+			if res.Fix != "" {
+				line += "\n    fix: " + res.Fix
+			}
+			fmt.Fprintln(e.stderr, line)
+		}
+		return exitProblem
+	}
+	return code
+}
+
+// remediationSummary is a remediation report followed by the outcomes of
+// the jobs it started.
+type remediationSummary struct {
+	*crossaccount.RemediationReport
+}
+
+func (r remediationSummary) Text(w io.Writer) error {
+	if err := r.RemediationReport.Text(w); err != nil {
+		return err
+	}
+	return r.OutcomesText(w)
+}
+
+func (r remediationSummary) Markdown(w io.Writer) error {
+	if err := r.RemediationReport.Markdown(w); err != nil {
+		return err
+	}
+	return r.OutcomesMarkdown(w)
+}
+
+// remediateSleep is how remediate waits between looks at its jobs: the
+// session's sleep, except against a served emulator (an endpoint that
+// answers the control API), whose virtual clock no host timer moves:
+// there it advances the emulator's clock, as the session's sleep does for
+// the in-process emulator.
+func remediateSleep(ctx context.Context, e *env, s *session) func(context.Context, time.Duration) error {
+	if s.srv != nil {
+		return s.sleep
+	}
+	ep := aws.ToString(s.base.BaseEndpoint)
+	if ep == "" {
+		ep = e.getenv("AWS_ENDPOINT_URL")
+	}
+	if ep == "" {
+		return s.sleep
+	}
+	if _, err := emulatorNow(ctx, ep); err != nil {
+		return s.sleep // not an emulator
+	}
+	c := &ctlClient{name: "orgbackup remediate", endpoint: ep, stderr: e.stderr}
+	return func(ctx context.Context, d time.Duration) error {
+		if !c.do(ctx, http.MethodPost, "clock/advance", emulator.AdvanceRequest{Duration: d.String()}, nil) {
+			return fmt.Errorf("advancing the emulator's clock at %s by %s", ep, d)
+		}
+		return nil
+	}
 }
 
 // summaryReport is a Copier's or Remediator's report.
