@@ -128,7 +128,7 @@ var reasonText = map[string]string{
 	reasonNotOnPullRequest:  "copy and remediate start jobs, so they never run for pull requests",
 	reasonReport:            "the report could not be made or delivered",
 	reasonCopy:              "copying failed; run again to resume (no copy is started twice)",
-	reasonRemediate:         "remediation failed; run again to resume",
+	reasonRemediate:         "remediation failed: a backup failed, needs a fix named in the summary, or was still running",
 }
 
 // Failure is the error Run returns when the run fails.
