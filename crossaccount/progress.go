@@ -327,6 +327,11 @@ func (r *RemediationReport) write(w io.Writer, markdown bool) error {
 	headline := fmt.Sprintf("%d resources with failed jobs since %s: %d started, %d to start, %d in progress, %d protected, %d failed",
 		len(r.Results), r.Since.UTC().Format(time.RFC3339), r.Count(RemediationStarted), r.Count(RemediationWouldStart),
 		r.Count(RemediationInProgress), r.Count(RemediationProtected), r.Count(RemediationFailed))
+	// After a wait, the jobs started have ended or are still running.
+	if n := r.Count(RemediationCompleted) + r.Count(RemediationJobFailed) + r.Count(RemediationStillRunning) + r.Count(RemediationNeedsFix); n > 0 {
+		headline += fmt.Sprintf("; %d backed up, %d backups failed, %d still running, %d need a fix first",
+			r.Count(RemediationCompleted), r.Count(RemediationJobFailed), r.Count(RemediationStillRunning), r.Count(RemediationNeedsFix))
+	}
 	if markdown {
 		fmt.Fprintf(w, "### Remediation\n\n**%s** %s.\n\n", status, headline)
 	} else {

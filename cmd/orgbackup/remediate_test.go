@@ -35,7 +35,7 @@ func TestRemediateWaits(t *testing.T) {
 		again     bool
 		againCode int
 	}{
-		"completes": {code: exitOK, starts: 1, inStdout: []string{"1 completed, 0 failed, 0 still running", "completed", "COMPLETED"}},
+		"completes": {code: exitOK, starts: 1, inStdout: []string{"1 completed, 0 failed, 0 still running", "completed", "COMPLETED", "1 backed up, 0 backups failed"}},
 		"role deleted": {deleteRole: true, code: exitProblem, starts: 1,
 			inStdout: []string{"0 completed, 1 failed", "job-failed", "Unable to assume role"},
 			inStderr: []string{"1 resources are not protected", "job-failed", "(role, a retry cannot fix it)", "fix: orgbackup plan --out plan.json && orgbackup apply plan.json"},
