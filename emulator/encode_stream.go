@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"net/http"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -31,11 +32,23 @@ type jsonSerializer struct {
 	done     bool
 	stack    []jsonFrame
 	key      string // map key for the next value
+
+	// root is the Go value being serialized; with it, a structure's
+	// members the SDK's serializer leaves out at their zero value are
+	// written when the structure closes, as completeDefaults adds them
+	// to a tree (encode_defaults.go). listOp says the output's top-level
+	// lists and maps are always present. Without root, nothing is added.
+	root   reflect.Value
+	listOp bool
 }
 
 type jsonFrame struct {
 	kind nodeKind
 	n    int // values written so far
+	// sch and val are the frame's schema and Go value (invalid when
+	// unknown), for the defaults written when a structure closes.
+	sch *smithy.Schema
+	val reflect.Value
 }
 
 var _ smithy.ShapeSerializer = (*jsonSerializer)(nil)
@@ -79,10 +92,59 @@ func (j *jsonSerializer) begin(s *smithy.Schema, open bool) bool {
 }
 
 func (j *jsonSerializer) open(s *smithy.Schema, k nodeKind, c byte) {
+	v := j.childValue(s)
 	if j.begin(s, true) {
 		j.buf.WriteByte(c)
-		j.stack = append(j.stack, jsonFrame{kind: k})
+		j.stack = append(j.stack, jsonFrame{kind: k, sch: s, val: v})
 	}
+}
+
+// childValue returns the Go value of the next value, schema s, about to
+// be opened in the innermost frame (before begin counts it).
+func (j *jsonSerializer) childValue(s *smithy.Schema) reflect.Value {
+	if !j.root.IsValid() {
+		return reflect.Value{}
+	}
+	if len(j.stack) == 0 {
+		return indirect(j.root)
+	}
+	f := j.stack[len(j.stack)-1]
+	if !f.val.IsValid() {
+		return reflect.Value{}
+	}
+	switch f.kind {
+	case kindStruct:
+		if s == nil || f.val.Kind() != reflect.Struct {
+			return reflect.Value{}
+		}
+		return indirect(f.val.FieldByName(s.MemberName()))
+	case kindList:
+		if f.val.Kind() != reflect.Slice || f.n >= f.val.Len() {
+			return reflect.Value{}
+		}
+		return indirect(f.val.Index(f.n))
+	case kindMap:
+		if f.val.Kind() != reflect.Map {
+			return reflect.Value{}
+		}
+		key := reflect.ValueOf(j.key)
+		if !key.CanConvert(f.val.Type().Key()) {
+			return reflect.Value{}
+		}
+		return indirect(f.val.MapIndex(key.Convert(f.val.Type().Key())))
+	}
+	return reflect.Value{}
+}
+
+// indirect follows pointers and interfaces to the value, invalid for nil.
+func indirect(v reflect.Value) reflect.Value {
+	for v.IsValid() && (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) {
+		if v.IsNil() {
+			return reflect.Value{}
+		}
+		v = v.Elem()
+	}
+	return v
 }
 
 // close ends the innermost value; values begin ignored leave no frame
@@ -91,10 +153,80 @@ func (j *jsonSerializer) close(c byte) {
 	if len(j.stack) == 0 {
 		return
 	}
+	f := j.stack[len(j.stack)-1]
+	if f.kind == kindStruct {
+		j.writeDefaults(f, len(j.stack) == 1 && j.listOp)
+	}
 	j.stack = j.stack[:len(j.stack)-1]
 	j.buf.WriteByte(c)
 	if len(j.stack) == 0 {
 		j.done = true
+	}
+}
+
+// writeDefaults writes the members of a structure that the SDK's
+// serializer left out and AWS sends: value-typed members at their zero
+// value and, at the top of a List operation's output, nil lists and maps
+// as empty ones (the rules of completeStruct).
+func (j *jsonSerializer) writeDefaults(f jsonFrame, topLevelLists bool) {
+	v := f.val
+	if !v.IsValid() || v.Kind() != reflect.Struct || f.sch == nil {
+		return
+	}
+	t := v.Type()
+	for i := range t.NumField() {
+		field := t.Field(i)
+		if !field.IsExported() {
+			continue
+		}
+		fv := v.Field(i)
+		var lit string
+		switch fv.Kind() {
+		case reflect.Bool:
+			if fv.Bool() {
+				continue
+			}
+			lit = "false"
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			if fv.Int() != 0 {
+				continue
+			}
+			lit = "0"
+		case reflect.Float32, reflect.Float64:
+			if fv.Float() != 0 {
+				continue
+			}
+			lit = "0"
+		case reflect.Slice:
+			if !topLevelLists || !fv.IsNil() {
+				continue
+			}
+			lit = "[]"
+		case reflect.Map:
+			if !topLevelLists || !fv.IsNil() {
+				continue
+			}
+			lit = "{}"
+		default:
+			continue
+		}
+		member := f.sch.Member(field.Name)
+		if member == nil || boundOutsideBody(member) {
+			continue
+		}
+		switch {
+		case lit == "[]" && member.Type() != smithy.ShapeTypeList:
+			continue
+		case lit == "{}" && member.Type() != smithy.ShapeTypeMap:
+			continue
+		}
+		if f.n > 0 {
+			j.buf.WriteByte(',')
+		}
+		f.n++
+		writeJSONString(j.buf, memberName(member, j.useJSONName))
+		j.buf.WriteByte(':')
+		j.buf.WriteString(lit)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"math"
 	"net/http"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,10 +22,11 @@ import (
 
 // treeJSON is the tree path: treeSerializer, the REST bindings and
 // writeJSON.
-func treeJSON(out smithy.Serializable, rest bool) []byte {
+func treeJSON(out smithy.Serializable, rest, listOp bool) []byte {
 	ser := &treeSerializer{}
 	out.Serialize(ser)
 	body := ser.root
+	completeDefaults(body, out, listOp)
 	if rest && body != nil {
 		status := 200
 		body = applyRestOutputBindings(nopHeaderWriter{}, body, &status)
@@ -63,9 +66,10 @@ func TestJSONSerializerMatchesTree(t *testing.T) {
 		"accounts (awsJson)": {&awsorgs.ListAccountsOutput{Accounts: []orgtypes.Account{{Id: aws.String("111111111111"), JoinedTimestamp: &at, Status: orgtypes.AccountStatusActive}}}, false},
 	}
 	for name, tc := range tests {
-		want := treeJSON(tc.out, tc.rest)
+		listOp := strings.HasPrefix(name, "backup jobs") || strings.HasPrefix(name, "empty") || strings.HasPrefix(name, "recovery") || strings.HasPrefix(name, "accounts")
+		want := treeJSON(tc.out, tc.rest, listOp)
 		var got bytes.Buffer
-		js := &jsonSerializer{buf: &got, useJSONName: tc.rest, plain: bodyOnly}
+		js := &jsonSerializer{buf: &got, useJSONName: tc.rest, plain: bodyOnly, root: reflect.ValueOf(tc.out), listOp: listOp}
 		tc.out.Serialize(js)
 		if js.fallback {
 			t.Fatalf("%s: fell back to the tree", name)

@@ -253,10 +253,9 @@ func (svc *service) findOperation(r *http.Request, body []byte) (*operation, fun
 func (svc *service) writeResponse(w http.ResponseWriter, c *Call, out smithy.Serializable, status int) {
 	hasOut := out != nil && !isNilPointer(out)
 	// The SDK's serializers leave out zero values a service sends
-	// (encode_defaults.go): an output that has any is written through the
-	// tree, which completeDefaults fills in; others stream.
+	// (encode_defaults.go): the streaming serializer writes them from the
+	// output's Go value, and the tree path has completeDefaults add them.
 	listOp := isListOperation(c.Operation)
-	needsTree := hasOut && needsDefaults(out, listOp)
 	switch svc.protocol {
 	case awsJSON11, restJSON1:
 		rest := svc.protocol == restJSON1
@@ -271,8 +270,8 @@ func (svc *service) writeResponse(w http.ResponseWriter, c *Call, out smithy.Ser
 			}
 		}()
 		streamed := false
-		if hasOut && !needsTree {
-			js := &jsonSerializer{buf: buf, useJSONName: rest}
+		if hasOut {
+			js := &jsonSerializer{buf: buf, useJSONName: rest, root: reflect.ValueOf(out), listOp: listOp}
 			if rest {
 				js.plain = svc.streamable
 			}
