@@ -24,9 +24,9 @@ type FieldError struct {
 // Error returns "path: message".
 func (e *FieldError) Error() string {
 	if len(e.Path) == 0 {
-		return e.Message
+		return EscapeControl(e.Message)
 	}
-	return strings.Join(e.Path, ".") + ": " + e.Message
+	return EscapeControl(strings.Join(e.Path, ".") + ": " + e.Message)
 }
 
 // FieldErrors returns the FieldErrors inside err (as returned by validation,

@@ -431,9 +431,9 @@ func (e *ParseError) Error() string {
 	b.WriteString(strconv.Itoa(e.Col))
 	b.WriteString(": ")
 	if len(e.Path) > 0 {
-		b.WriteString(strings.Join(e.Path, "."))
+		b.WriteString(EscapeControl(strings.Join(e.Path, ".")))
 		b.WriteString(": ")
 	}
-	b.WriteString(e.Message)
+	b.WriteString(EscapeControl(e.Message))
 	return b.String()
 }

@@ -45,11 +45,13 @@ func (e *SpecError) Error() string {
 		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Col)
 	}
 	b.WriteString(": ")
+	// Keys and values come from the file: printed escaped, a crafted key
+	// can start no workflow command and move no terminal cursor.
 	if e.Path != "" {
-		b.WriteString(e.Path)
+		b.WriteString(policy.EscapeControl(e.Path))
 		b.WriteString(": ")
 	}
-	b.WriteString(e.Message)
+	b.WriteString(policy.EscapeControl(e.Message))
 	return b.String()
 }
 

@@ -247,3 +247,19 @@ func TestParseInvalid(t *testing.T) {
 		})
 	}
 }
+
+// TestErrorsPrintOnOneLine checks that a key crafted with a line break
+// cannot start a GitHub Actions workflow command when the error prints.
+func TestErrorsPrintOnOneLine(t *testing.T) {
+	t.Parallel()
+	_, err := Parse("spec.yaml", []byte(base+"\"x\\n::add-mask::secret\": 1\n"))
+	errs := SpecErrors(err)
+	if len(errs) == 0 {
+		t.Fatal("Parse accepted an unknown key")
+	}
+	for _, e := range errs {
+		if strings.ContainsAny(e.Error(), "\n\r") || !strings.Contains(e.Error(), `\n::add-mask::secret`) {
+			t.Errorf("error %q is not one line with the break escaped", e.Error())
+		}
+	}
+}
