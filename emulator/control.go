@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -89,6 +91,10 @@ type ctlErrorBody struct {
 }
 
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request, body []byte) {
+	if err := controlRequestAllowed(r, s.opts.RemoteControl); err != nil {
+		writeControlError(w, err, nil)
+		return
+	}
 	var allowed []string
 	endpoints := controlEndpoints()
 	for _, ep := range endpoints {
@@ -741,4 +747,37 @@ func (s *Server) ctlOperations(*http.Request, []byte) (int, any, error) {
 	}
 	sort.Slice(out.Services, func(i, j int) bool { return out.Services[i].Service < out.Services[j].Service })
 	return http.StatusOK, out, nil
+}
+
+// controlRequestAllowed refuses control requests a web page could make:
+// one whose Origin is another site (a page cannot send it for its own
+// origin only when it is this emulator), and one addressed by a host name
+// that is not loopback, as DNS rebinding would send it ("DNS rebinding",
+// the attack Chrome's Private Network Access guards against). The AWS
+// APIs on the same port are not affected: their requests are signed.
+func controlRequestAllowed(r *http.Request, remote bool) error {
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if !remote && !isLoopbackHost(host) {
+		return ctlErrorf(http.StatusForbidden, "Forbidden", "control requests must address the emulator by a loopback name, not %q", r.Host)
+	}
+	if origin := r.Header.Get("Origin"); origin != "" {
+		u, err := url.Parse(origin)
+		if err != nil || u.Host != r.Host {
+			return ctlErrorf(http.StatusForbidden, "Forbidden", "control requests from another origin (%q) are refused", origin)
+		}
+	}
+	return nil
+}
+
+// isLoopbackHost reports whether host names this machine: localhost or a
+// loopback address.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
 }

@@ -63,6 +63,11 @@ type Options struct {
 	Start time.Time
 	// Logger receives one debug line per request. Default: discard.
 	Logger *slog.Logger
+	// RemoteControl lets the control API answer requests addressed by a
+	// host name that is not loopback (an emulator served to other
+	// machines). Default false: such requests are refused, so that a web
+	// page cannot reach the control API by DNS rebinding.
+	RemoteControl bool
 	// Addr is the listen address used by NewServer. Default
 	// "127.0.0.1:0" (a free loopback port).
 	Addr string

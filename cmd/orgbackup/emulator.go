@@ -73,6 +73,9 @@ func runEmulatorServe(ctx context.Context, e *env, args []string) int {
 		o.Organization = org
 		o.MemberRole = memberRole
 		o.Addr = net.JoinHostPort(*host, strconv.Itoa(*port))
+		// Served to other machines on purpose: their control requests
+		// name this machine's address, not loopback.
+		o.RemoteControl = *allowRemote
 	})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orgbackup emulator serve: %v\n", err)
