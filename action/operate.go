@@ -144,7 +144,7 @@ func (r *runner) remediate(ctx context.Context, sp *spec.Spec, src *crossaccount
 		return fail(reasonRemediate, runErr)
 	}
 	r.res.Remediation = rep
-	if err := r.finish(reasonRemediate, "remediate", remediationSummary{rep}, runErr); err != nil {
+	if err := r.finish(reasonRemediate, "remediate", rep, runErr); err != nil {
 		return err
 	}
 	// A backup that failed, was not started for a cause a retry cannot
@@ -174,26 +174,6 @@ func remediationFailures(failures []crossaccount.RemediationResult) error {
 		}
 	}
 	return errors.New(b.String())
-}
-
-// remediationSummary is a remediation report followed by the outcomes of
-// the backup jobs it started.
-type remediationSummary struct {
-	*crossaccount.RemediationReport
-}
-
-func (r remediationSummary) Text(w io.Writer) error {
-	if err := r.RemediationReport.Text(w); err != nil {
-		return err
-	}
-	return r.OutcomesText(w)
-}
-
-func (r remediationSummary) Markdown(w io.Writer) error {
-	if err := r.RemediationReport.Markdown(w); err != nil {
-		return err
-	}
-	return r.OutcomesMarkdown(w)
 }
 
 // operationReport is a Copier's or a Remediator's report.

@@ -310,11 +310,21 @@ func (r *CopyReport) calls() int {
 
 // Text writes the remediation report: one row per resource with failed
 // jobs.
-func (r *RemediationReport) Text(w io.Writer) error { return r.write(w, false) }
+func (r *RemediationReport) Text(w io.Writer) error {
+	if err := r.write(w, false); err != nil {
+		return err
+	}
+	return r.OutcomesText(w)
+}
 
 // Markdown writes the remediation report as Markdown (a GitHub step
 // summary).
-func (r *RemediationReport) Markdown(w io.Writer) error { return r.write(w, true) }
+func (r *RemediationReport) Markdown(w io.Writer) error {
+	if err := r.write(w, true); err != nil {
+		return err
+	}
+	return r.OutcomesMarkdown(w)
+}
 
 func (r *RemediationReport) write(w io.Writer, markdown bool) error {
 	status := "Every resource with failed backup jobs is protected or being backed up."

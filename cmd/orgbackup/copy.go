@@ -191,7 +191,7 @@ func runRemediate(ctx context.Context, e *env, args []string) int {
 		o.Progress = progress.Event
 	}).Run(ctx)
 	progress.Close()
-	code = finishReport(e, "remediate", remediationSummary{rep}, runErr, *markdown)
+	code = finishReport(e, "remediate", rep, runErr, *markdown)
 	if code == exitProblem || code == exitUsage {
 		return code
 	}
@@ -211,26 +211,6 @@ func runRemediate(ctx context.Context, e *env, args []string) int {
 		return exitProblem
 	}
 	return code
-}
-
-// remediationSummary is a remediation report followed by the outcomes of
-// the jobs it started.
-type remediationSummary struct {
-	*crossaccount.RemediationReport
-}
-
-func (r remediationSummary) Text(w io.Writer) error {
-	if err := r.RemediationReport.Text(w); err != nil {
-		return err
-	}
-	return r.OutcomesText(w)
-}
-
-func (r remediationSummary) Markdown(w io.Writer) error {
-	if err := r.RemediationReport.Markdown(w); err != nil {
-		return err
-	}
-	return r.OutcomesMarkdown(w)
 }
 
 // remediateSleep is how remediate waits between looks at its jobs: the
