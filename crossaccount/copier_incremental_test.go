@@ -1,0 +1,121 @@
+package crossaccount_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+
+	"github.com/orgbackup/orgbackup/crossaccount"
+	"github.com/orgbackup/orgbackup/emulator"
+)
+
+// TestCopierLookback checks which recovery points a run looks at: by
+// default those of the last Lookback only, all of them with a negative
+// Lookback or an explicit CreatedAfter before them.
+func TestCopierLookback(t *testing.T) {
+	t.Parallel()
+	w := newCopyWorld(t, 2, 2) // 4 recovery points, 20 days old below
+	old := w.srv.Now().Add(-2 * time.Hour)
+	w.srv.Advance(20 * 24 * time.Hour)
+	fresh := w.srv.AddResource(w.accounts[0], cwRegion, emulator.EBSVolume, "vol-0fresh", nil, 1<<30)
+	w.backupNow(t, w.accounts[0], fresh, nil)
+	w.srv.Advance(time.Hour)
+	for _, tc := range []struct {
+		name     string
+		lookback time.Duration
+		after    time.Time
+		want     int
+	}{
+		{"default", 0, time.Time{}, 1},
+		{"longer lookback", 30 * 24 * time.Hour, time.Time{}, 5},
+		{"shorter lookback", 30 * time.Minute, time.Time{}, 0},
+		{"no lookback", -1, time.Time{}, 5},
+		{"explicit after", 0, old, 5},
+	} {
+		rep, err := crossaccount.NewCopier(direct{w.srv}, w.routes(centralARN(cwRegion)), func(o *crossaccount.CopyOptions) {
+			w.virtual(o)
+			o.DryRun = true
+			o.Lookback = tc.lookback
+			o.Filter.CreatedAfter = tc.after
+		}).Run(context.Background())
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if len(rep.Results) != tc.want {
+			t.Errorf("%s: %d recovery points, want %d", tc.name, len(rep.Results), tc.want)
+		}
+	}
+}
+
+// TestCopierFindsFailedCopiesPastLookback runs the copier daily, by
+// default, while one account's copies are denied, for longer than the
+// lookback: its recovery points must be found and tried every day, and
+// copied on the first day after the denial is lifted, with no duplicate;
+// the other account's recovery points, copied on day 1, are not looked
+// at again once older than the lookback.
+func TestCopierFindsFailedCopiesPastLookback(t *testing.T) {
+	t.Parallel()
+	w := newCopyWorld(t, 2, 2)
+	allowed, denied := w.accounts[0], w.accounts[1]
+	w.vault(t, cwCentral, cwRegion, "restricted",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+allowed+`:root"},"Action":"backup:CopyIntoBackupVault","Resource":"*"}]}`)
+	dest := "arn:aws:backup:" + cwRegion + ":" + cwCentral + ":backup-vault:restricted"
+	run := func(day int) *crossaccount.CopyReport {
+		t.Helper()
+		rep, err := crossaccount.NewCopier(direct{w.srv}, w.routes(dest), w.virtual).Run(context.Background())
+		if err != nil {
+			t.Fatalf("day %d: Run: %v", day, err)
+		}
+		return rep
+	}
+	const days = 20 // past DefaultLookback
+	start := w.srv.Now()
+	if crossaccount.DefaultLookback >= (days-2)*24*time.Hour {
+		t.Fatalf("DefaultLookback %v is too long for %d days", crossaccount.DefaultLookback, days)
+	}
+	for day := 1; day <= days; day++ {
+		rep := run(day)
+		byAccount := map[string]map[crossaccount.CopyOutcome]int{}
+		for _, res := range rep.Results {
+			if byAccount[res.Route.Account] == nil {
+				byAccount[res.Route.Account] = map[crossaccount.CopyOutcome]int{}
+			}
+			byAccount[res.Route.Account][res.Outcome]++
+		}
+		if got := byAccount[denied][crossaccount.CopyFailed]; got != 2 {
+			t.Errorf("day %d: %d of the denied account's recovery points failed, want 2 (%v)", day, got, byAccount)
+		}
+		// Copied on day 1, then already copied while within the
+		// lookback (created an hour before day 1's run), then not
+		// looked at: its route has no straggler.
+		wantAllowed := 2
+		if time.Duration(day-1)*24*time.Hour+time.Hour > crossaccount.DefaultLookback {
+			wantAllowed = 0
+		}
+		if n := len(rep.Results) - byAccount[denied][crossaccount.CopyFailed]; n != wantAllowed {
+			t.Errorf("day %d: %d results of the allowed account, want %d", day, n, wantAllowed)
+		}
+		w.srv.AdvanceTo(start.Add(time.Duration(day) * 24 * time.Hour))
+	}
+	cwMust[*awsbackup.PutBackupVaultAccessPolicyOutput](t, "PutBackupVaultAccessPolicy")(w.backup(cwCentral, cwRegion).PutBackupVaultAccessPolicy(context.Background(),
+		&awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String("restricted"), Policy: aws.String(cwOrgPolicy)}))
+	rep := run(days + 1)
+	copied := 0
+	for _, res := range rep.Results {
+		if res.Route.Account == denied && res.Outcome == crossaccount.CopyCopied {
+			copied++
+		}
+	}
+	if copied != 2 || !rep.Protected() {
+		t.Errorf("after the denial was lifted: %d of the denied account's recovery points copied, protected %v; want 2, true", copied, rep.Protected())
+	}
+	if n := len(w.recoveryPoints(t, cwCentral, cwRegion, "restricted")); n != 4 {
+		t.Errorf("restricted vault holds %d recovery points, want 4", n)
+	}
+	if d := duplicates(w.copyJobs(t)); len(d) > 0 {
+		t.Errorf("duplicate copy jobs: %v", d)
+	}
+}
