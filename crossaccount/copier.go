@@ -520,30 +520,33 @@ func (r *copyRun) discoverRoute(ctx context.Context, rt *routeRun) ([]*copyItem,
 		return nil, nil
 	}
 
-	// What the destination already holds.
-	dest, err := r.clients.get(ctx, rt.destAccount, rt.destRegion)
-	if err != nil {
-		return nil, err
-	}
-	destRPs, err := r.listRecoveryPoints(ctx, dest, &awsbackup.ListRecoveryPointsByBackupVaultInput{
-		BackupVaultName: aws.String(rt.destVault), ByCreatedAfter: after, ByCreatedBefore: before, ByResourceType: byType,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("listing recovery points of destination %s: %w", rt.DestinationVaultARN, err)
-	}
-	// The backups the destination holds, whatever vault they were copied
-	// from.
-	held := map[string]bool{}
-	for _, rp := range destRPs {
-		if rp.Status == backuptypes.RecoveryPointStatusCompleted && rp.CreationDate != nil && aws.ToString(rp.ResourceArn) != "" {
-			held[backupKey(aws.ToString(rp.ResourceArn), *rp.CreationDate)] = true
-		}
-	}
-
 	// The copy jobs to the destination: completed, running, failed.
 	byRP := map[string][]backuptypes.CopyJob{}
 	for _, j := range jobs {
 		byRP[aws.ToString(j.SourceRecoveryPointArn)] = append(byRP[aws.ToString(j.SourceRecoveryPointArn)], j)
+	}
+
+	// The backups the destination holds, whatever vault they were copied
+	// from, back to the oldest candidate without a completed copy job
+	// (copies keep the creation date of the backup): none to look at when
+	// every candidate has one, as when backup plans copy.
+	held := map[string]bool{}
+	if destAfter, look := heldBound(candidates, byRP, after); look {
+		dest, err := r.clients.get(ctx, rt.destAccount, rt.destRegion)
+		if err != nil {
+			return nil, err
+		}
+		destRPs, err := r.listRecoveryPoints(ctx, dest, &awsbackup.ListRecoveryPointsByBackupVaultInput{
+			BackupVaultName: aws.String(rt.destVault), ByCreatedAfter: destAfter, ByCreatedBefore: before, ByResourceType: byType,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("listing recovery points of destination %s: %w", rt.DestinationVaultARN, err)
+		}
+		for _, rp := range destRPs {
+			if rp.Status == backuptypes.RecoveryPointStatusCompleted && rp.CreationDate != nil && aws.ToString(rp.ResourceArn) != "" {
+				held[backupKey(aws.ToString(rp.ResourceArn), *rp.CreationDate)] = true
+			}
+		}
 	}
 
 	// The copy jobs other accounts started of the same backups.
@@ -597,6 +600,29 @@ func (r *copyRun) discoverRoute(ctx context.Context, rt *routeRun) ([]*copyItem,
 		}
 	}
 	return items, nil
+}
+
+// heldBound returns the creation time after which the destination's
+// recovery points can show a candidate already copied, and whether any
+// candidate needs that look: those without a completed copy job do. It
+// is the oldest such candidate's creation date less a second (the bound
+// is exclusive), or after when one has none.
+func heldBound(candidates []backuptypes.RecoveryPointByBackupVault, byRP map[string][]backuptypes.CopyJob, after *time.Time) (*time.Time, bool) {
+	var oldest *time.Time
+	look := false
+	for _, rp := range candidates {
+		if completed, _ := classifyJobs(byRP[aws.ToString(rp.RecoveryPointArn)]); completed != nil {
+			continue
+		}
+		if rp.CreationDate == nil {
+			return after, true
+		}
+		if t := rp.CreationDate.Add(-time.Second); !look || t.Before(*oldest) {
+			oldest = &t
+		}
+		look = true
+	}
+	return oldest, look
 }
 
 // lowerBound returns the creation time after which a run looks for

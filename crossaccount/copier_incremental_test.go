@@ -119,3 +119,50 @@ func TestCopierFindsFailedCopiesPastLookback(t *testing.T) {
 		t.Errorf("duplicate copy jobs: %v", d)
 	}
 }
+
+// TestCopierListsDestinationOnlyWhenNeeded checks that a run lists the
+// destination's recovery points only for recovery points without a
+// completed copy job, and only back to the oldest of them.
+func TestCopierListsDestinationOnlyWhenNeeded(t *testing.T) {
+	t.Parallel()
+	w := newCopyWorld(t, 2, 600) // sources of one page each; a destination of two
+	routes := w.routes(centralARN(cwRegion))
+	run := func() *crossaccount.CopyReport {
+		t.Helper()
+		rep, err := crossaccount.NewCopier(direct{w.srv}, routes, func(o *crossaccount.CopyOptions) {
+			w.virtual(o)
+			o.MaxRunning = 600
+		}).Run(context.Background())
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		return rep
+	}
+	for _, tc := range []struct {
+		name  string
+		setup func()
+		// want is the ListRecoveryPointsByBackupVault calls: a page per
+		// source, and one per destination page looked at.
+		want, copied int
+	}{
+		{"first run", func() {}, 2 + 2, 1200}, // an empty destination: one page per route
+		{"all copied", func() {}, 2, 0},
+		{"one new", func() {
+			w.srv.Advance(time.Hour)
+			w.backupNow(t, w.accounts[0], w.resources[w.accounts[0]][0], nil)
+			w.srv.Advance(time.Hour)
+		}, 2 + 1, 1},
+	} {
+		tc.setup()
+		rep := run()
+		if got := rep.Calls["ListRecoveryPointsByBackupVault"]; got != tc.want {
+			t.Errorf("%s: %d ListRecoveryPointsByBackupVault calls, want %d", tc.name, got, tc.want)
+		}
+		if got := rep.Count(crossaccount.CopyCopied); got != tc.copied || !rep.Protected() {
+			t.Errorf("%s: copied %d, protected %v; want %d, true", tc.name, got, rep.Protected(), tc.copied)
+		}
+	}
+	if d := duplicates(w.copyJobs(t)); len(d) > 0 {
+		t.Errorf("duplicate copy jobs: %v", d)
+	}
+}
