@@ -875,11 +875,20 @@ func (r *copyRun) loop(ctx context.Context) error {
 		wait := interval
 		if throttled && running == 0 {
 			wait = o.PollInterval
-		} else if next, ok := r.nextCompletion(); ok {
-			// Copies of similar recovery points take similar times: look
-			// again when the oldest running one should be done.
-			if d := next.Sub(o.Clock()); d > 0 && d < wait {
-				wait = d
+		} else {
+			if r.duration > 0 {
+				// Copies of different sizes take different times: once
+				// the running ones are overdue, back off no further than
+				// a quarter of the shortest copy seen, so a completion
+				// waits at most that long to be noticed.
+				wait = min(wait, max(o.PollInterval, r.duration/4))
+			}
+			if next, ok := r.nextCompletion(); ok {
+				// Copies of similar recovery points take similar times:
+				// look again when the oldest running one should be done.
+				if d := next.Sub(o.Clock()); d > 0 && d < wait {
+					wait = d
+				}
 			}
 		}
 		if err := o.Sleep(ctx, wait); err != nil {
