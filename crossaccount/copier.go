@@ -1,6 +1,7 @@
 package crossaccount
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -300,6 +301,7 @@ type copyItem struct {
 	failures int // failed copy jobs in AWS, this run's included
 	startErr int
 	created  time.Time // of the running job
+	size     int64     // of the recovery point, bytes
 	// watch is where the running job is listed when it is not the
 	// route's source's own: another account's job seen through the
 	// monitoring account.
@@ -440,6 +442,14 @@ func (r *copyRun) discover(ctx context.Context) error {
 			it.route.group.pending = append(it.route.group.pending, it)
 		}
 	}
+	// Largest first: a copy's time grows with the size of its recovery
+	// point, and starting the longest copies first keeps one of them
+	// from running alone at the end (the longest-processing-time rule;
+	// its makespan is within 4/3 of the best on identical slots). Equal
+	// sizes keep their order, by recovery point ARN.
+	for _, g := range r.groups {
+		slices.SortStableFunc(g.pending, func(a, b *copyItem) int { return cmp.Compare(b.size, a.size) })
+	}
 	return err
 }
 
@@ -563,7 +573,7 @@ func (r *copyRun) discoverRoute(ctx context.Context, rt *routeRun) ([]*copyItem,
 		it := &copyItem{route: rt, res: CopyResult{
 			Route: rt.CopyRoute, RecoveryPointARN: aws.ToString(rp.RecoveryPointArn), ResourceARN: aws.ToString(rp.ResourceArn),
 			ResourceType: aws.ToString(rp.ResourceType), CreationDate: aws.ToTime(rp.CreationDate),
-		}}
+		}, size: aws.ToInt64(rp.BackupSizeInBytes)}
 		items = append(items, it)
 		completed, running := classifyJobs(byRP[it.res.RecoveryPointARN])
 		for _, j := range byRP[it.res.RecoveryPointARN] {

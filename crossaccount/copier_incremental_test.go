@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
@@ -164,5 +165,40 @@ func TestCopierListsDestinationOnlyWhenNeeded(t *testing.T) {
 	}
 	if d := duplicates(w.copyJobs(t)); len(d) > 0 {
 		t.Errorf("duplicate copy jobs: %v", d)
+	}
+}
+
+// TestCopierStartsLargestFirst checks that the copies of one account
+// start largest recovery point first, equal sizes by ARN.
+func TestCopierStartsLargestFirst(t *testing.T) {
+	t.Parallel()
+	sizes := []int64{3, 9, 1, 9, 5} // GiB, by resource
+	w := newSizedCopyWorld(t, 1, len(sizes), func(_, j int) int64 { return sizes[j] << 30 })
+	size := map[string]int64{}
+	for _, rp := range w.recoveryPoints(t, w.accounts[0], cwRegion, "local") {
+		size[aws.ToString(rp.RecoveryPointArn)] = aws.ToInt64(rp.BackupSizeInBytes) >> 30
+	}
+	var started []string
+	_, err := crossaccount.NewCopier(direct{w.srv}, w.routes(centralARN(cwRegion)), func(o *crossaccount.CopyOptions) {
+		w.virtual(o)
+		o.MaxRunning = 1
+		o.Progress = func(e crossaccount.Event) {
+			if e.Kind == crossaccount.EventStarted {
+				started = append(started, e.Subject)
+			}
+		}
+	}).Run(context.Background())
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	var got []int64
+	for i, arn := range started {
+		got = append(got, size[arn])
+		if i > 0 && size[arn] == size[started[i-1]] && arn < started[i-1] {
+			t.Errorf("equal sizes started out of ARN order: %s after %s", arn, started[i-1])
+		}
+	}
+	if diff := cmp.Diff([]int64{9, 9, 5, 3, 1}, got); diff != "" {
+		t.Errorf("sizes in start order (-want +got):\n%s", diff)
 	}
 }
