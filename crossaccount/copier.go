@@ -117,8 +117,8 @@ type CopyOptions struct {
 	// destination Region, the ones found running included. Default
 	// DefaultMaxRunningCopies.
 	MaxRunning int
-	// Lookback bounds the work of a run whose Filter has no CreatedAfter:
-	// it looks at the recovery points created in the last Lookback, and
+	// Lookback bounds the work of a run whose Filter has neither
+	// CreatedAfter nor CreatedBefore: it looks at the recovery points created in the last Lookback, and
 	// at the older ones whose last copy job in that time failed. Zero
 	// means DefaultLookback; a negative value looks at every retained
 	// recovery point. The rule, and why it skips nothing that still lacks
@@ -668,14 +668,16 @@ func heldBound(candidates []backuptypes.RecoveryPointByBackupVault, byRP map[str
 //     refused for good (access denied, invalid parameter) or every run
 //     for Lookback interrupted before starting P. Both are reported (a
 //     failed or pending result, every run); after fixing them, or after
-//     a longer pause of the schedule, run once with an explicit --created-after
-//     (Filter.CreatedAfter) covering the gap.
+//     a longer pause of the schedule, run once with an explicit
+//     --created-after (Filter.CreatedAfter) covering the gap.
 func (r *copyRun) lowerBound() (after *time.Time, incremental bool) {
 	o := r.c.opts
 	switch {
 	case !o.Filter.CreatedAfter.IsZero():
 		return aws.Time(o.Filter.CreatedAfter), false
-	case o.Lookback < 0:
+	case o.Lookback < 0 || !o.Filter.CreatedBefore.IsZero():
+		// A window the caller gave with an upper bound only reaches
+		// back to the oldest recovery point.
 		return nil, false
 	}
 	return aws.Time(o.Clock().Add(-o.Lookback)), true

@@ -21,6 +21,7 @@ func TestCopierLookback(t *testing.T) {
 	w := newCopyWorld(t, 2, 2) // 4 recovery points, 20 days old below
 	old := w.srv.Now().Add(-2 * time.Hour)
 	w.srv.Advance(20 * 24 * time.Hour)
+	cut := w.srv.Now().Add(-24 * time.Hour)
 	fresh := w.srv.AddResource(w.accounts[0], cwRegion, emulator.EBSVolume, "vol-0fresh", nil, 1<<30)
 	w.backupNow(t, w.accounts[0], fresh, nil)
 	w.srv.Advance(time.Hour)
@@ -35,12 +36,16 @@ func TestCopierLookback(t *testing.T) {
 		{"shorter lookback", 30 * time.Minute, time.Time{}, 0},
 		{"no lookback", -1, time.Time{}, 5},
 		{"explicit after", 0, old, 5},
+		{"explicit before", 0, time.Time{}, 4},
 	} {
 		rep, err := crossaccount.NewCopier(direct{w.srv}, w.routes(centralARN(cwRegion)), func(o *crossaccount.CopyOptions) {
 			w.virtual(o)
 			o.DryRun = true
 			o.Lookback = tc.lookback
 			o.Filter.CreatedAfter = tc.after
+			if tc.name == "explicit before" {
+				o.Filter.CreatedBefore = cut
+			}
 		}).Run(context.Background())
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
