@@ -51,6 +51,13 @@ func cwMust[T any](tb testing.TB, what string) func(T, error) T {
 // need no key sharing).
 func newCopyWorld(tb testing.TB, n, perAccount int) *copyWorld {
 	tb.Helper()
+	return newSizedCopyWorld(tb, n, perAccount, func(int, int) int64 { return 1 << 30 })
+}
+
+// newSizedCopyWorld is newCopyWorld with the size of account i's
+// resource j given by size.
+func newSizedCopyWorld(tb testing.TB, n, perAccount int, size func(i, j int) int64) *copyWorld {
+	tb.Helper()
 	var accounts []emulator.Account
 	w := &copyWorld{resources: map[string][]string{}}
 	for i := range n {
@@ -72,12 +79,12 @@ func newCopyWorld(tb testing.TB, n, perAccount int) *copyWorld {
 			&awsbackup.UpdateGlobalSettingsInput{GlobalSettings: map[string]string{"isCrossAccountBackupEnabled": "true"}}))
 		w.vault(tb, cwCentral, region, "central", cwOrgPolicy)
 	}
-	for _, a := range w.accounts {
+	for i, a := range w.accounts {
 		cwMust[*awsiam.CreateRoleOutput](tb, "CreateRole")(awsiam.NewFromConfig(w.srv.Config(a, cwRegion)).CreateRole(ctx,
 			&awsiam.CreateRoleInput{RoleName: aws.String("BackupRole"), AssumeRolePolicyDocument: aws.String(cwTrust)}))
 		w.vault(tb, a, cwRegion, "local", "")
 		for j := range perAccount {
-			w.resources[a] = append(w.resources[a], w.srv.AddResource(a, cwRegion, emulator.EBSVolume, fmt.Sprintf("vol-%017x", j+1), nil, 1<<30))
+			w.resources[a] = append(w.resources[a], w.srv.AddResource(a, cwRegion, emulator.EBSVolume, fmt.Sprintf("vol-%017x", j+1), nil, size(i, j)))
 		}
 	}
 	for _, a := range w.accounts {

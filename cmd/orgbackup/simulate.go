@@ -60,6 +60,11 @@ type simOptions struct {
 	AfterApply func(ctx context.Context, s *session) error
 	// Log receives the plan, the apply summary and a line per day.
 	Log io.Writer
+	// DayDone, if set, is called with 0 when the days start, after the
+	// apply, and with every day at its end, after the copier and the
+	// remediation ran, with the clock's totals so far: a way to measure
+	// the cost of each day against the work done in it.
+	DayDone func(day int, clock emulator.AdvanceReport)
 }
 
 // simResult is what a simulation did and found.
@@ -229,6 +234,9 @@ func simulate(ctx context.Context, s *session, opts simOptions) (*simResult, err
 	start := srv.Now()
 	res.Clock.From = start
 	fmt.Fprintf(log, "\nRunning %d days of virtual time from %s:\n", opts.Days, start.Format(time.RFC3339))
+	if opts.DayDone != nil {
+		opts.DayDone(0, res.Clock)
+	}
 	for day := 1; day <= opts.Days; day++ {
 		// The copier's waits move the clock too; each day ends at the
 		// same instant whatever they took.
@@ -248,6 +256,9 @@ func simulate(ctx context.Context, s *session, opts simOptions) (*simResult, err
 		res.BackupsStarted += backups
 		fmt.Fprintf(log, "  day %2d %s: %3d backups completed, %d failed · %3d copies completed, %d failed · copier started %d · remediation started %d\n",
 			day, d.To.Format("2006-01-02"), d.BackupJobsCompleted, d.BackupJobsFailed+d.BackupJobsExpired, d.CopyJobsCompleted, d.CopyJobsFailed, started, backups)
+		if opts.DayDone != nil {
+			opts.DayDone(day, res.Clock)
+		}
 	}
 	res.Clock.To = srv.Now()
 

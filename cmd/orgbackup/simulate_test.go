@@ -18,7 +18,7 @@ import (
 const seedSpec = "../../examples/central-backup/backup.yaml"
 
 // newSimSession opens an emulated session for the seed's spec.
-func newSimSession(t *testing.T) *session {
+func newSimSession(t testing.TB) *session {
 	t.Helper()
 	var stderr bytes.Buffer
 	e := &env{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &stderr, getenv: func(string) string { return "" }}
