@@ -21,7 +21,8 @@ func TestCreatorRequestID(t *testing.T) {
 			t.Errorf("CreatorRequestId %q is not 1 to 50 alphanumeric or '-_.' characters", id)
 		}
 	}
-	if creatorRequestID(a) != creatorRequestID(a) || creatorRequestID(a) == creatorRequestID(b) {
+	again := a
+	if creatorRequestID(a) != creatorRequestID(again) || creatorRequestID(a) == creatorRequestID(b) {
 		t.Errorf("tokens are not one per address")
 	}
 }

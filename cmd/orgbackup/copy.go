@@ -87,7 +87,7 @@ func runCopy(ctx context.Context, e *env, args []string) int {
 	attempts := fs.Int("max-attempts", crossaccount.DefaultCopyAttempts, "copy jobs started per recovery point when copies fail for reasons that may pass")
 	markdown := fs.String("markdown", "", "also write the summary as Markdown to this file")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: orgbackup copy [--dry-run] [--to central|secondary] [--account IDS] [--tier NAMES] [--resource-type TYPES]\n                      [--created-after T] [--created-before T] [--spec FILE] [--emulator]\n\nCopies the recovery points that lack a completed copy in their destination vault, at\nmost --max-running at a time per account, retrying copies that fail for reasons that\nmay pass. Safe to interrupt and run again: no copy is ever started twice.\nExit status: 0 every recovery point has its copy, 3 some do not, 1 error.\n\nFlags:")
+		fmt.Fprintln(e.stderr, "Usage: orgbackup copy [--dry-run] [--to central|secondary] [--account IDS] [--tier NAMES] [--resource-type TYPES]\n                      [--created-after T] [--created-before T] [--spec FILE] [--emulator]\n\nCopies the recovery points that lack a completed copy in their destination vault, at\nmost --max-running at a time per account, retrying copies that fail for reasons that\nmay pass. Safe to interrupt and run again: no copy is ever started twice.\nWithout --created-after it looks back 14 days, and further for points whose last copy\nfailed; a first backfill of older history, or a run after a longer pause, needs an\nexplicit --created-after.\nExit status: 0 every recovery point has its copy, 3 some do not, 1 error.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if code := parseFlags(fs, e, args); code >= 0 {
