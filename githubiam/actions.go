@@ -29,6 +29,7 @@ var Operations = map[string][]string{
 	"backup:DeleteBackupVaultAccessPolicy":              {"backup:DeleteBackupVaultAccessPolicy"},
 	"backup:DeleteBackupVaultLockConfiguration":         {"backup:DeleteBackupVaultLockConfiguration"},
 	"backup:DeleteBackupVaultNotifications":             {"backup:DeleteBackupVaultNotifications"},
+	"backup:DescribeBackupJob":                          {"backup:DescribeBackupJob"},
 	"backup:DescribeBackupVault":                        {"backup:DescribeBackupVault"},
 	"backup:DescribeFramework":                          {"backup:DescribeFramework"},
 	"backup:DescribeGlobalSettings":                     {"backup:DescribeGlobalSettings"},
