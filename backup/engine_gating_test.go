@@ -34,6 +34,22 @@ func TestDestructiveGating(t *testing.T) {
 			destructive: []string{mgmt + "backup_policy/orgbackup-production"},
 			reason:      "removes the copy to arn:aws:backup:us-west-2:222222222222:backup-vault:central-backup",
 		},
+		"restricted to some resource types": {
+			edit:        []string{"  production: {targets: [Production]}", "  production: {targets: [Production], selection: {resource_types: [EFS]}}"},
+			destructive: []string{mgmt + "backup_policy/orgbackup-production"},
+			reason:      "narrows selection",
+		},
+		"notifications removed": {
+			edit: []string{"notifications:\n  events: [BACKUP_JOB_COMPLETED, COPY_JOB_FAILED]\n  emails: [backup-team@example.com]\n", ""},
+			destructive: []string{
+				"222222222222/us-east-1/vault_notifications/central-backup",
+				"222222222222/us-west-2/vault_notifications/central-backup",
+				"333333333333/us-east-1/vault_notifications/local-backup",
+				"333333333334/us-east-1/vault_notifications/local-backup",
+				"555555555555/us-east-1/vault_notifications/local-backup",
+			},
+			reason: "reach nobody",
+		},
 		"removed tier": {
 			edit: []string{"  development: {targets: [Development]}\n", ""},
 			destructive: []string{

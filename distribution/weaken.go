@@ -2,13 +2,15 @@ package distribution
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/orgbackup/orgbackup/policy"
 )
 
 // weakerPolicy lists how the new policy document protects less than the
-// old one: removed plans, rules or copy actions, and shorter retention.
+// old one: removed plans, rules, copy actions or selections, selections
+// that reach fewer resources, and shorter retention.
 func weakerPolicy(oldDoc, newDoc string) []string {
 	oldP, err1 := policy.ParseOrganizationsPolicy("current", []byte(oldDoc))
 	newP, err2 := policy.ParseOrganizationsPolicy("desired", []byte(newDoc))
@@ -35,6 +37,7 @@ func weakerPlans(oldPlans, newPlans []policy.Plan) []string {
 			reasons = append(reasons, "removes plan "+op.Name)
 			continue
 		}
+		reasons = append(reasons, narrowerSelections(op, *np)...)
 		for _, or := range op.Rules {
 			var nr *policy.Rule
 			for i := range np.Rules {
@@ -76,4 +79,71 @@ func shorter(old, new int64) bool {
 		return false
 	}
 	return old == 0 || new < old
+}
+
+// narrowerSelections lists how np's selections reach fewer resources than
+// op's: a selection removed, a resource pattern or an OR-ed tag dropped,
+// an exclusion or an AND-ed condition added (AWS Backup ORs Resources and
+// ListOfTags and ANDs Conditions: "Assigning resources programmatically").
+// Restricting a tier to some resource types is such a change: its tag
+// selection becomes resource patterns with a condition.
+func narrowerSelections(op, np policy.Plan) []string {
+	var reasons []string
+	for _, os := range op.Selections {
+		var ns *policy.Selection
+		for i := range np.Selections {
+			if strings.EqualFold(np.Selections[i].Name, os.Name) {
+				ns = &np.Selections[i]
+			}
+		}
+		if ns == nil {
+			reasons = append(reasons, "removes selection "+op.Name+"."+os.Name)
+			continue
+		}
+		var why []string
+		if missing := notIn(os.Resources, ns.Resources); len(missing) > 0 && !slices.Contains(ns.Resources, "*") {
+			why = append(why, "drops resources "+strings.Join(missing, ", "))
+		}
+		if added := notIn(ns.NotResources, os.NotResources); len(added) > 0 {
+			why = append(why, "excludes "+strings.Join(added, ", "))
+		}
+		if missing := notInTags(os.ListOfTags, ns.ListOfTags); len(missing) > 0 {
+			why = append(why, "no longer selects by "+strings.Join(missing, ", "))
+		}
+		if added := notInTags(ns.Conditions, os.Conditions); len(added) > 0 {
+			why = append(why, "adds conditions "+strings.Join(added, ", "))
+		}
+		if len(why) > 0 {
+			reasons = append(reasons, "narrows selection "+op.Name+"."+os.Name+": "+strings.Join(why, "; "))
+		}
+	}
+	return reasons
+}
+
+// notIn returns the elements of a that b lacks.
+func notIn(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// notInTags returns the tag conditions of a that b lacks, as TYPE(KEY=VALUE).
+func notInTags(a, b []policy.TagCondition) []string {
+	var out []string
+	for _, x := range a {
+		found := false
+		for _, y := range b {
+			if strings.EqualFold(string(x.Type), string(y.Type)) && x.Key == y.Key && x.Value == y.Value {
+				found = true
+			}
+		}
+		if !found {
+			out = append(out, fmt.Sprintf("%s(%s=%s)", x.Type, x.Key, x.Value))
+		}
+	}
+	return out
 }

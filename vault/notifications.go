@@ -48,8 +48,8 @@ func (p *planner) planNotifications(live *VaultState) {
 	}
 	if d.Notifications == nil {
 		if have != nil {
-			p.add(plan.Change{Address: p.addr(KindNotifications, d.Vault), Action: plan.Delete, Before: before,
-				Reason: "the spec has no notifications for the vault"})
+			p.add(plan.Change{Address: p.addr(KindNotifications, d.Vault), Action: plan.Delete, Before: before, Destructive: true,
+				Reason: "the spec has no notifications for the vault: its job failures would reach nobody"})
 		}
 		return
 	}
@@ -62,6 +62,18 @@ func (p *planner) planNotifications(live *VaultState) {
 		DependsOn: p.dependsOn(p.addr(KindVault, d.Vault), p.addr(KindTopic, d.Notifications.Topic))}
 	if have != nil {
 		ch.Action = plan.Update
+		// Fewer events, or another topic, is less protection: failures
+		// that were sent would no longer reach the subscribers.
+		var dropped []string
+		for _, e := range have.Events {
+			if !slices.Contains(want.Events, e) {
+				dropped = append(dropped, e)
+			}
+		}
+		if len(dropped) > 0 {
+			ch.Destructive = true
+			ch.Reason = "weakens protection: stops sending " + strings.Join(dropped, ", ") + "; " + ch.Reason
+		}
 	}
 	p.add(ch)
 }

@@ -312,8 +312,14 @@ func TestUpdates(t *testing.T) {
 			want:   []string{"delete vault_lock/central-backup destructive"},
 		},
 		{
+			// Dropping events is less protection: destructive.
 			name:   "notification events",
 			change: func(d *vault.Desired) { d.Notifications.Events = []string{"RESTORE_JOB_COMPLETED"} },
+			want:   []string{"update vault_notifications/central-backup destructive"},
+		},
+		{
+			name:   "notification event added",
+			change: func(d *vault.Desired) { d.Notifications.Events = append(d.Notifications.Events, "RESTORE_JOB_COMPLETED") },
 			want:   []string{"update vault_notifications/central-backup"},
 		},
 		{
@@ -331,7 +337,7 @@ func TestUpdates(t *testing.T) {
 		{
 			name:   "notifications removed",
 			change: func(d *vault.Desired) { d.Notifications = nil },
-			want:   []string{"delete vault_notifications/central-backup"},
+			want:   []string{"delete vault_notifications/central-backup destructive"},
 		},
 		{
 			name: "tags",
