@@ -82,6 +82,9 @@ func LoadOrganization(path string) (*Organization, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading organization fixture: %w", err)
 	}
+	if err := checkFixtureSize(data); err != nil {
+		return nil, fmt.Errorf("parsing organization fixture %s: %w", path, err)
+	}
 	var o Organization
 	if err := yaml.NewDecoder(bytes.NewReader(data), yaml.Strict()).Decode(&o); err != nil {
 		return nil, fmt.Errorf("parsing organization fixture %s: %w", path, err)
