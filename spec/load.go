@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"reflect"
@@ -63,17 +64,32 @@ func SpecErrors(err error) []*SpecError { return policy.ErrorsAs[*SpecError](err
 // Defaults and validates it. Every problem is reported at once, joined with
 // errors.Join, each a *SpecError (see SpecErrors).
 func Load(path string) (*Spec, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading spec: %w", err)
+	}
+	defer f.Close()
+	// Read one byte past the limit to tell a file at the limit from a
+	// larger one without reading all of a huge file.
+	data, err := io.ReadAll(io.LimitReader(f, MaxSpecBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading spec: %w", err)
 	}
 	return Parse(path, data)
 }
 
+// MaxSpecBytes bounds a spec file. A spec for thousands of accounts is a
+// few kilobytes (tiers target OUs, not accounts); the bound keeps a
+// mistaken or hostile input from costing minutes and gigabytes.
+const MaxSpecBytes = 1 << 20
+
 // Parse is Load for a spec already in memory; filename is used in
 // messages. JSON is recognized by its opening brace and parsed with the
 // same positions as YAML.
 func Parse(filename string, data []byte) (*Spec, error) {
+	if len(data) > MaxSpecBytes {
+		return nil, joinSpecErrors([]*SpecError{{File: filename, Message: fmt.Sprintf("the spec is over %d bytes; a spec names OUs and tiers, not every account", MaxSpecBytes)}})
+	}
 	s, errs := decodeSpec(filename, data)
 	if s != nil {
 		s.SetDefaults()

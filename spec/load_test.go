@@ -263,3 +263,15 @@ func TestErrorsPrintOnOneLine(t *testing.T) {
 		}
 	}
 }
+
+// TestSpecSizeLimit checks that a spec over MaxSpecBytes is refused with
+// a clear error before it is parsed.
+func TestSpecSizeLimit(t *testing.T) {
+	t.Parallel()
+	big := base + "tags:\n" + strings.Repeat("  k: v\n", MaxSpecBytes/7+1)
+	_, err := Parse("big.yaml", []byte(big))
+	errs := SpecErrors(err)
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "the spec is over") {
+		t.Errorf("Parse(%d bytes) = %v, want one size error", len(big), err)
+	}
+}
