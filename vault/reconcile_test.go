@@ -318,9 +318,11 @@ func TestUpdates(t *testing.T) {
 			want:   []string{"update vault_notifications/central-backup destructive"},
 		},
 		{
-			name:   "notification event added",
-			change: func(d *vault.Desired) { d.Notifications.Events = append(d.Notifications.Events, "RESTORE_JOB_COMPLETED") },
-			want:   []string{"update vault_notifications/central-backup"},
+			name: "notification event added",
+			change: func(d *vault.Desired) {
+				d.Notifications.Events = append(d.Notifications.Events, "RESTORE_JOB_COMPLETED")
+			},
+			want: []string{"update vault_notifications/central-backup"},
 		},
 		{
 			name:   "notification emails",
