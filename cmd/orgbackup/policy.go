@@ -94,9 +94,16 @@ usage errors.
 			code = exitProblem
 			continue
 		}
-		if _, err := policy.ParseOrganizationsPolicy(name, data); err != nil {
+		pol, err := policy.ParseOrganizationsPolicy(name, data)
+		if err != nil {
 			printErrors(e.stdout, err)
 			code = exitProblem
+			continue
+		}
+		// A policy may leave settings to be completed by inheritance:
+		// AWS accepts it, and the effective policy must supply them.
+		for _, n := range pol.Incomplete {
+			fmt.Fprintf(e.stderr, "note: %s (to be completed by a policy it inherits from or one attached below it)\n", n.Error())
 		}
 	}
 	return code

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -58,4 +59,23 @@ func TestPolicyCommands(t *testing.T) {
 func checkPolicyGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	goldenfile.Check(t, filepath.Join("testdata", "policy", "golden", name), got)
+}
+
+// TestPolicyValidatePartialNote checks that a policy AWS accepts although
+// inheritance must complete it passes validate, with a note per missing
+// setting on stderr.
+func TestPolicyValidatePartialNote(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "partial.json")
+	if err := os.WriteFile(path, []byte(`{"plans":{"prod":{"rules":{"daily":{"lifecycle":{"delete_after_days":{"@@assign":"35"}}}}}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+	if code := run(context.Background(), e, []string{"policy", "validate", path}); code != exitOK {
+		t.Fatalf("policy validate: exit %d: %s%s", code, stdout.String(), stderr.String())
+	}
+	if n := strings.Count(stderr.String(), "note: "); n != 3 || !strings.Contains(stderr.String(), "plans.prod.selections") {
+		t.Errorf("stderr = %q, want 3 notes naming the missing settings", stderr.String())
+	}
 }
