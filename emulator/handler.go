@@ -233,6 +233,9 @@ func (s *Server) authenticateLocked(r *http.Request, sig *sigV4, body []byte) (P
 	}
 	account := sig.accessKey
 	if !isAccountID(account) {
+		if !s.opts.AnyAccessKey {
+			return Principal{}, s.authErr(sig, errInvalidClientTokenID())
+		}
 		account = s.opts.DefaultAccount
 	}
 	return rootPrincipal(account), nil

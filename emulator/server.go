@@ -71,9 +71,18 @@ type Options struct {
 	// Addr is the listen address used by NewServer. Default
 	// "127.0.0.1:0" (a free loopback port).
 	Addr string
-	// DefaultAccount is the account used for requests whose access key is
-	// neither a 12-digit account ID nor a key issued by the emulator.
-	// Default: the organization's management account.
+	// AnyAccessKey lets requests signed with an access key that is
+	// neither 12 digits nor issued by the emulator act as DefaultAccount,
+	// a convenience for clients configured with placeholder keys. Default
+	// false: such a key fails as an unknown key does on AWS
+	// (UnrecognizedClientException, InvalidClientTokenId for the query
+	// protocols), so a client pointed at the emulator by mistake, or with
+	// the wrong key, is told so instead of acting as the management
+	// account.
+	AnyAccessKey bool
+	// DefaultAccount is the account used, with AnyAccessKey, for requests
+	// whose access key is neither a 12-digit account ID nor a key issued
+	// by the emulator. Default: the organization's management account.
 	DefaultAccount string
 	// MemberRole is the role created in every member account at start,
 	// trusting the management account, as Organizations creates

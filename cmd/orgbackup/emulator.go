@@ -23,6 +23,7 @@ func runEmulatorServe(ctx context.Context, e *env, args []string) int {
 	port := fs.Int("port", 4577, "TCP port to listen on (0 picks a free port)")
 	host := fs.String("host", "127.0.0.1", "address to bind; anything but loopback needs --allow-remote")
 	allowRemote := fs.Bool("allow-remote", false, "allow binding to a non-loopback address (the emulator has no real authentication)")
+	anyKey := fs.Bool("any-access-key", false, "let access keys that are not 12-digit account IDs act as the management account (default: refused as unknown keys, as AWS does)")
 	orgFile := fs.String("org", "", "organization fixture (YAML); default: the built-in organization")
 	specFile := fs.String("spec", "", "serve the organization a backup spec expects (its accounts, and OUs for its tier targets)")
 	fs.Usage = func() {
@@ -76,6 +77,7 @@ func runEmulatorServe(ctx context.Context, e *env, args []string) int {
 		// Served to other machines on purpose: their control requests
 		// name this machine's address, not loopback.
 		o.RemoteControl = *allowRemote
+		o.AnyAccessKey = *anyKey
 	})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "orgbackup emulator serve: %v\n", err)
