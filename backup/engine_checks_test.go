@@ -6,8 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/orgbackup/orgbackup/internal/emutest"
 
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/emulator"
@@ -37,7 +36,7 @@ func TestConsistencyChecks(t *testing.T) {
 		},
 		"account unreachable": {
 			setup: func(t *testing.T, srv *emulator.Server) {
-				deleteRole(t, srv, "555555555555", emulator.DefaultMemberRole)
+				emutest.DeleteRole(t, srv.Config("555555555555", "us-east-1"), emulator.DefaultMemberRole)
 			},
 			wantCode: "account-unreachable", wantAddress: "555555555555",
 		},
@@ -114,34 +113,5 @@ func TestNoChecksOnBaseSpec(t *testing.T) {
 	}
 	if !p.HasChanges() {
 		t.Fatal("changing an immutable lock plans nothing")
-	}
-}
-
-// deleteRole deletes a role in account as that account, detaching its
-// managed policies first (DeleteRole refuses a role with policies).
-func deleteRole(t *testing.T, srv *emulator.Server, account, role string) {
-	t.Helper()
-	ctx := context.Background()
-	iam := awsiam.NewFromConfig(srv.Config(account, "us-east-1"))
-	ap, err := iam.ListAttachedRolePolicies(ctx, &awsiam.ListAttachedRolePoliciesInput{RoleName: aws.String(role)})
-	if err != nil {
-		t.Fatalf("ListAttachedRolePolicies: %v", err)
-	}
-	for _, p := range ap.AttachedPolicies {
-		if _, err := iam.DetachRolePolicy(ctx, &awsiam.DetachRolePolicyInput{RoleName: aws.String(role), PolicyArn: p.PolicyArn}); err != nil {
-			t.Fatalf("DetachRolePolicy: %v", err)
-		}
-	}
-	inline, err := iam.ListRolePolicies(ctx, &awsiam.ListRolePoliciesInput{RoleName: aws.String(role)})
-	if err != nil {
-		t.Fatalf("ListRolePolicies: %v", err)
-	}
-	for _, name := range inline.PolicyNames {
-		if _, err := iam.DeleteRolePolicy(ctx, &awsiam.DeleteRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String(name)}); err != nil {
-			t.Fatalf("DeleteRolePolicy: %v", err)
-		}
-	}
-	if _, err := iam.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: aws.String(role)}); err != nil {
-		t.Fatalf("DeleteRole: %v", err)
 	}
 }

@@ -7,44 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/orgbackup/orgbackup/internal/emutest"
 
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/emulator"
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/report"
 )
-
-// deleteRole deletes an IAM role as an administrator of its account
-// would: its policies first, as DeleteRole requires ("you must first
-// remove" attached and inline policies, IAM API Reference).
-func deleteRole(t *testing.T, cfg aws.Config, name string) {
-	t.Helper()
-	ctx := context.Background()
-	c := awsiam.NewFromConfig(cfg)
-	attached, err := c.ListAttachedRolePolicies(ctx, &awsiam.ListAttachedRolePoliciesInput{RoleName: aws.String(name)})
-	if err != nil {
-		t.Fatalf("ListAttachedRolePolicies: %v", err)
-	}
-	for _, p := range attached.AttachedPolicies {
-		if _, err := c.DetachRolePolicy(ctx, &awsiam.DetachRolePolicyInput{RoleName: aws.String(name), PolicyArn: p.PolicyArn}); err != nil {
-			t.Fatalf("DetachRolePolicy: %v", err)
-		}
-	}
-	inline, err := c.ListRolePolicies(ctx, &awsiam.ListRolePoliciesInput{RoleName: aws.String(name)})
-	if err != nil {
-		t.Fatalf("ListRolePolicies: %v", err)
-	}
-	for _, p := range inline.PolicyNames {
-		if _, err := c.DeleteRolePolicy(ctx, &awsiam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(p)}); err != nil {
-			t.Fatalf("DeleteRolePolicy: %v", err)
-		}
-	}
-	if _, err := c.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: aws.String(name)}); err != nil {
-		t.Fatalf("DeleteRole: %v", err)
-	}
-}
 
 // TestReportBackupRoleDeleted is issue 13's first scenario: the example
 // spec applied, one production account's backup role deleted, three days
@@ -54,7 +23,7 @@ func TestReportBackupRoleDeleted(t *testing.T) {
 	t.Parallel()
 	const broken = "333333333333"
 	srv, sp, fleet := emulatedOrg(t, 2, 1)
-	deleteRole(t, srv.Config(broken, sp.Organization.Regions.Primary), sp.Local.BackupRole)
+	emutest.DeleteRole(t, srv.Config(broken, sp.Organization.Regions.Primary), sp.Local.BackupRole)
 	srv.Advance(3 * 24 * time.Hour)
 
 	inv, err := report.Collect(context.Background(), sp, report.FromConfigs(fleet), report.LastDays(srv.Now(), 3), func(o *report.Options) {
@@ -207,7 +176,7 @@ func TestReportNoncompliantOnTime(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv, sp, fleet := emulatedOrg(t, 2, 0)
-			deleteRole(t, srv.Config(broken, sp.Organization.Regions.Primary), sp.Local.BackupRole)
+			emutest.DeleteRole(t, srv.Config(broken, sp.Organization.Regions.Primary), sp.Local.BackupRole)
 			srv.Advance(tc.after)
 			inv, err := report.Collect(context.Background(), sp, report.FromConfigs(fleet), report.LastDays(srv.Now(), 1), func(o *report.Options) {
 				o.MonitoringAccount = sp.Organization.ManagementAccount

@@ -7,9 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orgbackup/orgbackup/internal/emutest"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
-	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/emulator"
@@ -72,7 +73,7 @@ func TestRemediateWaits(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tc.deleteRole {
-				deleteBackupRole(t, s.srv, prod, s.spec.Local.BackupRole)
+				emutest.DeleteRole(t, s.srv.Config(prod, "us-east-1"), s.spec.Local.BackupRole)
 			}
 			s.srv.Advance(time.Hour)
 
@@ -123,34 +124,5 @@ func TestRemediateWaits(t *testing.T) {
 				t.Errorf("second run: exit %d with %d StartBackupJob calls, want %d with 0 and the fix\nstdout:\n%s\nstderr:\n%s", code, starts, tc.againCode, stdout, stderr)
 			}
 		})
-	}
-}
-
-// deleteBackupRole deletes a role as its account, detaching and deleting
-// its policies first (DeleteRole refuses a role with policies).
-func deleteBackupRole(t *testing.T, srv *emulator.Server, account, role string) {
-	t.Helper()
-	ctx := context.Background()
-	iam := awsiam.NewFromConfig(srv.Config(account, "us-east-1"))
-	ap, err := iam.ListAttachedRolePolicies(ctx, &awsiam.ListAttachedRolePoliciesInput{RoleName: aws.String(role)})
-	if err != nil {
-		t.Fatalf("ListAttachedRolePolicies: %v", err)
-	}
-	for _, p := range ap.AttachedPolicies {
-		if _, err := iam.DetachRolePolicy(ctx, &awsiam.DetachRolePolicyInput{RoleName: aws.String(role), PolicyArn: p.PolicyArn}); err != nil {
-			t.Fatalf("DetachRolePolicy: %v", err)
-		}
-	}
-	inline, err := iam.ListRolePolicies(ctx, &awsiam.ListRolePoliciesInput{RoleName: aws.String(role)})
-	if err != nil {
-		t.Fatalf("ListRolePolicies: %v", err)
-	}
-	for _, name := range inline.PolicyNames {
-		if _, err := iam.DeleteRolePolicy(ctx, &awsiam.DeleteRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String(name)}); err != nil {
-			t.Fatalf("DeleteRolePolicy: %v", err)
-		}
-	}
-	if _, err := iam.DeleteRole(ctx, &awsiam.DeleteRoleInput{RoleName: aws.String(role)}); err != nil {
-		t.Fatalf("DeleteRole: %v", err)
 	}
 }
