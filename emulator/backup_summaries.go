@@ -138,20 +138,36 @@ func periodName(p backuptypes.AggregationPeriod) *string {
 	return aws.String(string(p))
 }
 
-func (s *Server) listBackupJobSummaries(c *Call, in *awsbackup.ListBackupJobSummariesInput) (*awsbackup.ListBackupJobSummariesOutput, error) {
-	windows, err := summaryWindows(s.now, in.AggregationPeriod)
+// jobSummariesLocked counts one kind of job of the accounts a summary
+// request covers, in the caller's Region, per account, resource type,
+// state, message category and window of the aggregation period.
+func jobSummariesLocked[J any](s *Server, c *Call, accountID, resourceType *string, state, category string, period backuptypes.AggregationPeriod,
+	jobs func(*backupRegion) map[string]*J, fact func(account string, j *J) jobFact) ([]summaryKey, map[summaryKey]int32, error) {
+	windows, err := summaryWindows(s.now, period)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var facts []jobFact
-	for _, account := range s.summaryAccountsLocked(c, in.AccountId) {
+	for _, account := range s.summaryAccountsLocked(c, accountID) {
 		if b := s.backup[regionKey{account, c.Region}]; b != nil {
-			for _, j := range b.backupJobs {
-				facts = append(facts, jobFact{account, aws.ToString(j.ResourceType), string(j.State), aws.ToString(j.MessageCategory), aws.ToTime(j.CreationDate)})
+			for _, j := range jobs(b) {
+				facts = append(facts, fact(account, j))
 			}
 		}
 	}
-	keys, counts := summarize(facts, windows, summaryFilter(aws.ToString(in.AccountId)), summaryFilter(aws.ToString(in.ResourceType)), summaryFilter(string(in.State)), summaryFilter(aws.ToString(in.MessageCategory)))
+	keys, counts := summarize(facts, windows, summaryFilter(aws.ToString(accountID)), summaryFilter(aws.ToString(resourceType)), summaryFilter(state), summaryFilter(category))
+	return keys, counts, nil
+}
+
+func (s *Server) listBackupJobSummaries(c *Call, in *awsbackup.ListBackupJobSummariesInput) (*awsbackup.ListBackupJobSummariesOutput, error) {
+	keys, counts, err := jobSummariesLocked(s, c, in.AccountId, in.ResourceType, string(in.State), aws.ToString(in.MessageCategory), in.AggregationPeriod,
+		func(b *backupRegion) map[string]*backuptypes.BackupJob { return b.backupJobs },
+		func(account string, j *backuptypes.BackupJob) jobFact {
+			return jobFact{account, aws.ToString(j.ResourceType), string(j.State), aws.ToString(j.MessageCategory), aws.ToTime(j.CreationDate)}
+		})
+	if err != nil {
+		return nil, err
+	}
 	items := make([]backuptypes.BackupJobSummary, 0, len(keys))
 	for _, k := range keys {
 		items = append(items, backuptypes.BackupJobSummary{
@@ -168,19 +184,14 @@ func (s *Server) listBackupJobSummaries(c *Call, in *awsbackup.ListBackupJobSumm
 }
 
 func (s *Server) listCopyJobSummaries(c *Call, in *awsbackup.ListCopyJobSummariesInput) (*awsbackup.ListCopyJobSummariesOutput, error) {
-	windows, err := summaryWindows(s.now, in.AggregationPeriod)
+	keys, counts, err := jobSummariesLocked(s, c, in.AccountId, in.ResourceType, string(in.State), aws.ToString(in.MessageCategory), in.AggregationPeriod,
+		func(b *backupRegion) map[string]*backuptypes.CopyJob { return b.copyJobs },
+		func(account string, j *backuptypes.CopyJob) jobFact {
+			return jobFact{account, aws.ToString(j.ResourceType), string(j.State), aws.ToString(j.MessageCategory), aws.ToTime(j.CreationDate)}
+		})
 	if err != nil {
 		return nil, err
 	}
-	var facts []jobFact
-	for _, account := range s.summaryAccountsLocked(c, in.AccountId) {
-		if b := s.backup[regionKey{account, c.Region}]; b != nil {
-			for _, j := range b.copyJobs {
-				facts = append(facts, jobFact{account, aws.ToString(j.ResourceType), string(j.State), aws.ToString(j.MessageCategory), aws.ToTime(j.CreationDate)})
-			}
-		}
-	}
-	keys, counts := summarize(facts, windows, summaryFilter(aws.ToString(in.AccountId)), summaryFilter(aws.ToString(in.ResourceType)), summaryFilter(string(in.State)), summaryFilter(aws.ToString(in.MessageCategory)))
 	items := make([]backuptypes.CopyJobSummary, 0, len(keys))
 	for _, k := range keys {
 		items = append(items, backuptypes.CopyJobSummary{
