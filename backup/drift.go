@@ -56,6 +56,15 @@ func (r *DriftReport) Drifted() bool {
 // every workload account's effective backup policy (DescribeEffectivePolicy)
 // with the plan of its tier.
 func DetectDrift(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSource, optFns ...func(*PlanOptions)) (*DriftReport, error) {
+	var o PlanOptions
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	cache := o.OrganizationsCache
+	if cache == nil {
+		cache = crossaccount.NewReadCache()
+		optFns = append(slices.Clip(optFns), func(o *PlanOptions) { o.OrganizationsCache = cache })
+	}
 	p, err := PlanChanges(ctx, sp, src, optFns...)
 	if err != nil {
 		return nil, err
@@ -68,7 +77,7 @@ func DetectDrift(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 	if err != nil {
 		return nil, err
 	}
-	orgs := awsorgs.NewFromConfig(cfg)
+	orgs := awsorgs.NewFromConfig(cfg, func(o *awsorgs.Options) { o.APIOptions = append(o.APIOptions, cache.APIOption) })
 	topo, err := crossaccount.Discover(ctx, orgs)
 	if err != nil {
 		return nil, err

@@ -37,6 +37,11 @@ type PlanOptions struct {
 	// Vault Lock is past its grace period. Default time.Now; against the
 	// emulator, its virtual clock (emulator.Server.Now).
 	Now func() time.Time
+	// OrganizationsCache answers repeated Organizations reads of the run
+	// (the same operation with the same input) from the first answer.
+	// Default: a new cache per call; DetectDrift shares one between its
+	// plan and its own reads.
+	OrganizationsCache *crossaccount.ReadCache
 }
 
 // PlanChanges reads the live state of the organization through src (which
@@ -58,6 +63,9 @@ func PlanChanges(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.OrganizationsCache == nil {
+		o.OrganizationsCache = crossaccount.NewReadCache()
+	}
 	// One resolution per run, on a copy: a spec edited in code since it
 	// was loaded is planned as it is now, and a spec shared by concurrent
 	// runs is never written.
@@ -74,7 +82,9 @@ func PlanChanges(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 	if err != nil {
 		return nil, fmt.Errorf("getting credentials for the management account %s: %w", org.ManagementAccount, err)
 	}
-	orgs := awsorgs.NewFromConfig(mgmtCfg)
+	orgs := awsorgs.NewFromConfig(mgmtCfg, func(oo *awsorgs.Options) {
+		oo.APIOptions = append(oo.APIOptions, o.OrganizationsCache.APIOption)
+	})
 	topo, err := crossaccount.Discover(ctx, orgs)
 	if err != nil {
 		return nil, fmt.Errorf("discovering the organization: %w", err)
