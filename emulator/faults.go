@@ -21,8 +21,9 @@ type Fault struct {
 	// server's lock, so concurrent calls overlap as they would on AWS).
 	Latency time.Duration
 	// RatePerSecond, when positive, throttles matching calls with a token
-	// bucket per (account, service) refilled at this rate, answering with
-	// the service's real throttling error.
+	// bucket per (account, service, Region; one Region for the global
+	// services IAM and Organizations) refilled at this rate, answering
+	// with the service's real throttling error.
 	RatePerSecond float64
 	// Burst is the token bucket's size; default max(1, RatePerSecond).
 	Burst float64
@@ -70,8 +71,21 @@ type faultState struct {
 }
 
 type bucketKey struct {
-	fault            *Fault
-	account, service string
+	fault                    *Fault
+	account, service, region string
+}
+
+// quotaRegion is the Region a throttling bucket belongs to: AWS applies
+// request quotas per account and Region unless it says otherwise
+// ("Unless otherwise noted, each quota is Region-specific", Service
+// Quotas User Guide); IAM and Organizations are global services with one
+// endpoint, so their quotas are the account's in every Region.
+func quotaRegion(service, region string) string {
+	switch service {
+	case "iam", "organizations":
+		return ""
+	}
+	return region
 }
 
 type bucket struct {
@@ -159,7 +173,7 @@ func (s *Server) applyFaults(c *Call) error {
 			if burst <= 0 {
 				burst = max(1, f.RatePerSecond)
 			}
-			bk := bucketKey{f, c.Account, c.Service}
+			bk := bucketKey{f, c.Account, c.Service, quotaRegion(c.Service, c.Region)}
 			b := fs.buckets[bk]
 			if b == nil {
 				b = &bucket{tokens: burst, last: now}
