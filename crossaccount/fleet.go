@@ -3,6 +3,7 @@ package crossaccount
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"log/slog"
 	"math"
@@ -11,12 +12,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/orgbackup/orgbackup/policy"
-	"golang.org/x/time/rate"
 )
 
 // Defaults of Options.
@@ -31,10 +32,6 @@ const (
 	DefaultSessionName = "orgbackup"
 	// DefaultConcurrency bounds the calls Run makes at once.
 	DefaultConcurrency = 16
-	// DefaultRatePerSecond is the sustained request rate per account and
-	// service: a conservative rate for a fan-out over many accounts, with
-	// the SDK's adaptive retry absorbing throttling beyond it.
-	DefaultRatePerSecond = 8
 	// DefaultMaxAttempts is the number of attempts per request, the first
 	// included.
 	DefaultMaxAttempts = 5
@@ -83,17 +80,28 @@ type Options struct {
 	// Concurrency bounds the calls Run makes at once. Default
 	// DefaultConcurrency.
 	Concurrency int
-	// RatePerSecond is the sustained request rate allowed per (account,
-	// service), every attempt counted, shared by all regions and all
-	// clients of the Fleet. Zero means DefaultRatePerSecond; negative
-	// means unlimited.
+	// RatePerSecond sets the request rate per (account, service,
+	// Region), every attempt counted, shared by all clients of the Fleet.
+	// Zero (the default) makes it adaptive: it starts at
+	// DefaultStartRate, grows while the service answers and is cut when
+	// it throttles, so it follows the service's quota. Positive fixes it
+	// (for a caller that knows the quota). Negative means unlimited (an
+	// in-process emulator).
 	RatePerSecond float64
-	// Burst is the token bucket's size. Default RatePerSecond rounded up,
-	// at least 1.
+	// Burst is a fixed rate's token bucket size. Default RatePerSecond
+	// rounded up, at least 1.
 	Burst int
 	// MaxAttempts bounds the attempts of each request under the SDK's
-	// adaptive retry mode. Default DefaultMaxAttempts.
+	// standard retry mode. Default DefaultMaxAttempts.
 	MaxAttempts int
+	// STSRegions, when set, spreads role assumption over the STS
+	// endpoints of these Regions, each account always assumed through
+	// the same one: STS request quotas are per account and Region, so a
+	// fan-out over thousands of accounts is not bounded by one endpoint's
+	// quota in the account that assumes the roles. Sessions from a
+	// regional endpoint are valid in every Region (AWS STS regional
+	// endpoints, IAM User Guide). Default: base's Region, else us-east-1.
+	STSRegions []string
 	// ReadOnly makes every client reject operations that are not reads
 	// (see IsReadOperation) with a *MutationError before anything is
 	// sent. Planning uses it.
@@ -119,7 +127,7 @@ type Fleet struct {
 
 	mu       sync.Mutex // guards below
 	creds    map[string]aws.CredentialsProvider
-	limiters map[limiterKey]*rate.Limiter
+	limiters map[limiterKey]*limiter
 }
 
 // NewFleet returns a Fleet whose caller is base's credentials. base's
@@ -148,9 +156,6 @@ func NewFleet(base aws.Config, optFns ...func(*Options)) *Fleet {
 	if o.Concurrency <= 0 {
 		o.Concurrency = DefaultConcurrency
 	}
-	if o.RatePerSecond == 0 {
-		o.RatePerSecond = DefaultRatePerSecond
-	}
 	if o.Burst <= 0 {
 		o.Burst = max(1, int(math.Ceil(o.RatePerSecond)))
 	}
@@ -167,7 +172,7 @@ func NewFleet(base aws.Config, optFns ...func(*Options)) *Fleet {
 		base:     base.Copy(),
 		opts:     o,
 		creds:    map[string]aws.CredentialsProvider{},
-		limiters: map[limiterKey]*rate.Limiter{},
+		limiters: map[limiterKey]*limiter{},
 	}
 }
 
@@ -222,8 +227,9 @@ func (f *Fleet) CallerAccount(ctx context.Context) (string, error) {
 // obtained now (so a denied assumption is reported here, as an
 // *AssumeRoleError naming the account and role) and cached for the
 // Fleet's lifetime, every region sharing them. Clients built from the
-// Config use the SDK's adaptive retry mode, the (account, service) rate
-// limit and, for a read-only Fleet, the read-only guard.
+// Config use the SDK's standard retry mode, the (account, service,
+// Region) rate shared by every client of the Fleet and, for a read-only
+// Fleet, the read-only guard.
 func (f *Fleet) Config(ctx context.Context, account, region string) (aws.Config, error) {
 	if !policy.IsAccountID(account) {
 		return aws.Config{}, fmt.Errorf("configuring account %q: account ID must be 12 digits", account)
@@ -276,7 +282,13 @@ func (f *Fleet) credentialsLocked(caller, account string) aws.CredentialsProvide
 	if chained {
 		duration = min(duration, maxChainedSession)
 	}
-	client := awssts.NewFromConfig(f.stsConfig(source, via))
+	stsCfg := f.stsConfig(source, via)
+	if n := len(f.opts.STSRegions); n > 0 {
+		h := fnv.New32a()
+		h.Write([]byte(account))
+		stsCfg.Region = f.opts.STSRegions[h.Sum32()%uint32(n)]
+	}
+	client := awssts.NewFromConfig(stsCfg)
 	assume := stscreds.NewAssumeRoleProvider(client, roleARN, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = f.opts.SessionName
 		o.Duration = duration
@@ -327,25 +339,25 @@ func (f *Fleet) stsConfig(source aws.CredentialsProvider, via string) aws.Config
 // so one throttled SNS read used to abort a whole plan.
 var extraThrottleCodes = map[string]struct{}{"Throttled": {}}
 
-// clientConfig copies base with provider, the adaptive retryer and the
-// Fleet's API options.
+// clientConfig copies base with provider, the retryer and the Fleet's API
+// options. The retryer is the SDK's standard mode without its retry
+// quota: the Fleet's rate paces the attempts, and a quota shared by a
+// fan-out's retries would fail requests the rate is already pacing.
 func (f *Fleet) clientConfig(provider aws.CredentialsProvider, account string) aws.Config {
 	cfg := f.base.Copy()
 	cfg.Credentials = provider
 	maxAttempts := f.opts.MaxAttempts
 	cfg.Retryer = func() aws.Retryer {
-		return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
-			o.Throttles = append(o.Throttles, retry.ThrottleErrorCode{Codes: extraThrottleCodes})
-			o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
-				so.MaxAttempts = maxAttempts
-				so.Retryables = append(so.Retryables, retry.RetryableErrorCode{Codes: extraThrottleCodes})
-			})
+		return retry.NewStandard(func(so *retry.StandardOptions) {
+			so.MaxAttempts = maxAttempts
+			so.RateLimiter = ratelimit.None
+			so.Retryables = append(so.Retryables, retry.RetryableErrorCode{Codes: extraThrottleCodes})
 		})
 	}
 	// RetryMaxAttempts and RetryMode on base would override the retryer.
 	cfg.RetryMaxAttempts, cfg.RetryMode = 0, ""
 	cfg.APIOptions = append([]func(*middleware.Stack) error(nil), f.base.APIOptions...)
-	if f.opts.RatePerSecond > 0 && account != "" {
+	if f.opts.RatePerSecond >= 0 && account != "" {
 		cfg.APIOptions = append(cfg.APIOptions, f.addRateLimit(account))
 	}
 	if f.opts.ReadOnly {

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
@@ -363,22 +362,23 @@ func TestIsReadOperation(t *testing.T) {
 
 func TestFleetRateLimit(t *testing.T) {
 	t.Parallel()
-	const calls = 50
-	run := func(t *testing.T, optFns ...func(*crossaccount.Options)) (throttled int, elapsed time.Duration) {
+	const calls = 80
+	run := func(t *testing.T, optFns ...func(*crossaccount.Options)) (throttled int, elapsed time.Duration, err error) {
 		t.Helper()
 		srv := newEmulator(t)
 		createExecutionRole(t, srv, prod, crossaccount.DefaultExecutionRole, mgmt)
 		srv.AddFault(emulator.Fault{Service: "backup", RatePerSecond: 10})
 		ctx := context.Background()
 		fleet := crossaccount.NewFleet(srv.Config(mgmt, "us-east-1"), optFns...)
-		// Spread over two regions: the bucket is per account and service.
+		// Spread over two regions: the buckets, the emulator's and the
+		// Fleet's, are per account, service and Region.
 		regions := []string{"us-east-1", "us-west-2"}
 		items := make([]int, calls)
 		for i := range items {
 			items[i] = i
 		}
 		start := time.Now()
-		err := crossaccount.ForEach(ctx, fleet.Options().Concurrency, items, func(ctx context.Context, i int) error {
+		err = crossaccount.ForEach(ctx, fleet.Options().Concurrency, items, func(ctx context.Context, i int) error {
 			cfg, err := fleet.Config(ctx, prod, regions[i%2])
 			if err != nil {
 				return err
@@ -388,31 +388,51 @@ func TestFleetRateLimit(t *testing.T) {
 		})
 		elapsed = time.Since(start)
 		n, throttled := callCount(srv, emulator.CallKey{Account: prod, Service: "backup"})
-		if throttled == 0 && err != nil {
-			t.Errorf("ForEach() error: %v", err)
-		}
 		if n < calls {
 			t.Errorf("backup calls = %d, want at least %d", n, calls)
 		}
-		return throttled, elapsed
+		return throttled, elapsed, err
 	}
 
-	t.Run("default limit stays under the API's", func(t *testing.T) {
+	t.Run("default rate follows the service", func(t *testing.T) {
 		t.Parallel()
-		throttled, elapsed := run(t)
+		// The adaptive rate starts at 8 per second in each Region, grows
+		// to the emulator's 10 and is cut back when it throttles; every
+		// call succeeds.
+		throttled, elapsed, err := run(t)
+		if err != nil {
+			t.Errorf("a throttled call reached the caller: %v", err)
+		}
+		// In each Region, 10 at once (the emulator's burst), then 10
+		// per second: the service's bound.
+		if min := time.Duration(float64(calls/2-10) / 10 * float64(time.Second)); elapsed < min-100*time.Millisecond {
+			t.Errorf("%d calls took %v, less than the service allows (%v)", calls, elapsed, min)
+		}
+		// Starting at 8 per second, never faster than the service: at
+		// worst the start rate all along.
+		if max := time.Duration(float64(calls/2-crossaccount.DefaultStartRate) / crossaccount.DefaultStartRate * float64(time.Second)); elapsed > max+time.Second {
+			t.Errorf("%d calls took %v, more than at the start rate (%v)", calls, elapsed, max)
+		}
+		t.Logf("%d calls in %v, %d attempts throttled and retried", calls, elapsed, throttled)
+	})
+	t.Run("a cap stays under the API's", func(t *testing.T) {
+		t.Parallel()
+		throttled, elapsed, err := run(t, func(o *crossaccount.Options) { o.RatePerSecond = 8 })
+		if err != nil {
+			t.Errorf("ForEach() error: %v", err)
+		}
 		if throttled != 0 {
 			t.Errorf("throttled calls = %d, want 0", throttled)
 		}
-		// 8 at once, then 8 per second.
-		if min := time.Duration(float64(calls-crossaccount.DefaultRatePerSecond) / crossaccount.DefaultRatePerSecond * float64(time.Second)); elapsed < min-100*time.Millisecond {
-			t.Errorf("%d calls took %v, want at least %v at the default rate", calls, elapsed, min)
+		// In each Region, 8 at once, then 8 per second.
+		if min := time.Duration(float64(calls/2-8) / 8 * float64(time.Second)); elapsed < min-100*time.Millisecond {
+			t.Errorf("%d calls took %v, want at least %v at the cap", calls, elapsed, min)
 		}
-		t.Logf("%d calls in %v", calls, elapsed)
 	})
 	t.Run("unlimited is throttled", func(t *testing.T) {
 		t.Parallel()
-		throttled, _ := run(t, func(o *crossaccount.Options) { o.RatePerSecond = -1; o.MaxAttempts = 1 })
-		if throttled == 0 {
+		throttled, _, err := run(t, func(o *crossaccount.Options) { o.RatePerSecond = -1; o.MaxAttempts = 1 })
+		if throttled == 0 || err == nil {
 			t.Error("throttled calls = 0 without a client-side limit; the emulator's limit is not exercised")
 		}
 	})
@@ -433,9 +453,9 @@ func TestFleetClientStack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, ok := cfg.Retryer().(*retry.AdaptiveMode)
+	r, ok := cfg.Retryer().(aws.RetryerV2)
 	if !ok {
-		t.Fatalf("Retryer() is %T, want *retry.AdaptiveMode", cfg.Retryer())
+		t.Fatalf("Retryer() is %T, want an aws.RetryerV2 that can pace attempts", cfg.Retryer())
 	}
 	if got := r.MaxAttempts(); got != 7 {
 		t.Errorf("MaxAttempts() = %d, want 7", got)
@@ -602,5 +622,40 @@ func TestFleetRetriesSNSThrottling(t *testing.T) {
 	}
 	if calls, _ := callCount(srv, emulator.CallKey{Account: prod, Service: "sns"}); calls < 3 {
 		t.Errorf("SNS calls = %d, want the two throttled ones retried", calls)
+	}
+}
+
+// TestFleetSTSRegions checks that role assumption is spread over the STS
+// endpoints of Options.STSRegions, each account always through the same
+// one, and that the sessions work in every Region.
+func TestFleetSTSRegions(t *testing.T) {
+	t.Parallel()
+	srv := emulator.NewServer()
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	regions := []string{"us-east-1", "us-west-2"}
+	accounts := []string{backup, prod, "333333333334", stage, "555555555555"}
+	fleet := crossaccount.NewFleet(srv.Config(mgmt, "us-east-1"), func(o *crossaccount.Options) { o.STSRegions = regions })
+	for _, a := range accounts {
+		for _, r := range []string{"us-east-1", "eu-west-1"} {
+			cfg, err := fleet.Config(ctx, a, r)
+			if err != nil {
+				t.Fatalf("Config(%s, %s): %v", a, r, err)
+			}
+			if got := whoAmI(t, cfg); !strings.Contains(got, ":"+a+":") {
+				t.Errorf("Config(%s, %s) acts as %s", a, r, got)
+			}
+		}
+	}
+	total := 0
+	for _, r := range regions {
+		n, _ := callCount(srv, emulator.CallKey{Account: mgmt, Region: r, Service: "sts", Operation: "AssumeRole"})
+		if n == 0 {
+			t.Errorf("no AssumeRole through %s's STS endpoint; want the %d accounts spread over %v", r, len(accounts), regions)
+		}
+		total += n
+	}
+	if total != len(accounts) {
+		t.Errorf("%d AssumeRole calls, want one per account (%d): credentials are shared by an account's Regions", total, len(accounts))
 	}
 }
