@@ -85,7 +85,18 @@ func PlanChanges(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 	orgs := awsorgs.NewFromConfig(mgmtCfg, func(oo *awsorgs.Options) {
 		oo.APIOptions = append(oo.APIOptions, o.OrganizationsCache.APIOption)
 	})
-	topo, err := crossaccount.Discover(ctx, orgs)
+	// Accounts' roles are assumed while the organization is still being
+	// listed: in a large organization both take minutes, and they use
+	// different quotas.
+	prefetch := crossaccount.NewPrefetcher(ctx, src, org.Regions.Primary, o.Concurrency)
+	defer prefetch.Close()
+	topo, err := crossaccount.Discover(ctx, orgs, func(d *crossaccount.DiscoverOptions) {
+		d.OnAccount = func(id string) {
+			if id != org.ManagementAccount {
+				prefetch.Add(id)
+			}
+		}
+	})
 	if err != nil {
 		return nil, fmt.Errorf("discovering the organization: %w", err)
 	}

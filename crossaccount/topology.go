@@ -65,13 +65,27 @@ type Topology struct {
 	children                  map[string][]string // parent ID -> child IDs (OUs and accounts), sorted
 }
 
+// DiscoverOptions configure Discover.
+type DiscoverOptions struct {
+	// OnAccount, when set, is called with each account's ID as soon as
+	// its page is read, before the tree is complete, so that work per
+	// account (assuming its role) can overlap the listing: an
+	// organization of thousands of accounts takes hundreds of
+	// ListAccountsForParent pages of at most 20. It must not block.
+	OnAccount func(id string)
+}
+
 // Discover reads the organization's tree from AWS Organizations:
 // DescribeOrganization for the organization and management account IDs,
 // ListRoots for the root, then ListOrganizationalUnitsForParent and
 // ListAccountsForParent from the root down. The caller must be the
 // management account or a delegated administrator, as those List
 // operations require.
-func Discover(ctx context.Context, api OrganizationsAPI) (*Topology, error) {
+func Discover(ctx context.Context, api OrganizationsAPI, optFns ...func(*DiscoverOptions)) (*Topology, error) {
+	var o DiscoverOptions
+	for _, fn := range optFns {
+		fn(&o)
+	}
 	org, err := api.DescribeOrganization(ctx, &awsorgs.DescribeOrganizationInput{})
 	if err != nil {
 		return nil, fmt.Errorf("describing organization: %w", err)
@@ -134,6 +148,9 @@ func Discover(ctx context.Context, api OrganizationsAPI) (*Topology, error) {
 					status = string(a.Status)
 				}
 				t.accounts[id] = Account{ID: id, Name: aws.ToString(a.Name), Email: aws.ToString(a.Email), Status: status, Parent: parent}
+				if o.OnAccount != nil {
+					o.OnAccount(id)
+				}
 			}
 		}
 	}
