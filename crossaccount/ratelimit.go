@@ -33,7 +33,7 @@ const (
 	// over it are throttled and retried, so throughput is the lower of
 	// the two rates. (The SDK's adaptive retry mode cuts to 70% of the
 	// measured rate and regrows on a cubic curve: 1.48 times the ideal
-	// on the planning benchmark, against 1.1 for this one.)
+	// on the 50-account planning benchmark.)
 	rateCut = 0.9
 	// cutSpacing is the least time between two cuts: attempts already in
 	// flight at the old rate are throttled too, and must not cut again.
