@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +10,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
@@ -23,11 +25,12 @@ import (
 // copy, resources without a recent backup.
 const exitUnprotected = 3
 
-func copyCommands() map[string]command {
-	return map[string]command{
-		"copy":      {summary: "copy recovery points missing from the central (or secondary) vaults; exit 3 if some remain", run: runCopy},
-		"remediate": {summary: "start backups of resources whose backup jobs failed and wait for them (dry run unless --dry-run=false)", run: runRemediate},
+// progressOut is where progress goes: stderr, unless --quiet.
+func progressOut(e *env) io.Writer {
+	if e.quiet {
+		return io.Discard
 	}
+	return e.stderr
 }
 
 // scopeFlags narrow copy and remediate to some accounts, tiers and
@@ -36,7 +39,7 @@ type scopeFlags struct {
 	accounts, tiers, types string
 }
 
-func (f *scopeFlags) register(fs *flag.FlagSet) {
+func (f *scopeFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.accounts, "account", "", "only these accounts (comma-separated IDs)")
 	fs.StringVar(&f.tiers, "tier", "", "only these tiers (comma-separated)")
 	fs.StringVar(&f.types, "resource-type", "", "only these resource types (comma-separated: EBS,EFS,RDS,...)")
@@ -73,144 +76,142 @@ func (f *scopeFlags) options(o *backup.ScopeOptions) {
 	o.Accounts, o.Tiers = splitList(f.accounts), splitList(f.tiers)
 }
 
-func runCopy(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("orgbackup copy", flag.ContinueOnError)
-	var f engineFlags
-	f.register(fs)
-	var scope scopeFlags
-	scope.register(fs)
-	dryRun := fs.Bool("dry-run", false, "only report what is missing; start nothing")
-	to := fs.String("to", "central", "central: local vaults to the primary central vault; secondary: the central vault to the secondary region's")
-	after := fs.String("created-after", "", "only recovery points created after this time (RFC 3339, or a duration ago: 720h)")
-	before := fs.String("created-before", "", "only recovery points created before this time (RFC 3339, or a duration ago)")
-	maxRunning := fs.Int("max-running", crossaccount.DefaultMaxRunningCopies, "copy jobs kept running per source account and destination region")
-	attempts := fs.Int("max-attempts", crossaccount.DefaultCopyAttempts, "copy jobs started per recovery point when copies fail for reasons that may pass")
-	markdown := fs.String("markdown", "", "also write the summary as Markdown to this file")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: orgbackup copy [--dry-run] [--to central|secondary] [--account IDS] [--tier NAMES] [--resource-type TYPES]\n                      [--created-after T] [--created-before T] [--spec FILE] [--emulator]\n\nCopies the recovery points that lack a completed copy in their destination vault, at\nmost --max-running at a time per account, retrying copies that fail for reasons that\nmay pass. Safe to interrupt and run again: no copy is ever started twice.\nWithout --created-after it looks back 14 days, and further for points whose last copy\nfailed; a first backfill of older history, or a run after a longer pause, needs an\nexplicit --created-after.\nExit status: 0 every recovery point has its copy, 3 some do not, 1 error.\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	if code := parseFlags(fs, e, args); code >= 0 {
-		return code
-	}
-	if *to != backup.CopyToCentral && *to != backup.CopyToSecondary {
-		fmt.Fprintf(e.stderr, "orgbackup copy: --to must be %s or %s, not %q\n", backup.CopyToCentral, backup.CopyToSecondary, *to)
-		return exitUsage
-	}
-	// Checked now, read against the session's clock below.
-	for _, w := range []string{*after, *before} {
-		if _, err := parseWhen(w, time.Now()); err != nil {
-			fmt.Fprintf(e.stderr, "orgbackup copy: %v\n", err)
-			return exitUsage
-		}
-	}
-	s, code := openSession(ctx, e, &f, *dryRun)
-	if s == nil {
-		return code
-	}
-	defer s.close()
-	clock := commandClock(ctx, e, s)
-	now := clock()
-	filter := crossaccount.CopyFilter{ResourceTypes: splitList(scope.types)}
-	filter.CreatedAfter, _ = parseWhen(*after, now)
-	filter.CreatedBefore, _ = parseWhen(*before, now)
-	topo, err := backup.DiscoverTopology(ctx, s.spec, s.fleet)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "orgbackup copy: %v\n", err)
-		return exitProblem
-	}
-	routes, err := backup.CopyRoutes(s.spec, topo, *to, scope.options)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "orgbackup copy: %v\n", err)
-		return exitUsage
-	}
-	progress := crossaccount.NewProgressPrinter(e.stderr, crossaccount.ProgressPrinterOptions{Label: "copy", Bar: isTerminal(e.stderr)})
-	rep, runErr := crossaccount.NewCopier(s.fleet, routes, func(o *crossaccount.CopyOptions) {
-		o.Filter = filter
-		o.DryRun = *dryRun
-		o.MaxRunning = *maxRunning
-		o.MaxAttempts = *attempts
-		o.Clock = clock
-		o.Sleep = s.sleep
-		o.Progress = progress.Event
-	}).Run(ctx)
-	progress.Close()
-	return finishReport(e, "copy", rep, runErr, *markdown)
+func newCopyCommand(e *env) *cobra.Command {
+	return newCommand("copy", "copy recovery points missing from the central (or secondary) vaults; exit 3 if some remain",
+		"Copies the recovery points that lack a completed copy in their destination vault, at\nmost --max-running at a time per account, retrying copies that fail for reasons that\nmay pass. Safe to interrupt and run again: no copy is ever started twice.\nWithout --created-after it looks back 14 days, and further for points whose last copy\nfailed; a first backfill of older history, or a run after a longer pause, needs an\nexplicit --created-after.\nExit status: 0 every recovery point has its copy, 3 some do not, 1 error.",
+		func(fs *pflag.FlagSet) runFunc {
+			var f engineFlags
+			f.register(fs)
+			var scope scopeFlags
+			scope.register(fs)
+			dryRun := fs.Bool("dry-run", false, "only report what is missing; start nothing")
+			to := fs.String("to", "central", "central: local vaults to the primary central vault; secondary: the central vault to the secondary region's")
+			after := fs.String("created-after", "", "only recovery points created after this time (RFC 3339, or a duration ago: 720h)")
+			before := fs.String("created-before", "", "only recovery points created before this time (RFC 3339, or a duration ago)")
+			maxRunning := fs.Int("max-running", crossaccount.DefaultMaxRunningCopies, "copy jobs kept running per source account and destination region")
+			attempts := fs.Int("max-attempts", crossaccount.DefaultCopyAttempts, "copy jobs started per recovery point when copies fail for reasons that may pass")
+			markdown := fs.String("markdown", "", "also write the summary as Markdown to this file")
+			return func(ctx context.Context, args []string) int {
+				if *to != backup.CopyToCentral && *to != backup.CopyToSecondary {
+					fmt.Fprintf(e.stderr, "orgbackup copy: --to must be %s or %s, not %q\n", backup.CopyToCentral, backup.CopyToSecondary, *to)
+					return exitUsage
+				}
+				// Checked now, read against the session's clock below.
+				for _, w := range []string{*after, *before} {
+					if _, err := parseWhen(w, time.Now()); err != nil {
+						fmt.Fprintf(e.stderr, "orgbackup copy: %v\n", err)
+						return exitUsage
+					}
+				}
+				s, code := openSession(ctx, e, &f, *dryRun)
+				if s == nil {
+					return code
+				}
+				defer s.close()
+				clock := commandClock(ctx, e, s)
+				now := clock()
+				filter := crossaccount.CopyFilter{ResourceTypes: splitList(scope.types)}
+				filter.CreatedAfter, _ = parseWhen(*after, now)
+				filter.CreatedBefore, _ = parseWhen(*before, now)
+				topo, err := backup.DiscoverTopology(ctx, s.spec, s.fleet)
+				if err != nil {
+					fmt.Fprintf(e.stderr, "orgbackup copy: %v\n", err)
+					return exitProblem
+				}
+				routes, err := backup.CopyRoutes(s.spec, topo, *to, scope.options)
+				if err != nil {
+					fmt.Fprintf(e.stderr, "orgbackup copy: %v\n", err)
+					return exitUsage
+				}
+				progress := crossaccount.NewProgressPrinter(progressOut(e), crossaccount.ProgressPrinterOptions{Label: "copy", Bar: isTerminal(e.stderr)})
+				rep, runErr := crossaccount.NewCopier(s.fleet, routes, func(o *crossaccount.CopyOptions) {
+					o.Filter = filter
+					o.DryRun = *dryRun
+					o.MaxRunning = *maxRunning
+					o.MaxAttempts = *attempts
+					o.Clock = clock
+					o.Sleep = s.sleep
+					o.Progress = progress.Event
+				}).Run(ctx)
+				progress.Close()
+				return finishReport(e, "copy", rep, runErr, *markdown)
+
+			}
+		})
 }
 
-func runRemediate(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("orgbackup remediate", flag.ContinueOnError)
-	var f engineFlags
-	f.register(fs)
-	var scope scopeFlags
-	fs.StringVar(&scope.accounts, "account", "", "only these accounts (comma-separated IDs)")
-	fs.StringVar(&scope.tiers, "tier", "", "only these tiers (comma-separated)")
-	dryRun := fs.Bool("dry-run", true, "only report what would be backed up; --dry-run=false starts the backups")
-	since := fs.Duration("since", crossaccount.DefaultRemediationWindow, "look at backup jobs created this long ago or later")
-	wait := fs.Duration("wait", crossaccount.DefaultRemediationWait, "wait this long for the backup jobs started to end")
-	noWait := fs.Bool("no-wait", false, "start the backups and do not wait for them")
-	force := fs.Bool("force", false, "start backups even when the last failure's cause is one a retry cannot fix (run after fixing it)")
-	markdown := fs.String("markdown", "", "also write the summary as Markdown to this file")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: orgbackup remediate [--dry-run=false] [--wait 30m | --no-wait] [--force] [--since 24h] [--account IDS] [--tier NAMES]\n                          [--spec FILE] [--emulator]\n\nFinds FAILED, EXPIRED and ABORTED backup jobs in the local vaults and, for resources\nwith no recovery point within their tier's RPO and no backup under way, starts an\non-demand backup with the tier's vault, role and lifecycle, then waits for each job\nit started and reports its outcome. Failures a retry cannot fix (a missing backup\nrole, KMS key or vault access) are not retried: the report gives the command that\nfixes them. Dry run by default. Against an emulator the wait advances its clock.\nExit status: 0 every such resource is protected or being backed up, 1 a backup\nfailed, was not started, or was still running when the wait ended (or an error),\n3 not protected otherwise.\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	if code := parseFlags(fs, e, args); code >= 0 {
-		return code
-	}
-	if *wait <= 0 && !*noWait {
-		fmt.Fprintln(e.stderr, "orgbackup remediate: --wait must be positive; use --no-wait not to wait")
-		return exitUsage
-	}
-	s, code := openSession(ctx, e, &f, *dryRun)
-	if s == nil {
-		return code
-	}
-	defer s.close()
-	topo, err := backup.DiscoverTopology(ctx, s.spec, s.fleet)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "orgbackup remediate: %v\n", err)
-		return exitProblem
-	}
-	clock := commandClock(ctx, e, s)
-	targets, err := backup.RemediationTargets(s.spec, topo, clock(), scope.options)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "orgbackup remediate: %v\n", err)
-		return exitProblem
-	}
-	progress := crossaccount.NewProgressPrinter(e.stderr, crossaccount.ProgressPrinterOptions{Label: "remediate", Bar: isTerminal(e.stderr), Now: clock})
-	rep, runErr := crossaccount.NewRemediator(s.fleet, targets, func(o *crossaccount.RemediateOptions) {
-		o.Since = *since
-		o.DryRun = *dryRun
-		o.Force = *force
-		if !*noWait {
-			o.Wait = *wait
-		}
-		o.Clock = clock
-		o.Sleep = remediateSleep(ctx, e, s)
-		o.Progress = progress.Event
-	}).Run(ctx)
-	progress.Close()
-	code = finishReport(e, "remediate", rep, runErr, *markdown)
-	if code == exitProblem || code == exitUsage {
-		return code
-	}
-	if failures := rep.Failures(); len(failures) > 0 {
-		fmt.Fprintf(e.stderr, "orgbackup remediate: %d resources are not protected:\n", len(failures))
-		for _, res := range failures {
-			line := fmt.Sprintf("  %s/%s %s: %s", res.Target.Account, res.Target.Region, res.ResourceARN, res.Outcome)
-			if res.JobID != "" {
-				line += " (job " + res.JobID + ")"
+func newRemediateCommand(e *env) *cobra.Command {
+	return newCommand("remediate", "start backups of resources whose backup jobs failed and wait for them (dry run unless --dry-run=false)",
+		"Finds FAILED, EXPIRED and ABORTED backup jobs in the local vaults and, for resources\nwith no recovery point within their tier's RPO and no backup under way, starts an\non-demand backup with the tier's vault, role and lifecycle, then waits for each job\nit started and reports its outcome. Failures a retry cannot fix (a missing backup\nrole, KMS key or vault access) are not retried: the report gives the command that\nfixes them. Dry run by default. Against an emulator the wait advances its clock.\nExit status: 0 every such resource is protected or being backed up, 1 a backup\nfailed, was not started, or was still running when the wait ended (or an error),\n3 not protected otherwise.",
+		func(fs *pflag.FlagSet) runFunc {
+			var f engineFlags
+			f.register(fs)
+			var scope scopeFlags
+			fs.StringVar(&scope.accounts, "account", "", "only these accounts (comma-separated IDs)")
+			fs.StringVar(&scope.tiers, "tier", "", "only these tiers (comma-separated)")
+			dryRun := fs.Bool("dry-run", true, "only report what would be backed up; --dry-run=false starts the backups")
+			since := fs.Duration("since", crossaccount.DefaultRemediationWindow, "look at backup jobs created this long ago or later")
+			wait := fs.Duration("wait", crossaccount.DefaultRemediationWait, "wait this long for the backup jobs started to end")
+			noWait := fs.Bool("no-wait", false, "start the backups and do not wait for them")
+			force := fs.Bool("force", false, "start backups even when the last failure's cause is one a retry cannot fix (run after fixing it)")
+			markdown := fs.String("markdown", "", "also write the summary as Markdown to this file")
+			return func(ctx context.Context, args []string) int {
+				if *wait <= 0 && !*noWait {
+					fmt.Fprintln(e.stderr, "orgbackup remediate: --wait must be positive; use --no-wait not to wait")
+					return exitUsage
+				}
+				s, code := openSession(ctx, e, &f, *dryRun)
+				if s == nil {
+					return code
+				}
+				defer s.close()
+				topo, err := backup.DiscoverTopology(ctx, s.spec, s.fleet)
+				if err != nil {
+					fmt.Fprintf(e.stderr, "orgbackup remediate: %v\n", err)
+					return exitProblem
+				}
+				clock := commandClock(ctx, e, s)
+				targets, err := backup.RemediationTargets(s.spec, topo, clock(), scope.options)
+				if err != nil {
+					fmt.Fprintf(e.stderr, "orgbackup remediate: %v\n", err)
+					return exitProblem
+				}
+				progress := crossaccount.NewProgressPrinter(progressOut(e), crossaccount.ProgressPrinterOptions{Label: "remediate", Bar: isTerminal(e.stderr), Now: clock})
+				rep, runErr := crossaccount.NewRemediator(s.fleet, targets, func(o *crossaccount.RemediateOptions) {
+					o.Since = *since
+					o.DryRun = *dryRun
+					o.Force = *force
+					if !*noWait {
+						o.Wait = *wait
+					}
+					o.Clock = clock
+					o.Sleep = remediateSleep(ctx, e, s)
+					o.Progress = progress.Event
+				}).Run(ctx)
+				progress.Close()
+				code = finishReport(e, "remediate", rep, runErr, *markdown)
+				if code == exitProblem || code == exitUsage {
+					return code
+				}
+				if failures := rep.Failures(); len(failures) > 0 {
+					fmt.Fprintf(e.stderr, "orgbackup remediate: %d resources are not protected:\n", len(failures))
+					for _, res := range failures {
+						line := fmt.Sprintf("  %s/%s %s: %s", res.Target.Account, res.Target.Region, res.ResourceARN, res.Outcome)
+						if res.JobID != "" {
+							line += " (job " + res.JobID + ")"
+						}
+						line += ": " + res.Reason
+						if res.Fix != "" {
+							line += "\n    fix: " + res.Fix
+						}
+						fmt.Fprintln(e.stderr, line)
+					}
+					return exitProblem
+				}
+				return code
+
 			}
-			line += ": " + res.Reason
-			if res.Fix != "" {
-				line += "\n    fix: " + res.Fix
-			}
-			fmt.Fprintln(e.stderr, line)
-		}
-		return exitProblem
-	}
-	return code
+		})
 }
 
 // remediateSleep is how remediate waits between looks at its jobs: the

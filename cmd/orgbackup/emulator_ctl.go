@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,6 +12,9 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/orgbackup/orgbackup/emulator"
 )
@@ -25,23 +26,6 @@ import (
 // default.
 const defaultEmulatorEndpoint = "http://127.0.0.1:4577"
 
-func emulatorCtlCommands() map[string]command {
-	return map[string]command{
-		"emulator advance":         {summary: "advance the emulator's clock (24h, 8d) and show what ran", run: runEmulatorAdvance},
-		"emulator add-resource":    {summary: "add a workload resource to the emulator; prints its ARN", run: runEmulatorAddResource},
-		"emulator tag-resource":    {summary: "tag an emulated workload resource", run: runEmulatorTagResource},
-		"emulator untag-resource":  {summary: "remove tags from an emulated workload resource", run: runEmulatorUntagResource},
-		"emulator remove-resource": {summary: "remove an emulated workload resource", run: runEmulatorRemoveResource},
-		"emulator resources":       {summary: "list an account's emulated workload resources in a region", run: runEmulatorResources},
-		"emulator faults set":      {summary: "inject latency, throttling or failures into emulated calls", run: runEmulatorFaultsSet},
-		"emulator faults clear":    {summary: "remove every injected fault", run: runEmulatorFaultsClear},
-		"emulator faults list":     {summary: "list the injected faults", run: runEmulatorFaultsList},
-		"emulator calls":           {summary: "show the emulator's call counters", run: runEmulatorCalls},
-		"emulator state":           {summary: "print the emulator's whole state as JSON", run: runEmulatorState},
-		"emulator reset":           {summary: "reset the emulator to its organization fixture", run: runEmulatorReset},
-	}
-}
-
 // ctlClient calls the control API of the emulator at endpoint.
 type ctlClient struct {
 	name     string // command name for messages
@@ -49,46 +33,46 @@ type ctlClient struct {
 	stderr   io.Writer
 }
 
-// ctlFlags builds a command's flag set with the shared --endpoint flag.
-func ctlFlags(e *env, name, usage string) (*flag.FlagSet, *ctlClient) {
-	fs := flag.NewFlagSet("orgbackup "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	c := &ctlClient{name: "orgbackup " + name, stderr: e.stderr}
-	def := e.getenv("AWS_ENDPOINT_URL")
-	if def == "" {
-		def = defaultEmulatorEndpoint
-	}
-	fs.StringVar(&c.endpoint, "endpoint", def, "the emulator's URL (default: $AWS_ENDPOINT_URL, else "+defaultEmulatorEndpoint+")")
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: orgbackup %s\n\nFlags:\n", usage)
-		fs.PrintDefaults()
-	}
-	return fs, c
+// ctlCommand returns a control command named name ("emulator advance"):
+// setup registers its flags beside the shared --endpoint.
+func ctlCommand(e *env, name, use, short, long string, setup func(fs *pflag.FlagSet, c *ctlClient) runFunc) *cobra.Command {
+	return newCommand(use, short, long, func(fs *pflag.FlagSet) runFunc {
+		c := &ctlClient{name: "orgbackup " + name, stderr: e.stderr}
+		def := e.getenv("AWS_ENDPOINT_URL")
+		if def == "" {
+			def = defaultEmulatorEndpoint
+		}
+		fs.StringVar(&c.endpoint, "endpoint", def, "the emulator's `URL` ($AWS_ENDPOINT_URL when set)")
+		return setup(fs, c)
+	})
 }
 
-// parseCtl parses flags placed anywhere among the arguments and returns
-// the positional ones; n < 0 accepts any number, else exactly n. ok is
-// false when the command should exit with code.
-func parseCtl(fs *flag.FlagSet, c *ctlClient, args []string, n int) (pos []string, code int, ok bool) {
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, exitOK, false
-			}
-			return nil, exitUsage, false
-		}
-		left := fs.Args()
-		if len(left) == 0 {
-			break
-		}
-		if len(rest) > len(left) && rest[len(rest)-len(left)-1] == "--" {
-			// "--" ends the flags: everything after it is positional.
-			pos = append(pos, left...)
-			break
-		}
-		pos, rest = append(pos, left[0]), left[1:]
-	}
+// newEmulatorGroup is the emulator command group: serve, and the control
+// commands.
+func newEmulatorGroup(e *env) *cobra.Command {
+	return newGroup("emulator", "serve an emulated AWS organization and control it",
+		newEmulatorServeCommand(e),
+		newEmulatorAdvanceCommand(e),
+		newEmulatorAddResourceCommand(e),
+		newEmulatorTagResourceCommand(e),
+		newEmulatorUntagResourceCommand(e),
+		newEmulatorRemoveResourceCommand(e),
+		newEmulatorResourcesCommand(e),
+		newGroup("faults", "inject, list and clear faults in emulated calls",
+			newEmulatorFaultsSetCommand(e),
+			newEmulatorFaultsClearCommand(e),
+			newEmulatorFaultsListCommand(e),
+		),
+		newEmulatorCallsCommand(e),
+		newEmulatorStateCommand(e),
+		newEmulatorResetCommand(e),
+	)
+}
+
+// parseCtl checks a control command's positional arguments (n < 0
+// accepts any number, else exactly n) and its endpoint. ok is false when
+// the command should exit with code.
+func parseCtl(c *ctlClient, pos []string, n int) (_ []string, code int, ok bool) {
 	if n >= 0 && len(pos) != n {
 		fmt.Fprintf(c.stderr, "%s: want %d argument(s), got %d (see --help)\n", c.name, n, len(pos))
 		return nil, exitUsage, false
@@ -164,61 +148,53 @@ func result(ok bool) int {
 	return exitProblem
 }
 
-func runEmulatorAdvance(ctx context.Context, e *env, args []string) int {
-	fs, c := ctlFlags(e, "emulator advance", "emulator advance DURATION | --to TIME [--json]\n\nMoves the emulator's virtual clock forward by DURATION (a Go duration such as 90m or 24h,\noptionally preceded by days: 8d, 1d12h) or to TIME (RFC 3339), running the backup rules,\njobs, copies and lifecycle transitions that fall due, and shows what ran.")
-	to := fs.String("to", "", "advance to this RFC 3339 time instead of by a duration")
-	asJSON := fs.Bool("json", false, "print the whole report as JSON, every event included")
-	want := 1
-	if hasFlag(args, "to") {
-		want = 0
-	}
-	pos, code, ok := parseCtl(fs, c, args, want)
-	if !ok {
-		return code
-	}
-	var in emulator.AdvanceRequest
-	if *to != "" {
-		t, err := time.Parse(time.RFC3339, *to)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "%s: --to %q is not an RFC 3339 time such as 2026-01-09T00:00:00Z\n", c.name, *to)
-			return exitUsage
-		}
-		in.To = &t
-	} else {
-		if _, err := emulator.ParseDuration(pos[0]); err != nil {
-			fmt.Fprintf(e.stderr, "%s: %v\n", c.name, err)
-			return exitUsage
-		}
-		in.Duration = pos[0]
-	}
-	if *asJSON {
-		var raw json.RawMessage
-		if !c.do(ctx, http.MethodPost, "clock/advance", in, &raw) {
-			return exitProblem
-		}
-		e.stdout.Write(raw)
-		return exitOK
-	}
-	var rep emulator.AdvanceReport
-	if !c.do(ctx, http.MethodPost, "clock/advance", in, &rep) {
-		return exitProblem
-	}
-	printAdvanceReport(e.stdout, rep)
-	return exitOK
-}
+func newEmulatorAdvanceCommand(e *env) *cobra.Command {
+	return ctlCommand(e, "emulator advance", "advance DURATION | --to TIME [--json]", "advance the emulator's clock (24h, 8d) and show what ran",
+		"Moves the emulator's virtual clock forward by DURATION (a Go duration such as 90m or 24h,\noptionally preceded by days: 8d, 1d12h) or to TIME (RFC 3339), running the backup rules,\njobs, copies and lifecycle transitions that fall due, and shows what ran.",
+		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
+			to := fs.String("to", "", "advance to this RFC 3339 time instead of by a duration")
+			asJSON := fs.Bool("json", false, "print the whole report as JSON, every event included")
+			return func(ctx context.Context, args []string) int {
+				want := 1
+				if fs.Changed("to") {
+					want = 0
+				}
+				pos, code, ok := parseCtl(c, args, want)
+				if !ok {
+					return code
+				}
+				var in emulator.AdvanceRequest
+				if *to != "" {
+					t, err := time.Parse(time.RFC3339, *to)
+					if err != nil {
+						fmt.Fprintf(e.stderr, "%s: --to %q is not an RFC 3339 time such as 2026-01-09T00:00:00Z\n", c.name, *to)
+						return exitUsage
+					}
+					in.To = &t
+				} else {
+					if _, err := emulator.ParseDuration(pos[0]); err != nil {
+						fmt.Fprintf(e.stderr, "%s: %v\n", c.name, err)
+						return exitUsage
+					}
+					in.Duration = pos[0]
+				}
+				if *asJSON {
+					var raw json.RawMessage
+					if !c.do(ctx, http.MethodPost, "clock/advance", in, &raw) {
+						return exitProblem
+					}
+					e.stdout.Write(raw)
+					return exitOK
+				}
+				var rep emulator.AdvanceReport
+				if !c.do(ctx, http.MethodPost, "clock/advance", in, &rep) {
+					return exitProblem
+				}
+				printAdvanceReport(e.stdout, rep)
+				return exitOK
 
-// hasFlag reports whether args set the flag name.
-func hasFlag(args []string, name string) bool {
-	for _, a := range args {
-		if a == "--" {
-			return false
-		}
-		a = strings.TrimLeft(a, "-")
-		if a == name || strings.HasPrefix(a, name+"=") {
-			return true
-		}
-	}
-	return false
+			}
+		})
 }
 
 func printAdvanceReport(w io.Writer, r emulator.AdvanceReport) {
@@ -253,6 +229,9 @@ type tagsFlag map[string]string
 
 func (t tagsFlag) String() string { return "" }
 
+// Type names the flag's value in help.
+func (t tagsFlag) Type() string { return "KEY=VALUE" }
+
 func (t tagsFlag) Set(v string) error {
 	k, val, ok := strings.Cut(v, "=")
 	if !ok || k == "" {
@@ -271,39 +250,45 @@ func defaultRegion(e *env) string {
 	return "us-east-1"
 }
 
-func runEmulatorAddResource(ctx context.Context, e *env, args []string) int {
-	fs, c := ctlFlags(e, "emulator add-resource", "emulator add-resource --account ID --type EC2|EBS|RDS|EFS|DynamoDB|S3 [--region R] [--id ID] [--tag KEY=VALUE]... [flags]\n\nAdds (or replaces) a workload resource that AWS Backup can protect and prints its ARN.")
-	var in emulator.ResourceJSON
-	tags := tagsFlag{}
-	fs.StringVar(&in.Account, "account", "", "the account that owns the resource (12 digits; required)")
-	fs.StringVar(&in.Region, "region", defaultRegion(e), "the resource's Region (default: $AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1)")
-	typ := fs.String("type", "", "resource type: EC2, EBS, RDS, EFS, DynamoDB or S3 (required)")
-	fs.StringVar(&in.ID, "id", "", "resource ID or name (default: generated, e.g. vol-…, fs-…)")
-	fs.StringVar(&in.Name, "name", "", "the name AWS Backup reports (default: the ID)")
-	fs.Var(tags, "tag", "tag KEY=VALUE (repeatable)")
-	fs.Int64Var(&in.SizeBytes, "size", 0, "size in bytes of a backup of the resource")
-	fs.StringVar(&in.KMSKeyARN, "kms-key", "", "ARN of the customer managed KMS key the resource is encrypted with")
-	asJSON := fs.Bool("json", false, "print the resource as JSON instead of its ARN")
-	if _, code, ok := parseCtl(fs, c, args, 0); !ok {
-		return code
-	}
-	if in.Account == "" || *typ == "" {
-		fmt.Fprintf(e.stderr, "%s: --account and --type are required\n", c.name)
-		return exitUsage
-	}
-	in.Type = emulator.ResourceType(*typ)
-	if len(tags) > 0 {
-		in.Tags = tags
-	}
-	var out emulator.ResourceJSON
-	if !c.do(ctx, http.MethodPost, "resources", in, &out) {
-		return exitProblem
-	}
-	if *asJSON {
-		return result(writeJSON(e, c, out))
-	}
-	fmt.Fprintln(e.stdout, out.ARN)
-	return exitOK
+func newEmulatorAddResourceCommand(e *env) *cobra.Command {
+	return ctlCommand(e, "emulator add-resource", "add-resource --account ID --type EC2|EBS|RDS|EFS|DynamoDB|S3 [--region R] [--id ID] [--tag KEY=VALUE]... [flags]", "add a workload resource to the emulator; prints its ARN",
+		"Adds (or replaces) a workload resource that AWS Backup can protect and prints its ARN.",
+		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
+			var in emulator.ResourceJSON
+			tags := tagsFlag{}
+			fs.StringVar(&in.Account, "account", "", "the account that owns the resource (12 digits; required)")
+			fs.StringVar(&in.Region, "region", defaultRegion(e), "the resource's Region (default: $AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1)")
+			typ := fs.String("type", "", "resource type: EC2, EBS, RDS, EFS, DynamoDB or S3 (required)")
+			fs.StringVar(&in.ID, "id", "", "resource ID or name (default: generated, e.g. vol-…, fs-…)")
+			fs.StringVar(&in.Name, "name", "", "the name AWS Backup reports (default: the ID)")
+			fs.Var(tags, "tag", "tag KEY=VALUE (repeatable)")
+			fs.Int64Var(&in.SizeBytes, "size", 0, "size in bytes of a backup of the resource")
+			fs.StringVar(&in.KMSKeyARN, "kms-key", "", "ARN of the customer managed KMS key the resource is encrypted with")
+			asJSON := fs.Bool("json", false, "print the resource as JSON instead of its ARN")
+			return func(ctx context.Context, args []string) int {
+				if _, code, ok := parseCtl(c, args, 0); !ok {
+					return code
+				}
+				if in.Account == "" || *typ == "" {
+					fmt.Fprintf(e.stderr, "%s: --account and --type are required\n", c.name)
+					return exitUsage
+				}
+				in.Type = emulator.ResourceType(*typ)
+				if len(tags) > 0 {
+					in.Tags = tags
+				}
+				var out emulator.ResourceJSON
+				if !c.do(ctx, http.MethodPost, "resources", in, &out) {
+					return exitProblem
+				}
+				if *asJSON {
+					return result(writeJSON(e, c, out))
+				}
+				fmt.Fprintln(e.stdout, out.ARN)
+				return exitOK
+
+			}
+		})
 }
 
 func writeJSON(e *env, c *ctlClient, v any) bool {
@@ -316,77 +301,104 @@ func writeJSON(e *env, c *ctlClient, v any) bool {
 	return true
 }
 
-func runEmulatorTagResource(ctx context.Context, e *env, args []string) int {
-	fs, c := ctlFlags(e, "emulator tag-resource", "emulator tag-resource ARN KEY=VALUE...\n\nAdds or replaces tags on an emulated workload resource.")
-	pos, code, ok := parseCtl(fs, c, args, -1)
-	if !ok {
-		return code
-	}
-	if len(pos) < 2 {
-		fmt.Fprintf(e.stderr, "%s: give the resource ARN and at least one KEY=VALUE\n", c.name)
-		return exitUsage
-	}
-	tags := tagsFlag{}
-	for _, kv := range pos[1:] {
-		if err := tags.Set(kv); err != nil {
-			fmt.Fprintf(e.stderr, "%s: %v\n", c.name, err)
-			return exitUsage
-		}
-	}
-	return result(c.do(ctx, http.MethodPost, "resources/tag", map[string]any{"arn": pos[0], "tags": tags}, nil))
+func newEmulatorTagResourceCommand(e *env) *cobra.Command {
+	return ctlCommand(e, "emulator tag-resource", "tag-resource ARN KEY=VALUE...", "tag an emulated workload resource",
+		"Adds or replaces tags on an emulated workload resource.",
+		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
+
+			return func(ctx context.Context, args []string) int {
+				pos, code, ok := parseCtl(c, args, -1)
+				if !ok {
+					return code
+				}
+				if len(pos) < 2 {
+					fmt.Fprintf(e.stderr, "%s: give the resource ARN and at least one KEY=VALUE\n", c.name)
+					return exitUsage
+				}
+				tags := tagsFlag{}
+				for _, kv := range pos[1:] {
+					if err := tags.Set(kv); err != nil {
+						fmt.Fprintf(e.stderr, "%s: %v\n", c.name, err)
+						return exitUsage
+					}
+				}
+				return result(c.do(ctx, http.MethodPost, "resources/tag", map[string]any{"arn": pos[0], "tags": tags}, nil))
+
+			}
+		})
 }
 
-func runEmulatorUntagResource(ctx context.Context, e *env, args []string) int {
-	fs, c := ctlFlags(e, "emulator untag-resource", "emulator untag-resource ARN KEY...\n\nRemoves tag keys from an emulated workload resource.")
-	pos, code, ok := parseCtl(fs, c, args, -1)
-	if !ok {
-		return code
-	}
-	if len(pos) < 2 {
-		fmt.Fprintf(e.stderr, "%s: give the resource ARN and at least one tag key\n", c.name)
-		return exitUsage
-	}
-	return result(c.do(ctx, http.MethodPost, "resources/untag", map[string]any{"arn": pos[0], "keys": pos[1:]}, nil))
+func newEmulatorUntagResourceCommand(e *env) *cobra.Command {
+	return ctlCommand(e, "emulator untag-resource", "untag-resource ARN KEY...", "remove tags from an emulated workload resource",
+		"Removes tag keys from an emulated workload resource.",
+		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
+
+			return func(ctx context.Context, args []string) int {
+				pos, code, ok := parseCtl(c, args, -1)
+				if !ok {
+					return code
+				}
+				if len(pos) < 2 {
+					fmt.Fprintf(e.stderr, "%s: give the resource ARN and at least one tag key\n", c.name)
+					return exitUsage
+				}
+				return result(c.do(ctx, http.MethodPost, "resources/untag", map[string]any{"arn": pos[0], "keys": pos[1:]}, nil))
+
+			}
+		})
 }
 
-func runEmulatorRemoveResource(ctx context.Context, e *env, args []string) int {
-	fs, c := ctlFlags(e, "emulator remove-resource", "emulator remove-resource ARN\n\nRemoves an emulated workload resource (its recovery points stay).")
-	pos, code, ok := parseCtl(fs, c, args, 1)
-	if !ok {
-		return code
-	}
-	return result(c.do(ctx, http.MethodPost, "resources/remove", map[string]any{"arn": pos[0]}, nil))
+func newEmulatorRemoveResourceCommand(e *env) *cobra.Command {
+	return ctlCommand(e, "emulator remove-resource", "remove-resource ARN", "remove an emulated workload resource",
+		"Removes an emulated workload resource (its recovery points stay).",
+		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
+
+			return func(ctx context.Context, args []string) int {
+				pos, code, ok := parseCtl(c, args, 1)
+				if !ok {
+					return code
+				}
+				return result(c.do(ctx, http.MethodPost, "resources/remove", map[string]any{"arn": pos[0]}, nil))
+
+			}
+		})
 }
 
-func runEmulatorResources(ctx context.Context, e *env, args []string) int {
-	fs, c := ctlFlags(e, "emulator resources", "emulator resources --account ID [--region R] [--json]\n\nLists an account's emulated workload resources in a Region.")
-	account := fs.String("account", "", "the account (12 digits; required)")
-	region := fs.String("region", defaultRegion(e), "the Region (default: $AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if _, code, ok := parseCtl(fs, c, args, 0); !ok {
-		return code
-	}
-	if *account == "" {
-		fmt.Fprintf(e.stderr, "%s: --account is required\n", c.name)
-		return exitUsage
-	}
-	var out struct {
-		Resources []emulator.ResourceJSON `json:"resources"`
-	}
-	q := url.Values{"account": {*account}, "region": {*region}}
-	if !c.do(ctx, http.MethodGet, "resources?"+q.Encode(), nil, &out) {
-		return exitProblem
-	}
-	if *asJSON {
-		return result(writeJSON(e, c, out))
-	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ARN\tTYPE\tTAGS")
-	for _, r := range out.Resources {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ARN, r.Type, formatTags(r.Tags))
-	}
-	tw.Flush()
-	return exitOK
+func newEmulatorResourcesCommand(e *env) *cobra.Command {
+	return ctlCommand(e, "emulator resources", "resources --account ID [--region R] [--json]", "list an account's emulated workload resources in a region",
+		"Lists an account's emulated workload resources in a Region.",
+		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
+			account := fs.String("account", "", "the account (12 digits; required)")
+			region := fs.String("region", defaultRegion(e), "the Region (default: $AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1)")
+			asJSON := fs.Bool("json", false, "print JSON")
+			return func(ctx context.Context, args []string) int {
+				if _, code, ok := parseCtl(c, args, 0); !ok {
+					return code
+				}
+				if *account == "" {
+					fmt.Fprintf(e.stderr, "%s: --account is required\n", c.name)
+					return exitUsage
+				}
+				var out struct {
+					Resources []emulator.ResourceJSON `json:"resources"`
+				}
+				q := url.Values{"account": {*account}, "region": {*region}}
+				if !c.do(ctx, http.MethodGet, "resources?"+q.Encode(), nil, &out) {
+					return exitProblem
+				}
+				if *asJSON {
+					return result(writeJSON(e, c, out))
+				}
+				tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(tw, "ARN\tTYPE\tTAGS")
+				for _, r := range out.Resources {
+					fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ARN, r.Type, formatTags(r.Tags))
+				}
+				tw.Flush()
+				return exitOK
+
+			}
+		})
 }
 
 func formatTags(tags map[string]string) string {
@@ -402,107 +414,147 @@ func formatTags(tags map[string]string) string {
 	return strings.Join(parts, ",")
 }
 
-func runEmulatorFaultsSet(ctx context.Context, e *env, args []string) int {
-	fs, c := ctlFlags(e, "emulator faults set", "emulator faults set [--service S] [--operation OP] [--account ID] [--latency D] [--rate N --burst N] [--error-rate P] [--fail-next N [--error-code C --error-status N --error-message M]]\n\nInjects a fault into the emulated calls it matches (empty match flags match every call):\nlatency, throttling with the service's own throttling error, random 500s, or the next N\ncalls failing with a given error. Faults add up; 'faults clear' removes them.")
-	var in emulator.FaultJSON
-	fs.StringVar(&in.Service, "service", "", "service signing name to match: backup, organizations, kms, iam, sts, sns, s3, tagging")
-	fs.StringVar(&in.Operation, "operation", "", "operation to match, e.g. StartCopyJob")
-	fs.StringVar(&in.Account, "account", "", "caller account to match")
-	fs.StringVar(&in.Latency, "latency", "", "delay every matching call, e.g. 250ms")
-	fs.Float64Var(&in.RatePerSecond, "rate", 0, "throttle matching calls above this many per second (per account and service)")
-	fs.Float64Var(&in.Burst, "burst", 0, "token bucket size for --rate (default max(1, rate))")
-	fs.Float64Var(&in.ErrorRate, "error-rate", 0, "fail this fraction (0..1) of matching calls with a 500 InternalFailure")
-	fs.IntVar(&in.FailNext, "fail-next", 0, "fail the next N matching calls")
-	code := fs.String("error-code", "", "error code for --fail-next (default: 500 InternalFailure)")
-	status := fs.Int("error-status", 0, "HTTP status for --error-code (default 400)")
-	msg := fs.String("error-message", "", "error message for --error-code")
-	if _, xcode, ok := parseCtl(fs, c, args, 0); !ok {
-		return xcode
-	}
-	if *code != "" || *status != 0 || *msg != "" {
-		in.Error = &emulator.FaultError{Code: *code, Status: *status, Message: *msg}
-	}
-	var out emulator.FaultJSON
-	if !c.do(ctx, http.MethodPost, "faults", in, &out) {
-		return exitProblem
-	}
-	return result(writeJSON(e, c, out))
+func newEmulatorFaultsSetCommand(e *env) *cobra.Command {
+	return ctlCommand(e, "emulator faults set", "set [--service S] [--operation OP] [--account ID] [--latency D] [--rate N --burst N] [--error-rate P] [--fail-next N [--error-code C --error-status N --error-message M]]", "inject latency, throttling or failures into emulated calls",
+		"Injects a fault into the emulated calls it matches (empty match flags match every call):\nlatency, throttling with the service's own throttling error, random 500s, or the next N\ncalls failing with a given error. Faults add up; 'faults clear' removes them.",
+		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
+			var in emulator.FaultJSON
+			fs.StringVar(&in.Service, "service", "", "service signing name to match: backup, organizations, kms, iam, sts, sns, s3, tagging")
+			fs.StringVar(&in.Operation, "operation", "", "operation to match, e.g. StartCopyJob")
+			fs.StringVar(&in.Account, "account", "", "caller account to match")
+			fs.StringVar(&in.Latency, "latency", "", "delay every matching call, e.g. 250ms")
+			fs.Float64Var(&in.RatePerSecond, "rate", 0, "throttle matching calls above this many per second (per account and service)")
+			fs.Float64Var(&in.Burst, "burst", 0, "token bucket size for --rate (default max(1, rate))")
+			fs.Float64Var(&in.ErrorRate, "error-rate", 0, "fail this fraction (0..1) of matching calls with a 500 InternalFailure")
+			fs.IntVar(&in.FailNext, "fail-next", 0, "fail the next N matching calls")
+			code := fs.String("error-code", "", "error code for --fail-next (default: 500 InternalFailure)")
+			status := fs.Int("error-status", 0, "HTTP status for --error-code (default 400)")
+			msg := fs.String("error-message", "", "error message for --error-code")
+			return func(ctx context.Context, args []string) int {
+				if _, xcode, ok := parseCtl(c, args, 0); !ok {
+					return xcode
+				}
+				if *code != "" || *status != 0 || *msg != "" {
+					in.Error = &emulator.FaultError{Code: *code, Status: *status, Message: *msg}
+				}
+				var out emulator.FaultJSON
+				if !c.do(ctx, http.MethodPost, "faults", in, &out) {
+					return exitProblem
+				}
+				return result(writeJSON(e, c, out))
+
+			}
+		})
 }
 
-func runEmulatorFaultsClear(ctx context.Context, e *env, args []string) int {
-	fs, c := ctlFlags(e, "emulator faults clear", "emulator faults clear\n\nRemoves every injected fault.")
-	if _, code, ok := parseCtl(fs, c, args, 0); !ok {
-		return code
-	}
-	return result(c.do(ctx, http.MethodDelete, "faults", nil, nil))
+func newEmulatorFaultsClearCommand(e *env) *cobra.Command {
+	return ctlCommand(e, "emulator faults clear", "clear", "remove every injected fault",
+		"Removes every injected fault.",
+		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
+
+			return func(ctx context.Context, args []string) int {
+				if _, code, ok := parseCtl(c, args, 0); !ok {
+					return code
+				}
+				return result(c.do(ctx, http.MethodDelete, "faults", nil, nil))
+
+			}
+		})
 }
 
-func runEmulatorFaultsList(ctx context.Context, e *env, args []string) int {
-	fs, c := ctlFlags(e, "emulator faults list", "emulator faults list\n\nPrints the injected faults as JSON, in the order they were added.")
-	if _, code, ok := parseCtl(fs, c, args, 0); !ok {
-		return code
-	}
-	var raw json.RawMessage
-	if !c.do(ctx, http.MethodGet, "faults", nil, &raw) {
-		return exitProblem
-	}
-	e.stdout.Write(raw)
-	return exitOK
+func newEmulatorFaultsListCommand(e *env) *cobra.Command {
+	return ctlCommand(e, "emulator faults list", "list", "list the injected faults",
+		"Prints the injected faults as JSON, in the order they were added.",
+		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
+
+			return func(ctx context.Context, args []string) int {
+				if _, code, ok := parseCtl(c, args, 0); !ok {
+					return code
+				}
+				var raw json.RawMessage
+				if !c.do(ctx, http.MethodGet, "faults", nil, &raw) {
+					return exitProblem
+				}
+				e.stdout.Write(raw)
+				return exitOK
+
+			}
+		})
 }
 
-func runEmulatorCalls(ctx context.Context, e *env, args []string) int {
-	fs, c := ctlFlags(e, "emulator calls", "emulator calls [--json] [--reset]\n\nShows how many calls each account made to each operation, and how many were throttled or\nfailed by injected faults.")
-	asJSON := fs.Bool("json", false, "print JSON")
-	reset := fs.Bool("reset", false, "zero the counters after printing them")
-	if _, code, ok := parseCtl(fs, c, args, 0); !ok {
-		return code
-	}
-	var out struct {
-		Calls []emulator.CallStatsJSON `json:"calls"`
-	}
-	if !c.do(ctx, http.MethodGet, "calls", nil, &out) {
-		return exitProblem
-	}
-	if *asJSON {
-		if !writeJSON(e, c, out) {
-			return exitProblem
-		}
-	} else {
-		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "ACCOUNT\tREGION\tSERVICE\tOPERATION\tCALLS\tTHROTTLED\tFAILED")
-		for _, s := range out.Calls {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\n", s.Account, s.Region, s.Service, s.Operation, s.Calls, s.Throttled, s.Failed)
-		}
-		tw.Flush()
-	}
-	if *reset {
-		return result(c.do(ctx, http.MethodDelete, "calls", nil, nil))
-	}
-	return exitOK
+func newEmulatorCallsCommand(e *env) *cobra.Command {
+	return ctlCommand(e, "emulator calls", "calls [--json] [--reset]", "show the emulator's call counters",
+		"Shows how many calls each account made to each operation, and how many were throttled or\nfailed by injected faults.",
+		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
+			asJSON := fs.Bool("json", false, "print JSON")
+			reset := fs.Bool("reset", false, "zero the counters after printing them")
+			return func(ctx context.Context, args []string) int {
+				if _, code, ok := parseCtl(c, args, 0); !ok {
+					return code
+				}
+				var out struct {
+					Calls []emulator.CallStatsJSON `json:"calls"`
+				}
+				if !c.do(ctx, http.MethodGet, "calls", nil, &out) {
+					return exitProblem
+				}
+				if *asJSON {
+					if !writeJSON(e, c, out) {
+						return exitProblem
+					}
+				} else {
+					tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+					fmt.Fprintln(tw, "ACCOUNT\tREGION\tSERVICE\tOPERATION\tCALLS\tTHROTTLED\tFAILED")
+					for _, s := range out.Calls {
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\n", s.Account, s.Region, s.Service, s.Operation, s.Calls, s.Throttled, s.Failed)
+					}
+					tw.Flush()
+				}
+				if *reset {
+					return result(c.do(ctx, http.MethodDelete, "calls", nil, nil))
+				}
+				return exitOK
+
+			}
+		})
 }
 
-func runEmulatorState(ctx context.Context, e *env, args []string) int {
-	fs, c := ctlFlags(e, "emulator state", "emulator state\n\nPrints the emulator's state as JSON: the clock, and per account and Region the workload\nresources, vaults, plans, recovery points and jobs, then the pending events. The output is\ndeterministic: the same calls give the same bytes.")
-	if _, code, ok := parseCtl(fs, c, args, 0); !ok {
-		return code
-	}
-	var raw json.RawMessage
-	if !c.do(ctx, http.MethodGet, "state", nil, &raw) {
-		return exitProblem
-	}
-	e.stdout.Write(raw)
-	return exitOK
+func newEmulatorStateCommand(e *env) *cobra.Command {
+	return ctlCommand(e, "emulator state", "state", "print the emulator's whole state as JSON",
+		"Prints the emulator's state as JSON: the clock, and per account and Region the workload\nresources, vaults, plans, recovery points and jobs, then the pending events. The output is\ndeterministic: the same calls give the same bytes.",
+		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
+
+			return func(ctx context.Context, args []string) int {
+				if _, code, ok := parseCtl(c, args, 0); !ok {
+					return code
+				}
+				var raw json.RawMessage
+				if !c.do(ctx, http.MethodGet, "state", nil, &raw) {
+					return exitProblem
+				}
+				e.stdout.Write(raw)
+				return exitOK
+
+			}
+		})
 }
 
-func runEmulatorReset(ctx context.Context, e *env, args []string) int {
-	fs, c := ctlFlags(e, "emulator reset", "emulator reset\n\nResets the emulator to its organization fixture: the state of a fresh server, the clock at\nits start, no faults, zero counters. Credentials issued before no longer work.")
-	if _, code, ok := parseCtl(fs, c, args, 0); !ok {
-		return code
-	}
-	var out struct{ Now time.Time }
-	if !c.do(ctx, http.MethodPost, "reset", nil, &out) {
-		return exitProblem
-	}
-	fmt.Fprintf(e.stdout, "Reset; the clock is at %s.\n", out.Now.Format(time.RFC3339))
-	return exitOK
+func newEmulatorResetCommand(e *env) *cobra.Command {
+	return ctlCommand(e, "emulator reset", "reset", "reset the emulator to its organization fixture",
+		"Resets the emulator to its organization fixture: the state of a fresh server, the clock at\nits start, no faults, zero counters. Credentials issued before no longer work.",
+		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
+
+			return func(ctx context.Context, args []string) int {
+				if _, code, ok := parseCtl(c, args, 0); !ok {
+					return code
+				}
+				var out struct{ Now time.Time }
+				if !c.do(ctx, http.MethodPost, "reset", nil, &out) {
+					return exitProblem
+				}
+				fmt.Fprintf(e.stdout, "Reset; the clock is at %s.\n", out.Now.Format(time.RFC3339))
+				return exitOK
+
+			}
+		})
 }

@@ -206,7 +206,7 @@ func TestEmulatorCtlErrors(t *testing.T) {
 		"advance bad duration":      {args: []string{"emulator", "advance", "1week"}, code: exitUsage, stderr: `invalid duration "1week"`},
 		"advance bad time":          {args: []string{"emulator", "advance", "--to", "tomorrow"}, code: exitUsage, stderr: "not an RFC 3339 time"},
 		"advance into the past":     {args: []string{"emulator", "advance", "--to", "2025-01-01T00:00:00Z"}, code: exitProblem, stderr: "InvalidRequest: to: 2025-01-01T00:00:00Z is before"},
-		"advance help":              {args: []string{"emulator", "advance", "--help"}, code: exitOK, stderr: "Usage: orgbackup emulator advance DURATION"},
+		"advance help":              {args: []string{"emulator", "advance", "--help"}, code: exitOK, stdout: "orgbackup emulator advance DURATION"},
 		"add without account":       {args: []string{"emulator", "add-resource", "--type", "EFS"}, code: exitUsage, stderr: "--account and --type are required"},
 		"add invalid":               {args: []string{"emulator", "add-resource", "--account", "12", "--type", "EC3"}, code: exitProblem, stderr: `InvalidRequest: account: "12" is not a 12-digit account ID; type: "EC3"`},
 		"add bad tag":               {args: []string{"emulator", "add-resource", "--account", "333333333333", "--type", "EFS", "--tag", "novalue"}, code: exitUsage, stderr: `"novalue" is not KEY=VALUE`},

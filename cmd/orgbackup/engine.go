@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,20 +13,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/spec"
 )
-
-func engineCommands() map[string]command {
-	return map[string]command{
-		"plan":  {summary: "show what would change across the organization", run: runPlan},
-		"apply": {summary: "apply a plan (or plan and apply) across the organization", run: runApply},
-		"drift": {summary: "compare the organization with the spec; exit 2 on drift", run: runDrift},
-	}
-}
 
 // engineFlags are the flags plan, apply and drift share.
 type engineFlags struct {
@@ -36,7 +30,7 @@ type engineFlags struct {
 	role     string
 }
 
-func (f *engineFlags) register(fs *flag.FlagSet) {
+func (f *engineFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.specFile, "spec", spec.DefaultSpecFile, "spec file (YAML or JSON)")
 	fs.BoolVar(&f.emulator, "emulator", false, "run against an in-process emulated organization built from the spec (no AWS account needed)")
 	fs.StringVar(&f.role, "execution-role", "", "role assumed in each account (default: the spec's organization.execution_role)")
@@ -147,198 +141,192 @@ func openSession(ctx context.Context, e *env, f *engineFlags, readOnly bool) (*s
 	return s, exitOK
 }
 
-func runPlan(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("orgbackup plan", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	var f engineFlags
-	f.register(fs)
-	out := fs.String("out", "", "write the plan as JSON to this file (apply it later with 'orgbackup apply FILE')")
-	detailed := fs.Bool("detailed-exitcode", false, "exit 0 when there are no changes, 2 when there are changes, 1 on errors")
-	markdown := fs.String("markdown", "", "also write the plan as Markdown to this file")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: orgbackup plan [--spec FILE] [--out plan.json] [--detailed-exitcode] [--emulator]\n\nReads the organization (read-only: every mutating call is refused before it is sent)\nand shows what would change to match the spec.\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	if code := parseFlags(fs, e, args); code >= 0 {
-		return code
-	}
-	s, code := openSession(ctx, e, &f, true)
-	if s == nil {
-		return code
-	}
-	defer s.close()
-	p, err := backup.PlanChanges(ctx, s.spec, s.fleet, s.planOptions)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
-		return exitProblem
-	}
-	// Failed checks block the plan: say so where errors go, not only at
-	// the top of a long plan.
-	for _, c := range p.Checks {
-		fmt.Fprintf(e.stderr, "orgbackup plan: check failed: %s %s: %s\n", c.Code, c.Address, c.Message)
-	}
-	if err := plan.Text(e.stdout, p, plan.TextOptions{Color: useColor(e)}); err != nil {
-		return exitProblem
-	}
-	if *out != "" {
-		if err := writeFile(*out, func(w *os.File) error { return plan.Write(w, p) }); err != nil {
-			fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
-			return exitProblem
-		}
-	}
-	if *markdown != "" {
-		if err := writeFile(*markdown, func(w *os.File) error { return plan.Markdown(w, p, plan.MarkdownOptions{}) }); err != nil {
-			fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
-			return exitProblem
-		}
-	}
-	if len(p.Checks) > 0 {
-		return exitProblem
-	}
-	if *detailed && p.HasChanges() {
-		return 2
-	}
-	return exitOK
+func newPlanCommand(e *env) *cobra.Command {
+	return newCommand("plan", "show what would change across the organization",
+		"Reads the organization (read-only: every mutating call is refused before it is sent)\nand shows what would change to match the spec.",
+		func(fs *pflag.FlagSet) runFunc {
+			var f engineFlags
+			f.register(fs)
+			out := fs.String("out", "", "write the plan as JSON to this file (apply it later with 'orgbackup apply FILE')")
+			detailed := fs.Bool("detailed-exitcode", false, "exit 0 when there are no changes, 2 when there are changes, 1 on errors")
+			markdown := fs.String("markdown", "", "also write the plan as Markdown to this file")
+			return func(ctx context.Context, args []string) int {
+				s, code := openSession(ctx, e, &f, true)
+				if s == nil {
+					return code
+				}
+				defer s.close()
+				p, err := backup.PlanChanges(ctx, s.spec, s.fleet, s.planOptions)
+				if err != nil {
+					fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
+					return exitProblem
+				}
+				// Failed checks block the plan: say so where errors go, not only at
+				// the top of a long plan.
+				for _, c := range p.Checks {
+					fmt.Fprintf(e.stderr, "orgbackup plan: check failed: %s %s: %s\n", c.Code, c.Address, c.Message)
+				}
+				if err := plan.Text(e.stdout, p, plan.TextOptions{Color: useColor(e)}); err != nil {
+					return exitProblem
+				}
+				if *out != "" {
+					if err := writeFile(*out, func(w *os.File) error { return plan.Write(w, p) }); err != nil {
+						fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
+						return exitProblem
+					}
+				}
+				if *markdown != "" {
+					if err := writeFile(*markdown, func(w *os.File) error { return plan.Markdown(w, p, plan.MarkdownOptions{}) }); err != nil {
+						fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
+						return exitProblem
+					}
+				}
+				if len(p.Checks) > 0 {
+					return exitProblem
+				}
+				if *detailed && p.HasChanges() {
+					return exitChanges
+				}
+				return exitOK
+
+			}
+		})
 }
 
-func runApply(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("orgbackup apply", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	var f engineFlags
-	f.register(fs)
-	allowDestructive := fs.Bool("allow-destructive", false, "allow changes that delete or weaken protection (vaults, plans, policies, shorter retention, removed copies)")
-	ackIrreversible := fs.Bool("acknowledge-irreversible", false, "allow changes that cannot be undone (compliance-mode vault lock)")
-	autoApprove := fs.Bool("auto-approve", false, "apply a plan made now without asking (required without a plan file when not on a terminal)")
-	expect := fs.String("expect-fingerprint", "", "refuse the plan unless its fingerprint is this one (the reviewed plan's)")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: orgbackup apply [plan.json] [--spec FILE] [--allow-destructive] [--acknowledge-irreversible] [--expect-fingerprint SHA256] [--auto-approve] [--emulator]\n\nApplies a saved plan, or plans, asks, and applies. A saved plan is refused when it was made\nfor another spec or the organization changed since it was made. Recovery points are never\ndeleted. Re-running after a failure converges.\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	if code := parseFlags(fs, e, args); code >= 0 {
-		return code
-	}
-	if fs.NArg() > 1 {
-		fmt.Fprintln(e.stderr, "orgbackup apply: at most one plan file")
-		return exitUsage
-	}
-	s, code := openSession(ctx, e, &f, false)
-	if s == nil {
-		return code
-	}
-	defer s.close()
-	var p *plan.Plan
-	saved := fs.NArg() == 1
-	if saved {
-		file, err := os.Open(fs.Arg(0))
-		if err != nil {
-			fmt.Fprintf(e.stderr, "orgbackup apply: %v\n", err)
-			return exitProblem
-		}
-		p, err = plan.Read(file)
-		file.Close()
-		if err != nil {
-			fmt.Fprintf(e.stderr, "orgbackup apply: %s: %v\n", fs.Arg(0), err)
-			return exitProblem
-		}
-		// A saved plan is applied only as reviewed: for this spec, on the
-		// organization as it was when it was made.
-		if err := backup.CheckFresh(ctx, s.spec, s.newFleet(true), p, s.planOptions); err != nil {
-			fmt.Fprintf(e.stderr, "orgbackup apply: %s: %v\n", fs.Arg(0), err)
-			return exitProblem
-		}
-	} else {
-		var err error
-		p, err = backup.PlanChanges(ctx, s.spec, s.newFleet(true), s.planOptions)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "orgbackup apply: planning: %v\n", err)
-			return exitProblem
-		}
-	}
-	plan.Text(e.stdout, p, plan.TextOptions{Color: useColor(e)})
-	if !p.HasChanges() {
-		return exitOK
-	}
-	if !saved && !*autoApprove {
-		if !isTerminal(e.stdin) {
-			fmt.Fprintln(e.stderr, "orgbackup apply: not applying a plan nobody approved: give a reviewed plan file (orgbackup plan --out plan.json), or --auto-approve")
-			return exitProblem
-		}
-		fmt.Fprint(e.stdout, "\nApply these changes? Only 'yes' is accepted: ")
-		answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
-		if strings.TrimSpace(answer) != "yes" {
-			fmt.Fprintln(e.stderr, "orgbackup apply: not applied")
-			return exitProblem
-		}
-	}
-	fmt.Fprintln(e.stdout, "\nApplying...")
-	res, err := backup.Apply(ctx, s.fleet, p, func(o *backup.ApplyOptions) {
-		o.AllowDestructive = *allowDestructive
-		o.AcknowledgeIrreversible = *ackIrreversible
-		o.ExpectFingerprint = *expect
-		o.Now = s.clock()
-		o.Progress = func(c plan.Change, err error) {
-			if err != nil {
-				fmt.Fprintf(e.stdout, "  ! %s: %v\n", c.Address, err)
-				return
+func newApplyCommand(e *env) *cobra.Command {
+	return newCommand("apply [plan.json]", "apply a plan (or plan and apply) across the organization",
+		"Applies a saved plan, or plans, asks, and applies. A saved plan is refused when it was made\nfor another spec or the organization changed since it was made. Recovery points are never\ndeleted. Re-running after a failure converges.",
+		func(fs *pflag.FlagSet) runFunc {
+			var f engineFlags
+			f.register(fs)
+			allowDestructive := fs.Bool("allow-destructive", false, "allow changes that delete or weaken protection (vaults, plans, policies, shorter retention, removed copies)")
+			ackIrreversible := fs.Bool("acknowledge-irreversible", false, "allow changes that cannot be undone (compliance-mode vault lock)")
+			autoApprove := fs.Bool("auto-approve", false, "apply a plan made now without asking (required without a plan file when not on a terminal)")
+			expect := fs.String("expect-fingerprint", "", "refuse the plan unless its fingerprint is this one (the reviewed plan's)")
+			return func(ctx context.Context, args []string) int {
+				if len(args) > 1 {
+					fmt.Fprintln(e.stderr, "orgbackup apply: at most one plan file")
+					return exitUsage
+				}
+				s, code := openSession(ctx, e, &f, false)
+				if s == nil {
+					return code
+				}
+				defer s.close()
+				var p *plan.Plan
+				saved := len(args) == 1
+				if saved {
+					file, err := os.Open(args[0])
+					if err != nil {
+						fmt.Fprintf(e.stderr, "orgbackup apply: %v\n", err)
+						return exitProblem
+					}
+					p, err = plan.Read(file)
+					file.Close()
+					if err != nil {
+						fmt.Fprintf(e.stderr, "orgbackup apply: %s: %v\n", args[0], err)
+						return exitProblem
+					}
+					// A saved plan is applied only as reviewed: for this spec, on the
+					// organization as it was when it was made.
+					if err := backup.CheckFresh(ctx, s.spec, s.newFleet(true), p, s.planOptions); err != nil {
+						fmt.Fprintf(e.stderr, "orgbackup apply: %s: %v\n", args[0], err)
+						return exitProblem
+					}
+				} else {
+					var err error
+					p, err = backup.PlanChanges(ctx, s.spec, s.newFleet(true), s.planOptions)
+					if err != nil {
+						fmt.Fprintf(e.stderr, "orgbackup apply: planning: %v\n", err)
+						return exitProblem
+					}
+				}
+				plan.Text(e.stdout, p, plan.TextOptions{Color: useColor(e)})
+				if !p.HasChanges() {
+					return exitOK
+				}
+				if !saved && !*autoApprove {
+					if !isTerminal(e.stdin) {
+						fmt.Fprintln(e.stderr, "orgbackup apply: not applying a plan nobody approved: give a reviewed plan file (orgbackup plan --out plan.json), or --auto-approve")
+						return exitProblem
+					}
+					fmt.Fprint(e.stdout, "\nApply these changes? Only 'yes' is accepted: ")
+					answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
+					if strings.TrimSpace(answer) != "yes" {
+						fmt.Fprintln(e.stderr, "orgbackup apply: not applied")
+						return exitProblem
+					}
+				}
+				fmt.Fprintln(e.stdout, "\nApplying...")
+				res, err := backup.Apply(ctx, s.fleet, p, func(o *backup.ApplyOptions) {
+					o.AllowDestructive = *allowDestructive
+					o.AcknowledgeIrreversible = *ackIrreversible
+					o.ExpectFingerprint = *expect
+					o.Now = s.clock()
+					o.Progress = func(c plan.Change, err error) {
+						if err != nil {
+							fmt.Fprintf(e.stdout, "  ! %s: %v\n", c.Address, err)
+							return
+						}
+						fmt.Fprintf(e.stdout, "  %c %s\n", c.Action, c.Address)
+					}
+				})
+				var refused *backup.RefusedError
+				if errors.As(err, &refused) {
+					fmt.Fprintf(e.stderr, "orgbackup apply: %v\n", err)
+					return exitProblem
+				}
+				var incomplete *backup.IncompleteError
+				if err != nil && !errors.As(err, &incomplete) {
+					fmt.Fprintf(e.stderr, "orgbackup apply: %v\n", err)
+					return exitProblem
+				}
+				applied, failed, skipped := res.Counts()
+				fmt.Fprintf(e.stdout, "\nApply complete: %d applied, %d failed, %d skipped.\n", applied, failed, skipped)
+				if failed+skipped > 0 {
+					for _, c := range res.Changes {
+						if c.Outcome == backup.Failed || c.Outcome == backup.Skipped {
+							fmt.Fprintf(e.stderr, "%s %s: %v\n", c.Outcome, c.Address, c.Err)
+						}
+					}
+					fmt.Fprintln(e.stderr, "Run 'orgbackup apply' again to converge.")
+					return exitProblem
+				}
+				return exitOK
+
 			}
-			fmt.Fprintf(e.stdout, "  %c %s\n", c.Action, c.Address)
-		}
-	})
-	var refused *backup.RefusedError
-	if errors.As(err, &refused) {
-		fmt.Fprintf(e.stderr, "orgbackup apply: %v\n", err)
-		return exitProblem
-	}
-	var incomplete *backup.IncompleteError
-	if err != nil && !errors.As(err, &incomplete) {
-		fmt.Fprintf(e.stderr, "orgbackup apply: %v\n", err)
-		return exitProblem
-	}
-	applied, failed, skipped := res.Counts()
-	fmt.Fprintf(e.stdout, "\nApply complete: %d applied, %d failed, %d skipped.\n", applied, failed, skipped)
-	if failed+skipped > 0 {
-		for _, c := range res.Changes {
-			if c.Outcome == backup.Failed || c.Outcome == backup.Skipped {
-				fmt.Fprintf(e.stderr, "%s %s: %v\n", c.Outcome, c.Address, c.Err)
-			}
-		}
-		fmt.Fprintln(e.stderr, "Run 'orgbackup apply' again to converge.")
-		return exitProblem
-	}
-	return exitOK
+		})
 }
 
-func runDrift(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("orgbackup drift", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	var f engineFlags
-	f.register(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: orgbackup drift [--spec FILE] [--emulator]\n\nCompares live state and every account's effective backup policy with the spec.\nExit status: 0 no drift, 2 drift detected, 1 error.\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	if code := parseFlags(fs, e, args); code >= 0 {
-		return code
-	}
-	s, code := openSession(ctx, e, &f, true)
-	if s == nil {
-		return code
-	}
-	defer s.close()
-	rep, err := backup.DetectDrift(ctx, s.spec, s.fleet, s.planOptions)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "orgbackup drift: %v\n", err)
-		return exitProblem
-	}
-	if !rep.Drifted() {
-		fmt.Fprintln(e.stdout, "No drift: the organization matches the spec.")
-		return exitOK
-	}
-	plan.Text(e.stdout, rep.Plan, plan.TextOptions{Color: useColor(e)})
-	for _, p := range rep.Policies {
-		fmt.Fprintf(e.stdout, "effective policy drift: account %s (tier %s): %s\n", p.Account, p.Tier, p.Reason)
-	}
-	return 2
+func newDriftCommand(e *env) *cobra.Command {
+	return newCommand("drift", "compare the organization with the spec; exit 2 on drift",
+		"Compares live state and every account's effective backup policy with the spec.\nExit status: 0 no drift, 2 drift detected, 1 error.",
+		func(fs *pflag.FlagSet) runFunc {
+			var f engineFlags
+			f.register(fs)
+			return func(ctx context.Context, args []string) int {
+				s, code := openSession(ctx, e, &f, true)
+				if s == nil {
+					return code
+				}
+				defer s.close()
+				rep, err := backup.DetectDrift(ctx, s.spec, s.fleet, s.planOptions)
+				if err != nil {
+					fmt.Fprintf(e.stderr, "orgbackup drift: %v\n", err)
+					return exitProblem
+				}
+				if !rep.Drifted() {
+					fmt.Fprintln(e.stdout, "No drift: the organization matches the spec.")
+					return exitOK
+				}
+				plan.Text(e.stdout, rep.Plan, plan.TextOptions{Color: useColor(e)})
+				for _, p := range rep.Policies {
+					fmt.Fprintf(e.stdout, "effective policy drift: account %s (tier %s): %s\n", p.Account, p.Tier, p.Reason)
+				}
+				return exitChanges
+
+			}
+		})
 }
 
 func writeFile(path string, fn func(*os.File) error) error {
@@ -370,6 +358,7 @@ func isTerminal(w any) bool {
 
 // useColor reports whether to colour output: on a terminal, unless the
 // NO_COLOR convention (no-color.org) asks not to.
+// --no-color does the same.
 func useColor(e *env) bool {
-	return isTerminal(e.stdout) && e.getenv("NO_COLOR") == ""
+	return !e.noColor && isTerminal(e.stdout) && e.getenv("NO_COLOR") == ""
 }

@@ -14,26 +14,27 @@ import (
 func TestPolicyCommands(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
-		args   []string
-		code   int
-		golden string // compared with stdout when set
-		stdout string // substring of stdout
-		stderr string // substring of stderr
+		args      []string
+		code      int
+		golden    string // compared with stdout when set
+		errGolden string // compared with stderr when set
+		stdout    string // substring of stdout
+		stderr    string // substring of stderr
 	}{
 		"validate valid":      {args: []string{"policy", "validate", "testdata/policy/valid.json"}, code: exitOK},
-		"validate typos":      {args: []string{"policy", "validate", "testdata/policy/valid.json", "testdata/policy/typos.json"}, code: exitProblem, golden: "validate-typos.txt"},
-		"validate missing":    {args: []string{"policy", "validate", "testdata/policy/nope.json"}, code: exitProblem, stdout: "testdata/policy/nope.json: reading policy:"},
+		"validate typos":      {args: []string{"policy", "validate", "testdata/policy/valid.json", "testdata/policy/typos.json"}, code: exitProblem, errGolden: "validate-typos.txt"},
+		"validate missing":    {args: []string{"policy", "validate", "testdata/policy/nope.json"}, code: exitProblem, stderr: "testdata/policy/nope.json: reading policy:"},
 		"validate no files":   {args: []string{"policy", "validate"}, code: exitUsage, stderr: "no files given"},
-		"validate bad flag":   {args: []string{"policy", "validate", "--nope"}, code: exitUsage, stderr: "flag provided but not defined"},
+		"validate bad flag":   {args: []string{"policy", "validate", "--nope"}, code: exitUsage, stderr: "unknown flag: --nope"},
 		"compile production":  {args: []string{"policy", "compile", "--tier", "production", "--backup-account", "222222222222"}, code: exitOK, golden: "compile-production.json"},
 		"compile locked":      {args: []string{"policy", "compile", "--tier=development", "--compact", "--child-control=lock-plan", "--regions=eu-west-1,eu-central-1"}, code: exitOK, golden: "compile-development-locked.json"},
 		"compile no account":  {args: []string{"policy", "compile", "--tier", "staging"}, code: exitUsage, stderr: "give --backup-account"},
 		"compile bad tier":    {args: []string{"policy", "compile", "--tier", "gold"}, code: exitUsage, stderr: "--tier must be production, staging or development"},
 		"compile invalid":     {args: []string{"policy", "compile", "--tier", "development", "--local-vault", "x"}, code: exitProblem, stderr: `vault name "x" must be 2 to 50`},
-		"compile help":        {args: []string{"policy", "compile", "--help"}, code: exitOK, stderr: "-backup-account ID"},
+		"compile help":        {args: []string{"policy", "compile", "--help"}, code: exitOK, stdout: "--backup-account ID"},
 		"effective":           {args: []string{"policy", "effective", "--account-id", "123456789012", "testdata/policy/valid.json"}, code: exitOK, golden: "effective.json"},
 		"effective bad id":    {args: []string{"policy", "effective", "--account-id", "12", "testdata/policy/valid.json"}, code: exitUsage, stderr: "12 digits"},
-		"effective bad input": {args: []string{"policy", "effective", "testdata/policy/typos.json"}, code: exitProblem, stdout: "typos.json:"},
+		"effective bad input": {args: []string{"policy", "effective", "testdata/policy/typos.json"}, code: exitProblem, stderr: "typos.json:"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -51,6 +52,9 @@ func TestPolicyCommands(t *testing.T) {
 			}
 			if tc.golden != "" {
 				checkPolicyGolden(t, tc.golden, stdout.Bytes())
+			}
+			if tc.errGolden != "" {
+				checkPolicyGolden(t, tc.errGolden, stderr.Bytes())
 			}
 		})
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -12,6 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
@@ -19,12 +21,6 @@ import (
 	"github.com/orgbackup/orgbackup/report"
 	"github.com/orgbackup/orgbackup/spec"
 )
-
-func simulateCommands() map[string]command {
-	return map[string]command{
-		"simulate": {summary: "apply a spec to an emulated organization, run it for N days and report compliance and cost", run: runSimulate},
-	}
-}
 
 // Defaults of the simulate command.
 const (
@@ -87,70 +83,68 @@ type simResult struct {
 	Report *report.Report
 }
 
-func runSimulate(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("orgbackup simulate", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	sp := fs.String("spec", spec.DefaultSpecFile, "spec file (YAML or JSON)")
-	days := fs.Int("days", defaultSimDays, "days of virtual time to run after the apply")
-	perAccount := fs.Int("resources-per-account", defaultSimResources, "tagged sample resources per workload account and region")
-	untagged := fs.Int("untagged", defaultSimUntagged, "sample resources that match no tier")
-	out := fs.String("out", defaultSimOut, "directory the HTML (and JSON, CSV, Markdown) report is written to")
-	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when the organization is not compliant at the end")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: orgbackup simulate [--spec FILE] [--days N] [--resources-per-account K] [--out DIR]\n\nBuilds the organization the spec describes in an in-process emulator, creates tagged\nsample resources in every workload account and region, plans and applies the spec,\nthen runs N days of virtual time (scheduled backups, copies, lifecycle), running the\ncopier and the remediation once a day, and prints the compliance report and the cost.\nNothing leaves this process; no AWS account is needed.\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	if code := parseFlags(fs, e, args); code >= 0 {
-		return code
-	}
-	var problems []string
-	if *days < 1 || *days > maxSimDays {
-		problems = append(problems, fmt.Sprintf("--days must be between 1 and %d", maxSimDays))
-	}
-	if *perAccount < 0 || *perAccount > maxSimResourcesPerAcct {
-		problems = append(problems, fmt.Sprintf("--resources-per-account must be between 0 and %d", maxSimResourcesPerAcct))
-	}
-	if *untagged < 0 || *untagged > maxSimResourcesPerAcct {
-		problems = append(problems, fmt.Sprintf("--untagged must be between 0 and %d", maxSimResourcesPerAcct))
-	}
-	if *out == "" {
-		problems = append(problems, "--out must name a directory")
-	}
-	if len(problems) > 0 {
-		for _, p := range problems {
-			fmt.Fprintf(e.stderr, "orgbackup simulate: %s\n", p)
-		}
-		return exitUsage
-	}
-	s, code := openSession(ctx, e, &engineFlags{specFile: *sp, emulator: true}, false)
-	if s == nil {
-		return code
-	}
-	defer s.close()
-	res, err := simulate(ctx, s, simOptions{Days: *days, ResourcesPerAccount: *perAccount, Untagged: *untagged, Log: e.stdout})
-	if err != nil {
-		fmt.Fprintf(e.stderr, "orgbackup simulate: %v\n", err)
-		return exitProblem
-	}
-	paths, err := report.WriteFiles(*out, simReportName, res.Report, report.AllFormats())
-	if err != nil {
-		fmt.Fprintf(e.stderr, "orgbackup simulate: %v\n", err)
-		return exitProblem
-	}
-	html := filepath.ToSlash(filepath.Join(*out, simReportName+"."+report.FormatHTML))
-	fmt.Fprintln(e.stdout)
-	if err := report.Markdown(e.stdout, res.Report, report.MarkdownOptions{FullReport: html}); err != nil {
-		fmt.Fprintf(e.stderr, "orgbackup simulate: %v\n", err)
-		return exitProblem
-	}
-	printSimSummary(e.stdout, res)
-	for _, p := range paths {
-		fmt.Fprintf(e.stderr, "wrote %s\n", filepath.ToSlash(p))
-	}
-	if *detailed && !res.Report.Compliant() {
-		return 2
-	}
-	return exitOK
+func newSimulateCommand(e *env) *cobra.Command {
+	return newCommand("simulate", "apply a spec to an emulated organization, run it for N days and report compliance and cost",
+		"Builds the organization the spec describes in an in-process emulator, creates tagged\nsample resources in every workload account and region, plans and applies the spec,\nthen runs N days of virtual time (scheduled backups, copies, lifecycle), running the\ncopier and the remediation once a day, and prints the compliance report and the cost.\nNothing leaves this process; no AWS account is needed.",
+		func(fs *pflag.FlagSet) runFunc {
+			sp := fs.String("spec", spec.DefaultSpecFile, "spec file (YAML or JSON)")
+			days := fs.Int("days", defaultSimDays, "days of virtual time to run after the apply")
+			perAccount := fs.Int("resources-per-account", defaultSimResources, "tagged sample resources per workload account and region")
+			untagged := fs.Int("untagged", defaultSimUntagged, "sample resources that match no tier")
+			out := fs.String("out", defaultSimOut, "directory the HTML (and JSON, CSV, Markdown) report is written to")
+			detailed := fs.Bool("detailed-exitcode", false, "exit 2 when the organization is not compliant at the end")
+			return func(ctx context.Context, args []string) int {
+				var problems []string
+				if *days < 1 || *days > maxSimDays {
+					problems = append(problems, fmt.Sprintf("--days must be between 1 and %d", maxSimDays))
+				}
+				if *perAccount < 0 || *perAccount > maxSimResourcesPerAcct {
+					problems = append(problems, fmt.Sprintf("--resources-per-account must be between 0 and %d", maxSimResourcesPerAcct))
+				}
+				if *untagged < 0 || *untagged > maxSimResourcesPerAcct {
+					problems = append(problems, fmt.Sprintf("--untagged must be between 0 and %d", maxSimResourcesPerAcct))
+				}
+				if *out == "" {
+					problems = append(problems, "--out must name a directory")
+				}
+				if len(problems) > 0 {
+					for _, p := range problems {
+						fmt.Fprintf(e.stderr, "orgbackup simulate: %s\n", p)
+					}
+					return exitUsage
+				}
+				s, code := openSession(ctx, e, &engineFlags{specFile: *sp, emulator: true}, false)
+				if s == nil {
+					return code
+				}
+				defer s.close()
+				res, err := simulate(ctx, s, simOptions{Days: *days, ResourcesPerAccount: *perAccount, Untagged: *untagged, Log: e.stdout})
+				if err != nil {
+					fmt.Fprintf(e.stderr, "orgbackup simulate: %v\n", err)
+					return exitProblem
+				}
+				paths, err := report.WriteFiles(*out, simReportName, res.Report, report.AllFormats())
+				if err != nil {
+					fmt.Fprintf(e.stderr, "orgbackup simulate: %v\n", err)
+					return exitProblem
+				}
+				html := filepath.ToSlash(filepath.Join(*out, simReportName+"."+report.FormatHTML))
+				fmt.Fprintln(e.stdout)
+				if err := report.Markdown(e.stdout, res.Report, report.MarkdownOptions{FullReport: html}); err != nil {
+					fmt.Fprintf(e.stderr, "orgbackup simulate: %v\n", err)
+					return exitProblem
+				}
+				printSimSummary(e.stdout, res)
+				for _, p := range paths {
+					fmt.Fprintf(e.stderr, "wrote %s\n", filepath.ToSlash(p))
+				}
+				if *detailed && !res.Report.Compliant() {
+					return exitChanges
+				}
+				return exitOK
+
+			}
+		})
 }
 
 // printSimSummary closes the output with the figures of the run.
