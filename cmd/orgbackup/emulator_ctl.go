@@ -423,7 +423,7 @@ func newEmulatorFaultsSetCommand(e *env) *cobra.Command {
 			fs.StringVar(&in.Operation, "operation", "", "operation to match, e.g. StartCopyJob")
 			fs.StringVar(&in.Account, "account", "", "caller account to match")
 			fs.StringVar(&in.Latency, "latency", "", "delay every matching call, e.g. 250ms")
-			fs.Float64Var(&in.RatePerSecond, "rate", 0, "throttle matching calls above this many per second (per account and service)")
+			fs.Float64Var(&in.RatePerSecond, "rate", 0, "throttle matching calls above this many per second (per account, service and Region; one Region for IAM and Organizations)")
 			fs.Float64Var(&in.Burst, "burst", 0, "token bucket size for --rate (default max(1, rate))")
 			fs.Float64Var(&in.ErrorRate, "error-rate", 0, "fail this fraction (0..1) of matching calls with a 500 InternalFailure")
 			fs.IntVar(&in.FailNext, "fail-next", 0, "fail the next N matching calls")

@@ -54,6 +54,11 @@ func (s *session) newFleet(readOnly bool) *crossaccount.Fleet {
 		o.ExecutionRole = s.role
 		o.ManagementAccount = s.spec.Organization.ManagementAccount
 		o.ReadOnly = readOnly
+		// STS quotas are per Region: role assumption spreads over the
+		// STS endpoints of the Regions the spec already uses.
+		if s.spec != nil {
+			o.STSRegions = s.spec.Regions()
+		}
 		if s.srv != nil {
 			o.RatePerSecond = -1
 		}
