@@ -81,6 +81,14 @@ type Default struct {
 //	tiers.*.encryption               the preset's; for custom tiers customer-managed
 //	tiers.*.selection.tags           {backup-tier: TIER}
 //	tiers.*.selection.resource_types all resource types
+//	tiers.*.restore_testing          the preset's (production: on); off for other tiers without the key
+//	tiers.*.restore_testing.schedule cron(0 5 1 * ? *)
+//	tiers.*.restore_testing.resource_types every type the tier protects
+//	tiers.*.restore_testing.count    1
+//	tiers.*.restore_testing.vaults   [local]
+//	tiers.*.restore_testing.lookback 7d
+//	tiers.*.restore_testing.validation_window 2h
+//	tiers.*.restore_testing.keep_restored the validation window
 func Defaults() []Default {
 	return []Default{
 		{"name", DefaultName},
@@ -113,6 +121,14 @@ func Defaults() []Default {
 		{"tiers.*.encryption", "the preset's; for custom tiers " + string(DefaultCustomEncryption)},
 		{"tiers.*.selection.tags", "{" + DefaultSelectionTagKey + ": TIER}"},
 		{"tiers.*.selection.resource_types", "all resource types"},
+		{"tiers.*.restore_testing", "the preset's (production: on); off for other tiers without the key"},
+		{"tiers.*.restore_testing.schedule", DefaultRestoreTestingSchedule},
+		{"tiers.*.restore_testing.resource_types", "every type the tier protects"},
+		{"tiers.*.restore_testing.count", "1"},
+		{"tiers.*.restore_testing.vaults", "[" + RestoreVaultLocal + "]"},
+		{"tiers.*.restore_testing.lookback", "7d"},
+		{"tiers.*.restore_testing.validation_window", "2h"},
+		{"tiers.*.restore_testing.keep_restored", "the validation window"},
 	}
 }
 

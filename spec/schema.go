@@ -164,7 +164,21 @@ func fieldConstraints(key string, s *schema) {
 	case "Tier.Targets":
 		s.MinItems = ptr(1)
 		s.UniqueItems = true
-	case "Selection.ResourceTypes[]":
+	case "RestoreTesting.Schedule":
+		s.Pattern = `^cron\(.+\)$`
+	case "RestoreTesting.Lookback":
+		s.Pattern = retentionPattern
+	case "RestoreTesting.ValidationWindow", "RestoreTesting.KeepRestored":
+		s.Pattern = windowPattern
+	case "RestoreTesting.Count":
+		s.Minimum = ptr(1)
+	case "RestoreTesting.Percent":
+		s.Minimum, s.Maximum = ptr(1), ptr(100)
+	case "RestoreTesting.Vaults":
+		s.UniqueItems = true
+	case "RestoreTesting.Vaults[]":
+		s.Enum = enumOf(RestoreVaultLocal, RestoreVaultCentral, RestoreVaultSecondary)
+	case "Selection.ResourceTypes[]", "RestoreTesting.ResourceTypes[]":
 		s.Enum = enumOf(knownResourceTypes()...)
 	case "Central.Vault", "Local.Vault", "AirGapped.Vault":
 		s.Pattern = vault
@@ -242,6 +256,20 @@ func fieldDocs(key string) (string, bool) {
 		"Tier.Encryption":         "customer-managed or aws-managed KMS keys.",
 		"Tier.Selection":          "Resources of the tier, by tag. Default: tag backup-tier equal to the tier's name.",
 		"Tier.Targets":            "OU IDs (ou-...), OU names or account IDs the tier applies to; each belongs to one tier.",
+		"Tier.RestoreTesting":     "Restore tests of the tier's recovery points. Default: the preset's (production monthly, every type it protects, one resource per type).",
+
+		"RestoreTesting.Enabled":          "Turn restore testing on or off. Default: on for production and for tiers with restore_testing.",
+		"RestoreTesting.Schedule":         "AWS cron expression. Default cron(0 5 1 * ? *), monthly.",
+		"RestoreTesting.Timezone":         "IANA time zone of the schedule. Default UTC.",
+		"RestoreTesting.ResourceTypes":    "Resource types tested. Default: every type the tier protects.",
+		"RestoreTesting.Count":            "Resources of each type tested per account and Region. Default 1; exclusive with percent and all.",
+		"RestoreTesting.Percent":          "Share (1-100) of each type's resources tested per account and Region.",
+		"RestoreTesting.All":              "Test every resource of each type.",
+		"RestoreTesting.Vaults":           "Vaults restored from: local, central, secondary. Default [local].",
+		"RestoreTesting.Lookback":         "How old a tested recovery point may be, 1d to 365d. Default 7d.",
+		"RestoreTesting.ValidationWindow": "How long validation may take after the restore, e.g. 2h. Default 2h.",
+		"RestoreTesting.KeepRestored":     "How long restored resources live before deletion, whole hours, at most 168h. Default: the validation window.",
+		"RestoreTesting.Metadata":         "Restore metadata overrides by resource type, e.g. {RDS: {DBInstanceClass: db.t3.small}}.",
 
 		"Selection.Tags":          "Tag key/value pairs; a resource with any of them is selected.",
 		"Selection.ResourceTypes": "Limit the selection to these resource types. Default all.",

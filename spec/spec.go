@@ -127,6 +127,9 @@ type Tier struct {
 	// Targets are OU IDs (ou-...), OU names, or account IDs the tier
 	// applies to.
 	Targets []string `json:"targets" yaml:"targets"`
+	// RestoreTesting configures the tier's restore tests. Default: the
+	// preset's (production monthly, every type it protects).
+	RestoreTesting *RestoreTesting `json:"restore_testing,omitempty" yaml:"restore_testing,omitempty"`
 }
 
 // Selection chooses resources by tags.

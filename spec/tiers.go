@@ -51,6 +51,8 @@ type EffectiveTier struct {
 	ResourceTypes []string
 	// Targets are the OUs and accounts the tier applies to.
 	Targets []string
+	// RestoreTesting is the tier's restore testing; nil when it has none.
+	RestoreTesting *EffectiveRestoreTesting
 }
 
 // TierNames returns the spec's tier names, sorted.
@@ -142,6 +144,7 @@ func (s *Spec) effectiveTier(name string, t Tier) (EffectiveTier, []tierProblem)
 	if len(e.SelectionTags) == 0 {
 		e.SelectionTags = map[string]string{DefaultSelectionTagKey: name}
 	}
+	e.RestoreTesting = effectiveRestoreTesting(e, t, add)
 	return e, probs
 }
 

@@ -368,6 +368,7 @@ func (v *validator) tier(name string, t Tier, targets map[string]string) {
 	if len(probs) == 0 && e.RPO > 0 && e.Schedule != "" {
 		v.objective(name, base, e)
 	}
+	v.restoreTesting(base, t, e)
 	v.lockRange(base, "central_retention", e.CentralRetention)
 	if e.CrossRegion && t.SecondaryRetention != "" {
 		v.lockRange(base, "secondary_retention", e.SecondaryRetention)
