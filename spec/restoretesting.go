@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orgbackup/orgbackup/managedtags"
 	"github.com/orgbackup/orgbackup/policy"
 )
 
@@ -95,6 +96,11 @@ type EffectiveRestoreTesting struct {
 	ValidationWindow, KeepRestored time.Duration
 	// Metadata are restore metadata overrides by resource type.
 	Metadata map[string]map[string]string
+	// LocalVault and BackupRole are the spec's local vault and backup
+	// role names (the role AWS Backup restores with); Tags are the tags
+	// of what orgbackup creates for the spec.
+	LocalVault, BackupRole string
+	Tags                   map[string]string
 }
 
 // Period is the largest gap between two runs of the restore testing
@@ -126,7 +132,7 @@ func restoreTestingPreset(preset string) bool { return preset == "production" }
 
 // effectiveRestoreTesting resolves t's restore testing for tier e (whose
 // other fields are resolved); nil when it has none.
-func effectiveRestoreTesting(e EffectiveTier, t Tier, add func(field string, err error)) *EffectiveRestoreTesting {
+func (s *Spec) effectiveRestoreTesting(e EffectiveTier, t Tier, add func(field string, err error)) *EffectiveRestoreTesting {
 	rt := t.RestoreTesting
 	on := restoreTestingPreset(e.Preset)
 	if rt != nil {
@@ -146,6 +152,9 @@ func effectiveRestoreTesting(e EffectiveTier, t Tier, add func(field string, err
 		LookbackDays:     DefaultRestoreLookbackDays,
 		ValidationWindow: DefaultRestoreValidation,
 		Metadata:         map[string]map[string]string{},
+		LocalVault:       s.Local.Vault,
+		BackupRole:       s.Local.BackupRole,
+		Tags:             managedtags.For(s.Name, s.Tags),
 	}
 	if r.Schedule == "" {
 		r.Schedule = DefaultRestoreTestingSchedule

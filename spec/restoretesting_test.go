@@ -87,16 +87,19 @@ func TestRestoreTestingPresets(t *testing.T) {
 		"production": {
 			Schedule: "cron(0 5 1 * ? *)", ResourceTypes: knownResourceTypes(), Count: 1, Vaults: []string{"local"},
 			LookbackDays: 7, ValidationWindow: 2 * time.Hour, KeepRestored: 2 * time.Hour, Metadata: map[string]map[string]string{},
+			LocalVault: "orgbackup-local", BackupRole: "OrgBackupServiceRole", Tags: map[string]string{"orgbackup:managed": "true", "orgbackup:spec": "orgbackup"},
 		},
 		"staging": nil,
 		"development": {
 			Schedule: "cron(0 5 1 * ? *)", ResourceTypes: knownResourceTypes(), Percent: 10, Vaults: []string{"local"},
 			LookbackDays: 7, ValidationWindow: 2 * time.Hour, KeepRestored: 12 * time.Hour, Metadata: map[string]map[string]string{},
+			LocalVault: "orgbackup-local", BackupRole: "OrgBackupServiceRole", Tags: map[string]string{"orgbackup:managed": "true", "orgbackup:spec": "orgbackup"},
 		},
 		"quiet": nil,
 		"critical": {
 			Schedule: "cron(0 5 1 * ? *)", ResourceTypes: knownResourceTypes(), Vaults: []string{"local", "central", "secondary"},
 			LookbackDays: 7, ValidationWindow: 2 * time.Hour, KeepRestored: 2 * time.Hour, Metadata: map[string]map[string]string{},
+			LocalVault: "orgbackup-local", BackupRole: "OrgBackupServiceRole", Tags: map[string]string{"orgbackup:managed": "true", "orgbackup:spec": "orgbackup"},
 		},
 	}
 	for name, want := range tests {

@@ -144,7 +144,7 @@ func (s *Spec) effectiveTier(name string, t Tier) (EffectiveTier, []tierProblem)
 	if len(e.SelectionTags) == 0 {
 		e.SelectionTags = map[string]string{DefaultSelectionTagKey: name}
 	}
-	e.RestoreTesting = effectiveRestoreTesting(e, t, add)
+	e.RestoreTesting = s.effectiveRestoreTesting(e, t, add)
 	return e, probs
 }
 
