@@ -19,6 +19,7 @@ import (
 	"github.com/orgbackup/orgbackup/organization"
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/regionsettings"
+	"github.com/orgbackup/orgbackup/restoretesting"
 	"github.com/orgbackup/orgbackup/servicerole"
 	"github.com/orgbackup/orgbackup/spec"
 	"github.com/orgbackup/orgbackup/vault"
@@ -37,6 +38,7 @@ func Kinds() (*plan.Kinds, error) {
 		distribution.Kinds(),
 		auditreports.Kinds(),
 		regionsettings.Kinds(),
+		restoretesting.Kinds(),
 	)
 }
 
@@ -346,5 +348,5 @@ type WorkloadPlanner func(ctx context.Context, cfg aws.Config, t spec.EffectiveT
 
 // workloadPlanners are the WorkloadPlanners of the registered kinds.
 func workloadPlanners() []WorkloadPlanner {
-	return []WorkloadPlanner{regionsettings.PlanWorkload}
+	return []WorkloadPlanner{regionsettings.PlanWorkload, restoretesting.PlanWorkload}
 }

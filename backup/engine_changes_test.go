@@ -90,9 +90,10 @@ func TestChangeTypes(t *testing.T) {
 			// Keys: 2 central + 2 production accounts; vaults: 2 central + 3
 			// local; topics: the same five; backup roles of the 3 workload
 			// accounts and the backup account; the reports bucket, its three
-			// report plans and the framework; the two tiers' policies.
+			// report plans and the framework; the two tiers' policies; the
+			// restore testing plans of the 2 production accounts.
 			wantKinds: map[string]int{"kms_key update": 4, "backup_vault update": 5, "sns_topic update": 5, "iam_role update": 4, "s3_bucket update": 1,
-				"report_plan update": 3, "framework update": 1, "backup_policy update": 2},
+				"report_plan update": 3, "framework update": 1, "backup_policy update": 2, "backup_restore_testing_plan update": 2},
 		},
 		"replace: development vault from AWS-managed to customer-managed key": {
 			edit: []string{"  development: {targets: [Development]}", "  development: {targets: [Development], encryption: customer-managed}"},
