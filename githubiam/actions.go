@@ -121,6 +121,11 @@ var Operations = map[string][]string{
 	"backup:ListRecoveryPointsByBackupVault": {"backup:ListRecoveryPointsByBackupVault"},
 	"backup:StartBackupJob":                  {"backup:StartBackupJob", "iam:PassRole"},
 	"backup:StartCopyJob":                    {"backup:StartCopyJob", "iam:PassRole"},
+	// Restores and drills (package recovery).
+	"backup:DescribeCopyJob":                 {"backup:DescribeCopyJob"},
+	"backup:DescribeRestoreJob":              {"backup:DescribeRestoreJob"},
+	"backup:GetRecoveryPointRestoreMetadata": {"backup:GetRecoveryPointRestoreMetadata"},
+	"backup:StartRestoreJob":                 {"backup:StartRestoreJob", "iam:PassRole"},
 	"iam:TagRole":                            {"iam:TagRole"},
 	"s3:GetBucketTagging":                    {"s3:GetBucketTagging"},
 	// Report uploads (no object tags, ACL or SSE-KMS key are set).
