@@ -118,6 +118,7 @@ var Operations = map[string][]string{
 	"backup:ListBackupJobs":                  {"backup:ListBackupJobs"},
 	"backup:ListCopyJobs":                    {"backup:ListCopyJobs"},
 	"backup:ListProtectedResources":          {"backup:ListProtectedResources"},
+	"backup:ListRestoreJobs":                 {"backup:ListRestoreJobs"},
 	"backup:ListRecoveryPointsByBackupVault": {"backup:ListRecoveryPointsByBackupVault"},
 	"backup:StartBackupJob":                  {"backup:StartBackupJob", "iam:PassRole"},
 	"backup:StartCopyJob":                    {"backup:StartCopyJob", "iam:PassRole"},

@@ -102,6 +102,12 @@
 //	                sorted by tier, type, location, region
 //	findings[]      {severity (fail | warn), code, subject, message, fix};
 //	                failures first
+//	recoverability  present when restore evidence was added
+//	                (AddRecoverability): {compliant, tiers[] {tier, tested,
+//	                objective_ns, period_ns, types[] {resource_type,
+//	                last_success, tests, failed, p50_ns, p95_ns, max_ns},
+//	                failures[] {account, region, resource_type,
+//	                restore_job_id, at, cause, fix}, compliant, reasons[]}}
 //
 // Stats holds: resources (in a tier), untiered, untagged, compliant,
 // unprotected, not_proven,

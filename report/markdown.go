@@ -84,6 +84,7 @@ func Markdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 		}
 		head.WriteString("\n")
 	}
+	head.WriteString(recoverabilityMarkdown(r.Recoverability))
 
 	// Tail: vaults, accounts, cost; always shown.
 	bad := 0

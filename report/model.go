@@ -89,6 +89,9 @@ type Report struct {
 	// Findings are problems beyond single resources (vault posture,
 	// failing copies, unreadable accounts), failures first.
 	Findings []Finding `json:"findings"`
+	// Recoverability is the restore evidence, when collected (see
+	// AddRecoverability).
+	Recoverability *Recoverability `json:"recoverability,omitempty"`
 }
 
 // Stats are the counts of a group of resources (the whole organization,
