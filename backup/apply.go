@@ -145,6 +145,9 @@ type RefusedError struct {
 	Checks       []plan.Check
 	Destructive  []string
 	Irreversible []string
+	// Unowned says, for each change that touches a live resource the
+	// plan's spec does not own, why it is refused.
+	Unowned []string
 }
 
 func (e *RefusedError) Error() string {
@@ -161,6 +164,9 @@ func (e *RefusedError) Error() string {
 	}
 	if len(e.Irreversible) > 0 {
 		parts = append(parts, fmt.Sprintf("%d irreversible change(s) need AcknowledgeIrreversible (--acknowledge-irreversible): %s", len(e.Irreversible), strings.Join(e.Irreversible, ", ")))
+	}
+	if len(e.Unowned) > 0 {
+		parts = append(parts, fmt.Sprintf("%d change(s) touch resources orgbackup does not own: %s", len(e.Unowned), strings.Join(e.Unowned, "; ")))
 	}
 	return "refusing to apply the plan: " + strings.Join(parts, "; ") + "; nothing was applied"
 }
@@ -212,6 +218,18 @@ func Apply(ctx context.Context, src crossaccount.ConfigSource, p *plan.Plan, opt
 		}
 	}
 	if len(refused.Checks)+len(refused.Destructive)+len(refused.Irreversible) > 0 {
+		return nil, refused
+	}
+	// The live resources are looked at again, not the plan's Before: a
+	// plan file can say anything about them.
+	owned, err := ownershipChecks(ctx, src, p, o.Concurrency)
+	if err != nil {
+		return nil, fmt.Errorf("refusing to apply the plan: %w; nothing was applied", err)
+	}
+	for _, c := range owned {
+		refused.Unowned = append(refused.Unowned, c.Message)
+	}
+	if len(refused.Unowned) > 0 {
 		return nil, refused
 	}
 
