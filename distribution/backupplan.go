@@ -281,7 +281,8 @@ func applyBackupPlan(ctx context.Context, api PlansWriter, c plan.Change) error 
 	if err != nil {
 		return err
 	}
-	if id == "" {
+	created := id == ""
+	if created {
 		out, err := api.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: input, BackupPlanTags: d.Tags, CreatorRequestId: aws.String(creatorRequestID(c.Address))})
 		if err != nil {
 			return err
@@ -294,6 +295,10 @@ func applyBackupPlan(ctx context.Context, api PlansWriter, c plan.Change) error 
 		if _, err := api.UpdateBackupPlan(ctx, &awsbackup.UpdateBackupPlanInput{BackupPlanId: aws.String(id), BackupPlan: input}); err != nil {
 			return err
 		}
+	}
+	if created {
+		// A plan created just now has no selections to keep.
+		listSelections = func(string) ([]backuptypes.BackupSelectionsListMember, error) { return nil, nil }
 	}
 	return syncSelections(ctx, api, c.Address, id, d.Plan.Selections, listSelections, deleteSelection)
 }
