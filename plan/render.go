@@ -58,6 +58,12 @@ func Text(w io.Writer, p *Plan, opts TextOptions) error {
 			fmt.Fprintf(&b, "    %s\n", escapeControl(line))
 		}
 	}
+	for _, n := range p.Notes {
+		fmt.Fprintf(&b, "%s %s: %s\n", color("33", "note:"), escapeControl(n.Code), escapeControl(n.Message))
+	}
+	if len(p.Notes) > 0 {
+		b.WriteString("\n")
+	}
 	if changed == 0 && len(p.Checks) == 0 {
 		b.WriteString("No changes. The organization matches the spec.\n")
 	} else {
@@ -106,6 +112,13 @@ func Markdown(w io.Writer, p *Plan, opts MarkdownOptions) error {
 		head.WriteString("> [!CAUTION]\n> The plan cannot be applied: consistency checks failed.\n")
 		for _, c := range p.Checks {
 			fmt.Fprintf(&head, "> - `%s` %s\n", codeEscape(c.Code), mdEscape(c.Message))
+		}
+		head.WriteString("\n")
+	}
+	if len(p.Notes) > 0 {
+		head.WriteString("> [!NOTE]\n> Needs attention, does not block applying:\n")
+		for _, n := range p.Notes {
+			fmt.Fprintf(&head, "> - `%s` %s\n", codeEscape(n.Code), mdEscape(n.Message))
 		}
 		head.WriteString("\n")
 	}

@@ -17,7 +17,7 @@ func TestRenderersEscapeUserText(t *testing.T) {
 	p := &Plan{Spec: "evil", Changes: []Change{
 		{Address: Address{Account: "333333333333", Region: "us-east-1", Kind: "backup_vault", Name: evil}, Action: Update,
 			Before: JSON(map[string]string{evil: evil}), After: JSON(map[string]string{evil: "y"}), Reason: evil, Destructive: true},
-	}, Checks: []Check{{Code: evil, Address: evil, Message: evil}}}
+	}, Checks: []Check{{Code: evil, Address: evil, Message: evil}}, Notes: []Check{{Code: evil, Address: evil, Message: evil}}}
 	mustSeal(t, p)
 	var text, md bytes.Buffer
 	if err := Text(&text, p, TextOptions{}); err != nil {
