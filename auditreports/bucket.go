@@ -151,9 +151,14 @@ func applyBucket(ctx context.Context, s3 BucketWriter, c plan.Change) error {
 	if err := c.Decode(&want); err != nil {
 		return err
 	}
-	in := &awss3.CreateBucketInput{Bucket: aws.String(want.Name)}
+	// The tags are given at creation (CreateBucketConfiguration.Tags), so
+	// a bucket whose later settings failed is still orgbackup's.
+	in := &awss3.CreateBucketInput{Bucket: aws.String(want.Name), CreateBucketConfiguration: &s3types.CreateBucketConfiguration{}}
 	if want.Region != "us-east-1" {
-		in.CreateBucketConfiguration = &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(want.Region)}
+		in.CreateBucketConfiguration.LocationConstraint = s3types.BucketLocationConstraint(want.Region)
+	}
+	for _, k := range slices.Sorted(maps.Keys(want.Tags)) {
+		in.CreateBucketConfiguration.Tags = append(in.CreateBucketConfiguration.Tags, s3types.Tag{Key: aws.String(k), Value: aws.String(want.Tags[k])})
 	}
 	if _, err := s3.CreateBucket(ctx, in); err != nil && !isCode(err, "BucketAlreadyOwnedByYou") {
 		return fmt.Errorf("creating bucket %s: %w", want.Name, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/orgbackup/orgbackup/distribution"
 	"github.com/orgbackup/orgbackup/organization"
 	"github.com/orgbackup/orgbackup/plan"
+	"github.com/orgbackup/orgbackup/policy"
 	"github.com/orgbackup/orgbackup/regionsettings"
 	"github.com/orgbackup/orgbackup/restoretesting"
 	"github.com/orgbackup/orgbackup/servicerole"
@@ -110,6 +111,25 @@ func (r *Result) Counts() (applied, failed, skipped int) {
 	return
 }
 
+// Summary says what Apply did in one line per outcome: how many changes
+// were applied, which failed and why, and which were skipped and because
+// of which change. Addresses and errors are escaped for terminals and
+// workflow logs.
+func (r *Result) Summary() string {
+	applied, failed, skipped := r.Counts()
+	var b strings.Builder
+	fmt.Fprintf(&b, "Apply: %d applied, %d failed, %d skipped.\n", applied, failed, skipped)
+	for _, want := range []Outcome{Failed, Skipped} {
+		for _, c := range r.Changes {
+			if c.Outcome != want {
+				continue
+			}
+			fmt.Fprintf(&b, "  %s %s: %s\n", want, policy.EscapeControl(c.Address.String()), policy.EscapeControl(fmt.Sprint(c.Err)))
+		}
+	}
+	return b.String()
+}
+
 // Err joins the errors of failed changes, nil when everything applied.
 func (r *Result) Err() error {
 	var errs []error
@@ -147,6 +167,9 @@ type RefusedError struct {
 	Checks       []plan.Check
 	Destructive  []string
 	Irreversible []string
+	// Unowned says, for each change that touches a live resource the
+	// plan's spec does not own, why it is refused.
+	Unowned []string
 }
 
 func (e *RefusedError) Error() string {
@@ -163,6 +186,9 @@ func (e *RefusedError) Error() string {
 	}
 	if len(e.Irreversible) > 0 {
 		parts = append(parts, fmt.Sprintf("%d irreversible change(s) need AcknowledgeIrreversible (--acknowledge-irreversible): %s", len(e.Irreversible), strings.Join(e.Irreversible, ", ")))
+	}
+	if len(e.Unowned) > 0 {
+		parts = append(parts, fmt.Sprintf("%d change(s) touch resources orgbackup does not own: %s", len(e.Unowned), strings.Join(e.Unowned, "; ")))
 	}
 	return "refusing to apply the plan: " + strings.Join(parts, "; ") + "; nothing was applied"
 }
@@ -216,6 +242,18 @@ func Apply(ctx context.Context, src crossaccount.ConfigSource, p *plan.Plan, opt
 	if len(refused.Checks)+len(refused.Destructive)+len(refused.Irreversible) > 0 {
 		return nil, refused
 	}
+	// The live resources are looked at again, not the plan's Before: a
+	// plan file can say anything about them.
+	owned, err := ownershipChecks(ctx, src, p, o.Concurrency)
+	if err != nil {
+		return nil, fmt.Errorf("refusing to apply the plan: %w; nothing was applied", err)
+	}
+	for _, c := range owned {
+		refused.Unowned = append(refused.Unowned, c.Message)
+	}
+	if len(refused.Unowned) > 0 {
+		return nil, refused
+	}
 
 	res := &Result{Changes: make([]ChangeResult, len(p.Changes))}
 	index := map[plan.Address]int{}
@@ -223,11 +261,10 @@ func Apply(ctx context.Context, src crossaccount.ConfigSource, p *plan.Plan, opt
 		index[c.Address] = i
 		res.Changes[i] = ChangeResult{Address: c.Address, Action: c.Action}
 	}
-	// failedScopes records the account+region scopes ("global" for global
-	// resources) in which a change failed or was skipped, so later stages
-	// there are skipped.
+	// failedScopes records the failed changes that others rely on without
+	// listing them (implicitScope).
 	var mu, progressMu sync.Mutex
-	failedScopes := map[string]string{}
+	failedScopes := map[string]plan.Address{}
 
 	// Group changes by stage, then by account.
 	byStage := map[plan.Stage][]int{}
@@ -266,12 +303,12 @@ func Apply(ctx context.Context, src crossaccount.ConfigSource, p *plan.Plan, opt
 				for _, i := range idx {
 					c := p.Changes[i]
 					mu.Lock()
-					why := blockedBy(c, res, index, failedScopes)
+					because, blocked := blockedBy(c, res, index, failedScopes)
 					mu.Unlock()
 					var err error
 					outcome := Applied
-					if why != "" {
-						outcome, err = Skipped, errors.New(why)
+					if blocked {
+						outcome, err = Skipped, &SkippedError{Because: because}
 					} else if ctx.Err() != nil {
 						outcome, err = Skipped, ctx.Err()
 					} else if err = applyChange(ctx, src, kinds, c, o.Now); err != nil {
@@ -279,13 +316,10 @@ func Apply(ctx context.Context, src crossaccount.ConfigSource, p *plan.Plan, opt
 					}
 					mu.Lock()
 					res.Changes[i].Outcome, res.Changes[i].Err = outcome, err
-					if outcome != Applied {
-						// Later changes in the same account and region may
-						// rely on it implicitly; a global change (an IAM
-						// role, an organization setting) may be relied on
-						// by every region of its account. Other regions of
-						// the account are independent.
-						failedScopes[c.Scope()] = c.Address.String()
+					if scope := implicitScope(c, s); outcome != Applied && scope != "" {
+						if _, seen := failedScopes[scope]; !seen {
+							failedScopes[scope] = c.Address
+						}
 					}
 					mu.Unlock()
 					o.Logger.Info("apply", "address", c.Address, "action", c.Action.String(), "outcome", string(outcome), "err", err)
@@ -305,20 +339,41 @@ func Apply(ctx context.Context, src crossaccount.ConfigSource, p *plan.Plan, opt
 	return res, nil
 }
 
-// blockedBy returns why c must be skipped, or "".
-func blockedBy(c plan.Change, res *Result, index map[plan.Address]int, failedScopes map[string]string) string {
+// SkippedError is the Err of a change that was not attempted because a
+// change it depends on was not applied.
+type SkippedError struct {
+	// Because is the address of the change that was not applied.
+	Because plan.Address
+}
+
+func (e *SkippedError) Error() string {
+	return "skipped: " + e.Because.String() + " was not applied"
+}
+
+// blockedBy returns the change that keeps c from being applied, if any: a
+// change c depends on that was not applied, or, for what the plan does
+// not list as dependencies, a failed setting or role in c's account that
+// everything there may rely on (an organization setting, the backup role).
+// A failure skips
+// nothing else: other changes in the same account and Region still run.
+func blockedBy(c plan.Change, res *Result, index map[plan.Address]int, failed map[string]plan.Address) (plan.Address, bool) {
 	for _, d := range c.DependsOn {
 		if i, ok := index[d]; ok && res.Changes[i].Outcome != Applied && res.Changes[i].Outcome != "" {
-			return "skipped: " + d.String() + " was not applied"
+			return d, true
 		}
 	}
-	if addr, ok := failedScopes[c.Scope()]; ok {
-		return "skipped: an earlier change in " + c.Account + "/" + c.Region + " failed (" + addr + ")"
+	if a, ok := failed[c.Account+"/global"]; ok && a != c.Address {
+		return a, true
 	}
-	if c.Region != plan.Global {
-		if addr, ok := failedScopes[c.Account+"/global"]; ok {
-			return "skipped: an earlier change in " + c.Account + " failed (" + addr + ")"
-		}
+	return plan.Address{}, false
+}
+
+// implicitScope returns the key under which a failure of c blocks the
+// changes that rely on it without listing it, "" when nothing does.
+func implicitScope(c plan.Change, stage plan.Stage) string {
+	switch {
+	case stage == plan.StageOrganization && c.Region == plan.Global, c.Kind == servicerole.KindRole:
+		return c.Account + "/global"
 	}
 	return ""
 }

@@ -47,9 +47,10 @@ type PolicyDrift struct {
 	Actual   json.RawMessage `json:"actual,omitempty"`
 }
 
-// Drifted reports whether anything differs from the spec.
+// Drifted reports whether anything differs from the spec, orphans (the
+// plan's notes) included.
 func (r *DriftReport) Drifted() bool {
-	return r.Plan.HasChanges() || len(r.Policies) > 0 || len(r.Plan.Checks) > 0
+	return r.Plan.HasChanges() || len(r.Policies) > 0 || len(r.Plan.Checks) > 0 || len(r.Plan.Notes) > 0
 }
 
 // DetectDrift plans against the live organization (read-only) and compares

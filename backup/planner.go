@@ -155,6 +155,14 @@ func PlanChanges(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 		return nil, err
 	}
 	p.Checks = append(p.Checks, crossChecks(sp, d, p.Changes, o.Now())...)
+	owned, err := ownershipChecks(ctx, src, p, o.Concurrency)
+	if err != nil {
+		return nil, fmt.Errorf("checking who owns what the plan changes: %w", err)
+	}
+	p.Checks = append(p.Checks, owned...)
+	if p.Notes, err = orphanNotes(ctx, src, sp.Name, d, o.Concurrency); err != nil {
+		return nil, err
+	}
 	if err := p.Seal(kinds); err != nil {
 		return nil, err
 	}

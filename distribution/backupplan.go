@@ -184,7 +184,7 @@ func PlanBackupPlans(ctx context.Context, api PlansReader, account, region strin
 		} else if !plan.JSONEqual(plan.JSON(l.plan.Selections), plan.JSON(w.Selections)) {
 			// Selections cannot be updated in place: the plan change
 			// recreates them.
-			changes = append(changes, plan.NewChange(addr(w.Name), plan.Update, directPlan{*l.plan, managedtags.View(l.tags, tags)}, directPlan{w, tags}, "the backup plan's resource selections differ from the spec (selections are replaced)"))
+			changes = append(changes, plan.NewChange(addr(w.Name), plan.Update, directPlan{*l.plan, managedtags.View(l.tags, tags)}, directPlan{w, tags}, "the backup plan's resource selections differ from the spec (new selections are created before the old ones are deleted)"))
 		} else if view := managedtags.View(l.tags, tags); !maps.Equal(view, tags) {
 			changes = append(changes, plan.NewChange(addr(w.Name), plan.Update, directPlan{*l.plan, view}, directPlan{w, tags}, "the backup plan's tags differ from the spec"))
 		}
@@ -219,22 +219,35 @@ func applyBackupPlan(ctx context.Context, api PlansWriter, c plan.Change) error 
 		}
 		return "", "", nil
 	}
-	deleteSelections := func(id string) error {
-		var ids []*string
+	// listSelections returns the plan's selections: their IDs and the
+	// idempotency tokens they were created with.
+	listSelections := func(id string) ([]backuptypes.BackupSelectionsListMember, error) {
+		var out []backuptypes.BackupSelectionsListMember
 		pages := awsbackup.NewListBackupSelectionsPaginator(api, &awsbackup.ListBackupSelectionsInput{BackupPlanId: aws.String(id)})
 		for pages.HasMorePages() {
-			out, err := pages.NextPage(ctx)
+			page, err := pages.NextPage(ctx)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			for _, s := range out.BackupSelectionsList {
-				ids = append(ids, s.SelectionId)
-			}
+			out = append(out, page.BackupSelectionsList...)
 		}
-		for _, sel := range ids {
-			_, err := api.DeleteBackupSelection(ctx, &awsbackup.DeleteBackupSelectionInput{BackupPlanId: aws.String(id), SelectionId: sel})
-			var nf *backuptypes.ResourceNotFoundException
-			if err != nil && !errors.As(err, &nf) {
+		return out, nil
+	}
+	deleteSelection := func(planID string, sel *string) error {
+		_, err := api.DeleteBackupSelection(ctx, &awsbackup.DeleteBackupSelectionInput{BackupPlanId: aws.String(planID), SelectionId: sel})
+		var nf *backuptypes.ResourceNotFoundException
+		if err != nil && !errors.As(err, &nf) {
+			return err
+		}
+		return nil
+	}
+	deleteSelections := func(id string) error {
+		sels, err := listSelections(id)
+		if err != nil {
+			return err
+		}
+		for _, s := range sels {
+			if err := deleteSelection(id, s.SelectionId); err != nil {
 				return err
 			}
 		}
@@ -268,7 +281,8 @@ func applyBackupPlan(ctx context.Context, api PlansWriter, c plan.Change) error 
 	if err != nil {
 		return err
 	}
-	if id == "" {
+	created := id == ""
+	if created {
 		out, err := api.CreateBackupPlan(ctx, &awsbackup.CreateBackupPlanInput{BackupPlan: input, BackupPlanTags: d.Tags, CreatorRequestId: aws.String(creatorRequestID(c.Address))})
 		if err != nil {
 			return err
@@ -281,18 +295,61 @@ func applyBackupPlan(ctx context.Context, api PlansWriter, c plan.Change) error 
 		if _, err := api.UpdateBackupPlan(ctx, &awsbackup.UpdateBackupPlanInput{BackupPlanId: aws.String(id), BackupPlan: input}); err != nil {
 			return err
 		}
-		if err := deleteSelections(id); err != nil {
-			return err
-		}
 	}
-	for _, s := range d.Plan.Selections {
+	if created {
+		// A plan created just now has no selections to keep.
+		listSelections = func(string) ([]backuptypes.BackupSelectionsListMember, error) { return nil, nil }
+	}
+	return syncSelections(ctx, api, c.Address, id, d.Plan.Selections, listSelections, deleteSelection)
+}
+
+// syncSelections gives the plan id exactly the selections want, without a
+// moment where a resource loses its coverage: each wanted selection is
+// created first (with an idempotency token derived from its content, so a
+// selection that exists already is kept, and a retry after a lost response
+// does not duplicate it), and only then are the selections that are no
+// longer wanted deleted. Selections cannot be updated in place
+// (the Backup API has no UpdateBackupSelection).
+func syncSelections(ctx context.Context, api PlansWriter, addr plan.Address, id string, want []policy.Selection,
+	list func(string) ([]backuptypes.BackupSelectionsListMember, error), del func(string, *string) error) error {
+	have, err := list(id)
+	if err != nil {
+		return err
+	}
+	byToken := map[string]bool{}
+	for _, s := range have {
+		byToken[aws.ToString(s.CreatorRequestId)] = true
+	}
+	keep := map[string]bool{}
+	for _, s := range want {
+		tok := selectionRequestID(addr, s)
+		keep[tok] = true
+		if byToken[tok] {
+			continue
+		}
 		sel := s.BackupSelection()
 		sel.SelectionName = aws.String(s.Name)
-		if _, err := api.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: aws.String(id), BackupSelection: &sel}); err != nil {
+		if _, err := api.CreateBackupSelection(ctx, &awsbackup.CreateBackupSelectionInput{BackupPlanId: aws.String(id), BackupSelection: &sel, CreatorRequestId: aws.String(tok)}); err != nil {
 			return fmt.Errorf("creating selection %s: %w", s.Name, err)
 		}
 	}
+	for _, s := range have {
+		if keep[aws.ToString(s.CreatorRequestId)] {
+			continue
+		}
+		if err := del(id, s.SelectionId); err != nil {
+			return fmt.Errorf("deleting selection %s: %w", aws.ToString(s.SelectionName), err)
+		}
+	}
 	return nil
+}
+
+// selectionRequestID is CreateBackupSelection's idempotency token for the
+// selection s of the plan at addr: it changes exactly when the selection
+// does, in the format of creatorRequestID.
+func selectionRequestID(addr plan.Address, s policy.Selection) string {
+	sum := sha256.Sum256(append([]byte(addr.String()+"\n"), plan.JSON(s)...))
+	return "orgbackup-" + hex.EncodeToString(sum[:])[:40]
 }
 
 // creatorRequestID is CreateBackupPlan's idempotency token for a plan at

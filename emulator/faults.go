@@ -36,6 +36,15 @@ type Fault struct {
 	FailNext int
 	// Err is the error for FailNext; default a 500 InternalFailure.
 	Err error
+	// LoseResponseRate is the probability (0..1) that a matching call
+	// that succeeded loses its response: the operation takes effect, then
+	// the connection is closed without an answer, as when a network fails
+	// between AWS and the caller. Draws come from the server's seeded
+	// generator.
+	LoseResponseRate float64
+	// LoseNext loses the responses of the next LoseNext matching calls
+	// that succeed.
+	LoseNext int
 }
 
 func (f *Fault) matches(service, op, account string) bool {
@@ -59,6 +68,8 @@ type CallStats struct {
 	Throttled int
 	// Failed counts requests answered with an injected failure.
 	Failed int
+	// Lost counts requests that took effect and whose response was lost.
+	Lost int
 }
 
 // faultState is guarded by its own mutex so latency and throttling never

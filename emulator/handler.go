@@ -139,6 +139,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		svc.writeError(w, requestID, err)
 		return
 	}
+	if s.loseResponse(c) {
+		dropResponse(w, svc, requestID)
+		return
+	}
 	svc.writeResponse(w, c, out, okStatus)
 }
 

@@ -372,6 +372,9 @@ func readXML(body []byte, v any) error {
 type s3CreateBucketConfiguration struct {
 	XMLName            xml.Name `xml:"CreateBucketConfiguration"`
 	LocationConstraint string   `xml:"LocationConstraint"`
+	// Tags are the bucket's tags, set at creation (CreateBucketConfiguration.Tags
+	// in the S3 API Reference, for general purpose buckets).
+	Tags []s3Tag `xml:"Tags>Tag"`
 }
 
 func (s *Server) s3CreateBucket(req *s3Request) (*s3Response, error) {
@@ -409,7 +412,17 @@ func (s *Server) s3CreateBucket(req *s3Request) (*s3Response, error) {
 		}
 		return nil, &s3Error{status: 409, code: "BucketAlreadyOwnedByYou", message: "Your previous request to create the named bucket succeeded and you already own it.", bucket: req.bucket}
 	}
+	tags := map[string]string{}
+	for _, t := range cfg.Tags {
+		tags[t.Key] = t.Value
+	}
+	if len(tags) != len(cfg.Tags) || len(tags) > s3MaxTags {
+		return nil, s3Err(400, "InvalidTag", "Cannot provide multiple Tags with the same key")
+	}
 	b := s.s3NewBucketLocked(req.bucket, c.Account, c.Region)
+	if len(tags) > 0 {
+		b.tags, b.everTagged = tags, true
+	}
 	return &s3Response{header: map[string]string{"Location": "/" + b.name}}, nil
 }
 

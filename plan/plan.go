@@ -28,6 +28,10 @@ type Plan struct {
 	// Checks are consistency problems found across accounts; a plan with
 	// checks cannot be applied.
 	Checks []Check `json:"checks,omitempty"`
+	// Notes are findings that do not block applying the plan but need
+	// someone's attention, such as resources orgbackup created that
+	// nothing uses (orphans), which it never deletes itself.
+	Notes []Check `json:"notes,omitempty"`
 	// Fingerprint is the SHA-256 of the canonical JSON of everything above.
 	Fingerprint string `json:"fingerprint"`
 }
@@ -110,12 +114,14 @@ func (p *Plan) Seal(kinds *Kinds) error {
 		return p.Changes[i].Address.String() < p.Changes[j].Address.String()
 	})
 	p.Changes = orderDependencies(p.Changes)
-	sort.SliceStable(p.Checks, func(i, j int) bool {
-		if p.Checks[i].Address != p.Checks[j].Address {
-			return p.Checks[i].Address < p.Checks[j].Address
-		}
-		return p.Checks[i].Code < p.Checks[j].Code
-	})
+	for _, l := range [][]Check{p.Checks, p.Notes} {
+		sort.SliceStable(l, func(i, j int) bool {
+			if l[i].Address != l[j].Address {
+				return l[i].Address < l[j].Address
+			}
+			return l[i].Code < l[j].Code
+		})
+	}
 	p.Fingerprint = p.computeFingerprint()
 	return nil
 }

@@ -26,7 +26,7 @@ func Text(w io.Writer, p *Plan, opts TextOptions) error {
 		return "\x1b[" + code + "m" + s + "\x1b[0m"
 	}
 	for _, c := range p.Checks {
-		fmt.Fprintf(&b, "%s %s: %s\n", color("31", "check failed:"), c.Code, c.Message)
+		fmt.Fprintf(&b, "%s %s: %s\n", color("31", "check failed:"), escapeControl(c.Code), escapeControl(c.Message))
 	}
 	if len(p.Checks) > 0 {
 		b.WriteString("\n")
@@ -39,7 +39,7 @@ func Text(w io.Writer, p *Plan, opts TextOptions) error {
 		changed++
 		sym := string(c.Action)
 		code := map[Action]string{Create: "32", Update: "33", Replace: "35", Delete: "31"}[c.Action]
-		fmt.Fprintf(&b, "%s %s", color(code, sym), c.Address)
+		fmt.Fprintf(&b, "%s %s", color(code, sym), escapeControl(c.Address.String()))
 		var notes []string
 		if c.Destructive {
 			notes = append(notes, "destructive")
@@ -52,11 +52,17 @@ func Text(w io.Writer, p *Plan, opts TextOptions) error {
 		}
 		b.WriteString("\n")
 		if c.Reason != "" {
-			fmt.Fprintf(&b, "    # %s\n", c.Reason)
+			fmt.Fprintf(&b, "    # %s\n", escapeControl(c.Reason))
 		}
 		for _, line := range diffLines(c.Before, c.After) {
-			fmt.Fprintf(&b, "    %s\n", line)
+			fmt.Fprintf(&b, "    %s\n", escapeControl(line))
 		}
+	}
+	for _, n := range p.Notes {
+		fmt.Fprintf(&b, "%s %s: %s\n", color("33", "note:"), escapeControl(n.Code), escapeControl(n.Message))
+	}
+	if len(p.Notes) > 0 {
+		b.WriteString("\n")
 	}
 	if changed == 0 && len(p.Checks) == 0 {
 		b.WriteString("No changes. The organization matches the spec.\n")
@@ -105,7 +111,14 @@ func Markdown(w io.Writer, p *Plan, opts MarkdownOptions) error {
 	if len(p.Checks) > 0 {
 		head.WriteString("> [!CAUTION]\n> The plan cannot be applied: consistency checks failed.\n")
 		for _, c := range p.Checks {
-			fmt.Fprintf(&head, "> - `%s` %s\n", c.Code, mdEscape(c.Message))
+			fmt.Fprintf(&head, "> - `%s` %s\n", codeEscape(c.Code), mdEscape(c.Message))
+		}
+		head.WriteString("\n")
+	}
+	if len(p.Notes) > 0 {
+		head.WriteString("> [!NOTE]\n> Needs attention, does not block applying:\n")
+		for _, n := range p.Notes {
+			fmt.Fprintf(&head, "> - `%s` %s\n", codeEscape(n.Code), mdEscape(n.Message))
 		}
 		head.WriteString("\n")
 	}
@@ -118,7 +131,7 @@ func Markdown(w io.Writer, p *Plan, opts MarkdownOptions) error {
 		fmt.Fprintf(&head, "> [!WARNING]\n> %d destructive change(s): applying needs `allow-destructive`.\n", s.Destructive)
 		for _, c := range p.Changes {
 			if c.Destructive {
-				fmt.Fprintf(&head, "> - %s `%s` %s\n", c.Action, c.Address, mdEscape(c.Reason))
+				fmt.Fprintf(&head, "> - %s `%s` %s\n", c.Action, codeEscape(c.Address.String()), mdEscape(c.Reason))
 			}
 		}
 		head.WriteString("\n")
@@ -127,7 +140,7 @@ func Markdown(w io.Writer, p *Plan, opts MarkdownOptions) error {
 		fmt.Fprintf(&head, "> [!IMPORTANT]\n> %d irreversible change(s): applying needs `acknowledge-irreversible`.\n", s.Irreversible)
 		for _, c := range p.Changes {
 			if c.Irreversible {
-				fmt.Fprintf(&head, "> - %s `%s` %s\n", c.Action, c.Address, mdEscape(c.Reason))
+				fmt.Fprintf(&head, "> - %s `%s` %s\n", c.Action, codeEscape(c.Address.String()), mdEscape(c.Reason))
 			}
 		}
 		head.WriteString("\n")
@@ -143,15 +156,15 @@ func Markdown(w io.Writer, p *Plan, opts MarkdownOptions) error {
 		if c.Action == NoOp {
 			continue
 		}
-		fmt.Fprintf(&body, "| `%s` %s | `%s` | %s | %s |\n", string(c.Action), c.Action, c.Kind+"/"+c.Name, c.Account, c.Region)
+		fmt.Fprintf(&body, "| `%s` %s | `%s` | %s | %s |\n", string(c.Action), c.Action, codeEscape(c.Kind+"/"+c.Name), mdEscape(c.Account), mdEscape(c.Region))
 		var d bytes.Buffer
-		fmt.Fprintf(&d, "<details><summary><code>%s</code> %s</summary>\n\n", string(c.Action), htmlEscape(c.Address.String()))
+		fmt.Fprintf(&d, "<details><summary><code>%s</code> %s</summary>\n\n", string(c.Action), htmlEscape(escapeControl(c.Address.String())))
 		if c.Reason != "" {
 			fmt.Fprintf(&d, "%s\n\n", mdEscape(c.Reason))
 		}
 		d.WriteString("```diff\n")
 		for _, line := range diffLines(c.Before, c.After) {
-			d.WriteString(strings.ReplaceAll(line, "```", "` ` `"))
+			d.WriteString(strings.ReplaceAll(escapeControl(line), "```", "` ` `"))
 			d.WriteString("\n")
 		}
 		d.WriteString("```\n</details>\n")
@@ -269,7 +282,7 @@ func flatten(raw json.RawMessage) map[string]string {
 
 var mdReplacer = strings.NewReplacer("<", "&lt;", ">", "&gt;", "|", "\\|", "\n", " ")
 
-func mdEscape(s string) string { return mdReplacer.Replace(s) }
+func mdEscape(s string) string { return mdReplacer.Replace(escapeControl(s)) }
 
 var htmlReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
 

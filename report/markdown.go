@@ -5,6 +5,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/orgbackup/orgbackup/policy"
 )
 
 // DefaultMarkdownBytes caps Markdown: below GitHub's 65,536-character
@@ -34,7 +36,7 @@ func Markdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 	if !r.Compliant() {
 		mark = "❌"
 	}
-	fmt.Fprintf(&head, "## %s Backup compliance: %s\n\n", mark, r.Spec)
+	fmt.Fprintf(&head, "## %s Backup compliance: %s\n\n", mark, md(r.Spec))
 	fmt.Fprintf(&head, "**%s**\n\n", md(r.Verdict.Headline))
 	for _, reason := range r.Verdict.Reasons {
 		fmt.Fprintf(&head, "- %s\n", md(reason))
@@ -53,7 +55,7 @@ func Markdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 	head.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, t := range r.Tiers {
 		fmt.Fprintf(&head, "| %s | `%s` %s | %s | %s | %s | %s | %s | %s | %s | %d/%d | %s / %s | %s |\n",
-			md(t.Name), t.Schedule, t.Timezone, FormatDuration(secs(t.RPOSeconds)), achievedText(t.Achieved), rtoText(t.RTOSeconds),
+			md(t.Name), code(t.Schedule), md(t.Timezone), FormatDuration(secs(t.RPOSeconds)), achievedText(t.Achieved), rtoText(t.RTOSeconds),
 			frac(t.Compliant, t.Resources), frac(t.RPOMet, t.Resources),
 			frac(t.CentralCovered, t.CentralRequired), frac(t.SecondaryCovered, t.SecondaryRequired),
 			t.JobsCompleted, t.JobsFailed, FormatBytes(t.WarmBytes), FormatBytes(t.ColdBytes), money(r.Cost.Currency, t.MonthlyCost))
@@ -65,7 +67,7 @@ func Markdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 		}
 		fmt.Fprintf(&head, "Worst achieved RPO in %s (objective %s):", md(t.Name), FormatDuration(secs(t.RPOSeconds)))
 		for _, w := range t.Worst {
-			fmt.Fprintf(&head, " `%s` %s;", w.ARN, FormatDuration(secs(w.AchievedSeconds)))
+			fmt.Fprintf(&head, " `%s` %s;", code(w.ARN), FormatDuration(secs(w.AchievedSeconds)))
 		}
 		head.WriteString("\n\n")
 	}
@@ -77,9 +79,9 @@ func Markdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 			if f.Severity == SeverityWarn {
 				icon = "⚠️"
 			}
-			fmt.Fprintf(&head, "- %s **%s** %s: %s\n", icon, f.Code, md(f.Subject), md(f.Message))
+			fmt.Fprintf(&head, "- %s **%s** %s: %s\n", icon, md(f.Code), md(f.Subject), md(f.Message))
 			if f.Fix != "" {
-				fmt.Fprintf(&head, "  - fix: `%s`\n", strings.ReplaceAll(f.Fix, "`", "'"))
+				fmt.Fprintf(&head, "  - fix: `%s`\n", code(f.Fix))
 			}
 		}
 		head.WriteString("\n")
@@ -96,11 +98,11 @@ func Markdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 	fmt.Fprintf(&tail, "### Vaults: %d of %d meet the spec\n\n", len(r.Vaults)-bad, len(r.Vaults))
 	fmt.Fprintf(&tail, "### Accounts\n\n| account | tiers | compliant | jobs ok/failed | cost/month |\n|---|---|---|---|---|\n")
 	for _, a := range r.Accounts {
-		name := a.Account
+		name := md(a.Account)
 		if a.Name != "" {
 			name += " (" + md(a.Name) + ")"
 		}
-		fmt.Fprintf(&tail, "| %s | %s | %s | %d/%d | %s |\n", name, strings.Join(a.Tiers, ", "), frac(a.Compliant, a.Resources), a.JobsCompleted, a.JobsFailed, money(r.Cost.Currency, a.MonthlyCost))
+		fmt.Fprintf(&tail, "| %s | %s | %s | %d/%d | %s |\n", name, md(strings.Join(a.Tiers, ", ")), frac(a.Compliant, a.Resources), a.JobsCompleted, a.JobsFailed, money(r.Cost.Currency, a.MonthlyCost))
 	}
 	fmt.Fprintf(&tail, "\n**Estimated storage cost: %s per month** (prices: %s, as of %s)\n", money(r.Cost.Currency, r.Cost.Total), r.Cost.Source, r.Cost.AsOf)
 	if opts.FullReport != "" {
@@ -123,7 +125,7 @@ func Markdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 	budget := opts.MaxBytes - head.Len() - tail.Len() - 200
 	shown := 0
 	for _, res := range items {
-		row := fmt.Sprintf("| %s | `%s` | %s | %s | %s | %s |\n", res.Status, res.ARN, res.Account, res.Region, orDash(res.Tier), md(strings.Join(res.Reasons, "; ")))
+		row := fmt.Sprintf("| %s | `%s` | %s | %s | %s | %s |\n", res.Status, code(res.ARN), md(res.Account), md(res.Region), md(orDash(res.Tier)), md(strings.Join(res.Reasons, "; ")))
 		if mid.Len()+len(row) > budget {
 			break
 		}
@@ -183,9 +185,15 @@ func orDash(s string) string {
 	return s
 }
 
-// md escapes text for a Markdown table cell.
+// md escapes text for a Markdown table cell, control characters
+// included, so that no line of the report can start a workflow command.
 func md(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;").Replace(s)
+	return strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;").Replace(policy.EscapeControl(s))
+}
+
+// code escapes text for a Markdown code span in a table cell.
+func code(s string) string {
+	return strings.NewReplacer("`", "'", "|", `\|`).Replace(policy.EscapeControl(s))
 }
 
 func pct(p *float64) string {

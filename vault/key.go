@@ -19,10 +19,13 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/smithy-go"
 	"github.com/orgbackup/orgbackup/managedtags"
 	"github.com/orgbackup/orgbackup/plan"
 )
@@ -151,6 +154,14 @@ func (p *planner) planKey() error {
 		reason := "create the customer managed key " + alias
 		if k.Policy == "" {
 			reason += " with KMS's default key policy"
+		}
+		// A key an interrupted apply created is adopted, not duplicated.
+		orphans, err := taggedKeys(p.ctx, p.c.KMS, alias, p.d.Tags[managedtags.Spec])
+		if err != nil {
+			return err
+		}
+		if len(orphans) > 0 {
+			reason = "give the alias " + alias + " to key " + orphans[0] + ", which an interrupted apply created for it (tagged " + managedtags.KeyAlias + "), instead of creating another key"
 		}
 		p.add(plan.Change{Address: p.addr(KindKey, alias), Action: plan.Create, After: plan.JSON(after), Reason: reason})
 		return nil
@@ -283,29 +294,58 @@ func (a *applier) key(ch plan.Change) error {
 	return nil
 }
 
+// createKeyAttempts bounds the CreateKey requests of one change: each is
+// sent once, without the SDK's retries, and followed by a search for the
+// key it may have created.
+const createKeyAttempts = 4
+
 // createKey creates the key and its alias, reusing a key an earlier,
 // interrupted Apply created (found by its managedtags.KeyAlias tag), and returns
 // the key ID.
+//
+// CreateKey has no idempotency token, so a request whose response was lost
+// may have created a key: the SDK must not send it again blind. Each
+// attempt is sent once; after a failure that leaves the outcome unknown
+// (throttling, a 5xx, a broken connection), the keys are searched again
+// for one carrying the tags written at creation, which is adopted, before
+// another attempt.
 func (a *applier) createKey(want keySpec) (string, error) {
-	id, err := a.findOrphanKey(want.Alias)
-	if err != nil {
-		return "", err
+	in := &awskms.CreateKeyInput{Description: aws.String(want.Description)}
+	if len(want.Policy) > 0 {
+		in.Policy = aws.String(string(want.Policy))
 	}
-	if id == "" {
-		in := &awskms.CreateKeyInput{Description: aws.String(want.Description)}
-		if len(want.Policy) > 0 {
-			in.Policy = aws.String(string(want.Policy))
-		}
-		for _, k := range slices.Sorted(maps.Keys(want.Tags)) {
-			in.Tags = append(in.Tags, kmstypes.Tag{TagKey: aws.String(k), TagValue: aws.String(want.Tags[k])})
-		}
-		out, err := a.c.KMS.CreateKey(a.ctx, in)
+	for _, k := range slices.Sorted(maps.Keys(want.Tags)) {
+		in.Tags = append(in.Tags, kmstypes.Tag{TagKey: aws.String(k), TagValue: aws.String(want.Tags[k])})
+	}
+	once := func(o *awskms.Options) { o.Retryer = retry.AddWithMaxAttempts(o.Retryer, 1) }
+	var id string
+	for attempt := 0; id == ""; attempt++ {
+		found, err := a.findOrphanKey(want.Alias, want.Tags[managedtags.Spec])
 		if err != nil {
+			return "", err
+		}
+		if found != "" {
+			id = found
+			break
+		}
+		if attempt == createKeyAttempts {
+			return "", fmt.Errorf("creating key: no answer after %d attempts", attempt)
+		}
+		if attempt > 0 {
+			if err := sleepCtx(a.ctx, time.Duration(1<<attempt)*50*time.Millisecond); err != nil {
+				return "", err
+			}
+		}
+		out, err := a.c.KMS.CreateKey(a.ctx, in, once)
+		if err == nil {
+			id = aws.ToString(out.KeyMetadata.KeyId)
+			break
+		}
+		if !outcomeUnknown(err) {
 			return "", fmt.Errorf("creating key: %w", err)
 		}
-		id = aws.ToString(out.KeyMetadata.KeyId)
 	}
-	_, err = a.c.KMS.CreateAlias(a.ctx, &awskms.CreateAliasInput{AliasName: aws.String(want.Alias), TargetKeyId: aws.String(id)})
+	_, err := a.c.KMS.CreateAlias(a.ctx, &awskms.CreateAliasInput{AliasName: aws.String(want.Alias), TargetKeyId: aws.String(id)})
 	var exists *kmstypes.AlreadyExistsException
 	if err != nil && !errors.As(err, &exists) {
 		return "", fmt.Errorf("creating alias %s for key %s: %w", want.Alias, id, err)
@@ -313,42 +353,119 @@ func (a *applier) createKey(want keySpec) (string, error) {
 	return id, nil
 }
 
-// findOrphanKey returns the ID of an enabled customer managed key tagged
-// managedtags.KeyAlias=alias, "" when there is none.
-func (a *applier) findOrphanKey(alias string) (string, error) {
+// outcomeUnknown reports whether a request that failed with err may have
+// taken effect, or may succeed if sent again: a throttling or server
+// error, or no answer at all. A client error the service answered with
+// (an invalid policy, a quota) did not, and would fail again.
+func outcomeUnknown(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return true
+	}
+	if ae.ErrorFault() == smithy.FaultServer {
+		return true
+	}
+	switch ae.ErrorCode() {
+	case "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded", "KMSInternalException", "DependencyTimeoutException":
+		return true
+	}
+	return false
+}
+
+// sleepCtx waits for d or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// findOrphanKey returns the ID of an enabled customer managed key of the
+// spec specName tagged managedtags.KeyAlias=alias, "" when there is none.
+func (a *applier) findOrphanKey(alias, specName string) (string, error) {
+	keys, err := taggedKeys(a.ctx, a.c.KMS, alias, specName)
+	if err != nil || len(keys) == 0 {
+		return "", err
+	}
+	return keys[0], nil
+}
+
+// taggedKeys returns the IDs, sorted, of the enabled customer managed keys
+// that orgbackup created for alias under the spec specName (tags
+// managedtags.KeyAlias, Managed and Spec, written at creation).
+func taggedKeys(ctx context.Context, api KMSReader, alias, specName string) ([]string, error) {
 	var ids []string
-	pages := awskms.NewListKeysPaginator(a.c.KMS, &awskms.ListKeysInput{})
+	pages := awskms.NewListKeysPaginator(api, &awskms.ListKeysInput{})
 	for pages.HasMorePages() {
-		out, err := pages.NextPage(a.ctx)
+		out, err := pages.NextPage(ctx)
 		if err != nil {
-			return "", fmt.Errorf("listing keys: %w", err)
+			return nil, fmt.Errorf("listing keys: %w", err)
 		}
 		for _, k := range out.Keys {
 			ids = append(ids, aws.ToString(k.KeyId))
 		}
 	}
 	sort.Strings(ids)
+	var found []string
 	for _, id := range ids {
-		d, err := a.c.KMS.DescribeKey(a.ctx, &awskms.DescribeKeyInput{KeyId: aws.String(id)})
+		d, err := api.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: aws.String(id)})
 		if err != nil {
 			if isKMSNotFound(err) {
 				continue
 			}
-			return "", fmt.Errorf("describing key %s: %w", id, err)
+			return nil, fmt.Errorf("describing key %s: %w", id, err)
 		}
 		md := d.KeyMetadata
 		if md == nil || md.KeyManager != kmstypes.KeyManagerTypeCustomer || md.KeyState != kmstypes.KeyStateEnabled {
 			continue
 		}
-		tags, err := keyTags(a.ctx, a.c.KMS, id)
+		tags, err := keyTags(ctx, api, id)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		if tags[managedtags.KeyAlias] == alias {
-			return id, nil
+		if tags[managedtags.KeyAlias] == alias && tags[managedtags.Managed] == "true" && (specName == "" || tags[managedtags.Spec] == specName) {
+			found = append(found, id)
 		}
 	}
-	return "", nil
+	return found, nil
+}
+
+// OrphanKeys returns the ARNs, sorted, of the keys orgbackup created for
+// alias under the spec specName that the alias does not point to: keys
+// left by an apply that crashed or lost CreateKey's response before the
+// alias was attached. The next apply adopts one when the alias does not
+// exist; the others are only reported, since deleting a key is left to
+// people.
+func OrphanKeys(ctx context.Context, api KMSReader, alias, specName string) ([]string, error) {
+	alias = aliasName(alias)
+	ids, err := taggedKeys(ctx, api, alias, specName)
+	if err != nil {
+		return nil, err
+	}
+	live, err := readKey(ctx, api, alias)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, id := range ids {
+		d, err := api.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: aws.String(id)})
+		if err != nil {
+			return nil, fmt.Errorf("describing key %s: %w", id, err)
+		}
+		if live != nil && live.KeyID == id {
+			continue
+		}
+		out = append(out, aws.ToString(d.KeyMetadata.Arn))
+	}
+	sort.Strings(out)
+	return out, nil
 }
 
 // resolveKeyARN returns the ARN of the key with alias, "" for the AWS
