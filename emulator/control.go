@@ -276,7 +276,7 @@ func resourceJSON(r Resource) ResourceJSON {
 
 // resourceTypes are the workload resource types the emulator knows, in
 // the order error messages list them.
-var resourceTypes = []ResourceType{EC2Instance, EBSVolume, RDSInstance, EFSFileSystem, DynamoDBTable, S3Bucket}
+var resourceTypes = []ResourceType{EC2Instance, EBSVolume, RDSInstance, AuroraCluster, EFSFileSystem, DynamoDBTable, S3Bucket}
 
 // regionPattern matches Region names such as us-east-1 and
 // us-gov-west-1.

@@ -397,7 +397,7 @@ func TestControlErrors(t *testing.T) {
 		"advance bad duration":  {"POST", "/_orgbackup/clock/advance", `{"duration":"a week"}`, 400, "InvalidRequest", []string{"a week"}},
 		"advance into the past": {"POST", "/_orgbackup/clock/advance", `{"to":"2025-12-31T00:00:00Z"}`, 400, "InvalidRequest", []string{"before the emulator's time 2026-01-01T00:00:00Z"}},
 		"add bad resource": {"POST", "/_orgbackup/resources", `{"account":"123","region":"mars","type":"EC3","size_bytes":-1,"arn":"arn:x"}`, 400, "InvalidRequest",
-			[]string{`account: "123"`, `region: "mars"`, `type: "EC3" is not one of EC2, EBS, RDS, EFS, DynamoDB, S3`, "size_bytes", "arn:"}},
+			[]string{`account: "123"`, `region: "mars"`, `type: "EC3" is not one of EC2, EBS, RDS, Aurora, EFS, DynamoDB, S3`, "size_bytes", "arn:"}},
 		"add bucket of another account": {"POST", "/_orgbackup/resources", `{"account":"444444444444","region":"us-east-1","type":"S3","id":"taken-bucket"}`, 409, "Conflict", []string{"belongs to account 333333333333"}},
 		"list without location":         {"GET", "/_orgbackup/resources", nil, 400, "InvalidRequest", []string{"account:", "region:"}},
 		"tag unknown":                   {"POST", "/_orgbackup/resources/tag", `{"arn":"arn:aws:ec2:us-east-1:333333333333:volume/vol-1","tags":{"a":"b"}}`, 404, "ResourceNotFound", []string{"vol-1"}},

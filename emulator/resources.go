@@ -15,6 +15,7 @@ const (
 	EC2Instance   ResourceType = "EC2"
 	EBSVolume     ResourceType = "EBS"
 	RDSInstance   ResourceType = "RDS"
+	AuroraCluster ResourceType = "Aurora"
 	EFSFileSystem ResourceType = "EFS"
 	DynamoDBTable ResourceType = "DynamoDB"
 	S3Bucket      ResourceType = "S3"
@@ -65,6 +66,8 @@ func resourceARN(account, region string, typ ResourceType, id string) (string, e
 		return "arn:aws:ec2:" + region + ":" + account + ":volume/" + id, nil
 	case RDSInstance:
 		return "arn:aws:rds:" + region + ":" + account + ":db:" + id, nil
+	case AuroraCluster:
+		return "arn:aws:rds:" + region + ":" + account + ":cluster:" + id, nil
 	case EFSFileSystem:
 		return "arn:aws:elasticfilesystem:" + region + ":" + account + ":file-system/" + id, nil
 	case DynamoDBTable:
@@ -80,7 +83,7 @@ func resourceIDOf(typ ResourceType, arn string) string {
 	switch typ {
 	case S3Bucket:
 		return strings.TrimPrefix(arn, "arn:aws:s3:::")
-	case RDSInstance:
+	case RDSInstance, AuroraCluster:
 		return arn[strings.LastIndex(arn, ":")+1:]
 	}
 	return arn[strings.LastIndex(arn, "/")+1:]
@@ -94,6 +97,8 @@ func (s *Server) newResourceIDLocked(typ ResourceType) string {
 		return "vol-" + s.ids.hex(17)
 	case RDSInstance:
 		return "database-" + s.ids.lower(8)
+	case AuroraCluster:
+		return "cluster-" + s.ids.lower(8)
 	case EFSFileSystem:
 		return "fs-" + s.ids.hex(17)
 	case DynamoDBTable:
