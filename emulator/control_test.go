@@ -399,6 +399,7 @@ func TestControlErrors(t *testing.T) {
 		"add bad resource": {"POST", "/_orgbackup/resources", `{"account":"123","region":"mars","type":"EC3","size_bytes":-1,"arn":"arn:x"}`, 400, "InvalidRequest",
 			[]string{`account: "123"`, `region: "mars"`, `type: "EC3" is not one of EC2, EBS, RDS, Aurora, EFS, DynamoDB, S3`, "size_bytes", "arn:"}},
 		"add bucket of another account": {"POST", "/_orgbackup/resources", `{"account":"444444444444","region":"us-east-1","type":"S3","id":"taken-bucket"}`, 409, "Conflict", []string{"belongs to account 333333333333"}},
+		"add resource with unknown key": {"POST", "/_orgbackup/resources", `{"account":"333333333333","region":"us-east-1","type":"EBS","kms_key_arn":"alias/aws/nosuch"}`, 400, "InvalidRequest", []string{"kms_key_arn: kms key alias/aws/nosuch: no AWS managed key"}},
 		"list without location":         {"GET", "/_orgbackup/resources", nil, 400, "InvalidRequest", []string{"account:", "region:"}},
 		"tag unknown":                   {"POST", "/_orgbackup/resources/tag", `{"arn":"arn:aws:ec2:us-east-1:333333333333:volume/vol-1","tags":{"a":"b"}}`, 404, "ResourceNotFound", []string{"vol-1"}},
 		"tag without tags":              {"POST", "/_orgbackup/resources/tag", `{"arn":"arn:aws:ec2:us-east-1:333333333333:volume/vol-1"}`, 400, "InvalidRequest", []string{"at least one tag"}},

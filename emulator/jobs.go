@@ -448,8 +448,9 @@ func (e *engine) remember(kind, account, region, token, id string) {
 }
 
 // SetResourceKMSKey sets the KMS key a workload resource is encrypted
-// with (keyARN "" for none). Backups of resource types that AWS Backup
-// does not fully manage (EBS, EC2, RDS...) keep this key.
+// with (keyARN "" for none; an alias such as alias/aws/ebs names the AWS
+// managed key). Backups of resource types that AWS Backup does not fully
+// manage (EBS, EC2, RDS...) keep this key.
 func (s *Server) SetResourceKMSKey(arn, keyARN string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -457,7 +458,11 @@ func (s *Server) SetResourceKMSKey(arn, keyARN string) error {
 	if r == nil || r.Type == S3Bucket {
 		return fmt.Errorf("setting the KMS key of %s: resource not found", arn)
 	}
-	s.res[regionKey{r.Account, r.Region}].items[arn].KMSKeyARN = keyARN
+	key, err := s.resourceKeyLocked(r.Account, r.Region, keyARN)
+	if err != nil {
+		return fmt.Errorf("setting the KMS key of %s: %w", arn, err)
+	}
+	s.res[regionKey{r.Account, r.Region}].items[arn].KMSKeyARN = key
 	return nil
 }
 

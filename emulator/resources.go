@@ -40,8 +40,8 @@ type Resource struct {
 	Tags map[string]string `json:"tags,omitempty"`
 	// SizeBytes is the amount of data a backup of the resource holds.
 	SizeBytes int64 `json:"size_bytes"`
-	// KMSKeyARN is the customer managed key the resource is encrypted
-	// with, "" when none.
+	// KMSKeyARN is the KMS key the resource is encrypted with (customer
+	// or AWS managed), "" when none.
 	KMSKeyARN string `json:"kms_key_arn,omitempty"`
 	// RestoredBy is the ID of the restore job that created the resource,
 	// "" for resources added from Go.
