@@ -187,6 +187,7 @@ func TestParseInvalid(t *testing.T) {
 		"continuous retention":               {base + "  staging: {continuous: true, local_retention: 60d, targets: [X]}\n", []string{"8:48 tiers.staging.local_retention: continuous backups must be kept 1 to 35 days"}},
 		"cross region needs secondary":       {"version: 1\norganization:\n" + accounts + "  regions: {primary: us-east-1}\ntiers:\n  production: {targets: [X]}\n", []string{"7:3 tiers.production: cross_region needs organization.regions.secondary"}},
 		"cross region needs retention":       {base + "  dev: {schedule: \"cron(0 1 * * ? *)\", local_retention: 7d, cross_region: true, targets: [X]}\n", []string{"8:75 tiers.dev.cross_region: needs central_retention or secondary_retention"}},
+		"one-way types to the secondary":     {base + "  dr: {schedule: \"cron(0 1 * * ? *)\", local_retention: 7d, cross_region: true, secondary_retention: 30d, targets: [X]}\n", []string{"8:74 tiers.dr.cross_region: tier dr copies Aurora, RDS recovery points from the workload accounts to the backup account's vault in us-west-2 in one copy job"}},
 		"secondary without cross region":     {base + "  staging: {secondary_retention: 1y, targets: [X]}\n", []string{"8:34 tiers.staging.secondary_retention: no effect without cross_region"}},
 		"no targets":                         {base + "  staging: {targets: []}\n", []string{"8:22 tiers.staging.targets: at least one target"}},
 		"missing targets":                    {base + "  staging: {}\n", []string{"8:3 tiers.staging.targets: missing required key"}},

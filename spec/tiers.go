@@ -205,7 +205,9 @@ func (s *Spec) TierPlanForAccount(tier, account string) (*policy.Plan, error) {
 // tierPlan builds a tier's plan: one rule backing up to the local vault,
 // with copies to the primary region's central vault (if the tier keeps a
 // central copy) and to the secondary region's central vault (if it copies
-// cross-region), recovery points tagged with the tier, and a tag selection.
+// cross-region, unless that copy is made from the central vault:
+// SecondaryFromCentral), recovery points tagged with the tier, and a tag
+// selection.
 func (s *Spec) tierPlan(tier, account string) (*policy.Plan, error) {
 	t, err := s.Tier(tier)
 	if err != nil {
@@ -215,7 +217,7 @@ func (s *Spec) tierPlan(tier, account string) (*policy.Plan, error) {
 	if t.CentralRetention > 0 {
 		copies = append(copies, policy.TierCopy{VaultARN: s.CentralVaultARN(s.Organization.Regions.Primary), Keep: t.CentralRetention})
 	}
-	if t.CrossRegion && s.Organization.Regions.Secondary != "" {
+	if t.CrossRegion && s.Organization.Regions.Secondary != "" && !s.SecondaryFromCentral(t) {
 		copies = append(copies, policy.TierCopy{VaultARN: s.CentralVaultARN(s.Organization.Regions.Secondary), Keep: t.SecondaryRetention})
 	}
 	return policy.TierPlan(policy.TierPlanOptions{
