@@ -528,9 +528,42 @@ func (v *validator) tierPlan(name, base string) {
 	if err != nil {
 		return
 	}
-	for _, fe := range policy.FieldErrors(p.Validate(policy.TargetPolicy)) {
+	errs := policy.FieldErrors(p.Validate(policy.TargetPolicy))
+	for _, fe := range errs {
 		field := v.planField(name, base, fe.Path)
 		v.addAt(field, v.written(field, base), false, "%s", fe.Message)
+	}
+	if len(errs) > 0 {
+		return
+	}
+	v.tierPlanCompiles(name, base, p)
+}
+
+// tierPlanCompiles checks the tier's plan the way plan and apply use it,
+// so that plan finds no problem validate could have found: compiled to an
+// Organizations backup policy, or, in direct distribution, validated as
+// CreateBackupPlan input.
+func (v *validator) tierPlanCompiles(name, base string, p *policy.Plan) {
+	s := v.s
+	for _, e := range v.errs {
+		if e.Path == base || strings.HasPrefix(e.Path, base+".") {
+			return // the tier's own problems come first
+		}
+	}
+	if s.Organization.Distribution == DistributionDirect {
+		ap, err := s.TierPlanForAccount(name, s.Organization.BackupAccount)
+		if err != nil {
+			return
+		}
+		for _, fe := range policy.FieldErrors(ap.Validate(policy.TargetAPI)) {
+			field := v.planField(name, base, fe.Path)
+			v.addAt(field, v.written(field, base), false, "%s (as a backup plan of the Backup API)", fe.Message)
+		}
+		return
+	}
+	if _, err := policy.CompileOrganizationsPolicy([]policy.Plan{*p}, policy.CompileOptions{}); err != nil {
+		field := base + ".selection"
+		v.addAt(field, v.written(field, base), false, "the tier's plan does not compile to an Organizations backup policy: %v", err)
 	}
 }
 
