@@ -33,7 +33,7 @@ func TestPlanNeverFailsOnValidSpec(t *testing.T) {
 		"direct":          {baseSpec, direct},
 		"direct two keys": {editSpec(t, baseSpec, direct...), []string{prod, "  production: {targets: [Production], selection: {tags: {backup-tier: production, data-class: critical}}}"}},
 		"custom tier": {baseSpec, []string{"  development: {targets: [Development]}\n", "  development: {targets: [Development]}\n" +
-			"  gold: {schedule: \"cron(0 6 * * ? *)\", local_retention: 14d, central_retention: 90d, cross_region: true, selection: {tags: {gold: \"yes\", app: billing}}, targets: [Staging]}\n"}},
+			"  gold: {schedule: \"cron(0 6 * * ? *)\", local_retention: 14d, central_retention: 90d, cross_region: true, selection: {tags: {gold: \"yes\", app: billing}}, targets: [\"333333333334\"]}\n"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

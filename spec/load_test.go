@@ -194,7 +194,7 @@ func TestParseInvalid(t *testing.T) {
 		"ou id":                              {base + "  staging: {targets: [ou-root-stage]}\n", []string{"8:23 tiers.staging.targets[0]: not an OU ID"}},
 		"account target":                     {base + "  staging: {targets: [\"33333333333\"]}\n", []string{"8:23 tiers.staging.targets[0]: not a 12-digit account ID"}},
 		"management target":                  {base + "  staging: {targets: [\"111111111111\"]}\n", []string{"8:23 tiers.staging.targets[0]: management account"}},
-		"target in two tiers":                {base + "  staging: {targets: [Production]}\n", []string{"8:23 tiers.staging.targets[0]: Production is already a target of tiers.production.targets[0]"}},
+		"target twice in a tier":             {base + "  staging: {targets: [Staging, Staging]}\n", []string{"8:32 tiers.staging.targets[1]: Staging is already a target of tiers.staging.targets[0]"}},
 		"resource type":                      {base + "  staging: {selection: {resource_types: [EC3]}, targets: [X]}\n", []string{"8:42 tiers.staging.selection.resource_types[0]: did you mean \"EC2\"?"}},
 		"lock range":                         {base + "central: {lock: {mode: governance, max_retention: 5y}}\n", []string{"7:3 tiers.production.central_retention: 2555 days (7y) is outside the central vault lock's retention range up to max_retention 1825 days"}},
 		"lock range written":                 {base + "  staging: {central_retention: 30d, targets: [X]}\ncentral: {lock: {mode: governance, min_retention: 90d}}\n", []string{"8:32 tiers.staging.central_retention: outside the central vault lock's retention range min_retention 90 days and up"}},

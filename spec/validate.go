@@ -318,7 +318,7 @@ func (v *validator) tiers() {
 		}
 		return
 	}
-	targets := map[string]string{} // target -> first tier path naming it
+	targets := map[string]string{} // tier and target -> the path naming it
 	for _, name := range s.TierNames() {
 		v.tier(name, s.Tiers[name], targets)
 	}
@@ -407,11 +407,15 @@ func (v *validator) tier(name string, t Tier, targets map[string]string) {
 			v.add(path, "the management account %s cannot be a target: orgbackup keeps workloads out of the management account (AWS recommends it hold none), so it gets no local vault or backup role", target)
 			continue
 		}
-		if first, dup := targets[target]; dup {
-			v.add(path, "%s is already a target of %s; an OU or account belongs to one tier", target, first)
+		// Several tiers may target one OU or account (a base tier and a
+		// data-class tier, say): their plans run there side by side. A
+		// tier names a target once.
+		key := name + "\x00" + target
+		if first, dup := targets[key]; dup {
+			v.add(path, "%s is already a target of %s", target, first)
 			continue
 		}
-		targets[target] = path
+		targets[key] = path
 	}
 	if v.planInputsOK && nameOK && presetOK && len(probs) == 0 && e.Schedule != "" && e.LocalRetention > 0 {
 		v.tierPlan(name, base)
