@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/orgbackup/orgbackup/plan"
@@ -29,10 +30,10 @@ func crossChecks(sp *spec.Spec, d *desired, changes []plan.Change, now time.Time
 		}
 	}
 	// A policy region without a vault or role in a target account.
-	for account, tierName := range d.tierOf {
+	for account, tiers := range d.tierOf {
 		da := d.accounts[account]
 		if da.role == nil {
-			checks = append(checks, plan.Check{Code: "missing-backup-role", Address: account, Message: "tier " + tierName + " has no backup role in " + account})
+			checks = append(checks, plan.Check{Code: "missing-backup-role", Address: account, Message: "tier " + strings.Join(tiers, ", ") + " has no backup role in " + account})
 		}
 		for _, region := range sp.WorkloadRegions() {
 			if !slices.ContainsFunc(da.vaults, func(v vault.Desired) bool { return v.Region == region }) {

@@ -22,8 +22,9 @@ type desired struct {
 	orgID    string
 	accounts map[string]*accountDesired
 	policies []distribution.Policy
-	// tierOf maps workload accounts to their tier.
-	tierOf map[string]string
+	// tierOf maps workload accounts to their tiers, sorted: several tiers
+	// may target one account, their plans side by side.
+	tierOf map[string][]string
 	// uncovered maps the accounts a tier's backup policy reaches but
 	// that get no local vault or backup role (the management and backup
 	// accounts) to that tier.
@@ -34,9 +35,9 @@ type desired struct {
 // package that owns its kinds.
 type accountDesired struct {
 	role *servicerole.Role
-	// tier is the workload account's tier ("" for other accounts), which
-	// the WorkloadPlanners plan from.
-	tier    string
+	// tiers are the workload account's tiers (none for other accounts),
+	// which the WorkloadPlanners plan from (spec.Layered).
+	tiers   []string
 	vaults  []vault.Desired
 	direct  map[string][]policy.Plan // region → plans (direct mode)
 	bucket  *auditreports.Bucket
@@ -56,9 +57,9 @@ func (d *desired) account(id string) *accountDesired {
 
 // desiredState computes the desired state from a resolved spec and the
 // organization's topology. Problems that only the topology reveals
-// (unknown targets, an account in two tiers) become checks.
+// (unknown targets) become checks.
 func desiredState(sp *spec.Spec, topo *crossaccount.Topology) (*desired, []plan.Check) {
-	d := &desired{orgID: topo.OrganizationID(), accounts: map[string]*accountDesired{}, tierOf: map[string]string{}, uncovered: map[string]string{}}
+	d := &desired{orgID: topo.OrganizationID(), accounts: map[string]*accountDesired{}, tierOf: map[string][]string{}, uncovered: map[string]string{}}
 	tags := managedtags.For(sp.Name, sp.Tags)
 	d.backupAccount(sp, tags)
 	var checks []plan.Check
@@ -68,8 +69,8 @@ func desiredState(sp *spec.Spec, topo *crossaccount.Topology) (*desired, []plan.
 	if sp.Organization.Distribution == spec.DistributionDirect {
 		d.abandonedDirectPlans(sp, topo)
 	}
-	for a, tierName := range d.tierOf {
-		d.workload(sp, a, tierName, tags)
+	for a, tiers := range d.tierOf {
+		d.workload(sp, a, tiers, tags)
 	}
 	return d, checks
 }
@@ -148,11 +149,9 @@ func (d *desired) tier(sp *spec.Spec, topo *crossaccount.Topology, tierName stri
 				}
 				continue
 			}
-			if other, ok := d.tierOf[a]; ok && other != tierName {
-				checks = append(checks, plan.Check{Code: "account-in-two-tiers", Address: a, Message: fmt.Sprintf("account %s is targeted by tiers %s and %s; an account gets one tier", a, other, tierName)})
-				continue
+			if !slices.Contains(d.tierOf[a], tierName) {
+				d.tierOf[a] = append(d.tierOf[a], tierName) // tiers come in order
 			}
-			d.tierOf[a] = tierName
 		}
 	}
 	if org.Distribution == spec.DistributionDirect {
@@ -197,16 +196,21 @@ func (d *desired) abandonedDirectPlans(sp *spec.Spec, topo *crossaccount.Topolog
 }
 
 // workload adds a workload account's resources: its backup role, a local
-// vault in every workload Region, and in direct distribution its tier's
-// backup plan there.
-func (d *desired) workload(sp *spec.Spec, a, tierName string, tags map[string]string) {
+// vault in every workload Region, and in direct distribution its tiers'
+// backup plans there, side by side.
+func (d *desired) workload(sp *spec.Spec, a string, tierNames []string, tags map[string]string) {
 	org := sp.Organization
-	t, err := sp.Tier(tierName)
-	if err != nil {
-		return // reported by tier
+	var layers []spec.EffectiveTier
+	for _, name := range tierNames {
+		t, err := sp.Tier(name)
+		if err != nil {
+			return // reported by tier
+		}
+		layers = append(layers, t)
 	}
+	t := spec.Layered(layers...)
 	da := d.account(a)
-	da.tier = tierName
+	da.tiers = tierNames
 	role := servicerole.BackupRole(a, sp.Local.BackupRole, tags)
 	da.role = &role
 	for _, region := range sp.WorkloadRegions() {
@@ -219,9 +223,11 @@ func (d *desired) workload(sp *spec.Spec, a, tierName string, tags map[string]st
 		}
 		da.vaults = append(da.vaults, vd)
 		if org.Distribution == spec.DistributionDirect {
-			if p, err := sp.TierPlanForAccount(tierName, a); err == nil {
-				if rp, err := distribution.ForAccount(*p, a); err == nil {
-					da.direct[region] = append(da.direct[region], rp)
+			for _, tierName := range tierNames {
+				if p, err := sp.TierPlanForAccount(tierName, a); err == nil {
+					if rp, err := distribution.ForAccount(*p, a); err == nil {
+						da.direct[region] = append(da.direct[region], rp)
+					}
 				}
 			}
 		}

@@ -85,8 +85,15 @@ func DetectDrift(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 	}
 	d, _ := desiredState(sp, topo)
 	accounts := slices.Sorted(maps.Keys(d.tierOf))
+	type accountTier struct{ account, tier string }
+	var pairs []accountTier
 	for _, account := range accounts {
-		tierName := d.tierOf[account]
+		for _, tierName := range d.tierOf[account] {
+			pairs = append(pairs, accountTier{account, tierName})
+		}
+	}
+	for _, at := range pairs {
+		account, tierName := at.account, at.tier
 		p, err := sp.TierPlan(tierName)
 		if err != nil {
 			continue
@@ -118,7 +125,7 @@ func DetectDrift(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 			rep.Policies = append(rep.Policies, PolicyDrift{Account: account, Tier: tierName, Plan: key, Reason: "the account's effective plan differs from its tier's plan (a policy attached elsewhere in the organization changes it)", Expected: expected, Actual: actual})
 		}
 	}
-	sort.Slice(rep.Policies, func(i, j int) bool { return rep.Policies[i].Account < rep.Policies[j].Account })
+	sort.SliceStable(rep.Policies, func(i, j int) bool { return rep.Policies[i].Account < rep.Policies[j].Account })
 	return rep, nil
 }
 

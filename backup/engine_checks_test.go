@@ -30,10 +30,6 @@ func TestConsistencyChecks(t *testing.T) {
 			edit:     []string{"  development: {targets: [Development]}", "  development: {targets: [Developmnet]}"},
 			wantCode: "target-not-in-organization", wantAddress: "tiers.development",
 		},
-		"account in two tiers": {
-			edit:     []string{"  development: {targets: [Development]}", "  development: {targets: [Development, \"333333333333\"]}"},
-			wantCode: "account-in-two-tiers", wantAddress: "333333333333",
-		},
 		"account unreachable": {
 			setup: func(t *testing.T, srv *emulator.Server) {
 				emutest.DeleteRole(t, srv.Config("555555555555", "us-east-1"), emulator.DefaultMemberRole)

@@ -18,7 +18,7 @@ import (
 // backups only in the local vault.
 func TestBackupsAfterEightDays(t *testing.T) {
 	t.Parallel()
-	org := newSpecOrg(t, parseSpec(t, baseSpec))
+	org := newSpecOrg(t, parseSpec(t, volumesSpec))
 	org.converge(t)
 	prod := org.srv.AddResource("333333333333", "us-east-1", emulator.EBSVolume, "", map[string]string{"backup-tier": "production"}, 1<<30)
 	dev := org.srv.AddResource("555555555555", "us-east-1", emulator.EBSVolume, "", map[string]string{"backup-tier": "development"}, 1<<30)

@@ -15,6 +15,7 @@ import (
 func TestDestructiveGating(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
+		base        string // the spec before the edit; default baseSpec
 		edit        []string
 		destructive []string // addresses of the destructive changes
 		reason      string   // part of the policy change's reason
@@ -30,7 +31,8 @@ func TestDestructiveGating(t *testing.T) {
 			reason:      "shortens the retention of copies",
 		},
 		"removed cross-region copy": {
-			edit:        []string{"  production: {targets: [Production]}", "  production: {targets: [Production], cross_region: false}"},
+			base:        volumesSpec,
+			edit:        []string{"resource_types: [EBS]}}", "resource_types: [EBS]}, cross_region: false}"},
 			destructive: []string{mgmt + "backup_policy/orgbackup-production"},
 			reason:      "removes the copy to arn:aws:backup:us-west-2:222222222222:backup-vault:central-backup",
 		},
@@ -61,9 +63,13 @@ func TestDestructiveGating(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			org := newSpecOrg(t, parseSpec(t, baseSpec))
+			base := baseSpec
+			if tc.base != "" {
+				base = tc.base
+			}
+			org := newSpecOrg(t, parseSpec(t, base))
 			org.converge(t)
-			org.respec(t, editSpec(t, baseSpec, tc.edit...))
+			org.respec(t, editSpec(t, base, tc.edit...))
 			p := org.plan(t)
 			var got []string
 			for _, c := range p.Changes {

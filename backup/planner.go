@@ -131,7 +131,7 @@ func PlanChanges(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 	err = crossaccount.ForEach(ctx, o.Concurrency, slices.Sorted(maps.Keys(d.accounts)), func(ctx context.Context, account string) error {
 		cs, err := planAccount(ctx, src, sp, account, d.accounts[account], o.Now)
 		var are *crossaccount.AssumeRoleError
-		if errors.As(err, &are) && d.tierOf[account] == "" && account != org.BackupAccount {
+		if errors.As(err, &are) && len(d.tierOf[account]) == 0 && account != org.BackupAccount {
 			// An account outside every tier, read only to find the
 			// direct-mode plans orgbackup left there.
 			o.Logger.Warn("cannot read an account outside every tier; plans orgbackup may have left there are kept", "account", account, "err", err)
@@ -211,11 +211,16 @@ func planAccount(ctx context.Context, src crossaccount.ConfigSource, sp *spec.Sp
 		}
 		out = append(out, cs...)
 	}
-	if da.tier != "" {
-		t, err := sp.Tier(da.tier)
-		if err != nil {
-			return nil, err
+	if len(da.tiers) > 0 {
+		var layers []spec.EffectiveTier
+		for _, name := range da.tiers {
+			lt, err := sp.Tier(name)
+			if err != nil {
+				return nil, err
+			}
+			layers = append(layers, lt)
 		}
+		t := spec.Layered(layers...)
 		for _, region := range sp.WorkloadRegions() {
 			cfg, err := src.Config(ctx, account, region)
 			if err != nil {

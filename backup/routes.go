@@ -89,7 +89,9 @@ func days(d policy.Days) *int64 { return aws.Int64(int64(d)) }
 // of a tier with a central retention, to the primary Region's central
 // vault, the copies kept for the tier's central_retention. To
 // CopyToSecondary: the primary Region's central vault to the secondary
-// Region's, limited to the accounts of the tiers that copy cross-Region,
+// Region's, limited to the accounts of the tiers that copy cross-Region
+// (for a tier whose plans leave that copy to it, spec.SecondaryFromCentral,
+// this route is how its recovery points reach the secondary Region),
 // kept for the tier's secondary_retention, looking through the backup
 // account at the organization's copy jobs so that no backup a plan is
 // copying there is copied twice; none when the spec has no secondary

@@ -261,7 +261,7 @@ func (f fixed) Config(_ context.Context, _, region string) (aws.Config, error) {
 // region copies only the backups the plans failed to, once.
 func TestCopyRoutesAfterEightDays(t *testing.T) {
 	t.Parallel()
-	org := newSpecOrg(t, parseSpec(t, baseSpec))
+	org := newSpecOrg(t, parseSpec(t, volumesSpec))
 	org.converge(t)
 	sp, srv, ctx := org.sp, org.srv, context.Background()
 	var vols []string

@@ -48,7 +48,7 @@ func controlEndpoints() []controlEndpoint {
 		{http.MethodGet, controlPrefix + "clock", `the virtual time: {"now"}`, (*Server).ctlClock},
 		{http.MethodPost, controlPrefix + "clock/advance", `advance the clock by {"duration": "24h" | "8d"} or to {"to": RFC 3339 time}; answers what ran`, (*Server).ctlAdvance},
 		{http.MethodGet, controlPrefix + "resources", "workload resources of ?account=ID&region=REGION", (*Server).ctlResources},
-		{http.MethodPost, controlPrefix + "resources", `add or replace a workload resource {"account", "region", "type", "id", "name", "tags", "size_bytes", "kms_key_arn"}`, (*Server).ctlAddResource},
+		{http.MethodPost, controlPrefix + "resources", `add or replace a workload resource {"account", "region", "type", "id", "name", "tags", "size_bytes", "kms_key_arn" (an ARN, alias/NAME or an AWS managed key's alias/aws/ebs)}`, (*Server).ctlAddResource},
 		{http.MethodPost, controlPrefix + "resources/tag", `add or replace tags {"arn", "tags": {KEY: VALUE}}`, (*Server).ctlTagResource},
 		{http.MethodPost, controlPrefix + "resources/untag", `remove tag keys {"arn", "keys": [KEY]}`, (*Server).ctlUntagResource},
 		{http.MethodPost, controlPrefix + "resources/remove", `remove a workload resource {"arn"}`, (*Server).ctlRemoveResource},
@@ -276,7 +276,7 @@ func resourceJSON(r Resource) ResourceJSON {
 
 // resourceTypes are the workload resource types the emulator knows, in
 // the order error messages list them.
-var resourceTypes = []ResourceType{EC2Instance, EBSVolume, RDSInstance, EFSFileSystem, DynamoDBTable, S3Bucket}
+var resourceTypes = []ResourceType{EC2Instance, EBSVolume, RDSInstance, AuroraCluster, EFSFileSystem, DynamoDBTable, S3Bucket}
 
 // regionPattern matches Region names such as us-east-1 and
 // us-gov-west-1.
@@ -347,6 +347,14 @@ func (s *Server) ctlAddResource(_ *http.Request, body []byte) (int, any, error) 
 			errs = append(errs, ctlInvalid("tags: a tag key must not be empty"))
 		}
 	}
+	if in.KMSKeyARN != "" && len(errs) == 0 {
+		s.mu.Lock()
+		_, err := s.resourceKeyLocked(in.Account, in.Region, in.KMSKeyARN)
+		s.mu.Unlock()
+		if err != nil {
+			errs = append(errs, ctlInvalid("kms_key_arn: %v", err))
+		}
+	}
 	if err := joinCtl(errs); err != nil {
 		return 0, nil, err
 	}
@@ -382,7 +390,9 @@ func resourceTypeList() string {
 // ID is generated in the type's form (i-…, vol-…, fs-…), the ARN is
 // derived from the type and ID, Name defaults to the ID. An S3 bucket is a
 // real bucket of the emulated S3, created when missing. It fails for
-// unknown types and for buckets another account owns.
+// unknown types and for buckets another account owns. KMSKeyARN may name
+// an AWS managed key by alias ("alias/aws/ebs", "aws/rds") or a customer
+// managed key by alias or ARN; the resource stores the key's ARN.
 func (s *Server) PutResource(r Resource) (Resource, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -393,6 +403,11 @@ func (s *Server) PutResource(r Resource) (Resource, error) {
 		r.ID = s.newResourceIDLocked(r.Type)
 	}
 	r.ARN = ""
+	key, err := s.resourceKeyLocked(r.Account, r.Region, r.KMSKeyARN)
+	if err != nil {
+		return Resource{}, fmt.Errorf("adding %s %s in %s/%s: %w", r.Type, r.ID, r.Account, r.Region, err)
+	}
+	r.KMSKeyARN = key
 	if err := s.addResourceLocked(r.Account, r.Region, r); err != nil {
 		return Resource{}, fmt.Errorf("adding %s %s in %s/%s: %w", r.Type, r.ID, r.Account, r.Region, err)
 	}

@@ -135,6 +135,9 @@ func (s *Server) copyPreflightLocked(t *copyTask) string {
 	if dv == nil {
 		return fmt.Sprintf("Backup vault %s does not exist in account %s and region %s.", t.destVault, t.destAcc, t.destRegion)
 	}
+	if msg := copyTypeViolation(aws.ToString(rp.ResourceType), req.rpARN, t.destAcc != req.account, t.destRegion != req.region); msg != "" {
+		return msg
+	}
 	if t.destAcc != req.account {
 		if !s.orgHasAccount(req.account) || !s.orgHasAccount(t.destAcc) {
 			return "Copy job failed. Both source and destination account must be a member of the same organization"

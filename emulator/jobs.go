@@ -33,6 +33,9 @@ type backupRequest struct {
 	creator           *backuptypes.RecoveryPointCreator
 	startWindow       time.Duration
 	completionWindow  time.Duration
+	// byPolicy is set for jobs of a plan an Organizations backup policy
+	// created.
+	byPolicy bool
 }
 
 // backupTask is a backup job in flight.
@@ -78,6 +81,15 @@ func (s *Server) recoveryPointARNLocked(account, region, resourceType string) st
 	return "arn:aws:backup:" + region + ":" + account + ":recovery-point:" + s.ids.uuid()
 }
 
+// dynamoDBBackupARNLocked returns a new ARN of a DynamoDB backup made
+// without AWS Backup's advanced DynamoDB features: a DynamoDB backup's
+// own ARN. With the advanced features, "Backup resource names (ARNs) will
+// change from arn:aws:dynamodb to arn:aws:backup" (Using AWS Backup with
+// DynamoDB, Usage notes, Amazon DynamoDB Developer Guide).
+func (s *Server) dynamoDBBackupARNLocked(r *Resource) string {
+	return r.ARN + "/backup/" + fmt.Sprintf("%013d", s.now.UnixMilli()) + "-" + s.ids.hex(8)
+}
+
 // createBackupJobLocked creates a backup job and starts it (or queues or
 // fails it); it returns the task.
 func (s *Server) createBackupJobLocked(req backupRequest) *backupTask {
@@ -113,6 +125,13 @@ func (s *Server) createBackupJobLocked(req backupRequest) *backupTask {
 		CreationDate:           s.nowPtrLocked(),
 	}
 	t := &backupTask{req: req}
+	// "Backups created by a plan or on-demand will automatically opt-in
+	// your account to allow backups of Advanced DDB resources. If your
+	// backup job is created by a backup policy, you need to manually
+	// opt-in" ("Advanced DynamoDB backup", Considerations).
+	if r.Type == DynamoDBTable && !req.byPolicy {
+		b.management["DynamoDB"] = true
+	}
 	if fullyManaged(b, string(r.Type)) {
 		t.rpARN = s.recoveryPointARNLocked(req.account, req.region, string(r.Type))
 	}
@@ -275,6 +294,9 @@ func (s *Server) completeBackupJobLocked(t *backupTask) {
 	}
 	if t.rpARN == "" {
 		rp.RecoveryPointArn = aws.String(s.recoveryPointARNLocked(req.account, req.region, string(r.Type)))
+		if r.Type == DynamoDBTable {
+			rp.RecoveryPointArn = aws.String(s.dynamoDBBackupARNLocked(r))
+		}
 	}
 	s.setEncryptionLocked(&rp, b, v, r.KMSKeyARN, string(r.Type))
 	arn, err := s.storeRecoveryPointLocked(req.account, req.region, rp)
@@ -426,8 +448,9 @@ func (e *engine) remember(kind, account, region, token, id string) {
 }
 
 // SetResourceKMSKey sets the KMS key a workload resource is encrypted
-// with (keyARN "" for none). Backups of resource types that AWS Backup
-// does not fully manage (EBS, EC2, RDS...) keep this key.
+// with (keyARN "" for none; an alias such as alias/aws/ebs names the AWS
+// managed key). Backups of resource types that AWS Backup does not fully
+// manage (EBS, EC2, RDS...) keep this key.
 func (s *Server) SetResourceKMSKey(arn, keyARN string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -435,7 +458,11 @@ func (s *Server) SetResourceKMSKey(arn, keyARN string) error {
 	if r == nil || r.Type == S3Bucket {
 		return fmt.Errorf("setting the KMS key of %s: resource not found", arn)
 	}
-	s.res[regionKey{r.Account, r.Region}].items[arn].KMSKeyARN = keyARN
+	key, err := s.resourceKeyLocked(r.Account, r.Region, keyARN)
+	if err != nil {
+		return fmt.Errorf("setting the KMS key of %s: %w", arn, err)
+	}
+	s.res[regionKey{r.Account, r.Region}].items[arn].KMSKeyARN = key
 	return nil
 }
 

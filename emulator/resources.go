@@ -15,6 +15,7 @@ const (
 	EC2Instance   ResourceType = "EC2"
 	EBSVolume     ResourceType = "EBS"
 	RDSInstance   ResourceType = "RDS"
+	AuroraCluster ResourceType = "Aurora"
 	EFSFileSystem ResourceType = "EFS"
 	DynamoDBTable ResourceType = "DynamoDB"
 	S3Bucket      ResourceType = "S3"
@@ -39,8 +40,8 @@ type Resource struct {
 	Tags map[string]string `json:"tags,omitempty"`
 	// SizeBytes is the amount of data a backup of the resource holds.
 	SizeBytes int64 `json:"size_bytes"`
-	// KMSKeyARN is the customer managed key the resource is encrypted
-	// with, "" when none.
+	// KMSKeyARN is the KMS key the resource is encrypted with (customer
+	// or AWS managed), "" when none.
 	KMSKeyARN string `json:"kms_key_arn,omitempty"`
 	// RestoredBy is the ID of the restore job that created the resource,
 	// "" for resources added from Go.
@@ -65,6 +66,8 @@ func resourceARN(account, region string, typ ResourceType, id string) (string, e
 		return "arn:aws:ec2:" + region + ":" + account + ":volume/" + id, nil
 	case RDSInstance:
 		return "arn:aws:rds:" + region + ":" + account + ":db:" + id, nil
+	case AuroraCluster:
+		return "arn:aws:rds:" + region + ":" + account + ":cluster:" + id, nil
 	case EFSFileSystem:
 		return "arn:aws:elasticfilesystem:" + region + ":" + account + ":file-system/" + id, nil
 	case DynamoDBTable:
@@ -80,7 +83,7 @@ func resourceIDOf(typ ResourceType, arn string) string {
 	switch typ {
 	case S3Bucket:
 		return strings.TrimPrefix(arn, "arn:aws:s3:::")
-	case RDSInstance:
+	case RDSInstance, AuroraCluster:
 		return arn[strings.LastIndex(arn, ":")+1:]
 	}
 	return arn[strings.LastIndex(arn, "/")+1:]
@@ -94,6 +97,8 @@ func (s *Server) newResourceIDLocked(typ ResourceType) string {
 		return "vol-" + s.ids.hex(17)
 	case RDSInstance:
 		return "database-" + s.ids.lower(8)
+	case AuroraCluster:
+		return "cluster-" + s.ids.lower(8)
 	case EFSFileSystem:
 		return "fs-" + s.ids.hex(17)
 	case DynamoDBTable:

@@ -516,8 +516,10 @@ func TestRestoreFromCentralVaultIntoRecoveryAccount(t *testing.T) {
 		orgCopy  = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"backup:CopyIntoBackupVault","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-orgbackup1"}}}]}`
 	)
 	srv := newTestServer(t)
-	must(scnBackup(srv, emulator.ManagementAccountID, rsRegion).UpdateGlobalSettings(ctx, &awsbackup.UpdateGlobalSettingsInput{
-		GlobalSettings: map[string]string{"isCrossAccountBackupEnabled": "true"}}))(t, "UpdateGlobalSettings")
+	for _, region := range []string{rsRegion, rsDR} {
+		must(scnBackup(srv, emulator.ManagementAccountID, region).UpdateGlobalSettings(ctx, &awsbackup.UpdateGlobalSettingsInput{
+			GlobalSettings: map[string]string{"isCrossAccountBackupEnabled": "true"}}))(t, "UpdateGlobalSettings")
+	}
 	// The central vault's key is a customer managed key shared with the
 	// organization: copies of RDS snapshots keep it, and AWS managed keys
 	// cannot be used by other accounts ("Encryption for a backup copy to a
@@ -529,6 +531,13 @@ func TestRestoreFromCentralVaultIntoRecoveryAccount(t *testing.T) {
 	central := vtAccount(t, srv, scnCentral, rsRegion)
 	must(central.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("central"), EncryptionKeyArn: key}))(t, "CreateBackupVault central")
 	must(central.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String("central"), Policy: aws.String(orgCopy)}))(t, "PutBackupVaultAccessPolicy central")
+	// The central account's vault in the DR Region: RDS snapshots reach
+	// another account in another Region in two copies, never one ("Copy a
+	// backup").
+	keyPolicy, _ := kc.GetKeyPolicy(ctx, &awskms.GetKeyPolicyInput{KeyId: key, PolicyName: aws.String("default")})
+	drKey := must(awskms.NewFromConfig(srv.Config(scnCentral, rsDR)).CreateKey(ctx, &awskms.CreateKeyInput{Policy: keyPolicy.Policy}))(t, "CreateKey DR").KeyMetadata.Arn
+	centralDR := vtAccount(t, srv, scnCentral, rsDR)
+	must(centralDR.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("central"), EncryptionKeyArn: drKey}))(t, "CreateBackupVault central DR")
 	rec := vtAccount(t, srv, recovery, rsDR, "recovery")
 	must(rec.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String("recovery"), Policy: aws.String(orgCopy)}))(t, "PutBackupVaultAccessPolicy recovery")
 	w := vtAccount(t, srv, workload, rsRegion, rsVault)
@@ -561,7 +570,8 @@ func TestRestoreFromCentralVaultIntoRecoveryAccount(t *testing.T) {
 		_, err := recC.StartRestoreJob(ctx, &awsbackup.StartRestoreJobInput{RecoveryPointArn: aws.String(inCentral), IamRoleArn: vtRole(recovery), Metadata: tc.md})
 		wantErr[*backuptypes.ResourceNotFoundException](t, "StartRestoreJob of the central vault's recovery point from the recovery account", err)
 		// Copied into the recovery account's vault in the DR Region, it can.
-		inRecovery := copyTo(central, scnCentral, "central", inCentral, "arn:aws:backup:us-west-2:"+recovery+":backup-vault:recovery")
+		inCentralDR := copyTo(central, scnCentral, "central", inCentral, "arn:aws:backup:us-west-2:"+scnCentral+":backup-vault:central")
+		inRecovery := copyTo(centralDR, scnCentral, "central", inCentralDR, "arn:aws:backup:us-west-2:"+recovery+":backup-vault:recovery")
 		meta := must(recC.GetRecoveryPointRestoreMetadata(ctx, &awsbackup.GetRecoveryPointRestoreMetadataInput{BackupVaultName: aws.String("recovery"), RecoveryPointArn: aws.String(inRecovery)}))(t, "GetRecoveryPointRestoreMetadata")
 		md := meta.RestoreMetadata
 		for k, v := range tc.md {

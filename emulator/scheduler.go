@@ -180,6 +180,7 @@ func (s *Server) runRuleLocked(b *backupRegion, p *backupPlan, ruleName string) 
 				creator:           creator,
 				startWindow:       time.Duration(aws.ToInt64(rule.StartWindowMinutes)) * time.Minute,
 				completionWindow:  time.Duration(aws.ToInt64(rule.CompletionWindowMinutes)) * time.Minute,
+				byPolicy:          p.fromPolicy != "",
 			})
 		}
 	}

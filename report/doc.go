@@ -75,6 +75,7 @@
 //	resources[]     sorted by arn:
 //	                arn, account, region, type, name,
 //	                tier ("" when untiered),
+//	                tiers[] (every tier selecting it, when more than one),
 //	                status: compliant | noncompliant | unprotected | untiered |
 //	                not-proven,
 //	                reasons[] (absent when compliant), untagged,

@@ -243,6 +243,9 @@ func (e *evaluator) resource(d *ResourceData) Resource {
 		res.BackupAgeSeconds = &age
 	}
 	res.Tier = e.tierOf(d)
+	if tiers := e.tiersOf(d); len(tiers) > 1 {
+		res.Tiers = tiers
+	}
 	if res.Tier == "" && !d.Tagged && len(e.inv.Accounts[d.Account]) > 0 {
 		// Its account's tags could not be read: its tier is unknown.
 		if unreadable, why := e.unreadable(d); unreadable {

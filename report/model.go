@@ -198,8 +198,12 @@ type Resource struct {
 	Type    string `json:"type"`
 	Name    string `json:"name"`
 	// Tier is "" for untiered resources.
-	Tier   string `json:"tier"`
-	Status string `json:"status"`
+	Tier string `json:"tier"`
+	// Tiers, set when more than one tier selects the resource (tiers
+	// side by side in its account), are all of them, sorted; Tier is the
+	// first, whose objectives the resource is evaluated against.
+	Tiers  []string `json:"tiers,omitempty"`
+	Status string   `json:"status"`
 	// Reasons say why a resource is not compliant.
 	Reasons []string `json:"reasons,omitempty"`
 	// Untagged is true for an untiered resource with no tags at all: no

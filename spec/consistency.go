@@ -1,6 +1,10 @@
 package spec
 
-import "github.com/orgbackup/orgbackup/policy"
+import (
+	"strings"
+
+	"github.com/orgbackup/orgbackup/policy"
+)
 
 // consistency reports the problems that would make the architecture fail
 // on AWS and that the spec alone reveals, so that validate finds them at
@@ -24,5 +28,29 @@ func (v *validator) consistency() {
 			}
 			v.add(path, "tier %s copies to the central account but uses AWS managed keys, which cannot be shared across accounts: copies of resource types not fully managed by AWS Backup (EC2, EBS, RDS) would fail; use encryption: customer-managed", name)
 		}
+		v.oneWayCopies(name, t)
 	}
+}
+
+// oneWayCopies refuses a tier that copies to the secondary Region's
+// central vault, in the backup account, straight from the workload
+// accounts, when it can select resource types AWS Backup copies across
+// accounts or across Regions but not both in one copy job (OneWayCopyTypes:
+// "Copy a backup", AWS Backup Developer Guide). With a central copy, the
+// secondary copy is made from the central vault instead
+// (SecondaryFromCentral); without one there is no supported route.
+func (v *validator) oneWayCopies(name string, t EffectiveTier) {
+	if !t.CrossRegion || v.s.Organization.Regions.Secondary == "" || t.CentralRetention > 0 || t.SecondaryRetention == 0 {
+		return // no copy to the secondary Region, or one from the central vault, or reported already
+	}
+	types := t.OneWayTypes()
+	if len(types) == 0 {
+		return
+	}
+	path := "tiers." + name + ".cross_region"
+	if !v.s.pos.has(path) {
+		path = "tiers." + name
+	}
+	v.add(path, "tier %s copies %s recovery points from the workload accounts to the backup account's vault in %s in one copy job, which AWS Backup does not support for those types (cross-account or cross-Region, not both); set central_retention so that the secondary copy is made from the central vault, or limit selection.resource_types to other types",
+		name, strings.Join(types, ", "), v.s.Organization.Regions.Secondary)
 }

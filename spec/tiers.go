@@ -208,7 +208,9 @@ func (s *Spec) TierPlanForAccount(tier, account string) (*policy.Plan, error) {
 // tierPlan builds a tier's plan: one rule backing up to the local vault,
 // with copies to the primary region's central vault (if the tier keeps a
 // central copy) and to the secondary region's central vault (if it copies
-// cross-region), recovery points tagged with the tier, and a tag selection.
+// cross-region, unless that copy is made from the central vault:
+// SecondaryFromCentral), recovery points tagged with the tier, and a tag
+// selection.
 func (s *Spec) tierPlan(tier, account string) (*policy.Plan, error) {
 	t, err := s.Tier(tier)
 	if err != nil {
@@ -218,7 +220,7 @@ func (s *Spec) tierPlan(tier, account string) (*policy.Plan, error) {
 	if t.CentralRetention > 0 {
 		copies = append(copies, policy.TierCopy{VaultARN: s.CentralVaultARN(s.Organization.Regions.Primary), Keep: t.CentralRetention})
 	}
-	if t.CrossRegion && s.Organization.Regions.Secondary != "" {
+	if t.CrossRegion && s.Organization.Regions.Secondary != "" && !s.SecondaryFromCentral(t) {
 		copies = append(copies, policy.TierCopy{VaultARN: s.CentralVaultARN(s.Organization.Regions.Secondary), Keep: t.SecondaryRetention})
 	}
 	return policy.TierPlan(policy.TierPlanOptions{
@@ -231,9 +233,8 @@ func (s *Spec) tierPlan(tier, account string) (*policy.Plan, error) {
 }
 
 // tierSelections selects the resources tagged with any of the tier's
-// selection tags. Without resource types that is one selection with
-// ListOfTags (any tag matches). With resource types it is one selection per
-// tag, each pairing the types' ARN patterns (Resources) with the tag
+// selection tags: one selection per tag. Without resource types each has
+// ListOfTags with its tag. With resource types each pairs the types' ARN patterns (Resources) with the tag
 // (Conditions): AWS Backup ORs Resources with ListOfTags but ANDs Resources
 // with Conditions ("Assigning resources programmatically", AWS Backup
 // Developer Guide).
@@ -243,11 +244,15 @@ func tierSelections(t EffectiveTier, roleARN string) []policy.Selection {
 		return nil
 	}
 	if len(t.ResourceTypes) == 0 {
-		sel := policy.ByTag(keys[0], t.SelectionTags[keys[0]], roleARN)
-		for _, k := range keys[1:] {
-			sel = sel.OrTag(k, t.SelectionTags[k])
+		// One selection per tag key: an Organizations backup policy's tag
+		// selection has one tag_key ("Backup policy syntax"), and a
+		// resource that several selections of a plan match is backed up
+		// once, so the plan still backs up what any tag selects.
+		out := make([]policy.Selection, 0, len(keys))
+		for _, k := range keys {
+			out = append(out, policy.ByTag(k, t.SelectionTags[k], roleARN))
 		}
-		return []policy.Selection{sel}
+		return out
 	}
 	var arns []string
 	for _, rt := range t.ResourceTypes {

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +38,12 @@ func TestTierPlanMatchesPreset(t *testing.T) {
 				Regions:           []string{"us-east-1"},
 				SelectionTagKey:   DefaultSelectionTagKey,
 			}).Tag("orgbackup:managed", "true").Tag("orgbackup:spec", "orgbackup")
+			// The preset's copy to the secondary Region goes from the
+			// central vault when the tier can select RDS or Aurora.
+			if et, err := s.Tier(pt.String()); err == nil && s.SecondaryFromCentral(et) {
+				r := &want.Rules[0]
+				r.CopyActions = r.CopyActions[:len(r.CopyActions)-1]
+			}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("TierPlan(%s) mismatch (-want +got):\n%s", pt, diff)
 			}
@@ -84,8 +91,9 @@ central: {vault: central-vault}
 			InVault("local-vault").Keep(365).ColdAfter(30).
 			Timezone("Europe/Paris").Windows(time.Hour, 3*time.Hour).
 			Tag("orgbackup:tier", "gold").
-			CopyTo("arn:aws:backup:eu-west-1:222222222222:backup-vault:central-vault", 2555).
-			CopyTo("arn:aws:backup:eu-central-1:222222222222:backup-vault:central-vault", 365)).
+			// No copy to eu-central-1: RDS snapshots go there from the
+			// central vault (SecondaryFromCentral).
+			CopyTo("arn:aws:backup:eu-west-1:222222222222:backup-vault:central-vault", 2555)).
 		InRegions("eu-west-1", "eu-west-2").
 		Select(
 			policy.ByResources(role, arns...).Where(policy.StringEquals, "app", "billing").Named("app-billing"),
@@ -106,5 +114,41 @@ central: {vault: central-vault}
 	}
 	if _, err := s.Tier("silver"); err == nil {
 		t.Error("Tier(silver) succeeded for a missing tier")
+	}
+}
+
+// TestTierPlanSecondaryCopy: the workload plans copy to the secondary
+// Region themselves unless the tier can select a type AWS Backup cannot
+// copy cross-account and cross-Region in one copy job.
+func TestTierPlanSecondaryCopy(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		types string
+		want  int // copy actions
+	}{
+		{"[EBS, EFS, DynamoDB, S3, EC2]", 2},
+		{"[EBS, RDS]", 1},
+		{"[Aurora]", 1},
+		{"[]", 1}, // any type
+	}
+	for _, tc := range tests {
+		t.Run(tc.types, func(t *testing.T) {
+			t.Parallel()
+			sel := ""
+			if tc.types != "[]" {
+				sel = ", selection: {resource_types: " + tc.types + "}"
+			}
+			s, err := Parse("spec.yaml", []byte(strings.Replace(base, "{targets: [Production]}", "{targets: [Production]"+sel+"}", 1)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := s.TierPlan("production")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(p.Rules[0].CopyActions); got != tc.want {
+				t.Errorf("%d copy actions, want %d: %+v", got, tc.want, p.Rules[0].CopyActions)
+			}
+		})
 	}
 }

@@ -318,7 +318,7 @@ func (v *validator) tiers() {
 		}
 		return
 	}
-	targets := map[string]string{} // target -> first tier path naming it
+	targets := map[string]string{} // tier and target -> the path naming it
 	for _, name := range s.TierNames() {
 		v.tier(name, s.Tiers[name], targets)
 	}
@@ -408,11 +408,15 @@ func (v *validator) tier(name string, t Tier, targets map[string]string) {
 			v.add(path, "the management account %s cannot be a target: orgbackup keeps workloads out of the management account (AWS recommends it hold none), so it gets no local vault or backup role", target)
 			continue
 		}
-		if first, dup := targets[target]; dup {
-			v.add(path, "%s is already a target of %s; an OU or account belongs to one tier", target, first)
+		// Several tiers may target one OU or account (a base tier and a
+		// data-class tier, say): their plans run there side by side. A
+		// tier names a target once.
+		key := name + "\x00" + target
+		if first, dup := targets[key]; dup {
+			v.add(path, "%s is already a target of %s", target, first)
 			continue
 		}
-		targets[target] = path
+		targets[key] = path
 	}
 	if v.planInputsOK && nameOK && presetOK && len(probs) == 0 && e.Schedule != "" && e.LocalRetention > 0 {
 		v.tierPlan(name, base)
@@ -529,9 +533,42 @@ func (v *validator) tierPlan(name, base string) {
 	if err != nil {
 		return
 	}
-	for _, fe := range policy.FieldErrors(p.Validate(policy.TargetPolicy)) {
+	errs := policy.FieldErrors(p.Validate(policy.TargetPolicy))
+	for _, fe := range errs {
 		field := v.planField(name, base, fe.Path)
 		v.addAt(field, v.written(field, base), false, "%s", fe.Message)
+	}
+	if len(errs) > 0 {
+		return
+	}
+	v.tierPlanCompiles(name, base, p)
+}
+
+// tierPlanCompiles checks the tier's plan the way plan and apply use it,
+// so that plan finds no problem validate could have found: compiled to an
+// Organizations backup policy, or, in direct distribution, validated as
+// CreateBackupPlan input.
+func (v *validator) tierPlanCompiles(name, base string, p *policy.Plan) {
+	s := v.s
+	for _, e := range v.errs {
+		if e.Path == base || strings.HasPrefix(e.Path, base+".") {
+			return // the tier's own problems come first
+		}
+	}
+	if s.Organization.Distribution == DistributionDirect {
+		ap, err := s.TierPlanForAccount(name, s.Organization.BackupAccount)
+		if err != nil {
+			return
+		}
+		for _, fe := range policy.FieldErrors(ap.Validate(policy.TargetAPI)) {
+			field := v.planField(name, base, fe.Path)
+			v.addAt(field, v.written(field, base), false, "%s (as a backup plan of the Backup API)", fe.Message)
+		}
+		return
+	}
+	if _, err := policy.CompileOrganizationsPolicy([]policy.Plan{*p}, policy.CompileOptions{}); err != nil {
+		field := base + ".selection"
+		v.addAt(field, v.written(field, base), false, "the tier's plan does not compile to an Organizations backup policy: %v", err)
 	}
 }
 
