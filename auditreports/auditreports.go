@@ -53,9 +53,9 @@ func Kinds() []plan.Kind {
 	return []plan.Kind{
 		{Name: KindBucket, Stage: plan.StageReporting, Apply: func(ctx context.Context, env plan.ApplyEnv, c plan.Change) error {
 			return applyBucket(ctx, awss3.NewFromConfig(env.Config), c)
-		}},
-		{Name: KindReportPlan, Stage: plan.StageReporting, Apply: backup(applyReportPlan)},
-		{Name: KindFramework, Stage: plan.StageReporting, Apply: backup(applyFramework)},
+		}, Tags: bucketTags},
+		{Name: KindReportPlan, Stage: plan.StageReporting, Apply: backup(applyReportPlan), Tags: reportPlanTags},
+		{Name: KindFramework, Stage: plan.StageReporting, Apply: backup(applyFramework), Tags: frameworkTags},
 	}
 }
 

@@ -244,7 +244,7 @@ func Apply(ctx context.Context, src crossaccount.ConfigSource, p *plan.Plan, opt
 	}
 	// The live resources are looked at again, not the plan's Before: a
 	// plan file can say anything about them.
-	owned, err := ownershipChecks(ctx, src, p, o.Concurrency)
+	owned, err := ownershipChecks(ctx, src, kinds, p, o.Concurrency)
 	if err != nil {
 		return nil, fmt.Errorf("refusing to apply the plan: %w; nothing was applied", err)
 	}

@@ -155,7 +155,7 @@ func PlanChanges(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 		return nil, err
 	}
 	p.Checks = append(p.Checks, crossChecks(sp, d, p.Changes, o.Now())...)
-	owned, err := ownershipChecks(ctx, src, p, o.Concurrency)
+	owned, err := ownershipChecks(ctx, src, kinds, p, o.Concurrency)
 	if err != nil {
 		return nil, fmt.Errorf("checking who owns what the plan changes: %w", err)
 	}

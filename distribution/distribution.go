@@ -28,10 +28,10 @@ func Kinds() []plan.Kind {
 		}
 	}
 	return []plan.Kind{
-		{Name: KindPolicy, Stage: plan.StageDistribution, Apply: orgs(applyPolicy)},
-		{Name: KindPolicyAttachment, Stage: plan.StageDistribution, Apply: orgs(applyAttachment)},
+		{Name: KindPolicy, Stage: plan.StageDistribution, Apply: orgs(applyPolicy), Tags: policyTags},
+		{Name: KindPolicyAttachment, Stage: plan.StageDistribution, Apply: orgs(applyAttachment), Owner: ownedByPolicy},
 		{Name: KindPlan, Stage: plan.StageDistribution, Apply: func(ctx context.Context, env plan.ApplyEnv, c plan.Change) error {
 			return applyBackupPlan(ctx, awsbackup.NewFromConfig(env.Config), c)
-		}},
+		}, Tags: planTags},
 	}
 }

@@ -71,13 +71,15 @@ func Kinds() []plan.Kind {
 		}
 	}
 	return []plan.Kind{
-		{Name: KindServiceAccess, Stage: plan.StageOrganization, Apply: orgs(applyServiceAccess)},
-		{Name: KindPolicyType, Stage: plan.StageOrganization, Apply: orgs(applyPolicyType)},
-		{Name: KindDelegatedAdmin, Stage: plan.StageOrganization, Apply: orgs(applyDelegatedAdmin)},
-		{Name: KindResourcePolicy, Stage: plan.StageOrganization, Apply: orgs(applyResourcePolicy)},
+		// Each is a setting of the organization, one of its kind,
+		// which orgbackup manages by design.
+		{Name: KindServiceAccess, Stage: plan.StageOrganization, Apply: orgs(applyServiceAccess), Setting: true},
+		{Name: KindPolicyType, Stage: plan.StageOrganization, Apply: orgs(applyPolicyType), Setting: true},
+		{Name: KindDelegatedAdmin, Stage: plan.StageOrganization, Apply: orgs(applyDelegatedAdmin), Setting: true},
+		{Name: KindResourcePolicy, Stage: plan.StageOrganization, Apply: orgs(applyResourcePolicy), Setting: true},
 		{Name: KindGlobalSettings, Stage: plan.StageOrganization, Apply: func(ctx context.Context, env plan.ApplyEnv, c plan.Change) error {
 			return applyGlobalSettings(ctx, awsbackup.NewFromConfig(env.Config), c)
-		}},
+		}, Setting: true},
 	}
 }
 

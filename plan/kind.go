@@ -53,6 +53,22 @@ type Kind struct {
 	// Apply applies one change of this kind. It must be idempotent: a
 	// change applied again after a failure converges.
 	Apply func(ctx context.Context, env ApplyEnv, c Change) error
+
+	// Who owns a live resource of this kind, so that orgbackup updates
+	// and deletes only what carries its ownership tags. Every kind says
+	// one of three things (NewKinds refuses a kind that says none):
+	//
+	// Setting: there is one per organization, or per account and Region,
+	// and orgbackup manages it by design; nobody owns it.
+	Setting bool
+	// Owner: the resource has no tags of its own (a vault's access
+	// policy, a policy's attachment); Owner returns the address of the
+	// resource whose tags say who owns it, a kind with Tags.
+	Owner func(Address) Address
+	// Tags reads the live resource's tags in cfg (the address's account,
+	// in its Region or us-east-1 for Global), with exists false when the
+	// resource does not exist.
+	Tags func(ctx context.Context, cfg aws.Config, a Address) (tags map[string]string, exists bool, err error)
 }
 
 // Kinds is a table of resource kinds by name.
@@ -68,6 +84,9 @@ func NewKinds(groups ...[]Kind) (*Kinds, error) {
 		for _, k := range g {
 			if k.Name == "" || k.Apply == nil {
 				return nil, fmt.Errorf("kind %q has no name or no Apply", k.Name)
+			}
+			if !k.Setting && k.Owner == nil && k.Tags == nil {
+				return nil, fmt.Errorf("kind %q does not say who owns its resources (Setting, Owner or Tags)", k.Name)
 			}
 			if _, dup := t.byName[k.Name]; dup {
 				return nil, fmt.Errorf("kind %q is registered twice", k.Name)

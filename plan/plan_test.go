@@ -10,19 +10,24 @@ import (
 
 	goldenfile "github.com/orgbackup/orgbackup/internal/golden"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/google/go-cmp/cmp"
 )
 
 func noApply(context.Context, ApplyEnv, Change) error { return nil }
 
+func noTags(context.Context, aws.Config, Address) (map[string]string, bool, error) {
+	return nil, false, nil
+}
+
 // testKinds are the kinds the tests' plans use, in the engine's stages.
 func testKinds(t testing.TB) *Kinds {
 	t.Helper()
 	k, err := NewKinds([]Kind{
-		{Name: "iam_role", Stage: StageIdentity, Apply: noApply},
-		{Name: "backup_vault", Stage: StageVault, Apply: noApply},
-		{Name: "vault_access_policy", Stage: StageVaultPolicy, Apply: noApply},
-		{Name: "vault_lock", Stage: StageVaultPolicy, Apply: noApply},
+		{Name: "iam_role", Stage: StageIdentity, Apply: noApply, Tags: noTags},
+		{Name: "backup_vault", Stage: StageVault, Apply: noApply, Tags: noTags},
+		{Name: "vault_access_policy", Stage: StageVaultPolicy, Apply: noApply, Owner: func(a Address) Address { a.Kind = "backup_vault"; return a }},
+		{Name: "vault_lock", Stage: StageVaultPolicy, Apply: noApply, Setting: true},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -97,12 +102,17 @@ func TestSealRejectsUnknownKind(t *testing.T) {
 
 func TestNewKindsRejectsDuplicates(t *testing.T) {
 	t.Parallel()
-	k := Kind{Name: "backup_vault", Apply: noApply}
+	k := Kind{Name: "backup_vault", Apply: noApply, Tags: noTags}
 	if _, err := NewKinds([]Kind{k}, []Kind{k}); err == nil {
 		t.Errorf("NewKinds accepted a kind twice")
 	}
-	if _, err := NewKinds([]Kind{{Name: "no_apply"}}); err == nil {
+	if _, err := NewKinds([]Kind{{Name: "no_apply", Setting: true}}); err == nil {
 		t.Errorf("NewKinds accepted a kind without Apply")
+	}
+	// Fail closed: a kind that does not say who owns its resources
+	// would let apply update or delete what orgbackup does not own.
+	if _, err := NewKinds([]Kind{{Name: "backup_vault", Apply: noApply}}); err == nil {
+		t.Errorf("NewKinds accepted a kind that does not say who owns its resources")
 	}
 }
 

@@ -63,9 +63,10 @@ var (
 // Kinds returns the kind this package plans and applies; settings come
 // first, before any plan could run.
 func Kinds() []plan.Kind {
+	// One per account and Region, managed by design: a setting.
 	return []plan.Kind{{Name: Kind, Stage: plan.StageOrganization, Apply: func(ctx context.Context, env plan.ApplyEnv, c plan.Change) error {
 		return apply(ctx, awsbackup.NewFromConfig(env.Config), c)
-	}}}
+	}, Setting: true}}
 }
 
 // settings is the state of a change: only the preferences orgbackup

@@ -72,10 +72,10 @@ func Kinds() []plan.Kind {
 	return []plan.Kind{
 		{Name: KindPlan, Stage: plan.StageDistribution, Apply: func(ctx context.Context, env plan.ApplyEnv, c plan.Change) error {
 			return applyPlan(ctx, awsbackup.NewFromConfig(env.Config), c)
-		}},
+		}, Tags: planTags},
 		{Name: KindSelection, Stage: plan.StageDistribution, Apply: func(ctx context.Context, env plan.ApplyEnv, c plan.Change) error {
 			return applySelection(ctx, awsbackup.NewFromConfig(env.Config), c)
-		}},
+		}, Owner: ownedByPlan},
 	}
 }
 

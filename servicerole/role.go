@@ -45,7 +45,7 @@ const KindRole = "iam_role"
 func Kinds() []plan.Kind {
 	return []plan.Kind{{Name: KindRole, Stage: plan.StageIdentity, Apply: func(ctx context.Context, env plan.ApplyEnv, c plan.Change) error {
 		return apply(ctx, awsiam.NewFromConfig(env.Config), c)
-	}}}
+	}, Tags: roleTags}}
 }
 
 // BackupRolePolicies are the AWS managed policies attached to the backup

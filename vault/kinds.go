@@ -3,6 +3,8 @@ package vault
 import (
 	"context"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/orgbackup/orgbackup/plan"
 )
 
@@ -16,18 +18,21 @@ type kind struct {
 	name  string
 	stage plan.Stage
 	apply applyFunc
+	// owner or tags say who owns a live resource of the kind (owner.go).
+	owner func(plan.Address) plan.Address
+	tags  func(context.Context, aws.Config, plan.Address) (map[string]string, bool, error)
 }
 
 // kinds is the package's one table of kinds; Kinds and Apply both read it.
 func kinds() []kind {
 	return []kind{
-		{KindKey, plan.StageIdentity, (*applier).key},
-		{KindVault, plan.StageVault, (*applier).vault},
-		{KindAirGapped, plan.StageVault, (*applier).airGapped},
-		{KindAccessPolicy, plan.StageVaultPolicy, (*applier).accessPolicy},
-		{KindLock, plan.StageVaultPolicy, (*applier).lock},
-		{KindTopic, plan.StageNotification, (*applier).topic},
-		{KindNotifications, plan.StageNotification, (*applier).notifications},
+		{KindKey, plan.StageIdentity, (*applier).key, nil, liveKeyTags},
+		{KindVault, plan.StageVault, (*applier).vault, nil, vaultTags},
+		{KindAirGapped, plan.StageVault, (*applier).airGapped, nil, vaultTags},
+		{KindAccessPolicy, plan.StageVaultPolicy, (*applier).accessPolicy, ownedByVault, nil},
+		{KindLock, plan.StageVaultPolicy, (*applier).lock, ownedByVault, nil},
+		{KindTopic, plan.StageNotification, (*applier).topic, nil, topicTags},
+		{KindNotifications, plan.StageNotification, (*applier).notifications, ownedByVault, nil},
 	}
 }
 
@@ -39,7 +44,7 @@ func Kinds() []plan.Kind {
 	for _, k := range kinds() {
 		out = append(out, plan.Kind{Name: k.name, Stage: k.stage, Apply: func(ctx context.Context, env plan.ApplyEnv, c plan.Change) error {
 			return apply(ctx, NewWriters(env.Config), c, k.apply, func(o *Options) { o.Now = env.Now })
-		}})
+		}, Owner: k.owner, Tags: k.tags})
 	}
 	return out
 }
