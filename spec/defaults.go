@@ -81,6 +81,11 @@ type Default struct {
 //	tiers.*.encryption               the preset's; for custom tiers customer-managed
 //	tiers.*.selection.tags           {backup-tier: TIER}
 //	tiers.*.selection.resource_types all resource types
+//	tiers.*.child_policies           lock-plan with guardrails, else free
+//	guardrails                       none (off)
+//	guardrails.enabled               true
+//	guardrails.deploy_role           orgbackup-deploy
+//	guardrails.break_glass_role      orgbackup-break-glass
 func Defaults() []Default {
 	return []Default{
 		{"name", DefaultName},
@@ -113,6 +118,11 @@ func Defaults() []Default {
 		{"tiers.*.encryption", "the preset's; for custom tiers " + string(DefaultCustomEncryption)},
 		{"tiers.*.selection.tags", "{" + DefaultSelectionTagKey + ": TIER}"},
 		{"tiers.*.selection.resource_types", "all resource types"},
+		{"tiers.*.child_policies", ChildPoliciesLockPlan + " with guardrails, else " + ChildPoliciesFree},
+		{"guardrails", "none (off)"},
+		{"guardrails.enabled", "true"},
+		{"guardrails.deploy_role", DefaultDeployRole},
+		{"guardrails.break_glass_role", DefaultBreakGlassRole},
 	}
 }
 
@@ -156,6 +166,7 @@ func (s *Spec) SetDefaults() {
 	if n := s.Notifications; n != nil && n.Topic == "" {
 		n.Topic = DefaultTopic
 	}
+	s.setGuardrailDefaults()
 	if r := s.Reports; r != nil {
 		if len(r.Formats) == 0 {
 			r.Formats = []string{DefaultReportFormat}

@@ -198,6 +198,10 @@ func fieldConstraints(key string, s *schema) {
 		s.Enum = enumOf(FrameworkControls()...)
 	case "Framework.Name":
 		s.Pattern = frameworkNameRE.String()
+	case "Tier.ChildPolicies":
+		s.Enum = enumOf(ChildPoliciesFree, ChildPoliciesLockPlan, ChildPoliciesLockAll)
+	case "Guardrails.DeployRole", "Guardrails.BreakGlassRole":
+		s.Pattern = role
 	}
 }
 
@@ -215,6 +219,11 @@ func fieldDocs(key string) (string, bool) {
 		"Spec.Notifications": "SNS notifications of backup events.",
 		"Spec.Reports":       "Backup reports delivered to S3, and audit frameworks.",
 		"Spec.Tags":          "Tags added to every resource orgbackup creates.",
+		"Spec.Guardrails":    "Service control policies, vault and key policy denies and child-policy locks that keep the accounts' own administrators from deleting or weakening backups; off when omitted.",
+
+		"Guardrails.Enabled":        "Turn the guardrails on. Default true when the section is present.",
+		"Guardrails.DeployRole":     "Role orgbackup deploys with in every account (must be organization.execution_role); exempt from the guardrails on what orgbackup changes. Default orgbackup-deploy.",
+		"Guardrails.BreakGlassRole": "Emergency role exempt from every guardrail. Default orgbackup-break-glass.",
 
 		"Organization.ManagementAccount": "The organization's management account ID.",
 		"Organization.BackupAccount":     "The central backup account ID, registered as AWS Backup's delegated administrator.",
@@ -242,6 +251,7 @@ func fieldDocs(key string) (string, bool) {
 		"Tier.Encryption":         "customer-managed or aws-managed KMS keys.",
 		"Tier.Selection":          "Resources of the tier, by tag. Default: tag backup-tier equal to the tier's name.",
 		"Tier.Targets":            "OU IDs (ou-...), OU names or account IDs the tier applies to; each belongs to one tier.",
+		"Tier.ChildPolicies":      "What backup policies below the tier's targets may change in its plan: free, lock-plan (add plans only) or lock-all. Default lock-plan with guardrails, else free.",
 
 		"Selection.Tags":          "Tag key/value pairs; a resource with any of them is selected.",
 		"Selection.ResourceTypes": "Limit the selection to these resource types. Default all.",

@@ -41,6 +41,9 @@ type Spec struct {
 	Reports *Reports `json:"reports,omitempty" yaml:"reports,omitempty"`
 	// Tags are added to every resource orgbackup creates.
 	Tags map[string]string `json:"tags,omitempty" yaml:"tags,omitempty"`
+	// Guardrails protects the backups from the accounts' own
+	// administrators (see Guardrails); off when omitted.
+	Guardrails *Guardrails `json:"guardrails,omitempty" yaml:"guardrails,omitempty"`
 
 	// file is where the spec was loaded from, for messages.
 	file string
@@ -127,6 +130,10 @@ type Tier struct {
 	// Targets are OU IDs (ou-...), OU names, or account IDs the tier
 	// applies to.
 	Targets []string `json:"targets" yaml:"targets"`
+	// ChildPolicies is the lock on the tier's backup policy against
+	// policies attached below its targets: free, lock-plan or lock-all.
+	// Default lock-plan with guardrails, else free.
+	ChildPolicies string `json:"child_policies,omitempty" yaml:"child_policies,omitempty"`
 }
 
 // Selection chooses resources by tags.

@@ -240,6 +240,7 @@ func (v *validator) spec() {
 	v.kms()
 	v.notifications()
 	v.reports()
+	v.guardrails()
 	v.tags("tags", s.Tags)
 }
 
