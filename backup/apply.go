@@ -16,6 +16,7 @@ import (
 	"github.com/orgbackup/orgbackup/auditreports"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
+	"github.com/orgbackup/orgbackup/guardrails"
 	"github.com/orgbackup/orgbackup/organization"
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/regionsettings"
@@ -37,6 +38,7 @@ func Kinds() (*plan.Kinds, error) {
 		distribution.Kinds(),
 		auditreports.Kinds(),
 		regionsettings.Kinds(),
+		guardrails.Kinds(),
 	)
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/orgbackup/orgbackup/auditreports"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
+	"github.com/orgbackup/orgbackup/guardrails"
 	"github.com/orgbackup/orgbackup/managedtags"
 	"github.com/orgbackup/orgbackup/organization"
 	"github.com/orgbackup/orgbackup/plan"
@@ -155,6 +156,15 @@ func planOrganization(ctx context.Context, sp *spec.Spec, src crossaccount.Confi
 	changes, err := organization.Plan(ctx, orgs, settings, organization.Desired{Management: org.ManagementAccount, BackupAccount: org.BackupAccount, Regions: sp.Regions()})
 	if err != nil {
 		return nil, err
+	}
+	// A spec without a guardrails section leaves SCPs alone; one that
+	// turns them off removes orgbackup's (destructive).
+	if sp.Guardrails != nil {
+		gc, err := guardrails.Plan(ctx, orgs, org.ManagementAccount, sp.Name, d.guardrails)
+		if err != nil {
+			return nil, err
+		}
+		changes = append(changes, gc...)
 	}
 	if org.Distribution == spec.DistributionDirect {
 		return changes, nil
