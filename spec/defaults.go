@@ -82,6 +82,7 @@ type Default struct {
 //	tiers.*.selection.tags           {backup-tier: TIER}
 //	tiers.*.selection.resource_types all resource types
 //	tiers.*.child_policies           lock-plan with guardrails, else free
+//	tiers.*.air_gapped_copy          false
 //	guardrails                       none (off)
 //	guardrails.enabled               true
 //	guardrails.deploy_role           orgbackup-deploy
@@ -119,6 +120,7 @@ func Defaults() []Default {
 		{"tiers.*.selection.tags", "{" + DefaultSelectionTagKey + ": TIER}"},
 		{"tiers.*.selection.resource_types", "all resource types"},
 		{"tiers.*.child_policies", ChildPoliciesLockPlan + " with guardrails, else " + ChildPoliciesFree},
+		{"tiers.*.air_gapped_copy", "false"},
 		{"guardrails", "none (off)"},
 		{"guardrails.enabled", "true"},
 		{"guardrails.deploy_role", DefaultDeployRole},

@@ -251,6 +251,7 @@ func fieldDocs(key string) (string, bool) {
 		"Tier.Encryption":         "customer-managed or aws-managed KMS keys.",
 		"Tier.Selection":          "Resources of the tier, by tag. Default: tag backup-tier equal to the tier's name.",
 		"Tier.Targets":            "OU IDs (ou-...), OU names or account IDs the tier applies to; each belongs to one tier.",
+		"Tier.AirGappedCopy":      "Also copy the tier's recovery points to the central logically air-gapped vault, kept central_retention (within the vault's retention). Default false.",
 		"Tier.ChildPolicies":      "What backup policies below the tier's targets may change in its plan: free, lock-plan (add plans only) or lock-all. Default lock-plan with guardrails, else free.",
 
 		"Selection.Tags":          "Tag key/value pairs; a resource with any of them is selected.",

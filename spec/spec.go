@@ -134,6 +134,10 @@ type Tier struct {
 	// policies attached below its targets: free, lock-plan or lock-all.
 	// Default lock-plan with guardrails, else free.
 	ChildPolicies string `json:"child_policies,omitempty" yaml:"child_policies,omitempty"`
+	// AirGappedCopy also copies the tier's recovery points to the
+	// central logically air-gapped vault, kept CentralRetention (which
+	// must lie within the vault's retention). Default false.
+	AirGappedCopy bool `json:"air_gapped_copy,omitempty" yaml:"air_gapped_copy,omitempty"`
 }
 
 // Selection chooses resources by tags.

@@ -241,6 +241,7 @@ func (v *validator) spec() {
 	v.notifications()
 	v.reports()
 	v.guardrails()
+	v.airGapped()
 	v.tags("tags", s.Tags)
 }
 
