@@ -30,6 +30,8 @@ type desired struct {
 	// the central vaults.
 	guardTargets []string
 	copySources  vault.CopySources
+	// tierSources are each tier's copy sources.
+	tierSources map[string]*vault.CopySources
 	// guardrails are the guardrail SCPs (nil without guardrails).
 	guardrails []guardrails.Policy
 	// uncovered maps the accounts a tier's backup policy reaches but
@@ -112,7 +114,7 @@ func (d *desired) backupAccount(sp *spec.Spec, tags map[string]string) {
 		}
 		if ag := sp.Central.AirGapped; ag != nil && region == org.Regions.Primary {
 			lo, hi := sp.AirGappedDays()
-			vd.AirGapped = &vault.AirGapped{Name: ag.Vault, MinRetentionDays: int64(lo), MaxRetentionDays: int64(hi)}
+			vd.AirGapped = &vault.AirGapped{Name: ag.Vault, MinRetentionDays: int64(lo), MaxRetentionDays: int64(hi), AccessPolicy: d.airGappedPolicy(sp)}
 		}
 		if n := sp.Notifications; n != nil {
 			vd.Notifications = &vault.Notifications{Topic: n.Topic, Events: slices.Clone(n.Events), Emails: slices.Clone(n.Emails)}
@@ -153,7 +155,7 @@ func (d *desired) tier(sp *spec.Spec, topo *crossaccount.Topology, tierName stri
 			continue
 		}
 		attach = append(attach, targetID(topo, target))
-		d.addGuarded(topo, org.ManagementAccount, targetID(topo, target))
+		d.addGuarded(topo, org.ManagementAccount, tierName, targetID(topo, target))
 		for _, a := range ids {
 			if a == org.ManagementAccount || a == org.BackupAccount {
 				if org.Distribution != spec.DistributionDirect {

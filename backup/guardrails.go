@@ -31,13 +31,22 @@ func protection(sp *spec.Spec) protections {
 // not bind) and as a source of copies into the central vaults: the
 // accounts below an OU by their aws:PrincipalOrgPaths, an account by its
 // ID, the root as the whole organization.
-func (d *desired) addGuarded(topo *crossaccount.Topology, mgmt, id string) {
+func (d *desired) addGuarded(topo *crossaccount.Topology, mgmt, tierName, id string) {
 	if id == mgmt {
 		return
 	}
 	d.guardTargets = append(d.guardTargets, id)
+	if d.tierSources == nil {
+		d.tierSources = map[string]*vault.CopySources{}
+	}
+	ts := d.tierSources[tierName]
+	if ts == nil {
+		ts = &vault.CopySources{}
+		d.tierSources[tierName] = ts
+	}
 	if _, ok := topo.Account(id); ok {
 		d.copySources.Accounts = append(d.copySources.Accounts, id)
+		ts.Accounts = append(ts.Accounts, id)
 		return
 	}
 	// o-ID/r-ROOT/ou-A/ou-B/ for ou-B ("aws:PrincipalOrgPaths", AWS
@@ -55,6 +64,7 @@ func (d *desired) addGuarded(topo *crossaccount.Topology, mgmt, id string) {
 	path = append(path, topo.RootID(), d.orgID)
 	slices.Reverse(path)
 	d.copySources.OrgPaths = append(d.copySources.OrgPaths, strings.Join(path, "/")+"/*")
+	ts.OrgPaths = append(ts.OrgPaths, strings.Join(path, "/")+"/*")
 }
 
 // guardrailPolicies computes the guardrail SCPs, attached to the tiers'
@@ -79,4 +89,22 @@ func (d *desired) guardrailPolicies(sp *spec.Spec, tags map[string]string) []pla
 	}
 	d.guardrails = ps
 	return nil
+}
+
+// airGappedPolicy is the access policy of the air-gapped vault: copies
+// from the targets of the tiers that ask for one, and the guardrails'
+// deny statements; none when neither applies.
+func (d *desired) airGappedPolicy(sp *spec.Spec) string {
+	var src vault.CopySources
+	for _, name := range sp.TierNames() {
+		if ts := d.tierSources[name]; ts != nil && sp.Tiers[name].AirGappedCopy {
+			src.OrgPaths = append(src.OrgPaths, ts.OrgPaths...)
+			src.Accounts = append(src.Accounts, ts.Accounts...)
+		}
+	}
+	prot := protection(sp).vault
+	if len(src.OrgPaths)+len(src.Accounts)+len(prot) == 0 {
+		return ""
+	}
+	return vault.CentralVaultCopyPolicy(src, prot...)
 }

@@ -43,9 +43,10 @@ import (
 // alone still refuse.
 
 const (
-	tmRegion   = "us-east-1"
-	tmWorkload = "333333333333"
-	tmRole     = "OrganizationAccountAccessRole"
+	tmRegion    = "us-east-1"
+	tmWorkload  = "333333333333"
+	tmRole      = "OrganizationAccountAccessRole"
+	tmAirGapped = "air-gapped"
 )
 
 // tmWorld is the applied organization and what the attacks aim at.
@@ -54,7 +55,8 @@ type tmWorld struct {
 	sp                       *spec.Spec
 	mgmt                     aws.Config
 	localRPs, centralRPs     map[string]int64 // recovery point ARN → DeleteAfterDays
-	localKey, centralKey     string           // key ARNs
+	airRPs                   map[string]int64
+	localKey, centralKey     string // key ARNs
 	planID, selectionID      string
 	planARN                  string
 	guardSCP, backupPolicy   string // policy IDs
@@ -85,6 +87,11 @@ func tmSetup(t *testing.T) *tmWorld {
 	}
 	sp.Guardrails = &spec.Guardrails{}
 	sp.Organization.ExecutionRole = spec.DefaultDeployRole
+	// The logically air-gapped vault in use: production copies there.
+	sp.Central.AirGapped = &spec.AirGapped{Vault: tmAirGapped, MinRetention: "7d", MaxRetention: "3650d"}
+	prod := sp.Tiers["production"]
+	prod.AirGappedCopy = true
+	sp.Tiers["production"] = prod
 	sp.SetDefaults()
 	if err := sp.Validate(); err != nil {
 		t.Fatal(err)
@@ -137,8 +144,9 @@ func tmSetup(t *testing.T) *tmWorld {
 	w := &tmWorld{srv: srv, sp: sp, mgmt: base, localVault: sp.Local.Vault, centralVault: sp.Central.Vault}
 	w.localRPs = recoveryPoints(t, assume(t, srv, tmWorkload, tmRole), w.localVault)
 	w.centralRPs = recoveryPoints(t, assume(t, srv, emulator.BackupAccountID, tmRole), w.centralVault)
-	if len(w.localRPs) == 0 || len(w.centralRPs) == 0 {
-		t.Fatalf("after two days: %d local and %d central recovery points, want some of each", len(w.localRPs), len(w.centralRPs))
+	w.airRPs = recoveryPoints(t, assume(t, srv, emulator.BackupAccountID, tmRole), tmAirGapped)
+	if len(w.localRPs) == 0 || len(w.centralRPs) == 0 || len(w.airRPs) == 0 {
+		t.Fatalf("after two days: %d local, %d central and %d air-gapped recovery points, want some of each", len(w.localRPs), len(w.centralRPs), len(w.airRPs))
 	}
 	w.localKey = keyARN(t, assume(t, srv, tmWorkload, tmRole), sp.KMS.Alias)
 	w.centralKey = keyARN(t, assume(t, srv, emulator.BackupAccountID, tmRole), sp.KMS.Alias)
@@ -473,7 +481,7 @@ func (w *tmWorld) wantIntact(t *testing.T) {
 		before  map[string]int64
 		account string
 		vault   string
-	}{{w.localRPs, tmWorkload, w.localVault}, {w.centralRPs, emulator.BackupAccountID, w.centralVault}} {
+	}{{w.localRPs, tmWorkload, w.localVault}, {w.centralRPs, emulator.BackupAccountID, w.centralVault}, {w.airRPs, emulator.BackupAccountID, tmAirGapped}} {
 		now := recoveryPoints(t, assume(t, w.srv, c.account, tmRole), c.vault)
 		for arn, days := range c.before {
 			got, ok := now[arn]
@@ -508,7 +516,7 @@ func (w *tmWorld) wantIntact(t *testing.T) {
 	if deleted+shortened+keys+detached > 0 {
 		t.Errorf("after the attacks: %d recovery points deleted, %d shortened, %d keys scheduled for deletion or disabled, %d policies detached; want 0", deleted, shortened, keys, detached)
 	}
-	t.Logf("after the attacks: %d local and %d central recovery points, 2 keys and %d policy attachments intact", len(w.localRPs), len(w.centralRPs), len(w.targetsBefore))
+	t.Logf("after the attacks: %d local, %d central and %d air-gapped recovery points, 2 keys and the attachments of %d policies intact", len(w.localRPs), len(w.centralRPs), len(w.airRPs), len(w.targetsBefore))
 }
 
 func TestThreatModelWorkloadAdministrator(t *testing.T) {
