@@ -535,6 +535,7 @@ func TestThreatModelWorkloadAdministrator(t *testing.T) {
 		})
 	}
 	w.wantIntact(t)
+	w.childPolicyCannotShorten(t)
 
 	// Without the SCPs (detached by the management account, as if that
 	// layer were missing), the vault and key policies alone refuse.
@@ -587,4 +588,63 @@ func TestThreatModelWorkloadAdministrator(t *testing.T) {
 		})
 	}
 	w.wantIntact(t)
+}
+
+// childPolicyCannotShorten: the backup account's administrator (the
+// delegated administrator for backup policies, where no tier's SCP
+// applies) attaches below the production OU a backup policy that keeps
+// the tier's recovery points one day; the tier's child-policy lock
+// (lock-plan, the default with guardrails) keeps the effective policy's
+// retention.
+func (w *tmWorld) childPolicyCannotShorten(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	rule := `"rules":{"production-daily":{"lifecycle":{"delete_after_days":{"@@assign":"1"}}}}`
+	child := `{"plans":{"orgbackup-production":{` + rule + `}}}`
+	before, err := w.srv.EffectiveBackupPolicy(tmWorkload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(before), `"lifecycle":{"delete_after_days":"30"}`) {
+		t.Fatalf("effective policy before: %s", before)
+	}
+	orgs := awsorgs.NewFromConfig(assume(t, w.srv, emulator.BackupAccountID, tmRole))
+	created, err := orgs.CreatePolicy(ctx, &awsorgs.CreatePolicyInput{Name: aws.String("shorter"), Description: aws.String("x"), Content: aws.String(child), Type: orgtypes.PolicyTypeBackupPolicy})
+	if err != nil {
+		t.Logf("the backup account cannot create the child policy: %v", err)
+		return
+	}
+	if _, err := orgs.AttachPolicy(ctx, &awsorgs.AttachPolicyInput{PolicyId: created.Policy.PolicySummary.Id, TargetId: aws.String(tmWorkload)}); err != nil {
+		t.Logf("the backup account cannot attach the child policy: %v", err)
+		return
+	}
+	after, err := w.srv.EffectiveBackupPolicy(tmWorkload)
+	if err != nil {
+		t.Fatalf("effective policy with the child policy: %v", err)
+	}
+	var eff struct {
+		Plans map[string]struct {
+			Rules map[string]struct {
+				Lifecycle struct {
+					DeleteAfterDays json.RawMessage `json:"delete_after_days"`
+				} `json:"lifecycle"`
+			} `json:"rules"`
+		} `json:"plans"`
+	}
+	if err := json.Unmarshal(after, &eff); err != nil {
+		t.Fatal(err)
+	}
+	got := string(eff.Plans["orgbackup-production"].Rules["production-daily"].Lifecycle.DeleteAfterDays)
+	if got != `"30"` {
+		t.Errorf("a child policy shortened production's local retention to %s: %s", got, after)
+	}
+	// Without the lock (child_policies: free) the same child policy
+	// shortens it to one day; the lock is in the tier's policy.
+	d, err := awsorgs.NewFromConfig(w.mgmt).DescribePolicy(ctx, &awsorgs.DescribePolicyInput{PolicyId: aws.String(w.backupPolicy)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(aws.ToString(d.Policy.Content), "@@operators_allowed_for_child_policies") {
+		t.Errorf("the production backup policy has no child-policy lock: %s", aws.ToString(d.Policy.Content))
+	}
 }
