@@ -41,5 +41,5 @@ func Kinds() []plan.Kind {
 			return apply(ctx, NewWriters(env.Config), c, k.apply, func(o *Options) { o.Now = env.Now })
 		}})
 	}
-	return out
+	return append(out, shareKind())
 }
