@@ -30,6 +30,14 @@ func (s *Spec) airGappedCopies(name string, t EffectiveTier) []policy.TierCopy {
 // CreateLogicallyAirGappedBackupVault, AWS Backup API Reference).
 func (v *validator) airGapped() {
 	s := v.s
+	if ag := s.Central.AirGapped; ag != nil {
+		for i, a := range ag.ShareWith {
+			path := indexPath("central.air_gapped.share_with", i)
+			if v.accountID(path, a) && a == s.Organization.BackupAccount {
+				v.add(path, "the backup account owns the air-gapped vault; share it with another (recovery) account")
+			}
+		}
+	}
 	for _, name := range s.TierNames() {
 		if !s.Tiers[name].AirGappedCopy {
 			continue

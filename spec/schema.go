@@ -198,6 +198,10 @@ func fieldConstraints(key string, s *schema) {
 		s.Enum = enumOf(FrameworkControls()...)
 	case "Framework.Name":
 		s.Pattern = frameworkNameRE.String()
+	case "AirGapped.ShareWith":
+		s.UniqueItems = true
+	case "AirGapped.ShareWith[]":
+		s.Pattern = "^[0-9]{12}$"
 	case "Tier.ChildPolicies":
 		s.Enum = enumOf(ChildPoliciesFree, ChildPoliciesLockPlan, ChildPoliciesLockAll)
 	case "Guardrails.DeployRole", "Guardrails.BreakGlassRole":
@@ -269,6 +273,7 @@ func fieldDocs(key string) (string, bool) {
 		"AirGapped.Vault":        "Air-gapped vault name.",
 		"AirGapped.MinRetention": "Shortest retention, at least 7d.",
 		"AirGapped.MaxRetention": "Longest retention.",
+		"AirGapped.ShareWith":    "Recovery account IDs the vault is shared with through AWS RAM, so they can restore from it.",
 
 		"Local.Vault":      "Local vault name. Default orgbackup-local.",
 		"Local.BackupRole": "IAM role AWS Backup assumes in each workload account. Default OrgBackupServiceRole.",

@@ -177,6 +177,9 @@ type AirGapped struct {
 	Vault        string `json:"vault" yaml:"vault"`
 	MinRetention string `json:"min_retention" yaml:"min_retention"`
 	MaxRetention string `json:"max_retention" yaml:"max_retention"`
+	// ShareWith are the recovery accounts the vault is shared with
+	// through AWS RAM, so they can restore from it. Default none.
+	ShareWith []string `json:"share_with,omitempty" yaml:"share_with,omitempty"`
 }
 
 // Local configures each workload account's vault.
