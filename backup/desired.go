@@ -46,9 +46,11 @@ type accountDesired struct {
 	role *servicerole.Role
 	// tier is the workload account's tier ("" for other accounts), which
 	// the WorkloadPlanners plan from.
-	tier    string
-	vaults  []vault.Desired
-	direct  map[string][]policy.Plan // region → plans (direct mode)
+	tier   string
+	vaults []vault.Desired
+	direct map[string][]policy.Plan // region → plans (direct mode)
+	// share is the air-gapped vault's RAM share (backup account).
+	share   *vault.Share
 	bucket  *auditreports.Bucket
 	reports []auditreports.ReportPlan
 	frames  []auditreports.Framework
@@ -115,6 +117,9 @@ func (d *desired) backupAccount(sp *spec.Spec, tags map[string]string) {
 		if ag := sp.Central.AirGapped; ag != nil && region == org.Regions.Primary {
 			lo, hi := sp.AirGappedDays()
 			vd.AirGapped = &vault.AirGapped{Name: ag.Vault, MinRetentionDays: int64(lo), MaxRetentionDays: int64(hi), AccessPolicy: d.airGappedPolicy(sp)}
+			if len(ag.ShareWith) > 0 {
+				b.share = &vault.Share{Name: airGappedShareName, VaultARN: sp.AirGappedVaultARN(), Principals: slices.Clone(ag.ShareWith), Tags: tags}
+			}
 		}
 		if n := sp.Notifications; n != nil {
 			vd.Notifications = &vault.Notifications{Topic: n.Topic, Events: slices.Clone(n.Events), Emails: slices.Clone(n.Emails)}

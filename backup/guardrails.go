@@ -108,3 +108,6 @@ func (d *desired) airGappedPolicy(sp *spec.Spec) string {
 	}
 	return vault.CentralVaultCopyPolicy(src, prot...)
 }
+
+// airGappedShareName names the RAM share of the air-gapped vault.
+const airGappedShareName = "orgbackup-air-gapped"

@@ -14,6 +14,7 @@ import (
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	awsorgs "github.com/aws/aws-sdk-go-v2/service/organizations"
+	awsram "github.com/aws/aws-sdk-go-v2/service/ram"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/orgbackup/orgbackup/auditreports"
@@ -219,6 +220,17 @@ func planAccount(ctx context.Context, src crossaccount.ConfigSource, sp *spec.Sp
 		cs, err := vault.Plan(ctx, vault.NewWriters(cfg).Readers(), vd, func(vo *vault.Options) { vo.Now = now })
 		if err != nil {
 			return nil, fmt.Errorf("planning vault %s in %s/%s: %w", vd.Vault, account, vd.Region, err)
+		}
+		out = append(out, cs...)
+	}
+	if da.share != nil {
+		cfg, err := src.Config(ctx, account, primary)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := vault.PlanAirGappedShare(ctx, awsram.NewFromConfig(cfg), account, primary, airGappedShareName, da.share)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, cs...)
 	}

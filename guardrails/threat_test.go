@@ -20,6 +20,8 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	awsorgs "github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
+	awsram "github.com/aws/aws-sdk-go-v2/service/ram"
+	ramtypes "github.com/aws/aws-sdk-go-v2/service/ram/types"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
@@ -47,6 +49,7 @@ const (
 	tmWorkload  = "333333333333"
 	tmRole      = "OrganizationAccountAccessRole"
 	tmAirGapped = "air-gapped"
+	tmRecovery  = "666666666666"
 )
 
 // tmWorld is the applied organization and what the attacks aim at.
@@ -88,7 +91,7 @@ func tmSetup(t *testing.T) *tmWorld {
 	sp.Guardrails = &spec.Guardrails{}
 	sp.Organization.ExecutionRole = spec.DefaultDeployRole
 	// The logically air-gapped vault in use: production copies there.
-	sp.Central.AirGapped = &spec.AirGapped{Vault: tmAirGapped, MinRetention: "7d", MaxRetention: "3650d"}
+	sp.Central.AirGapped = &spec.AirGapped{Vault: tmAirGapped, MinRetention: "7d", MaxRetention: "3650d", ShareWith: []string{tmRecovery}}
 	prod := sp.Tiers["production"]
 	prod.AirGappedCopy = true
 	sp.Tiers["production"] = prod
@@ -96,7 +99,10 @@ func tmSetup(t *testing.T) *tmWorld {
 	if err := sp.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	srv := emulator.NewServer()
+	// A recovery account the air-gapped vault is shared with.
+	org := emulator.DefaultOrganization()
+	org.Units = append(org.Units, emulator.Unit{ID: "ou-root-recovery1", Name: "Recovery", Accounts: []emulator.Account{{ID: tmRecovery, Name: "recovery"}}})
+	srv := emulator.NewServer(func(o *emulator.Options) { o.Organization = org })
 	t.Cleanup(srv.Close)
 	// The deploy and break-glass roles, trusted by the management
 	// account, in every account orgbackup works in.
@@ -141,6 +147,7 @@ func tmSetup(t *testing.T) *tmWorld {
 	srv.AddResource(tmWorkload, tmRegion, emulator.EBSVolume, "", map[string]string{"backup-tier": "production"}, 8<<30)
 	srv.Advance(50 * time.Hour)
 
+	wantSharedWithRecovery(t, srv)
 	w := &tmWorld{srv: srv, sp: sp, mgmt: base, localVault: sp.Local.Vault, centralVault: sp.Central.Vault}
 	w.localRPs = recoveryPoints(t, assume(t, srv, tmWorkload, tmRole), w.localVault)
 	w.centralRPs = recoveryPoints(t, assume(t, srv, emulator.BackupAccountID, tmRole), w.centralVault)
@@ -646,5 +653,27 @@ func (w *tmWorld) childPolicyCannotShorten(t *testing.T) {
 	}
 	if !strings.Contains(aws.ToString(d.Policy.Content), "@@operators_allowed_for_child_policies") {
 		t.Errorf("the production backup policy has no child-policy lock: %s", aws.ToString(d.Policy.Content))
+	}
+}
+
+// wantSharedWithRecovery asserts that the recovery account sees the
+// air-gapped vault's RAM share, associated.
+func wantSharedWithRecovery(t *testing.T, srv *emulator.Server) {
+	t.Helper()
+	ctx := context.Background()
+	out, err := awsram.NewFromConfig(srv.Config(tmRecovery, tmRegion)).GetResourceShares(ctx, &awsram.GetResourceSharesInput{ResourceOwner: ramtypes.ResourceOwnerOtherAccounts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.ResourceShares) != 1 || aws.ToString(out.ResourceShares[0].OwningAccountId) != emulator.BackupAccountID {
+		t.Fatalf("the recovery account sees shares %+v, want the backup account's air-gapped share", out.ResourceShares)
+	}
+	as, err := awsram.NewFromConfig(srv.Config(emulator.BackupAccountID, tmRegion)).GetResourceShareAssociations(ctx, &awsram.GetResourceShareAssociationsInput{
+		AssociationType: ramtypes.ResourceShareAssociationTypeResource, ResourceShareArns: []string{aws.ToString(out.ResourceShares[0].ResourceShareArn)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(as.ResourceShareAssociations) != 1 || aws.ToString(as.ResourceShareAssociations[0].AssociatedEntity) != "arn:aws:backup:us-east-1:222222222222:backup-vault:"+tmAirGapped {
+		t.Fatalf("the share holds %+v, want the air-gapped vault", as.ResourceShareAssociations)
 	}
 }
