@@ -29,6 +29,7 @@ import (
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
 	"github.com/orgbackup/orgbackup/guardrails"
+	"github.com/orgbackup/orgbackup/report"
 	"github.com/orgbackup/orgbackup/spec"
 	"github.com/orgbackup/orgbackup/vault"
 )
@@ -99,6 +100,9 @@ func tmSetup(t *testing.T) *tmWorld {
 	if err := sp.Validate(); err != nil {
 		t.Fatal(err)
 	}
+	if err := sp.Resolve(); err != nil {
+		t.Fatal(err)
+	}
 	// A recovery account the air-gapped vault is shared with.
 	org := emulator.DefaultOrganization()
 	org.Units = append(org.Units, emulator.Unit{ID: "ou-root-recovery1", Name: "Recovery", Accounts: []emulator.Account{{ID: tmRecovery, Name: "recovery"}}})
@@ -148,6 +152,7 @@ func tmSetup(t *testing.T) *tmWorld {
 	srv.Advance(50 * time.Hour)
 
 	wantSharedWithRecovery(t, srv)
+	wantAirGappedReported(t, srv, sp, fleet(true))
 	w := &tmWorld{srv: srv, sp: sp, mgmt: base, localVault: sp.Local.Vault, centralVault: sp.Central.Vault}
 	w.localRPs = recoveryPoints(t, assume(t, srv, tmWorkload, tmRole), w.localVault)
 	w.centralRPs = recoveryPoints(t, assume(t, srv, emulator.BackupAccountID, tmRole), w.centralVault)
@@ -675,5 +680,31 @@ func wantSharedWithRecovery(t *testing.T, srv *emulator.Server) {
 	}
 	if len(as.ResourceShareAssociations) != 1 || aws.ToString(as.ResourceShareAssociations[0].AssociatedEntity) != "arn:aws:backup:us-east-1:222222222222:backup-vault:"+tmAirGapped {
 		t.Fatalf("the share holds %+v, want the air-gapped vault", as.ResourceShareAssociations)
+	}
+}
+
+// wantAirGappedReported asserts the report's air-gapped section: the
+// vault holds production's copies and is shared with the recovery
+// account.
+func wantAirGappedReported(t *testing.T, srv *emulator.Server, sp *spec.Spec, fleet *crossaccount.Fleet) {
+	t.Helper()
+	inv, err := report.Collect(context.Background(), sp, report.FromConfigs(fleet), report.LastDays(srv.Now(), 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := report.Evaluate(sp, inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := rep.AirGapped
+	if a == nil || !a.OK || a.RecoveryPoints == 0 || !slices.Equal(a.CopyingTiers, []string{"production"}) || !slices.Equal(a.SharedWith, []string{tmRecovery}) {
+		t.Fatalf("report's air-gapped vault: %+v", a)
+	}
+	var md strings.Builder
+	if err := report.Markdown(&md, rep, report.MarkdownOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "### Air-gapped vault "+tmAirGapped+" ✅") {
+		t.Errorf("the Markdown report has no air-gapped section:\n%s", md.String())
 	}
 }
