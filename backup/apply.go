@@ -16,6 +16,7 @@ import (
 	"github.com/orgbackup/orgbackup/auditreports"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
+	"github.com/orgbackup/orgbackup/guardrails"
 	"github.com/orgbackup/orgbackup/organization"
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/policy"
@@ -40,6 +41,7 @@ func Kinds() (*plan.Kinds, error) {
 		auditreports.Kinds(),
 		regionsettings.Kinds(),
 		restoretesting.Kinds(),
+		guardrails.Kinds(),
 	)
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/orgbackup/orgbackup/auditreports"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
+	"github.com/orgbackup/orgbackup/guardrails"
 	"github.com/orgbackup/orgbackup/managedtags"
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/policy"
@@ -25,6 +26,15 @@ type desired struct {
 	// tierOf maps workload accounts to their tiers, sorted: several tiers
 	// may target one account, their plans side by side.
 	tierOf map[string][]string
+	// guardTargets are the tiers' targets (OU and account IDs) the
+	// guardrail SCPs are attached to; copySources who may copy into
+	// the central vaults.
+	guardTargets []string
+	copySources  vault.CopySources
+	// tierSources are each tier's copy sources.
+	tierSources map[string]*vault.CopySources
+	// guardrails are the guardrail SCPs (nil without guardrails).
+	guardrails []guardrails.Policy
 	// uncovered maps the accounts a tier's backup policy reaches but
 	// that get no local vault or backup role (the management and backup
 	// accounts) to that tier.
@@ -37,9 +47,11 @@ type accountDesired struct {
 	role *servicerole.Role
 	// tiers are the workload account's tiers (none for other accounts),
 	// which the WorkloadPlanners plan from (spec.Layered).
-	tiers   []string
-	vaults  []vault.Desired
-	direct  map[string][]policy.Plan // region → plans (direct mode)
+	tiers  []string
+	vaults []vault.Desired
+	direct map[string][]policy.Plan // region → plans (direct mode)
+	// share is the air-gapped vault's RAM share (backup account).
+	share   *vault.Share
 	bucket  *auditreports.Bucket
 	reports []auditreports.ReportPlan
 	frames  []auditreports.Framework
@@ -61,11 +73,14 @@ func (d *desired) account(id string) *accountDesired {
 func desiredState(sp *spec.Spec, topo *crossaccount.Topology) (*desired, []plan.Check) {
 	d := &desired{orgID: topo.OrganizationID(), accounts: map[string]*accountDesired{}, tierOf: map[string][]string{}, uncovered: map[string]string{}}
 	tags := managedtags.For(sp.Name, sp.Tags)
-	d.backupAccount(sp, tags)
 	var checks []plan.Check
 	for _, name := range sp.TierNames() {
 		checks = append(checks, d.tier(sp, topo, name, tags)...)
 	}
+	// After the tiers: the central vaults admit copies from their
+	// targets only.
+	d.backupAccount(sp, tags)
+	checks = append(checks, d.guardrailPolicies(sp, tags)...)
 	if sp.Organization.Distribution == spec.DistributionDirect {
 		d.abandonedDirectPlans(sp, topo)
 	}
@@ -89,9 +104,10 @@ func (d *desired) backupAccount(sp *spec.Spec, tags map[string]string) {
 		vd := vault.Desired{
 			Account: org.BackupAccount, Region: region, Vault: sp.Central.Vault,
 			Key:          &vault.Key{Alias: sp.KMS.Alias, Description: "orgbackup central vault key", Policy: vault.CentralKeyPolicy(org.BackupAccount, region, d.orgID), Rotation: sp.KMSRotation()},
-			AccessPolicy: vault.CentralVaultAccessPolicy(d.orgID),
+			AccessPolicy: vault.CentralVaultCopyPolicy(d.copySources, protection(sp).vault...),
 			Tags:         tags,
 		}
+		vd.Key.Policy = vault.WithStatements(vd.Key.Policy, protection(sp).key...)
 		if l := sp.Central.Lock; l != nil {
 			lo, hi := sp.CentralLockDays()
 			vd.Lock = &vault.Lock{MinRetentionDays: int64(lo), MaxRetentionDays: int64(hi)}
@@ -101,7 +117,10 @@ func (d *desired) backupAccount(sp *spec.Spec, tags map[string]string) {
 		}
 		if ag := sp.Central.AirGapped; ag != nil && region == org.Regions.Primary {
 			lo, hi := sp.AirGappedDays()
-			vd.AirGapped = &vault.AirGapped{Name: ag.Vault, MinRetentionDays: int64(lo), MaxRetentionDays: int64(hi)}
+			vd.AirGapped = &vault.AirGapped{Name: ag.Vault, MinRetentionDays: int64(lo), MaxRetentionDays: int64(hi), AccessPolicy: d.airGappedPolicy(sp)}
+			if len(ag.ShareWith) > 0 {
+				b.share = &vault.Share{Name: airGappedShareName, VaultARN: sp.AirGappedVaultARN(), Principals: slices.Clone(ag.ShareWith), Tags: tags}
+			}
 		}
 		if n := sp.Notifications; n != nil {
 			vd.Notifications = &vault.Notifications{Topic: n.Topic, Events: slices.Clone(n.Events), Emails: slices.Clone(n.Emails)}
@@ -142,6 +161,7 @@ func (d *desired) tier(sp *spec.Spec, topo *crossaccount.Topology, tierName stri
 			continue
 		}
 		attach = append(attach, targetID(topo, target))
+		d.addGuarded(topo, org.ManagementAccount, tierName, targetID(topo, target))
 		for _, a := range ids {
 			if a == org.ManagementAccount || a == org.BackupAccount {
 				if org.Distribution != spec.DistributionDirect {
@@ -161,7 +181,7 @@ func (d *desired) tier(sp *spec.Spec, topo *crossaccount.Topology, tierName stri
 	if err != nil {
 		return append(checks, plan.Check{Code: "tier-invalid", Address: "tiers." + tierName, Message: err.Error()})
 	}
-	docs, err := policy.CompileOrganizationsPolicy([]policy.Plan{*p}, policy.CompileOptions{})
+	docs, err := policy.CompileOrganizationsPolicy([]policy.Plan{*p}, policy.CompileOptions{ChildControl: sp.ChildControl(tierName)})
 	if err != nil {
 		return append(checks, plan.Check{Code: "policy-compile", Address: "tiers." + tierName, Message: err.Error()})
 	}
@@ -214,9 +234,9 @@ func (d *desired) workload(sp *spec.Spec, a string, tierNames []string, tags map
 	role := servicerole.BackupRole(a, sp.Local.BackupRole, tags)
 	da.role = &role
 	for _, region := range sp.WorkloadRegions() {
-		vd := vault.Desired{Account: a, Region: region, Vault: sp.Local.Vault, AccessPolicy: vault.WorkloadVaultAccessPolicy(org.BackupAccount), Tags: tags}
+		vd := vault.Desired{Account: a, Region: region, Vault: sp.Local.Vault, AccessPolicy: vault.WorkloadVaultAccessPolicy(org.BackupAccount, protection(sp).vault...), Tags: tags}
 		if t.Encryption == policy.CustomerManagedKey {
-			vd.Key = &vault.Key{Alias: sp.KMS.Alias, Description: "orgbackup local vault key", Policy: vault.WorkloadKeyPolicy(a, region, org.BackupAccount), Rotation: sp.KMSRotation()}
+			vd.Key = &vault.Key{Alias: sp.KMS.Alias, Description: "orgbackup local vault key", Policy: vault.WithStatements(vault.WorkloadKeyPolicy(a, region, org.BackupAccount), protection(sp).key...), Rotation: sp.KMSRotation()}
 		}
 		if n := sp.Notifications; n != nil {
 			vd.Notifications = &vault.Notifications{Topic: n.Topic, Events: slices.Clone(n.Events)}

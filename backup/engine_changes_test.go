@@ -31,6 +31,8 @@ func TestChangeTypes(t *testing.T) {
 			want: []changeSummary{
 				{Address: mgmt + "backup_policy/orgbackup-staging", Action: "create"},
 				{Address: mgmt + "backup_policy_attachment/orgbackup-staging@ou-root-staging1", Action: "create"},
+				{Address: "222222222222/us-east-1/vault_access_policy/central-backup", Action: "update"},
+				{Address: "222222222222/us-west-2/vault_access_policy/central-backup", Action: "update"},
 				{Address: "444444444444/global/iam_role/OrgBackupServiceRole", Action: "create"},
 				{Address: "444444444444/us-east-1/backup_region_settings/backup", Action: "update"},
 				{Address: "444444444444/us-east-1/backup_vault/local-backup", Action: "create"},
@@ -110,6 +112,8 @@ func TestChangeTypes(t *testing.T) {
 			want: []changeSummary{
 				{Address: mgmt + "backup_policy/orgbackup-development", Action: "delete", Destructive: true},
 				{Address: mgmt + "backup_policy_attachment/orgbackup-development@ou-root-development", Action: "delete", Destructive: true},
+				{Address: "222222222222/us-east-1/vault_access_policy/central-backup", Action: "update"},
+				{Address: "222222222222/us-west-2/vault_access_policy/central-backup", Action: "update"},
 			},
 		},
 		"delete: a target is detached": {
@@ -117,6 +121,8 @@ func TestChangeTypes(t *testing.T) {
 			want: []changeSummary{
 				{Address: mgmt + "backup_policy_attachment/orgbackup-production@333333333333", Action: "create"},
 				{Address: mgmt + "backup_policy_attachment/orgbackup-production@ou-root-production", Action: "delete", Destructive: true},
+				{Address: "222222222222/us-east-1/vault_access_policy/central-backup", Action: "update"},
+				{Address: "222222222222/us-west-2/vault_access_policy/central-backup", Action: "update"},
 			},
 		},
 	}

@@ -14,11 +14,13 @@ import (
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	awsorgs "github.com/aws/aws-sdk-go-v2/service/organizations"
+	awsram "github.com/aws/aws-sdk-go-v2/service/ram"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/orgbackup/orgbackup/auditreports"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
+	"github.com/orgbackup/orgbackup/guardrails"
 	"github.com/orgbackup/orgbackup/managedtags"
 	"github.com/orgbackup/orgbackup/organization"
 	"github.com/orgbackup/orgbackup/plan"
@@ -185,6 +187,15 @@ func planOrganization(ctx context.Context, sp *spec.Spec, src crossaccount.Confi
 	if err != nil {
 		return nil, err
 	}
+	// A spec without a guardrails section leaves SCPs alone; one that
+	// turns them off removes orgbackup's (destructive).
+	if sp.Guardrails != nil {
+		gc, err := guardrails.Plan(ctx, orgs, org.ManagementAccount, sp.Name, d.guardrails)
+		if err != nil {
+			return nil, err
+		}
+		changes = append(changes, gc...)
+	}
 	if org.Distribution == spec.DistributionDirect {
 		return changes, nil
 	}
@@ -243,6 +254,17 @@ func planAccount(ctx context.Context, src crossaccount.ConfigSource, sp *spec.Sp
 		cs, err := vault.Plan(ctx, vault.NewWriters(cfg).Readers(), vd, func(vo *vault.Options) { vo.Now = now })
 		if err != nil {
 			return nil, fmt.Errorf("planning vault %s in %s/%s: %w", vd.Vault, account, vd.Region, err)
+		}
+		out = append(out, cs...)
+	}
+	if da.share != nil {
+		cfg, err := src.Config(ctx, account, primary)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := vault.PlanAirGappedShare(ctx, awsram.NewFromConfig(cfg), account, primary, airGappedShareName, da.share)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, cs...)
 	}

@@ -211,7 +211,7 @@ func (s *Server) evalCopyPolicyLocked(dv *backupVault, req copyRequest) bool {
 // keyUsableForCopyLocked reports whether account can use a KMS key to
 // copy a snapshot: by the key policy or by a grant for Decrypt.
 func (s *Server) keyUsableForCopyLocked(keyARN, account string) (bool, string) {
-	ok, why := s.kmsKeyUsableByLocked(keyARN, account, "kms:Decrypt")
+	ok, why := s.kmsKeyUsableByLocked(keyARN, account, "kms:Decrypt", "backup")
 	if ok {
 		return true, ""
 	}

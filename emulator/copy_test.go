@@ -174,6 +174,13 @@ func TestCopyKMSKeys(t *testing.T) {
 		{"key shared by key policy", func(t *testing.T, k *awskms.Client, keyID string) {
 			must(k.PutKeyPolicy(context.Background(), &awskms.PutKeyPolicyInput{KeyId: aws.String(keyID), PolicyName: aws.String("default"), Policy: aws.String(scnSharedKeyPolicy)}))(t, "PutKeyPolicy")
 		}, true},
+		// A key policy that admits the destination only through AWS
+		// Backup (kms:ViaService): the copy job uses the key through
+		// Backup, so it sees the condition key and may; a direct call
+		// from the destination account may not.
+		{"key shared through AWS Backup only", func(t *testing.T, k *awskms.Client, keyID string) {
+			must(k.PutKeyPolicy(context.Background(), &awskms.PutKeyPolicyInput{KeyId: aws.String(keyID), PolicyName: aws.String("default"), Policy: aws.String(cpViaBackupKeyPolicy)}))(t, "PutKeyPolicy")
+		}, true},
 		{"key shared by grant", func(t *testing.T, k *awskms.Client, keyID string) {
 			must(k.CreateGrant(context.Background(), &awskms.CreateGrantInput{KeyId: aws.String(keyID),
 				GranteePrincipal: aws.String("arn:aws:iam::222222222222:root"), Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt, kmstypes.GrantOperationCreateGrant}}))(t, "CreateGrant")
@@ -215,6 +222,30 @@ func TestCopyKMSKeys(t *testing.T) {
 				t.Errorf("copy: %s (%q), want COMPLETED", done.State, aws.ToString(done.StatusMessage))
 			}
 		})
+	}
+}
+
+// cpViaBackupKeyPolicy shares a key of cpSource with the central account
+// only through AWS Backup in us-east-1.
+const cpViaBackupKeyPolicy = `{"Version":"2012-10-17","Statement":[
+ {"Sid":"Owner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::333333333333:root"},"Action":"kms:*","Resource":"*"},
+ {"Sid":"Central","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":["kms:Decrypt","kms:DescribeKey","kms:CreateGrant"],"Resource":"*",
+  "Condition":{"StringEquals":{"kms:ViaService":"backup.us-east-1.amazonaws.com"}}}]}`
+
+// TestKMSViaServiceDirectCall: a key policy that admits another account
+// only through AWS Backup refuses that account's direct calls, which
+// carry no kms:ViaService (the copy through Backup is TestCopyKMSKeys's
+// "key shared through AWS Backup only").
+func TestKMSViaServiceDirectCall(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := newTestServer(t)
+	owner := awskms.NewFromConfig(srv.Config(cpSource, "us-east-1"))
+	key := must(owner.CreateKey(ctx, &awskms.CreateKeyInput{Policy: aws.String(cpViaBackupKeyPolicy)}))(t, "CreateKey")
+	central := awskms.NewFromConfig(srv.Config(scnCentral, "us-east-1"))
+	_, err := central.DescribeKey(ctx, &awskms.DescribeKeyInput{KeyId: key.KeyMetadata.Arn})
+	if errorCode(err) != "AccessDeniedException" {
+		t.Fatalf("direct DescribeKey from the central account: %v, want AccessDeniedException", err)
 	}
 }
 

@@ -435,6 +435,17 @@ func (s *Server) kmsKeyForCallLocked(c *Call, id, action string, allowAlias, cro
 // to perform action (e.g. "kms:DescribeKey"). AWS managed keys are never
 // usable from another account ("AWS managed keys", KMS Developer Guide).
 func (s *Server) kmsKeyPolicyAllowsLocked(k *kmsKey, p Principal, action string) bool {
+	return s.kmsKeyPolicyAllowsViaLocked(k, p, action, "")
+}
+
+// kmsKeyPolicyAllowsViaLocked is kmsKeyPolicyAllowsLocked for a use of the
+// key by the AWS service named via (its signing name, "" for a direct
+// call): "The kms:ViaService condition key limits use of a KMS key to
+// requests from specified AWS services" and is set to
+// SERVICE.REGION.amazonaws.com when a service calls KMS on the
+// principal's behalf ("kms:ViaService", AWS KMS condition keys, KMS
+// Developer Guide), in the key's Region.
+func (s *Server) kmsKeyPolicyAllowsViaLocked(k *kmsKey, p Principal, action, via string) bool {
 	if p.Account == k.account {
 		return true
 	}
@@ -445,6 +456,9 @@ func (s *Server) kmsKeyPolicyAllowsLocked(k *kmsKey, p Principal, action string)
 	// policies admit a whole organization, as CentralKeyPolicy does.
 	ctx := s.callerContextLocked(p)
 	ctx["kms:CallerAccount"] = []string{p.Account}
+	if via != "" {
+		ctx["kms:ViaService"] = []string{via + "." + k.region + ".amazonaws.com"}
+	}
 	d, err := evalPolicy(k.policy, policyResource, policyRequest{
 		Principal: &policyPrincipal{Account: p.Account, ARN: p.ARN, RoleARN: p.RoleARN},
 		Action:    action,
@@ -457,7 +471,9 @@ func (s *Server) kmsKeyPolicyAllowsLocked(k *kmsKey, p Principal, action string)
 // kmsKeyUsableByLocked reports whether account may perform action (e.g.
 // "kms:Decrypt", "kms:CreateGrant") with the key keyARN, and if not, why.
 // Other services (Backup copy jobs, encrypted vaults, SNS) use it.
-func (s *Server) kmsKeyUsableByLocked(keyARN, account, action string) (bool, string) {
+// service is the signing name of the service using the key ("backup",
+// "s3"), which the key policy sees as kms:ViaService.
+func (s *Server) kmsKeyUsableByLocked(keyARN, account, action, service string) (bool, string) {
 	ref, err := parseKMSKeyRef(&Call{Account: account}, keyARN)
 	if err != nil || !ref.isARN {
 		return false, fmt.Sprintf("%q is not a KMS key or alias ARN", keyARN)
@@ -473,7 +489,7 @@ func (s *Server) kmsKeyUsableByLocked(keyARN, account, action string) (bool, str
 	default:
 		return false, fmt.Sprintf("KMS key %s is %s", k.arn, k.state)
 	}
-	if !s.kmsKeyPolicyAllowsLocked(k, rootPrincipal(account), action) {
+	if !s.kmsKeyPolicyAllowsViaLocked(k, rootPrincipal(account), action, service) {
 		if k.manager == kmstypes.KeyManagerTypeAws && account != k.account {
 			return false, fmt.Sprintf("KMS key %s is an AWS managed key, which cannot be used from account %s", k.arn, account)
 		}

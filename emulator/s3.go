@@ -905,7 +905,7 @@ func (s *Server) s3PutObject(req *s3Request) (*s3Response, error) {
 			}
 			o.kmsKey = "arn:aws:kms:" + b.region + ":" + req.c.Account + ":" + res
 		}
-		if ok, why := s.kmsKeyUsableByLocked(o.kmsKey, req.c.Account, "kms:GenerateDataKey"); !ok {
+		if ok, why := s.kmsKeyUsableByLocked(o.kmsKey, req.c.Account, "kms:GenerateDataKey", "s3"); !ok {
 			return nil, s3Err(403, "AccessDenied", "Access Denied: "+why)
 		}
 	}

@@ -122,6 +122,7 @@ type Server struct {
 	iam      map[string]*iamAccount
 	kms      map[regionKey]*kmsRegion
 	sns      map[regionKey]*snsRegion
+	ram      map[regionKey]*ramRegion // created on first use (ram.go)
 	s3       *s3State
 	backup   map[regionKey]*backupRegion
 	// regionJobs indexes every account's jobs per region, for the

@@ -105,6 +105,13 @@ var Operations = map[string][]string{
 	"organizations:TagResource":                         {"organizations:TagResource"},
 	"organizations:UntagResource":                       {"organizations:UntagResource"},
 	"organizations:UpdatePolicy":                        {"organizations:UpdatePolicy"},
+	// Sharing the air-gapped vault with the recovery accounts.
+	"ram:AssociateResourceShare":       {"ram:AssociateResourceShare"},
+	"ram:CreateResourceShare":          {"ram:CreateResourceShare", "ram:TagResource"},
+	"ram:DeleteResourceShare":          {"ram:DeleteResourceShare"},
+	"ram:DisassociateResourceShare":    {"ram:DisassociateResourceShare"},
+	"ram:GetResourceShareAssociations": {"ram:GetResourceShareAssociations"},
+	"ram:GetResourceShares":            {"ram:GetResourceShares"},
 	// S3 actions are named after the permission, not the operation.
 	"s3:CreateBucket":                        {"s3:CreateBucket"},
 	"s3:GetBucketEncryption":                 {"s3:GetEncryptionConfiguration"},

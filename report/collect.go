@@ -123,6 +123,7 @@ func Collect(ctx context.Context, sp *spec.Spec, clients Clients, window Window,
 	if err := c.central(ctx); err != nil {
 		return nil, err
 	}
+	c.airGapped(ctx)
 	for _, region := range sp.Regions() {
 		if err := c.backupJobs(ctx, region); err != nil {
 			return nil, err

@@ -173,7 +173,14 @@ func Evaluate(sp *spec.Spec, inv *Inventory, optFns ...func(*EvaluateOptions)) (
 	}
 
 	rep.Vaults = e.vaults()
-	rep.Findings = e.findings(rep)
+	rep.AirGapped = evaluateAirGapped(sp, inv.AirGapped)
+	var agFindings []Finding // failures, first with the vaults'
+	if a := rep.AirGapped; a != nil {
+		for _, p := range a.Problems {
+			agFindings = append(agFindings, Finding{Severity: SeverityFail, Code: "vault-air-gapped", Subject: a.Account + "/" + a.Region + "/" + a.Name, Message: p})
+		}
+	}
+	rep.Findings = append(agFindings, e.findings(rep)...)
 	rep.Verdict = verdict(rep)
 	if rep.Resources == nil {
 		rep.Resources = []Resource{}

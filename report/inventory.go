@@ -59,6 +59,9 @@ type Inventory struct {
 	// Vaults are the local vaults (per workload account and region) and
 	// the central vaults.
 	Vaults []VaultData
+	// AirGapped is the logically air-gapped vault as read (nil without
+	// one in the spec); evaluateAirGapped judges it.
+	AirGapped *AirGappedVault
 	// Warnings are reads that failed without stopping the collection,
 	// e.g. an account whose role could not be assumed.
 	Warnings []string

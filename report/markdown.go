@@ -96,6 +96,7 @@ func Markdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 		}
 	}
 	fmt.Fprintf(&tail, "### Vaults: %d of %d meet the spec\n\n", len(r.Vaults)-bad, len(r.Vaults))
+	writeAirGappedMarkdown(&tail, r.AirGapped)
 	fmt.Fprintf(&tail, "### Accounts\n\n| account | tiers | compliant | jobs ok/failed | cost/month |\n|---|---|---|---|---|\n")
 	for _, a := range r.Accounts {
 		name := md(a.Account)

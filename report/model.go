@@ -84,8 +84,11 @@ type Report struct {
 	Regions   []RegionStats  `json:"regions"`
 	Resources []Resource     `json:"resources"`
 	Vaults    []Vault        `json:"vaults"`
-	Heatmap   Heatmap        `json:"heatmap"`
-	Cost      Cost           `json:"cost"`
+	// AirGapped is the logically air-gapped vault's state; absent when
+	// the spec has none.
+	AirGapped *AirGappedVault `json:"air_gapped,omitempty"`
+	Heatmap   Heatmap         `json:"heatmap"`
+	Cost      Cost            `json:"cost"`
 	// Findings are problems beyond single resources (vault posture,
 	// failing copies, unreadable accounts), failures first.
 	Findings []Finding `json:"findings"`

@@ -89,6 +89,12 @@ type Default struct {
 //	tiers.*.restore_testing.lookback 7d
 //	tiers.*.restore_testing.validation_window 2h
 //	tiers.*.restore_testing.keep_restored the validation window
+//	tiers.*.child_policies           lock-plan with guardrails, else free
+//	tiers.*.air_gapped_copy          false
+//	guardrails                       none (off)
+//	guardrails.enabled               true
+//	guardrails.deploy_role           orgbackup-deploy
+//	guardrails.break_glass_role      orgbackup-break-glass
 func Defaults() []Default {
 	return []Default{
 		{"name", DefaultName},
@@ -129,6 +135,12 @@ func Defaults() []Default {
 		{"tiers.*.restore_testing.lookback", "7d"},
 		{"tiers.*.restore_testing.validation_window", "2h"},
 		{"tiers.*.restore_testing.keep_restored", "the validation window"},
+		{"tiers.*.child_policies", ChildPoliciesLockPlan + " with guardrails, else " + ChildPoliciesFree},
+		{"tiers.*.air_gapped_copy", "false"},
+		{"guardrails", "none (off)"},
+		{"guardrails.enabled", "true"},
+		{"guardrails.deploy_role", DefaultDeployRole},
+		{"guardrails.break_glass_role", DefaultBreakGlassRole},
 	}
 }
 
@@ -172,6 +184,7 @@ func (s *Spec) SetDefaults() {
 	if n := s.Notifications; n != nil && n.Topic == "" {
 		n.Topic = DefaultTopic
 	}
+	s.setGuardrailDefaults()
 	if r := s.Reports; r != nil {
 		if len(r.Formats) == 0 {
 			r.Formats = []string{DefaultReportFormat}

@@ -212,6 +212,14 @@ func fieldConstraints(key string, s *schema) {
 		s.Enum = enumOf(FrameworkControls()...)
 	case "Framework.Name":
 		s.Pattern = frameworkNameRE.String()
+	case "AirGapped.ShareWith":
+		s.UniqueItems = true
+	case "AirGapped.ShareWith[]":
+		s.Pattern = "^[0-9]{12}$"
+	case "Tier.ChildPolicies":
+		s.Enum = enumOf(ChildPoliciesFree, ChildPoliciesLockPlan, ChildPoliciesLockAll)
+	case "Guardrails.DeployRole", "Guardrails.BreakGlassRole":
+		s.Pattern = role
 	}
 }
 
@@ -229,6 +237,11 @@ func fieldDocs(key string) (string, bool) {
 		"Spec.Notifications": "SNS notifications of backup events.",
 		"Spec.Reports":       "Backup reports delivered to S3, and audit frameworks.",
 		"Spec.Tags":          "Tags added to every resource orgbackup creates.",
+		"Spec.Guardrails":    "Service control policies, vault and key policy denies and child-policy locks that keep the accounts' own administrators from deleting or weakening backups; off when omitted.",
+
+		"Guardrails.Enabled":        "Turn the guardrails on. Default true when the section is present.",
+		"Guardrails.DeployRole":     "Role orgbackup deploys with in every account (must be organization.execution_role); exempt from the guardrails on what orgbackup changes. Default orgbackup-deploy.",
+		"Guardrails.BreakGlassRole": "Emergency role exempt from every guardrail. Default orgbackup-break-glass.",
 
 		"Organization.ManagementAccount": "The organization's management account ID.",
 		"Organization.BackupAccount":     "The central backup account ID, registered as AWS Backup's delegated administrator.",
@@ -270,6 +283,8 @@ func fieldDocs(key string) (string, bool) {
 		"RestoreTesting.ValidationWindow": "How long validation may take after the restore, e.g. 2h. Default 2h.",
 		"RestoreTesting.KeepRestored":     "How long restored resources live before deletion, whole hours, at most 168h. Default: the validation window.",
 		"RestoreTesting.Metadata":         "Restore metadata overrides by resource type, e.g. {RDS: {DBInstanceClass: db.t3.small}}.",
+		"Tier.AirGappedCopy":      "Also copy the tier's recovery points to the central logically air-gapped vault, kept central_retention (within the vault's retention). Default false.",
+		"Tier.ChildPolicies":      "What backup policies below the tier's targets may change in its plan: free, lock-plan (add plans only) or lock-all. Default lock-plan with guardrails, else free.",
 
 		"Selection.Tags":          "Tag key/value pairs; a resource with any of them is selected.",
 		"Selection.ResourceTypes": "Limit the selection to these resource types. Default all.",
@@ -286,6 +301,7 @@ func fieldDocs(key string) (string, bool) {
 		"AirGapped.Vault":        "Air-gapped vault name.",
 		"AirGapped.MinRetention": "Shortest retention, at least 7d.",
 		"AirGapped.MaxRetention": "Longest retention.",
+		"AirGapped.ShareWith":    "Recovery account IDs the vault is shared with through AWS RAM, so they can restore from it.",
 
 		"Local.Vault":      "Local vault name. Default orgbackup-local.",
 		"Local.BackupRole": "IAM role AWS Backup assumes in each workload account. Default OrgBackupServiceRole.",

@@ -41,6 +41,9 @@ type Spec struct {
 	Reports *Reports `json:"reports,omitempty" yaml:"reports,omitempty"`
 	// Tags are added to every resource orgbackup creates.
 	Tags map[string]string `json:"tags,omitempty" yaml:"tags,omitempty"`
+	// Guardrails protects the backups from the accounts' own
+	// administrators (see Guardrails); off when omitted.
+	Guardrails *Guardrails `json:"guardrails,omitempty" yaml:"guardrails,omitempty"`
 
 	// file is where the spec was loaded from, for messages.
 	file string
@@ -130,6 +133,14 @@ type Tier struct {
 	// RestoreTesting configures the tier's restore tests. Default: the
 	// preset's (production monthly, every type it protects).
 	RestoreTesting *RestoreTesting `json:"restore_testing,omitempty" yaml:"restore_testing,omitempty"`
+	// ChildPolicies is the lock on the tier's backup policy against
+	// policies attached below its targets: free, lock-plan or lock-all.
+	// Default lock-plan with guardrails, else free.
+	ChildPolicies string `json:"child_policies,omitempty" yaml:"child_policies,omitempty"`
+	// AirGappedCopy also copies the tier's recovery points to the
+	// central logically air-gapped vault, kept CentralRetention (which
+	// must lie within the vault's retention). Default false.
+	AirGappedCopy bool `json:"air_gapped_copy,omitempty" yaml:"air_gapped_copy,omitempty"`
 }
 
 // Selection chooses resources by tags.
@@ -169,6 +180,9 @@ type AirGapped struct {
 	Vault        string `json:"vault" yaml:"vault"`
 	MinRetention string `json:"min_retention" yaml:"min_retention"`
 	MaxRetention string `json:"max_retention" yaml:"max_retention"`
+	// ShareWith are the recovery accounts the vault is shared with
+	// through AWS RAM, so they can restore from it. Default none.
+	ShareWith []string `json:"share_with,omitempty" yaml:"share_with,omitempty"`
 }
 
 // Local configures each workload account's vault.

@@ -223,6 +223,7 @@ func (s *Spec) tierPlan(tier, account string) (*policy.Plan, error) {
 	if t.CrossRegion && s.Organization.Regions.Secondary != "" && !s.SecondaryFromCentral(t) {
 		copies = append(copies, policy.TierCopy{VaultARN: s.CentralVaultARN(s.Organization.Regions.Secondary), Keep: t.SecondaryRetention})
 	}
+	copies = append(copies, s.airGappedCopies(tier, t)...)
 	return policy.TierPlan(policy.TierPlanOptions{
 		Tier: tier, PlanName: PlanName(tier), Schedule: t.Schedule, Timezone: t.Timezone,
 		StartWindow: t.StartWindow, CompletionWindow: t.CompletionWindow,

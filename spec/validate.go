@@ -240,6 +240,8 @@ func (v *validator) spec() {
 	v.kms()
 	v.notifications()
 	v.reports()
+	v.guardrails()
+	v.airGapped()
 	v.tags("tags", s.Tags)
 }
 

@@ -25,30 +25,35 @@ type accessPolicySpec struct {
 }
 
 func (p *planner) planAccessPolicy(live *VaultState) error {
-	d := p.d
 	var cur string
 	if live != nil {
 		cur = live.AccessPolicy
 	}
-	dep := p.dependsOn(p.addr(KindVault, d.Vault))
-	want, _ := compactJSON(d.AccessPolicy)
+	return p.planVaultPolicy(p.d.Vault, p.d.AccessPolicy, cur, p.dependsOn(p.addr(KindVault, p.d.Vault)))
+}
+
+// planVaultPolicy plans the access policy of the vault named name (the
+// backup vault or the air-gapped vault): want is the desired policy, cur
+// the live one ("" for none), dep what it waits for.
+func (p *planner) planVaultPolicy(name, wantPolicy, cur string, dep []plan.Address) error {
+	want, _ := compactJSON(wantPolicy)
 	have, _ := compactJSON(cur)
 	switch {
-	case d.AccessPolicy == "" && cur == "":
-	case d.AccessPolicy == "":
-		p.add(plan.Change{Address: p.addr(KindAccessPolicy, d.Vault), Action: plan.Delete, Before: plan.JSON(accessPolicySpec{Vault: d.Vault, Policy: have}),
+	case wantPolicy == "" && cur == "":
+	case wantPolicy == "":
+		p.add(plan.Change{Address: p.addr(KindAccessPolicy, name), Action: plan.Delete, Before: plan.JSON(accessPolicySpec{Vault: name, Policy: have}),
 			Destructive: true, Reason: "the spec has no access policy for the vault; deleting it removes the permissions and protections it grants"})
 	case cur == "":
-		p.add(plan.Change{Address: p.addr(KindAccessPolicy, d.Vault), Action: plan.Create, After: plan.JSON(accessPolicySpec{Vault: d.Vault, Policy: want}),
+		p.add(plan.Change{Address: p.addr(KindAccessPolicy, name), Action: plan.Create, After: plan.JSON(accessPolicySpec{Vault: name, Policy: want}),
 			Reason: "set the vault access policy", DependsOn: dep})
 	default:
-		same, err := EqualPolicies(d.AccessPolicy, cur)
+		same, err := EqualPolicies(wantPolicy, cur)
 		if err != nil {
-			return fmt.Errorf("comparing access policy of vault %s: %w", d.Vault, err)
+			return fmt.Errorf("comparing access policy of vault %s: %w", name, err)
 		}
 		if !same {
-			p.add(plan.Change{Address: p.addr(KindAccessPolicy, d.Vault), Action: plan.Update,
-				Before: plan.JSON(accessPolicySpec{Vault: d.Vault, Policy: have}), After: plan.JSON(accessPolicySpec{Vault: d.Vault, Policy: want}),
+			p.add(plan.Change{Address: p.addr(KindAccessPolicy, name), Action: plan.Update,
+				Before: plan.JSON(accessPolicySpec{Vault: name, Policy: have}), After: plan.JSON(accessPolicySpec{Vault: name, Policy: want}),
 				Reason: "the vault access policy differs", DependsOn: dep})
 		}
 	}

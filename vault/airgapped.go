@@ -40,6 +40,13 @@ func (p *planner) planAirGapped() error {
 	if err != nil {
 		return err
 	}
+	var cur string
+	if live != nil {
+		cur = live.AccessPolicy
+	}
+	if err := p.planVaultPolicy(a.Name, a.AccessPolicy, cur, p.dependsOn(p.addr(KindAirGapped, a.Name))); err != nil {
+		return err
+	}
 	after := airGappedSpec{Name: a.Name, MinRetentionDays: a.MinRetentionDays, MaxRetentionDays: a.MaxRetentionDays, Tags: p.d.Tags}
 	fixed := "an air-gapped vault's retention (%d..%d days) is fixed when it is created and cannot be changed afterwards"
 	if live == nil {

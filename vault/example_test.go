@@ -285,7 +285,8 @@ func ExampleCentralKeyPolicy() {
 	//       "Resource": "*",
 	//       "Condition": {
 	//         "StringEquals": {
-	//           "aws:PrincipalOrgID": "o-a1b2c3d4e5"
+	//           "aws:PrincipalOrgID": "o-a1b2c3d4e5",
+	//           "kms:ViaService": "backup.us-east-1.amazonaws.com"
 	//         }
 	//       }
 	//     },
@@ -302,7 +303,8 @@ func ExampleCentralKeyPolicy() {
 	//           "kms:GrantIsForAWSResource": "true"
 	//         },
 	//         "StringEquals": {
-	//           "aws:PrincipalOrgID": "o-a1b2c3d4e5"
+	//           "aws:PrincipalOrgID": "o-a1b2c3d4e5",
+	//           "kms:ViaService": "backup.us-east-1.amazonaws.com"
 	//         }
 	//       }
 	//     }

@@ -46,5 +46,5 @@ func Kinds() []plan.Kind {
 			return apply(ctx, NewWriters(env.Config), c, k.apply, func(o *Options) { o.Now = env.Now })
 		}, Owner: k.owner, Tags: k.tags})
 	}
-	return out
+	return append(out, shareKind())
 }

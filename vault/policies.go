@@ -159,8 +159,12 @@ func WorkloadKeyPolicy(account, region, backupAccount string) string {
 // to copy recovery points into the central vault (aws:PrincipalOrgID,
 // "AWS global condition context keys"; "Creating backup copies across AWS
 // accounts").
+//
+// The organization's accounts may use it only through AWS Backup
+// (kms:ViaService): the key policy is what stops a workload account's
+// administrator from decrypting central recovery points directly.
 func CentralKeyPolicy(account, region, orgID string) string {
-	org := map[string]Values{"aws:PrincipalOrgID": {orgID}}
+	org := map[string]Values{"aws:PrincipalOrgID": {orgID}, "kms:ViaService": {"backup." + region + ".amazonaws.com"}}
 	st := []Statement{keyAdminStatement(account)}
 	st = append(st, backupServiceStatements(account, region)...)
 	st = append(st,

@@ -57,9 +57,9 @@ func TestPolicyBuilders(t *testing.T) {
 				{Sid: "AllowAWSBackupGrants", Effect: "Allow", Principal: map[string]vault.Values{"AWS": {"*"}}, Action: vault.Values{"kms:CreateGrant"}, Resource: "*",
 					Condition: map[string]map[string]vault.Values{"StringEquals": {"kms:CallerAccount": {"222222222222"}, "kms:ViaService": {"backup.us-east-1.amazonaws.com"}}, "Bool": grant["Bool"]}},
 				{Sid: "AllowOrganizationCopies", Effect: "Allow", Principal: map[string]vault.Values{"AWS": {"*"}}, Action: use, Resource: "*",
-					Condition: map[string]map[string]vault.Values{"StringEquals": {"aws:PrincipalOrgID": {"o-a1b2c3d4e5"}}}},
+					Condition: map[string]map[string]vault.Values{"StringEquals": {"aws:PrincipalOrgID": {"o-a1b2c3d4e5"}, "kms:ViaService": {"backup.us-east-1.amazonaws.com"}}}},
 				{Sid: "AllowOrganizationGrants", Effect: "Allow", Principal: map[string]vault.Values{"AWS": {"*"}}, Action: vault.Values{"kms:CreateGrant"}, Resource: "*",
-					Condition: map[string]map[string]vault.Values{"StringEquals": {"aws:PrincipalOrgID": {"o-a1b2c3d4e5"}}, "Bool": grant["Bool"]}},
+					Condition: map[string]map[string]vault.Values{"StringEquals": {"aws:PrincipalOrgID": {"o-a1b2c3d4e5"}, "kms:ViaService": {"backup.us-east-1.amazonaws.com"}}, "Bool": grant["Bool"]}},
 			},
 		},
 		{

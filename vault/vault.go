@@ -94,6 +94,9 @@ type AirGapped struct {
 	Name string
 	// MinRetentionDays (at least 7) and MaxRetentionDays bound retention.
 	MinRetentionDays, MaxRetentionDays int64
+	// AccessPolicy is its access policy ("" for none): who may copy into
+	// it, and the deny statements that protect it.
+	AccessPolicy string
 }
 
 // Notifications sends backup vault events to an SNS topic with email
