@@ -283,8 +283,8 @@ func fieldDocs(key string) (string, bool) {
 		"RestoreTesting.ValidationWindow": "How long validation may take after the restore, e.g. 2h. Default 2h.",
 		"RestoreTesting.KeepRestored":     "How long restored resources live before deletion, whole hours, at most 168h. Default: the validation window.",
 		"RestoreTesting.Metadata":         "Restore metadata overrides by resource type, e.g. {RDS: {DBInstanceClass: db.t3.small}}.",
-		"Tier.AirGappedCopy":      "Also copy the tier's recovery points to the central logically air-gapped vault, kept central_retention (within the vault's retention). Default false.",
-		"Tier.ChildPolicies":      "What backup policies below the tier's targets may change in its plan: free, lock-plan (add plans only) or lock-all. Default lock-plan with guardrails, else free.",
+		"Tier.AirGappedCopy":              "Also copy the tier's recovery points to the central logically air-gapped vault, kept central_retention (within the vault's retention). Default false.",
+		"Tier.ChildPolicies":              "What backup policies below the tier's targets may change in its plan: free, lock-plan (add plans only) or lock-all. Default lock-plan with guardrails, else free.",
 
 		"Selection.Tags":          "Tag key/value pairs; a resource with any of them is selected.",
 		"Selection.ResourceTypes": "Limit the selection to these resource types. Default all.",
