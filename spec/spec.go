@@ -41,6 +41,10 @@ type Spec struct {
 	Reports *Reports `json:"reports,omitempty" yaml:"reports,omitempty"`
 	// Tags are added to every resource orgbackup creates.
 	Tags map[string]string `json:"tags,omitempty" yaml:"tags,omitempty"`
+	// TeamRoles configures the roles people use (see TeamRoles).
+	TeamRoles *TeamRoles `json:"team_roles,omitempty" yaml:"team_roles,omitempty"`
+	// LegalHolds are the legal holds the spec declares (see LegalHold).
+	LegalHolds []LegalHold `json:"legal_holds,omitempty" yaml:"legal_holds,omitempty"`
 
 	// file is where the spec was loaded from, for messages.
 	file string

@@ -241,6 +241,8 @@ func (v *validator) spec() {
 	v.notifications()
 	v.reports()
 	v.tags("tags", s.Tags)
+	v.teamRoles()
+	v.legalHolds()
 }
 
 func (v *validator) accountID(path, id string) bool {
