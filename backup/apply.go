@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/orgbackup/orgbackup/accessrole"
 	"github.com/orgbackup/orgbackup/auditreports"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
@@ -40,6 +41,7 @@ func Kinds() (*plan.Kinds, error) {
 		auditreports.Kinds(),
 		regionsettings.Kinds(),
 		restoretesting.Kinds(),
+		accessrole.Kinds(),
 	)
 }
 
