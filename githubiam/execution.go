@@ -78,6 +78,9 @@ const (
 	// (through OrganizationAccountAccessRole) applies, so the deploy role
 	// cannot widen its own permissions.
 	scopeBootstrap
+	// scopePeople: not granted to the deploy role: a person decides it,
+	// with the break-glass role (releasing a legal hold).
+	scopePeople
 )
 
 // writeScopes classifies every write action of Operations. A test fails
@@ -88,6 +91,8 @@ var writeScopes = map[string]scope{
 	"backup:CreateFramework":                       scopeCreate,
 	"backup:CreateLogicallyAirGappedBackupVault":   scopeCreate,
 	"backup:CreateReportPlan":                      scopeCreate,
+	"backup:CreateLegalHold":                       scopeCreate,
+	"backup:CancelLegalHold":                       scopePeople,
 	"backup:CreateBackupSelection":                 scopeTag, // resource: the backup plan
 	"backup:DeleteBackupPlan":                      scopeTag,
 	"backup:DeleteBackupSelection":                 scopeTag,
@@ -191,7 +196,7 @@ func DeployWrites() []string {
 	_, writes := Actions()
 	var out []string
 	for _, a := range writes {
-		if writeScopes[a] != scopeBootstrap {
+		if s := writeScopes[a]; s != scopeBootstrap && s != scopePeople {
 			out = append(out, a)
 		}
 	}
