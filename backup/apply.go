@@ -17,6 +17,7 @@ import (
 	"github.com/orgbackup/orgbackup/auditreports"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
+	"github.com/orgbackup/orgbackup/legalhold"
 	"github.com/orgbackup/orgbackup/organization"
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/policy"
@@ -42,6 +43,7 @@ func Kinds() (*plan.Kinds, error) {
 		regionsettings.Kinds(),
 		restoretesting.Kinds(),
 		accessrole.Kinds(),
+		legalhold.Kinds(),
 	)
 }
 
