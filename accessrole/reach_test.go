@@ -19,7 +19,7 @@ import (
 // dangerous are writes beyond the engine's that an attacker would try.
 var dangerous = []string{
 	"backup:CancelLegalHold", "backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle",
-	"backup:StartRestoreJob", "iam:DeleteRolePermissionsBoundary", "iam:AttachRolePolicy",
+	"iam:DeleteRolePermissionsBoundary", "iam:AttachRolePolicy",
 	"kms:DisableKey", "kms:ScheduleKeyDeletion", "organizations:LeaveOrganization",
 }
 

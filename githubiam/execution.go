@@ -91,6 +91,13 @@ var writeScopes = map[string]scope{
 	"backup:CreateFramework":                       scopeCreate,
 	"backup:CreateLogicallyAirGappedBackupVault":   scopeCreate,
 	"backup:CreateReportPlan":                      scopeCreate,
+	"backup:CreateRestoreTestingPlan":              scopeCreate,
+	"backup:CreateRestoreTestingSelection":         scopeTag, // resource: the restore testing plan
+	"backup:DeleteRestoreTestingPlan":              scopeTag,
+	"backup:DeleteRestoreTestingSelection":         scopeTag,
+	"backup:UpdateRestoreTestingPlan":              scopeTag,
+	"backup:UpdateRestoreTestingSelection":         scopeTag,
+	"backup:StartRestoreJob":                       scopeUnscoped, // restores create resources and delete nothing
 	"backup:CreateLegalHold":                       scopeCreate,
 	"backup:CancelLegalHold":                       scopePeople,
 	"backup:CreateBackupSelection":                 scopeTag, // resource: the backup plan
