@@ -40,16 +40,18 @@ type Desired struct {
 }
 
 // SelectionOf turns a declared hold into a Selection: the accounts of its
-// tiers (tierOf maps workload accounts to their tier) and its accounts,
+// tiers (tierOf maps workload accounts to their tiers) and its accounts,
 // its dates as whole UTC days.
-func SelectionOf(h spec.LegalHold, tierOf map[string]string) Selection {
+func SelectionOf(h spec.LegalHold, tierOf map[string][]string) Selection {
 	accounts := map[string]bool{}
 	for _, a := range h.Accounts {
 		accounts[a] = true
 	}
-	for a, tier := range tierOf {
-		if slices.Contains(h.Tiers, tier) {
-			accounts[a] = true
+	for a, tiers := range tierOf {
+		for _, tier := range tiers {
+			if slices.Contains(h.Tiers, tier) {
+				accounts[a] = true
+			}
 		}
 	}
 	sel := Selection{Accounts: slices.Sorted(maps.Keys(accounts)), ResourceTypes: h.ResourceTypes, Tags: h.Tags}
@@ -66,7 +68,7 @@ func SelectionOf(h spec.LegalHold, tierOf map[string]string) Selection {
 // Region where its selection has points and no active hold of its title
 // exists. A hold is never released by planning: removing it from the spec
 // leaves it in place until `legal-hold release` gives a reason.
-func Plan(ctx context.Context, src crossaccount.ConfigSource, holds []spec.LegalHold, tierOf map[string]string, tags map[string]string, o Options) ([]plan.Change, error) {
+func Plan(ctx context.Context, src crossaccount.ConfigSource, holds []spec.LegalHold, tierOf map[string][]string, tags map[string]string, o Options) ([]plan.Change, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}

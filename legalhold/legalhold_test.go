@@ -154,7 +154,7 @@ func TestPlanDeclaredHold(t *testing.T) {
 	src := direct{w.srv}
 	day := w.start.UTC().Format(time.DateOnly)
 	holds := []spec.LegalHold{{Title: "audit", Description: "regulator request", Tiers: []string{"production"}, ResourceTypes: []string{"RDS"}, From: day, To: day}}
-	tierOf := map[string]string{prod: "production", stage: "staging"}
+	tierOf := map[string][]string{prod: {"production"}, stage: {"staging"}}
 	o := legalhold.Options{Regions: []string{region}, Now: w.srv.Now}
 	changes, err := legalhold.Plan(ctx, src, holds, tierOf, nil, o)
 	if err != nil {
