@@ -23,6 +23,7 @@ import (
 	"github.com/orgbackup/orgbackup/auditreports"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
+	"github.com/orgbackup/orgbackup/legalhold"
 	"github.com/orgbackup/orgbackup/managedtags"
 	"github.com/orgbackup/orgbackup/organization"
 	"github.com/orgbackup/orgbackup/plan"
@@ -72,6 +73,10 @@ func ownerOf(a plan.Address) plan.Address {
 // tags), and false when it does not exist.
 func liveTags(ctx context.Context, cfg aws.Config, a plan.Address) (map[string]string, bool, error) {
 	switch a.Kind {
+	case legalhold.KindHold:
+		// A legal hold is only ever created, never changed or deleted by
+		// a plan: it touches no live resource.
+		return nil, false, nil
 	case vault.KindVault, vault.KindAirGapped:
 		api := awsbackup.NewFromConfig(cfg)
 		out, err := api.DescribeBackupVault(ctx, &awsbackup.DescribeBackupVaultInput{BackupVaultName: aws.String(a.Name)})
