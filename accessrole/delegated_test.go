@@ -33,7 +33,7 @@ func TestApplyFromBackupAccount(t *testing.T) {
 	if _, err := awsbackup.NewFromConfig(w.srv.Config(mgmt, "us-east-1")).UpdateGlobalSettings(ctx, &awsbackup.UpdateGlobalSettingsInput{GlobalSettings: map[string]string{"isCrossAccountBackupEnabled": "false"}}); err != nil {
 		t.Fatal(err)
 	}
-	sp, err := spec.Parse("world.yaml", []byte(strings.Replace(worldSpec, "  production: {targets: [Production]}\n", "  production: {targets: [Production]}\n  staging: {targets: [Staging]}\n", 1)))
+	sp, err := spec.Parse("world.yaml", []byte(strings.Replace(worldSpec, "  production: {targets: [Production], restore_testing: {enabled: false}}\n", "  production: {targets: [Production], restore_testing: {enabled: false}}\n  staging: {targets: [Staging]}\n", 1)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ organization:
   backup_account: "222222222222"
   regions: {primary: us-east-1, secondary: us-west-2}
 tiers:
-  production: {targets: [Production]}
+  production: {targets: [Production], restore_testing: {enabled: false}}
 central:
   vault: central-backup
 local:
