@@ -129,3 +129,29 @@ func applyHold(ctx context.Context, api Writer, c plan.Change) error {
 	}
 	return nil
 }
+
+// TierAccounts maps every workload account of the organization (topo) to
+// the spec's tiers whose targets reach it; the management and backup
+// accounts are not workload accounts.
+func TierAccounts(sp *spec.Spec, topo *crossaccount.Topology) (map[string][]string, error) {
+	out := map[string][]string{}
+	for _, name := range sp.TierNames() {
+		t, err := sp.Tier(name)
+		if err != nil {
+			return nil, err
+		}
+		for _, target := range t.Targets {
+			ids, err := topo.Resolve(target)
+			if err != nil {
+				return nil, err
+			}
+			for _, a := range ids {
+				if a == sp.Organization.ManagementAccount || a == sp.Organization.BackupAccount || slices.Contains(out[a], name) {
+					continue
+				}
+				out[a] = append(out[a], name)
+			}
+		}
+	}
+	return out, nil
+}
