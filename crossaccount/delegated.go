@@ -9,17 +9,17 @@ import (
 
 // managementOnly are the operations orgbackup calls that AWS lets only the
 // management account make, keyed "ServiceID.Operation" (the SDK's service
-// IDs). Organizations' API reference says of each of the first four "This
-// operation can be called only from the organization's management
-// account"; AWS Backup's UpdateGlobalSettings "Returns an error if the
-// account is not an Organizations management account". Every other call
-// addressed to the management account — reading the organization, backup
-// policies and their attachments (which the delegation policy lets the
-// backup account manage, "Delegated administrator for AWS
-// Organizations") — a delegated administrator may make itself.
+// IDs). Organizations' API reference says of each of the first three
+// "You can only call this operation from the management account"; AWS
+// Backup's UpdateGlobalSettings "Returns an error if the account is not an
+// Organizations management account". Every other call addressed to the
+// management account — reading the organization, backup policies and
+// their attachments, and EnablePolicyType ("from the management account or
+// a member account that is a delegated administrator"), which the
+// delegation policy lets the backup account make ("Delegated administrator
+// for AWS Organizations") — a delegated administrator may make itself.
 var managementOnly = map[string]bool{
 	"Organizations.EnableAWSServiceAccess":         true,
-	"Organizations.EnablePolicyType":               true,
 	"Organizations.PutResourcePolicy":              true,
 	"Organizations.RegisterDelegatedAdministrator": true,
 	"Backup.UpdateGlobalSettings":                  true,

@@ -73,7 +73,7 @@ func TestFleetDelegated(t *testing.T) {
 		{"Organizations", "EnableAWSServiceAccess", true},
 		{"Organizations", "RegisterDelegatedAdministrator", true},
 		{"Organizations", "PutResourcePolicy", true},
-		{"Organizations", "EnablePolicyType", true},
+		{"Organizations", "EnablePolicyType", false},
 		{"Backup", "UpdateGlobalSettings", true},
 		{"Organizations", "CreatePolicy", false},
 		{"Organizations", "AttachPolicy", false},

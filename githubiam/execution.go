@@ -330,9 +330,10 @@ func DeployBoundary(partition string) Policy {
 
 // managementOperations are the write actions the deploy role keeps in the
 // management account: those AWS lets only the management account call.
-// Organizations' API reference says "This operation can be called only
-// from the organization's management account" for EnableAWSServiceAccess,
-// EnablePolicyType, RegisterDelegatedAdministrator and PutResourcePolicy;
+// Organizations' API reference says "You can only call this operation from
+// the management account" for EnableAWSServiceAccess,
+// RegisterDelegatedAdministrator and PutResourcePolicy (EnablePolicyType
+// also admits a delegated administrator);
 // AWS Backup's UpdateGlobalSettings "Returns an error if the account is not
 // an Organizations management account" (UpdateGlobalSettings API
 // reference). Everything else orgbackup does there, it does from the
@@ -340,7 +341,6 @@ func DeployBoundary(partition string) Policy {
 var managementOperations = []string{
 	"backup:UpdateGlobalSettings",
 	"organizations:EnableAWSServiceAccess",
-	"organizations:EnablePolicyType",
 	"organizations:PutResourcePolicy",
 	"organizations:RegisterDelegatedAdministrator",
 }
@@ -356,8 +356,6 @@ func ManagementDeployPolicy() Policy {
 	return Policy{Version: "2012-10-17", Statement: []Statement{
 		{Sid: "BackupService", Effect: "Allow", Action: []string{"organizations:EnableAWSServiceAccess", "organizations:RegisterDelegatedAdministrator"}, Resource: "*",
 			Condition: map[string]map[string]any{"StringEquals": {"organizations:ServicePrincipal": "backup.amazonaws.com"}}},
-		{Sid: "BackupPolicyType", Effect: "Allow", Action: []string{"organizations:EnablePolicyType"}, Resource: "*",
-			Condition: map[string]map[string]any{"StringEquals": {"organizations:PolicyType": "BACKUP_POLICY"}}},
 		{Sid: "Reserved", Effect: "Allow", Action: []string{"backup:UpdateGlobalSettings", "organizations:PutResourcePolicy"}, Resource: "*"},
 	}}
 }
