@@ -13,10 +13,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/orgbackup/orgbackup/accessrole"
 	"github.com/orgbackup/orgbackup/auditreports"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
 	"github.com/orgbackup/orgbackup/guardrails"
+	"github.com/orgbackup/orgbackup/legalhold"
 	"github.com/orgbackup/orgbackup/organization"
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/policy"
@@ -42,6 +44,8 @@ func Kinds() (*plan.Kinds, error) {
 		regionsettings.Kinds(),
 		restoretesting.Kinds(),
 		guardrails.Kinds(),
+		accessrole.Kinds(),
+		legalhold.Kinds(),
 	)
 }
 

@@ -1,15 +1,18 @@
 package backup
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/orgbackup/orgbackup/auditreports"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
 	"github.com/orgbackup/orgbackup/guardrails"
+	"github.com/orgbackup/orgbackup/legalhold"
 	"github.com/orgbackup/orgbackup/managedtags"
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/policy"
@@ -269,4 +272,16 @@ func targetID(topo *crossaccount.Topology, target string) string {
 		}
 	}
 	return target
+}
+
+// planLegalHolds plans the spec's legal holds in the workload accounts of
+// their tiers and accounts, and in the backup account for the central
+// copies (package legalhold).
+func planLegalHolds(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSource, d *desired, now func() time.Time) ([]plan.Change, error) {
+	if len(sp.LegalHolds) == 0 {
+		return nil, nil
+	}
+	return legalhold.Plan(ctx, src, sp.LegalHolds, d.tierOf, managedtags.For(sp.Name, sp.Tags), legalhold.Options{
+		BackupAccount: sp.Organization.BackupAccount, Regions: sp.Regions(), Now: now,
+	})
 }

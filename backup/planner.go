@@ -156,6 +156,11 @@ func PlanChanges(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 	if err != nil {
 		return nil, err
 	}
+	holds, err := planLegalHolds(ctx, sp, src, d, o.Now)
+	if err != nil {
+		return nil, err
+	}
+	p.Changes = append(p.Changes, holds...)
 	p.Checks = append(p.Checks, crossChecks(sp, d, p.Changes, o.Now())...)
 	owned, err := ownershipChecks(ctx, src, kinds, p, o.Concurrency)
 	if err != nil {

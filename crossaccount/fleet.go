@@ -67,6 +67,16 @@ type Options struct {
 	// ManagementRole is the name of the role assumed in the management
 	// account for chaining. Default ExecutionRole.
 	ManagementRole string
+	// Delegated runs the Fleet from the organization's delegated
+	// administrator (the backup account) instead of through the
+	// management account: with ManagementAccount set and the caller in
+	// another account, every other account's ExecutionRole is assumed
+	// directly from the caller, and the management account is reached
+	// with the caller's own credentials, except for the operations AWS
+	// reserves to the management account (IsManagementOnly), which assume
+	// ManagementRole there. Planning thus never assumes a role in the
+	// management account.
+	Delegated bool
 	// SessionName is the role session name. Default DefaultSessionName.
 	SessionName string
 	// SessionDuration is the requested role session length, 15 minutes
@@ -270,13 +280,26 @@ func (f *Fleet) credentialsLocked(caller, account string) aws.CredentialsProvide
 	via, role := caller, f.opts.ExecutionRole
 	source := f.base.Credentials
 	chained := strings.Contains(f.callerARN, ":assumed-role/")
-	if mgmt := f.opts.ManagementAccount; mgmt != "" && caller != mgmt {
+	if mgmt := f.opts.ManagementAccount; mgmt != "" && caller != mgmt && f.opts.Delegated && account == mgmt {
+		p := &routedProvider{own: f.base.Credentials, management: f.assumeLocked(caller, mgmt, f.opts.ManagementRole, f.base.Credentials, chained)}
+		f.creds[account] = p
+		return p
+	}
+	if mgmt := f.opts.ManagementAccount; mgmt != "" && caller != mgmt && !f.opts.Delegated {
 		if account == mgmt {
 			role = f.opts.ManagementRole
 		} else {
 			via, source, chained = mgmt, f.credentialsLocked(caller, mgmt), true
 		}
 	}
+	p := f.assumeLocked(via, account, role, source, chained)
+	f.creds[account] = p
+	return p
+}
+
+// assumeLocked returns a cached provider of role in account, assumed with
+// source's credentials (of account via).
+func (f *Fleet) assumeLocked(via, account, role string, source aws.CredentialsProvider, chained bool) aws.CredentialsProvider {
 	roleARN := "arn:aws:iam::" + account + ":role/" + role
 	duration := f.opts.SessionDuration
 	if chained {
@@ -293,10 +316,8 @@ func (f *Fleet) credentialsLocked(caller, account string) aws.CredentialsProvide
 		o.RoleSessionName = f.opts.SessionName
 		o.Duration = duration
 	})
-	p := aws.NewCredentialsCache(&namedProvider{assume: assume, err: AssumeRoleError{Account: account, RoleARN: roleARN, Via: via}, logger: f.opts.Logger},
+	return aws.NewCredentialsCache(&namedProvider{assume: assume, err: AssumeRoleError{Account: account, RoleARN: roleARN, Via: via}, logger: f.opts.Logger},
 		func(o *aws.CredentialsCacheOptions) { o.ExpiryWindow = f.opts.ExpiryWindow })
-	f.creds[account] = p
-	return p
 }
 
 // namedProvider labels role-assumption failures with the account and role

@@ -35,6 +35,7 @@ type iamRole struct {
 	serviceLinked       bool
 	lastUsed            time.Time // last assumption, zero if never
 	lastUsedRegion      string
+	boundary            string // the permissions boundary's policy ARN, "" for none
 }
 
 // iamPolicy is a managed policy: AWS managed (a fixed catalog) or customer
@@ -45,6 +46,12 @@ type iamPolicy struct {
 	document            string
 	created             time.Time
 	attachable          bool
+	// versions are a customer managed policy's versions once a version
+	// operation touched it (until then v1 is document); defaultVersion
+	// is the one in effect, nextVersion the last number handed out.
+	versions       []policyVersion
+	defaultVersion string
+	nextVersion    int
 }
 
 // IAM quotas ("IAM and AWS STS quotas" in the IAM User Guide): default
@@ -123,6 +130,13 @@ func (s *Server) iamService() *service {
 		handle(schemas.CreatePolicy, schemas.CreatePolicyRequest, s.iamCreatePolicy),
 		handle(schemas.GetPolicy, schemas.GetPolicyRequest, s.iamGetPolicy),
 		handle(schemas.DeletePolicy, schemas.DeletePolicyRequest, s.iamDeletePolicy),
+		handle(schemas.CreatePolicyVersion, schemas.CreatePolicyVersionRequest, s.iamCreatePolicyVersion),
+		handle(schemas.GetPolicyVersion, schemas.GetPolicyVersionRequest, s.iamGetPolicyVersion),
+		handle(schemas.ListPolicyVersions, schemas.ListPolicyVersionsRequest, s.iamListPolicyVersions),
+		handle(schemas.DeletePolicyVersion, schemas.DeletePolicyVersionRequest, s.iamDeletePolicyVersion),
+		handle(schemas.PutRolePermissionsBoundary, schemas.PutRolePermissionsBoundaryRequest, s.iamPutRolePermissionsBoundary),
+		handle(schemas.DeleteRolePermissionsBoundary, schemas.DeleteRolePermissionsBoundaryRequest, s.iamDeleteRolePermissionsBoundary),
+		handle(schemas.SimulatePrincipalPolicy, schemas.SimulatePrincipalPolicyRequest, s.iamSimulatePrincipalPolicy),
 	})
 	svc.xmlns = "https://iam.amazonaws.com/doc/2010-05-08/"
 	return svc
@@ -365,6 +379,9 @@ func (r *iamRole) sdk(withDetails bool) iamtypes.Role {
 	if r.description != "" {
 		out.Description = aws.String(r.description)
 	}
+	if r.boundary != "" {
+		out.PermissionsBoundary = &iamtypes.AttachedPermissionsBoundary{PermissionsBoundaryArn: aws.String(r.boundary), PermissionsBoundaryType: iamtypes.PermissionsBoundaryAttachmentTypePolicy}
+	}
 	// ListRoles does not return tags or last-used information (ListRoles
 	// API reference); GetRole does.
 	if withDetails {
@@ -414,12 +431,21 @@ func (s *Server) iamCreateRole(c *Call, in *awsiam.CreateRoleInput) (*awsiam.Cre
 	if err := s.checkTrustPolicyLocked(*in.AssumeRolePolicyDocument); err != nil {
 		return nil, err
 	}
+	var boundary string
+	if in.PermissionsBoundary != nil {
+		p, err := s.boundaryPolicyLocked(c.Account, in.PermissionsBoundary)
+		if err != nil {
+			return nil, err
+		}
+		boundary = p.arn
+	}
 	r := s.newRoleLocked(c.Account, aws.ToString(in.Path), *in.RoleName, *in.AssumeRolePolicyDocument)
 	r.description = aws.ToString(in.Description)
 	if in.MaxSessionDuration != nil {
 		r.maxSession = *in.MaxSessionDuration
 	}
 	r.tags = mergeTags(nil, in.Tags)
+	r.boundary = boundary
 	out := r.sdk(false)
 	out.Tags = append([]iamtypes.Tag(nil), r.tags...)
 	return &awsiam.CreateRoleOutput{Role: &out}, nil
@@ -686,11 +712,14 @@ func (s *Server) policySDKLocked(account string, p *iamPolicy) *iamtypes.Policy 
 	}
 	out := &iamtypes.Policy{
 		Arn: aws.String(p.arn), PolicyName: aws.String(p.name), PolicyId: aws.String(p.id), Path: aws.String(p.path),
-		DefaultVersionId: aws.String("v1"), AttachmentCount: aws.Int32(n), PermissionsBoundaryUsageCount: aws.Int32(0),
+		DefaultVersionId: aws.String("v1"), AttachmentCount: aws.Int32(n), PermissionsBoundaryUsageCount: aws.Int32(s.boundaryUsesLocked(account, p.arn)),
 		IsAttachable: p.attachable, CreateDate: aws.Time(p.created), UpdateDate: aws.Time(p.created),
 	}
 	if p.description != "" {
 		out.Description = aws.String(p.description)
+	}
+	if p.defaultVersion != "" {
+		out.DefaultVersionId = aws.String(p.defaultVersion)
 	}
 	return out
 }

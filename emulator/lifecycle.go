@@ -70,14 +70,7 @@ func (s *Server) trackRecoveryPointLocked(account, region, arn string) {
 		mem.coldAt = at
 		calc.MoveToColdStorageAt = &mem.coldAt
 		if !m.cold {
-			s.atLocked(at, "cold", arn, func() {
-				if m.gen != gen || b.recoveryPoints[arn] == nil {
-					return
-				}
-				m.cold = true
-				s.reportLocked().ColdMoves++
-				s.logEventLocked("RECOVERY_POINT", account, region, arn, "COLD", "")
-			})
+			s.scheduleColdLocked(b, m, gen, arn, at)
 		}
 	}
 	if l != nil && l.DeleteAfterDays != nil && *l.DeleteAfterDays > 0 {
@@ -91,6 +84,26 @@ func (s *Server) trackRecoveryPointLocked(account, region, arn string) {
 	} else {
 		rp.CalculatedLifecycle = nil
 	}
+}
+
+// scheduleColdLocked moves the recovery point to cold storage at at. A
+// point under an active legal hold stays warm and is looked at again a day
+// later: "lifecycle policies that would alter the backup status (such as
+// transition to cold storage) are delayed until the legal hold is
+// removed" (AWS Backup API reference, LegalHold).
+func (s *Server) scheduleColdLocked(b *backupRegion, m *rpMeta, gen uint64, arn string, at time.Time) {
+	s.atLocked(at, "cold", arn, func() {
+		if m.gen != gen || b.recoveryPoints[arn] == nil {
+			return
+		}
+		if s.recoveryPointHeldLocked(b.account, b.region, arn) {
+			s.scheduleColdLocked(b, m, gen, arn, s.now.Add(24*time.Hour))
+			return
+		}
+		m.cold = true
+		s.reportLocked().ColdMoves++
+		s.logEventLocked("RECOVERY_POINT", b.account, b.region, arn, "COLD", "")
+	})
 }
 
 // scheduleExpiryLocked deletes the recovery point at its expiry. A

@@ -10,10 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 
-	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/policy"
+	"github.com/orgbackup/orgbackup/servicerole"
 )
 
 // Issuer is GitHub's OIDC token issuer, without its scheme as IAM names
@@ -36,9 +35,15 @@ type Options struct {
 	// Environment, when set, is the deployment environment the apply job
 	// runs in; the apply role then trusts only that environment.
 	Environment string
-	// ExecutionRole is the role orgbackup assumes in every account.
-	// Default crossaccount.DefaultExecutionRole.
+	// ExecutionRole, when set, is a role name the apply role may also
+	// assume in every account: OrganizationAccountAccessRole for a first
+	// run before the bootstrap created the deploy roles. The plan role
+	// never gets it: it reaches only the read-only roles (ReadOnlyRole).
 	ExecutionRole string
+	// Scope narrows the apply role's own write permissions, like the
+	// deploy role's. Default: the backup role OrgBackupServiceRole with
+	// its AWS managed policies, the alias alias/orgbackup, no buckets.
+	Scope *Scope
 	// Partition is the AWS partition. Default "aws".
 	Partition string
 	// PlanRole and ApplyRole are the role names. Defaults
@@ -86,9 +91,6 @@ func Roles(o Options) ([]Role, error) {
 	if o.Branch == "" {
 		o.Branch = "main"
 	}
-	if o.ExecutionRole == "" {
-		o.ExecutionRole = crossaccount.DefaultExecutionRole
-	}
 	if o.Partition == "" {
 		o.Partition = "aws"
 	}
@@ -112,7 +114,7 @@ func Roles(o Options) ([]Role, error) {
 		errs = append(errs, errors.New("environment: want an environment name"))
 	}
 	for _, r := range []string{o.ExecutionRole, o.PlanRole, o.ApplyRole} {
-		if !roleRE.MatchString(r) {
+		if r != "" && !roleRE.MatchString(r) {
 			errs = append(errs, fmt.Errorf("role name %q: want 1 to 64 of [A-Za-z0-9+=,.@_-]", r))
 		}
 	}
@@ -129,21 +131,37 @@ func Roles(o Options) ([]Role, error) {
 	if o.Environment != "" {
 		applySubject = "repo:" + o.Repo + ":environment:" + o.Environment
 	}
-	reads, writes := Actions()
-	all := append(append([]string{}, reads...), writes...)
-	sort.Strings(all)
+	scope := Scope{Partition: o.Partition, BackupRole: policy.DefaultBackupRole, BackupRolePolicies: servicerole.BackupRolePolicies, KeyAliases: []string{"alias/orgbackup"}}
+	if o.Scope != nil {
+		scope = *o.Scope
+		scope.Partition = o.Partition
+	}
+	deploy, err := DeployPolicy(scope)
+	if err != nil {
+		return nil, err
+	}
+	planPerms := ReadOnlyPolicy()
+	planPerms.Statement = append(planPerms.Statement, Statement{
+		Sid: "ReachReadOnlyRoles", Effect: "Allow", Action: []string{"sts:AssumeRole"},
+		Resource: RoleARN(o.Partition, "*", ReadOnlyRole),
+	})
+	reach := []string{RoleARN(o.Partition, "*", DeployRole), RoleARN(o.Partition, "*", ReadOnlyRole)}
+	if o.ExecutionRole != "" {
+		reach = append(reach, fmt.Sprintf("arn:%s:iam::*:role/%s", o.Partition, o.ExecutionRole))
+	}
+	deploy.Statement = append(deploy.Statement, Statement{Sid: "ReachDeployRoles", Effect: "Allow", Action: []string{"sts:AssumeRole"}, Resource: reach})
 	return []Role{
 		{
 			Name:        o.PlanRole,
 			Description: "orgbackup plan and drift from GitHub Actions (pull requests and " + o.Branch + "); read-only",
 			Trust:       o.trust(planSubjects),
-			Permissions: o.permissions(reads),
+			Permissions: planPerms,
 		},
 		{
 			Name:        o.ApplyRole,
 			Description: "orgbackup apply from GitHub Actions (" + applySubject + ")",
 			Trust:       o.trust([]string{applySubject}),
-			Permissions: o.permissions(all),
+			Permissions: deploy,
 		},
 	}, nil
 }
@@ -163,16 +181,4 @@ func (o Options) trust(subjects []string) Policy {
 			Issuer + ":sub": sub,
 		}},
 	}}}
-}
-
-func (o Options) permissions(actions []string) Policy {
-	return Policy{Version: "2012-10-17", Statement: []Statement{
-		{Sid: "Engine", Effect: "Allow", Action: actions, Resource: "*"},
-		{
-			Sid:      "ReachAccounts",
-			Effect:   "Allow",
-			Action:   []string{"sts:AssumeRole"},
-			Resource: fmt.Sprintf("arn:%s:iam::*:role/%s", o.Partition, o.ExecutionRole),
-		},
-	}}
 }

@@ -195,8 +195,12 @@ func fieldConstraints(key string, s *schema) {
 		s.UniqueItems = true
 	case "Notifications.Events[]":
 		s.Enum = enumOf(BackupVaultEvents()...)
-	case "Notifications.Emails[]":
+	case "Notifications.Emails[]", "BreakGlass.Recipients[]":
 		s.Format = "email"
+	case "AccessRole.Principals[]", "BreakGlass.Principals[]":
+		s.Pattern = accessPrincipalRE.String()
+	case "LegalHold.Title":
+		s.Pattern = legalHoldTitleRE.String()
 	case "Reports.Bucket":
 		s.Pattern = bucketRE.String()
 	case "Reports.Formats", "Reports.Templates", "Framework.Controls":
@@ -242,6 +246,25 @@ func fieldDocs(key string) (string, bool) {
 		"Guardrails.Enabled":        "Turn the guardrails on. Default true when the section is present.",
 		"Guardrails.DeployRole":     "Role orgbackup deploys with in every account (must be organization.execution_role); exempt from the guardrails on what orgbackup changes. Default orgbackup-deploy.",
 		"Guardrails.BreakGlassRole": "Emergency role exempt from every guardrail. Default orgbackup-break-glass.",
+		"Spec.TeamRoles":            "IAM roles people use: backup operators, workload restore, break-glass.",
+		"Spec.LegalHolds":           "Legal holds: recovery points AWS Backup keeps past their lifecycle until released with a reason.",
+
+		"TeamRoles.Operators":       "Backup operators in the backup account: operate backup, copy and restore jobs, read everything, delete nothing.",
+		"TeamRoles.WorkloadRestore": "A restore role in each workload account, for that account's recovery points. {account} in a principal is the account ID.",
+		"TeamRoles.BreakGlass":      "Emergency administrator role in every member account: MFA required, one-hour sessions, use alerted to recipients.",
+		"AccessRole.Principals":     "ARN patterns of the IAM roles or users that may assume the role.",
+		"AccessRole.MFA":            "Require multi-factor authentication to assume the role.",
+		"BreakGlass.Principals":     "ARN patterns of who may assume the role, with MFA.",
+		"BreakGlass.Recipients":     "E-mail addresses alerted when the role is assumed.",
+
+		"LegalHold.Title":         "Names the hold; unique in the spec.",
+		"LegalHold.Description":   "Why the recovery points are held.",
+		"LegalHold.Tiers":         "Hold the recovery points of these tiers' accounts.",
+		"LegalHold.Accounts":      "Hold the recovery points of these accounts.",
+		"LegalHold.ResourceTypes": "Only recovery points of these resource types (EC2, RDS, S3...).",
+		"LegalHold.Tags":          "Only recovery points of resources with all these tags.",
+		"LegalHold.From":          "Only recovery points created on or after this date (YYYY-MM-DD).",
+		"LegalHold.To":            "Only recovery points created on or before this date (YYYY-MM-DD).",
 
 		"Organization.ManagementAccount": "The organization's management account ID.",
 		"Organization.BackupAccount":     "The central backup account ID, registered as AWS Backup's delegated administrator.",

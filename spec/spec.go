@@ -44,6 +44,10 @@ type Spec struct {
 	// Guardrails protects the backups from the accounts' own
 	// administrators (see Guardrails); off when omitted.
 	Guardrails *Guardrails `json:"guardrails,omitempty" yaml:"guardrails,omitempty"`
+	// TeamRoles configures the roles people use (see TeamRoles).
+	TeamRoles *TeamRoles `json:"team_roles,omitempty" yaml:"team_roles,omitempty"`
+	// LegalHolds are the legal holds the spec declares (see LegalHold).
+	LegalHolds []LegalHold `json:"legal_holds,omitempty" yaml:"legal_holds,omitempty"`
 
 	// file is where the spec was loaded from, for messages.
 	file string

@@ -243,6 +243,8 @@ func (v *validator) spec() {
 	v.guardrails()
 	v.airGapped()
 	v.tags("tags", s.Tags)
+	v.teamRoles()
+	v.legalHolds()
 }
 
 func (v *validator) accountID(path, id string) bool {

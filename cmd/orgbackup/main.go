@@ -173,6 +173,7 @@ func newRootCommand(e *env) *cobra.Command {
 		newPolicyGroup(e),
 		newEmulatorGroup(e),
 		newGroup("iam", "generate IAM roles", newGitHubRolesCommand(e)),
+		newLegalHoldGroup(e),
 		newActionCommand(e),
 	)
 	return root
