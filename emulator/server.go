@@ -138,6 +138,13 @@ type Server struct {
 	policyCacheMu sync.Mutex
 	policyCache   map[policyKey]*policyDocument
 	engine        *engine // virtual time: event queue, jobs, lifecycle
+
+	// events is EventBridge per account and Region (events.go).
+	events map[regionKey]*eventsRegion
+	// snsDeliveries and eventFailures record what SNS delivered and what
+	// EventBridge could not (sns_delivery.go, events_targets.go).
+	snsDeliveries []SNSDelivery
+	eventFailures []EventTargetFailure
 }
 
 // regionKey identifies one account in one region.
