@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/orgbackup/orgbackup/alerting"
 	"github.com/orgbackup/orgbackup/auditreports"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
@@ -40,6 +41,7 @@ func Kinds() (*plan.Kinds, error) {
 		auditreports.Kinds(),
 		regionsettings.Kinds(),
 		restoretesting.Kinds(),
+		alerting.Kinds(),
 	)
 }
 
@@ -404,4 +406,16 @@ type WorkloadPlanner func(ctx context.Context, cfg aws.Config, t spec.EffectiveT
 // workloadPlanners are the WorkloadPlanners of the registered kinds.
 func workloadPlanners() []WorkloadPlanner {
 	return []WorkloadPlanner{regionsettings.PlanWorkload, restoretesting.PlanWorkload}
+}
+
+// An AccountPlanner plans one kind's resources in one account of the
+// plan, workload or not, reading through env.Config (read-only during
+// planning). It is how a kind that spans the organization (the alert
+// path: forwarding rules in workload accounts, a bus in the backup
+// account) plugs into the engine: one entry in accountPlanners.
+type AccountPlanner func(ctx context.Context, env alerting.Env) ([]plan.Change, error)
+
+// accountPlanners are the AccountPlanners of the registered kinds.
+func accountPlanners() []AccountPlanner {
+	return []AccountPlanner{alerting.PlanAccount}
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/orgbackup/orgbackup/alerting"
 	"github.com/orgbackup/orgbackup/auditreports"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
@@ -105,6 +106,9 @@ func (d *desired) backupAccount(sp *spec.Spec, tags map[string]string) {
 		}
 		if n := sp.Notifications; n != nil {
 			vd.Notifications = &vault.Notifications{Topic: n.Topic, Events: slices.Clone(n.Events), Emails: slices.Clone(n.Emails)}
+			if alerting.Enabled(sp) && region == org.Regions.Primary {
+				vd.Notifications.TopicPolicy = alerting.CentralTopicPolicy(alerting.CentralTopicARN(sp), org.BackupAccount, alerting.CentralRuleARNs(sp))
+			}
 		}
 		b.vaults = append(b.vaults, vd)
 	}
