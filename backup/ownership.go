@@ -20,6 +20,7 @@ import (
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/orgbackup/orgbackup/alerting"
 	"github.com/orgbackup/orgbackup/auditreports"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
@@ -213,6 +214,9 @@ func liveTags(ctx context.Context, cfg aws.Config, a plan.Address) (map[string]s
 			tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 		}
 		return tags, true, nil
+	}
+	if a.Kind == alerting.KindBus || a.Kind == alerting.KindRule || a.Kind == alerting.KindRole {
+		return alerting.LiveTags(ctx, cfg, a)
 	}
 	return nil, false, fmt.Errorf("orgbackup cannot tell who owns a %s", a.Kind)
 }
