@@ -28,6 +28,7 @@ import (
 	"github.com/orgbackup/orgbackup/organization"
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/regionsettings"
+	"github.com/orgbackup/orgbackup/restoretesting"
 	"github.com/orgbackup/orgbackup/servicerole"
 	"github.com/orgbackup/orgbackup/vault"
 )
@@ -60,6 +61,11 @@ func ownerOf(a plan.Address) plan.Address {
 	switch a.Kind {
 	case vault.KindAccessPolicy, vault.KindLock, vault.KindNotifications:
 		a.Kind = vault.KindVault
+	case restoretesting.KindSelection:
+		a.Kind = restoretesting.KindPlan
+		if i := strings.Index(a.Name, "/"); i >= 0 {
+			a.Name = a.Name[:i]
+		}
 	case distribution.KindPolicyAttachment:
 		a.Kind = distribution.KindPolicy
 		if i := strings.LastIndex(a.Name, "@"); i >= 0 {
@@ -214,6 +220,19 @@ func liveTags(ctx context.Context, cfg aws.Config, a plan.Address) (map[string]s
 			tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 		}
 		return tags, true, nil
+	}
+	if a.Kind == restoretesting.KindPlan {
+		api := awsbackup.NewFromConfig(cfg)
+		out, err := api.GetRestoreTestingPlan(ctx, &awsbackup.GetRestoreTestingPlanInput{RestoreTestingPlanName: aws.String(a.Name)})
+		var nf *backuptypes.ResourceNotFoundException
+		if errors.As(err, &nf) {
+			return nil, false, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		tags, err := managedtags.BackupTags(ctx, api, aws.ToString(out.RestoreTestingPlan.RestoreTestingPlanArn))
+		return tags, true, err
 	}
 	if a.Kind == alerting.KindBus || a.Kind == alerting.KindRule || a.Kind == alerting.KindRole {
 		return alerting.LiveTags(ctx, cfg, a)
