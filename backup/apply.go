@@ -417,5 +417,17 @@ type AccountPlanner func(ctx context.Context, env alerting.Env) ([]plan.Change, 
 
 // accountPlanners are the AccountPlanners of the registered kinds.
 func accountPlanners() []AccountPlanner {
-	return []AccountPlanner{alerting.PlanAccount}
+	return []AccountPlanner{alerting.PlanAccount, planFrameworks}
+}
+
+// planFrameworks plans the spec's frameworks in every workload account's
+// workload Regions and in the backup account's central Regions.
+func planFrameworks(ctx context.Context, env alerting.Env) ([]plan.Change, error) {
+	sp := env.Spec
+	workload := env.Tier != "" && env.Account != sp.Organization.BackupAccount
+	if !workload && env.Account != sp.Organization.BackupAccount {
+		return nil, nil
+	}
+	regions := auditreports.FrameworkRegions(workload, sp.WorkloadRegions(), sp.CentralRegions())
+	return auditreports.PlanFrameworks(ctx, env.Account, regions, frameworks(sp), env.Config)
 }
