@@ -22,12 +22,15 @@ package alerting
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsevents "github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
+	awssns "github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/orgbackup/orgbackup/managedtags"
 	"github.com/orgbackup/orgbackup/plan"
@@ -112,6 +115,9 @@ func Kinds() []plan.Kind {
 		{Name: KindBus, Stage: plan.StageNotification, Apply: func(ctx context.Context, env plan.ApplyEnv, c plan.Change) error {
 			return applyBus(ctx, awsevents.NewFromConfig(env.Config), c)
 		}},
+		{Name: KindTopic, Stage: plan.StageNotification, Apply: func(ctx context.Context, env plan.ApplyEnv, c plan.Change) error {
+			return applyTopic(ctx, awssns.NewFromConfig(env.Config), c)
+		}},
 		{Name: KindRule, Stage: plan.StageReporting, Apply: func(ctx context.Context, env plan.ApplyEnv, c plan.Change) error {
 			return applyRule(ctx, awsevents.NewFromConfig(env.Config), c)
 		}},
@@ -121,7 +127,7 @@ func Kinds() []plan.Kind {
 // Enabled reports whether the spec asks for alerts: it has notification
 // emails to send them to.
 func Enabled(sp *spec.Spec) bool {
-	return sp.Notifications != nil && len(sp.Notifications.Emails) > 0
+	return sp.Notifications != nil && (len(sp.Notifications.Emails) > 0 || len(sp.Notifications.TierEmails) > 0)
 }
 
 // Env is what planning one account needs.
@@ -135,6 +141,8 @@ type Env struct {
 	Account, Tier string
 	// Config returns read-only credentials of Account in a Region.
 	Config func(region string) (aws.Config, error)
+	// TierAccounts are the workload accounts of each tier.
+	TierAccounts map[string][]string
 }
 
 // PlanAccount plans the alert path's resources in one account: the
@@ -210,12 +218,21 @@ func PlanAccount(ctx context.Context, env Env) ([]plan.Change, error) {
 			if region != primary {
 				target = Target{ID: "orgbackup-alerts-primary", ARN: BusARN(primary, backupAccount), RoleARN: ForwarderRole(env.Account, backupAccount, nil).ARN(env.Account)}
 			}
-			rule := Rule{Bus: BusName, Name: CentralRuleName, Pattern: plan.Raw(CentralPattern), Description: "AWS Backup job failures from the organization, to the notification topic (orgbackup)", Targets: []Target{target}, Tags: tags}
-			cs, err = PlanRule(ctx, api, env.Account, region, rule)
-			if err != nil {
-				return nil, err
+			if len(sp.Notifications.Emails) > 0 || region != primary {
+				rule := Rule{Bus: BusName, Name: CentralRuleName, Pattern: plan.Raw(CentralPattern), Description: "AWS Backup job failures from the organization, to the notification topic (orgbackup)", Targets: []Target{target}, Tags: tags}
+				cs, err = PlanRule(ctx, api, env.Account, region, rule)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, cs...)
 			}
-			out = append(out, cs...)
+			if region == primary {
+				cs, err := planTierRecipients(ctx, env, cfg, tags)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, cs...)
+			}
 		}
 	}
 	return out, nil
@@ -246,4 +263,46 @@ func CentralTopicARN(sp *spec.Spec) string {
 // forward to it).
 func CentralRuleARNs(sp *spec.Spec) []string {
 	return []string{CentralRuleARN(sp.Organization.Regions.Primary, sp.Organization.BackupAccount)}
+}
+
+// TierPattern matches the job failures of accounts, among those the
+// alerts bus receives.
+func TierPattern(accounts []string) string {
+	var p map[string]any
+	_ = json.Unmarshal([]byte(CentralPattern), &p)
+	p["account"] = accounts
+	return mustJSON(p)
+}
+
+// planTierRecipients plans, in the backup account's primary Region, a
+// topic and a rule on the alerts bus for each tier with recipients of its
+// own: the rule sends the failures of the tier's accounts only.
+func planTierRecipients(ctx context.Context, env Env, cfg aws.Config, tags map[string]string) ([]plan.Change, error) {
+	sp := env.Spec
+	primary := sp.Organization.Regions.Primary
+	var out []plan.Change
+	for _, tier := range slices.Sorted(maps.Keys(sp.Notifications.TierEmails)) {
+		accounts := slices.Sorted(slices.Values(env.TierAccounts[tier]))
+		if len(accounts) == 0 {
+			continue
+		}
+		name := TierTopicName(tier)
+		topic := topicARN(primary, env.Account, name)
+		ruleARN := CentralRuleARN(primary, env.Account)[:len(CentralRuleARN(primary, env.Account))-len(CentralRuleName)] + name
+		cs, err := PlanTopic(ctx, awssns.NewFromConfig(cfg), env.Account, primary, Topic{
+			Name: name, Policy: plan.Raw(TierTopicPolicy(topic, ruleARN)), Emails: slices.Clone(sp.Notifications.TierEmails[tier]), Tags: tags,
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+		rule := Rule{Bus: BusName, Name: name, Pattern: plan.Raw(TierPattern(accounts)), Description: "AWS Backup job failures of tier " + tier + "'s accounts, to its owners (orgbackup)",
+			Targets: []Target{{ID: "orgbackup-tier-topic", ARN: topic}}, Tags: tags}
+		cs, err = PlanRule(ctx, awsevents.NewFromConfig(cfg), env.Account, primary, rule)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	return out, nil
 }

@@ -2,11 +2,15 @@ package alerting_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	awsevents "github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	eventstypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
+	awssns "github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/orgbackup/orgbackup/alerting"
@@ -214,5 +218,82 @@ func TestPatternsMatchBackupEvents(t *testing.T) {
 				t.Errorf("match = %v, want %v", out.Result, tc.want)
 			}
 		})
+	}
+}
+
+// TestTierRecipients: a tier's own recipients hear about the failures of
+// that tier's accounts, and not about other tiers'.
+func TestTierRecipients(t *testing.T) {
+	t.Parallel()
+	srv := emulator.NewServer()
+	t.Cleanup(srv.Close)
+	const prodEmail, staging = "prod-team@example.com", "444444444444"
+	sp := loadSpec(t, `version: 1
+name: alerts
+organization:
+  management_account: "111111111111"
+  backup_account: "222222222222"
+  regions: {primary: us-east-1, secondary: us-west-2}
+tiers:
+  production: {targets: [Production]}
+  staging: {targets: [Staging]}
+notifications:
+  events: [BACKUP_JOB_COMPLETED]
+  tier_emails: {production: [`+prodEmail+`]}
+`)
+	tierAccounts := map[string][]string{"production": {workload, "333333333334"}, "staging": {staging}}
+	plan1 := func(account, tier string) []plan.Change {
+		cs, err := alerting.PlanAccount(context.Background(), alerting.Env{Spec: sp, OrgID: orgID, Account: account, Tier: tier, TierAccounts: tierAccounts,
+			Config: func(region string) (aws.Config, error) { return srv.Config(account, region), nil }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cs
+	}
+	central := plan1(backupID, "")
+	if diff := cmp.Diff([]string{
+		"create " + backupID + "/us-east-1/event_bus/orgbackup-alerts",
+		"create " + backupID + "/us-east-1/alert_topic/orgbackup-alerts-production",
+		"create " + backupID + "/us-east-1/event_rule/orgbackup-alerts/orgbackup-alerts-production",
+	}, addresses(central)); diff != "" {
+		t.Fatalf("backup account plan (-want +got):\n%s", diff)
+	}
+	applyAll(t, srv, append(append(central, plan1(workload, "production")...), plan1(staging, "staging")...))
+	if again := plan1(backupID, ""); len(again) > 0 {
+		t.Errorf("after apply: %v", addresses(again))
+	}
+	ctx := context.Background()
+	for _, d := range srv.SNSDeliveries(prodEmail) {
+		sns := awssns.NewFromConfig(srv.Config(backupID, "us-east-1"))
+		if _, err := sns.ConfirmSubscription(ctx, &awssns.ConfirmSubscriptionInput{TopicArn: aws.String(d.TopicARN), Token: aws.String(d.Token)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, account := range []string{workload, staging} {
+		c := awsbackup.NewFromConfig(srv.Config(account, "us-east-1"))
+		if _, err := c.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("vault")}); err != nil {
+			t.Fatal(err)
+		}
+		arn := srv.AddResource(account, "us-east-1", emulator.DynamoDBTable, "", nil, 1<<20)
+		if _, err := c.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("vault"), ResourceArn: aws.String(arn), IamRoleArn: aws.String("arn:aws:iam::" + account + ":role/Missing")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.Advance(2 * time.Hour)
+	var accounts []string
+	for _, d := range srv.SNSDeliveries(prodEmail) {
+		if d.Type != emulator.DeliveryNotification {
+			continue
+		}
+		var ev struct {
+			Account string `json:"account"`
+		}
+		if err := json.Unmarshal([]byte(d.Message), &ev); err != nil {
+			t.Fatal(err)
+		}
+		accounts = append(accounts, ev.Account)
+	}
+	if diff := cmp.Diff([]string{workload}, accounts); diff != "" {
+		t.Errorf("accounts of the failures %s heard about (-want +got):\n%s\nundelivered: %+v", prodEmail, diff, srv.EventTargetFailures())
 	}
 }

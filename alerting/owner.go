@@ -9,6 +9,8 @@ import (
 	awsevents "github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	awssns "github.com/aws/aws-sdk-go-v2/service/sns"
+	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 
 	"github.com/orgbackup/orgbackup/plan"
 )
@@ -29,6 +31,21 @@ func LiveTags(ctx context.Context, cfg aws.Config, a plan.Address) (map[string]s
 		}
 		tags := map[string]string{}
 		for _, t := range out.Role.Tags {
+			tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		}
+		return tags, true, nil
+	case KindTopic:
+		out, err := awssns.NewFromConfig(cfg).ListTagsForResource(ctx, &awssns.ListTagsForResourceInput{ResourceArn: aws.String(topicARN(a.Region, a.Account, a.Name))})
+		var nf *snstypes.NotFoundException
+		var rnf *snstypes.ResourceNotFoundException
+		if errors.As(err, &nf) || errors.As(err, &rnf) {
+			return nil, false, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		tags := map[string]string{}
+		for _, t := range out.Tags {
 			tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 		}
 		return tags, true, nil

@@ -234,7 +234,7 @@ func liveTags(ctx context.Context, cfg aws.Config, a plan.Address) (map[string]s
 		tags, err := managedtags.BackupTags(ctx, api, aws.ToString(out.RestoreTestingPlan.RestoreTestingPlanArn))
 		return tags, true, err
 	}
-	if a.Kind == alerting.KindBus || a.Kind == alerting.KindRule || a.Kind == alerting.KindRole {
+	if a.Kind == alerting.KindBus || a.Kind == alerting.KindRule || a.Kind == alerting.KindRole || a.Kind == alerting.KindTopic {
 		return alerting.LiveTags(ctx, cfg, a)
 	}
 	return nil, false, fmt.Errorf("orgbackup cannot tell who owns a %s", a.Kind)

@@ -130,6 +130,12 @@ func PlanChanges(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 		orgDone <- err
 	}()
 
+	tierAccounts := map[string][]string{}
+	for _, a := range slices.Sorted(maps.Keys(d.tierOf)) {
+		for _, t := range d.tierOf[a] {
+			tierAccounts[t] = append(tierAccounts[t], a)
+		}
+	}
 	err = crossaccount.ForEach(ctx, o.Concurrency, slices.Sorted(maps.Keys(d.accounts)), func(ctx context.Context, account string) error {
 		cs, err := planAccount(ctx, src, sp, account, d.accounts[account], o.Now)
 		if err == nil {
@@ -138,7 +144,7 @@ func PlanChanges(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 			if ts := d.accounts[account].tiers; len(ts) > 0 {
 				tier = ts[0]
 			}
-			more, err = planAccountKinds(ctx, src, sp, d.orgID, account, tier)
+			more, err = planAccountKinds(ctx, src, sp, d.orgID, account, tier, tierAccounts)
 			cs = append(cs, more...)
 		}
 		var are *crossaccount.AssumeRoleError
@@ -305,8 +311,8 @@ func planAccount(ctx context.Context, src crossaccount.ConfigSource, sp *spec.Sp
 }
 
 // planAccountKinds runs the AccountPlanners in account.
-func planAccountKinds(ctx context.Context, src crossaccount.ConfigSource, sp *spec.Spec, orgID, account, tier string) ([]plan.Change, error) {
-	env := alerting.Env{Spec: sp, OrgID: orgID, Account: account, Tier: tier, Config: func(region string) (aws.Config, error) {
+func planAccountKinds(ctx context.Context, src crossaccount.ConfigSource, sp *spec.Spec, orgID, account, tier string, tierAccounts map[string][]string) ([]plan.Change, error) {
+	env := alerting.Env{Spec: sp, OrgID: orgID, Account: account, Tier: tier, TierAccounts: tierAccounts, Config: func(region string) (aws.Config, error) {
 		return src.Config(ctx, account, region)
 	}}
 	var out []plan.Change
