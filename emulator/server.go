@@ -1,7 +1,7 @@
 // Package emulator is an in-process AWS that speaks the real wire protocols
 // (restJson1, awsJson1.1, awsQuery and restXml) for the services orgbackup
-// uses: AWS Backup, Organizations, IAM, STS, KMS, SNS, S3 and the Resource
-// Groups Tagging API. Unmodified SDK clients, the AWS CLI and any other SDK
+// uses: AWS Backup, Organizations, IAM, STS, KMS, SNS, S3, EventBridge and
+// the Resource Groups Tagging API. Unmodified SDK clients, the AWS CLI and any other SDK
 // can talk to it; tests, examples and `orgbackup emulator serve` use it to
 // run the real client path against an emulated organization, offline.
 //
