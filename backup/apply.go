@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/orgbackup/orgbackup/accessrole"
+	"github.com/orgbackup/orgbackup/alerting"
 	"github.com/orgbackup/orgbackup/auditreports"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
@@ -46,6 +47,7 @@ func Kinds() (*plan.Kinds, error) {
 		guardrails.Kinds(),
 		accessrole.Kinds(),
 		legalhold.Kinds(),
+		alerting.Kinds(),
 	)
 }
 
@@ -410,4 +412,28 @@ type WorkloadPlanner func(ctx context.Context, cfg aws.Config, t spec.EffectiveT
 // workloadPlanners are the WorkloadPlanners of the registered kinds.
 func workloadPlanners() []WorkloadPlanner {
 	return []WorkloadPlanner{regionsettings.PlanWorkload, restoretesting.PlanWorkload}
+}
+
+// An AccountPlanner plans one kind's resources in one account of the
+// plan, workload or not, reading through env.Config (read-only during
+// planning). It is how a kind that spans the organization (the alert
+// path: forwarding rules in workload accounts, a bus in the backup
+// account) plugs into the engine: one entry in accountPlanners.
+type AccountPlanner func(ctx context.Context, env alerting.Env) ([]plan.Change, error)
+
+// accountPlanners are the AccountPlanners of the registered kinds.
+func accountPlanners() []AccountPlanner {
+	return []AccountPlanner{alerting.PlanAccount, planFrameworks}
+}
+
+// planFrameworks plans the spec's frameworks in every workload account's
+// workload Regions and in the backup account's central Regions.
+func planFrameworks(ctx context.Context, env alerting.Env) ([]plan.Change, error) {
+	sp := env.Spec
+	workload := env.Tier != "" && env.Account != sp.Organization.BackupAccount
+	if !workload && env.Account != sp.Organization.BackupAccount {
+		return nil, nil
+	}
+	regions := auditreports.FrameworkRegions(workload, sp.WorkloadRegions(), sp.CentralRegions())
+	return auditreports.PlanFrameworks(ctx, env.Account, regions, frameworks(sp), env.Config)
 }

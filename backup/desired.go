@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orgbackup/orgbackup/alerting"
 	"github.com/orgbackup/orgbackup/auditreports"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
@@ -127,6 +128,9 @@ func (d *desired) backupAccount(sp *spec.Spec, tags map[string]string) {
 		}
 		if n := sp.Notifications; n != nil {
 			vd.Notifications = &vault.Notifications{Topic: n.Topic, Events: slices.Clone(n.Events), Emails: slices.Clone(n.Emails)}
+			if alerting.Enabled(sp) && region == org.Regions.Primary {
+				vd.Notifications.TopicPolicy = alerting.CentralTopicPolicy(alerting.CentralTopicARN(sp), org.BackupAccount, alerting.CentralRuleARNs(sp))
+			}
 		}
 		b.vaults = append(b.vaults, vd)
 	}
@@ -137,14 +141,27 @@ func (d *desired) backupAccount(sp *spec.Spec, tags map[string]string) {
 	b.bucket = &auditreports.Bucket{Name: r.Bucket, Region: org.Regions.Primary, Policy: auditreports.BucketPolicy(org.BackupAccount, r.Bucket), Encryption: "AES256", BlockPublicAccess: true, Tags: tags}
 	formats := slices.Sorted(slices.Values(r.Formats))
 	for _, tmpl := range r.Templates {
+		accounts, regions := auditreports.Scope(tmpl, sp.Regions(), sp.WorkloadRegions())
 		b.reports = append(b.reports, auditreports.ReportPlan{
 			Name: "orgbackup_" + strings.ToLower(tmpl), Template: tmpl, Bucket: r.Bucket, KeyPrefix: "orgbackup",
-			Formats: formats, Regions: sp.WorkloadRegions(), Tags: tags,
+			Formats: formats, Accounts: accounts, Regions: regions, Tags: tags,
 		})
 	}
-	for _, f := range r.Frameworks {
-		b.frames = append(b.frames, auditreports.Framework{Name: f.Name, Controls: slices.Sorted(slices.Values(f.Controls)), Tags: tags})
+	// Frameworks are planned in every account and Region they evaluate
+	// (planFrameworks), not here.
+}
+
+// frameworks returns the spec's frameworks, tagged.
+func frameworks(sp *spec.Spec) []auditreports.Framework {
+	if sp.Reports == nil {
+		return nil
 	}
+	tags := managedtags.For(sp.Name, sp.Tags)
+	var out []auditreports.Framework
+	for _, f := range sp.Reports.Frameworks {
+		out = append(out, auditreports.Framework{Name: f.Name, Controls: slices.Sorted(slices.Values(f.Controls)), Tags: tags})
+	}
+	return out
 }
 
 // tier resolves a tier's targets to its workload accounts and, in policy

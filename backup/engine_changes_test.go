@@ -33,9 +33,14 @@ func TestChangeTypes(t *testing.T) {
 				{Address: mgmt + "backup_policy_attachment/orgbackup-staging@ou-root-staging1", Action: "create"},
 				{Address: "222222222222/us-east-1/vault_access_policy/central-backup", Action: "update"},
 				{Address: "222222222222/us-west-2/vault_access_policy/central-backup", Action: "update"},
+				{Address: "444444444444/global/events_role/orgbackup-alerts-forwarder", Action: "create"},
 				{Address: "444444444444/global/iam_role/OrgBackupServiceRole", Action: "create"},
 				{Address: "444444444444/us-east-1/backup_region_settings/backup", Action: "update"},
 				{Address: "444444444444/us-east-1/backup_vault/local-backup", Action: "create"},
+				// Its failures are forwarded to the backup account's alerts bus.
+				{Address: "444444444444/us-east-1/event_rule/default/orgbackup-job-failures", Action: "create"},
+				{Address: "444444444444/us-east-1/event_rule/default/orgbackup-restore-failures", Action: "create"},
+				{Address: "444444444444/us-east-1/framework/orgbackup_controls", Action: "create"},
 				{Address: "444444444444/us-east-1/kms_key/alias/orgbackup", Action: "create"},
 				{Address: "444444444444/us-east-1/sns_topic/orgbackup-notifications", Action: "create"},
 				{Address: "444444444444/us-east-1/vault_access_policy/local-backup", Action: "create"},
@@ -85,17 +90,29 @@ func TestChangeTypes(t *testing.T) {
 		},
 		"update: framework controls": {
 			edit: []string{"controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]", "controls: [BACKUP_RECOVERY_POINT_ENCRYPTED, BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK]"},
-			want: []changeSummary{{Address: central + "us-east-1/framework/orgbackup_controls", Action: "update"}},
+			// Frameworks evaluate one account and Region: the central
+			// Regions of the backup account, the workload Region of each
+			// workload account.
+			want: []changeSummary{
+				{Address: central + "us-east-1/framework/orgbackup_controls", Action: "update"},
+				{Address: central + "us-west-2/framework/orgbackup_controls", Action: "update"},
+				{Address: "333333333333/us-east-1/framework/orgbackup_controls", Action: "update"},
+				{Address: "333333333334/us-east-1/framework/orgbackup_controls", Action: "update"},
+				{Address: "555555555555/us-east-1/framework/orgbackup_controls", Action: "update"},
+			},
 		},
 		"update: tags": {
 			edit: []string{"  cost-center: platform\n", "  cost-center: platform\n  team: storage\n"},
 			// Keys: 2 central + 2 production accounts; vaults: 2 central + 3
 			// local; topics: the same five; backup roles of the 3 workload
 			// accounts and the backup account; the reports bucket, its three
-			// report plans and the framework; the two tiers' policies; the
-			// restore testing plans of the 2 production accounts.
-			wantKinds: map[string]int{"kms_key update": 4, "backup_vault update": 5, "sns_topic update": 5, "iam_role update": 4, "s3_bucket update": 1,
-				"report_plan update": 3, "framework update": 1, "backup_policy update": 2, "backup_restore_testing_plan update": 2},
+			// report plans and the framework in 5 accounts and Regions; the
+			// two tiers' policies; the
+			// restore testing plans of the 2 production accounts; the
+			// alerts bus, its rule, and each workload account's two
+			// forwarding rules and role.
+			wantKinds: map[string]int{"event_bus update": 1, "event_rule update": 7, "events_role update": 3, "kms_key update": 4, "backup_vault update": 5, "sns_topic update": 5, "iam_role update": 4, "s3_bucket update": 1,
+				"report_plan update": 3, "framework update": 5, "backup_policy update": 2, "backup_restore_testing_plan update": 2},
 		},
 		"replace: development vault from AWS-managed to customer-managed key": {
 			edit: []string{"  development: {targets: [Development]}", "  development: {targets: [Development], encryption: customer-managed}"},

@@ -11,12 +11,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
 	awsorgs "github.com/aws/aws-sdk-go-v2/service/organizations"
 	awsram "github.com/aws/aws-sdk-go-v2/service/ram"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/orgbackup/orgbackup/alerting"
 	"github.com/orgbackup/orgbackup/auditreports"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
@@ -130,8 +132,23 @@ func PlanChanges(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 		orgDone <- err
 	}()
 
+	tierAccounts := map[string][]string{}
+	for _, a := range slices.Sorted(maps.Keys(d.tierOf)) {
+		for _, t := range d.tierOf[a] {
+			tierAccounts[t] = append(tierAccounts[t], a)
+		}
+	}
 	err = crossaccount.ForEach(ctx, o.Concurrency, slices.Sorted(maps.Keys(d.accounts)), func(ctx context.Context, account string) error {
 		cs, err := planAccount(ctx, src, sp, account, d.accounts[account], o.Now)
+		if err == nil {
+			var more []plan.Change
+			tier := "" // any of the account's tiers: the kinds need to know it is a workload account
+			if ts := d.accounts[account].tiers; len(ts) > 0 {
+				tier = ts[0]
+			}
+			more, err = planAccountKinds(ctx, src, sp, d.orgID, account, tier, tierAccounts)
+			cs = append(cs, more...)
+		}
 		var are *crossaccount.AssumeRoleError
 		if errors.As(err, &are) && len(d.tierOf[account]) == 0 && account != org.BackupAccount {
 			// An account outside every tier, read only to find the
@@ -312,6 +329,22 @@ func planAccount(ctx context.Context, src crossaccount.ConfigSource, sp *spec.Sp
 	}
 	for _, f := range da.frames {
 		cs, err := auditreports.PlanFramework(ctx, api, account, primary, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	return out, nil
+}
+
+// planAccountKinds runs the AccountPlanners in account.
+func planAccountKinds(ctx context.Context, src crossaccount.ConfigSource, sp *spec.Spec, orgID, account, tier string, tierAccounts map[string][]string) ([]plan.Change, error) {
+	env := alerting.Env{Spec: sp, OrgID: orgID, Account: account, Tier: tier, TierAccounts: tierAccounts, Config: func(region string) (aws.Config, error) {
+		return src.Config(ctx, account, region)
+	}}
+	var out []plan.Change
+	for _, planKinds := range accountPlanners() {
+		cs, err := planKinds(ctx, env)
 		if err != nil {
 			return nil, err
 		}

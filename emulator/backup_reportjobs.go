@@ -11,8 +11,7 @@ import (
 
 // Report jobs (StartReportJob, DescribeReportJob, ListReportJobs in the AWS
 // Backup API reference). A report job of the emulator completes when it
-// starts and names the S3 object the report plan's delivery channel
-// designates; the emulator does not render the report itself.
+// starts; job reports write their files then (backup_reportfiles.go).
 
 // reportJobStatuses are ReportJob.Status's values ("CREATED | RUNNING |
 // COMPLETED | FAILED", ReportJob in the API reference).
@@ -53,6 +52,7 @@ func (s *Server) startReportJob(c *Call, in *awsbackup.StartReportJobInput) (*aw
 			},
 		},
 	}
+	s.writeReportFilesLocked(c.Account, c.Region, p, &j.job)
 	b.reportJobs[id] = j
 	return &awsbackup.StartReportJobOutput{ReportJobId: aws.String(id)}, nil
 }

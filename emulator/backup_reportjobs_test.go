@@ -20,6 +20,7 @@ func TestReportJobs(t *testing.T) {
 	srv, c := newBackupClient(t, "222222222222")
 	channel := &backuptypes.ReportDeliveryChannel{S3BucketName: aws.String("org-backup-reports"), S3KeyPrefix: aws.String("reports"), Formats: []string{"CSV"}}
 	setting := &backuptypes.ReportSetting{ReportTemplate: aws.String("BACKUP_JOB_REPORT")}
+	reportBucket(t, srv, "222222222222", "org-backup-reports", true)
 	must(c.CreateReportPlan(ctx, &awsbackup.CreateReportPlanInput{ReportPlanName: aws.String("jobs"), ReportDeliveryChannel: channel, ReportSetting: setting}))(t, "CreateReportPlan")
 
 	_, err := c.StartReportJob(ctx, &awsbackup.StartReportJobInput{ReportPlanName: aws.String("nope")})

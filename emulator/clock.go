@@ -326,6 +326,7 @@ func (s *Server) reportLocked() *AdvanceReport {
 
 // logEventLocked records one event in the current report.
 func (s *Server) logEventLocked(kind, account, region, id, state, msg string) {
+	s.emitBackupEventLocked(kind, account, region, id, state)
 	r := s.reportLocked()
 	if len(r.Events) >= MaxReportEvents {
 		r.EventsOmitted++

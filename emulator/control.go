@@ -52,6 +52,8 @@ func controlEndpoints() []controlEndpoint {
 		{http.MethodPost, controlPrefix + "resources/tag", `add or replace tags {"arn", "tags": {KEY: VALUE}}`, (*Server).ctlTagResource},
 		{http.MethodPost, controlPrefix + "resources/untag", `remove tag keys {"arn", "keys": [KEY]}`, (*Server).ctlUntagResource},
 		{http.MethodPost, controlPrefix + "resources/remove", `remove a workload resource {"arn"}`, (*Server).ctlRemoveResource},
+		{http.MethodGet, controlPrefix + "sns/deliveries", "what SNS delivered to subscription endpoints (?endpoint=ADDRESS for one)", (*Server).ctlSNSDeliveries},
+		{http.MethodGet, controlPrefix + "events/failures", "events EventBridge could not deliver to a rule's target, and why", (*Server).ctlEventFailures},
 		{http.MethodGet, controlPrefix + "faults", "the installed faults", (*Server).ctlFaults},
 		{http.MethodPost, controlPrefix + "faults", `install a fault {"service", "operation", "account", "latency", "rate_per_second", "burst", "error_rate", "fail_next", "error": {"code", "message", "status"}}`, (*Server).ctlAddFault},
 		{http.MethodDelete, controlPrefix + "faults", "remove every fault", (*Server).ctlClearFaults},
@@ -727,6 +729,7 @@ func (s *Server) Reset() {
 	s.now, s.ids, s.org, s.sessions = fresh.now, fresh.ids, fresh.org, fresh.sessions
 	s.iam, s.kms, s.sns, s.s3 = fresh.iam, fresh.kms, fresh.sns, fresh.s3
 	s.backup, s.res, s.engine = fresh.backup, fresh.res, fresh.engine
+	s.events, s.snsDeliveries, s.eventFailures = nil, nil, nil
 }
 
 // ctlServiceOperations is one service in GET /_orgbackup/operations.

@@ -30,6 +30,7 @@ var sdkModules = []struct{ service, module, title string }{
 	{"iam", "github.com/aws/aws-sdk-go-v2/service/iam", "IAM"},
 	{"sts", "github.com/aws/aws-sdk-go-v2/service/sts", "STS"},
 	{"sns", "github.com/aws/aws-sdk-go-v2/service/sns", "Amazon SNS"},
+	{"events", "github.com/aws/aws-sdk-go-v2/service/eventbridge", "Amazon EventBridge"},
 	{"s3", "github.com/aws/aws-sdk-go-v2/service/s3", "Amazon S3"},
 	{"tagging", "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi", "Resource Groups Tagging API"},
 }

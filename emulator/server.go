@@ -1,7 +1,7 @@
 // Package emulator is an in-process AWS that speaks the real wire protocols
 // (restJson1, awsJson1.1, awsQuery and restXml) for the services orgbackup
-// uses: AWS Backup, Organizations, IAM, STS, KMS, SNS, S3 and the Resource
-// Groups Tagging API. Unmodified SDK clients, the AWS CLI and any other SDK
+// uses: AWS Backup, Organizations, IAM, STS, KMS, SNS, S3, EventBridge and
+// the Resource Groups Tagging API. Unmodified SDK clients, the AWS CLI and any other SDK
 // can talk to it; tests, examples and `orgbackup emulator serve` use it to
 // run the real client path against an emulated organization, offline.
 //
@@ -139,6 +139,13 @@ type Server struct {
 	policyCacheMu sync.Mutex
 	policyCache   map[policyKey]*policyDocument
 	engine        *engine // virtual time: event queue, jobs, lifecycle
+
+	// events is EventBridge per account and Region (events.go).
+	events map[regionKey]*eventsRegion
+	// snsDeliveries and eventFailures record what SNS delivered and what
+	// EventBridge could not (sns_delivery.go, events_targets.go).
+	snsDeliveries []SNSDelivery
+	eventFailures []EventTargetFailure
 }
 
 // regionKey identifies one account in one region.

@@ -14,6 +14,7 @@ func (s *Server) buildServices() map[string]*service {
 		s.backupService(),
 		s.taggingService(),
 		s.ramService(),
+		s.eventsService(),
 	} {
 		m[svc.name] = svc
 	}

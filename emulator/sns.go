@@ -36,6 +36,7 @@ type snsSubscription struct {
 	arn, owner, protocol, endpoint string
 	attrs                          map[string]string
 	confirmed                      bool
+	token                          string // of the confirmation request (sns_delivery.go)
 }
 
 // PublishedMessage is a message published to an emulated SNS topic, as
@@ -98,6 +99,7 @@ func (s *Server) snsService() *service {
 		handle(schemas.UntagResource, schemas.UntagResourceRequest, s.snsUntagResource),
 		handle(schemas.ListTagsForResource, schemas.ListTagsForResourceRequest, s.snsListTagsForResource),
 		handle(schemas.Publish, schemas.PublishInput, s.snsPublish),
+		handle(schemas.ConfirmSubscription, schemas.ConfirmSubscriptionInput, s.snsConfirmSubscription),
 	})
 	svc.xmlns = "http://sns.amazonaws.com/doc/2010-03-31/"
 	return svc
@@ -455,6 +457,9 @@ func (s *Server) snsSubscribe(c *Call, in *awssns.SubscribeInput) (*awssns.Subsc
 		confirmed: !(protocol == "email" || protocol == "email-json" || protocol == "http" || protocol == "https"),
 	}
 	t.subs = append(t.subs, sub)
+	if !sub.confirmed {
+		s.snsSendConfirmationLocked(t, sub)
+	}
 	return &awssns.SubscribeOutput{SubscriptionArn: aws.String(snsReturnedArn(sub, in.ReturnSubscriptionArn))}, nil
 }
 
@@ -665,7 +670,7 @@ func (s *Server) snsPublish(c *Call, in *awssns.PublishInput) (*awssns.PublishOu
 		return nil, err
 	}
 	msg.MessageID = s.ids.uuid()
-	t.published = append(t.published, msg)
+	s.snsAppendLocked(t, msg)
 	out := &awssns.PublishOutput{MessageId: aws.String(msg.MessageID)}
 	if t.attrs["FifoTopic"] == "true" {
 		out.SequenceNumber = aws.String(fmt.Sprintf("%020d", len(t.published)))
@@ -735,7 +740,7 @@ func (s *Server) snsServicePublishLocked(topicARN, servicePrincipal, sourceAccou
 		return "", fmt.Errorf("the access policy of SNS topic %s does not allow %s to publish", topicARN, servicePrincipal)
 	}
 	msg := PublishedMessage{MessageID: s.ids.uuid(), TopicARN: t.arn, Subject: subject, Message: message, Publisher: servicePrincipal, Time: s.now}
-	t.published = append(t.published, msg)
+	s.snsAppendLocked(t, msg)
 	return msg.MessageID, nil
 }
 

@@ -163,6 +163,20 @@ var Operations = map[string][]string{
 	"sns:Subscribe":                {"sns:Subscribe"},
 	"sns:TagResource":              {"sns:TagResource"},
 	"sns:Unsubscribe":              {"sns:Unsubscribe"},
+	// The alert path (package alerting). Tags given at creation need
+	// events:TagResource too, and a target with an execution role needs
+	// iam:PassRole on it ("Actions defined by Amazon EventBridge", Service
+	// Authorization Reference).
+	"events:CreateEventBus":      {"events:CreateEventBus", "events:TagResource"},
+	"events:DescribeEventBus":    {"events:DescribeEventBus"},
+	"events:DescribeRule":        {"events:DescribeRule"},
+	"events:ListTagsForResource": {"events:ListTagsForResource"},
+	"events:ListTargetsByRule":   {"events:ListTargetsByRule"},
+	"events:PutPermission":       {"events:PutPermission"},
+	"events:PutRule":             {"events:PutRule", "events:TagResource"},
+	"events:PutTargets":          {"events:PutTargets", "iam:PassRole"},
+	"events:RemoveTargets":       {"events:RemoveTargets"},
+	"events:TagResource":         {"events:TagResource"},
 	// Resources and their tags for the report; the Tagging API lists
 	// every service's resources under its own action.
 	"tag:GetResources": {"tag:GetResources"},

@@ -332,9 +332,10 @@ func fieldDocs(key string) (string, bool) {
 		"KMS.Alias":    "Alias of the key in each account and region. Default alias/orgbackup.",
 		"KMS.Rotation": "Automatic key rotation. Default true.",
 
-		"Notifications.Topic":  "SNS topic name. Default orgbackup-notifications.",
-		"Notifications.Events": "AWS Backup vault events, e.g. BACKUP_JOB_COMPLETED, COPY_JOB_FAILED.",
-		"Notifications.Emails": "E-mail addresses subscribed to the backup account's topic.",
+		"Notifications.Topic":      "SNS topic name. Default orgbackup-notifications.",
+		"Notifications.Events":     "AWS Backup vault events, e.g. BACKUP_JOB_COMPLETED, COPY_JOB_FAILED.",
+		"Notifications.Emails":     "E-mail addresses subscribed to the backup account's topic.",
+		"Notifications.TierEmails": "Per tier, e-mail addresses told about the job failures of that tier's accounts only.",
 
 		"Reports.Bucket":     "Reports bucket in the backup account.",
 		"Reports.Formats":    "Report formats: CSV, JSON. Default [CSV].",

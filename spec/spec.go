@@ -216,6 +216,10 @@ type Notifications struct {
 	Events []string `json:"events" yaml:"events"`
 	// Emails subscribe to the backup account's topic.
 	Emails []string `json:"emails,omitempty" yaml:"emails,omitempty"`
+	// TierEmails are, per tier, the addresses of the teams that own the
+	// tier's accounts: they hear about the job failures of those accounts
+	// only, besides Emails, which hear about all of them.
+	TierEmails map[string][]string `json:"tier_emails,omitempty" yaml:"tier_emails,omitempty"`
 }
 
 // Reports configures backup reports delivered to S3 and audit frameworks.

@@ -754,6 +754,7 @@ func (v *validator) notifications() {
 			v.add(indexPath("notifications.emails", i), "%q is not an e-mail address", addr)
 		}
 	}
+	v.tierEmails()
 }
 
 func (v *validator) reports() {

@@ -425,6 +425,7 @@ class ModelConformance(unittest.TestCase):
         self.walk_iam_sts()
         self.walk_kms()
         self.walk_sns()
+        self.walk_events()
         self.walk_organizations()
         self.walk_backup()
         self.walk_tagging()
@@ -510,6 +511,9 @@ class ModelConformance(unittest.TestCase):
                             ReturnSubscriptionArn=True)["SubscriptionArn"]
         sns.list_subscriptions()
         sns.list_subscriptions_by_topic(TopicArn=topic)
+        token = [d["token"] for d in self.emu.control("GET", "sns/deliveries?endpoint=ops@example.com")["deliveries"]
+                 if d["type"] == "SubscriptionConfirmation"][0]
+        sns.confirm_subscription(TopicArn=topic, Token=token)
         sns.publish(TopicArn=topic, Message="hello", Subject="walk")
         sns.tag_resource(ResourceArn=topic, Tags=[{"Key": "team", "Value": "platform"}])
         sns.list_tags_for_resource(ResourceArn=topic)
@@ -517,6 +521,32 @@ class ModelConformance(unittest.TestCase):
         sns.unsubscribe(SubscriptionArn=sub)
         gone = sns.create_topic(Name="gone")["TopicArn"]
         sns.delete_topic(TopicArn=gone)
+
+    def walk_events(self):
+        events = self.walk.client("events", BACKUP_ACCOUNT)
+        bus = events.create_event_bus(Name="alerts", Tags=[{"Key": "team", "Value": "platform"}])["EventBusArn"]
+        events.describe_event_bus(Name="alerts")
+        events.list_event_buses()
+        events.put_permission(EventBusName="alerts", Action="events:PutEvents", Principal=WORKLOAD, StatementId="workload")
+        events.remove_permission(EventBusName="alerts", StatementId="workload")
+        rule = events.put_rule(Name="failures", EventBusName="alerts",
+                               EventPattern=json.dumps({"source": ["aws.backup"]}))["RuleArn"]
+        events.describe_rule(Name="failures", EventBusName="alerts")
+        events.list_rules(EventBusName="alerts")
+        events.disable_rule(Name="failures", EventBusName="alerts")
+        events.enable_rule(Name="failures", EventBusName="alerts")
+        events.put_targets(Rule="failures", EventBusName="alerts", Targets=[{"Id": "topic", "Arn": bus}])
+        events.list_targets_by_rule(Rule="failures", EventBusName="alerts")
+        events.remove_targets(Rule="failures", EventBusName="alerts", Ids=["topic"])
+        events.tag_resource(ResourceARN=rule, Tags=[{"Key": "team", "Value": "platform"}])
+        events.list_tags_for_resource(ResourceARN=rule)
+        events.untag_resource(ResourceARN=rule, TagKeys=["team"])
+        events.put_events(Entries=[{"Source": "app", "DetailType": "walk", "Detail": "{}", "EventBusName": "alerts"}])
+        events.test_event_pattern(EventPattern=json.dumps({"source": ["app"]}), Event=json.dumps({
+            "id": "1", "account": BACKUP_ACCOUNT, "source": "app", "time": "2026-01-01T00:00:00Z",
+            "region": REGION, "resources": [], "detail-type": "walk", "detail": {}}))
+        events.delete_rule(Name="failures", EventBusName="alerts")
+        events.delete_event_bus(Name="alerts")
 
     def walk_organizations(self):
         org = self.walk.client("organizations", MANAGEMENT)
