@@ -521,7 +521,7 @@ func (r *copyRun) discoverRoute(ctx context.Context, rt *routeRun) ([]*copyItem,
 	}
 	var candidates []backuptypes.RecoveryPointByBackupVault
 	for _, rp := range rps {
-		if !matchesRoute(rt, aws.ToString(rp.ResourceArn), aws.ToString(rp.ResourceType), o.Filter.ResourceTypes) {
+		if !matchesRoute(rt, aws.ToString(rp.ResourceArn), arnAccount(aws.ToString(rp.SourceBackupVaultArn)), aws.ToString(rp.ResourceType), o.Filter.ResourceTypes) {
 			continue
 		}
 		candidates = append(candidates, rp)
@@ -700,12 +700,20 @@ func (r *copyRun) listSource(ctx context.Context, src CopierAPI, rt *routeRun, a
 }
 
 // matchesRoute reports whether a recovery point of resourceARN and
-// resourceType is the route's to copy, under the filter's types.
-func matchesRoute(rt *routeRun, resourceARN, resourceType string, types []string) bool {
+// resourceType is the route's to copy, under the filter's types. The
+// resource's account is its ARN's, or, for ARNs that name none (S3
+// buckets), sourceAccount: that of the vault the recovery point was copied
+// from, a workload account's local vault for the copies in a central
+// vault ("" when unknown, which matches no ResourceAccounts).
+func matchesRoute(rt *routeRun, resourceARN, sourceAccount, resourceType string, types []string) bool {
 	if len(types) > 0 && !slices.Contains(types, resourceType) {
 		return false
 	}
-	return len(rt.ResourceAccounts) == 0 || slices.Contains(rt.ResourceAccounts, arnAccount(resourceARN))
+	account := arnAccount(resourceARN)
+	if account == "" {
+		account = sourceAccount
+	}
+	return len(rt.ResourceAccounts) == 0 || slices.Contains(rt.ResourceAccounts, account)
 }
 
 // stragglers returns the source recovery points, not among rps, whose
@@ -719,7 +727,7 @@ func stragglers(rt *routeRun, rps []backuptypes.RecoveryPointByBackupVault, jobs
 	failed := map[string]bool{}
 	for _, j := range jobs {
 		arn := aws.ToString(j.SourceRecoveryPointArn)
-		if listed[arn] || !matchesRoute(rt, aws.ToString(j.ResourceArn), aws.ToString(j.ResourceType), types) {
+		if listed[arn] || !matchesRoute(rt, aws.ToString(j.ResourceArn), "", aws.ToString(j.ResourceType), types) {
 			continue
 		}
 		switch j.State {

@@ -113,7 +113,50 @@ func checkPlanRules(in *backuptypes.BackupPlanInput) error {
 			}
 		}
 	}
+	if msg := awsLifecycleMessage(in, fe.Path); msg != "" {
+		return bkInvalidParam("%s", msg)
+	}
 	return bkInvalidParam("Invalid backup plan: %s", fe.Error())
+}
+
+// awsLifecycleMessage returns AWS Backup's own message for a rule's
+// lifecycle that the validator rejected at path, or "" where the emulator
+// knows none. AWS's API reference documents no messages; these are AWS's
+// responses as quoted in public issue threads, with AWS's per-rule prefix
+// "Error in rule NAME : " (error code ERROR_3015):
+//   - continuous backup moved to cold storage: "Invalid lifecycle.
+//     MoveToColdStorageAfterDays is unavailable"
+//     (lgallard/terraform-aws-backup#40);
+//   - retention outside 1 to 36,500 days: "Invalid lifecycle.
+//     DeleteAfterDays cannot be less than 1 or more than 36500 days"
+//     (lgallard/terraform-aws-backup#61);
+//   - deletion less than 90 days after the move to cold storage: "Invalid
+//     lifecycle. DeleteAfterDays cannot be less than 90 days apart from
+//     MoveToColdStorageAfterDays" (hashicorp/terraform-provider-aws#7350).
+//
+// Copy actions' lifecycles and continuous backups kept over 35 days keep
+// the validator's wording: no AWS message for them was found.
+func awsLifecycleMessage(in *backuptypes.BackupPlanInput, path []string) string {
+	if len(path) < 4 || path[0] != "rules" || path[2] != "lifecycle" {
+		return ""
+	}
+	for _, r := range in.Rules {
+		if aws.ToString(r.RuleName) != path[1] || r.Lifecycle == nil {
+			continue
+		}
+		l := r.Lifecycle
+		prefix := "Error in rule " + path[1] + " : Invalid lifecycle. "
+		cold, del := aws.ToInt64(l.MoveToColdStorageAfterDays), aws.ToInt64(l.DeleteAfterDays)
+		switch {
+		case aws.ToBool(r.EnableContinuousBackup) && cold != 0:
+			return prefix + "MoveToColdStorageAfterDays is unavailable"
+		case l.DeleteAfterDays != nil && (del < 1 || del > policy.MaxLifecycleDays) && !aws.ToBool(r.EnableContinuousBackup):
+			return prefix + "DeleteAfterDays cannot be less than 1 or more than 36500 days"
+		case cold > 0 && del > 0 && del < cold+policy.MinColdStorageDays:
+			return prefix + "DeleteAfterDays cannot be less than 90 days apart from MoveToColdStorageAfterDays"
+		}
+	}
+	return ""
 }
 
 // buildBackupPlan validates a plan document and returns the stored plan,
@@ -198,6 +241,9 @@ func (s *Server) buildBackupPlan(in *backuptypes.BackupPlanInput, prev *backupty
 			rule.CompletionWindowMinutes = aws.Int64(*r.CompletionWindowMinutes)
 		}
 		if err := checkLifecycle("rule "+*r.RuleName, r.Lifecycle); err != nil {
+			if msg := awsLifecycleMessage(in, []string{"rules", *r.RuleName, "lifecycle", "delete_after_days"}); msg != "" {
+				return backuptypes.BackupPlan{}, "", bkInvalidParam("%s", msg)
+			}
 			return backuptypes.BackupPlan{}, "", err
 		}
 		for _, ca := range r.CopyActions {

@@ -37,7 +37,7 @@ func TestBackupPlanRulesAgreeWithPolicy(t *testing.T) {
 		"daily":            {in: rule(func(*backuptypes.BackupRuleInput) {})},
 		"hourly":           {in: rule(func(r *backuptypes.BackupRuleInput) { r.ScheduleExpression = aws.String("cron(15 * ? * * *)") })},
 		"every 30 minutes": {in: rule(func(r *backuptypes.BackupRuleInput) { r.ScheduleExpression = aws.String("cron(0/30 * ? * * *)") }), wantMsg: "The interval between backup jobs shouldn't be less than 60 minutes."},
-		"kept 36501 days":  {in: rule(func(r *backuptypes.BackupRuleInput) { r.Lifecycle.DeleteAfterDays = aws.Int64(36501) }), wantMsg: "outside 1 to 36500 days"},
+		"kept 36501 days":  {in: rule(func(r *backuptypes.BackupRuleInput) { r.Lifecycle.DeleteAfterDays = aws.Int64(36501) }), wantMsg: "Error in rule r : Invalid lifecycle. DeleteAfterDays cannot be less than 1 or more than 36500 days"},
 		"continuous 35":    {in: rule(func(r *backuptypes.BackupRuleInput) { r.EnableContinuousBackup = aws.Bool(true) })},
 		"continuous 36": {in: rule(func(r *backuptypes.BackupRuleInput) {
 			r.EnableContinuousBackup = aws.Bool(true)
@@ -47,7 +47,7 @@ func TestBackupPlanRulesAgreeWithPolicy(t *testing.T) {
 			r.EnableContinuousBackup = aws.Bool(true)
 			r.Lifecycle.MoveToColdStorageAfterDays = aws.Int64(1)
 			r.Lifecycle.DeleteAfterDays = aws.Int64(91)
-		}), wantMsg: "cannot move to cold storage"},
+		}), wantMsg: "Error in rule r : Invalid lifecycle. MoveToColdStorageAfterDays is unavailable"},
 		"index EBS": {in: rule(func(r *backuptypes.BackupRuleInput) {
 			r.IndexActions = []backuptypes.IndexAction{{ResourceTypes: []string{"EBS"}}}
 		})},
@@ -59,7 +59,7 @@ func TestBackupPlanRulesAgreeWithPolicy(t *testing.T) {
 			in.BackupPlanName = aws.String(strings.Repeat("n", 51))
 			return in
 		}(), wantMsg: "1 to 50"},
-		"cold 90 days short": {in: rule(func(r *backuptypes.BackupRuleInput) { r.Lifecycle.MoveToColdStorageAfterDays = aws.Int64(10) }), wantMsg: "at least 90 days"},
+		"cold 90 days short": {in: rule(func(r *backuptypes.BackupRuleInput) { r.Lifecycle.MoveToColdStorageAfterDays = aws.Int64(10) }), wantMsg: "Error in rule r : Invalid lifecycle. DeleteAfterDays cannot be less than 90 days apart from MoveToColdStorageAfterDays"},
 	}
 	srv := newTestServer(t)
 	client := awsbackup.NewFromConfig(srv.Config(emulator.BackupAccountID, "eu-west-1"))

@@ -315,6 +315,9 @@ func (c *collector) account(ctx context.Context, account, region string) error {
 		c.mu.Unlock()
 	}
 
+	if err := c.regionSettings(ctx, bk, account, region); err != nil {
+		c.warn("%s/%s: %v", account, region, err)
+	}
 	vault := c.vault(ctx, bk, "local", account, region, c.sp.Local.Vault)
 	c.mu.Lock()
 	c.inv.Vaults = append(c.inv.Vaults, vault)
@@ -322,7 +325,10 @@ func (c *collector) account(ctx context.Context, account, region string) error {
 	if !vault.Exists {
 		return nil
 	}
-	return c.recoveryPoints(ctx, bk, account, region, c.sp.Local.Vault, "local")
+	if err := c.recoveryPoints(ctx, bk, account, region, c.sp.Local.Vault, "local"); err != nil {
+		return err
+	}
+	return c.sourceKeys(ctx, account, region)
 }
 
 // central reads the backup account's central vaults.
@@ -443,6 +449,7 @@ func (c *collector) recoveryPoints(ctx context.Context, bk BackupAPI, account, r
 			ready := aws.ToTime(rp.CompletionDate)
 			switch role {
 			case "local":
+				c.noteKeyLocked(arn, aws.ToString(rp.EncryptionKeyArn))
 				addBytes(&r.LocalWarm, &r.LocalCold, size, cold)
 				if good {
 					r.LastRecoveryPoint = later(r.LastRecoveryPoint, created)

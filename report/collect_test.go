@@ -66,7 +66,7 @@ func emulatedOrg(t testing.TB, days, extra int) (*emulator.Server, *spec.Spec, *
 			srv.AddResource(account, "us-east-1", emulator.EBSVolume, "", map[string]string{"backup-tier": tier}, 1<<30)
 		}
 	}
-	srv.Advance(time.Duration(days) * 24 * time.Hour)
+	advance(t, srv, sp, time.Duration(days)*24*time.Hour)
 	return srv, sp, fleet(true)
 }
 

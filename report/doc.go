@@ -76,6 +76,8 @@
 //	                arn, account, region, type, name,
 //	                tier ("" when untiered),
 //	                tiers[] (every tier selecting it, when more than one),
+//	                flags[] (what AWS refuses for it: type-opted-out,
+//	                aws-managed-key),
 //	                status: compliant | noncompliant | unprotected | untiered |
 //	                not-proven,
 //	                reasons[] (absent when compliant), untagged,

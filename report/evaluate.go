@@ -267,6 +267,7 @@ func (e *evaluator) resource(d *ResourceData) Resource {
 		res.Reasons = append(res.Reasons, untieredReason(d, e.inv.Accounts[d.Account]))
 		return res
 	}
+	res.Flags = e.flags(d, res.Tier)
 	t, rpo := e.tiers[res.Tier], e.rpo[res.Tier]
 	target := rpo.Target()
 	res.RPOMet = true

@@ -72,8 +72,17 @@ type Inventory struct {
 	// Failures groups the failed, expired and aborted backup jobs of the
 	// window by cause and account.
 	Failures map[FailureKey]*FailureGroup
+	// OptedOut maps "account/region" to the resource types AWS Backup is
+	// not opted in to there (DescribeRegionSettings), sorted.
+	OptedOut map[string][]string
+	// AWSManagedKeys maps a resource ARN to the AWS managed KMS key that
+	// encrypts its local recovery points, for resources that have one.
+	AWSManagedKeys map[string]string
 
 	ndays int
+	// localKeys are the keys of local recovery points by resource ARN,
+	// until collection sorts AWS managed keys into AWSManagedKeys.
+	localKeys map[string]string
 }
 
 // NewInventory returns an empty inventory for window.

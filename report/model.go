@@ -205,7 +205,12 @@ type Resource struct {
 	// Tiers, set when more than one tier selects the resource (tiers
 	// side by side in its account), are all of them, sorted; Tier is the
 	// first, whose objectives the resource is evaluated against.
-	Tiers  []string `json:"tiers,omitempty"`
+	Tiers []string `json:"tiers,omitempty"`
+	// Flags name what AWS will refuse for the resource whatever its
+	// backups so far (see flags.go): its type opted out of AWS Backup in
+	// its Region, or an AWS managed key that keeps its backups from the
+	// central account.
+	Flags  []string `json:"flags,omitempty"`
 	Status string   `json:"status"`
 	// Reasons say why a resource is not compliant.
 	Reasons []string `json:"reasons,omitempty"`

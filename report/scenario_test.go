@@ -24,7 +24,7 @@ func TestReportBackupRoleDeleted(t *testing.T) {
 	const broken = "333333333333"
 	srv, sp, fleet := emulatedOrg(t, 2, 1)
 	emutest.DeleteRole(t, srv.Config(broken, sp.Organization.Regions.Primary), sp.Local.BackupRole)
-	srv.Advance(3 * 24 * time.Hour)
+	advance(t, srv, sp, 3*24*time.Hour)
 
 	inv, err := report.Collect(context.Background(), sp, report.FromConfigs(fleet), report.LastDays(srv.Now(), 3), func(o *report.Options) {
 		o.MonitoringAccount = sp.Organization.ManagementAccount
@@ -177,7 +177,7 @@ func TestReportNoncompliantOnTime(t *testing.T) {
 			t.Parallel()
 			srv, sp, fleet := emulatedOrg(t, 2, 0)
 			emutest.DeleteRole(t, srv.Config(broken, sp.Organization.Regions.Primary), sp.Local.BackupRole)
-			srv.Advance(tc.after)
+			advance(t, srv, sp, tc.after)
 			inv, err := report.Collect(context.Background(), sp, report.FromConfigs(fleet), report.LastDays(srv.Now(), 1), func(o *report.Options) {
 				o.MonitoringAccount = sp.Organization.ManagementAccount
 			})

@@ -251,19 +251,19 @@ func defaultRegion(e *env) string {
 }
 
 func newEmulatorAddResourceCommand(e *env) *cobra.Command {
-	return ctlCommand(e, "emulator add-resource", "add-resource --account ID --type EC2|EBS|RDS|EFS|DynamoDB|S3 [--region R] [--id ID] [--tag KEY=VALUE]... [flags]", "add a workload resource to the emulator; prints its ARN",
+	return ctlCommand(e, "emulator add-resource", "add-resource --account ID --type EC2|EBS|RDS|Aurora|EFS|DynamoDB|S3 [--region R] [--id ID] [--tag KEY=VALUE]... [--kms-key KEY] [flags]", "add a workload resource to the emulator; prints its ARN",
 		"Adds (or replaces) a workload resource that AWS Backup can protect and prints its ARN.",
 		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
 			var in emulator.ResourceJSON
 			tags := tagsFlag{}
 			fs.StringVar(&in.Account, "account", "", "the account that owns the resource (12 digits; required)")
 			fs.StringVar(&in.Region, "region", defaultRegion(e), "the resource's Region (default: $AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1)")
-			typ := fs.String("type", "", "resource type: EC2, EBS, RDS, EFS, DynamoDB or S3 (required)")
+			typ := fs.String("type", "", "resource type: EC2, EBS, RDS, Aurora, EFS, DynamoDB or S3 (required)")
 			fs.StringVar(&in.ID, "id", "", "resource ID or name (default: generated, e.g. vol-…, fs-…)")
 			fs.StringVar(&in.Name, "name", "", "the name AWS Backup reports (default: the ID)")
 			fs.Var(tags, "tag", "tag KEY=VALUE (repeatable)")
 			fs.Int64Var(&in.SizeBytes, "size", 0, "size in bytes of a backup of the resource")
-			fs.StringVar(&in.KMSKeyARN, "kms-key", "", "ARN of the customer managed KMS key the resource is encrypted with")
+			fs.StringVar(&in.KMSKeyARN, "kms-key", "", "KMS key the resource is encrypted with: an AWS managed key's alias (aws/ebs, alias/aws/rds), a customer managed key's alias/NAME, or a key ARN")
 			asJSON := fs.Bool("json", false, "print the resource as JSON instead of its ARN")
 			return func(ctx context.Context, args []string) int {
 				if _, code, ok := parseCtl(c, args, 0); !ok {

@@ -103,6 +103,17 @@ func TestEmulatorCtlScenario(t *testing.T) {
 	if len(got) != 1 || got[0].SizeBytes != 1<<20 || !cmp.Equal(got[0].Tags, map[string]string{"backup": "daily", "team": "data"}) {
 		t.Fatalf("resources = %+v", got)
 	}
+	// An Aurora cluster encrypted with the AWS managed key aws/rds.
+	var aurora emulator.ResourceJSON
+	if err := json.Unmarshal([]byte(ctlMust(t, ep, "emulator", "add-resource", "--account", acct, "--type", "Aurora", "--id", "ledger", "--kms-key", "aws/rds", "--json")), &aurora); err != nil {
+		t.Fatal(err)
+	}
+	if aurora.ARN != "arn:aws:rds:us-east-1:333333333333:cluster:ledger" || !strings.HasPrefix(aurora.KMSKeyARN, "arn:aws:kms:us-east-1:333333333333:key/") {
+		t.Errorf("add-resource --type Aurora --kms-key aws/rds = %+v", aurora)
+	}
+	if err := srv.RemoveResource(aurora.ARN); err != nil {
+		t.Fatal(err)
+	}
 	// --endpoint overrides AWS_ENDPOINT_URL.
 	out := ctlMust(t, "http://127.0.0.1:1", "emulator", "resources", "--endpoint", srv.URL, "--account", acct)
 	if diff := cmp.Diff([][]string{{"ARN", "TYPE", "TAGS"}, {arn, "EFS", "backup=daily,team=data"}}, ctlTable(out)); diff != "" {

@@ -36,9 +36,22 @@ const (
 )
 
 // simResourceTypes are the sample resources' types, in the order they are
-// handed out.
+// handed out: every type a tier can select that the emulator knows.
 var simResourceTypes = []emulator.ResourceType{
-	emulator.EC2Instance, emulator.EBSVolume, emulator.RDSInstance, emulator.EFSFileSystem, emulator.DynamoDBTable,
+	emulator.EC2Instance, emulator.EBSVolume, emulator.RDSInstance, emulator.AuroraCluster, emulator.EFSFileSystem, emulator.DynamoDBTable, emulator.S3Bucket,
+}
+
+// simAWSManagedKeys are the AWS managed keys that encrypt the sample
+// resources of tiers that keep no central copy, by type: backups of the
+// types AWS Backup does not fully manage keep their source's key, and an
+// AWS managed key cannot leave its account, so the tiers that copy to the
+// central account get unencrypted samples instead ("Encryption for backups
+// in AWS Backup").
+var simAWSManagedKeys = map[emulator.ResourceType]string{
+	emulator.EC2Instance:   "alias/aws/ebs",
+	emulator.EBSVolume:     "alias/aws/ebs",
+	emulator.RDSInstance:   "alias/aws/rds",
+	emulator.AuroraCluster: "alias/aws/rds",
 }
 
 // simOptions configure simulate.
@@ -432,11 +445,15 @@ func addSampleResources(srv *emulator.Server, sp *spec.Spec, byTier map[string][
 			for _, region := range sp.WorkloadRegions() {
 				for i := range opts.ResourcesPerAccount {
 					typ := types[(n+i)%len(types)]
-					arn := srv.AddResource(account, region, typ, "", tags, simResourceSizeBytes+int64(i%4)*simResourceSizeStepByte)
-					if arn == "" {
-						return nil, fmt.Errorf("adding a %s resource in %s/%s", typ, account, region)
+					r := emulator.Resource{Account: account, Region: region, Type: typ, Tags: tags, SizeBytes: simResourceSizeBytes + int64(i%4)*simResourceSizeStepByte}
+					if t.CentralRetention == 0 && !t.CrossRegion {
+						r.KMSKeyARN = simAWSManagedKeys[typ]
 					}
-					out[name] = append(out[name], arn)
+					added, err := srv.PutResource(r)
+					if err != nil {
+						return nil, fmt.Errorf("adding a %s resource in %s/%s: %w", typ, account, region, err)
+					}
+					out[name] = append(out[name], added.ARN)
 				}
 				n++
 			}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
@@ -102,17 +103,27 @@ func TestSimulateSeedSpecCompliant(t *testing.T) {
 	if res.Clock.BackupJobsCompleted == 0 || res.Clock.CopyJobsCompleted == 0 || res.Clock.BackupJobsFailed+res.Clock.CopyJobsFailed > 0 {
 		t.Errorf("virtual time: %d backups and %d copies completed, %d and %d failed", res.Clock.BackupJobsCompleted, res.Clock.CopyJobsCompleted, res.Clock.BackupJobsFailed, res.Clock.CopyJobsFailed)
 	}
-	if got := res.Clock.To.Sub(res.Clock.From); got != 8*24*60*60*1e9 {
-		t.Errorf("simulated %s, want 8 days", got)
+	// Eight days, and the last day's copies from the central vault to the
+	// secondary Region.
+	if got := res.Clock.To.Sub(res.Clock.From); got < 8*24*time.Hour || got >= 9*24*time.Hour {
+		t.Errorf("simulated %s, want 8 days and the last copier run", got)
 	}
 	// The copier ran both routes, to the central vault and from it to the
-	// secondary region, every day: the plans had copied everything, to
-	// each vault once.
+	// secondary region, every day. The plans had copied everything to the
+	// central vault; production can select RDS and Aurora, which AWS
+	// Backup does not copy to another account and Region at once, so its
+	// copies to the secondary Region are the copier's, one per backup.
 	if len(res.Copy) != 2 {
 		t.Errorf("the copier ran %d groups of routes, want 2 (central and secondary)", len(res.Copy))
 	}
-	if res.CopiesStarted != 0 || res.BackupsStarted != 0 {
-		t.Errorf("with every job succeeding the copier started %d copies and the remediation %d backups, want none", res.CopiesStarted, res.BackupsStarted)
+	production := 0
+	for _, r := range rep.Resources {
+		if r.Tier == "production" {
+			production += r.JobsCompleted
+		}
+	}
+	if res.CopiesStarted != production || res.BackupsStarted != 0 {
+		t.Errorf("with every job succeeding the copier started %d copies and the remediation %d backups, want %d (production's secondary copies) and none", res.CopiesStarted, res.BackupsStarted, production)
 	}
 	copiesPerBackup := map[string]int{"production": 2, "staging": 1, "development": 0}
 	for _, r := range rep.Resources {
@@ -152,9 +163,10 @@ func TestSimulateMissingCentralVaultPolicy(t *testing.T) {
 	if rep.Compliant() || sum.Compliant == sum.Resources {
 		t.Errorf("report compliant with no central copy")
 	}
-	// The secondary region's central vault kept its policy.
-	if sum.SecondaryCoveragePercent == nil || *sum.SecondaryCoveragePercent != 100 {
-		t.Errorf("secondary coverage %v, want 100%%", sum.SecondaryCoveragePercent)
+	// The secondary region's central vault kept its policy, but
+	// production's copies reach it from the central vault, which has none.
+	if sum.SecondaryCoveragePercent == nil || *sum.SecondaryCoveragePercent != 0 {
+		t.Errorf("secondary coverage %v, want 0%%", sum.SecondaryCoveragePercent)
 	}
 	var reason string
 	for _, r := range rep.Resources {
@@ -182,8 +194,7 @@ func TestSimulateMissingCentralVaultPolicy(t *testing.T) {
 	if len(res.Copy) == 0 || res.Copy[0].Protected() {
 		t.Errorf("the copier reports every recovery point copied to the central vault")
 	}
-	// The central vault holds nothing to copy to the secondary region,
-	// which the plans' own copies cover.
+	// The central vault holds nothing to copy to the secondary region.
 	if len(res.Copy) == 2 && (len(res.Copy[1].Results) != 0 || !res.Copy[1].Protected()) {
 		t.Errorf("central to secondary: %d results, protected %v; want none, true", len(res.Copy[1].Results), res.Copy[1].Protected())
 	}
@@ -245,4 +256,58 @@ func TestSimulateUsage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSimulateEveryResourceType: with enough samples every tier gets every
+// type the emulator knows (EC2, EBS, RDS, Aurora, EFS, DynamoDB, S3), the
+// development tier's encrypted with AWS managed keys, and the simulation
+// stays compliant: AWS copies all of them where the spec asks, RDS and
+// Aurora to the secondary Region through the central vault.
+func TestSimulateEveryResourceType(t *testing.T) {
+	t.Parallel()
+	s := newSimSession(t)
+	res, err := simulate(context.Background(), s, simOptions{Days: 8, ResourcesPerAccount: len(simResourceTypes)})
+	if err != nil {
+		t.Fatalf("simulate: %v", err)
+	}
+	types := map[string]map[string]bool{}
+	for _, r := range res.Report.Resources {
+		if types[r.Tier] == nil {
+			types[r.Tier] = map[string]bool{}
+		}
+		types[r.Tier][r.Type] = true
+		if r.Status != report.StatusCompliant || len(r.Flags) > 0 {
+			t.Errorf("%s (%s, %s): %s, flags %v, reasons %v", r.ARN, r.Type, r.Tier, r.Status, r.Flags, r.Reasons)
+		}
+	}
+	for _, tier := range []string{"production", "staging", "development"} {
+		for _, typ := range simResourceTypes {
+			if !types[tier][string(typ)] {
+				t.Errorf("tier %s has no %s sample", tier, typ)
+			}
+		}
+	}
+	keys := 0
+	for _, arn := range res.Resources["development"] {
+		for _, r := range s.srv.Resources(arnAccount(arn), s.spec.Organization.Regions.Primary) {
+			if r.ARN == arn && strings.Contains(r.KMSKeyARN, ":key/") {
+				keys++
+			}
+		}
+	}
+	if keys == 0 {
+		t.Error("no development sample is encrypted with an AWS managed key")
+	}
+	if res.Clock.BackupJobsFailed+res.Clock.CopyJobsFailed > 0 {
+		t.Errorf("%d backups and %d copies failed", res.Clock.BackupJobsFailed, res.Clock.CopyJobsFailed)
+	}
+}
+
+// arnAccount is the account field of an ARN.
+func arnAccount(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[4]
 }
