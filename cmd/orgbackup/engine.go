@@ -161,7 +161,9 @@ func newPlanCommand(e *env) *cobra.Command {
 					return code
 				}
 				defer s.close()
-				p, err := backup.PlanChanges(ctx, s.spec, s.fleet, s.planOptions)
+				src, progress := e.progress("plan", s.fleet)
+				p, err := backup.PlanChanges(ctx, s.spec, src, s.planOptions)
+				progress.Close()
 				if err != nil {
 					fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
 					return exitProblem
@@ -234,13 +236,18 @@ func newApplyCommand(e *env) *cobra.Command {
 					}
 					// A saved plan is applied only as reviewed: for this spec, on the
 					// organization as it was when it was made.
-					if err := backup.CheckFresh(ctx, s.spec, s.newFleet(true), p, s.planOptions); err != nil {
+					src, progress := e.progress("apply: checking the plan", s.newFleet(true))
+					err = backup.CheckFresh(ctx, s.spec, src, p, s.planOptions)
+					progress.Close()
+					if err != nil {
 						fmt.Fprintf(e.stderr, "orgbackup apply: %s: %v\n", args[0], err)
 						return exitProblem
 					}
 				} else {
 					var err error
-					p, err = backup.PlanChanges(ctx, s.spec, s.newFleet(true), s.planOptions)
+					src, progress := e.progress("apply: planning", s.newFleet(true))
+					p, err = backup.PlanChanges(ctx, s.spec, src, s.planOptions)
+					progress.Close()
 					if err != nil {
 						fmt.Fprintf(e.stderr, "orgbackup apply: planning: %v\n", err)
 						return exitProblem
@@ -263,7 +270,10 @@ func newApplyCommand(e *env) *cobra.Command {
 					}
 				}
 				fmt.Fprintln(e.stdout, "\nApplying...")
-				res, err := backup.Apply(ctx, s.fleet, p, func(o *backup.ApplyOptions) {
+				// Each change is printed as it is applied: the periodic lines
+				// only, not a bar that would break those lines.
+				src, progress := e.progress("apply", s.fleet, func(o *crossaccount.ProgressPrinterOptions) { o.Bar = false })
+				res, err := backup.Apply(ctx, src, p, func(o *backup.ApplyOptions) {
 					o.AllowDestructive = *allowDestructive
 					o.AcknowledgeIrreversible = *ackIrreversible
 					o.ExpectFingerprint = *expect
@@ -276,6 +286,7 @@ func newApplyCommand(e *env) *cobra.Command {
 						fmt.Fprintf(e.stdout, "  %c %s\n", c.Action, c.Address)
 					}
 				})
+				progress.Close()
 				var refused *backup.RefusedError
 				if errors.As(err, &refused) {
 					fmt.Fprintf(e.stderr, "orgbackup apply: %v\n", err)
@@ -315,7 +326,9 @@ func newDriftCommand(e *env) *cobra.Command {
 					return code
 				}
 				defer s.close()
-				rep, err := backup.DetectDrift(ctx, s.spec, s.fleet, s.planOptions)
+				src, progress := e.progress("drift", s.fleet)
+				rep, err := backup.DetectDrift(ctx, s.spec, src, s.planOptions)
+				progress.Close()
 				if err != nil {
 					fmt.Fprintf(e.stderr, "orgbackup drift: %v\n", err)
 					return exitProblem
