@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -22,6 +23,14 @@ func emulatedOrganization(s *spec.Spec) *emulator.Organization {
 	if def := emulator.DefaultOrganization(); fitsOrganization(s, def) || def.ManagementAccount == s.Organization.ManagementAccount {
 		return def
 	}
+	return specOrganization(s)
+}
+
+// specOrganization returns an organization built from a spec on purpose:
+// its management and backup accounts, and for every tier target an OU
+// (with the target's ID or name) holding synthesised workload accounts,
+// or the target account itself.
+func specOrganization(s *spec.Spec) *emulator.Organization {
 	org := &emulator.Organization{
 		ID:                "o-orgbackup1",
 		RootID:            "r-root",
@@ -45,6 +54,9 @@ func emulatedOrganization(s *spec.Spec) *emulator.Organization {
 	for _, tier := range s.TierNames() {
 		for _, target := range s.Tiers[tier].Targets {
 			switch {
+			case rootID.MatchString(target):
+				// The root itself: the organization's root gets its ID.
+				org.RootID = target
 			case policy.IsAccountID(target):
 				if !used[target] {
 					used[target] = true
@@ -75,6 +87,10 @@ func emulatedOrganization(s *spec.Spec) *emulator.Organization {
 	}
 	return org
 }
+
+// rootID matches an organization root's ID ("Organizations API
+// Reference", Root: r- followed by 4 to 32 lower-case letters or digits).
+var rootID = regexp.MustCompile(`^r-[0-9a-z]{4,32}$`)
 
 // fitsOrganization reports whether org already has the spec's accounts and
 // every tier target (as an account ID, OU ID or OU name).

@@ -168,14 +168,13 @@ func newPlanCommand(e *env) *cobra.Command {
 					fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
 					return exitProblem
 				}
-				// Failed checks block the plan: say so where errors go, not only at
-				// the top of a long plan.
-				for _, c := range p.Checks {
-					fmt.Fprintf(e.stderr, "orgbackup plan: check failed: %s %s: %s\n", c.Code, c.Address, c.Message)
-				}
 				if err := plan.Text(e.stdout, p, plan.TextOptions{Color: useColor(e)}); err != nil {
 					return exitProblem
 				}
+				// Failed checks block the plan: say so where errors go, after
+				// the plan so that they are what a terminal shows last, not
+				// only at the top of a long plan.
+				printChecks(e, "plan", p.Checks)
 				if *out != "" {
 					if err := writeFile(*out, func(w *os.File) error { return plan.Write(w, p) }); err != nil {
 						fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
@@ -345,6 +344,17 @@ func newDriftCommand(e *env) *cobra.Command {
 
 			}
 		})
+}
+
+// printChecks prints failed consistency checks on stderr, a count first.
+func printChecks(e *env, name string, checks []plan.Check) {
+	if len(checks) == 0 {
+		return
+	}
+	fmt.Fprintf(e.stderr, "orgbackup %s: %d consistency check(s) failed: the plan cannot be applied\n", name, len(checks))
+	for _, c := range checks {
+		fmt.Fprintf(e.stderr, "orgbackup %s: check failed: %s %s: %s\n", name, c.Code, c.Address, c.Message)
+	}
 }
 
 func writeFile(path string, fn func(*os.File) error) error {
