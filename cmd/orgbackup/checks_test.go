@@ -61,3 +61,35 @@ func TestValidateRunsPlanChecks(t *testing.T) {
 		t.Errorf("validate of the seed spec: exit %d: %s", code, stderr)
 	}
 }
+
+// TestEmulatorUnknownOU checks that on the emulator an OU the spec names
+// but the organization fixture lacks is an error: with the built-in
+// organization and with --emulator-org; only an organization built from
+// the spec on purpose has every target.
+func TestEmulatorUnknownOU(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	typo := write("typo.yaml", strings.NewReplacer("      - r-root\n", "", "targets: [Production]", "targets: [Prodution]").Replace(twoTierSpec))
+	fixture := write("org.yaml", "management_account: \"111111111111\"\nunits:\n  - {name: Security, accounts: [{id: \"222222222222\"}]}\n  - {name: Staging, accounts: [{id: \"444444444444\"}]}\n")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"built-in organization", []string{"plan", "--spec", typo, "--emulator"}, `target-not-in-organization tiers.production`},
+		{"fixture", []string{"plan", "--spec", seedSpec, "--emulator", "--emulator-org", fixture}, `target-not-in-organization tiers.production`},
+		{"fixture without --emulator", []string{"plan", "--spec", seedSpec, "--emulator-org", fixture}, "--emulator-org needs --emulator"},
+	} {
+		code, _, stderr := runCLI(t, tc.args...)
+		if code != exitProblem || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s: exit %d, stderr:\n%s\nwant 1 and %q", tc.name, code, stderr, tc.want)
+		}
+	}
+}

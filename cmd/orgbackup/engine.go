@@ -25,14 +25,16 @@ import (
 
 // engineFlags are the flags plan, apply and drift share.
 type engineFlags struct {
-	specFile string
-	emulator bool
-	role     string
+	specFile    string
+	emulator    bool
+	emulatorOrg string
+	role        string
 }
 
 func (f *engineFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.specFile, "spec", spec.DefaultSpecFile, "spec file (YAML or JSON)")
-	fs.BoolVar(&f.emulator, "emulator", false, "run against an in-process emulated organization built from the spec (no AWS account needed)")
+	fs.BoolVar(&f.emulator, "emulator", false, "run against an in-process emulated organization (no AWS account needed): the built-in one when the spec is for it, else one built from the spec on purpose, an OU for each target")
+	fs.StringVar(&f.emulatorOrg, "emulator-org", "", "with --emulator, emulate this organization `fixture` (YAML): a target it lacks, such as a mistyped OU, is an error")
 	fs.StringVar(&f.role, "execution-role", "", "role assumed in each account (default: the spec's organization.execution_role)")
 }
 
@@ -124,9 +126,20 @@ func openSession(ctx context.Context, e *env, f *engineFlags, readOnly bool) (*s
 	}
 	s := &session{spec: sp}
 	var base aws.Config
+	if f.emulatorOrg != "" && !f.emulator {
+		fmt.Fprintln(e.stderr, "orgbackup: --emulator-org needs --emulator")
+		return nil, exitUsage
+	}
 	if f.emulator {
+		org := emulatedOrganization(sp)
+		if f.emulatorOrg != "" {
+			if org, err = emulator.LoadOrganization(f.emulatorOrg); err != nil {
+				fmt.Fprintf(e.stderr, "orgbackup: %v\n", err)
+				return nil, exitProblem
+			}
+		}
 		s.srv = emulator.NewServer(func(o *emulator.Options) {
-			o.Organization = emulatedOrganization(sp)
+			o.Organization = org
 			o.MemberRole = sp.Organization.ExecutionRole
 		})
 		base = s.srv.Config(sp.Organization.ManagementAccount, sp.Organization.Regions.Primary)
