@@ -60,10 +60,7 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("validating the spec: %w", err)
 	}
-	srv, err := emulator.Start()
-	if err != nil {
-		return err
-	}
+	srv := emulator.NewServer()
 	defer srv.Close()
 	base := srv.Config(sp.Organization.ManagementAccount, sp.Organization.Regions.Primary)
 	fleet := func(readOnly bool) *crossaccount.Fleet {
