@@ -15,6 +15,7 @@ import (
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/emulator/emuspec"
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/spec"
 )
@@ -27,18 +28,10 @@ import (
 // policy does not compile...). Checks only the real organization can
 // decide (an unknown OU) are left to plan.
 func offlineChecks(ctx context.Context, sp *spec.Spec) ([]plan.Check, error) {
-	srv := emulator.NewServer(func(o *emulator.Options) {
-		o.Organization = specOrganization(sp)
-		o.MemberRole = sp.Organization.ExecutionRole
-	})
+	srv := emuspec.NewServer(sp, func(o *emulator.Options) { o.Organization = emuspec.Organization(sp) })
 	defer srv.Close()
-	fleet := crossaccount.NewFleet(srv.Config(sp.Organization.ManagementAccount, sp.Organization.Regions.Primary), func(o *crossaccount.Options) {
-		o.ExecutionRole = sp.Organization.ExecutionRole
-		o.ManagementAccount = sp.Organization.ManagementAccount
-		o.ReadOnly = true
-		o.RatePerSecond = -1
-	})
-	p, err := backup.PlanChanges(ctx, sp, fleet, func(o *backup.PlanOptions) { o.Now = srv.Now })
+	fleet := emuspec.Fleet(srv, sp, func(o *crossaccount.Options) { o.ReadOnly = true })
+	p, err := backup.PlanChanges(ctx, sp, fleet, emuspec.PlanOptions(srv))
 	if err != nil {
 		return nil, fmt.Errorf("running the plan's checks on an organization built from the spec: %w", err)
 	}
@@ -79,7 +72,7 @@ func checkPath(sp *spec.Spec, c plan.Check) string {
 		return c.Address
 	}
 	account, _, _ := strings.Cut(c.Address, "/")
-	org := specOrganization(sp)
+	org := emuspec.Organization(sp)
 	covers := func(target string) bool {
 		if target == account || target == org.RootID {
 			return true

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/emulator/emuspec"
 	"github.com/orgbackup/orgbackup/spec"
 )
 
@@ -48,7 +49,7 @@ func newEmulatorServeCommand(e *env) *cobra.Command {
 						fmt.Fprintf(e.stderr, "orgbackup emulator serve: %v\n", err)
 						return exitProblem
 					}
-					org, memberRole = emulatedOrganization(s), s.Organization.ExecutionRole
+					org, memberRole = emuspec.For(s), s.Organization.ExecutionRole
 				}
 				if *orgFile != "" {
 					o, err := emulator.LoadOrganization(*orgFile)

@@ -19,6 +19,7 @@ import (
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/emulator/emuspec"
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/spec"
 )
@@ -62,7 +63,7 @@ func (s *session) newFleet(readOnly bool) *crossaccount.Fleet {
 			o.STSRegions = s.spec.Regions()
 		}
 		if s.srv != nil {
-			o.RatePerSecond = -1
+			emuspec.FleetOptions(s.srv)(o)
 		}
 	})
 }
@@ -131,7 +132,7 @@ func openSession(ctx context.Context, e *env, f *engineFlags, readOnly bool) (*s
 		return nil, exitUsage
 	}
 	if f.emulator {
-		org := emulatedOrganization(sp)
+		org := emuspec.For(sp)
 		if f.emulatorOrg != "" {
 			if org, err = emulator.LoadOrganization(f.emulatorOrg); err != nil {
 				fmt.Fprintf(e.stderr, "orgbackup: %v\n", err)

@@ -1,4 +1,11 @@
-package main
+// Package emuspec builds the emulated organization a backup spec
+// expects, and sets the engine up to run on it as fast as the CLI does:
+// the emulator answers at once, so client-side rate limits only slow it
+// down, and time-bound rules must be judged in its virtual time.
+//
+// It lives beside package emulator, which imports none of our packages
+// but policy.
+package emuspec
 
 import (
 	"fmt"
@@ -6,12 +13,56 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/orgbackup/orgbackup/backup"
+	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
 	"github.com/orgbackup/orgbackup/policy"
 	"github.com/orgbackup/orgbackup/spec"
 )
 
-// emulatedOrganization returns the organization to emulate for a spec.
+// NewServer starts an emulator of the organization For(s) returns, with
+// the spec's execution role created in every member account; optFns
+// adjust the emulator's options after that. Close it when done.
+func NewServer(s *spec.Spec, optFns ...func(*emulator.Options)) *emulator.Server {
+	return emulator.NewServer(append([]func(*emulator.Options){func(o *emulator.Options) {
+		o.Organization = For(s)
+		o.MemberRole = s.Organization.ExecutionRole
+	}}, optFns...)...)
+}
+
+// Fleet returns a fleet over srv as the spec's management account in its
+// primary region, assuming the spec's execution role, with FleetOptions;
+// optFns adjust the options after that (ReadOnly for planning).
+func Fleet(srv *emulator.Server, s *spec.Spec, optFns ...func(*crossaccount.Options)) *crossaccount.Fleet {
+	base := srv.Config(s.Organization.ManagementAccount, s.Organization.Regions.Primary)
+	return crossaccount.NewFleet(base, append([]func(*crossaccount.Options){func(o *crossaccount.Options) {
+		o.ExecutionRole = s.Organization.ExecutionRole
+		o.ManagementAccount = s.Organization.ManagementAccount
+	}, FleetOptions(srv)}, optFns...)...)
+}
+
+// FleetOptions are the fleet options for an in-process emulator: no
+// client-side rate limit (RatePerSecond -1). The emulator answers at once
+// and throttles only when a fault tells it to; a limit would only slow
+// the engine down several times over.
+func FleetOptions(*emulator.Server) func(*crossaccount.Options) {
+	return func(o *crossaccount.Options) { o.RatePerSecond = -1 }
+}
+
+// PlanOptions make plans and drift detection judge time-bound rules (a
+// compliance-mode Vault Lock's grace period, RPOs) in the emulator's
+// virtual time.
+func PlanOptions(srv *emulator.Server) func(*backup.PlanOptions) {
+	return func(o *backup.PlanOptions) { o.Now = srv.Now }
+}
+
+// ApplyOptions make Apply judge time-bound rules in the emulator's
+// virtual time.
+func ApplyOptions(srv *emulator.Server) func(*backup.ApplyOptions) {
+	return func(o *backup.ApplyOptions) { o.Now = srv.Now }
+}
+
+// For returns the organization to emulate for a spec.
 // A spec whose management account is the built-in organization's gets that
 // organization as it is, so a target it lacks (a mistyped OU) is reported
 // by plan as it would be on AWS, not invented. A spec of another
@@ -19,18 +70,18 @@ import (
 // backup accounts, and for every tier target an OU (with the target's ID or
 // name) holding synthesised workload accounts, or the target account
 // itself.
-func emulatedOrganization(s *spec.Spec) *emulator.Organization {
-	if def := emulator.DefaultOrganization(); fitsOrganization(s, def) || def.ManagementAccount == s.Organization.ManagementAccount {
+func For(s *spec.Spec) *emulator.Organization {
+	if def := emulator.DefaultOrganization(); Fits(s, def) || def.ManagementAccount == s.Organization.ManagementAccount {
 		return def
 	}
-	return specOrganization(s)
+	return Organization(s)
 }
 
-// specOrganization returns an organization built from a spec on purpose:
+// Organization returns an organization built from a spec on purpose:
 // its management and backup accounts, and for every tier target an OU
 // (with the target's ID or name) holding synthesised workload accounts,
 // or the target account itself.
-func specOrganization(s *spec.Spec) *emulator.Organization {
+func Organization(s *spec.Spec) *emulator.Organization {
 	org := &emulator.Organization{
 		ID:                "o-orgbackup1",
 		RootID:            "r-root",
@@ -92,9 +143,9 @@ func specOrganization(s *spec.Spec) *emulator.Organization {
 // Reference", Root: r- followed by 4 to 32 lower-case letters or digits).
 var rootID = regexp.MustCompile(`^r-[0-9a-z]{4,32}$`)
 
-// fitsOrganization reports whether org already has the spec's accounts and
+// Fits reports whether org already has the spec's accounts and
 // every tier target (as an account ID, OU ID or OU name).
-func fitsOrganization(s *spec.Spec, org *emulator.Organization) bool {
+func Fits(s *spec.Spec, org *emulator.Organization) bool {
 	if org.ManagementAccount != s.Organization.ManagementAccount {
 		return false
 	}
@@ -109,6 +160,7 @@ func fitsOrganization(s *spec.Spec, org *emulator.Organization) bool {
 			walk(u.Units)
 		}
 	}
+	names[org.RootID] = true
 	for _, a := range org.Accounts {
 		names[a.ID] = true
 	}
