@@ -23,10 +23,10 @@ import (
 // offlineChecks runs every check plan can run without AWS: the engine
 // plans the spec against an emulated organization built from the spec on
 // purpose (its accounts, and an OU for every target), in-process, and
-// returns the plan's consistency checks (an account targeted by two
-// tiers, a policy reaching the management or backup account, a tier whose
-// policy does not compile...). Checks only the real organization can
-// decide (an unknown OU) are left to plan.
+// returns the plan's consistency checks (a policy reaching the management
+// or backup account, which hold no local vault; a tier whose policy does
+// not compile...). Checks only the real organization can decide (an
+// unknown OU) are left to plan.
 func offlineChecks(ctx context.Context, sp *spec.Spec) ([]plan.Check, error) {
 	srv := emuspec.NewServer(sp, func(o *emulator.Options) { o.Organization = emuspec.Organization(sp) })
 	defer srv.Close()
