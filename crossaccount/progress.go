@@ -1,13 +1,18 @@
 package crossaccount
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // EventKind says what happened to one unit of work of a Copier or a
@@ -66,6 +71,10 @@ type ProgressPrinterOptions struct {
 	Interval time.Duration
 	// Now is the time source of the interval. Default time.Now.
 	Now func() time.Time
+	// Redraw is the shortest time between two redraws of the bar for
+	// API calls (a newly reached account always redraws it). Default
+	// 100ms.
+	Redraw time.Duration
 }
 
 // ProgressPrinter renders Events for people: a progress bar on a terminal,
@@ -76,10 +85,17 @@ type ProgressPrinter struct {
 	opts ProgressPrinterOptions
 
 	mu                                  sync.Mutex
-	last                                time.Time
+	last, lastDraw, first               time.Time
 	started, completed, failed, skipped int
 	done, total                         int
 	drawn                               bool
+
+	// Work seen through Watch.
+	accounts      map[string]bool
+	targets       map[Target]bool
+	calls         int
+	where         Target // the last account and region reached
+	watchedEvents bool   // whether Watch saw any work
 }
 
 // NewProgressPrinter returns a printer writing to w.
@@ -93,7 +109,99 @@ func NewProgressPrinter(w io.Writer, o ProgressPrinterOptions) *ProgressPrinter 
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &ProgressPrinter{w: w, opts: o}
+	if o.Redraw <= 0 {
+		o.Redraw = 100 * time.Millisecond
+	}
+	return &ProgressPrinter{w: w, opts: o, accounts: map[string]bool{}, targets: map[Target]bool{}}
+}
+
+// WatchProgress is the one call that gives long work progress output:
+// it returns src watched by a new ProgressPrinter writing to w (see
+// Watch), and the printer, whose Event method takes a Copier's or
+// Remediator's events and whose Close prints the last line.
+func WatchProgress(w io.Writer, src ConfigSource, o ProgressPrinterOptions) (ConfigSource, *ProgressPrinter) {
+	p := NewProgressPrinter(w, o)
+	return p.Watch(src), p
+}
+
+// Watch returns a ConfigSource that hands out src's configurations and
+// reports the work done with them: the accounts and regions reached and
+// the API calls made there. On a terminal the bar shows the counts and
+// the account last reached; otherwise a line is printed every Interval.
+func (p *ProgressPrinter) Watch(src ConfigSource) ConfigSource {
+	return &watchedSource{src: src, p: p}
+}
+
+// watchedSource is a ConfigSource that tells a ProgressPrinter about the
+// work done through it.
+type watchedSource struct {
+	src ConfigSource
+	p   *ProgressPrinter
+}
+
+// Config returns src's configuration for account and region, with a
+// middleware that counts each API call once it has ended.
+func (s *watchedSource) Config(ctx context.Context, account, region string) (aws.Config, error) {
+	cfg, err := s.src.Config(ctx, account, region)
+	if err != nil {
+		return cfg, err
+	}
+	t := Target{Account: account, Region: region}
+	s.p.reached(t)
+	count := middleware.InitializeMiddlewareFunc("orgbackup/progress", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+		out, md, err := next.HandleInitialize(ctx, in)
+		s.p.called(t)
+		return out, md, err
+	})
+	// Clip: never append into the backing array of src's options.
+	cfg.APIOptions = append(slices.Clip(cfg.APIOptions), func(st *middleware.Stack) error {
+		return st.Initialize.Add(count, middleware.After)
+	})
+	return cfg, nil
+}
+
+// reached records that the work reached t.
+func (p *ProgressPrinter) reached(t Target) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.watchedEvents = true
+	if p.first.IsZero() {
+		p.first = p.opts.Now()
+	}
+	p.where = t
+	p.targets[t] = true
+	if !p.accounts[t.Account] {
+		p.accounts[t.Account] = true
+		p.printLocked(true)
+		return
+	}
+	p.printLocked(false)
+}
+
+// called records an API call made in t.
+func (p *ProgressPrinter) called(t Target) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.calls++
+	p.printLocked(false)
+}
+
+// printLocked prints what is due: on a terminal the bar, at once when
+// now is set, else at most every Redraw; otherwise a line every
+// Interval.
+func (p *ProgressPrinter) printLocked(now bool) {
+	t := p.opts.Now()
+	if p.opts.Bar {
+		if now || p.lastDraw.IsZero() || t.Sub(p.lastDraw) >= p.opts.Redraw {
+			p.lastDraw = t
+			p.drawLocked()
+		}
+		return
+	}
+	if p.last.IsZero() || t.Sub(p.last) >= p.opts.Interval {
+		p.last = t
+		fmt.Fprintln(p.w, p.lineLocked())
+	}
 }
 
 // Event records one event and prints what is due.
@@ -125,17 +233,16 @@ func (p *ProgressPrinter) Event(e Event) {
 		p.drawLocked()
 		return
 	}
-	now := p.opts.Now()
-	if p.last.IsZero() || now.Sub(p.last) >= p.opts.Interval {
-		p.last = now
-		fmt.Fprintln(p.w, p.lineLocked())
-	}
+	p.printLocked(false)
 }
 
 // Close ends the output: the final bar or line.
 func (p *ProgressPrinter) Close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if !p.watchedEvents && p.total+p.started+p.completed+p.failed+p.skipped == 0 {
+		return // nothing happened: nothing to say
+	}
 	if p.opts.Bar {
 		p.drawLocked()
 		fmt.Fprintln(p.w)
@@ -146,13 +253,36 @@ func (p *ProgressPrinter) Close() {
 }
 
 func (p *ProgressPrinter) lineLocked() string {
-	return fmt.Sprintf("%s: %d/%d done (%d started, %d completed, %d failed, %d skipped)",
-		p.opts.Label, p.done, p.total, p.started, p.completed, p.failed, p.skipped)
+	var parts []string
+	if p.total > 0 || p.started+p.completed+p.failed+p.skipped > 0 || !p.watchedEvents {
+		parts = append(parts, fmt.Sprintf("%d/%d done (%d started, %d completed, %d failed, %d skipped)",
+			p.done, p.total, p.started, p.completed, p.failed, p.skipped))
+	}
+	if p.watchedEvents {
+		parts = append(parts, fmt.Sprintf("%s, %s, %s, %s (at %s/%s)",
+			plural(len(p.accounts), "account"), plural(len(p.targets), "account-region"), plural(p.calls, "API call"),
+			p.opts.Now().Sub(p.first).Round(time.Second), p.where.Account, p.where.Region))
+	}
+	return p.opts.Label + ": " + strings.Join(parts, "; ")
+}
+
+// plural is n and noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 const barWidth = 30
 
 func (p *ProgressPrinter) drawLocked() {
+	if p.total == 0 && p.watchedEvents {
+		// No known total: the counts and where the work is.
+		fmt.Fprintf(p.w, "\r\x1b[2K%s", p.lineLocked())
+		p.drawn = true
+		return
+	}
 	filled := 0
 	pct := 100
 	if p.total > 0 {

@@ -721,7 +721,7 @@ func (s *Server) ctlReset(_ *http.Request, body []byte) (int, any, error) {
 // registered with OnCall stay. After Reset, the same calls produce the
 // same state as on a new server.
 func (s *Server) Reset() {
-	fresh := New(func(o *Options) { *o = s.opts })
+	fresh := NewUnstartedServer(func(o *Options) { *o = s.opts })
 	s.ClearFaults()
 	s.ResetCallStats()
 	s.mu.Lock()

@@ -461,7 +461,7 @@ func TestGlobMatch(t *testing.T) {
 
 func TestCallerContext(t *testing.T) {
 	t.Parallel()
-	s := New()
+	s := NewUnstartedServer()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ctx := s.callerContextLocked(Principal{
@@ -493,7 +493,7 @@ func TestCallerContext(t *testing.T) {
 
 func TestRoleTrustsService(t *testing.T) {
 	t.Parallel()
-	s := New()
+	s := NewUnstartedServer()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.newRoleLocked("222222222222", "/", "BackupRole", polStmt(`{"Effect":"Allow","Principal":{"Service":"backup.amazonaws.com"},"Action":"sts:AssumeRole"}`))
@@ -519,7 +519,7 @@ func TestParsePolicyResourceSids(t *testing.T) {
 
 func TestResourcePolicyDecision(t *testing.T) {
 	t.Parallel()
-	s := New()
+	s := NewUnstartedServer()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	const vault = "arn:aws:backup:us-east-1:222222222222:backup-vault:central"

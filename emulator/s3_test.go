@@ -500,7 +500,7 @@ func TestS3ErrorBody(t *testing.T) {
 // (STREAMING-UNSIGNED-PAYLOAD-TRAILER).
 func TestS3PutObjectTLSChunked(t *testing.T) {
 	t.Parallel()
-	srv := emulator.New()
+	srv := emulator.NewUnstartedServer()
 	ts := httptest.NewTLSServer(srv)
 	defer ts.Close()
 	var seen []string

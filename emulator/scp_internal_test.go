@@ -32,7 +32,7 @@ func TestSCPApplies(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			s := New()
+			s := NewUnstartedServer()
 			if tc.enabled {
 				s.org.enabledTypes[orgtypes.PolicyTypeServiceControlPolicy] = s.now
 			}
@@ -47,7 +47,7 @@ func TestSCPApplies(t *testing.T) {
 // call with SCPs on every level of its path (FullAWSAccess at the root,
 // the OU and the account, and two guardrails on the OU), without HTTP.
 func BenchmarkSCPDecision(b *testing.B) {
-	s := New()
+	s := NewUnstartedServer()
 	o := s.org
 	o.enabledTypes[orgtypes.PolicyTypeServiceControlPolicy] = s.now
 	o.attachFullAWSAccessLocked()

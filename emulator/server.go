@@ -68,8 +68,8 @@ type Options struct {
 	// machines). Default false: such requests are refused, so that a web
 	// page cannot reach the control API by DNS rebinding.
 	RemoteControl bool
-	// Addr is the listen address used by NewServer. Default
-	// "127.0.0.1:0" (a free loopback port).
+	// Addr is the address Start listens on when Server.Listener is nil.
+	// Default "127.0.0.1:0" (a free loopback port).
 	Addr string
 	// AnyAccessKey lets requests signed with an access key that is
 	// neither 12 digits nor issued by the emulator act as DefaultAccount,
@@ -100,12 +100,17 @@ type Options struct {
 	OIDCIssuers map[string]crypto.PublicKey
 }
 
-// Server is an emulated AWS endpoint. Create one with NewServer (listening on
-// loopback, like httptest.Server) or New (a bare http.Handler).
+// Server is an emulated AWS endpoint, in the style of httptest.Server:
+// NewServer returns one listening on loopback; NewUnstartedServer one that
+// does not listen yet, to be started with Start (after setting Listener,
+// say) or used as an http.Handler.
 type Server struct {
 	// URL is the base URL of the server, "http://127.0.0.1:PORT", once it
 	// listens.
 	URL string
+	// Listener, if set before Start, is where the server listens instead
+	// of Options.Addr.
+	Listener net.Listener
 
 	opts    Options
 	logger  *slog.Logger
@@ -131,7 +136,7 @@ type Server struct {
 	res        map[regionKey]*resourceRegion
 	hooks      []func(c *Call) error
 	// orgMembers are the accounts of Options.Organization, management
-	// account included, read once at New.
+	// account included, read once at NewUnstartedServer.
 	orgMembers map[string]bool
 
 	// policyCache holds parsed resource, trust and service control
@@ -151,9 +156,10 @@ type Server struct {
 // regionKey identifies one account in one region.
 type regionKey struct{ account, region string }
 
-// New returns an emulator that is not listening; serve it with any
-// http.Server or use it as an http.Handler.
-func New(optFns ...func(*Options)) *Server {
+// NewUnstartedServer returns an emulator that is not listening yet, like
+// httptest.NewUnstartedServer: start it with Start, or serve it with any
+// http.Server, as an http.Handler.
+func NewUnstartedServer(optFns ...func(*Options)) *Server {
 	var o Options
 	for _, fn := range optFns {
 		fn(&o)
@@ -203,31 +209,37 @@ func New(optFns ...func(*Options)) *Server {
 	return s
 }
 
-// NewServer starts an emulator listening on a free loopback port, like
-// httptest.NewServer; it panics when it cannot listen. Close it when done.
+// NewServer starts an emulator listening on Options.Addr (default a free
+// loopback port), like httptest.NewServer; it panics when it cannot
+// listen. Close it when done.
 func NewServer(optFns ...func(*Options)) *Server {
-	s, err := Start(optFns...)
-	if err != nil {
-		panic(fmt.Sprintf("emulator: %v", err))
-	}
+	s := NewUnstartedServer(optFns...)
+	s.Start()
 	return s
 }
 
-// Start is NewServer returning an error instead of panicking, for programs
-// that choose the listen address (Options.Addr).
-func Start(optFns ...func(*Options)) (*Server, error) {
-	s := New(optFns...)
-	l, err := net.Listen("tcp", s.opts.Addr)
-	if err != nil {
-		return nil, fmt.Errorf("listening on %s: %w", s.opts.Addr, err)
+// Start starts a server from NewUnstartedServer, on Listener when set,
+// else on Options.Addr. Like httptest.Server.Start, it panics when it
+// cannot listen or the server was already started: a program that must
+// handle a busy address listens itself and sets Listener.
+func (s *Server) Start() {
+	if s.httpSrv != nil {
+		panic("emulator: Server already started")
+	}
+	l := s.Listener
+	if l == nil {
+		var err error
+		if l, err = net.Listen("tcp", s.opts.Addr); err != nil {
+			panic(fmt.Sprintf("emulator: listening on %s: %v", s.opts.Addr, err))
+		}
+		s.Listener = l
 	}
 	s.httpSrv = &httptest.Server{Listener: l, Config: &http.Server{Handler: s}}
 	s.httpSrv.Start()
 	s.URL = s.httpSrv.URL
-	return s, nil
 }
 
-// Close stops a server started by NewServer.
+// Close stops a started server; it does nothing to one never started.
 func (s *Server) Close() {
 	if s.httpSrv != nil {
 		s.httpSrv.Close()

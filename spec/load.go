@@ -405,6 +405,18 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string, depth int) {
 			d.typeError(n, path, "a string")
 			return
 		}
+		if !isStringNode(n) {
+			// Other YAML readers (editors checking the JSON Schema, yq)
+			// read an unquoted 111111111111 as a number, and 012345678901
+			// as an octal one: strings are quoted, as the schema says.
+			if policy.IsAccountID(s) {
+				d.errorAt(n.GetToken(), path, "must be a string: an account ID is 12 digits in quotes (%q); unquoted, YAML reads it as a number", s)
+			} else {
+				d.errorAt(n.GetToken(), path, "must be a string, not %s; quote it: %q", describeNode(n), s)
+			}
+			// Kept as written, so that checks of what depends on it do
+			// not report the same mistake again.
+		}
 		v.SetString(s)
 	case reflect.Int:
 		i, ok := n.(*ast.IntegerNode)
@@ -465,6 +477,16 @@ func scalarText(n ast.Node) (string, bool) {
 		return n.GetToken().Value, true
 	}
 	return "", false
+}
+
+// isStringNode reports whether n is a string scalar (quoted, plain text
+// or a block literal), not a number, boolean or other scalar.
+func isStringNode(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.StringNode, *ast.LiteralNode:
+		return true
+	}
+	return false
 }
 
 func (d *decoder) typeError(n ast.Node, path, want string) {

@@ -27,19 +27,21 @@ type schema struct {
 	ID                   string             `json:"$id,omitempty"`
 	Title                string             `json:"title,omitempty"`
 	Description          string             `json:"description,omitempty"`
-	Type                 string             `json:"type,omitempty"`
+	Type                 any                `json:"type,omitempty"` // a type name, or a list of them
 	Enum                 []any              `json:"enum,omitempty"`
 	Pattern              string             `json:"pattern,omitempty"`
 	Format               string             `json:"format,omitempty"`
 	Minimum              *int               `json:"minimum,omitempty"`
 	Maximum              *int               `json:"maximum,omitempty"`
 	MinItems             *int               `json:"minItems,omitempty"`
+	MinProperties        *int               `json:"minProperties,omitempty"`
 	UniqueItems          bool               `json:"uniqueItems,omitempty"`
 	Items                *schema            `json:"items,omitempty"`
 	Properties           map[string]*schema `json:"properties,omitempty"`
 	Required             []string           `json:"required,omitempty"`
 	PropertyNames        *schema            `json:"propertyNames,omitempty"`
 	AdditionalProperties any                `json:"additionalProperties,omitempty"`
+	Not                  *schema            `json:"not,omitempty"`
 }
 
 // JSONSchema returns the JSON Schema (draft 2020-12) of the spec format,
@@ -92,6 +94,9 @@ func schemaOf(t reflect.Type, field string) (*schema, error) {
 			s.Properties[name] = fs
 			if !omit && !isOptionalField(key) {
 				s.Required = append(s.Required, name)
+			} else if typ, ok := fs.Type.(string); ok {
+				// Load reads an empty value (null) as an absent key.
+				fs.Type = []string{typ, "null"}
 			}
 		}
 		sort.Strings(s.Required)
@@ -140,6 +145,12 @@ func fieldConstraints(key string, s *schema) {
 		s.Enum = []any{1}
 	case "Spec.Tiers":
 		s.PropertyNames = &schema{Pattern: tierNamePattern}
+		s.MinProperties = ptr(1) // at least one tier
+	case "Spec.Name", "Spec.Tags[]", "Selection.Tags[]":
+		s.Pattern = tagCharsRE.String() // used as a tag value
+	case "Spec.Tags", "Selection.Tags":
+		// Keys starting with aws: are AWS's.
+		s.PropertyNames = &schema{Pattern: tagCharsRE.String(), Not: &schema{Pattern: "^[aA][wW][sS]:"}}
 	case "Organization.ManagementAccount", "Organization.BackupAccount":
 		s.Pattern = "^[0-9]{12}$"
 	case "Organization.ExecutionRole", "Local.BackupRole":
@@ -188,6 +199,7 @@ func fieldConstraints(key string, s *schema) {
 		s.Minimum, s.Maximum = ptr(MinLockChangeableForDays), ptr(MaxLockDays)
 	case "KMS.Alias":
 		s.Pattern = kmsAliasRE.String()
+		s.Not = &schema{Pattern: "^alias/aws/"} // AWS-managed keys' aliases
 	case "Notifications.Topic":
 		s.Pattern = topicNameRE.String()
 	case "Notifications.Events":

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orgbackup/orgbackup/internal/version"
 )
@@ -180,5 +181,50 @@ func TestExitCodes(t *testing.T) {
 	}
 	if exitUnprotected != 3 || exitChanges != 2 || exitProblem != 1 || exitUsage != exitProblem {
 		t.Errorf("exit codes differ from the documented table")
+	}
+}
+
+// TestProgress checks that every long command reports its progress on
+// stderr off a terminal (lines naming accounts and API calls, more than
+// one when the interval is short), and nothing with --quiet.
+func TestProgress(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		label string
+		args  []string
+	}{
+		{"plan", []string{"plan", "--spec", seedSpec, "--emulator"}},
+		{"drift", []string{"drift", "--spec", seedSpec, "--emulator"}},
+		{"apply: planning", []string{"apply", "--spec", seedSpec, "--emulator", "--auto-approve", "--acknowledge-irreversible"}},
+		{"apply", []string{"apply", "--spec", seedSpec, "--emulator", "--auto-approve", "--acknowledge-irreversible"}},
+		{"report", []string{"report", "--spec", seedSpec, "--emulator", "--days", "1"}},
+		{"copy", []string{"copy", "--spec", seedSpec, "--emulator", "--dry-run"}},
+		{"remediate", []string{"remediate", "--spec", seedSpec, "--emulator"}},
+	} {
+		t.Run(tc.label, func(t *testing.T) {
+			t.Parallel()
+			for _, quiet := range []bool{false, true} {
+				var stdout, stderr bytes.Buffer
+				e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }, progressInterval: time.Nanosecond}
+				args := tc.args
+				if quiet {
+					args = append(args[:len(args):len(args)], "--quiet")
+				}
+				run(context.Background(), e, args)
+				var lines int
+				for _, l := range strings.Split(stderr.String(), "\n") {
+					rest, ok := strings.CutPrefix(l, tc.label+": ")
+					if ok && rest != "" && rest[0] >= '0' && rest[0] <= '9' && strings.Contains(l, " API call") && strings.Contains(l, " account") {
+						lines++
+					}
+				}
+				switch {
+				case quiet && lines > 0:
+					t.Errorf("orgbackup %q --quiet printed %d progress lines:\n%s", tc.args, lines, stderr.String())
+				case !quiet && lines < 2:
+					t.Errorf("orgbackup %q printed %d progress lines, want several:\n%s", tc.args, lines, stderr.String())
+				}
+			}
+		})
 	}
 }

@@ -113,18 +113,20 @@ func newCopyCommand(e *env) *cobra.Command {
 				filter := crossaccount.CopyFilter{ResourceTypes: splitList(scope.types)}
 				filter.CreatedAfter, _ = parseWhen(*after, now)
 				filter.CreatedBefore, _ = parseWhen(*before, now)
-				topo, err := backup.DiscoverTopology(ctx, s.spec, s.fleet)
+				src, progress := e.progress("copy", s.fleet)
+				topo, err := backup.DiscoverTopology(ctx, s.spec, src)
 				if err != nil {
+					progress.Close()
 					fmt.Fprintf(e.stderr, "orgbackup copy: %v\n", err)
 					return exitProblem
 				}
 				routes, err := backup.CopyRoutes(s.spec, topo, *to, scope.options)
 				if err != nil {
+					progress.Close()
 					fmt.Fprintf(e.stderr, "orgbackup copy: %v\n", err)
 					return exitUsage
 				}
-				progress := crossaccount.NewProgressPrinter(progressOut(e), crossaccount.ProgressPrinterOptions{Label: "copy", Bar: isTerminal(e.stderr)})
-				rep, runErr := crossaccount.NewCopier(s.fleet, routes, func(o *crossaccount.CopyOptions) {
+				rep, runErr := crossaccount.NewCopier(src, routes, func(o *crossaccount.CopyOptions) {
 					o.Filter = filter
 					o.DryRun = *dryRun
 					o.MaxRunning = *maxRunning
@@ -165,19 +167,21 @@ func newRemediateCommand(e *env) *cobra.Command {
 					return code
 				}
 				defer s.close()
-				topo, err := backup.DiscoverTopology(ctx, s.spec, s.fleet)
+				clock := commandClock(ctx, e, s)
+				src, progress := e.progress("remediate", s.fleet, func(o *crossaccount.ProgressPrinterOptions) { o.Now = clock })
+				topo, err := backup.DiscoverTopology(ctx, s.spec, src)
 				if err != nil {
+					progress.Close()
 					fmt.Fprintf(e.stderr, "orgbackup remediate: %v\n", err)
 					return exitProblem
 				}
-				clock := commandClock(ctx, e, s)
 				targets, err := backup.RemediationTargets(s.spec, topo, clock(), scope.options)
 				if err != nil {
+					progress.Close()
 					fmt.Fprintf(e.stderr, "orgbackup remediate: %v\n", err)
 					return exitProblem
 				}
-				progress := crossaccount.NewProgressPrinter(progressOut(e), crossaccount.ProgressPrinterOptions{Label: "remediate", Bar: isTerminal(e.stderr), Now: clock})
-				rep, runErr := crossaccount.NewRemediator(s.fleet, targets, func(o *crossaccount.RemediateOptions) {
+				rep, runErr := crossaccount.NewRemediator(src, targets, func(o *crossaccount.RemediateOptions) {
 					o.Since = *since
 					o.DryRun = *dryRun
 					o.Force = *force

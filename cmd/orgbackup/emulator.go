@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/emulator/emuspec"
 	"github.com/orgbackup/orgbackup/spec"
 )
 
@@ -48,7 +49,7 @@ func newEmulatorServeCommand(e *env) *cobra.Command {
 						fmt.Fprintf(e.stderr, "orgbackup emulator serve: %v\n", err)
 						return exitProblem
 					}
-					org, memberRole = emulatedOrganization(s), s.Organization.ExecutionRole
+					org, memberRole = emuspec.For(s), s.Organization.ExecutionRole
 				}
 				if *orgFile != "" {
 					o, err := emulator.LoadOrganization(*orgFile)
@@ -58,19 +59,24 @@ func newEmulatorServeCommand(e *env) *cobra.Command {
 					}
 					org = o
 				}
-				srv, err := emulator.Start(func(o *emulator.Options) {
+				// Listening here, so that a busy port is an error, not a
+				// panic of Start.
+				addr := net.JoinHostPort(*host, strconv.Itoa(*port))
+				l, err := net.Listen("tcp", addr)
+				if err != nil {
+					fmt.Fprintf(e.stderr, "orgbackup emulator serve: listening on %s: %v\n", addr, err)
+					return exitProblem
+				}
+				srv := emulator.NewUnstartedServer(func(o *emulator.Options) {
 					o.Organization = org
 					o.MemberRole = memberRole
-					o.Addr = net.JoinHostPort(*host, strconv.Itoa(*port))
 					// Served to other machines on purpose: their control requests
 					// name this machine's address, not loopback.
 					o.RemoteControl = *allowRemote
 					o.AnyAccessKey = *anyKey
 				})
-				if err != nil {
-					fmt.Fprintf(e.stderr, "orgbackup emulator serve: %v\n", err)
-					return exitProblem
-				}
+				srv.Listener = l
+				srv.Start()
 				defer srv.Close()
 				fmt.Fprintf(e.stdout, "orgbackup emulator listening on %s\n\n", srv.URL)
 				fmt.Fprintf(e.stdout, "  export AWS_ENDPOINT_URL=%s\n", srv.URL)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -273,6 +274,19 @@ func TestEmulatorServeBinding(t *testing.T) {
 		"host name refused":         {args: []string{"--host", "emulator.example.com", "--port", "0"}, code: exitUsage, stderr: "refusing to bind emulator.example.com"},
 		"all interfaces when asked": {args: []string{"--host", "0.0.0.0", "--port", "0", "--allow-remote"}, code: exitOK, stdout: "orgbackup emulator listening on", warning: true},
 	}
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { busy.Close() })
+	_, busyPort, _ := net.SplitHostPort(busy.Addr().String())
+	tests["port in use"] = struct {
+		args    []string
+		code    int
+		stdout  string
+		warning bool
+		stderr  string
+	}{args: []string{"--port", busyPort}, code: exitProblem, stderr: "orgbackup emulator serve: listening on 127.0.0.1:" + busyPort + ":"}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

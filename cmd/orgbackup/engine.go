@@ -19,20 +19,23 @@ import (
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/emulator/emuspec"
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/spec"
 )
 
 // engineFlags are the flags plan, apply and drift share.
 type engineFlags struct {
-	specFile string
-	emulator bool
-	role     string
+	specFile    string
+	emulator    bool
+	emulatorOrg string
+	role        string
 }
 
 func (f *engineFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.specFile, "spec", spec.DefaultSpecFile, "spec file (YAML or JSON)")
-	fs.BoolVar(&f.emulator, "emulator", false, "run against an in-process emulated organization built from the spec (no AWS account needed)")
+	fs.BoolVar(&f.emulator, "emulator", false, "run against an in-process emulated organization (no AWS account needed): the built-in one when the spec is for it, else one built from the spec on purpose, an OU for each target")
+	fs.StringVar(&f.emulatorOrg, "emulator-org", "", "with --emulator, emulate this organization `fixture` (YAML): a target it lacks, such as a mistyped OU, is an error")
 	fs.StringVar(&f.role, "execution-role", "", "role assumed in each account (default: the spec's organization.execution_role)")
 }
 
@@ -60,7 +63,7 @@ func (s *session) newFleet(readOnly bool) *crossaccount.Fleet {
 			o.STSRegions = s.spec.Regions()
 		}
 		if s.srv != nil {
-			o.RatePerSecond = -1
+			emuspec.FleetOptions(s.srv)(o)
 		}
 	})
 }
@@ -124,9 +127,20 @@ func openSession(ctx context.Context, e *env, f *engineFlags, readOnly bool) (*s
 	}
 	s := &session{spec: sp}
 	var base aws.Config
+	if f.emulatorOrg != "" && !f.emulator {
+		fmt.Fprintln(e.stderr, "orgbackup: --emulator-org needs --emulator")
+		return nil, exitUsage
+	}
 	if f.emulator {
+		org := emuspec.For(sp)
+		if f.emulatorOrg != "" {
+			if org, err = emulator.LoadOrganization(f.emulatorOrg); err != nil {
+				fmt.Fprintf(e.stderr, "orgbackup: %v\n", err)
+				return nil, exitProblem
+			}
+		}
 		s.srv = emulator.NewServer(func(o *emulator.Options) {
-			o.Organization = emulatedOrganization(sp)
+			o.Organization = org
 			o.MemberRole = sp.Organization.ExecutionRole
 		})
 		base = s.srv.Config(sp.Organization.ManagementAccount, sp.Organization.Regions.Primary)
@@ -161,19 +175,20 @@ func newPlanCommand(e *env) *cobra.Command {
 					return code
 				}
 				defer s.close()
-				p, err := backup.PlanChanges(ctx, s.spec, s.fleet, s.planOptions)
+				src, progress := e.progress("plan", s.fleet)
+				p, err := backup.PlanChanges(ctx, s.spec, src, s.planOptions)
+				progress.Close()
 				if err != nil {
 					fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
 					return exitProblem
 				}
-				// Failed checks block the plan: say so where errors go, not only at
-				// the top of a long plan.
-				for _, c := range p.Checks {
-					fmt.Fprintf(e.stderr, "orgbackup plan: check failed: %s %s: %s\n", c.Code, c.Address, c.Message)
-				}
 				if err := plan.Text(e.stdout, p, plan.TextOptions{Color: useColor(e)}); err != nil {
 					return exitProblem
 				}
+				// Failed checks block the plan: say so where errors go, after
+				// the plan so that they are what a terminal shows last, not
+				// only at the top of a long plan.
+				printChecks(e, "plan", p.Checks)
 				if *out != "" {
 					if err := writeFile(*out, func(w *os.File) error { return plan.Write(w, p) }); err != nil {
 						fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
@@ -234,13 +249,18 @@ func newApplyCommand(e *env) *cobra.Command {
 					}
 					// A saved plan is applied only as reviewed: for this spec, on the
 					// organization as it was when it was made.
-					if err := backup.CheckFresh(ctx, s.spec, s.newFleet(true), p, s.planOptions); err != nil {
+					src, progress := e.progress("apply: checking the plan", s.newFleet(true))
+					err = backup.CheckFresh(ctx, s.spec, src, p, s.planOptions)
+					progress.Close()
+					if err != nil {
 						fmt.Fprintf(e.stderr, "orgbackup apply: %s: %v\n", args[0], err)
 						return exitProblem
 					}
 				} else {
 					var err error
-					p, err = backup.PlanChanges(ctx, s.spec, s.newFleet(true), s.planOptions)
+					src, progress := e.progress("apply: planning", s.newFleet(true))
+					p, err = backup.PlanChanges(ctx, s.spec, src, s.planOptions)
+					progress.Close()
 					if err != nil {
 						fmt.Fprintf(e.stderr, "orgbackup apply: planning: %v\n", err)
 						return exitProblem
@@ -263,7 +283,10 @@ func newApplyCommand(e *env) *cobra.Command {
 					}
 				}
 				fmt.Fprintln(e.stdout, "\nApplying...")
-				res, err := backup.Apply(ctx, s.fleet, p, func(o *backup.ApplyOptions) {
+				// Each change is printed as it is applied: the periodic lines
+				// only, not a bar that would break those lines.
+				src, progress := e.progress("apply", s.fleet, func(o *crossaccount.ProgressPrinterOptions) { o.Bar = false })
+				res, err := backup.Apply(ctx, src, p, func(o *backup.ApplyOptions) {
 					o.AllowDestructive = *allowDestructive
 					o.AcknowledgeIrreversible = *ackIrreversible
 					o.ExpectFingerprint = *expect
@@ -276,6 +299,7 @@ func newApplyCommand(e *env) *cobra.Command {
 						fmt.Fprintf(e.stdout, "  %c %s\n", c.Action, c.Address)
 					}
 				})
+				progress.Close()
 				var refused *backup.RefusedError
 				if errors.As(err, &refused) {
 					fmt.Fprintf(e.stderr, "orgbackup apply: %v\n", err)
@@ -315,7 +339,9 @@ func newDriftCommand(e *env) *cobra.Command {
 					return code
 				}
 				defer s.close()
-				rep, err := backup.DetectDrift(ctx, s.spec, s.fleet, s.planOptions)
+				src, progress := e.progress("drift", s.fleet)
+				rep, err := backup.DetectDrift(ctx, s.spec, src, s.planOptions)
+				progress.Close()
 				if err != nil {
 					fmt.Fprintf(e.stderr, "orgbackup drift: %v\n", err)
 					return exitProblem
@@ -332,6 +358,17 @@ func newDriftCommand(e *env) *cobra.Command {
 
 			}
 		})
+}
+
+// printChecks prints failed consistency checks on stderr, a count first.
+func printChecks(e *env, name string, checks []plan.Check) {
+	if len(checks) == 0 {
+		return
+	}
+	fmt.Fprintf(e.stderr, "orgbackup %s: %d consistency check(s) failed: the plan cannot be applied\n", name, len(checks))
+	for _, c := range checks {
+		fmt.Fprintf(e.stderr, "orgbackup %s: check failed: %s %s: %s\n", name, c.Code, c.Address, c.Message)
+	}
 }
 
 func writeFile(path string, fn func(*os.File) error) error {

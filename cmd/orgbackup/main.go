@@ -49,6 +49,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -88,6 +89,10 @@ type env struct {
 	// Set by the global flags.
 	noColor bool // --no-color
 	quiet   bool // --quiet
+
+	// progressInterval is the time between progress lines off a
+	// terminal; zero means the printer's default (10s).
+	progressInterval time.Duration
 }
 
 // exitError ends a command with its exit code; the command has already

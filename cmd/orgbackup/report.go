@@ -63,9 +63,11 @@ func newReportCommand(e *env) *cobra.Command {
 					acct = s.spec.Organization.ManagementAccount
 				}
 				now := commandClock(ctx, e, s)()
-				inv, err := report.Collect(ctx, s.spec, report.FromConfigs(s.fleet), report.LastDays(now, *days), func(o *report.Options) {
+				src, progress := e.progress("report", s.fleet)
+				inv, err := report.Collect(ctx, s.spec, report.FromConfigs(src), report.LastDays(now, *days), func(o *report.Options) {
 					o.MonitoringAccount = acct
 				})
+				progress.Close()
 				if err != nil {
 					fmt.Fprintf(e.stderr, "orgbackup report: %v\n", err)
 					return exitProblem

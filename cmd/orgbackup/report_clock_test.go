@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/emulator/emuspec"
 	"github.com/orgbackup/orgbackup/report"
 	"github.com/orgbackup/orgbackup/spec"
 )
@@ -70,7 +71,7 @@ func TestReportServedEmulatorClock(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := emulator.NewServer(func(o *emulator.Options) {
-		o.Organization = emulatedOrganization(sp)
+		o.Organization = emuspec.For(sp)
 		o.MemberRole = sp.Organization.ExecutionRole
 	})
 	t.Cleanup(srv.Close)

@@ -18,24 +18,36 @@ func newValidateCommand(e *env) *cobra.Command {
 		"Checks a backup spec: its syntax, every field, and the backup plans its tiers\ncompile to, and the consistency of the architecture they describe. Prints one\nline per problem on stderr as FILE:LINE:COL: PATH: MESSAGE.\nExit status: 0 valid, 1 problems found (or a usage error).",
 		func(fs *pflag.FlagSet) runFunc {
 			file := fs.String("spec", spec.DefaultSpecFile, "spec `file` (YAML or JSON)")
-			return func(_ context.Context, args []string) int {
+			return func(ctx context.Context, args []string) int {
 				if len(args) > 0 {
 					fmt.Fprintf(e.stderr, "orgbackup validate: unexpected argument %q (use --spec FILE)\n", args[0])
 					return exitUsage
 				}
-				return runValidate(e, *file)
+				return runValidate(ctx, e, *file)
 			}
 		})
 }
 
-func runValidate(e *env, file string) int {
+func runValidate(ctx context.Context, e *env, file string) int {
 	s, err := spec.Load(file)
+	var problems []*spec.SpecError
 	if err != nil {
-		problems := spec.SpecErrors(err)
+		problems = spec.SpecErrors(err)
 		if len(problems) == 0 {
 			fmt.Fprintf(e.stderr, "orgbackup validate: %v\n", err)
 			return exitProblem
 		}
+	} else {
+		// The spec is valid on its own: run the checks plan runs across
+		// it, those that need no AWS.
+		checks, err := offlineChecks(ctx, s)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "orgbackup validate: %v\n", err)
+			return exitProblem
+		}
+		problems = checkErrors(file, s, checks)
+	}
+	if len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintln(e.stderr, p.Error())
 		}

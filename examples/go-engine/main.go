@@ -14,6 +14,7 @@ import (
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/emulator/emuspec"
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/spec"
 )
@@ -60,20 +61,15 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("validating the spec: %w", err)
 	}
-	srv, err := emulator.Start()
-	if err != nil {
-		return err
-	}
+	// The emulated organization the spec expects, and the presets that
+	// make the engine as fast on it as the CLI's --emulator: no
+	// client-side rate limit, time read from the emulator's clock.
+	srv := emuspec.NewServer(sp)
 	defer srv.Close()
-	base := srv.Config(sp.Organization.ManagementAccount, sp.Organization.Regions.Primary)
 	fleet := func(readOnly bool) *crossaccount.Fleet {
-		return crossaccount.NewFleet(base, func(o *crossaccount.Options) {
-			o.ExecutionRole = sp.Organization.ExecutionRole
-			o.ManagementAccount = sp.Organization.ManagementAccount
-			o.ReadOnly = readOnly
-		})
+		return emuspec.Fleet(srv, sp, func(o *crossaccount.Options) { o.ReadOnly = readOnly })
 	}
-	planOpts := func(o *backup.PlanOptions) { o.Now = srv.Now }
+	planOpts := emuspec.PlanOptions(srv)
 
 	p, err := backup.PlanChanges(ctx, sp, fleet(true), planOpts)
 	if err != nil {
@@ -82,7 +78,7 @@ func run(ctx context.Context, w io.Writer) error {
 	if err := plan.Text(w, p, plan.TextOptions{}); err != nil {
 		return err
 	}
-	res, err := backup.Apply(ctx, fleet(false), p, func(o *backup.ApplyOptions) { o.Now = srv.Now })
+	res, err := backup.Apply(ctx, fleet(false), p, emuspec.ApplyOptions(srv))
 	if err != nil {
 		return fmt.Errorf("applying: %w", err)
 	}

@@ -1,0 +1,181 @@
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/goccy/go-yaml"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// corpusDoc is one spec of the test corpus.
+type corpusDoc struct {
+	name string
+	data []byte
+}
+
+// specCorpus collects every spec the repository's tests use: the files
+// under spec/testdata and examples, the spec fuzzer's seed inputs, and the
+// specs of TestParseValid and TestParseInvalid.
+func specCorpus(t *testing.T) []corpusDoc {
+	t.Helper()
+	var docs []corpusDoc
+	for _, pattern := range []string{
+		"testdata/spec/*.json",
+		"testdata/corpus/*/*.yaml",
+		"../examples/*/backup.yaml",
+	} {
+		files, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			docs = append(docs, corpusDoc{f, data})
+		}
+	}
+	seeds, err := filepath.Glob("testdata/fuzz/FuzzParse/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range seeds {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// "go test fuzz v1" then []byte("...") with a Go string literal.
+		lines := strings.SplitN(string(raw), "\n", 2)
+		lit := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(lines[1]), "[]byte("), ")")
+		s, err := strconv.Unquote(lit)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		docs = append(docs, corpusDoc{f, []byte(s)})
+	}
+	for name, y := range parseValidCases() {
+		docs = append(docs, corpusDoc{"TestParseValid/" + name, []byte(y)})
+	}
+	for name, c := range parseInvalidCases() {
+		docs = append(docs, corpusDoc{"TestParseInvalid/" + name, []byte(c.yaml)})
+	}
+	sort.Slice(docs, func(i, j int) bool { return docs[i].name < docs[j].name })
+	return docs
+}
+
+// crossFieldRules are the corpus specs Load refuses for a rule the JSON
+// Schema does not express, with the rule: rules across fields (the schema
+// checks each value alone), and value rules beyond a pattern or an enum.
+// The schema accepting them is expected; any other disagreement fails,
+// and so does an entry that no longer disagrees.
+var crossFieldRules = map[string]string{
+	// Across fields.
+	"TestParseInvalid/air gap same vault":                 "air-gapped vault name differs from the central vault's",
+	"TestParseInvalid/cold storage":                       "local retention at least 90 days after cold storage",
+	"TestParseInvalid/compliance grace":                   "compliance mode needs changeable_for_days",
+	"TestParseInvalid/governance grace":                   "changeable_for_days only in compliance mode",
+	"TestParseInvalid/continuous retention":               "continuous backups kept 1 to 35 days",
+	"TestParseInvalid/cross region needs retention":       "cross_region needs a retention",
+	"TestParseInvalid/cross region needs secondary":       "cross_region needs a secondary region",
+	"TestParseInvalid/custom needs schedule":              "a tier without a preset needs a schedule",
+	"TestParseInvalid/framework twice":                    "framework names are unique",
+	"TestParseInvalid/lock min over max":                  "lock minimum at most its maximum",
+	"TestParseInvalid/lock range":                         "central retention within the lock's range",
+	"TestParseInvalid/lock range written":                 "central retention within the lock's range",
+	"TestParseInvalid/managed key copied across accounts": "AWS managed keys cannot be copied across accounts",
+	"TestParseInvalid/management target":                  "the management account is no target",
+	"TestParseInvalid/same accounts":                      "backup and management accounts differ",
+	"TestParseInvalid/secondary is primary":               "secondary region differs from the primary",
+	"TestParseInvalid/secondary without cross region":     "secondary_retention needs cross_region",
+	"TestParseInvalid/one-way types to the secondary":     "types AWS copies cross-account or cross-Region, not both, need central_retention",
+	// Value rules beyond a pattern or an enum.
+	"TestParseInvalid/account target":    "an all-digit target is a 12-digit account ID",
+	"TestParseInvalid/ou id":             "a target starting with ou- is an OU ID",
+	"TestParseInvalid/air gap minimum":   "an air-gapped vault keeps at least 7 days",
+	"TestParseInvalid/lock max too long": "a lock keeps at most 36500 days",
+	"TestParseInvalid/window too short":  "a start window is at least 60 minutes",
+	"TestParseInvalid/bucket dots":       "S3 bucket naming rules",
+	"TestParseInvalid/bucket ip":         "S3 bucket naming rules",
+	"TestParseInvalid/bucket suffix":     "S3 bucket naming rules",
+	"TestParseInvalid/email":             "an e-mail domain has a dot",
+	"TestParseInvalid/schedule":          "AWS Backup's cron rules",
+	"TestParseInvalid/timezone":          "IANA time zone names",
+	"TestParseInvalid/two documents":     "one YAML document (the schema sees the first)",
+}
+
+// TestSchemaAgreesWithLoad validates every spec of the corpus with the
+// committed JSON Schema and with Parse: both accept the same specs, and
+// refuse the same, except where Load applies a rule across fields.
+func TestSchemaAgreesWithLoad(t *testing.T) {
+	t.Parallel()
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	sch, err := c.Compile(schemaFile)
+	if err != nil {
+		t.Fatalf("compiling %s: %v", schemaFile, err)
+	}
+	docs := specCorpus(t)
+	if len(docs) < 50 {
+		t.Fatalf("the corpus has %d specs; the globs or tables moved", len(docs))
+	}
+	var valid, invalid int
+	for _, d := range docs {
+		_, loadErr := Parse(filepath.Base(d.name), d.data)
+		schemaErr := validateWithSchema(sch, d.data)
+		if loadErr == nil {
+			valid++
+		} else {
+			invalid++
+		}
+		rule, crossField := crossFieldRules[d.name]
+		switch {
+		case loadErr == nil && schemaErr != nil:
+			t.Errorf("%s: Load accepts it, the schema refuses it: %v", d.name, schemaErr)
+		case loadErr != nil && schemaErr == nil && !crossField:
+			t.Errorf("%s: Load refuses it, the schema accepts it:\n%v", d.name, loadErr)
+		case crossField && (loadErr == nil || schemaErr != nil):
+			t.Errorf("%s is listed as refused by Load only (%s): Load error %v, schema error %v", d.name, rule, loadErr, schemaErr)
+		}
+	}
+	for name := range crossFieldRules {
+		if !slices.ContainsFunc(docs, func(d corpusDoc) bool { return d.name == name }) {
+			t.Errorf("crossFieldRules lists %s, which is not in the corpus", name)
+		}
+	}
+	if valid == 0 || invalid == 0 {
+		t.Errorf("the corpus has %d valid and %d invalid specs; it needs both", valid, invalid)
+	}
+}
+
+// validateWithSchema decodes a YAML (or JSON) spec as any other YAML
+// reader would, and validates it with the schema.
+func validateWithSchema(sch *jsonschema.Schema, data []byte) error {
+	var v any
+	if err := yaml.Unmarshal(data, &v); err != nil {
+		return err
+	}
+	if v == nil {
+		return errors.New("the document is empty")
+	}
+	// Through JSON, as the schema sees a document: numbers, strings,
+	// objects with string keys.
+	j, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(j))
+	if err != nil {
+		return err
+	}
+	return sch.Validate(inst)
+}
