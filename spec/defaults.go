@@ -74,6 +74,9 @@ type Default struct {
 //	tiers.*.rto                      the preset's (production 4h; staging 24h; development 72h); for custom tiers none
 //	tiers.*.local_retention          the preset's; required for custom tiers
 //	tiers.*.cold_after               never
+//	tiers.*.cold_storage.central     the preset's (production 90d where central_retention is at least 180d); else never
+//	tiers.*.cold_storage.secondary   cold_storage.central
+//	tiers.*.cold_storage.archive     false
 //	tiers.*.central_retention        the preset's; for custom tiers no central copy
 //	tiers.*.cross_region             the preset's; for custom tiers false
 //	tiers.*.secondary_retention      central_retention
@@ -89,6 +92,11 @@ type Default struct {
 //	tiers.*.restore_testing.lookback 7d
 //	tiers.*.restore_testing.validation_window 2h
 //	tiers.*.restore_testing.keep_restored the validation window
+//	cost                             no workloads, no allocation tag, no budgets
+//	cost.workloads.*.region          the primary region
+//	cost.workloads.*.daily_change_rate the type's (cost.Types)
+//	cost.budgets.*.thresholds        [80, 100]
+//	cost.budgets.*.recipients        notifications.emails
 func Defaults() []Default {
 	return []Default{
 		{"name", DefaultName},
@@ -114,6 +122,9 @@ func Defaults() []Default {
 		{"tiers.*.rto", "the preset's (production 4h; staging 24h; development 72h); for custom tiers none"},
 		{"tiers.*.local_retention", "the preset's; required for custom tiers"},
 		{"tiers.*.cold_after", "never"},
+		{"tiers.*.cold_storage.central", "the preset's (production 90d where central_retention is at least 180d); else never"},
+		{"tiers.*.cold_storage.secondary", "cold_storage.central"},
+		{"tiers.*.cold_storage.archive", "false"},
 		{"tiers.*.central_retention", "the preset's; for custom tiers no central copy"},
 		{"tiers.*.cross_region", "the preset's; for custom tiers false"},
 		{"tiers.*.secondary_retention", "central_retention"},
@@ -129,6 +140,11 @@ func Defaults() []Default {
 		{"tiers.*.restore_testing.lookback", "7d"},
 		{"tiers.*.restore_testing.validation_window", "2h"},
 		{"tiers.*.restore_testing.keep_restored", "the validation window"},
+		{"cost", "no workloads, no allocation tag, no budgets"},
+		{"cost.workloads.*.region", "the primary region"},
+		{"cost.workloads.*.daily_change_rate", "the type's (cost.Types)"},
+		{"cost.budgets.*.thresholds", "[80, 100]"},
+		{"cost.budgets.*.recipients", "notifications.emails"},
 	}
 }
 

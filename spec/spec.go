@@ -41,6 +41,8 @@ type Spec struct {
 	Reports *Reports `json:"reports,omitempty" yaml:"reports,omitempty"`
 	// Tags are added to every resource orgbackup creates.
 	Tags map[string]string `json:"tags,omitempty" yaml:"tags,omitempty"`
+	// Cost configures the cost model, allocation and budgets (see Cost).
+	Cost *Cost `json:"cost,omitempty" yaml:"cost,omitempty"`
 
 	// file is where the spec was loaded from, for messages.
 	file string
@@ -109,6 +111,8 @@ type Tier struct {
 	LocalRetention string `json:"local_retention,omitempty" yaml:"local_retention,omitempty"`
 	// ColdAfter moves local recovery points to cold storage.
 	ColdAfter string `json:"cold_after,omitempty" yaml:"cold_after,omitempty"`
+	// ColdStorage moves recovery points to cold storage per vault role.
+	ColdStorage *ColdStorage `json:"cold_storage,omitempty" yaml:"cold_storage,omitempty"`
 	// CentralRetention is how long copies stay in the central vault, e.g.
 	// "7y"; empty means no central copy.
 	CentralRetention string `json:"central_retention,omitempty" yaml:"central_retention,omitempty"`

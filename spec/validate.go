@@ -241,6 +241,7 @@ func (v *validator) spec() {
 	v.notifications()
 	v.reports()
 	v.tags("tags", s.Tags)
+	v.cost()
 }
 
 func (v *validator) accountID(path, id string) bool {
@@ -592,6 +593,10 @@ func (v *validator) planField(tier, base string, path []string) string {
 				return "organization.regions.secondary"
 			}
 			return "central.vault"
+		case last == "move_to_cold_storage_after_days" && secondary:
+			return base + ".cold_storage.secondary"
+		case last == "move_to_cold_storage_after_days":
+			return base + ".cold_storage.central"
 		case secondary:
 			return base + ".secondary_retention"
 		}
@@ -616,6 +621,9 @@ func (v *validator) planField(tier, base string, path []string) string {
 	case "move_to_cold_storage_after_days":
 		if s.Tiers[tier].Continuous {
 			return base + ".continuous"
+		}
+		if s.pos.has(base + ".cold_storage.local") {
+			return base + ".cold_storage.local"
 		}
 		return base + ".cold_after"
 	case "delete_after_days":
