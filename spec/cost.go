@@ -48,6 +48,39 @@ type Cost struct {
 	ChangeRates []CostChangeRate `json:"change_rates,omitempty" yaml:"change_rates,omitempty"`
 	// Budgets are AWS Budgets for backup spend.
 	Budgets []Budget `json:"budgets,omitempty" yaml:"budgets,omitempty"`
+	// RetentionMinimums are regulatory minimums: how long a tier must keep
+	// recovery points in a vault role. The tier's retention must meet
+	// them, and recommendations never cut below them.
+	RetentionMinimums []RetentionMinimum `json:"retention_minimums,omitempty" yaml:"retention_minimums,omitempty"`
+}
+
+// RetentionMinimum is a regulatory minimum retention of one tier in one
+// vault role.
+type RetentionMinimum struct {
+	// Tier and Role (local, central or secondary) say which recovery
+	// points it concerns.
+	Tier string `json:"tier" yaml:"tier"`
+	Role string `json:"role" yaml:"role"`
+	// Retention is the minimum, e.g. "6y".
+	Retention string `json:"retention" yaml:"retention"`
+	// Source names the regulation, e.g. "SOX 802".
+	Source string `json:"source,omitempty" yaml:"source,omitempty"`
+}
+
+// VaultRoles are the roles a retention minimum or cold storage applies to.
+func VaultRoles() []string { return []string{"local", "central", "secondary"} }
+
+// RoleRetention returns how long tier e keeps recovery points in role.
+func (e EffectiveTier) RoleRetention(role string) policy.Days {
+	switch role {
+	case "local":
+		return e.LocalRetention
+	case "central":
+		return e.CentralRetention
+	case "secondary":
+		return e.SecondaryRetention
+	}
+	return 0
 }
 
 // CostWorkload is a set of like resources of one tier.
@@ -230,9 +263,35 @@ func (v *validator) cost() {
 		v.rate(base+".daily", r.Daily, true)
 		v.tags(base+".tags", r.Tags)
 	}
+	for i, m := range c.RetentionMinimums {
+		v.retentionMinimum(indexPath("cost.retention_minimums", i), m)
+	}
 	names := map[string]bool{}
 	for i, b := range c.Budgets {
 		v.budget(indexPath("cost.budgets", i), b, names)
+	}
+}
+
+// retentionMinimum checks a regulatory minimum and that the tier meets it.
+func (v *validator) retentionMinimum(base string, m RetentionMinimum) {
+	v.costTier(base+".tier", m.Tier, true)
+	roleOK := v.oneOf(base+".role", m.Role, VaultRoles())
+	d, err := ParseRetention(m.Retention)
+	if err != nil {
+		v.add(base+".retention", "%v", err)
+		return
+	}
+	if _, ok := v.s.Tiers[m.Tier]; !ok || !roleOK {
+		return
+	}
+	e, err := v.s.Tier(m.Tier)
+	if err != nil {
+		return
+	}
+	if got := e.RoleRetention(m.Role); got < d {
+		field := "tiers." + m.Tier + "." + m.Role + "_retention"
+		v.add(base+".retention", "tier %s keeps %s recovery points %s (%s), less than this minimum of %s",
+			m.Tier, m.Role, FormatDays(got), field, FormatDays(d))
 	}
 }
 
@@ -311,10 +370,16 @@ func costFieldDocs(key string) (string, bool) {
 		"ColdStorage.Secondary": "When cross-region copies move to cold storage. Default: central.",
 		"ColdStorage.Archive":   "Opt EBS snapshots in to the archive tier (stored in full). Default false.",
 
-		"Cost.AllocationTag": "Resource tag whose value attributes cost, e.g. business-unit.",
-		"Cost.Workloads":     "What each tier backs up: count, size and change rate of its resources.",
-		"Cost.ChangeRates":   "Daily change rate overrides per tier, resource type or tags.",
-		"Cost.Budgets":       "AWS Budgets for backup spend per tier or allocation value.",
+		"Cost.AllocationTag":     "Resource tag whose value attributes cost, e.g. business-unit.",
+		"Cost.Workloads":         "What each tier backs up: count, size and change rate of its resources.",
+		"Cost.ChangeRates":       "Daily change rate overrides per tier, resource type or tags.",
+		"Cost.Budgets":           "AWS Budgets for backup spend per tier or allocation value.",
+		"Cost.RetentionMinimums": "Regulatory minimum retentions per tier and vault role; recommendations never cut below them.",
+
+		"RetentionMinimum.Tier":      "Tier the minimum applies to.",
+		"RetentionMinimum.Role":      "Vault role: local, central or secondary.",
+		"RetentionMinimum.Retention": "Minimum retention, e.g. 6y.",
+		"RetentionMinimum.Source":    "The regulation or policy requiring it.",
 
 		"CostWorkload.Tier":                 "Tier that backs the resources up.",
 		"CostWorkload.ResourceType":         "AWS Backup resource type.",
@@ -354,6 +419,10 @@ func costFieldConstraints(key string, s *schema) {
 		s.Minimum = ptr(1)
 	case "CostWorkload.Account":
 		s.Pattern = "^[0-9]{12}$"
+	case "RetentionMinimum.Role":
+		s.Enum = enumOf(VaultRoles()...)
+	case "RetentionMinimum.Retention":
+		s.Pattern = retentionPattern
 	case "Budget.Recipients[]":
 		s.Format = "email"
 	case "Budget.Recipients":

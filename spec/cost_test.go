@@ -125,6 +125,13 @@ func TestCostSectionInvalid(t *testing.T) {
 				`11:67 cost.budgets[1].recipients[0]: "nobody" is not an e-mail address`,
 			},
 		},
+		"retention below a declared minimum": {
+			base + "cost:\n  retention_minimums:\n    - {tier: production, role: central, retention: 10y, source: SOX}\n    - {tier: production, role: vault, retention: 1y}\n",
+			[]string{
+				"10:52 cost.retention_minimums[0].retention: tier production keeps central recovery points 7y (tiers.production.central_retention), less than this minimum of 10y",
+				"11:32 cost.retention_minimums[1].role: \"vault\" is not one of local, central, secondary",
+			},
+		},
 		"too many thresholds": {
 			base + "notifications: {events: [BACKUP_JOB_COMPLETED], emails: [a@example.com]}\ncost:\n  budgets:\n    - {name: a, monthly_limit: 1, thresholds: [10, 20, 30, 40, 50, 60]}\n",
 			[]string{"11:47 cost.budgets[0].thresholds: AWS Budgets allows at most 5 notifications per budget"},
