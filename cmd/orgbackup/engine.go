@@ -155,6 +155,7 @@ func newPlanCommand(e *env) *cobra.Command {
 			out := fs.String("out", "", "write the plan as JSON to this file (apply it later with 'orgbackup apply FILE')")
 			detailed := fs.Bool("detailed-exitcode", false, "exit 0 when there are no changes, 2 when there are changes, 1 on errors")
 			markdown := fs.String("markdown", "", "also write the plan as Markdown to this file")
+			prices := fs.String("prices", "", pricesUsage)
 			return func(ctx context.Context, args []string) int {
 				s, code := openSession(ctx, e, &f, true)
 				if s == nil {
@@ -166,6 +167,7 @@ func newPlanCommand(e *env) *cobra.Command {
 					fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
 					return exitProblem
 				}
+				annotatePlanCost(e, "plan", p, s.spec, *prices)
 				// Failed checks block the plan: say so where errors go, not only at
 				// the top of a long plan.
 				for _, c := range p.Checks {

@@ -93,6 +93,7 @@ func newSimulateCommand(e *env) *cobra.Command {
 			untagged := fs.Int("untagged", defaultSimUntagged, "sample resources that match no tier")
 			out := fs.String("out", defaultSimOut, "directory the HTML (and JSON, CSV, Markdown) report is written to")
 			detailed := fs.Bool("detailed-exitcode", false, "exit 2 when the organization is not compliant at the end")
+			prices := fs.String("prices", "", pricesUsage)
 			return func(ctx context.Context, args []string) int {
 				var problems []string
 				if *days < 1 || *days > maxSimDays {
@@ -135,6 +136,10 @@ func newSimulateCommand(e *env) *cobra.Command {
 					return exitProblem
 				}
 				printSimSummary(e.stdout, res)
+				if err := simulateSteadyState(e, s.spec, *prices); err != nil {
+					fmt.Fprintf(e.stderr, "orgbackup simulate: %v\n", err)
+					return exitProblem
+				}
 				for _, p := range paths {
 					fmt.Fprintf(e.stderr, "wrote %s\n", filepath.ToSlash(p))
 				}
