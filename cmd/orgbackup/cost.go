@@ -4,6 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,6 +16,7 @@ import (
 	"github.com/orgbackup/orgbackup/cost"
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/policy"
+	"github.com/orgbackup/orgbackup/report"
 	"github.com/orgbackup/orgbackup/spec"
 )
 
@@ -138,4 +143,72 @@ func simulateSteadyState(e *env, sp *spec.Spec, pricesPath string) error {
 		return err
 	}
 	return writeSteadyState(e.stdout, sp, prices)
+}
+
+// reportPrices reads report's --prices: a cost price file (also used to
+// price the report's stored bytes, region by region), or a legacy report
+// price table. Without a path the built-in cost price file prices the
+// cost section and the report keeps its own table.
+func reportPrices(path string) (*cost.Prices, *report.Prices, error) {
+	if path == "" {
+		p, err := cost.DefaultPrices()
+		return p, nil, err
+	}
+	p, err := cost.LoadPrices(path)
+	if err == nil {
+		return p, legacyPrices(p), nil
+	}
+	legacy, lerr := report.LoadPrices(path)
+	if lerr != nil {
+		return nil, nil, err
+	}
+	def, derr := cost.DefaultPrices()
+	return def, legacy, derr
+}
+
+// legacyPrices is a cost price file as the report's per-region table,
+// with no wildcard: a region the file lacks stays unpriced.
+func legacyPrices(p *cost.Prices) *report.Prices {
+	out := &report.Prices{Source: p.Source, AsOf: p.AsOf, Currency: p.Currency}
+	for _, region := range slices.Sorted(maps.Keys(p.Regions)) {
+		st := p.Regions[region].Storage
+		for _, typ := range slices.Sorted(maps.Keys(st)) {
+			r := report.Rate{Region: region, ResourceType: typ, Warm: st[typ].Warm}
+			if c := st[typ].Cold; c != nil {
+				r.Cold = *c
+			}
+			out.Rates = append(out.Rates, r)
+		}
+	}
+	return out
+}
+
+// reportCostModel adds the cost model's section to a Markdown report and,
+// with --out, writes the finance CSV beside the report files.
+func reportCostModel(e *env, sp *spec.Spec, inv *report.Inventory, prices *cost.Prices, format, dir, name string) error {
+	if sp.Cost == nil || len(sp.Cost.Workloads) == 0 {
+		return nil
+	}
+	c, err := report.EvaluateCost(sp, inv, prices)
+	if err != nil {
+		return err
+	}
+	if format == report.FormatMarkdown {
+		fmt.Fprintln(e.stdout)
+		if err := c.WriteMarkdown(e.stdout); err != nil {
+			return err
+		}
+	}
+	if dir == "" {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	path := filepath.Join(dir, name+"-cost.csv")
+	if err := writeFile(path, func(f *os.File) error { return c.WriteFinanceCSV(f) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "wrote %s\n", filepath.ToSlash(path))
+	return nil
 }

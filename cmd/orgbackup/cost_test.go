@@ -104,3 +104,31 @@ func TestRecommendCommand(t *testing.T) {
 		t.Errorf("recommend with a missing price file: exit %d, stderr %q", code, stderr)
 	}
 }
+
+func TestReportAndSimulateShowSteadyState(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := costSpec(t, dir, "7y")
+	code, stdout, stderr := runCLI(t, "report", "--emulator", "--spec", path, "--format", "md", "--out", dir, "--days", "1")
+	if code != 0 {
+		t.Fatalf("report exit %d:\n%s", code, stderr)
+	}
+	for _, want := range []string{"### Cost at steady state", "| production | 157110 | 0 | $14943.70 |", "### Storage growth per vault"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("report lacks %q:\n%s", want, stdout)
+		}
+	}
+	csvFile, err := os.ReadFile(filepath.Join(dir, "orgbackup-report-cost.csv"))
+	if err != nil || !strings.HasPrefix(string(csvFile), "tier,account,region,allocation,vault_role,resource_type,") {
+		t.Errorf("finance CSV: %v\n%s", err, csvFile)
+	}
+	code, stdout, stderr = runCLI(t, "simulate", "--spec", path, "--days", "2", "--resources-per-account", "1", "--untagged", "0", "--out", filepath.Join(dir, "sim"))
+	if code != 0 {
+		t.Fatalf("simulate exit %d:\n%s", code, stderr)
+	}
+	for _, want := range []string{"Steady-state monthly cost per tier", "production", "14,943.70 USD", "staging", "376.00 USD"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("simulate lacks %q:\n%s", want, stdout[max(0, len(stdout)-2000):])
+		}
+	}
+}
