@@ -13,6 +13,7 @@ func (s *Server) buildServices() map[string]*service {
 		s.s3Service(),
 		s.backupService(),
 		s.taggingService(),
+		s.budgetsService(),
 	} {
 		m[svc.name] = svc
 	}
