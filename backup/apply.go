@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/orgbackup/orgbackup/auditreports"
+	"github.com/orgbackup/orgbackup/budgets"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
 	"github.com/orgbackup/orgbackup/organization"
@@ -40,6 +41,7 @@ func Kinds() (*plan.Kinds, error) {
 		auditreports.Kinds(),
 		regionsettings.Kinds(),
 		restoretesting.Kinds(),
+		budgets.Kinds(),
 	)
 }
 

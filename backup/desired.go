@@ -1,12 +1,14 @@
 package backup
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/orgbackup/orgbackup/auditreports"
+	"github.com/orgbackup/orgbackup/budgets"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
 	"github.com/orgbackup/orgbackup/managedtags"
@@ -249,4 +251,20 @@ func targetID(topo *crossaccount.Topology, target string) string {
 		}
 	}
 	return target
+}
+
+// planBudgets plans the spec's budgets (kind budget) in the management
+// account, whose budgets see the organization's spend. Specs without a
+// cost section leave AWS Budgets alone. Budgets are priced in USD, the
+// currency of AWS's bills.
+func planBudgets(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSource) ([]plan.Change, error) {
+	if sp.Cost == nil {
+		return nil, nil
+	}
+	mgmt := sp.Organization.ManagementAccount
+	cfg, err := src.Config(ctx, mgmt, "us-east-1")
+	if err != nil {
+		return nil, fmt.Errorf("getting credentials for the management account's budgets: %w", err)
+	}
+	return budgets.Plan(ctx, budgets.NewClient(cfg), mgmt, budgets.FromSpec(sp, "USD"))
 }

@@ -185,6 +185,11 @@ func planOrganization(ctx context.Context, sp *spec.Spec, src crossaccount.Confi
 	if err != nil {
 		return nil, err
 	}
+	bc, err := planBudgets(ctx, sp, src)
+	if err != nil {
+		return nil, err
+	}
+	changes = append(changes, bc...)
 	if org.Distribution == spec.DistributionDirect {
 		return changes, nil
 	}

@@ -101,7 +101,7 @@ func FromSpec(sp *spec.Spec, currency string) []Desired {
 // Kinds returns the kind this package plans and applies.
 func Kinds() []plan.Kind {
 	return []plan.Kind{{Name: Kind, Stage: plan.StageOrganization, Apply: func(ctx context.Context, env plan.ApplyEnv, c plan.Change) error {
-		return Apply(ctx, awsbudgets.NewFromConfig(env.Config), c)
+		return Apply(ctx, NewClient(env.Config), c)
 	}}}
 }
 
