@@ -9,11 +9,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/orgbackup/orgbackup/cost"
+	"github.com/orgbackup/orgbackup/emulator"
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/policy"
 	"github.com/orgbackup/orgbackup/report"
@@ -211,4 +213,45 @@ func reportCostModel(e *env, sp *spec.Spec, inv *report.Inventory, prices *cost.
 	}
 	fmt.Fprintf(e.stderr, "wrote %s\n", filepath.ToSlash(path))
 	return nil
+}
+
+// simulatePrices gives the emulator the storage prices its budgets accrue
+// spend with.
+func simulatePrices(s *session, pricesPath string) error {
+	prices, err := loadCostPrices(pricesPath)
+	if err != nil {
+		return err
+	}
+	out := map[string]map[string]emulator.StoragePrice{}
+	for region, rp := range prices.Regions {
+		out[region] = map[string]emulator.StoragePrice{}
+		for typ, tp := range rp.Storage {
+			p := emulator.StoragePrice{Warm: tp.Warm}
+			if tp.Cold != nil {
+				p.Cold = *tp.Cold
+			}
+			out[region][typ] = p
+		}
+	}
+	s.srv.SetStoragePrices(out)
+	return nil
+}
+
+// writeBudgetAlerts prints the budget notifications the simulation
+// delivered: the day, the budget, the threshold passed and to whom.
+func writeBudgetAlerts(w io.Writer, srv *emulator.Server, start time.Time) {
+	alerts := srv.BudgetAlerts()
+	if len(alerts) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nBudget alerts:")
+	for _, a := range alerts {
+		day := int(a.Time.Sub(start).Hours()/24) + 1
+		delivery := "delivered to " + strings.ToLower(a.SubscriptionType) + " " + a.Address
+		if a.Error != "" {
+			delivery = "not delivered to " + a.Address + ": " + a.Error
+		}
+		fmt.Fprintf(w, "  day %2d %s: budget %s passed %g%% of %s (actual %s); %s\n", day, a.Time.Format("2006-01-02"), a.Budget, a.Threshold,
+			plan.Money(a.Limit, false), plan.Money(a.Actual, false), delivery)
+	}
 }

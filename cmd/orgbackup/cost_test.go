@@ -132,3 +132,33 @@ func TestReportAndSimulateShowSteadyState(t *testing.T) {
 		}
 	}
 }
+
+// TestSimulateBudgetAlert: simulate --days 60 with a budget below the
+// steady-state cost shows the day its alert fires and the delivery to the
+// spec's recipients.
+func TestSimulateBudgetAlert(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := costSpec(t, dir, "7y")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, append(b, "  budgets:\n    - {name: backup-spend, monthly_limit: 5, thresholds: [80]}\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "simulate", "--spec", path, "--days", "60", "--resources-per-account", "1", "--untagged", "0", "--out", filepath.Join(dir, "sim"))
+	if code != 0 {
+		t.Fatalf("simulate exit %d:\n%s", code, stderr)
+	}
+	_, alerts, ok := strings.Cut(stdout, "\nBudget alerts:\n")
+	if !ok {
+		t.Fatalf("simulate shows no budget alert:\n%s", stdout[max(0, len(stdout)-3000):])
+	}
+	first, _, _ := strings.Cut(alerts, "\n")
+	for _, want := range []string{"day ", "budget orgbackup-backup-spend passed 80% of 5.00", "delivered to email backup-team@example.com"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("first alert %q lacks %q", first, want)
+		}
+	}
+}

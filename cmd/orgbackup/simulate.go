@@ -119,6 +119,10 @@ func newSimulateCommand(e *env) *cobra.Command {
 					return code
 				}
 				defer s.close()
+				if err := simulatePrices(s, *prices); err != nil {
+					fmt.Fprintf(e.stderr, "orgbackup simulate: %v\n", err)
+					return exitProblem
+				}
 				res, err := simulate(ctx, s, simOptions{Days: *days, ResourcesPerAccount: *perAccount, Untagged: *untagged, Log: e.stdout})
 				if err != nil {
 					fmt.Fprintf(e.stderr, "orgbackup simulate: %v\n", err)
@@ -136,6 +140,7 @@ func newSimulateCommand(e *env) *cobra.Command {
 					return exitProblem
 				}
 				printSimSummary(e.stdout, res)
+				writeBudgetAlerts(e.stdout, s.srv, res.Clock.From)
 				if err := simulateSteadyState(e, s.spec, *prices); err != nil {
 					fmt.Fprintf(e.stderr, "orgbackup simulate: %v\n", err)
 					return exitProblem
