@@ -26,6 +26,7 @@ import (
 	awsbudgets "github.com/aws/aws-sdk-go-v2/service/budgets"
 	budgettypes "github.com/aws/aws-sdk-go-v2/service/budgets/types"
 
+	"github.com/orgbackup/orgbackup/managedtags"
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/policy"
 	"github.com/orgbackup/orgbackup/spec"
@@ -51,6 +52,9 @@ type Desired struct {
 	// e-mail addresses each notifies, sorted.
 	Thresholds []float64 `json:"thresholds"`
 	Recipients []string  `json:"recipients"`
+	// Tags are the budget's managed tags (managedtags.For), which say
+	// which spec owns it.
+	Tags map[string]string `json:"tags,omitempty"`
 }
 
 // Reader reads budgets; Writer changes them.
@@ -58,6 +62,7 @@ type Reader interface {
 	DescribeBudgets(ctx context.Context, in *awsbudgets.DescribeBudgetsInput, optFns ...func(*awsbudgets.Options)) (*awsbudgets.DescribeBudgetsOutput, error)
 	DescribeNotificationsForBudget(ctx context.Context, in *awsbudgets.DescribeNotificationsForBudgetInput, optFns ...func(*awsbudgets.Options)) (*awsbudgets.DescribeNotificationsForBudgetOutput, error)
 	DescribeSubscribersForNotification(ctx context.Context, in *awsbudgets.DescribeSubscribersForNotificationInput, optFns ...func(*awsbudgets.Options)) (*awsbudgets.DescribeSubscribersForNotificationOutput, error)
+	TagReader
 }
 
 // Writer changes budgets.
@@ -83,7 +88,7 @@ func FromSpec(sp *spec.Spec, currency string) []Desired {
 	var out []Desired
 	for _, b := range sp.Cost.Budgets {
 		d := Desired{Name: NamePrefix + b.Name, Limit: b.MonthlyLimit, Unit: currency,
-			Thresholds: b.BudgetThresholds(), Recipients: sp.BudgetRecipients(b)}
+			Thresholds: b.BudgetThresholds(), Recipients: sp.BudgetRecipients(b), Tags: managedtags.For(sp.Name, nil)}
 		switch {
 		case b.Tier != "":
 			d.TagKeyValue = []string{"user:" + policy.TierTagKey + "$" + b.Tier}
@@ -102,7 +107,45 @@ func FromSpec(sp *spec.Spec, currency string) []Desired {
 func Kinds() []plan.Kind {
 	return []plan.Kind{{Name: Kind, Stage: plan.StageOrganization, Apply: func(ctx context.Context, env plan.ApplyEnv, c plan.Change) error {
 		return Apply(ctx, NewClient(env.Config), c)
+	}, Tags: func(ctx context.Context, cfg aws.Config, a plan.Address) (map[string]string, bool, error) {
+		return liveTags(ctx, NewClient(cfg), a.Account, a.Name)
 	}}}
+}
+
+// ARN returns the ARN of account's budget name.
+func ARN(account, name string) string { return "arn:aws:budgets::" + account + ":budget/" + name }
+
+// liveTags reads a budget's tags; exists is false when there is no such
+// budget.
+func liveTags(ctx context.Context, r TagReader, account, name string) (map[string]string, bool, error) {
+	out, err := r.ListTagsForResource(ctx, &awsbudgets.ListTagsForResourceInput{ResourceARN: aws.String(ARN(account, name))})
+	var nf *budgettypes.NotFoundException
+	if errors.As(err, &nf) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("reading the tags of budget %s: %w", name, err)
+	}
+	tags := map[string]string{}
+	for _, t := range out.ResourceTags {
+		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	return tags, true, nil
+}
+
+// TagReader reads a budget's tags.
+type TagReader interface {
+	ListTagsForResource(ctx context.Context, in *awsbudgets.ListTagsForResourceInput, optFns ...func(*awsbudgets.Options)) (*awsbudgets.ListTagsForResourceOutput, error)
+}
+
+var _ TagReader = (*awsbudgets.Client)(nil)
+
+func resourceTags(tags map[string]string) []budgettypes.ResourceTag {
+	var out []budgettypes.ResourceTag
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		out = append(out, budgettypes.ResourceTag{Key: aws.String(k), Value: aws.String(tags[k])})
+	}
+	return out
 }
 
 // Plan compares the managed budgets of account (NamePrefix) with want.
@@ -178,6 +221,13 @@ func read(ctx context.Context, r Reader, account string) (map[string]Desired, er
 			}
 			slices.Sort(d.Thresholds)
 			d.Recipients = slices.Sorted(maps.Keys(recipients))
+			tags, _, err := liveTags(ctx, r, account, name)
+			if err != nil {
+				return nil, err
+			}
+			if len(tags) > 0 {
+				d.Tags = tags
+			}
 			out[name] = d
 		}
 	}
@@ -216,7 +266,7 @@ func Apply(ctx context.Context, w Writer, c plan.Change) error {
 		subs = append(subs, budgettypes.Subscriber{SubscriptionType: budgettypes.SubscriptionTypeEmail, Address: aws.String(r)})
 	}
 	if c.Action == plan.Create {
-		in := &awsbudgets.CreateBudgetInput{AccountId: aws.String(account), Budget: b}
+		in := &awsbudgets.CreateBudgetInput{AccountId: aws.String(account), Budget: b, ResourceTags: resourceTags(d.Tags)}
 		for _, t := range d.Thresholds {
 			in.NotificationsWithSubscribers = append(in.NotificationsWithSubscribers, budgettypes.NotificationWithSubscribers{Notification: notification(t), Subscribers: subs})
 		}

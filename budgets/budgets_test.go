@@ -35,6 +35,9 @@ func TestFromSpec(t *testing.T) {
 		{Name: "orgbackup-production", Limit: 15000, Unit: "USD", TagKeyValue: []string{"user:orgbackup:tier$production"}, Thresholds: []float64{80, 100}, Recipients: []string{"backup-team@example.com"}},
 		{Name: "orgbackup-retail", Limit: 400, Unit: "USD", TagKeyValue: []string{"user:business-unit$retail"}, Thresholds: []float64{50, 100}, Recipients: []string{"fin@example.com"}},
 	}
+	for i := range want {
+		want[i].Tags = map[string]string{"orgbackup:managed": "true", "orgbackup:spec": "central-backup"}
+	}
 	if diff := cmp.Diff(want, FromSpec(s, "USD")); diff != "" {
 		t.Errorf("FromSpec() mismatch (-want +got):\n%s", diff)
 	}
@@ -67,6 +70,12 @@ func TestPlanApplyConverges(t *testing.T) {
 			got = append(got, ch.Action)
 			if err := Apply(ctx, c, ch); err != nil {
 				t.Fatalf("step %d: Apply(%s) error = %v", i, ch.Address, err)
+			}
+		}
+		if i == 0 {
+			tags, exists, err := liveTags(ctx, c, account, "orgbackup-all")
+			if err != nil || !exists || tags["orgbackup:spec"] != "central-backup" {
+				t.Errorf("liveTags() = %v, %v, %v; want the managed tags of spec central-backup", tags, exists, err)
 			}
 		}
 		if diff := cmp.Diff(step.actions, got); diff != "" {

@@ -63,6 +63,7 @@ type emuBudget struct {
 	last          time.Time // accrued up to
 	notifications []*emuNotification
 	gen           int // bumped on delete, ending the budget's accrual
+	tags          []resourceTagJSON
 }
 
 type emuNotification struct {
@@ -112,6 +113,13 @@ type budgetsRequest struct {
 	Subscribers                  []subscriberJSON              `json:"Subscribers"`
 	MaxResults                   int                           `json:"MaxResults"`
 	NextToken                    string                        `json:"NextToken"`
+	ResourceTags                 []resourceTagJSON             `json:"ResourceTags"`
+	ResourceARN                  string                        `json:"ResourceARN"`
+}
+
+type resourceTagJSON struct {
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
 }
 
 // Limits of AWS Budgets ("Quotas and restrictions", AWS Billing and Cost
@@ -199,6 +207,20 @@ func (s *Server) budgetsOpLocked(c *Call, op string, in *budgetsRequest) (any, e
 	if err := s.runHooksLocked(c); err != nil {
 		return nil, err
 	}
+	if op == "ListTagsForResource" {
+		// ResourceARN arn:aws:budgets::ACCOUNT:budget/NAME (AWS Budgets
+		// API Reference, ListTagsForResource).
+		rest, ok := strings.CutPrefix(in.ResourceARN, "arn:aws:budgets::"+c.Account+":budget/")
+		b := s.budgetsLocked().byAccount[c.Account][rest]
+		if !ok || b == nil {
+			return nil, budgetsNotFound("the resource %s doesn't exist", in.ResourceARN)
+		}
+		tags := b.tags
+		if tags == nil {
+			tags = []resourceTagJSON{}
+		}
+		return map[string]any{"ResourceTags": tags}, nil
+	}
 	// "AccountId: The accountId that is associated with the budget": a
 	// caller manages the budgets of its own account.
 	if in.AccountId != c.Account {
@@ -231,7 +253,7 @@ func (s *Server) budgetsOpLocked(c *Call, op string, in *budgetsRequest) (any, e
 		if len(in.NotificationsWithSubscribers) > maxBudgetNotifications {
 			return nil, budgetsInvalid("a budget has at most %d notifications", maxBudgetNotifications)
 		}
-		b := &emuBudget{owner: c.Account, raw: *in.Budget, month: monthStart(s.now), last: s.now}
+		b := &emuBudget{owner: c.Account, raw: *in.Budget, month: monthStart(s.now), last: s.now, tags: slices.Clone(in.ResourceTags)}
 		b.limit, _ = strconv.ParseFloat(in.Budget.BudgetLimit.Amount, 64)
 		for _, ns := range in.NotificationsWithSubscribers {
 			if err := b.addNotification(ns.Notification, ns.Subscribers); err != nil {

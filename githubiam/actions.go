@@ -157,6 +157,7 @@ var Operations = map[string][]string{
 	"budgets:DescribeBudgets":                    {"budgets:ViewBudget"},
 	"budgets:DescribeNotificationsForBudget":     {"budgets:ViewBudget"},
 	"budgets:DescribeSubscribersForNotification": {"budgets:ViewBudget"},
+	"budgets:ListTagsForResource":                {"budgets:ListTagsForResource"},
 	"budgets:UpdateBudget":                       {"budgets:ModifyBudget"},
 }
 
