@@ -35,6 +35,7 @@ func FromSpec(s *spec.Spec, prices *Prices) (*Model, error) {
 		if err != nil {
 			return nil, fmt.Errorf("modelling cost of tier %s: %w", name, err)
 		}
+		addCopierSecondary(s, &t)
 		m.Tiers = append(m.Tiers, t)
 	}
 	c := s.Cost
@@ -193,6 +194,7 @@ func liveTiers(p *plan.Plan, s *spec.Spec) (live map[string]Tier, created map[st
 		if err != nil {
 			return nil, nil, fmt.Errorf("reading the live plan of %s: %w", c.Address, err)
 		}
+		addCopierSecondary(s, &t)
 		live[tier] = t
 	}
 	return live, created, nil
@@ -225,4 +227,38 @@ func livePlan(c plan.Change) (*policy.Plan, error) {
 		return nil, fmt.Errorf("the policy holds %d plans, not one", len(op.Plans))
 	}
 	return &op.Plans[0], nil
+}
+
+// addCopierSecondary adds the secondary Region's copy to the rules of a
+// tier whose secondary copies the copier makes from the central vault
+// (spec.SecondaryFromCentral): the plan has no copy action for it, the
+// architecture has the copy. Where the spec leaves secondary_retention
+// and cold_storage.secondary to follow the central copy, the copy follows
+// the rule's central placement, so a live plan keeps its own values.
+func addCopierSecondary(s *spec.Spec, t *Tier) {
+	et, err := s.Tier(t.Name)
+	if err != nil || !s.SecondaryFromCentral(et) {
+		return
+	}
+	raw := s.Tiers[t.Name]
+	for i := range t.Rules {
+		r := &t.Rules[i]
+		p := Placement{Role: Secondary, Account: s.Organization.BackupAccount, Region: s.Organization.Regions.Secondary,
+			Keep: et.SecondaryRetention, ColdAfter: et.SecondaryColdAfter, Archive: et.Archive}
+		for _, c := range r.Placements {
+			if c.Role == Secondary {
+				return // the plan copies to the secondary Region itself
+			}
+			if c.Role != Central {
+				continue
+			}
+			if raw.SecondaryRetention == "" {
+				p.Keep = c.Keep
+			}
+			if raw.ColdStorage == nil || raw.ColdStorage.Secondary == "" {
+				p.ColdAfter = c.ColdAfter
+			}
+		}
+		r.Placements = append(r.Placements, p)
+	}
 }
