@@ -16,6 +16,7 @@ import (
 	"github.com/orgbackup/orgbackup/accessrole"
 	"github.com/orgbackup/orgbackup/alerting"
 	"github.com/orgbackup/orgbackup/auditreports"
+	"github.com/orgbackup/orgbackup/budgets"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
 	"github.com/orgbackup/orgbackup/guardrails"
@@ -48,6 +49,7 @@ func Kinds() (*plan.Kinds, error) {
 		accessrole.Kinds(),
 		legalhold.Kinds(),
 		alerting.Kinds(),
+		budgets.Kinds(),
 	)
 }
 

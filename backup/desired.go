@@ -10,6 +10,7 @@ import (
 
 	"github.com/orgbackup/orgbackup/alerting"
 	"github.com/orgbackup/orgbackup/auditreports"
+	"github.com/orgbackup/orgbackup/budgets"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/distribution"
 	"github.com/orgbackup/orgbackup/guardrails"
@@ -301,4 +302,20 @@ func planLegalHolds(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigS
 	return legalhold.Plan(ctx, src, sp.LegalHolds, d.tierOf, managedtags.For(sp.Name, sp.Tags), legalhold.Options{
 		BackupAccount: sp.Organization.BackupAccount, Regions: sp.Regions(), Now: now,
 	})
+}
+
+// planBudgets plans the spec's budgets (kind budget) in the management
+// account, whose budgets see the organization's spend. Specs without a
+// cost section leave AWS Budgets alone. Budgets are priced in USD, the
+// currency of AWS's bills.
+func planBudgets(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSource) ([]plan.Change, error) {
+	if sp.Cost == nil {
+		return nil, nil
+	}
+	mgmt := sp.Organization.ManagementAccount
+	cfg, err := src.Config(ctx, mgmt, "us-east-1")
+	if err != nil {
+		return nil, fmt.Errorf("getting credentials for the management account's budgets: %w", err)
+	}
+	return budgets.Plan(ctx, budgets.NewClient(cfg), mgmt, budgets.FromSpec(sp, "USD"))
 }

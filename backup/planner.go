@@ -218,6 +218,11 @@ func planOrganization(ctx context.Context, sp *spec.Spec, src crossaccount.Confi
 		}
 		changes = append(changes, gc...)
 	}
+	bc, err := planBudgets(ctx, sp, src)
+	if err != nil {
+		return nil, err
+	}
+	changes = append(changes, bc...)
 	if org.Distribution == spec.DistributionDirect {
 		return changes, nil
 	}

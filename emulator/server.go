@@ -119,17 +119,19 @@ type Server struct {
 	services map[string]*service // by SigV4 signing name
 	faults   faultState
 
-	mu       sync.RWMutex // guards everything below; read-only operations share it
-	now      time.Time
-	ids      *idGen
-	org      *orgState
-	sessions map[string]*session // by access key ID
-	iam      map[string]*iamAccount
-	kms      map[regionKey]*kmsRegion
-	sns      map[regionKey]*snsRegion
-	ram      map[regionKey]*ramRegion // created on first use (ram.go)
-	s3       *s3State
-	backup   map[regionKey]*backupRegion
+	mu  sync.RWMutex // guards everything below; read-only operations share it
+	now time.Time
+	ids *idGen
+	org *orgState
+	// budgetsData holds AWS Budgets' state (budgets.go); nil until used.
+	budgetsData *budgetsState
+	sessions    map[string]*session // by access key ID
+	iam         map[string]*iamAccount
+	kms         map[regionKey]*kmsRegion
+	sns         map[regionKey]*snsRegion
+	ram         map[regionKey]*ramRegion // created on first use (ram.go)
+	s3          *s3State
+	backup      map[regionKey]*backupRegion
 	// regionJobs indexes every account's jobs per region, for the
 	// organization-wide job lists.
 	regionJobs map[string]*jobIndexes

@@ -15,6 +15,7 @@ func (s *Server) buildServices() map[string]*service {
 		s.taggingService(),
 		s.ramService(),
 		s.eventsService(),
+		s.budgetsService(),
 	} {
 		m[svc.name] = svc
 	}

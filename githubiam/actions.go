@@ -184,6 +184,19 @@ var Operations = map[string][]string{
 	"sts:AssumeRole": nil,
 	// GetCallerIdentity needs no permission.
 	"sts:GetCallerIdentity": nil,
+	// AWS Budgets authorizes reads with ViewBudget and every change of a
+	// budget, its notifications and subscribers with ModifyBudget
+	// ("Actions defined by AWS Budget Service", Service Authorization
+	// Reference).
+	"budgets:CreateBudget":                       {"budgets:ModifyBudget"},
+	"budgets:CreateNotification":                 {"budgets:ModifyBudget"},
+	"budgets:DeleteBudget":                       {"budgets:ModifyBudget"},
+	"budgets:DeleteNotification":                 {"budgets:ModifyBudget"},
+	"budgets:DescribeBudgets":                    {"budgets:ViewBudget"},
+	"budgets:DescribeNotificationsForBudget":     {"budgets:ViewBudget"},
+	"budgets:DescribeSubscribersForNotification": {"budgets:ViewBudget"},
+	"budgets:ListTagsForResource":                {"budgets:ListTagsForResource"},
+	"budgets:UpdateBudget":                       {"budgets:ModifyBudget"},
 }
 
 // Actions returns the IAM actions of Operations, sorted and without

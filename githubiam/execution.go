@@ -25,6 +25,8 @@ const (
 	// DeployBoundaryPolicy is the customer managed policy set as the
 	// deploy role's permissions boundary.
 	DeployBoundaryPolicy = "orgbackup-deploy-boundary"
+	// BudgetPrefix starts the names of the budgets orgbackup manages.
+	BudgetPrefix = "orgbackup-"
 	// ManagedTag is the ownership tag whose value "true" marks what
 	// orgbackup manages; the deploy role changes only resources that
 	// carry it.
@@ -69,6 +71,10 @@ const (
 	scopeBucket
 	// scopeKeyAlias: KMS aliases only of Scope.KeyAliases.
 	scopeKeyAlias
+	// scopeBudget: AWS Budgets only on budgets named with orgbackup's
+	// prefix (ModifyBudget creates, changes and deletes them; a budget's
+	// ARN, arn:aws:budgets::ACCOUNT:budget/NAME, is its resource).
+	scopeBudget
 	// scopeUnscoped: the action has no resource ARN or condition key to
 	// narrow it (settings of the account, jobs, subscriptions); it
 	// creates or starts and deletes nothing.
@@ -153,6 +159,7 @@ var writeScopes = map[string]scope{
 	"organizations:EnablePolicyType":               scopeBackupService,
 	"organizations:RegisterDelegatedAdministrator": scopeBackupService,
 	"organizations:PutResourcePolicy":              scopeUnscoped,
+	"budgets:ModifyBudget":                         scopeBudget,
 	"events:CreateEventBus":                        scopeCreate,
 	"events:PutRule":                               scopeCreate,
 	"events:TagResource":                           scopeTagOrCreate,
@@ -317,6 +324,7 @@ func DeployPolicy(s Scope) (Policy, error) {
 		add("KeyAliases", by[scopeKeyAlias], res, nil)
 		add("KeyAliasTargets", by[scopeKeyAlias], fmt.Sprintf("arn:%s:kms:*:*:key/*", p), managed)
 	}
+	add("OrgbackupBudgets", by[scopeBudget], fmt.Sprintf("arn:%s:budgets::*:budget/%s*", p, BudgetPrefix), nil)
 	add("Unscoped", by[scopeUnscoped], "*", nil)
 	return Policy{Version: "2012-10-17", Statement: st}, nil
 }

@@ -34,6 +34,9 @@ type Plan struct {
 	Notes []Check `json:"notes,omitempty"`
 	// Fingerprint is the SHA-256 of the canonical JSON of everything above.
 	Fingerprint string `json:"fingerprint"`
+	// Cost is the monthly cost at steady state before and after the plan,
+	// for review; nil when not estimated. It is not fingerprinted.
+	Cost *CostSummary `json:"cost,omitempty"`
 }
 
 // Check is a consistency problem that would make the architecture fail.
@@ -129,6 +132,7 @@ func (p *Plan) Seal(kinds *Kinds) error {
 func (p *Plan) computeFingerprint() string {
 	c := *p
 	c.Fingerprint = ""
+	c.Cost = nil
 	sum := sha256.Sum256(JSON(c))
 	return hex.EncodeToString(sum[:])
 }

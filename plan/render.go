@@ -76,6 +76,9 @@ func Text(w io.Writer, p *Plan, opts TextOptions) error {
 			fmt.Fprintf(&b, "%d irreversible change(s) need --acknowledge-irreversible.\n", s.Irreversible)
 		}
 	}
+	if p.Cost != nil {
+		b.WriteString(costText(p.Cost))
+	}
 	fmt.Fprintf(&b, "Fingerprint: %s\n", p.Fingerprint)
 	_, err := w.Write(b.Bytes())
 	return err
@@ -126,6 +129,9 @@ func Markdown(w io.Writer, p *Plan, opts MarkdownOptions) error {
 		head.WriteString("**No changes.** The organization matches the spec.\n\n")
 	} else {
 		fmt.Fprintf(&head, "**%d to create, %d to update, %d to replace, %d to delete.**\n\n", s.Create, s.Update, s.Replace, s.Delete)
+	}
+	if p.Cost != nil {
+		head.WriteString(costMarkdown(p.Cost))
 	}
 	if s.Destructive > 0 {
 		fmt.Fprintf(&head, "> [!WARNING]\n> %d destructive change(s): applying needs `allow-destructive`.\n", s.Destructive)

@@ -13,8 +13,9 @@ type Tier int
 // The standard tiers.
 const (
 	// Production backs up daily at 02:00 UTC, keeps 30 days locally and 7
-	// years in the central vault, copies to a second region and encrypts
-	// with customer-managed KMS keys.
+	// years in the central vault, copies to a second region, moves the
+	// copies to cold storage after 90 days where AWS allows it and
+	// encrypts with customer-managed KMS keys.
 	Production Tier = iota + 1
 	// Staging backs up daily at 03:00 UTC, keeps 7 days locally and 1 year
 	// in the central vault, without cross-region copy, and encrypts with
@@ -101,6 +102,22 @@ func (t Tier) CentralRetention() Days {
 	return 0
 }
 
+// CentralColdAfter returns when the tier's central and cross-region copies
+// move to cold storage; 0 means never. Production keeps its copies seven
+// years, so after 90 days they move to cold storage, for the resource
+// types AWS Backup moves (the others ignore the setting: "Resource types
+// that can transition to cold storage are listed in the Feature
+// availability by resource table. AWS Backup ignores this expression for
+// other resource types", Lifecycle, AWS Backup API Reference). Cold
+// storage keeps a recovery point at least MinColdStorageDays, which seven
+// years allow.
+func (t Tier) CentralColdAfter() Days {
+	if t == Production {
+		return 90
+	}
+	return 0
+}
+
 // CrossRegion reports whether the tier also copies to a vault in a second
 // region.
 func (t Tier) CrossRegion() bool { return t == Production }
@@ -159,9 +176,9 @@ func Preset(t Tier, o PresetOptions) *Plan {
 	}
 	var copies []TierCopy
 	if keep := t.CentralRetention(); keep > 0 {
-		copies = append(copies, TierCopy{o.CentralVaultARN, keep})
+		copies = append(copies, TierCopy{o.CentralVaultARN, keep, t.CentralColdAfter()})
 		if t.CrossRegion() {
-			copies = append(copies, TierCopy{o.SecondaryVaultARN, keep})
+			copies = append(copies, TierCopy{o.SecondaryVaultARN, keep, t.CentralColdAfter()})
 		}
 	}
 	tagKey, tagValue := o.SelectionTagKey, o.SelectionTagValue

@@ -33,8 +33,8 @@ func TestPreset(t *testing.T) {
 				Name: "production-daily", Schedule: "cron(0 2 * * ? *)", TargetVault: "local",
 				Lifecycle: Lifecycle{DeleteAfterDays: 30},
 				CopyActions: []CopyAction{
-					{DestinationVaultARN: presetCentral, Lifecycle: Lifecycle{DeleteAfterDays: 2555}},
-					{DestinationVaultARN: presetSecondary, Lifecycle: Lifecycle{DeleteAfterDays: 2555}},
+					{DestinationVaultARN: presetCentral, Lifecycle: Lifecycle{MoveToColdStorageAfterDays: 90, DeleteAfterDays: 2555}},
+					{DestinationVaultARN: presetSecondary, Lifecycle: Lifecycle{MoveToColdStorageAfterDays: 90, DeleteAfterDays: 2555}},
 				},
 				RecoveryPointTags: tier("production"),
 			}},

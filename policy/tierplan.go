@@ -37,6 +37,10 @@ type TierPlanOptions struct {
 	// moved to cold storage after ColdAfter (0: never).
 	LocalVault                string
 	LocalRetention, ColdAfter Days
+	// Archive opts every lifecycle that moves to cold storage in to the
+	// archive tier for the types that need it (EBS):
+	// OptInToArchiveForSupportedResources.
+	Archive bool
 	// Continuous enables continuous backup.
 	Continuous bool
 	// Copies are the rule's copy actions, in order.
@@ -49,10 +53,12 @@ type TierPlanOptions struct {
 	Tags map[string]string
 }
 
-// TierCopy is one copy action of a tier's rule.
+// TierCopy is one copy action of a tier's rule: the copy is kept Keep and
+// moves to cold storage after ColdAfter (0: never).
 type TierCopy struct {
-	VaultARN string
-	Keep     Days
+	VaultARN  string
+	Keep      Days
+	ColdAfter Days
 }
 
 // TierPlan builds a tier's plan: one rule backing up to the local vault
@@ -67,12 +73,17 @@ func TierPlan(o TierPlanOptions) *Plan {
 		Tag(TierTagKey, o.Tier)
 	if o.ColdAfter > 0 {
 		rule = rule.ColdAfter(o.ColdAfter)
+		if o.Archive {
+			rule = rule.Archive()
+		}
 	}
 	if o.Continuous {
 		rule = rule.Continuous()
 	}
 	for _, c := range o.Copies {
-		rule = rule.CopyTo(c.VaultARN, c.Keep)
+		l := Lifecycle{DeleteAfterDays: int64(c.Keep), MoveToColdStorageAfterDays: int64(c.ColdAfter)}
+		l.OptInToArchiveForSupportedResources = o.Archive && c.ColdAfter > 0
+		rule = rule.Copy(CopyAction{DestinationVaultARN: c.VaultARN, Lifecycle: l})
 	}
 	p := NewPlan(o.PlanName, rule).InRegions(o.Regions...).Select(o.Selections...)
 	for k, v := range o.Tags {

@@ -74,6 +74,9 @@ type Default struct {
 //	tiers.*.rto                      the preset's (production 4h; staging 24h; development 72h); for custom tiers none
 //	tiers.*.local_retention          the preset's; required for custom tiers
 //	tiers.*.cold_after               never
+//	tiers.*.cold_storage.central     the preset's (production 90d where central_retention is at least 180d); else never
+//	tiers.*.cold_storage.secondary   cold_storage.central
+//	tiers.*.cold_storage.archive     false
 //	tiers.*.central_retention        the preset's; for custom tiers no central copy
 //	tiers.*.cross_region             the preset's; for custom tiers false
 //	tiers.*.secondary_retention      central_retention
@@ -95,6 +98,11 @@ type Default struct {
 //	guardrails.enabled               true
 //	guardrails.deploy_role           orgbackup-deploy
 //	guardrails.break_glass_role      orgbackup-break-glass
+//	cost                             no workloads, no allocation tag, no budgets
+//	cost.workloads.*.region          the primary region
+//	cost.workloads.*.daily_change_rate the type's (cost.Types)
+//	cost.budgets.*.thresholds        [80, 100]
+//	cost.budgets.*.recipients        notifications.emails
 func Defaults() []Default {
 	return []Default{
 		{"name", DefaultName},
@@ -120,6 +128,9 @@ func Defaults() []Default {
 		{"tiers.*.rto", "the preset's (production 4h; staging 24h; development 72h); for custom tiers none"},
 		{"tiers.*.local_retention", "the preset's; required for custom tiers"},
 		{"tiers.*.cold_after", "never"},
+		{"tiers.*.cold_storage.central", "the preset's (production 90d where central_retention is at least 180d); else never"},
+		{"tiers.*.cold_storage.secondary", "cold_storage.central"},
+		{"tiers.*.cold_storage.archive", "false"},
 		{"tiers.*.central_retention", "the preset's; for custom tiers no central copy"},
 		{"tiers.*.cross_region", "the preset's; for custom tiers false"},
 		{"tiers.*.secondary_retention", "central_retention"},
@@ -141,6 +152,11 @@ func Defaults() []Default {
 		{"guardrails.enabled", "true"},
 		{"guardrails.deploy_role", DefaultDeployRole},
 		{"guardrails.break_glass_role", DefaultBreakGlassRole},
+		{"cost", "no workloads, no allocation tag, no budgets"},
+		{"cost.workloads.*.region", "the primary region"},
+		{"cost.workloads.*.daily_change_rate", "the type's (cost.Types)"},
+		{"cost.budgets.*.thresholds", "[80, 100]"},
+		{"cost.budgets.*.recipients", "notifications.emails"},
 	}
 }
 

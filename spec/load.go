@@ -447,6 +447,20 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string, depth int) {
 			return
 		}
 		v.SetBool(b.Value)
+	case reflect.Float64:
+		switch x := n.(type) {
+		case *ast.FloatNode:
+			v.SetFloat(x.Value)
+		case *ast.IntegerNode:
+			switch val := x.Value.(type) {
+			case int64:
+				v.SetFloat(float64(val))
+			case uint64:
+				v.SetFloat(float64(val))
+			}
+		default:
+			d.typeError(n, path, "a number")
+		}
 	}
 }
 

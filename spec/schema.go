@@ -35,6 +35,7 @@ type schema struct {
 	Maximum              *int               `json:"maximum,omitempty"`
 	MinItems             *int               `json:"minItems,omitempty"`
 	MinProperties        *int               `json:"minProperties,omitempty"`
+	MaxItems             *int               `json:"maxItems,omitempty"`
 	UniqueItems          bool               `json:"uniqueItems,omitempty"`
 	Items                *schema            `json:"items,omitempty"`
 	Properties           map[string]*schema `json:"properties,omitempty"`
@@ -119,6 +120,8 @@ func schemaOf(t reflect.Type, field string) (*schema, error) {
 		return &schema{Type: "string"}, nil
 	case reflect.Int:
 		return &schema{Type: "integer"}, nil
+	case reflect.Float64:
+		return &schema{Type: "number"}, nil
 	case reflect.Bool:
 		return &schema{Type: "boolean"}, nil
 	}
@@ -140,6 +143,7 @@ func enumOf(values ...string) []any {
 func fieldConstraints(key string, s *schema) {
 	vault := `^[a-zA-Z0-9_-]{2,50}$`
 	role := `^[\w+=,.@-]{1,64}$`
+	costFieldConstraints(key, s)
 	switch key {
 	case "Spec.Version":
 		s.Enum = []any{1}
@@ -242,6 +246,9 @@ func fieldConstraints(key string, s *schema) {
 // fieldDocs returns the description of a field ("Type.Field") in the JSON
 // Schema; it follows the field's doc comment in spec.go.
 func fieldDocs(key string) (string, bool) {
+	if d, ok := costFieldDocs(key); ok {
+		return d, true
+	}
 	d, ok := map[string]string{
 		"Spec.Version":       "Spec format version; must be 1.",
 		"Spec.Name":          "Identifies the spec; resources orgbackup manages are tagged orgbackup:spec=NAME. Default orgbackup.",

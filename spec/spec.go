@@ -48,6 +48,8 @@ type Spec struct {
 	TeamRoles *TeamRoles `json:"team_roles,omitempty" yaml:"team_roles,omitempty"`
 	// LegalHolds are the legal holds the spec declares (see LegalHold).
 	LegalHolds []LegalHold `json:"legal_holds,omitempty" yaml:"legal_holds,omitempty"`
+	// Cost configures the cost model, allocation and budgets (see Cost).
+	Cost *Cost `json:"cost,omitempty" yaml:"cost,omitempty"`
 
 	// file is where the spec was loaded from, for messages.
 	file string
@@ -116,6 +118,8 @@ type Tier struct {
 	LocalRetention string `json:"local_retention,omitempty" yaml:"local_retention,omitempty"`
 	// ColdAfter moves local recovery points to cold storage.
 	ColdAfter string `json:"cold_after,omitempty" yaml:"cold_after,omitempty"`
+	// ColdStorage moves recovery points to cold storage per vault role.
+	ColdStorage *ColdStorage `json:"cold_storage,omitempty" yaml:"cold_storage,omitempty"`
 	// CentralRetention is how long copies stay in the central vault, e.g.
 	// "7y"; empty means no central copy.
 	CentralRetention string `json:"central_retention,omitempty" yaml:"central_retention,omitempty"`

@@ -41,6 +41,11 @@ type EffectiveTier struct {
 	// SecondaryRetention.
 	CrossRegion        bool
 	SecondaryRetention policy.Days
+	// CentralColdAfter and SecondaryColdAfter move the central and the
+	// cross-region copies to cold storage; 0 never. Archive opts EBS in
+	// to the archive tier wherever a lifecycle moves to cold storage.
+	CentralColdAfter, SecondaryColdAfter policy.Days
+	Archive                              bool
 	// Continuous enables continuous backup.
 	Continuous bool
 	// Encryption is the kind of KMS key of the tier's vaults.
@@ -137,6 +142,7 @@ func (s *Spec) effectiveTier(name string, t Tier) (EffectiveTier, []tierProblem)
 	if !e.CrossRegion {
 		e.SecondaryRetention = 0
 	}
+	coldStorage(&e, t, add)
 	if t.Selection != nil {
 		e.SelectionTags = maps.Clone(t.Selection.Tags)
 		e.ResourceTypes = slices.Clone(t.Selection.ResourceTypes)
@@ -218,16 +224,16 @@ func (s *Spec) tierPlan(tier, account string) (*policy.Plan, error) {
 	}
 	var copies []policy.TierCopy
 	if t.CentralRetention > 0 {
-		copies = append(copies, policy.TierCopy{VaultARN: s.CentralVaultARN(s.Organization.Regions.Primary), Keep: t.CentralRetention})
+		copies = append(copies, policy.TierCopy{VaultARN: s.CentralVaultARN(s.Organization.Regions.Primary), Keep: t.CentralRetention, ColdAfter: t.CentralColdAfter})
 	}
 	if t.CrossRegion && s.Organization.Regions.Secondary != "" && !s.SecondaryFromCentral(t) {
-		copies = append(copies, policy.TierCopy{VaultARN: s.CentralVaultARN(s.Organization.Regions.Secondary), Keep: t.SecondaryRetention})
+		copies = append(copies, policy.TierCopy{VaultARN: s.CentralVaultARN(s.Organization.Regions.Secondary), Keep: t.SecondaryRetention, ColdAfter: t.SecondaryColdAfter})
 	}
 	copies = append(copies, s.airGappedCopies(tier, t)...)
 	return policy.TierPlan(policy.TierPlanOptions{
 		Tier: tier, PlanName: PlanName(tier), Schedule: t.Schedule, Timezone: t.Timezone,
 		StartWindow: t.StartWindow, CompletionWindow: t.CompletionWindow,
-		LocalVault: s.Local.Vault, LocalRetention: t.LocalRetention, ColdAfter: t.ColdAfter, Continuous: t.Continuous,
+		LocalVault: s.Local.Vault, LocalRetention: t.LocalRetention, ColdAfter: t.ColdAfter, Archive: t.Archive, Continuous: t.Continuous,
 		Copies: copies, Regions: s.WorkloadRegions(), Selections: tierSelections(t, s.BackupRoleARN(account)),
 		Tags: map[string]string{managedtags.Managed: "true", managedtags.Spec: s.Name},
 	}), nil

@@ -245,6 +245,7 @@ func (v *validator) spec() {
 	v.tags("tags", s.Tags)
 	v.teamRoles()
 	v.legalHolds()
+	v.cost()
 }
 
 func (v *validator) accountID(path, id string) bool {
@@ -542,6 +543,16 @@ func (v *validator) tierPlan(name, base string) {
 		field := v.planField(name, base, fe.Path)
 		v.addAt(field, v.written(field, base), false, "%s", fe.Message)
 	}
+	// Secondary copies the copier makes from the central vault are not in
+	// the plan; their lifecycle follows the same rule (Lifecycle, AWS
+	// Backup API reference: 90 days in cold storage before deletion).
+	if t, err := v.s.Tier(name); err == nil && v.s.SecondaryFromCentral(t) && t.SecondaryColdAfter > 0 && t.SecondaryRetention > 0 &&
+		t.SecondaryRetention < t.SecondaryColdAfter+policy.MinColdStorageDays {
+		field := base + ".secondary_retention"
+		v.addAt(field, v.written(field, base), false, "%d days must be at least %d days after move_to_cold_storage_after_days (%d): at least %d",
+			t.SecondaryRetention, policy.MinColdStorageDays, t.SecondaryColdAfter, t.SecondaryColdAfter+policy.MinColdStorageDays)
+		return
+	}
 	if len(errs) > 0 {
 		return
 	}
@@ -596,6 +607,10 @@ func (v *validator) planField(tier, base string, path []string) string {
 				return "organization.regions.secondary"
 			}
 			return "central.vault"
+		case last == "move_to_cold_storage_after_days" && secondary:
+			return base + ".cold_storage.secondary"
+		case last == "move_to_cold_storage_after_days":
+			return base + ".cold_storage.central"
 		case secondary:
 			return base + ".secondary_retention"
 		}
@@ -620,6 +635,9 @@ func (v *validator) planField(tier, base string, path []string) string {
 	case "move_to_cold_storage_after_days":
 		if s.Tiers[tier].Continuous {
 			return base + ".continuous"
+		}
+		if s.pos.has(base + ".cold_storage.local") {
+			return base + ".cold_storage.local"
 		}
 		return base + ".cold_after"
 	case "delete_after_days":

@@ -169,6 +169,7 @@ func newPlanCommand(e *env) *cobra.Command {
 			out := fs.String("out", "", "write the plan as JSON to this file (apply it later with 'orgbackup apply FILE')")
 			detailed := fs.Bool("detailed-exitcode", false, "exit 0 when there are no changes, 2 when there are changes, 1 on errors")
 			markdown := fs.String("markdown", "", "also write the plan as Markdown to this file")
+			prices := fs.String("prices", "", pricesUsage)
 			return func(ctx context.Context, args []string) int {
 				s, code := openSession(ctx, e, &f, true)
 				if s == nil {
@@ -182,6 +183,7 @@ func newPlanCommand(e *env) *cobra.Command {
 					fmt.Fprintf(e.stderr, "orgbackup plan: %v\n", err)
 					return exitProblem
 				}
+				annotatePlanCost(e, "plan", p, s.spec, *prices)
 				if err := plan.Text(e.stdout, p, plan.TextOptions{Color: useColor(e)}); err != nil {
 					return exitProblem
 				}

@@ -14,7 +14,8 @@
 //	orgbackup copy [--dry-run] [--to central|secondary] [filters]
 //	orgbackup remediate [--dry-run] [--since 24h]
 //	orgbackup report [--format md|json|csv|html] [--out DIR]
-//	orgbackup simulate --spec FILE --days N
+//	orgbackup simulate --spec FILE --days N [--prices FILE]
+//	orgbackup recommend [--spec FILE] [--prices FILE] [--legal-hold TIER]
 //	orgbackup policy validate|effective|compile ...
 //	orgbackup emulator serve [--port N] [--org FILE | --spec FILE]
 //	orgbackup emulator advance|add-resource|faults|calls|state|reset ...
@@ -175,6 +176,7 @@ func newRootCommand(e *env) *cobra.Command {
 		noArgs(newRemediateCommand(e)),
 		noArgs(newReportCommand(e)),
 		noArgs(newSimulateCommand(e)),
+		noArgs(newRecommendCommand(e)),
 		newPolicyGroup(e),
 		newEmulatorGroup(e),
 		newGroup("iam", "generate IAM roles", newGitHubRolesCommand(e)),

@@ -31,7 +31,7 @@ func newReportCommand(e *env) *cobra.Command {
 			out := fs.String("out", "", "also write the report in every format to this directory")
 			name := fs.String("name", "orgbackup-report", "file name (without extension) of written and uploaded reports")
 			days := fs.Int("days", 7, "days of job history to cover (ListBackupJobs keeps 30)")
-			prices := fs.String("prices", "", "JSON price table overriding the built-in AWS Backup prices")
+			prices := fs.String("prices", "", pricesUsage+"; a legacy report price table is accepted too")
 			monitoring := fs.String("monitoring-account", "", "account that lists jobs organization-wide (default: the spec's backup account, the delegated administrator; the management account with --emulator)")
 			upload := fs.Bool("upload", false, "upload the report to the spec's reports bucket under orgbackup/reports/YYYY/MM/DD/")
 			detailed := fs.Bool("detailed-exitcode", false, "exit 2 when the organization is not compliant")
@@ -45,13 +45,13 @@ func newReportCommand(e *env) *cobra.Command {
 					return exitUsage
 				}
 				var evalOpts []func(*report.EvaluateOptions)
-				if *prices != "" {
-					p, err := report.LoadPrices(*prices)
-					if err != nil {
-						fmt.Fprintf(e.stderr, "orgbackup report: %v\n", err)
-						return exitProblem
-					}
-					evalOpts = append(evalOpts, func(o *report.EvaluateOptions) { o.Prices = p })
+				costPrices, legacy, err := reportPrices(*prices)
+				if err != nil {
+					fmt.Fprintf(e.stderr, "orgbackup report: %v\n", err)
+					return exitProblem
+				}
+				if legacy != nil {
+					evalOpts = append(evalOpts, func(o *report.EvaluateOptions) { o.Prices = legacy })
 				}
 				s, code := openSession(ctx, e, &f, true)
 				if s == nil {
@@ -83,6 +83,10 @@ func newReportCommand(e *env) *cobra.Command {
 					return exitProblem
 				}
 				if _, err := e.stdout.Write(data); err != nil {
+					return exitProblem
+				}
+				if err := reportCostModel(e, s.spec, inv, costPrices, *format, *out, *name); err != nil {
+					fmt.Fprintf(e.stderr, "orgbackup report: %v\n", err)
 					return exitProblem
 				}
 				if *out != "" {

@@ -106,6 +106,7 @@ func newSimulateCommand(e *env) *cobra.Command {
 			untagged := fs.Int("untagged", defaultSimUntagged, "sample resources that match no tier")
 			out := fs.String("out", defaultSimOut, "directory the HTML (and JSON, CSV, Markdown) report is written to")
 			detailed := fs.Bool("detailed-exitcode", false, "exit 2 when the organization is not compliant at the end")
+			prices := fs.String("prices", "", pricesUsage)
 			return func(ctx context.Context, args []string) int {
 				var problems []string
 				if *days < 1 || *days > maxSimDays {
@@ -131,6 +132,10 @@ func newSimulateCommand(e *env) *cobra.Command {
 					return code
 				}
 				defer s.close()
+				if err := simulatePrices(s, *prices); err != nil {
+					fmt.Fprintf(e.stderr, "orgbackup simulate: %v\n", err)
+					return exitProblem
+				}
 				res, err := simulate(ctx, s, simOptions{Days: *days, ResourcesPerAccount: *perAccount, Untagged: *untagged, Log: e.stdout})
 				if err != nil {
 					fmt.Fprintf(e.stderr, "orgbackup simulate: %v\n", err)
@@ -148,6 +153,11 @@ func newSimulateCommand(e *env) *cobra.Command {
 					return exitProblem
 				}
 				printSimSummary(e.stdout, res)
+				writeBudgetAlerts(e.stdout, s.srv, res.Clock.From)
+				if err := simulateSteadyState(e, s.spec, *prices); err != nil {
+					fmt.Fprintf(e.stderr, "orgbackup simulate: %v\n", err)
+					return exitProblem
+				}
 				for _, p := range paths {
 					fmt.Fprintf(e.stderr, "wrote %s\n", filepath.ToSlash(p))
 				}
