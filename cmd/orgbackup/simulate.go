@@ -259,6 +259,11 @@ func simulate(ctx context.Context, s *session, opts simOptions) (*simResult, err
 			return res, err
 		}
 		res.Remediation = rem
+		if day == 1 {
+			if err := simRestoreTesting(ctx, s, byTier, log); err != nil {
+				return res, err
+			}
+		}
 		backups := rem.Count(crossaccount.RemediationStarted)
 		res.BackupsStarted += backups
 		fmt.Fprintf(log, "  day %2d %s: %3d backups completed, %d failed · %3d copies completed, %d failed · copier started %d · remediation started %d\n",
@@ -278,6 +283,9 @@ func simulate(ctx context.Context, s *session, opts simOptions) (*simResult, err
 	}
 	res.Report, err = report.Evaluate(sp, inv)
 	if err != nil {
+		return res, err
+	}
+	if err := simRecoverability(ctx, s, byTier, res.Report); err != nil {
 		return res, err
 	}
 	return res, nil
