@@ -14,7 +14,7 @@
 //	orgbackup copy [--dry-run] [--to central|secondary] [filters]
 //	orgbackup remediate [--dry-run] [--since 24h]
 //	orgbackup report [--format md|json|csv|html] [--out DIR]
-//	orgbackup simulate --spec FILE --days N
+//	orgbackup simulate --spec FILE --days N [--drill]
 //	orgbackup restore --resource-arn ARN | --tag K=V --account ID | --account ID --all [--from local|central|secondary] [--target-account ID] [--target-region R | --dr]
 //	orgbackup drill [--tier T] [--pick all|count|sample --n N] [--concurrency N] [--out DIR]
 //	orgbackup runbook [--out DIR] [--discover]

@@ -5,7 +5,13 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
+	"time"
+
+	"github.com/orgbackup/orgbackup/backup"
+	"github.com/orgbackup/orgbackup/recovery"
 
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/report"
@@ -64,4 +70,39 @@ func simRecoverability(ctx context.Context, s *session, byTier map[string][]stri
 	}
 	rep.AddRecoverability(rec)
 	return nil
+}
+
+// simDrill drills every tier of the simulated organization at the end of
+// the run, writes its evidence as drill.json and drill.md in out, prints
+// the per-tier RTO and returns the paths written.
+func simDrill(ctx context.Context, s *session, out string, w io.Writer) ([]string, error) {
+	topo, err := backup.DiscoverTopology(ctx, s.spec, s.fleet)
+	if err != nil {
+		return nil, err
+	}
+	byTier, err := s.spec.TierAccounts(topo)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := recovery.Drill(ctx, s.spec, s.fleet, byTier, func(d *recovery.DrillOptions) {
+		d.Now, d.Sleep, d.PollInterval = s.srv.Now, s.sleep, time.Minute
+		d.Cleanup = func(_ context.Context, r recovery.DrillResult) error { return s.srv.RemoveResource(r.Restored) }
+	})
+	if err != nil {
+		return nil, fmt.Errorf("drilling: %w", err)
+	}
+	fmt.Fprintf(w, "\nDrill: %d restores in %s of virtual time (ideal %s).\n", len(rep.Results), rep.Elapsed, rep.Ideal)
+	for _, t := range rep.Tiers {
+		fmt.Fprintf(w, "  %s: %d of %d restored, RTO p50 %s, p95 %s, max %s, objective %s, met %v\n", t.Tier, t.Passed, t.Resources, t.P50, t.P95, t.Max, t.Objective, t.Met)
+	}
+	var paths []string
+	for name, write := range map[string]func(io.Writer) error{"drill.json": rep.JSON, "drill.md": rep.Markdown} {
+		path := filepath.Join(out, name)
+		if err := writeFile(path, func(f *os.File) error { return write(f) }); err != nil {
+			return nil, err
+		}
+		paths = append(paths, path)
+	}
+	slices.Sort(paths)
+	return paths, nil
 }

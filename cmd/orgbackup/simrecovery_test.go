@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -75,5 +77,19 @@ func TestSimulateRestoreTests(t *testing.T) {
 				t.Errorf("the Markdown report lacks the measured RTO per type:\n%s", md.String())
 			}
 		})
+	}
+}
+
+// TestSimulateDrill checks that simulate --drill ends with a drill whose
+// evidence is written beside the report.
+func TestSimulateDrill(t *testing.T) {
+	t.Parallel()
+	out := t.TempDir()
+	code, stdout, stderr := runCLI(t, "simulate", "--spec", seedSpec, "--days", "2", "--resources-per-account", "1", "--drill", "--out", out)
+	if code != exitOK || !strings.Contains(stdout, "Drill: ") || !strings.Contains(stdout, "production: 2 of 2 restored") {
+		t.Fatalf("simulate --drill: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "drill.md")); err != nil {
+		t.Error(err)
 	}
 }

@@ -106,6 +106,7 @@ func newSimulateCommand(e *env) *cobra.Command {
 			untagged := fs.Int("untagged", defaultSimUntagged, "sample resources that match no tier")
 			out := fs.String("out", defaultSimOut, "directory the HTML (and JSON, CSV, Markdown) report is written to")
 			detailed := fs.Bool("detailed-exitcode", false, "exit 2 when the organization is not compliant at the end")
+			drill := fs.Bool("drill", false, "end with a recovery drill of every tier; its evidence goes to --out")
 			return func(ctx context.Context, args []string) int {
 				var problems []string
 				if *days < 1 || *days > maxSimDays {
@@ -148,6 +149,14 @@ func newSimulateCommand(e *env) *cobra.Command {
 					return exitProblem
 				}
 				printSimSummary(e.stdout, res)
+				if *drill {
+					drilled, err := simDrill(ctx, s, *out, e.stdout)
+					if err != nil {
+						fmt.Fprintf(e.stderr, "orgbackup simulate: %v\n", err)
+						return exitProblem
+					}
+					paths = append(paths, drilled...)
+				}
 				for _, p := range paths {
 					fmt.Fprintf(e.stderr, "wrote %s\n", filepath.ToSlash(p))
 				}
