@@ -48,8 +48,9 @@ type TierRecoverability struct {
 	Failures []RestoreFailure `json:"failures,omitempty"`
 	// Compliant is false when, for an account, Region and type the tier
 	// protects, the newest restore test failed or is older than Period,
-	// when the measured RTO exceeds the objective, or when an account
-	// could not be read; Reasons say which.
+	// there is no restore testing plan, or none has run in the Period
+	// since the plan was created; when the measured RTO exceeds the
+	// objective; or when an account could not be read. Reasons say which.
 	Compliant bool     `json:"compliant"`
 	Reasons   []string `json:"reasons,omitempty"`
 }
@@ -90,6 +91,9 @@ type RestoreEvidence struct {
 	// Unreadable are the "ACCOUNT/REGION" that could not be read, with
 	// why, by tier.
 	Unreadable map[string]map[string]string
+	// PlanCreated is when the tier's restore testing plan was created in
+	// each "ACCOUNT/REGION" (absent: no plan), by tier.
+	PlanCreated map[string]map[string]time.Time
 }
 
 // RestoreJob is one restore testing job.
@@ -104,7 +108,7 @@ type RestoreJob struct {
 // testing, in each of its accounts (tierAccounts, spec.Spec.TierAccounts)
 // and workload Regions, through src.
 func CollectRestores(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSource, tierAccounts map[string][]string) (*RestoreEvidence, error) {
-	ev := &RestoreEvidence{Protected: map[string]map[string][]string{}, Unreadable: map[string]map[string]string{}}
+	ev := &RestoreEvidence{Protected: map[string]map[string][]string{}, Unreadable: map[string]map[string]string{}, PlanCreated: map[string]map[string]time.Time{}}
 	var mu sync.Mutex
 	for _, tier := range slices.Sorted(maps.Keys(tierAccounts)) {
 		t, err := sp.Tier(tier)
@@ -114,17 +118,20 @@ func CollectRestores(ctx context.Context, sp *spec.Spec, src crossaccount.Config
 		if t.RestoreTesting == nil {
 			continue
 		}
-		ev.Protected[tier], ev.Unreadable[tier] = map[string][]string{}, map[string]string{}
+		ev.Protected[tier], ev.Unreadable[tier], ev.PlanCreated[tier] = map[string][]string{}, map[string]string{}, map[string]time.Time{}
 		planARNPart := ":restore-testing-plan:" + restoretesting.PlanName(tier) + "-"
 		err = crossaccount.ForEach(ctx, 16, tierAccounts[tier], func(ctx context.Context, account string) error {
 			for _, region := range sp.WorkloadRegions() {
 				where := account + "/" + region
-				jobs, types, err := readRestores(ctx, src, account, region, sp.Local.Vault, planARNPart)
+				jobs, types, created, err := readRestores(ctx, src, account, region, sp.Local.Vault, restoretesting.PlanName(tier), planARNPart)
 				mu.Lock()
 				if err != nil {
 					ev.Unreadable[tier][where] = err.Error()
 				} else {
 					ev.Protected[tier][where] = types
+					if !created.IsZero() {
+						ev.PlanCreated[tier][where] = created
+					}
 					for _, j := range jobs {
 						j.Tier = tier
 						ev.Jobs = append(ev.Jobs, j)
@@ -149,20 +156,29 @@ func CollectRestores(ctx context.Context, sp *spec.Spec, src crossaccount.Config
 }
 
 // readRestores reads one account and Region: its restore testing jobs of
-// the plan whose ARN contains planARNPart, and the types of its local
-// vault's protected resources.
-func readRestores(ctx context.Context, src crossaccount.ConfigSource, account, region, vault, planARNPart string) ([]RestoreJob, []string, error) {
+// the plan whose ARN contains planARNPart, the types of its local vault's
+// protected resources, and when the plan was created (zero: no plan).
+func readRestores(ctx context.Context, src crossaccount.ConfigSource, account, region, vault, planName, planARNPart string) ([]RestoreJob, []string, time.Time, error) {
 	cfg, err := src.Config(ctx, account, region)
 	if err != nil {
-		return nil, nil, fmt.Errorf("getting credentials: %w", err)
+		return nil, nil, time.Time{}, fmt.Errorf("getting credentials: %w", err)
 	}
 	api := awsbackup.NewFromConfig(cfg)
+	var created time.Time
+	plan, err := api.GetRestoreTestingPlan(ctx, &awsbackup.GetRestoreTestingPlanInput{RestoreTestingPlanName: aws.String(planName)})
+	var nf *backuptypes.ResourceNotFoundException
+	switch {
+	case err == nil && plan.RestoreTestingPlan != nil:
+		created = aws.ToTime(plan.RestoreTestingPlan.CreationTime)
+	case err != nil && !errors.As(err, &nf):
+		return nil, nil, time.Time{}, fmt.Errorf("reading restore testing plan %s: %w", planName, err)
+	}
 	var jobs []RestoreJob
 	pg := awsbackup.NewListRestoreJobsPaginator(api, &awsbackup.ListRestoreJobsInput{})
 	for pg.HasMorePages() {
 		page, err := pg.NextPage(ctx)
 		if err != nil {
-			return nil, nil, fmt.Errorf("listing restore jobs: %w", err)
+			return nil, nil, time.Time{}, fmt.Errorf("listing restore jobs: %w", err)
 		}
 		for _, j := range page.RestoreJobs {
 			if j.CreatedBy == nil || !strings.Contains(aws.ToString(j.CreatedBy.RestoreTestingPlanArn), planARNPart) {
@@ -178,19 +194,18 @@ func readRestores(ctx context.Context, src crossaccount.ConfigSource, account, r
 	pp := awsbackup.NewListProtectedResourcesByBackupVaultPaginator(api, &awsbackup.ListProtectedResourcesByBackupVaultInput{BackupVaultName: aws.String(vault)})
 	for pp.HasMorePages() {
 		page, err := pp.NextPage(ctx)
-		var nf *backuptypes.ResourceNotFoundException
 		if errors.As(err, &nf) {
 			break
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("listing protected resources of vault %s: %w", vault, err)
+			return nil, nil, time.Time{}, fmt.Errorf("listing protected resources of vault %s: %w", vault, err)
 		}
 		for _, r := range page.Results {
 			types = append(types, aws.ToString(r.ResourceType))
 		}
 	}
 	slices.Sort(types)
-	return jobs, slices.Compact(types), nil
+	return jobs, slices.Compact(types), created, nil
 }
 
 // restoreStartWindow is how long after its scheduled time AWS Backup may
@@ -255,9 +270,14 @@ func EvaluateRecoverability(sp *spec.Spec, ev *RestoreEvidence, now time.Time) (
 						break
 					}
 				}
+				created, planned := ev.PlanCreated[name][where]
 				switch {
+				case last == nil && !planned:
+					fail("%s %s: there is no restore testing plan %s: run orgbackup plan and apply", where, typ, restoretesting.PlanName(name))
+				case last == nil && now.Sub(created) > tr.Period:
+					fail("%s %s: no restore test has run in the %s since the restore testing plan was created", where, typ, FormatDuration(now.Sub(created)))
 				case last == nil:
-					fail("%s %s: no restore test has run; the schedule %s runs at least every %s", where, typ, rt.Schedule, FormatDuration(period))
+					// The first test is not due yet.
 				case last.Status != string(backuptypes.RestoreJobStatusCompleted):
 					cause, fix := restoreFix(sp, last.Account, last.Message)
 					fail("%s %s: the last restore test (%s, %s) %s: %s; fix: %s", where, typ, last.JobID, last.Created.UTC().Format(time.RFC3339), strings.ToLower(last.Status), cause, fix)

@@ -64,13 +64,13 @@ func TestRecoverability(t *testing.T) {
 	srv.Advance(26 * time.Hour)
 	orgtest.Converge(t, srv, sp) // the selections, now that the vaults hold recovery points
 
-	rec := recoverability(t, srv, sp)
-	if rec.Compliant || !strings.Contains(strings.Join(rec.Tiers[0].Reasons, "\n"), "333333333333/us-east-1 EFS: no restore test has run") {
-		t.Errorf("before the first test: compliant %v, reasons %v; want not compliant, no test run", rec.Compliant, rec.Tiers[0].Reasons)
+	// The first test is not due before a period has passed.
+	if rec := recoverability(t, srv, sp); !rec.Compliant {
+		t.Errorf("before the first test: reasons %v; want compliant, the first test not due", rec.Tiers[0].Reasons)
 	}
 
 	srv.AdvanceTo(time.Date(2026, 2, 5, 0, 0, 0, 0, time.UTC)) // day 35
-	rec = recoverability(t, srv, sp)
+	rec := recoverability(t, srv, sp)
 	prod := rec.Tiers[0]
 	if !rec.Compliant || prod.Tier != "production" || !prod.Compliant || len(prod.Types) != 2 {
 		t.Fatalf("after the February tests: %+v", rec)
@@ -110,3 +110,62 @@ func TestRecoverability(t *testing.T) {
 		t.Errorf("report: compliant %v, Markdown:\n%s", rep.Compliant(), md.String())
 	}
 }
+
+// TestRecoverabilityMissing checks the rules on evidence built in the
+// test: a type with no restore test a period after the plan was created,
+// or without a plan, fails, naming the account; an RTO over the objective
+// fails.
+func TestRecoverabilityMissing(t *testing.T) {
+	t.Parallel()
+	sp, err := spec.Parse("inline.yaml", []byte(recoverabilitySpec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	done := now.Add(-24 * time.Hour)
+	tests := map[string]struct {
+		ev   report.RestoreEvidence
+		want string
+	}{
+		"no test a period after the plan": {
+			ev: report.RestoreEvidence{
+				Protected:   map[string]map[string][]string{"production": {"333333333333/us-east-1": {"RDS"}}},
+				PlanCreated: map[string]map[string]time.Time{"production": {"333333333333/us-east-1": now.Add(-40 * 24 * time.Hour)}},
+			},
+			want: "333333333333/us-east-1 RDS: no restore test has run in the 40d since the restore testing plan was created",
+		},
+		"no plan": {
+			ev:   report.RestoreEvidence{Protected: map[string]map[string][]string{"production": {"333333333334/us-east-1": {"EFS"}}}},
+			want: "333333333334/us-east-1 EFS: there is no restore testing plan orgbackup_production",
+		},
+		"last success too old": {
+			ev: report.RestoreEvidence{
+				Protected:   map[string]map[string][]string{"production": {"333333333333/us-east-1": {"RDS"}}},
+				PlanCreated: map[string]map[string]time.Time{"production": {"333333333333/us-east-1": now.Add(-200 * 24 * time.Hour)}},
+				Jobs: []report.RestoreJob{{Tier: "production", Account: "333333333333", Region: "us-east-1", ResourceType: "RDS", JobID: "j1", Status: "COMPLETED",
+					Created: now.Add(-100 * 24 * time.Hour), Completed: ptrTime(now.Add(-100*24*time.Hour + 30*time.Minute))}},
+			},
+			want: "the last successful restore test was 99d23h30m ago, longer than the restore testing period 32d",
+		},
+		"over the objective": {
+			ev: report.RestoreEvidence{
+				Protected:   map[string]map[string][]string{"production": {"333333333333/us-east-1": {"RDS"}}},
+				PlanCreated: map[string]map[string]time.Time{"production": {"333333333333/us-east-1": now.Add(-200 * 24 * time.Hour)}},
+				Jobs: []report.RestoreJob{{Tier: "production", Account: "333333333333", Region: "us-east-1", ResourceType: "RDS", JobID: "j1", Status: "COMPLETED",
+					Created: done.Add(-5 * time.Hour), Completed: &done}},
+			},
+			want: "RDS: measured restore time 5h (p95 5h) is over the RTO objective 4h",
+		},
+	}
+	for name, tc := range tests {
+		rec, err := report.EvaluateRecoverability(sp, &tc.ev, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reasons := strings.Join(rec.Tiers[0].Reasons, "\n"); rec.Compliant || !strings.Contains(reasons, tc.want) {
+			t.Errorf("%s: compliant %v, reasons:\n%s\nwant %q", name, rec.Compliant, reasons, tc.want)
+		}
+	}
+}
+
+func ptrTime(t time.Time) *time.Time { return &t }

@@ -39,7 +39,10 @@ type RestoreTesting struct {
 	// Vaults are the vaults recovery points are restored from: local (the
 	// workload account's vault), central (the backup account's vault in
 	// the primary Region), secondary (its vault in the secondary Region).
-	// Default [local].
+	// Default [local]. AWS Backup tests only the vaults of the account
+	// that holds the restore testing plan: orgbackup plans the local
+	// vault's tests in every workload account and Region; central and
+	// secondary are validated but not yet planned in the backup account.
 	Vaults []string `json:"vaults,omitempty" yaml:"vaults,omitempty"`
 	// Lookback is how old a recovery point may be to be tested, e.g. "7d"
 	// (1 to 365 days). Default 7d.

@@ -14,8 +14,11 @@
 //	orgbackup copy [--dry-run] [--to central|secondary] [filters]
 //	orgbackup remediate [--dry-run] [--since 24h]
 //	orgbackup report [--format md|json|csv|html] [--out DIR]
-//	orgbackup simulate --spec FILE --days N [--prices FILE]
+//	orgbackup simulate --spec FILE --days N [--prices FILE] [--drill]
 //	orgbackup recommend [--spec FILE] [--prices FILE] [--legal-hold TIER]
+//	orgbackup restore --resource-arn ARN | --tag K=V --account ID | --account ID --all [--from local|central|secondary] [--target-account ID] [--target-region R | --dr]
+//	orgbackup drill [--tier T] [--pick all|count|sample --n N] [--concurrency N] [--out DIR]
+//	orgbackup runbook [--out DIR] [--discover]
 //	orgbackup policy validate|effective|compile ...
 //	orgbackup emulator serve [--port N] [--org FILE | --spec FILE]
 //	orgbackup emulator advance|add-resource|faults|calls|state|reset ...
@@ -177,6 +180,9 @@ func newRootCommand(e *env) *cobra.Command {
 		noArgs(newReportCommand(e)),
 		noArgs(newSimulateCommand(e)),
 		noArgs(newRecommendCommand(e)),
+		noArgs(newRestoreCommand(e)),
+		noArgs(newDrillCommand(e)),
+		noArgs(newRunbookCommand(e)),
 		newPolicyGroup(e),
 		newEmulatorGroup(e),
 		newGroup("iam", "generate IAM roles", newGitHubRolesCommand(e)),

@@ -107,6 +107,7 @@ func newSimulateCommand(e *env) *cobra.Command {
 			out := fs.String("out", defaultSimOut, "directory the HTML (and JSON, CSV, Markdown) report is written to")
 			detailed := fs.Bool("detailed-exitcode", false, "exit 2 when the organization is not compliant at the end")
 			prices := fs.String("prices", "", pricesUsage)
+			drill := fs.Bool("drill", false, "end with a recovery drill of every tier; its evidence goes to --out")
 			return func(ctx context.Context, args []string) int {
 				var problems []string
 				if *days < 1 || *days > maxSimDays {
@@ -157,6 +158,14 @@ func newSimulateCommand(e *env) *cobra.Command {
 				if err := simulateSteadyState(e, s.spec, *prices); err != nil {
 					fmt.Fprintf(e.stderr, "orgbackup simulate: %v\n", err)
 					return exitProblem
+				}
+				if *drill {
+					drilled, err := simDrill(ctx, s, *out, e.stdout)
+					if err != nil {
+						fmt.Fprintf(e.stderr, "orgbackup simulate: %v\n", err)
+						return exitProblem
+					}
+					paths = append(paths, drilled...)
 				}
 				for _, p := range paths {
 					fmt.Fprintf(e.stderr, "wrote %s\n", filepath.ToSlash(p))
@@ -269,6 +278,11 @@ func simulate(ctx context.Context, s *session, opts simOptions) (*simResult, err
 			return res, err
 		}
 		res.Remediation = rem
+		if day == 1 {
+			if err := simRestoreTesting(ctx, s, byTier, log); err != nil {
+				return res, err
+			}
+		}
 		backups := rem.Count(crossaccount.RemediationStarted)
 		res.BackupsStarted += backups
 		fmt.Fprintf(log, "  day %2d %s: %3d backups completed, %d failed · %3d copies completed, %d failed · copier started %d · remediation started %d\n",
@@ -288,6 +302,9 @@ func simulate(ctx context.Context, s *session, opts simOptions) (*simResult, err
 	}
 	res.Report, err = report.Evaluate(sp, inv)
 	if err != nil {
+		return res, err
+	}
+	if err := simRecoverability(ctx, s, byTier, res.Report); err != nil {
 		return res, err
 	}
 	return res, nil
