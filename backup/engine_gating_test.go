@@ -146,20 +146,27 @@ func TestIrreversibleGating(t *testing.T) {
 	}
 	org.wantConverged(t)
 
-	// Past the grace period the lock is immutable: a change to it is both
-	// destructive and irreversible, and AWS refuses it even when both are
-	// allowed; nothing else is blocked.
+	// Past the grace period the lock is immutable: AWS refuses any change
+	// to it, so the plan holds a check saying how to go forward instead of
+	// a change that could never be applied (and would be planned again
+	// forever).
 	org.srv.Advance(31 * 24 * 60 * 60 * 1e9)
 	org.respec(t, editSpec(t, baseSpec, "max_retention: 3650d", "max_retention: 3000d"))
 	p = org.plan(t)
-	for _, c := range p.Changes {
-		if !c.Destructive || !c.Irreversible || !contains(c.Reason, "immutable") {
-			t.Errorf("change to an immutable lock %s: destructive=%v irreversible=%v reason %q", c.Address, c.Destructive, c.Irreversible, c.Reason)
+	if p.HasChanges() {
+		t.Errorf("a change to an immutable lock is planned:\n%s", planText(p))
+	}
+	stuck := 0
+	for _, c := range p.Checks {
+		if c.Code == "immutable-vault-lock" && contains(c.Message, "change the spec back") {
+			stuck++
 		}
 	}
-	res = org.apply(t, p, allowAll)
-	if _, failed, _ := res.Counts(); failed != 2 {
-		t.Fatalf("applying changes to immutable locks: %d failed, want 2: %v", failed, res.Err())
+	if stuck != 2 {
+		t.Fatalf("%d immutable-vault-lock checks with the way forward, want 2:\n%s", stuck, planText(p))
+	}
+	if _, err := backup.Apply(context.Background(), org.applyFleet, p, allowAll); !errors.As(err, &refused) {
+		t.Fatalf("Apply of a plan with an immutable-lock check = %v, want a RefusedError", err)
 	}
 }
 

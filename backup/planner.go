@@ -179,6 +179,9 @@ func PlanChanges(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 	}
 	p.Changes = append(p.Changes, holds...)
 	p.Checks = append(p.Checks, crossChecks(sp, d, p.Changes, o.Now())...)
+	var stuck, unused []plan.Check
+	p.Changes, stuck, unused = unappliable(p.Changes, o.Now())
+	p.Checks = append(p.Checks, stuck...)
 	owned, err := ownershipChecks(ctx, src, kinds, p, o.Concurrency)
 	if err != nil {
 		return nil, fmt.Errorf("checking who owns what the plan changes: %w", err)
@@ -187,6 +190,7 @@ func PlanChanges(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 	if p.Notes, err = orphanNotes(ctx, src, sp.Name, d, o.Concurrency); err != nil {
 		return nil, err
 	}
+	p.Notes = append(p.Notes, unused...)
 	if err := p.Seal(kinds); err != nil {
 		return nil, err
 	}

@@ -27,6 +27,10 @@ type Fault struct {
 	RatePerSecond float64
 	// Burst is the token bucket's size; default max(1, RatePerSecond).
 	Burst float64
+	// ThrottleRate is the probability (0..1) that a matching call is
+	// answered with the service's real throttling error, whatever the
+	// rate of calls. Draws come from the server's seeded generator.
+	ThrottleRate float64
 	// ErrorRate is the probability (0..1) that a matching call fails with
 	// a 500 InternalFailure (or the service's equivalent). Draws come from
 	// the server's seeded generator.
@@ -198,6 +202,11 @@ func (s *Server) applyFaults(c *Call) error {
 				continue
 			}
 			b.tokens--
+		}
+		if f.ThrottleRate > 0 && s.faultRand() < f.ThrottleRate {
+			st.Throttled++
+			failure = throttlingError(c.Service)
+			continue
 		}
 		if f.FailNext > 0 {
 			f.FailNext--

@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -74,5 +75,32 @@ func TestLostResponses(t *testing.T) {
 	topics, err := sn.ListTopics(ctx, &awssns.ListTopicsInput{})
 	if err != nil || len(topics.Topics) != 1 {
 		t.Fatalf("ListTopics after a lost CreateTopic: %v, %d topics; want the topic created", err, len(topics.Topics))
+	}
+}
+
+// TestThrottleRate checks that ThrottleRate answers with each service's
+// own throttling error, and that the SDK's retryer recognises it.
+func TestThrottleRate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := emulator.NewServer()
+	defer srv.Close()
+	srv.AddFault(emulator.Fault{ThrottleRate: 1})
+	cfg := srv.Config(emulator.ManagementAccountID, "us-east-1")
+	cfg.RetryMaxAttempts = 1
+	_, err := awssns.NewFromConfig(cfg).ListTopics(ctx, &awssns.ListTopicsInput{})
+	if err == nil || !strings.Contains(err.Error(), "Throttled") {
+		t.Errorf("ListTopics = %v, want SNS's Throttled", err)
+	}
+	_, err = awskms.NewFromConfig(cfg).ListKeys(ctx, &awskms.ListKeysInput{})
+	if err == nil || !strings.Contains(err.Error(), "ThrottlingException") {
+		t.Errorf("ListKeys = %v, want ThrottlingException", err)
+	}
+	throttled := 0
+	for _, st := range srv.CallStats() {
+		throttled += st.Throttled
+	}
+	if throttled != 2 {
+		t.Errorf("%d calls counted as throttled, want 2", throttled)
 	}
 }

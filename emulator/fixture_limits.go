@@ -5,6 +5,8 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+
+	"github.com/orgbackup/orgbackup/policy"
 )
 
 // Bounds on an organization fixture: its size, and the number of values
@@ -22,6 +24,13 @@ const (
 func checkFixtureSize(data []byte) error {
 	if len(data) > maxFixtureBytes {
 		return fmt.Errorf("the fixture is %d bytes, over the limit of %d", len(data), maxFixtureBytes)
+	}
+	// The YAML parser recurses once per level of nesting: checked first.
+	if line, col, deep := policy.FlowDepthExceeded(data, policy.MaxYAMLFlowDepth); deep {
+		return fmt.Errorf("line %d, column %d: brackets are nested more than %d levels deep", line, col, policy.MaxYAMLFlowDepth)
+	}
+	if line, col, long := policy.BlockKeysExceeded(data, 4*policy.MaxYAMLBlockKeys); long {
+		return fmt.Errorf("line %d, column %d: a mapping has more than %d keys", line, col, 4*policy.MaxYAMLBlockKeys)
 	}
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {

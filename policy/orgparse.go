@@ -78,6 +78,11 @@ type ChildControlSetting struct {
 // integers; booleans as "true"/"false" or JSON booleans, both of which
 // appear in AWS's examples.
 func ParseOrganizationsPolicy(filename string, data []byte) (*OrganizationsPolicy, error) {
+	// A document that cannot be under the limit is refused unparsed: a
+	// character is at most 4 bytes of UTF-8.
+	if len(data) > 4*MaxPolicySize {
+		return nil, &ParseError{File: filename, Line: 1, Col: 1, Message: fmt.Sprintf("the policy has %d bytes, more than the %d characters AWS Organizations accepts in a backup policy", len(data), MaxPolicySize)}
+	}
 	root, err := ParseJSON(filename, data)
 	if err != nil {
 		return nil, err

@@ -248,6 +248,14 @@ func decodeSpec(filename string, data []byte) (*Spec, []*SpecError) {
 		pos:     &positions{keys: map[string]position{}, values: map[string]position{}, bad: map[string]bool{}},
 		anchors: map[string]ast.Node{},
 	}
+	// Checked before parsing: the YAML parser recurses once per level
+	// and would exhaust the stack on deep enough nesting.
+	if line, col, deep := policy.FlowDepthExceeded(data, policy.MaxYAMLFlowDepth); deep {
+		return nil, []*SpecError{{File: filename, Line: line, Col: col, Message: fmt.Sprintf("brackets are nested more than %d levels deep", policy.MaxYAMLFlowDepth)}}
+	}
+	if line, col, long := policy.BlockKeysExceeded(data, policy.MaxYAMLBlockKeys); long {
+		return nil, []*SpecError{{File: filename, Line: line, Col: col, Message: fmt.Sprintf("a mapping has more than %d keys", policy.MaxYAMLBlockKeys)}}
+	}
 	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		if e := checkJSON(filename, data); e != nil {

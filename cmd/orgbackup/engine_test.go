@@ -58,6 +58,12 @@ func TestSessionClock(t *testing.T) {
 				reasons = append(reasons, c.Reason)
 			}
 		}
+		// An immutable lock cannot change: the plan says so in a check.
+		for _, c := range p.Checks {
+			if c.Code == "immutable-vault-lock" {
+				reasons = append(reasons, c.Message)
+			}
+		}
 		if len(reasons) == 0 {
 			t.Fatal("the changed lock is not in the plan")
 		}
