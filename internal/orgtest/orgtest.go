@@ -5,6 +5,7 @@ package orgtest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
@@ -44,4 +45,32 @@ func Converge(t testing.TB, srv *emulator.Server, sp *spec.Spec) *plan.Plan {
 		t.Fatalf("Apply: %v", err)
 	}
 	return p
+}
+
+// CopyToSecondary starts the copies from the central vault to the
+// secondary Region that the daily `orgbackup copy --to secondary` makes
+// (a tier that may select RDS-family types gets its secondary copies that
+// way: spec.SecondaryFromCentral), without moving the clock: the copier
+// stops at its first wait, and the copies complete as the test's clock
+// moves on.
+func CopyToSecondary(t testing.TB, srv *emulator.Server, sp *spec.Spec) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	fleet := Fleet(srv, sp, false)
+	topo, err := backup.DiscoverTopology(ctx, sp, fleet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes, err := backup.CopyRoutes(sp, topo, backup.CopyToSecondary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = crossaccount.NewCopier(fleet, routes, func(o *crossaccount.CopyOptions) {
+		o.Clock = srv.Now
+		o.Sleep = func(context.Context, time.Duration) error {
+			cancel()
+			return context.Canceled
+		}
+	}).Run(ctx)
 }

@@ -66,7 +66,10 @@ func TestRunbooksRun(t *testing.T) {
 		resources[tier] = [2]string{account, arn}
 	}
 	orgtest.Converge(t, srv, sp)
-	// A Sunday passes (development's weekly backup) and every copy lands.
+	// A Sunday passes (development's weekly backup), the daily copy to
+	// the secondary Region runs, and every copy lands.
+	srv.AdvanceTo(time.Date(2026, 1, 5, 6, 0, 0, 0, time.UTC))
+	orgtest.CopyToSecondary(t, srv, sp)
 	srv.AdvanceTo(time.Date(2026, 1, 5, 12, 0, 0, 0, time.UTC))
 
 	out, err := exec.Command(filepath.Join(bin, "orgbackup"), "runbook", "--spec", specFile, "--out", filepath.Join(dir, "runbooks")).CombinedOutput()
