@@ -11,14 +11,16 @@ import (
 func TestEveryChangeConverges(t *testing.T) {
 	t.Parallel()
 	tests := map[string][]string{
-		"key alias":              {"  alias: alias/orgbackup", "  alias: alias/orgbackup-v2"},
-		"spec tags":              {"cost-center: platform", "cost-center: storage"},
-		"notification emails":    {"emails: [backup-team@example.com]", "emails: [backup-team@example.com, oncall@example.com]"},
-		"notification events":    {"events: [BACKUP_JOB_COMPLETED, COPY_JOB_FAILED]", "events: [BACKUP_JOB_COMPLETED]"},
-		"notifications removed":  {"notifications:\n  events: [BACKUP_JOB_COMPLETED, COPY_JOB_FAILED]\n  emails: [backup-team@example.com]\n", ""},
-		"local retention":        {"  production: {targets: [Production]}", "  production: {targets: [Production], local_retention: 60d}"},
-		"central retention":      {"  production: {targets: [Production]}", "  production: {targets: [Production], central_retention: 400d}"},
-		"no cross-region copy":   {"  production: {targets: [Production]}", "  production: {targets: [Production], cross_region: false}"},
+		"key alias":             {"  alias: alias/orgbackup", "  alias: alias/orgbackup-v2"},
+		"spec tags":             {"cost-center: platform", "cost-center: storage"},
+		"notification emails":   {"emails: [backup-team@example.com]", "emails: [backup-team@example.com, oncall@example.com]"},
+		"notification events":   {"events: [BACKUP_JOB_COMPLETED, COPY_JOB_FAILED]", "events: [BACKUP_JOB_COMPLETED]"},
+		"notifications removed": {"notifications:\n  events: [BACKUP_JOB_COMPLETED, COPY_JOB_FAILED]\n  emails: [backup-team@example.com]\n", ""},
+		"local retention":       {"  production: {targets: [Production]}", "  production: {targets: [Production], local_retention: 60d}"},
+		"central retention":     {"  production: {targets: [Production]}", "  production: {targets: [Production], central_retention: 400d}"},
+		// Of EBS only, the tier's plans carry their secondary copy
+		// (no RDS-family type to route through the central vault).
+		"no cross-region copy":   {"  production: {targets: [Production]}", "  production: {targets: [Production], selection: {resource_types: [EBS]}, cross_region: false}"},
 		"selection":              {"  production: {targets: [Production]}", "  production: {targets: [Production], selection: {resource_types: [EFS]}}"},
 		"tier removed":           {"  development: {targets: [Development]}\n", ""},
 		"lock bounds in grace":   {"max_retention: 3650d", "max_retention: 3000d"},
