@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/orgbackup/orgbackup/backup"
+	"github.com/orgbackup/orgbackup/cost"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/plan"
 	"github.com/orgbackup/orgbackup/spec"
@@ -26,6 +27,7 @@ func (r *runner) plan(ctx context.Context, sp *spec.Spec, ro crossaccount.Config
 	if err != nil {
 		return fail(reasonPlan, fmt.Errorf("planning: %w", err))
 	}
+	r.priceChanges(p, sp)
 	if err := r.reportPlan(p); err != nil {
 		return err
 	}
@@ -249,4 +251,22 @@ func (r *runner) drift(ctx context.Context, sp *spec.Spec, ro crossaccount.Confi
 	}
 	r.gha.Warningf("orgbackup: drift detected: the organization differs from the spec")
 	return nil
+}
+
+// priceChanges adds the monthly cost of the plan's changes at steady state
+// (the embedded price file) when the spec sizes its workloads
+// (cost.workloads), so the pull request comment shows what a retention
+// change costs before merge. Pricing is for review: a problem is logged,
+// never a failed plan.
+func (r *runner) priceChanges(p *plan.Plan, sp *spec.Spec) {
+	if sp.Cost == nil || len(sp.Cost.Workloads) == 0 {
+		return
+	}
+	prices, err := cost.DefaultPrices()
+	if err == nil {
+		p.Cost, err = cost.PlanCost(p, sp, prices)
+	}
+	if err != nil {
+		r.logText(fmt.Sprintf("warning: cost not estimated: %v\n", err))
+	}
 }
