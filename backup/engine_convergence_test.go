@@ -20,14 +20,21 @@ func TestEveryChangeConverges(t *testing.T) {
 		"central retention":     {"  production: {targets: [Production]}", "  production: {targets: [Production], central_retention: 400d}"},
 		// Of EBS only, the tier's plans carry their secondary copy
 		// (no RDS-family type to route through the central vault).
-		"no cross-region copy":   {"  production: {targets: [Production]}", "  production: {targets: [Production], selection: {resource_types: [EBS]}, cross_region: false}"},
-		"selection":              {"  production: {targets: [Production]}", "  production: {targets: [Production], selection: {resource_types: [EFS]}}"},
-		"tier removed":           {"  development: {targets: [Development]}\n", ""},
-		"lock bounds in grace":   {"max_retention: 3650d", "max_retention: 3000d"},
-		"report formats":         {"formats: [CSV]", "formats: [CSV, JSON]"},
-		"framework controls":     {"controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]", "controls: [BACKUP_RECOVERY_POINT_ENCRYPTED, BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED]"},
-		"direct distribution":    {"  regions: {primary: us-east-1, secondary: us-west-2}\n", "  regions: {primary: us-east-1, secondary: us-west-2}\n  distribution: direct\n"},
-		"local vault renamed":    {"  vault: local-backup", "  vault: local-backup-v2"},
+		"no cross-region copy": {"  production: {targets: [Production]}", "  production: {targets: [Production], selection: {resource_types: [EBS]}, cross_region: false}"},
+		"selection":            {"  production: {targets: [Production]}", "  production: {targets: [Production], selection: {resource_types: [EFS]}}"},
+		"tier removed":         {"  development: {targets: [Development]}\n", ""},
+		"lock bounds in grace": {"max_retention: 3650d", "max_retention: 3000d"},
+		"report formats":       {"formats: [CSV]", "formats: [CSV, JSON]"},
+		"framework controls":   {"controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]", "controls: [BACKUP_RECOVERY_POINT_ENCRYPTED, BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED]"},
+		"direct distribution":  {"  regions: {primary: us-east-1, secondary: us-west-2}\n", "  regions: {primary: us-east-1, secondary: us-west-2}\n  distribution: direct\n"},
+		"local vault renamed":  {"  vault: local-backup", "  vault: local-backup-v2"},
+		// The kinds added with restore testing, alerting and budgets.
+		// (Access roles are applied by the bootstrap, and a legal hold
+		// only once there are recovery points to hold: their own tests
+		// converge them.)
+		"restore testing":        {"  production: {targets: [Production]}", "  production: {targets: [Production], restore_testing: {schedule: \"cron(0 6 2 * ? *)\", count: 2}}"},
+		"tier recipients":        {"emails: [backup-team@example.com]", "emails: [backup-team@example.com]\n  tier_emails: {production: [prod-team@example.com]}"},
+		"budget":                 {"tags:\n", "cost:\n  budgets:\n    - {name: backup-spend, monthly_limit: 100, thresholds: [80, 100]}\ntags:\n"},
 		"central vault lock off": {"  lock: {mode: compliance, min_retention: 1d, max_retention: 3650d, changeable_for_days: 30}\n", ""},
 	}
 	for name, edit := range tests {
