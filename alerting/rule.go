@@ -46,15 +46,6 @@ type Target struct {
 	RoleARN string `json:"role_arn,omitempty"`
 }
 
-// ruleARN is the rule's ARN (PutRule: rule/NAME on the default bus,
-// rule/BUS/NAME on others).
-func ruleARN(account, region, bus, name string) string {
-	if bus == "default" {
-		return fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", region, account, name)
-	}
-	return fmt.Sprintf("arn:aws:events:%s:%s:rule/%s/%s", region, account, bus, name)
-}
-
 // PlanRule compares the rule in account and region with want.
 func PlanRule(ctx context.Context, api EventsReader, account, region string, want Rule) ([]plan.Change, error) {
 	if want.State == "" {

@@ -197,6 +197,7 @@ func read(ctx context.Context, r Reader, account string) (map[string]Desired, er
 			if !strings.HasPrefix(name, NamePrefix) {
 				continue
 			}
+			//lint:ignore SA1019 orgbackup writes the tag filter as CostFilters (below) and reads it back the same way
 			d := Desired{Name: name, TagKeyValue: b.CostFilters["TagKeyValue"], Thresholds: []float64{}, Recipients: []string{}}
 			if l := b.BudgetLimit; l != nil {
 				d.Limit, _ = strconv.ParseFloat(aws.ToString(l.Amount), 64)
@@ -255,6 +256,9 @@ func Apply(ctx context.Context, w Writer, c plan.Change) error {
 		BudgetLimit: &budgettypes.Spend{Amount: aws.String(strconv.FormatFloat(d.Limit, 'f', 2, 64)), Unit: aws.String(d.Unit)},
 	}
 	if len(d.TagKeyValue) > 0 {
+		// AWS Budgets still honours CostFilters' TagKeyValue, the filter
+		// the emulator models; FilterExpression is its successor.
+		//lint:ignore SA1019 see above
 		b.CostFilters = map[string][]string{"TagKeyValue": d.TagKeyValue}
 	}
 	notification := func(t float64) *budgettypes.Notification {

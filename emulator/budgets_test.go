@@ -33,6 +33,7 @@ func TestBudgetsAccrueAndNotify(t *testing.T) {
 	budget := func(name string) *budgettypes.Budget {
 		return &budgettypes.Budget{BudgetName: aws.String(name), BudgetType: budgettypes.BudgetTypeCost, TimeUnit: budgettypes.TimeUnitMonthly,
 			BudgetLimit: &budgettypes.Spend{Amount: aws.String("1"), Unit: aws.String("USD")},
+			//lint:ignore SA1019 the filter orgbackup's budgets kind writes
 			CostFilters: map[string][]string{"TagKeyValue": {"user:orgbackup:tier$production"}}}
 	}
 	notify := func(pct float64) budgettypes.NotificationWithSubscribers {
