@@ -32,10 +32,16 @@ type rpLifecycle struct {
 // transition to cold storage are listed in the Feature availability by
 // resource table. Backup ignores this expression for other resource
 // types." The fully managed types transition; EBS snapshots move to the
-// archive tier only with OptInToArchiveForSupportedResources.
+// archive tier only with OptInToArchiveForSupportedResources. S3 backups,
+// though fully managed, are not listed as moving to cold storage in what
+// this emulator could check of the table, so they stay warm: the
+// stricter reading, and the cost model's (cost.Types).
 func supportsCold(b *backupRegion, resourceType string, l *backuptypes.Lifecycle) bool {
-	if resourceType == "EBS" {
+	switch resourceType {
+	case "EBS":
 		return l != nil && aws.ToBool(l.OptInToArchiveForSupportedResources)
+	case "S3":
+		return false
 	}
 	return fullyManaged(b, resourceType)
 }

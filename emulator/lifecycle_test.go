@@ -35,6 +35,7 @@ func TestLifecycleColdAndExpiry(t *testing.T) {
 		"efs":         vtOnDemand(t, c, lcAcct, "local", srv.AddResource(lcAcct, lcRegion, emulator.EFSFileSystem, "", nil, 1<<30), lifecycle),
 		"ebs":         vtOnDemand(t, c, lcAcct, "local", srv.AddResource(lcAcct, lcRegion, emulator.EBSVolume, "", nil, 1<<30), lifecycle),
 		"ebs-archive": vtOnDemand(t, c, lcAcct, "local", srv.AddResource(lcAcct, lcRegion, emulator.EBSVolume, "", nil, 1<<30), archive),
+		"s3":          vtOnDemand(t, c, lcAcct, "local", srv.AddResource(lcAcct, lcRegion, emulator.S3Bucket, "", nil, 1<<30), lifecycle),
 	}
 	srv.Advance(time.Hour)
 	rps := map[string]*string{}
@@ -53,7 +54,7 @@ func TestLifecycleColdAndExpiry(t *testing.T) {
 	if rep.ColdMoves != 2 {
 		t.Errorf("cold moves = %d, want 2 (EFS and the archived EBS snapshot)", rep.ColdMoves)
 	}
-	for name, want := range map[string]backuptypes.StorageClass{"efs": backuptypes.StorageClassCold, "ebs": backuptypes.StorageClassWarm, "ebs-archive": backuptypes.StorageClassCold} {
+	for name, want := range map[string]backuptypes.StorageClass{"efs": backuptypes.StorageClassCold, "ebs": backuptypes.StorageClassWarm, "ebs-archive": backuptypes.StorageClassCold, "s3": backuptypes.StorageClassWarm} {
 		got := must(lcDescribe(t, c, "local", rps[name]))(t, "DescribeRecoveryPoint")
 		if got.StorageClass != want {
 			t.Errorf("%s: storage class %s, want %s", name, got.StorageClass, want)
@@ -68,8 +69,8 @@ func TestLifecycleColdAndExpiry(t *testing.T) {
 	}
 
 	rep = srv.Advance(90 * 24 * time.Hour)
-	if rep.Expirations != 3 {
-		t.Errorf("expirations = %d, want 3", rep.Expirations)
+	if rep.Expirations != 4 {
+		t.Errorf("expirations = %d, want 4", rep.Expirations)
 	}
 	if got := scnRecoveryPoints(t, srv, lcAcct, lcRegion, "local"); len(got) != 0 {
 		t.Errorf("%d recovery points left after 101 days, want 0", len(got))
