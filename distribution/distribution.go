@@ -11,7 +11,9 @@ import (
 
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	awsorgs "github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
+	"github.com/orgbackup/orgbackup/orgpolicy"
 	"github.com/orgbackup/orgbackup/plan"
 )
 
@@ -28,8 +30,8 @@ func Kinds() []plan.Kind {
 		}
 	}
 	return []plan.Kind{
-		{Name: KindPolicy, Stage: plan.StageDistribution, Apply: orgs(applyPolicy), Tags: policyTags},
-		{Name: KindPolicyAttachment, Stage: plan.StageDistribution, Apply: orgs(applyAttachment), Owner: ownedByPolicy},
+		{Name: KindPolicy, Stage: plan.StageDistribution, Apply: orgs(applyPolicy), Tags: orgpolicy.Tags(orgtypes.PolicyTypeBackupPolicy)},
+		{Name: KindPolicyAttachment, Stage: plan.StageDistribution, Apply: orgs(applyAttachment), Owner: orgpolicy.OwnedBy(KindPolicy)},
 		{Name: KindPlan, Stage: plan.StageDistribution, Apply: func(ctx context.Context, env plan.ApplyEnv, c plan.Change) error {
 			return applyBackupPlan(ctx, awsbackup.NewFromConfig(env.Config), c)
 		}, Tags: planTags},

@@ -14,6 +14,7 @@ import (
 	awsorgs "github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/orgbackup/orgbackup/managedtags"
+	"github.com/orgbackup/orgbackup/orgpolicy"
 	"github.com/orgbackup/orgbackup/plan"
 )
 
@@ -190,17 +191,5 @@ func applyPolicy(ctx context.Context, orgs PolicyWriter, c plan.Change) error {
 
 // findPolicyID returns the ID of the backup policy named name, or "".
 func findPolicyID(ctx context.Context, orgs PolicyWriter, name string) (string, error) {
-	pages := awsorgs.NewListPoliciesPaginator(orgs, &awsorgs.ListPoliciesInput{Filter: orgtypes.PolicyTypeBackupPolicy})
-	for pages.HasMorePages() {
-		out, err := pages.NextPage(ctx)
-		if err != nil {
-			return "", fmt.Errorf("listing backup policies: %w", err)
-		}
-		for _, p := range out.Policies {
-			if aws.ToString(p.Name) == name {
-				return aws.ToString(p.Id), nil
-			}
-		}
-	}
-	return "", nil
+	return orgpolicy.FindID(ctx, orgs, orgtypes.PolicyTypeBackupPolicy, name)
 }

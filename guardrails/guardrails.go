@@ -22,8 +22,10 @@ import (
 	"slices"
 
 	awsorgs "github.com/aws/aws-sdk-go-v2/service/organizations"
+	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 
 	"github.com/orgbackup/orgbackup/managedtags"
+	"github.com/orgbackup/orgbackup/orgpolicy"
 	"github.com/orgbackup/orgbackup/plan"
 )
 
@@ -219,7 +221,7 @@ func Kinds() []plan.Kind {
 		}
 	}
 	return []plan.Kind{
-		{Name: KindSCP, Stage: plan.StageDistribution, Apply: orgs(applySCP), Tags: scpTags},
-		{Name: KindSCPAttachment, Stage: plan.StageDistribution, Apply: orgs(applyAttachment), Owner: ownedBySCP},
+		{Name: KindSCP, Stage: plan.StageDistribution, Apply: orgs(applySCP), Tags: orgpolicy.Tags(orgtypes.PolicyTypeServiceControlPolicy)},
+		{Name: KindSCPAttachment, Stage: plan.StageDistribution, Apply: orgs(applyAttachment), Owner: orgpolicy.OwnedBy(KindSCP)},
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/orgbackup/orgbackup/managedtags"
 	"github.com/orgbackup/orgbackup/organization"
+	"github.com/orgbackup/orgbackup/orgpolicy"
 	"github.com/orgbackup/orgbackup/plan"
 )
 
@@ -285,17 +286,5 @@ func applySCP(ctx context.Context, orgs Writer, c plan.Change) error {
 
 // findSCP returns the ID of the SCP named name, or "".
 func findSCP(ctx context.Context, orgs Writer, name string) (string, error) {
-	pages := awsorgs.NewListPoliciesPaginator(orgs, &awsorgs.ListPoliciesInput{Filter: orgtypes.PolicyTypeServiceControlPolicy})
-	for pages.HasMorePages() {
-		out, err := pages.NextPage(ctx)
-		if err != nil {
-			return "", fmt.Errorf("listing service control policies: %w", err)
-		}
-		for _, p := range out.Policies {
-			if aws.ToString(p.Name) == name {
-				return aws.ToString(p.Id), nil
-			}
-		}
-	}
-	return "", nil
+	return orgpolicy.FindID(ctx, orgs, orgtypes.PolicyTypeServiceControlPolicy, name)
 }
