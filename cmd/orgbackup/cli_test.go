@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -200,13 +201,17 @@ func TestProgress(t *testing.T) {
 		{"report", []string{"report", "--spec", seedSpec, "--emulator", "--days", "1"}},
 		{"copy", []string{"copy", "--spec", seedSpec, "--emulator", "--dry-run"}},
 		{"remediate", []string{"remediate", "--spec", seedSpec, "--emulator"}},
+		{"drill", []string{"drill", "--spec", seedSpec, "--emulator", "--out", "DIR"}},
 	} {
 		t.Run(tc.label, func(t *testing.T) {
 			t.Parallel()
 			for _, quiet := range []bool{false, true} {
 				var stdout, stderr bytes.Buffer
 				e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }, progressInterval: time.Nanosecond}
-				args := tc.args
+				args := slices.Clone(tc.args)
+				if i := slices.Index(args, "DIR"); i >= 0 {
+					args[i] = t.TempDir()
+				}
 				if quiet {
 					args = append(args[:len(args):len(args)], "--quiet")
 				}

@@ -165,18 +165,21 @@ func newDrillCommand(e *env) *cobra.Command {
 					return code
 				}
 				defer s.close()
-				topo, err := backup.DiscoverTopology(ctx, s.spec, s.fleet)
+				src, progress := e.progress("drill", s.fleet)
+				topo, err := backup.DiscoverTopology(ctx, s.spec, src)
 				if err != nil {
+					progress.Close()
 					fmt.Fprintf(e.stderr, "orgbackup drill: %v\n", err)
 					return exitProblem
 				}
 				accounts, err := s.spec.TierAccountsIn(topo, *tiers)
 				if err != nil {
+					progress.Close()
 					fmt.Fprintf(e.stderr, "orgbackup drill: %v\n", err)
 					return exitProblem
 				}
 				ep := servedEndpoint(ctx, e, s)
-				rep, err := recovery.Drill(ctx, s.spec, s.fleet, accounts, func(d *recovery.DrillOptions) {
+				rep, err := recovery.Drill(ctx, s.spec, src, accounts, func(d *recovery.DrillOptions) {
 					d.Tiers, d.Pick, d.N, d.Seed = *tiers, *pick, *n, *seed
 					d.Concurrency, d.PerAccount, d.PollInterval = *conc, *per, *poll
 					d.Now = commandClock(ctx, e, s)
@@ -199,6 +202,7 @@ func newDrillCommand(e *env) *cobra.Command {
 						}
 					}
 				})
+				progress.Close()
 				if err != nil {
 					fmt.Fprintf(e.stderr, "orgbackup drill: %v\n", err)
 					return exitProblem
