@@ -138,7 +138,18 @@ func (s *Server) budgetsService() *service {
 	svc := newService("budgets", awsJSON11, nil, nil, nil)
 	svc.target = budgetsTarget
 	svc.serveRaw = s.serveBudgets
+	svc.rawOperations = budgetsImplementedOperations
 	return svc
+}
+
+// budgetsImplementedOperations lists the AWS Budgets operations
+// budgetsOpLocked serves.
+func budgetsImplementedOperations() []string {
+	return []string{
+		"CreateBudget", "CreateNotification", "DeleteBudget", "DeleteNotification", "DescribeBudget",
+		"DescribeBudgets", "DescribeNotificationsForBudget", "DescribeSubscribersForNotification",
+		"ListTagsForResource", "UpdateBudget",
+	}
 }
 
 // SetStoragePrices sets the prices budgets accrue spend with, by region

@@ -748,8 +748,8 @@ func (s *Server) ctlOperations(*http.Request, []byte) (int, any, error) {
 	}{Services: []ctlServiceOperations{}}
 	for _, svc := range s.services {
 		if svc.serveRaw != nil {
-			// S3 is routed by hand; its list is kept next to the tables.
-			out.Services = append(out.Services, ctlServiceOperations{Service: svc.name, Implemented: s3ImplementedOperations(), Unsupported: map[string]string{}})
+			// Routed by hand; each such service keeps its own list.
+			out.Services = append(out.Services, ctlServiceOperations{Service: svc.name, Implemented: svc.rawOperations(), Unsupported: map[string]string{}})
 			continue
 		}
 		e := ctlServiceOperations{Service: svc.name, Implemented: []string{}, Unsupported: map[string]string{}}

@@ -37,8 +37,11 @@ type service struct {
 	ops          map[string]*operation
 	routes       []*route // restJson1, ordered most specific first
 	errorSchemas map[reflect.Type]*smithy.Schema
-	// serveRaw handles protocols that are not model-driven (S3).
-	serveRaw func(c *Call, w http.ResponseWriter, r *http.Request, body []byte)
+	// serveRaw handles protocols that are not model-driven (S3, and
+	// Budgets, whose SDK ships no schemas); rawOperations lists the
+	// operations it serves, for the control API.
+	serveRaw      func(c *Call, w http.ResponseWriter, r *http.Request, body []byte)
+	rawOperations func() []string
 	// bodyOnly caches bodyOnly by output schema (restJson1).
 	bodyOnly sync.Map
 	// bufs holds response buffers for reuse.

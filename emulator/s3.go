@@ -64,6 +64,7 @@ const (
 func (s *Server) s3Service() *service {
 	svc := newService("s3", restXML, nil, nil, nil)
 	svc.serveRaw = s.serveS3
+	svc.rawOperations = s3ImplementedOperations
 	return svc
 }
 
