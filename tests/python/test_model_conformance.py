@@ -428,6 +428,8 @@ class ModelConformance(unittest.TestCase):
         self.walk_events()
         self.walk_organizations()
         self.walk_backup()
+        self.walk_ram()
+        self.walk_budgets()
         self.walk_tagging()
         self.walk_s3()
         self.walk_empty_lists(self.emu.control("GET", "operations")["services"])
@@ -464,6 +466,14 @@ class ModelConformance(unittest.TestCase):
         iam.attach_role_policy(RoleName="ops", PolicyArn=arn)
         iam.list_attached_role_policies(RoleName="ops")
         iam.detach_role_policy(RoleName="ops", PolicyArn=arn)
+        version = iam.create_policy_version(PolicyArn=arn, PolicyDocument=doc, SetAsDefault=True)["PolicyVersion"]["VersionId"]
+        iam.list_policy_versions(PolicyArn=arn)
+        iam.get_policy_version(PolicyArn=arn, VersionId=version)
+        iam.delete_policy_version(PolicyArn=arn, VersionId="v1")
+        iam.put_role_permissions_boundary(RoleName="ops", PermissionsBoundary=arn)
+        iam.simulate_principal_policy(PolicySourceArn=f"arn:aws:iam::{WORKLOAD}:role/ops",
+                                      ActionNames=["backup:ListBackupVaults"])
+        iam.delete_role_permissions_boundary(RoleName="ops")
         iam.delete_policy(PolicyArn=arn)
         iam.create_service_linked_role(AWSServiceName="backup.amazonaws.com")
 
@@ -547,6 +557,37 @@ class ModelConformance(unittest.TestCase):
             "region": REGION, "resources": [], "detail-type": "walk", "detail": {}}))
         events.delete_rule(Name="failures", EventBusName="alerts")
         events.delete_event_bus(Name="alerts")
+
+    def walk_ram(self):
+        b = self.walk.client("backup", WORKLOAD)
+        vault = b.describe_backup_vault(BackupVaultName="airgap")["BackupVaultArn"]
+        ram = self.walk.client("ram", WORKLOAD)
+        share = ram.create_resource_share(name="walk", resourceArns=[vault], principals=[BACKUP_ACCOUNT],
+                                          tags=[{"key": "team", "value": "platform"}])["resourceShare"]["resourceShareArn"]
+        ram.get_resource_shares(resourceOwner="SELF", name="walk")
+        ram.get_resource_share_associations(associationType="PRINCIPAL", resourceShareArns=[share])
+        ram.disassociate_resource_share(resourceShareArn=share, principals=[BACKUP_ACCOUNT])
+        ram.associate_resource_share(resourceShareArn=share, principals=[BACKUP_ACCOUNT])
+        ram.delete_resource_share(resourceShareArn=share)
+
+    def walk_budgets(self):
+        bud = self.walk.client("budgets", MANAGEMENT)
+        budget = {"BudgetName": "walk", "BudgetType": "COST", "TimeUnit": "MONTHLY",
+                  "BudgetLimit": {"Amount": "10", "Unit": "USD"}}
+        notification = {"NotificationType": "ACTUAL", "ComparisonOperator": "GREATER_THAN", "Threshold": 80}
+        subscriber = {"SubscriptionType": "EMAIL", "Address": "team@example.com"}
+        bud.create_budget(AccountId=MANAGEMENT, Budget=budget,
+                          NotificationsWithSubscribers=[{"Notification": notification, "Subscribers": [subscriber]}])
+        bud.describe_budget(AccountId=MANAGEMENT, BudgetName="walk")
+        bud.describe_budgets(AccountId=MANAGEMENT)
+        bud.update_budget(AccountId=MANAGEMENT, NewBudget=dict(budget, BudgetLimit={"Amount": "20", "Unit": "USD"}))
+        bud.describe_notifications_for_budget(AccountId=MANAGEMENT, BudgetName="walk")
+        bud.describe_subscribers_for_notification(AccountId=MANAGEMENT, BudgetName="walk", Notification=notification)
+        bud.create_notification(AccountId=MANAGEMENT, BudgetName="walk",
+                                Notification=dict(notification, Threshold=100), Subscribers=[subscriber])
+        bud.delete_notification(AccountId=MANAGEMENT, BudgetName="walk", Notification=dict(notification, Threshold=100))
+        bud.list_tags_for_resource(ResourceARN=f"arn:aws:budgets::{MANAGEMENT}:budget/walk")
+        bud.delete_budget(AccountId=MANAGEMENT, BudgetName="walk")
 
     def walk_organizations(self):
         org = self.walk.client("organizations", MANAGEMENT)
