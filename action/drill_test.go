@@ -33,6 +33,12 @@ func TestDrillMode(t *testing.T) {
 		t.Errorf("drill of an unknown tier: %v, failure-reason %q; want %s", r.err, r.outputs[OutFailureReason], reasonInputs)
 	}
 
+	// A tier with nothing backed up proves no objective.
+	empty := f.run(map[string]string{"mode": "drill", "role-to-assume": f.apply, "drill-tiers": "staging"})
+	if empty.err == nil || !strings.HasPrefix(empty.outputs[OutFailureReason], reasonDrillMissed+":") || empty.outputs[OutTiersMet] != "false" || empty.outputs[OutRestoresPassed] != "0" {
+		t.Errorf("drill of a tier with no backups: %v, outputs %v; want %s, tiers-met false, 0 passed", empty.err, empty.outputs, reasonDrillMissed)
+	}
+
 	f.srv.ResetCallStats()
 	r := f.run(map[string]string{"mode": "drill", "role-to-assume": f.apply, "drill-tiers": "production", "drill-pick": "all"})
 	if r.err != nil {
