@@ -4,7 +4,8 @@
 // credentials with the runner's ID token, and reports through the step
 // summary, one pull request comment, annotations and outputs. The planning,
 // applying and drift detection are the backup package's; reports are the
-// report package's; copies and remediation the crossaccount package's.
+// report package's; copies and remediation the crossaccount package's;
+// restore drills the recovery package's.
 //
 // Text a pull request controls (the spec, branch names, titles) never goes
 // through an output or an environment file: outputs are counts, booleans,
