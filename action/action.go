@@ -4,7 +4,8 @@
 // credentials with the runner's ID token, and reports through the step
 // summary, one pull request comment, annotations and outputs. The planning,
 // applying and drift detection are the backup package's; reports are the
-// report package's; copies and remediation the crossaccount package's.
+// report package's; copies and remediation the crossaccount package's;
+// restore drills the recovery package's.
 //
 // Text a pull request controls (the spec, branch names, titles) never goes
 // through an output or an environment file: outputs are counts, booleans,
@@ -31,6 +32,7 @@ import (
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/crossaccount"
 	"github.com/orgbackup/orgbackup/plan"
+	"github.com/orgbackup/orgbackup/recovery"
 	"github.com/orgbackup/orgbackup/report"
 	"github.com/orgbackup/orgbackup/spec"
 )
@@ -51,13 +53,18 @@ type Options struct {
 	// shared files, container and instance roles; AWS_ENDPOINT_URL is
 	// honoured.
 	LoadAWSConfig func(ctx context.Context, region string) (aws.Config, error)
+	// DrillCleanup deletes a resource a drill restored; nil leaves
+	// restored resources in place (AWS Backup has no API that deletes
+	// them) and the evidence and a warning say so.
+	DrillCleanup func(ctx context.Context, r recovery.DrillResult) error
 	// TempDir is where the plan and report files are written. Default
 	// RUNNER_TEMP, else the system's temporary directory.
 	TempDir string
-	// Clock is the time source of report, copy and remediate. Default
+	// Clock is the time source of report, copy, remediate and drill. Default
 	// time.Now.
 	Clock func() time.Time
-	// Sleep waits between the copier's looks at running copy jobs.
+	// Sleep waits between the copier's looks at running copy jobs and
+	// the drill's looks at running restore jobs.
 	// Default: a timer.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
@@ -77,6 +84,8 @@ type Result struct {
 	// Copy and Remediation are the reports of copy and remediate modes.
 	Copy        *crossaccount.CopyReport
 	Remediation *crossaccount.RemediationReport
+	// Drill is the evidence of drill mode.
+	Drill *recovery.DrillReport
 	// Commented reports whether the pull request comment was written.
 	Commented bool
 	// Outputs are the outputs set.
@@ -104,6 +113,8 @@ const (
 	reasonReport            = "report-failed"
 	reasonCopy              = "copy-failed"
 	reasonRemediate         = "remediate-failed"
+	reasonDrill             = "drill-failed"
+	reasonDrillMissed       = "drill-objectives-missed"
 )
 
 // reasonText is the fixed explanation written after each reason. The
@@ -125,10 +136,12 @@ var reasonText = map[string]string{
 	reasonApply:             "some changes failed to apply; run again to converge",
 	reasonDrift:             "drift detection failed",
 	reasonOutputs:           "the outputs could not be written",
-	reasonNotOnPullRequest:  "copy and remediate start jobs, so they never run for pull requests",
+	reasonNotOnPullRequest:  "copy, remediate and drill start jobs, so they never run for pull requests",
 	reasonReport:            "the report could not be made or delivered",
 	reasonCopy:              "copying failed; run again to resume (no copy is started twice)",
 	reasonRemediate:         "remediation failed: a backup failed, needs a fix named in the summary, or was still running",
+	reasonDrill:             "the drill could not run",
+	reasonDrillMissed:       "a restore failed, or a tier's measured RTO is over its objective; see the job summary",
 }
 
 // Failure is the error Run returns when the run fails.
@@ -255,7 +268,7 @@ func (r *runner) run(ctx context.Context) error {
 	if mode == ModeApply && !applyAllowed(gctx.EventName, gctx.Ref, r.ev) {
 		return fail(reasonApplyNotAllowed, fmt.Errorf("mode apply refused for event %s on %s: apply runs only for push or workflow_dispatch on the default branch", gctx.EventName, gctx.Ref))
 	}
-	if (mode == ModeCopy || mode == ModeRemediate) && isPullRequest(gctx.EventName) {
+	if (mode == ModeCopy || mode == ModeRemediate || mode == ModeDrill) && isPullRequest(gctx.EventName) {
 		return fail(reasonNotOnPullRequest, fmt.Errorf("mode %s refused for event %s: it starts jobs in AWS; run it on schedule, push or workflow_dispatch", mode, gctx.EventName))
 	}
 
@@ -293,6 +306,8 @@ func (r *runner) run(ctx context.Context) error {
 		return r.copy(ctx, sp, fleet(r.in.DryRun))
 	case ModeRemediate:
 		return r.remediate(ctx, sp, fleet(r.in.DryRun))
+	case ModeDrill:
+		return r.drill(ctx, sp, fleet(false))
 	}
 	return fail(reasonInputs, fmt.Errorf("unknown mode %q", mode))
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/orgbackup/orgbackup/backup"
 	"github.com/orgbackup/orgbackup/policy"
+	"github.com/orgbackup/orgbackup/recovery"
 	"github.com/orgbackup/orgbackup/spec"
 )
 
@@ -39,6 +40,10 @@ const (
 	// and that have no recovery point within their tier's RPO; it never
 	// runs for pull requests.
 	ModeRemediate Mode = "remediate"
+	// ModeDrill restores resources of the tiers from their local vaults,
+	// validates them and measures each tier's RTO against its objective;
+	// it never runs for pull requests.
+	ModeDrill Mode = "drill"
 )
 
 // Copy destinations of the copy-to input: those of spec.Spec.CopyRoutes.
@@ -49,6 +54,14 @@ const (
 
 // DefaultReportDays is the default of the report-days input.
 const DefaultReportDays = 7
+
+// Defaults of the drill inputs: one resource per tier, sampled, a few
+// restores at once, so a scheduled drill's cost stays small.
+const (
+	DefaultDrillPick        = recovery.PickSample
+	DefaultDrillN           = 1
+	DefaultDrillConcurrency = 5
+)
 
 // Comment values of the comment input.
 const (
@@ -96,6 +109,17 @@ type Inputs struct {
 	// UploadReport makes report upload its files to the spec's reports
 	// bucket.
 	UploadReport bool
+	// DrillTiers are the tiers drill restores; empty means every tier.
+	DrillTiers []string
+	// DrillPick is how drill chooses each tier's resources:
+	// recovery.PickAll, PickCount or PickSample (the default).
+	DrillPick string
+	// DrillN is how many resources per tier drill restores with pick
+	// count or sample. Default DefaultDrillN.
+	DrillN int
+	// DrillConcurrency bounds drill's restores in flight. Default
+	// DefaultDrillConcurrency.
+	DrillConcurrency int
 }
 
 // inputNames are the inputs in action.yml order; each is read from
@@ -104,6 +128,7 @@ var inputNames = []string{
 	"spec", "mode", "allow-destructive", "acknowledge-irreversible", "require-reviewed-plan",
 	"comment", "github-token", "role-to-assume", "region", "allowed-account-ids",
 	"dry-run", "copy-to", "report-days", "upload-report",
+	"drill-tiers", "drill-pick", "drill-n", "drill-concurrency",
 }
 
 // inputEnv is the environment variable action.yml maps an input to.
@@ -116,7 +141,24 @@ var (
 	// name use [\w+=,.@/-]).
 	roleARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)
 	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+	// A tier name as the spec's tiers map may key it; the spec itself
+	// decides which tiers exist.
+	tierNameRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,128}$`)
 )
+
+// Bounds of the drill inputs.
+const (
+	maxDrillN           = 1000
+	maxDrillConcurrency = 100
+)
+
+// listInput splits an input holding a list separated by commas or
+// whitespace.
+func listInput(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool {
+		return r == ',' || r == ' ' || r == '\n' || r == '\t' || r == '\r'
+	})
+}
 
 // ReadInputs reads and validates the inputs, reporting every problem at
 // once.
@@ -165,15 +207,53 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 			in.ReportDays = n
 		}
 	}
+	in.DrillTiers = listInput(get("drill-tiers"))
+	for _, tier := range in.DrillTiers {
+		if !tierNameRE.MatchString(tier) {
+			errs = append(errs, errors.New("input drill-tiers: want tier names separated by commas"))
+			break
+		}
+	}
+	in.DrillPick = get("drill-pick")
+	switch in.DrillPick {
+	case "":
+		in.DrillPick = DefaultDrillPick
+	case recovery.PickAll, recovery.PickCount, recovery.PickSample:
+	default:
+		errs = append(errs, errors.New("input drill-pick: want all, count or sample"))
+	}
+	in.DrillN = DefaultDrillN
+	if v := get("drill-n"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxDrillN {
+			errs = append(errs, fmt.Errorf("input drill-n: want a number of resources per tier from 1 to %d", maxDrillN))
+		} else {
+			in.DrillN = n
+		}
+	}
+	in.DrillConcurrency = DefaultDrillConcurrency
+	if v := get("drill-concurrency"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxDrillConcurrency {
+			errs = append(errs, fmt.Errorf("input drill-concurrency: want a number of restores from 1 to %d", maxDrillConcurrency))
+		} else {
+			in.DrillConcurrency = n
+		}
+	}
 	if in.Spec == "" {
 		in.Spec = spec.DefaultSpecFile
 	}
 	switch in.Mode {
 	case "":
 		in.Mode = ModeAuto
-	case ModeAuto, ModePlan, ModeApply, ModeDrift, ModeValidate, ModeReport, ModeCopy, ModeRemediate:
+	case ModeAuto, ModePlan, ModeApply, ModeDrift, ModeValidate, ModeReport, ModeCopy, ModeRemediate, ModeDrill:
 	default:
-		errs = append(errs, errors.New("input mode: want auto, plan, apply, drift, validate, report, copy or remediate"))
+		errs = append(errs, errors.New("input mode: want auto, plan, apply, drift, validate, report, copy, remediate or drill"))
+	}
+	// A drill has no dry run: it would restore while the inputs say
+	// nothing starts.
+	if in.Mode == ModeDrill && in.DryRun {
+		errs = append(errs, errors.New("input dry-run: drill has no dry run; it always restores"))
 	}
 	switch in.Comment {
 	case "":
@@ -188,9 +268,7 @@ func ReadInputs(getenv func(string) string) (Inputs, error) {
 	if in.Region != "" && !regionRE.MatchString(in.Region) {
 		errs = append(errs, errors.New("input region: want a region name such as us-east-1"))
 	}
-	for _, id := range strings.FieldsFunc(get("allowed-account-ids"), func(r rune) bool {
-		return r == ',' || r == ' ' || r == '\n' || r == '\t' || r == '\r'
-	}) {
+	for _, id := range listInput(get("allowed-account-ids")) {
 		if !policy.IsAccountID(id) {
 			errs = append(errs, errors.New("input allowed-account-ids: want 12-digit account IDs separated by commas"))
 			break

@@ -26,13 +26,21 @@ const (
 	OutReportCSVPath         = "report-csv-path"
 	OutReportHTMLPath        = "report-html-path"
 	OutProtected             = "protected"
+	OutDrillDir              = "drill-dir"
+	OutDrillJSONPath         = "drill-json-path"
+	OutDrillMarkdownPath     = "drill-markdown-path"
+	OutTiersMet              = "tiers-met"
+	OutRestoresPassed        = "restores-passed"
+	OutRestoresFailed        = "restores-failed"
 )
 
 // outputNames lists every output in a fixed order.
 var outputNames = []string{
 	OutHasChanges, OutToCreate, OutToUpdate, OutToDelete, OutHasDestructiveChanges, OutDriftDetected,
 	OutPlanFingerprint, OutPlanJSONPath, OutPlanMarkdownPath, OutCompliant, OutCompliancePercent,
-	OutReportMarkdownPath, OutReportJSONPath, OutReportCSVPath, OutReportHTMLPath, OutProtected, OutFailureReason,
+	OutReportMarkdownPath, OutReportJSONPath, OutReportCSVPath, OutReportHTMLPath, OutProtected,
+	OutDrillDir, OutDrillJSONPath, OutDrillMarkdownPath, OutTiersMet, OutRestoresPassed, OutRestoresFailed,
+	OutFailureReason,
 }
 
 // fileCommandDelimiter is the fixed heredoc delimiter go-githubactions
