@@ -151,14 +151,17 @@ type Env struct {
 // wiring of these kinds.
 func PlanAccount(ctx context.Context, env Env) ([]plan.Change, error) {
 	sp := env.Spec
-	if !Enabled(sp) {
+	breakGlass := BreakGlassRecipients(sp)
+	if !Enabled(sp) && len(breakGlass) == 0 {
 		return nil, nil
 	}
 	backupAccount := sp.Organization.BackupAccount
 	primary := sp.Organization.Regions.Primary
 	tags := managedtags.For(sp.Name, sp.Tags)
 	var out []plan.Change
+	rolePlanned, busPlanned := false, false
 	planRole := func(r Role) error {
+		rolePlanned = true
 		cfg, err := env.Config(primary)
 		if err != nil {
 			return err
@@ -168,6 +171,8 @@ func PlanAccount(ctx context.Context, env Env) ([]plan.Change, error) {
 		return err
 	}
 	switch {
+	case !Enabled(sp):
+		// Break-glass alerts only.
 	case env.Tier != "" && env.Account != backupAccount:
 		role := ForwarderRole(env.Account, backupAccount, tags)
 		if err := planRole(role); err != nil {
@@ -214,6 +219,7 @@ func PlanAccount(ctx context.Context, env Env) ([]plan.Change, error) {
 				return nil, err
 			}
 			out = append(out, cs...)
+			busPlanned = busPlanned || region == primary
 			target := Target{ID: "orgbackup-notifications", ARN: topic}
 			if region != primary {
 				target = Target{ID: "orgbackup-alerts-primary", ARN: BusARN(primary, backupAccount), RoleARN: ForwarderRole(env.Account, backupAccount, nil).ARN(env.Account)}
@@ -234,6 +240,19 @@ func PlanAccount(ctx context.Context, env Env) ([]plan.Change, error) {
 				out = append(out, cs...)
 			}
 		}
+	}
+	if len(breakGlass) > 0 && env.Account != sp.Organization.ManagementAccount {
+		role := ForwarderRole(env.Account, backupAccount, tags)
+		if !rolePlanned {
+			if err := planRole(role); err != nil {
+				return nil, err
+			}
+		}
+		cs, err := planBreakGlass(ctx, env, breakGlass, tags, role, busPlanned)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
 	}
 	return out, nil
 }

@@ -240,6 +240,7 @@ func (s *Server) stsAssumeRole(c *Call, in *awssts.AssumeRoleInput) (*awssts.Ass
 		sc.sourceIdentity = c.Caller.session.sourceIdentity
 	}
 	creds, user := s.issueRoleSessionLocked(r, account, c.Region, *in.RoleSessionName, dur, sc)
+	s.emitAssumeRoleEventLocked(c, account, *in.RoleArn, *in.RoleSessionName, !sc.mfaAt.IsZero(), user)
 	//lint:ignore SA1019 AssumeRole still returns the deprecated member
 	return &awssts.AssumeRoleOutput{Credentials: creds, AssumedRoleUser: user, PackedPolicySize: packedSize(in.Policy), SourceIdentity: in.SourceIdentity}, nil
 }
