@@ -26,6 +26,7 @@ import (
 	"github.com/orgbackup/orgbackup/managedtags"
 	"github.com/orgbackup/orgbackup/organization"
 	"github.com/orgbackup/orgbackup/plan"
+	"github.com/orgbackup/orgbackup/restoretesting"
 	"github.com/orgbackup/orgbackup/servicerole"
 	"github.com/orgbackup/orgbackup/spec"
 	"github.com/orgbackup/orgbackup/vault"
@@ -354,6 +355,14 @@ func planAccountKinds(ctx context.Context, src crossaccount.ConfigSource, sp *sp
 	var out []plan.Change
 	for _, planKinds := range accountPlanners() {
 		cs, err := planKinds(ctx, env)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	if account == sp.Organization.BackupAccount {
+		// The tiers' copies are restore-tested where they are kept.
+		cs, err := restoretesting.PlanBackupAccount(ctx, sp, tierAccounts, env.Config)
 		if err != nil {
 			return nil, err
 		}

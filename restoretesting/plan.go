@@ -13,6 +13,7 @@ import (
 
 	"github.com/orgbackup/orgbackup/managedtags"
 	"github.com/orgbackup/orgbackup/plan"
+	"github.com/orgbackup/orgbackup/policy"
 )
 
 // KindPlan is a restore testing plan, named by PlanName.
@@ -51,18 +52,42 @@ func (p *planner) desiredPlan() planState {
 		tz = ""
 	}
 	return planState{
-		Name:     PlanName(p.want.Tier),
+		Name:     p.planName(),
 		Schedule: rt.Schedule, Timezone: tz,
 		Algorithm:          string(backuptypes.RestoreTestingRecoveryPointSelectionAlgorithmLatestWithinWindow),
-		IncludeVaults:      []string{localVaultARN(rt, p.want.Account, p.want.Region)},
+		IncludeVaults:      []string{policy.NewVaultARN(p.want.Region, p.want.Account, p.vault())},
 		RecoveryPointTypes: []string{string(backuptypes.RestoreTestingRecoveryPointTypeSnapshot)},
 		LookbackDays:       int32(rt.LookbackDays),
 		Tags:               maps.Clone(rt.Tags),
 	}
 }
 
+// planName is the name of the plan want asks for.
+func (p *planner) planName() string {
+	if p.want.Plan != "" {
+		return p.want.Plan
+	}
+	return PlanName(p.want.Tier)
+}
+
+// vault is the name of the vault the plan tests.
+func (p *planner) vault() string {
+	if p.want.Vault != "" {
+		return p.want.Vault
+	}
+	return p.want.Testing.LocalVault
+}
+
+// gone says why a plan or selection is deleted when want.Testing is nil.
+func (p *planner) gone() string {
+	if p.want.Vault != "" {
+		return "the tier no longer tests restores from vault " + p.want.Vault + " here"
+	}
+	return "the tier no longer tests restores from its local vault"
+}
+
 func (p *planner) plan(ctx context.Context) ([]plan.Change, error) {
-	name := PlanName(p.want.Tier)
+	name := p.planName()
 	live, arn, err := p.readPlan(ctx, name)
 	if err != nil {
 		return nil, err
@@ -78,12 +103,12 @@ func (p *planner) plan(ctx context.Context) ([]plan.Change, error) {
 		}
 		var deps []plan.Address
 		for _, s := range sels {
-			c := plan.NewChange(p.addr(KindSelection, name+"/"+s.Name), plan.Delete, s, nil, "the tier no longer tests restores from its local vault")
+			c := plan.NewChange(p.addr(KindSelection, name+"/"+s.Name), plan.Delete, s, nil, p.gone())
 			c.Destructive = true
 			p.out = append(p.out, c)
 			deps = append(deps, c.Address)
 		}
-		c := plan.NewChange(planAddr, plan.Delete, live, nil, "the tier no longer tests restores from its local vault")
+		c := plan.NewChange(planAddr, plan.Delete, live, nil, p.gone())
 		c.Destructive, c.DependsOn = true, deps
 		p.out = append(p.out, c)
 		return p.out, nil

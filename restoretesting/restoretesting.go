@@ -7,7 +7,9 @@
 // hold it, restoring recovery points of that account's vaults
 // (RestoreTestingRecoveryPointSelection.IncludeVaults, AWS Backup API
 // Reference; "Restore testing", AWS Backup Developer Guide), so the tier's
-// local vault is tested by plans in every workload account and Region.
+// local vault is tested by plans in every workload account and Region, and
+// its copies in the central and secondary vaults by plans in the backup
+// account (PlanBackupAccount, named CopiesPlanName).
 // The API has no sampling: a selection restores every protected resource
 // it names, or all with "*"; a tier testing a count or share of its
 // resources gets that many ARNs, chosen deterministically (Sample), at
@@ -27,7 +29,6 @@ import (
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 
 	"github.com/orgbackup/orgbackup/plan"
-	"github.com/orgbackup/orgbackup/policy"
 	"github.com/orgbackup/orgbackup/spec"
 )
 
@@ -91,6 +92,17 @@ type Desired struct {
 	Account, Region, Tier string
 	// Testing is the tier's resolved restore testing.
 	Testing *spec.EffectiveRestoreTesting
+	// Plan names the restore testing plan; default PlanName(Tier).
+	Plan string
+	// Vault is the vault tested, in Account and Region; default the
+	// tier's local vault.
+	Vault string
+	// Sources, when set, are the accounts whose resources the vault's
+	// recovery points may be restore-tested: a vault that holds copies
+	// of several tiers' resources (the central and secondary vaults)
+	// tests only those of the tier's accounts, Count or Percent of them
+	// in each account.
+	Sources []string
 }
 
 // PlanWorkload plans the restore testing of a workload account's tier in
@@ -149,7 +161,53 @@ func Sample(arns []string, n int, seed string) []string {
 	return out
 }
 
-// localVaultARN is the ARN of the tier's local vault in account and region.
-func localVaultARN(rt *spec.EffectiveRestoreTesting, account, region string) string {
-	return policy.NewVaultARN(region, account, rt.LocalVault)
+// CopiesPlanName returns the name of the backup account's restore testing
+// plan of a tier, which tests the tier's copies in the central or the
+// secondary vault.
+func CopiesPlanName(tier string) string { return PlanName("copies_" + tier) }
+
+// PlanBackupAccount plans, in the backup account, the restore testing of
+// the tiers' copies: a restore testing plan runs in the account and Region
+// that hold it and chooses recovery points from the vaults IncludeVaults
+// names ("Use the wildcard ["*"] or specific ARNs",
+// RestoreTestingRecoveryPointSelection, AWS Backup API Reference), so a
+// tier whose restore_testing.vaults include central (secondary) gets a
+// plan in the backup account's primary (secondary) Region that tests the
+// central vault there, with selections of the copies of the tier's
+// accounts' resources (tierAccounts, by tier). config returns the backup
+// account's configuration in a Region.
+func PlanBackupAccount(ctx context.Context, sp *spec.Spec, tierAccounts map[string][]string, config func(region string) (aws.Config, error)) ([]plan.Change, error) {
+	org := sp.Organization
+	regions := map[string]string{spec.RestoreVaultCentral: org.Regions.Primary, spec.RestoreVaultSecondary: org.Regions.Secondary}
+	var out []plan.Change
+	for _, kind := range []string{spec.RestoreVaultCentral, spec.RestoreVaultSecondary} {
+		region := regions[kind]
+		if region == "" {
+			continue
+		}
+		cfg, err := config(region)
+		if err != nil {
+			return nil, err
+		}
+		api := awsbackup.NewFromConfig(cfg)
+		for _, name := range sp.TierNames() {
+			t, err := sp.Tier(name)
+			if err != nil {
+				return nil, err
+			}
+			want := Desired{Account: org.BackupAccount, Region: region, Tier: name, Plan: CopiesPlanName(name), Vault: sp.Central.Vault, Sources: tierAccounts[name]}
+			if t.RestoreTesting != nil && t.RestoreTesting.HasVault(kind) {
+				want.Testing = t.RestoreTesting
+				if want.Sources == nil {
+					want.Sources = []string{}
+				}
+			}
+			cs, err := Plan(ctx, api, want)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, cs...)
+		}
+	}
+	return out, nil
 }

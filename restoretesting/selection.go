@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsarn "github.com/aws/aws-sdk-go-v2/aws/arn"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
 
@@ -48,6 +49,9 @@ func (p *planner) planSelections(ctx context.Context, planAddr plan.Address, liv
 	wanted := map[string]bool{}
 	for _, typ := range rt.ResourceTypes {
 		arns := byType[typ]
+		if p.want.Sources != nil {
+			arns = p.sourced(arns)
+		}
 		n := rt.Samples(len(arns))
 		if n == 0 {
 			continue
@@ -60,9 +64,20 @@ func (p *planner) planSelections(ctx context.Context, planAddr plan.Address, liv
 			ValidationWindowHours: int32(rt.KeepRestored / time.Hour),
 		}
 		reason := fmt.Sprintf("restore-test every %s resource of the tier (%d)", typ, len(arns))
-		if n < len(arns) {
+		seed := strings.Join([]string{p.want.Account, p.want.Region, p.want.Tier, typ}, "/")
+		switch {
+		case p.want.Sources != nil:
+			want.ResourceARNs = p.sampleSources(arns, seed)
+			if len(want.ResourceARNs) == len(byType[typ]) {
+				want.ResourceARNs = []string{"*"} // the vault holds the tier's resources only
+			}
+			reason = fmt.Sprintf("restore-test copies of %d of the tier's %d %s resources in vault %s", len(want.ResourceARNs), len(arns), typ, p.vault())
+			if want.ResourceARNs[0] == "*" {
+				reason = fmt.Sprintf("restore-test copies of every %s resource of the tier (%d) in vault %s", typ, len(arns), p.vault())
+			}
+		case n < len(arns):
 			n = min(n, MaxResourceARNs)
-			want.ResourceARNs = Sample(arns, n, strings.Join([]string{p.want.Account, p.want.Region, p.want.Tier, typ}, "/"))
+			want.ResourceARNs = Sample(arns, n, seed)
 			reason = fmt.Sprintf("restore-test %d of the tier's %d %s resources", n, len(arns), typ)
 		}
 		if len(want.Metadata) == 0 {
@@ -94,11 +109,41 @@ func (p *planner) planSelections(ctx context.Context, planAddr plan.Address, liv
 	return nil
 }
 
+// sourced returns the ARNs of arns in one of want.Sources. An ARN that
+// names no account (an S3 bucket's) cannot be told to be the tier's and is
+// left out.
+func (p *planner) sourced(arns []string) []string {
+	var out []string
+	for _, a := range arns {
+		if parsed, err := awsarn.Parse(a); err == nil && slices.Contains(p.want.Sources, parsed.AccountID) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// sampleSources samples arns (all of want.Sources) account by account, as
+// the tier's Count or Percent asks for each account, then at most
+// MaxResourceARNs of them, sorted.
+func (p *planner) sampleSources(arns []string, seed string) []string {
+	byAccount := map[string][]string{}
+	for _, a := range arns {
+		parsed, _ := awsarn.Parse(a)
+		byAccount[parsed.AccountID] = append(byAccount[parsed.AccountID], a)
+	}
+	var out []string
+	for _, account := range slices.Sorted(maps.Keys(byAccount)) {
+		as := byAccount[account]
+		out = append(out, Sample(as, p.want.Testing.Samples(len(as)), seed+"/"+account)...)
+	}
+	return Sample(out, MaxResourceARNs, seed)
+}
+
 // protected returns the ARNs of the resources with recovery points in the
-// tier's local vault, by resource type.
+// vault tested, by resource type.
 func (p *planner) protected(ctx context.Context) (map[string][]string, error) {
 	out := map[string][]string{}
-	pg := awsbackup.NewListProtectedResourcesByBackupVaultPaginator(p.r, &awsbackup.ListProtectedResourcesByBackupVaultInput{BackupVaultName: aws.String(p.want.Testing.LocalVault)})
+	pg := awsbackup.NewListProtectedResourcesByBackupVaultPaginator(p.r, &awsbackup.ListProtectedResourcesByBackupVaultInput{BackupVaultName: aws.String(p.vault())})
 	for pg.HasMorePages() {
 		page, err := pg.NextPage(ctx)
 		var nf *backuptypes.ResourceNotFoundException
@@ -106,7 +151,7 @@ func (p *planner) protected(ctx context.Context) (map[string][]string, error) {
 			return out, nil // the vault comes with this plan's apply
 		}
 		if err != nil {
-			return nil, fmt.Errorf("listing protected resources of vault %s in %s/%s: %w", p.want.Testing.LocalVault, p.want.Account, p.want.Region, err)
+			return nil, fmt.Errorf("listing protected resources of vault %s in %s/%s: %w", p.vault(), p.want.Account, p.want.Region, err)
 		}
 		for _, r := range page.Results {
 			typ := aws.ToString(r.ResourceType)

@@ -41,8 +41,10 @@ type RestoreTesting struct {
 	// the primary Region), secondary (its vault in the secondary Region).
 	// Default [local]. AWS Backup tests only the vaults of the account
 	// that holds the restore testing plan: orgbackup plans the local
-	// vault's tests in every workload account and Region; central and
-	// secondary are validated but not yet planned in the backup account.
+	// vault's tests in every workload account and Region, and the central
+	// and secondary vaults' tests in the backup account's primary and
+	// secondary Regions, restoring copies of the tier's accounts'
+	// resources there (Count or Percent of each account's).
 	Vaults []string `json:"vaults,omitempty" yaml:"vaults,omitempty"`
 	// Lookback is how old a recovery point may be to be tested, e.g. "7d"
 	// (1 to 365 days). Default 7d.
