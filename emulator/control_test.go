@@ -405,7 +405,7 @@ func TestControlErrors(t *testing.T) {
 		"tag without tags":              {"POST", "/_orgbackup/resources/tag", `{"arn":"arn:aws:ec2:us-east-1:333333333333:volume/vol-1"}`, 400, "InvalidRequest", []string{"at least one tag"}},
 		"untag without keys":            {"POST", "/_orgbackup/resources/untag", `{"arn":"x"}`, 400, "InvalidRequest", []string{`"x" is not an ARN`, "at least one tag key"}},
 		"remove unknown":                {"POST", "/_orgbackup/resources/remove", `{"arn":"arn:aws:s3:::nope"}`, 404, "ResourceNotFound", []string{"arn:aws:s3:::nope"}},
-		"fault unknown service":         {"POST", "/_orgbackup/faults", `{"service":"ec2","latency":"1s"}`, 400, "InvalidRequest", []string{`service: "ec2" is not one of backup, budgets, events, iam, kms, organizations, ram, s3, sns, sts, tagging`}},
+		"fault unknown service":         {"POST", "/_orgbackup/faults", `{"service":"ec2","latency":"1s"}`, 400, "InvalidRequest", []string{`service: "ec2" is not one of backup, budgets, config, events, iam, kms, organizations, ram, s3, sns, sts, tagging`}},
 		"fault unknown operation":       {"POST", "/_orgbackup/faults", `{"service":"backup","operation":"ListVaults","latency":"1s"}`, 400, "InvalidRequest", []string{`backup has no operation "ListVaults"`}},
 		"fault bad values": {"POST", "/_orgbackup/faults", `{"account":"x","latency":"1h","error_rate":2,"rate_per_second":-1,"fail_next":-1}`, 400, "InvalidRequest",
 			[]string{`account: "x"`, "latency: 1h0m0s is not between 0 and 10m0s", "error_rate: 2", "rate_per_second", "fail_next"}},
@@ -562,7 +562,7 @@ func TestControlOperations(t *testing.T) {
 			}
 		}
 	}
-	if want := []string{"backup", "budgets", "events", "iam", "kms", "organizations", "ram", "s3", "sns", "sts", "tagging"}; !slices.Equal(names, want) {
+	if want := []string{"backup", "budgets", "config", "events", "iam", "kms", "organizations", "ram", "s3", "sns", "sts", "tagging"}; !slices.Equal(names, want) {
 		t.Errorf("services = %v, want %v", names, want)
 	}
 }

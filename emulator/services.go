@@ -16,6 +16,7 @@ func (s *Server) buildServices() map[string]*service {
 		s.ramService(),
 		s.eventsService(),
 		s.budgetsService(),
+		s.configService(),
 	} {
 		m[svc.name] = svc
 	}

@@ -180,6 +180,9 @@ var Operations = map[string][]string{
 	// Resources and their tags for the report; the Tagging API lists
 	// every service's resources under its own action.
 	"tag:GetResources": {"tag:GetResources"},
+	// Every workload resource, tagged or not, for the report
+	// ("Actions defined by AWS Config", Service Authorization Reference).
+	"config:ListDiscoveredResources": {"config:ListDiscoveredResources"},
 	// Role assumption is granted on the execution role only (see Roles).
 	"sts:AssumeRole": nil,
 	// GetCallerIdentity needs no permission.

@@ -19,7 +19,7 @@ import (
 // iamPrefix maps SDK service packages to their IAM service prefixes.
 var iamPrefix = map[string]string{
 	"backup": "backup", "iam": "iam", "kms": "kms", "organizations": "organizations",
-	"s3": "s3", "sns": "sns", "sts": "sts", "resourcegroupstaggingapi": "tag", "ram": "ram", "eventbridge": "events", "budgets": "budgets",
+	"s3": "s3", "sns": "sns", "sts": "sts", "resourcegroupstaggingapi": "tag", "ram": "ram", "eventbridge": "events", "budgets": "budgets", "configservice": "config",
 }
 
 var opRE = regexp.MustCompile(`^(?:New)?([A-Z][A-Za-z0-9]*?)(?:Input|Paginator)$`)

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	awsconfig "github.com/aws/aws-sdk-go-v2/service/configservice"
 	"runtime"
 	"strconv"
 	"sync"
@@ -48,6 +49,18 @@ func (o *synthOrg) KMS(context.Context, string, string) (KMSAPI, error) { return
 func (o *synthOrg) Tagging(_ context.Context, account, _ string) (TaggingAPI, error) {
 	return &synthTagging{org: o, account: account}, nil
 }
+func (o *synthOrg) Config(context.Context, string, string) (ConfigAPI, error) {
+	return synthConfig{}, nil
+}
+
+// synthConfig discovers nothing beyond what the Tagging API lists: every
+// synthetic resource is tagged.
+type synthConfig struct{}
+
+func (synthConfig) ListDiscoveredResources(context.Context, *awsconfig.ListDiscoveredResourcesInput, ...func(*awsconfig.Options)) (*awsconfig.ListDiscoveredResourcesOutput, error) {
+	return &awsconfig.ListDiscoveredResourcesOutput{}, nil
+}
+
 func (o *synthOrg) Organizations(context.Context, string, string) (crossaccount.OrganizationsAPI, error) {
 	return nil, fmt.Errorf("not used")
 }

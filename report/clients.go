@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
+	awsconfig "github.com/aws/aws-sdk-go-v2/service/configservice"
 	awskms "github.com/aws/aws-sdk-go-v2/service/kms"
 	awsorgs "github.com/aws/aws-sdk-go-v2/service/organizations"
 	awstagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
@@ -56,6 +57,8 @@ type Clients interface {
 	Backup(ctx context.Context, account, region string) (BackupAPI, error)
 	KMS(ctx context.Context, account, region string) (KMSAPI, error)
 	Tagging(ctx context.Context, account, region string) (TaggingAPI, error)
+	// Config lists every workload resource, tagged or not.
+	Config(ctx context.Context, account, region string) (ConfigAPI, error)
 	// Organizations is used to discover the organization's accounts when
 	// Options.Topology is nil.
 	Organizations(ctx context.Context, account, region string) (crossaccount.OrganizationsAPI, error)
@@ -97,6 +100,14 @@ func (c configClients) Tagging(ctx context.Context, account, region string) (Tag
 		return nil, err
 	}
 	return awstagging.NewFromConfig(cfg), nil
+}
+
+func (c configClients) Config(ctx context.Context, account, region string) (ConfigAPI, error) {
+	cfg, err := c.cfg(ctx, account, region)
+	if err != nil {
+		return nil, err
+	}
+	return awsconfig.NewFromConfig(cfg), nil
 }
 
 func (c configClients) Organizations(ctx context.Context, account, region string) (crossaccount.OrganizationsAPI, error) {

@@ -76,7 +76,8 @@ func (o *Options) defaults(sp *spec.Spec) {
 // clients (read-only calls only):
 //
 //   - in each workload account and region: resources and tags (Tagging
-//     GetResources), protected resources (ListProtectedResources), the
+//     GetResources), resources never tagged (AWS Config
+//     ListDiscoveredResources), protected resources (ListProtectedResources), the
 //     local vault's recovery points and posture (DescribeBackupVault,
 //     KMS DescribeKey and GetKeyRotationStatus);
 //   - in the backup account, in the primary and secondary regions: the
@@ -291,6 +292,11 @@ func (c *collector) account(ctx context.Context, account, region string) error {
 			}
 		}
 		c.mu.Unlock()
+	}
+	if err := c.untaggedInventory(ctx, account, region); err != nil {
+		// Fail closed: without the inventory, resources that were never
+		// tagged cannot be ruled out.
+		return fmt.Errorf("listing untagged resources: %w", err)
 	}
 
 	bk, err := c.clients.Backup(ctx, account, region)

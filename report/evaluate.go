@@ -253,7 +253,7 @@ func (e *evaluator) resource(d *ResourceData) Resource {
 	if tiers := e.tiersOf(d); len(tiers) > 1 {
 		res.Tiers = tiers
 	}
-	if res.Tier == "" && !d.Tagged && len(e.inv.Accounts[d.Account]) > 0 {
+	if res.Tier == "" && !d.Tagged && !d.NeverTagged && len(e.inv.Accounts[d.Account]) > 0 {
 		// Its account's tags could not be read: its tier is unknown.
 		if unreadable, why := e.unreadable(d); unreadable {
 			res.Status = StatusNotProven
@@ -263,7 +263,7 @@ func (e *evaluator) resource(d *ResourceData) Resource {
 	}
 	if res.Tier == "" {
 		res.Status = StatusUntiered
-		res.Untagged = d.Tagged && len(d.Tags) == 0
+		res.Untagged = (d.Tagged || d.NeverTagged) && len(d.Tags) == 0
 		res.Reasons = append(res.Reasons, untieredReason(d, e.inv.Accounts[d.Account]))
 		return res
 	}
@@ -385,6 +385,9 @@ func addWorst(ws []WorstResource, w WorstResource) []WorstResource {
 func untieredReason(d *ResourceData, tiers []string) string {
 	if len(tiers) == 0 {
 		return "account is targeted by no tier"
+	}
+	if d.NeverTagged && !d.Tagged {
+		return "untagged: needs a decision: the resource has never been tagged, so no tier selects it (fix: tag it with the selection tag of the tier that should protect it, or record that it needs no backup)"
 	}
 	if !d.Tagged {
 		return "no tags found for the resource (known only from backups)"
@@ -598,7 +601,7 @@ func (e *evaluator) findings(rep *Report) []Finding {
 	}
 	for _, k := range slices.Sorted(maps.Keys(e.inv.Unreadable)) {
 		out = append(out, Finding{Severity: SeverityFail, Code: "not-proven", Subject: k,
-			Message: "could not be read, so its resources are not proven protected (check that orgbackup's execution role can be assumed there and may read AWS Backup, tagging and KMS): " + e.inv.Unreadable[k]})
+			Message: "could not be read, so its resources are not proven protected (check that orgbackup's execution role can be assumed there and may read AWS Backup, tagging, AWS Config and KMS): " + e.inv.Unreadable[k]})
 	}
 	for _, w := range e.inv.Warnings {
 		if k, _, ok := strings.Cut(w, ": "); ok {

@@ -114,6 +114,9 @@ type ResourceData struct {
 	// points have no tags).
 	Tags   map[string]string
 	Tagged bool
+	// NeverTagged says AWS Config listed the resource but the Tagging API
+	// did not: it has never had a tag, so no tier selects it.
+	NeverTagged bool
 
 	// Backup jobs created in the window, by outcome.
 	JobsCompleted, JobsFailed, JobsRunning int
