@@ -144,12 +144,12 @@ func (s *Server) startRestoreJob(c *Call, in *awsbackup.StartRestoreJobInput) (*
 	if role := aws.ToString(in.IamRoleArn); role != "" && !iamRoleARNRE.MatchString(role) {
 		return nil, bkInvalidParam("Invalid IamRoleArn %q.", role)
 	}
-	rp, err := s.restorableRecoveryPointLocked(c, *in.RecoveryPointArn)
+	_, owner, err := s.restorableRecoveryPointLocked(c, *in.RecoveryPointArn)
 	if err != nil {
 		return nil, err
 	}
 	var rpAccount string
-	if owner := arnAccount(aws.ToString(rp.rp.RecoveryPointArn)); owner != c.Account {
+	if owner != c.Account {
 		rpAccount = owner
 	}
 	if tok := aws.ToString(in.IdempotencyToken); tok != "" {
@@ -193,9 +193,11 @@ func (s *Server) startRestoreJob(c *Call, in *awsbackup.StartRestoreJobInput) (*
 // shared with the caller through AWS RAM: its recovery points are restored
 // directly from the recovery account, without a copy (see
 // sharedAirGappedRecoveryPointLocked).
-func (s *Server) restorableRecoveryPointLocked(c *Call, arn string) (*backupRecoveryPoint, error) {
+//
+// owner is the account whose vault holds the recovery point.
+func (s *Server) restorableRecoveryPointLocked(c *Call, arn string) (rp *backupRecoveryPoint, owner string, err error) {
 	b := s.backupCallLocked(c)
-	rp := b.recoveryPoints[arn]
+	rp = b.recoveryPoints[arn]
 	if rp == nil {
 		if sb, srp := s.sharedAirGappedRecoveryPointLocked(c, arn); srp != nil {
 			b, rp = sb, srp
@@ -203,12 +205,12 @@ func (s *Server) restorableRecoveryPointLocked(c *Call, arn string) (*backupReco
 	}
 	if rp == nil {
 		if _, region, account, _, ok := arnRegionAccount(arn); ok && ((account != "" && account != c.Account) || (region != "" && region != c.Region)) {
-			return nil, bkNotFound("Recovery point %s does not exist in account %s and region %s. Copy it into a backup vault of this account and region first, then restore the copy.", arn, c.Account, c.Region)
+			return nil, "", bkNotFound("Recovery point %s does not exist in account %s and region %s. Copy it into a backup vault of this account and region first, then restore the copy.", arn, c.Account, c.Region)
 		}
-		return nil, bkNotFound("Recovery point %s does not exist.", arn)
+		return nil, "", bkNotFound("Recovery point %s does not exist.", arn)
 	}
 	if rp.rp.Status != backuptypes.RecoveryPointStatusCompleted {
-		return nil, bkInvalidRequest("Recovery point %s is %s; only COMPLETED recovery points can be restored.", arn, rp.rp.Status)
+		return nil, "", bkInvalidRequest("Recovery point %s is %s; only COMPLETED recovery points can be restored.", arn, rp.rp.Status)
 	}
 	// A vault access policy can deny restores ("Access policies" in "Backup
 	// vault access policies", AWS Backup Developer Guide: the example
@@ -224,10 +226,10 @@ func (s *Server) restorableRecoveryPointLocked(c *Call, arn string) (*backupReco
 			Resource:  arn,
 			Context:   s.callerContextLocked(p),
 		}) == decisionDeny {
-			return nil, errAccessDenied("User: %s is not authorized to perform: backup:StartRestoreJob on resource: %s with an explicit deny in a resource-based policy", p.ARN, arn)
+			return nil, "", errAccessDenied("User: %s is not authorized to perform: backup:StartRestoreJob on resource: %s with an explicit deny in a resource-based policy", p.ARN, arn)
 		}
 	}
-	return rp, nil
+	return rp, b.account, nil
 }
 
 // sharedAirGappedRecoveryPointLocked returns the recovery point arn and
@@ -244,23 +246,28 @@ func (s *Server) restorableRecoveryPointLocked(c *Call, arn string) (*backupReco
 // points directly. Only this vault type is shareable; every other
 // cross-account recovery point stays not found, as before.
 func (s *Server) sharedAirGappedRecoveryPointLocked(c *Call, arn string) (*backupRegion, *backupRecoveryPoint) {
-	_, region, owner, _, ok := arnRegionAccount(arn)
-	if !ok || owner == "" || owner == c.Account || region != c.Region {
-		return nil, nil
+	// The ARN does not always name its owner (EBS snapshot and AMI ARNs
+	// have no account), so look in the vaults shared with the caller.
+	for k, r := range s.ram {
+		if k.region != c.Region || k.account == c.Account {
+			continue
+		}
+		b := s.backup[regionKey{k.account, k.region}]
+		if b == nil || b.recoveryPoints[arn] == nil {
+			continue
+		}
+		rp := b.recoveryPoints[arn]
+		v := b.vaults[rp.vault]
+		if v == nil || v.vaultType != backuptypes.VaultTypeLogicallyAirGappedBackupVault {
+			continue
+		}
+		for _, sh := range r.shares {
+			if sh.share.Status == ramtypes.ResourceShareStatusActive && slices.Contains(sh.resources, v.arn) && s.ramSharedWithLocked(sh, c.Account) {
+				return b, rp
+			}
+		}
 	}
-	b := s.backup[regionKey{owner, region}]
-	if b == nil || b.recoveryPoints[arn] == nil {
-		return nil, nil
-	}
-	rp := b.recoveryPoints[arn]
-	v := b.vaults[rp.vault]
-	if v == nil || v.vaultType != backuptypes.VaultTypeLogicallyAirGappedBackupVault {
-		return nil, nil
-	}
-	if !s.vaultSharedWithLocked(owner, region, v.arn, c.Account) {
-		return nil, nil
-	}
-	return b, rp
+	return nil, nil
 }
 
 // vaultSharedWithLocked reports whether owner shares vaultARN with account
