@@ -43,15 +43,20 @@ func TestRestoreFromSharedAirGappedVault(t *testing.T) {
 	src := vtAccount(t, srv, source, region, "local")
 	db := srv.AddResource(source, region, emulator.RDSInstance, "orders", nil, 1<<30)
 	local := rsRecoveryPoint(t, srv, src, source, "local", db)
-	cp := must(src.StartCopyJob(ctx, &awsbackup.StartCopyJobInput{
-		RecoveryPointArn: aws.String(local), SourceBackupVaultName: aws.String("local"), DestinationBackupVaultArn: ag.BackupVaultArn,
-		IamRoleArn: vtRole(source), Lifecycle: &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(30)}}))(t, "StartCopyJob")
-	srv.Advance(emulator.DefaultCopyDuration + time.Hour)
-	job := must(src.DescribeCopyJob(ctx, &awsbackup.DescribeCopyJobInput{CopyJobId: cp.CopyJobId}))(t, "DescribeCopyJob").CopyJob
-	if job.State != backuptypes.CopyJobStateCompleted {
-		t.Fatalf("copy job: %s %s", job.State, aws.ToString(job.StatusMessage))
+	copyToAG := func(rp string) string {
+		cp := must(src.StartCopyJob(ctx, &awsbackup.StartCopyJobInput{
+			RecoveryPointArn: aws.String(rp), SourceBackupVaultName: aws.String("local"), DestinationBackupVaultArn: ag.BackupVaultArn,
+			IamRoleArn: vtRole(source), Lifecycle: &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(30)}}))(t, "StartCopyJob")
+		srv.Advance(emulator.DefaultCopyDuration + time.Hour)
+		job := must(src.DescribeCopyJob(ctx, &awsbackup.DescribeCopyJobInput{CopyJobId: cp.CopyJobId}))(t, "DescribeCopyJob").CopyJob
+		if job.State != backuptypes.CopyJobStateCompleted {
+			t.Fatalf("copy job: %s %s", job.State, aws.ToString(job.StatusMessage))
+		}
+		return aws.ToString(job.DestinationRecoveryPointArn)
 	}
-	shared := aws.ToString(job.DestinationRecoveryPointArn)
+	shared := copyToAG(local)
+	// An EBS snapshot's ARN names no account.
+	sharedEBS := copyToAG(rsRecoveryPoint(t, srv, src, source, "local", srv.AddResource(source, region, emulator.EBSVolume, "", nil, 1<<30)))
 
 	must(awsram.NewFromConfig(srv.Config(emulator.BackupAccountID, region)).CreateResourceShare(ctx, &awsram.CreateResourceShareInput{
 		Name: aws.String("recovery"), ResourceArns: []string{*ag.BackupVaultArn}, Principals: []string{recovery, external}}))(t, "CreateResourceShare")
@@ -61,6 +66,7 @@ func TestRestoreFromSharedAirGappedVault(t *testing.T) {
 		wantCode    string // "" when the restore completes
 	}{
 		"an account the share reaches":               {account: recovery, rp: shared},
+		"an account the share reaches, EBS":          {account: recovery, rp: sharedEBS},
 		"an account outside the share":               {account: unshared, rp: shared, wantCode: "ResourceNotFoundException"},
 		"an invited account not yet associated":      {account: external, rp: shared, wantCode: "ResourceNotFoundException"},
 		"a shared account, a standard vault's point": {account: recovery, rp: local, wantCode: "ResourceNotFoundException"},
@@ -79,7 +85,9 @@ func TestRestoreFromSharedAirGappedVault(t *testing.T) {
 			in := map[string]string{"DBInstanceIdentifier": "orders-restored"}
 			if meta != nil {
 				in = meta.RestoreMetadata
-				in["DBInstanceIdentifier"] = "orders-restored"
+				if _, ok := in["DBInstanceIdentifier"]; ok {
+					in["DBInstanceIdentifier"] = "orders-restored"
+				}
 			}
 			out, err := c.StartRestoreJob(ctx, &awsbackup.StartRestoreJobInput{RecoveryPointArn: aws.String(tc.rp), IamRoleArn: vtRole(tc.account), Metadata: in})
 			if errorCode(err) != tc.wantCode {
