@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,11 +13,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
+	ramtypes "github.com/aws/aws-sdk-go-v2/service/ram/types"
 )
 
 // Restore jobs. StartRestoreJob checks what AWS Backup checks when the
 // call is made (the recovery point exists in the caller's account and
-// Region and is COMPLETED; the vault's access policy does not deny
+// Region, or in a logically air-gapped vault shared with it through AWS
+// RAM, and is COMPLETED; the vault's access policy does not deny
 // backup:StartRestoreJob) and creates the job PENDING. The job then either
 // FAILS at once with a status message (role, KMS key, existing target) or
 // runs for the restore duration (RestoreDuration) and is COMPLETED with
@@ -28,12 +31,24 @@ import (
 type restoreRequest struct {
 	account, region string
 	rpARN           string
-	role            string
-	resourceType    string
-	metadata        map[string]string
-	copySourceTags  bool
+	// rpAccount owns the recovery point when it is not account: the
+	// owner of a logically air-gapped vault shared with account through
+	// AWS RAM.
+	rpAccount      string
+	role           string
+	resourceType   string
+	metadata       map[string]string
+	copySourceTags bool
 	// testing is set for jobs that a restore testing plan starts.
 	testing *restoreTestingRun
+}
+
+// rpOwner is the account whose Backup state holds the recovery point.
+func (req restoreRequest) rpOwner() string {
+	if req.rpAccount != "" {
+		return req.rpAccount
+	}
+	return req.account
 }
 
 // restoreTestingRun says which restore testing selection started a job.
@@ -129,8 +144,13 @@ func (s *Server) startRestoreJob(c *Call, in *awsbackup.StartRestoreJobInput) (*
 	if role := aws.ToString(in.IamRoleArn); role != "" && !iamRoleARNRE.MatchString(role) {
 		return nil, bkInvalidParam("Invalid IamRoleArn %q.", role)
 	}
-	if _, err := s.restorableRecoveryPointLocked(c, *in.RecoveryPointArn); err != nil {
+	_, owner, err := s.restorableRecoveryPointLocked(c, *in.RecoveryPointArn)
+	if err != nil {
 		return nil, err
+	}
+	var rpAccount string
+	if owner != c.Account {
+		rpAccount = owner
 	}
 	if tok := aws.ToString(in.IdempotencyToken); tok != "" {
 		if id, ok := s.engineLocked().idempotency("restore", c.Account, c.Region, tok); ok {
@@ -141,6 +161,7 @@ func (s *Server) startRestoreJob(c *Call, in *awsbackup.StartRestoreJobInput) (*
 		account:        c.Account,
 		region:         c.Region,
 		rpARN:          *in.RecoveryPointArn,
+		rpAccount:      rpAccount,
 		role:           aws.ToString(in.IamRoleArn),
 		resourceType:   aws.ToString(in.ResourceType),
 		metadata:       maps.Clone(in.Metadata),
@@ -167,17 +188,29 @@ func (s *Server) startRestoreJob(c *Call, in *awsbackup.StartRestoreJobInput) (*
 // first ("Cross-Region copy"). The exact error AWS returns for a recovery
 // point ARN of another account is not documented; the emulator answers
 // ResourceNotFoundException, as the caller's vaults do not hold it.
-func (s *Server) restorableRecoveryPointLocked(c *Call, arn string) (*backupRecoveryPoint, error) {
+//
+// The one exception is a logically air-gapped vault of another account
+// shared with the caller through AWS RAM: its recovery points are restored
+// directly from the recovery account, without a copy (see
+// sharedAirGappedRecoveryPointLocked).
+//
+// owner is the account whose vault holds the recovery point.
+func (s *Server) restorableRecoveryPointLocked(c *Call, arn string) (rp *backupRecoveryPoint, owner string, err error) {
 	b := s.backupCallLocked(c)
-	rp := b.recoveryPoints[arn]
+	rp = b.recoveryPoints[arn]
+	if rp == nil {
+		if sb, srp := s.sharedAirGappedRecoveryPointLocked(c, arn); srp != nil {
+			b, rp = sb, srp
+		}
+	}
 	if rp == nil {
 		if _, region, account, _, ok := arnRegionAccount(arn); ok && ((account != "" && account != c.Account) || (region != "" && region != c.Region)) {
-			return nil, bkNotFound("Recovery point %s does not exist in account %s and region %s. Copy it into a backup vault of this account and region first, then restore the copy.", arn, c.Account, c.Region)
+			return nil, "", bkNotFound("Recovery point %s does not exist in account %s and region %s. Copy it into a backup vault of this account and region first, then restore the copy.", arn, c.Account, c.Region)
 		}
-		return nil, bkNotFound("Recovery point %s does not exist.", arn)
+		return nil, "", bkNotFound("Recovery point %s does not exist.", arn)
 	}
 	if rp.rp.Status != backuptypes.RecoveryPointStatusCompleted {
-		return nil, bkInvalidRequest("Recovery point %s is %s; only COMPLETED recovery points can be restored.", arn, rp.rp.Status)
+		return nil, "", bkInvalidRequest("Recovery point %s is %s; only COMPLETED recovery points can be restored.", arn, rp.rp.Status)
 	}
 	// A vault access policy can deny restores ("Access policies" in "Backup
 	// vault access policies", AWS Backup Developer Guide: the example
@@ -193,16 +226,69 @@ func (s *Server) restorableRecoveryPointLocked(c *Call, arn string) (*backupReco
 			Resource:  arn,
 			Context:   s.callerContextLocked(p),
 		}) == decisionDeny {
-			return nil, errAccessDenied("User: %s is not authorized to perform: backup:StartRestoreJob on resource: %s with an explicit deny in a resource-based policy", p.ARN, arn)
+			return nil, "", errAccessDenied("User: %s is not authorized to perform: backup:StartRestoreJob on resource: %s with an explicit deny in a resource-based policy", p.ARN, arn)
 		}
 	}
-	return rp, nil
+	return rp, b.account, nil
+}
+
+// sharedAirGappedRecoveryPointLocked returns the recovery point arn and
+// the Backup state of its owner when it lies in a logically air-gapped
+// vault of another account, in the caller's Region, that the owner shares
+// with the caller through an AWS RAM resource share whose association with
+// the caller is in effect (ramSharedWithLocked); nil otherwise.
+//
+// "Logically air-gapped vault", AWS Backup Developer Guide
+// (https://docs.aws.amazon.com/aws-backup/latest/devguide/logicallyairgappedvault.html):
+// a logically air-gapped vault can be shared with other accounts through
+// AWS Resource Access Manager "so that recovery time objectives (RTOs) can
+// be faster", and the accounts it is shared with restore its recovery
+// points directly. Only this vault type is shareable; every other
+// cross-account recovery point stays not found, as before.
+func (s *Server) sharedAirGappedRecoveryPointLocked(c *Call, arn string) (*backupRegion, *backupRecoveryPoint) {
+	// The ARN does not always name its owner (EBS snapshot and AMI ARNs
+	// have no account), so look in the vaults shared with the caller.
+	for k, r := range s.ram {
+		if k.region != c.Region || k.account == c.Account {
+			continue
+		}
+		b := s.backup[regionKey{k.account, k.region}]
+		if b == nil || b.recoveryPoints[arn] == nil {
+			continue
+		}
+		rp := b.recoveryPoints[arn]
+		v := b.vaults[rp.vault]
+		if v == nil || v.vaultType != backuptypes.VaultTypeLogicallyAirGappedBackupVault {
+			continue
+		}
+		for _, sh := range r.shares {
+			if sh.share.Status == ramtypes.ResourceShareStatusActive && slices.Contains(sh.resources, v.arn) && s.ramSharedWithLocked(sh, c.Account) {
+				return b, rp
+			}
+		}
+	}
+	return nil, nil
+}
+
+// vaultSharedWithLocked reports whether owner shares vaultARN with account
+// through an active RAM resource share.
+func (s *Server) vaultSharedWithLocked(owner, region, vaultARN, account string) bool {
+	r := s.ram[regionKey{owner, region}]
+	if r == nil {
+		return false
+	}
+	for _, sh := range r.shares {
+		if sh.share.Status == ramtypes.ResourceShareStatusActive && slices.Contains(sh.resources, vaultARN) && s.ramSharedWithLocked(sh, account) {
+			return true
+		}
+	}
+	return false
 }
 
 // createRestoreJobLocked creates a restore job and starts or fails it; it
 // returns the job ID.
 func (s *Server) createRestoreJobLocked(req restoreRequest) string {
-	b := s.backupRegionLocked(req.account, req.region)
+	b := s.backupRegionLocked(req.rpOwner(), req.region)
 	rp := b.recoveryPoints[req.rpARN]
 	job := backuptypes.RestoreJobsListMember{
 		RecoveryPointArn:          rp.rp.RecoveryPointArn,
@@ -338,7 +424,7 @@ func (s *Server) failRestoreJobLocked(req restoreRequest, id, vault, msg string)
 
 func (s *Server) runRestoreJobLocked(req restoreRequest, id, vault string) {
 	j := s.restoreJobLocked(req.account, req.region, id)
-	rp, _ := s.recoveryPointLocked(req.account, req.region, req.rpARN)
+	rp, _ := s.recoveryPointLocked(req.rpOwner(), req.region, req.rpARN)
 	typ := ResourceType(aws.ToString(j.ResourceType))
 	if msg := s.restorePreflightLocked(req, rp, typ); msg != "" {
 		s.failRestoreJobLocked(req, id, vault, msg)
@@ -367,7 +453,7 @@ func (s *Server) completeRestoreJobLocked(req restoreRequest, id, vault string) 
 		return
 	}
 	typ := ResourceType(aws.ToString(j.ResourceType))
-	rp, _ := s.recoveryPointLocked(req.account, req.region, req.rpARN)
+	rp, _ := s.recoveryPointLocked(req.rpOwner(), req.region, req.rpARN)
 	if msg := s.restoreTargetConflictLocked(req, typ); msg != "" {
 		s.failRestoreJobLocked(req, id, vault, msg)
 		return
@@ -401,7 +487,7 @@ func (s *Server) completeRestoreJobLocked(req restoreRequest, id, vault string) 
 		s.failRestoreJobLocked(req, id, vault, fmt.Sprintf("Restoring a %s recovery point is not supported: %v", typ, err))
 		return
 	}
-	if stored := s.backup[regionKey{req.account, req.region}].recoveryPoints[req.rpARN]; stored != nil {
+	if stored := s.backup[regionKey{req.rpOwner(), req.region}].recoveryPoints[req.rpARN]; stored != nil {
 		stored.rp.LastRestoreTime = timePtr(s.now)
 	}
 	j.Status = backuptypes.RestoreJobStatusCompleted
@@ -702,8 +788,13 @@ func (s *Server) listRestoreJobSummaries(c *Call, in *awsbackup.ListRestoreJobSu
 // pages of the AWS Backup Developer Guide, linked from StartRestoreJob's
 // Metadata member). Values the emulator does not model (instance classes,
 // subnets) carry fixed plausible values.
+//
+// BackupVaultAccountId may name another account when its vault is a
+// logically air-gapped vault shared with the caller through AWS RAM, whose
+// recovery points the caller restores directly (see
+// sharedAirGappedRecoveryPointLocked).
 func (s *Server) getRecoveryPointRestoreMetadata(c *Call, in *awsbackup.GetRecoveryPointRestoreMetadataInput) (*awsbackup.GetRecoveryPointRestoreMetadataOutput, error) {
-	b, v, err := s.vaultForRead(c, in.BackupVaultName, in.BackupVaultAccountId)
+	b, v, err := s.sharedVaultForRead(c, in.BackupVaultName, in.BackupVaultAccountId)
 	if err != nil {
 		return nil, err
 	}
@@ -720,6 +811,22 @@ func (s *Server) getRecoveryPointRestoreMetadata(c *Call, in *awsbackup.GetRecov
 		ResourceType:     rp.rp.ResourceType,
 		RestoreMetadata:  restoreMetadata(c.Region, rp.rp),
 	}, nil
+}
+
+// sharedVaultForRead is vaultForRead that also finds a logically air-gapped
+// vault of accountID shared with the caller through AWS RAM.
+func (s *Server) sharedVaultForRead(c *Call, name, accountID *string) (*backupRegion, *backupVault, error) {
+	owner := aws.ToString(accountID)
+	if owner == "" || owner == c.Account {
+		return s.vaultForRead(c, name, accountID)
+	}
+	if b := s.backup[regionKey{owner, c.Region}]; b != nil && name != nil {
+		if v := b.vaults[*name]; v != nil && v.vaultType == backuptypes.VaultTypeLogicallyAirGappedBackupVault &&
+			s.vaultSharedWithLocked(owner, c.Region, v.arn, c.Account) {
+			return b, v, nil
+		}
+	}
+	return s.vaultForRead(c, name, accountID)
 }
 
 // restoreMetadata infers the restore metadata of a recovery point.

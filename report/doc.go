@@ -111,6 +111,10 @@
 //	                last_success, tests, failed, p50_ns, p95_ns, max_ns},
 //	                failures[] {account, region, resource_type,
 //	                restore_job_id, at, cause, fix}, compliant, reasons[]}}
+//	legal_holds     present when legal holds were collected
+//	                (CollectLegalHolds): {holds[] {Account, Region, ID,
+//	                Title, Description, Status, Created, Points[]}};
+//	                sorted by account, Region and title
 //
 // Stats holds: resources (in a tier), untiered, untagged, compliant,
 // unprotected, not_proven,

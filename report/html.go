@@ -170,6 +170,25 @@ th{background:#f3f4f6}.ok{color:#166534}.fail{color:#b91c1c}.warn{color:#92400e}
 			e(orDash(l.Tier)), e(l.ResourceType), e(l.Location), e(l.Region), FormatBytes(l.WarmBytes), FormatBytes(l.ColdBytes), e(money(r.Cost.Currency, l.Monthly)))
 	}
 	b.WriteString("</table>\n")
+	if l := r.LegalHolds; l != nil {
+		holds, points := l.Active()
+		fmt.Fprintf(&b, "<h2>Legal holds</h2>\n<p>%d active legal hold(s) keep %d recovery point(s) past their lifecycle.</p>\n", holds, points)
+		if len(l.Holds) > 0 {
+			b.WriteString("<table><tr><th>account</th><th>region</th><th>title</th><th>status</th><th>created</th><th>points kept</th></tr>\n")
+			for _, h := range l.Holds {
+				var kept strings.Builder
+				for i, p := range h.Points {
+					if i > 0 {
+						kept.WriteString("<br>")
+					}
+					fmt.Fprintf(&kept, "<code>%s</code>", e(p))
+				}
+				fmt.Fprintf(&b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
+					e(h.Account), e(h.Region), e(h.Title), e(h.Status), h.Created.UTC().Format("2006-01-02"), orDash(kept.String()))
+			}
+			b.WriteString("</table>\n")
+		}
+	}
 	fmt.Fprintf(&b, "<p>Generated %s from spec %s (report schema %d).</p>\n</body>\n</html>\n", r.GeneratedAt.UTC().Format("2006-01-02 15:04:05 UTC"), e(r.Spec), r.SchemaVersion)
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("writing report HTML: %w", err)

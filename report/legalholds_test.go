@@ -25,10 +25,36 @@ func (r rootSource) Config(_ context.Context, account, region string) (aws.Confi
 // a released one without points.
 func TestLegalHoldsSection(t *testing.T) {
 	t.Parallel()
+	const account, region = "333333333333", "us-east-1"
+	l := legalHoldsFixture(t, account, region)
+	if holds, points := l.Active(); holds != 1 || points != 1 {
+		t.Errorf("Active() = %d holds, %d points; want 1, 1", holds, points)
+	}
+	var b strings.Builder
+	if err := l.Markdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"1 active legal hold(s) keep 1 recovery point(s) past their lifecycle.",
+		"| " + account + " | " + region + " | active\\|case | ACTIVE |",
+		"| released | CANCELED |",
+		"### active\\|case in " + account + "/" + region,
+		"- `arn:aws:backup:",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("section lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+// legalHoldsFixture collects the legal holds of account in region: an
+// active hold ("active|case") keeping one recovery point past its
+// lifecycle and a released one ("released").
+func legalHoldsFixture(t *testing.T, account, region string) *report.LegalHolds {
+	t.Helper()
 	srv := emulator.NewServer()
 	t.Cleanup(srv.Close)
 	ctx := context.Background()
-	const account, region = "333333333333", "us-east-1"
 	cfg := srv.Config(account, region)
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"backup.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 	if _, err := awsiam.NewFromConfig(cfg).CreateRole(ctx, &awsiam.CreateRoleInput{RoleName: aws.String("BackupRole"), AssumeRolePolicyDocument: aws.String(trust)}); err != nil {
@@ -59,22 +85,5 @@ func TestLegalHoldsSection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if holds, points := l.Active(); holds != 1 || points != 1 {
-		t.Errorf("Active() = %d holds, %d points; want 1, 1", holds, points)
-	}
-	var b strings.Builder
-	if err := l.Markdown(&b); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{
-		"1 active legal hold(s) keep 1 recovery point(s) past their lifecycle.",
-		"| " + account + " | " + region + " | active\\|case | ACTIVE |",
-		"| released | CANCELED |",
-		"### active\\|case in " + account + "/" + region,
-		"- `arn:aws:backup:",
-	} {
-		if !strings.Contains(b.String(), want) {
-			t.Errorf("section lacks %q:\n%s", want, b.String())
-		}
-	}
+	return l
 }

@@ -97,6 +97,12 @@ func Markdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 	}
 	fmt.Fprintf(&tail, "### Vaults: %d of %d meet the spec\n\n", len(r.Vaults)-bad, len(r.Vaults))
 	writeAirGappedMarkdown(&tail, r.AirGapped)
+	if r.LegalHolds != nil {
+		if err := r.LegalHolds.Markdown(&tail); err != nil {
+			return fmt.Errorf("writing report Markdown: %w", err)
+		}
+		tail.WriteString("\n")
+	}
 	fmt.Fprintf(&tail, "### Accounts\n\n| account | tiers | compliant | jobs ok/failed | cost/month |\n|---|---|---|---|---|\n")
 	for _, a := range r.Accounts {
 		name := md(a.Account)

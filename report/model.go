@@ -95,6 +95,9 @@ type Report struct {
 	// Recoverability is the restore evidence, when collected (see
 	// AddRecoverability).
 	Recoverability *Recoverability `json:"recoverability,omitempty"`
+	// LegalHolds are the organization's legal holds and the recovery
+	// points they keep, when collected (see CollectLegalHolds).
+	LegalHolds *LegalHolds `json:"legal_holds,omitempty"`
 }
 
 // Stats are the counts of a group of resources (the whole organization,
