@@ -77,6 +77,19 @@ func newReportCommand(e *env) *cobra.Command {
 					fmt.Fprintf(e.stderr, "orgbackup report: %v\n", err)
 					return exitProblem
 				}
+				// Legal holds: informational, so a failure to read them
+				// is a warning, not a failed report.
+				holdAccounts := []string{s.spec.Organization.BackupAccount}
+				for _, r := range rep.Resources {
+					if r.Account != "" && !slices.Contains(holdAccounts, r.Account) {
+						holdAccounts = append(holdAccounts, r.Account)
+					}
+				}
+				if holds, err := report.CollectLegalHolds(ctx, src, holdAccounts, s.spec.Regions()); err != nil {
+					fmt.Fprintf(e.stderr, "orgbackup report: warning: %v\n", err)
+				} else if len(holds.Holds) > 0 {
+					rep.LegalHolds = holds
+				}
 				data, err := report.Render(rep, *format)
 				if err != nil {
 					fmt.Fprintf(e.stderr, "orgbackup report: %v\n", err)
