@@ -430,6 +430,7 @@ class ModelConformance(unittest.TestCase):
         self.walk_backup()
         self.walk_ram()
         self.walk_budgets()
+        self.walk_config()
         self.walk_tagging()
         self.walk_s3()
         self.walk_empty_lists(self.emu.control("GET", "operations")["services"])
@@ -844,6 +845,10 @@ class ModelConformance(unittest.TestCase):
                 if shape is not None and shape.required_members:
                     continue
                 getattr(client, botocore.xform_name(op))()
+
+    def walk_config(self):
+        cfg = self.walk.client("config", WORKLOAD)
+        cfg.list_discovered_resources(resourceType="AWS::EC2::Volume")
 
     def walk_tagging(self):
         t = self.walk.client("resourcegroupstaggingapi", WORKLOAD)
