@@ -61,7 +61,8 @@ const (
 	// Backup makes them on the caller's behalf (kms:ViaService).
 	scopeViaBackup
 	// scopeBackupPolicy: Organizations policy changes only to backup
-	// policies (organizations:PolicyType) tagged as managed.
+	// policies and service control policies (organizations:PolicyType)
+	// tagged as managed.
 	scopeBackupPolicy
 	// scopeBackupService: organization settings only for AWS Backup
 	// (organizations:ServicePrincipal, organizations:PolicyType).
@@ -283,6 +284,10 @@ func DeployPolicy(s Scope) (Policy, error) {
 	}
 	add("PassBackupRole", passRole, backupRole, map[string]map[string]any{"StringEquals": {"iam:PassedToService": "backup.amazonaws.com"}})
 	add("KeysViaBackup", by[scopeViaBackup], "*", map[string]map[string]any{"StringLike": {"kms:ViaService": "backup.*.amazonaws.com"}})
+	// The policy types orgbackup manages: backup policies, and the
+	// guardrails' service control policies (which only the deploy role
+	// may change while guardrails are on).
+	policyTypes := []string{"BACKUP_POLICY", "SERVICE_CONTROL_POLICY"}
 	var policyOps, tagOps []string
 	for _, a := range by[scopeBackupPolicy] {
 		if a == "organizations:TagResource" || a == "organizations:UntagResource" || a == "organizations:CreatePolicy" {
@@ -292,10 +297,10 @@ func DeployPolicy(s Scope) (Policy, error) {
 		}
 	}
 	add("BackupPolicies", policyOps, "*", map[string]map[string]any{
-		"StringEquals": {"organizations:PolicyType": "BACKUP_POLICY", "aws:ResourceTag/" + ManagedTag: "true"},
+		"StringEquals": {"organizations:PolicyType": policyTypes, "aws:ResourceTag/" + ManagedTag: "true"},
 	})
 	add("CreateBackupPolicies", tagOps, "*", map[string]map[string]any{
-		"StringEquals": {"organizations:PolicyType": "BACKUP_POLICY", "aws:RequestTag/" + ManagedTag: "true"},
+		"StringEquals": {"organizations:PolicyType": policyTypes, "aws:RequestTag/" + ManagedTag: "true"},
 	})
 	var service, policyType []string
 	for _, a := range by[scopeBackupService] {
@@ -306,7 +311,7 @@ func DeployPolicy(s Scope) (Policy, error) {
 		}
 	}
 	add("BackupService", service, "*", map[string]map[string]any{"StringEquals": {"organizations:ServicePrincipal": "backup.amazonaws.com"}})
-	add("BackupPolicyType", policyType, "*", map[string]map[string]any{"StringEquals": {"organizations:PolicyType": "BACKUP_POLICY"}})
+	add("BackupPolicyType", policyType, "*", map[string]map[string]any{"StringEquals": {"organizations:PolicyType": policyTypes}})
 	if len(s.Buckets) > 0 {
 		var res []string
 		for _, b := range slices.Sorted(slices.Values(s.Buckets)) {
