@@ -115,6 +115,7 @@ type Server struct {
 	opts    Options
 	logger  *slog.Logger
 	httpSrv *httptest.Server
+	client  *http.Client // of the configs Config returns
 
 	services map[string]*service // by SigV4 signing name
 	faults   faultState
@@ -200,6 +201,7 @@ func NewUnstartedServer(optFns ...func(*Options)) *Server {
 		backup:     map[regionKey]*backupRegion{},
 		regionJobs: map[string]*jobIndexes{},
 		res:        map[regionKey]*resourceRegion{},
+		client:     newClient(),
 	}
 	s.orgMembers = map[string]bool{o.Organization.ManagementAccount: true}
 	for _, a := range o.Organization.accountIDs() {
@@ -246,6 +248,20 @@ func (s *Server) Close() {
 	if s.httpSrv != nil {
 		s.httpSrv.Close()
 	}
+	s.client.CloseIdleConnections()
+}
+
+// newClient is the HTTP client of the configs Config returns. It keeps
+// enough idle connections to the server for a fan-out's concurrency:
+// http.DefaultTransport keeps two per host, so a planner calling with 64
+// goroutines would otherwise dial (and leave in TIME_WAIT) a new
+// connection for most calls.
+func newClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = nil // the server is on loopback: never through a proxy
+	t.MaxIdleConns = 0
+	t.MaxIdleConnsPerHost = 512
+	return &http.Client{Transport: t}
 }
 
 // Config returns an aws.Config for account and region pointed at the server:
@@ -258,7 +274,7 @@ func (s *Server) Config(account, region string) aws.Config {
 		Region:       region,
 		Credentials:  credentials.NewStaticCredentialsProvider(account, DefaultSecretKey, ""),
 		BaseEndpoint: aws.String(s.URL),
-		HTTPClient:   http.DefaultClient,
+		HTTPClient:   s.client,
 	}
 }
 

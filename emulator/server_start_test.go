@@ -4,8 +4,11 @@ import (
 	"context"
 	"net"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -52,4 +55,41 @@ func TestServerConstructors(t *testing.T) {
 		}
 	}()
 	started.Start()
+}
+
+// TestConfigReusesConnections checks that the configs Config returns keep
+// a fan-out's connections open: a second burst of 32 concurrent calls
+// reuses the connections of the first instead of dialling again (with
+// http.DefaultTransport's two idle connections per host, 30 would dial).
+// A latency keeps the 32 calls of a burst in flight together.
+func TestConfigReusesConnections(t *testing.T) {
+	t.Parallel()
+	srv := emulator.NewServer()
+	t.Cleanup(srv.Close)
+	srv.AddFault(emulator.Fault{Latency: 20 * time.Millisecond})
+	client := sts.NewFromConfig(srv.Config(emulator.ManagementAccountID, "us-east-1"))
+	burst := func() (reused int) {
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for range 32 {
+			wg.Go(func() {
+				ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) {
+					if i.Reused {
+						mu.Lock()
+						reused++
+						mu.Unlock()
+					}
+				}})
+				if _, err := client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		return reused
+	}
+	burst()
+	if reused := burst(); reused < 30 {
+		t.Errorf("second burst reused %d connections for 32 calls; the client keeps too few idle connections", reused)
+	}
 }
