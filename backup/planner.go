@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -117,6 +118,7 @@ func PlanChanges(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 		p.Changes = append(p.Changes, cs...)
 		mu.Unlock()
 	}
+	var orphans []plan.Check // notes of keys an interrupted apply left
 	addCheck := func(c plan.Check) {
 		mu.Lock()
 		p.Checks = append(p.Checks, c)
@@ -164,7 +166,14 @@ func PlanChanges(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 		if err != nil {
 			return err
 		}
+		notes, err := orphanNotes(ctx, src, sp.Name, account, d.accounts[account])
+		if err != nil {
+			return err
+		}
 		add(cs...)
+		mu.Lock()
+		orphans = append(orphans, notes...)
+		mu.Unlock()
 		o.Logger.Info("planned account", "account", account, "changes", len(cs))
 		return nil
 	})
@@ -188,10 +197,8 @@ func PlanChanges(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 		return nil, fmt.Errorf("checking who owns what the plan changes: %w", err)
 	}
 	p.Checks = append(p.Checks, owned...)
-	if p.Notes, err = orphanNotes(ctx, src, sp.Name, d, o.Concurrency); err != nil {
-		return nil, err
-	}
-	p.Notes = append(p.Notes, unused...)
+	slices.SortFunc(orphans, func(a, b plan.Check) int { return strings.Compare(a.Address, b.Address) })
+	p.Notes = append(orphans, unused...)
 	if err := p.Seal(kinds); err != nil {
 		return nil, err
 	}
