@@ -53,6 +53,10 @@ func Kinds() (*plan.Kinds, error) {
 	)
 }
 
+// DefaultApplyConcurrency is how many accounts Apply works on at once by
+// default.
+const DefaultApplyConcurrency = 16
+
 // ApplyOptions configure Apply.
 type ApplyOptions struct {
 	// AllowDestructive permits changes marked destructive (deleting vaults,
@@ -64,7 +68,8 @@ type ApplyOptions struct {
 	// compliance-mode vault lock, which cannot be removed after its grace
 	// period). Default false.
 	AcknowledgeIrreversible bool
-	// Concurrency bounds the accounts worked on at once. Default 16.
+	// Concurrency bounds the accounts worked on at once. Default
+	// DefaultApplyConcurrency.
 	Concurrency int
 	// Progress, if set, is called after each change with its outcome,
 	// by one goroutine at a time, so it may write to a shared writer.
@@ -217,7 +222,7 @@ func Apply(ctx context.Context, src crossaccount.ConfigSource, p *plan.Plan, opt
 		fn(&o)
 	}
 	if o.Concurrency <= 0 {
-		o.Concurrency = 16
+		o.Concurrency = DefaultApplyConcurrency
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

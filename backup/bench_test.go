@@ -89,7 +89,7 @@ func BenchmarkApplyScaling(b *testing.B) {
 				w := newBenchWorld(b, n)
 				w.srv.AddFault(emulator.Fault{Latency: benchLatency, RatePerSecond: benchRate})
 				var p *plan.Plan
-				applied := w.measure(b, "apply", backup.ApplyOptions{}.Concurrency, func() {
+				applied := w.measure(b, "apply", backup.DefaultApplyConcurrency, func() {
 					var err error
 					if p, err = backup.PlanChanges(context.Background(), w.sp, w.fleet(true), w.planOpts); err != nil {
 						b.Fatal(err)
@@ -171,7 +171,7 @@ func (w *benchWorld) converge(b *testing.B) {
 func (w *benchWorld) planConverged(b *testing.B) float64 {
 	b.Helper()
 	var p *plan.Plan
-	ratio := w.measure(b, "plan", backup.PlanOptions{}.Concurrency, func() {
+	ratio := w.measure(b, "plan", backup.DefaultPlanConcurrency, func() {
 		var err error
 		if p, err = backup.PlanChanges(context.Background(), w.sp, w.fleet(true), w.planOpts); err != nil {
 			b.Fatal(err)
@@ -190,9 +190,6 @@ func (w *benchWorld) planConverged(b *testing.B) float64 {
 // reached the caller fails fn.
 func (w *benchWorld) measure(b *testing.B, name string, concurrency int, fn func()) float64 {
 	b.Helper()
-	if concurrency <= 0 {
-		concurrency = 16 // PlanOptions' and ApplyOptions' default
-	}
 	w.srv.ResetCallStats()
 	start := time.Now()
 	fn()

@@ -33,9 +33,18 @@ import (
 	"github.com/orgbackup/orgbackup/vault"
 )
 
+// DefaultPlanConcurrency is how many accounts PlanChanges reads at once
+// by default. Each account is read under its own request quotas, and its
+// reads wait on its own rate limits, so in a large organization the
+// accounts read at once, not AWS, would otherwise bound a plan; the
+// shared quotas (the management account's role assumption and
+// Organizations calls) have their own limiters.
+const DefaultPlanConcurrency = 64
+
 // PlanOptions configure PlanChanges.
 type PlanOptions struct {
-	// Concurrency bounds the accounts read at once. Default 16.
+	// Concurrency bounds the accounts read at once. Default
+	// DefaultPlanConcurrency.
 	Concurrency int
 	// Logger receives progress lines. Default: discard.
 	Logger *slog.Logger
@@ -61,7 +70,7 @@ func PlanChanges(ctx context.Context, sp *spec.Spec, src crossaccount.ConfigSour
 		fn(&o)
 	}
 	if o.Concurrency <= 0 {
-		o.Concurrency = 16
+		o.Concurrency = DefaultPlanConcurrency
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
