@@ -23,13 +23,6 @@ var attachmentReasons = orgpolicy.Reasons{
 	Gone: "the guardrail SCP is no longer in the spec",
 }
 
-// planAttachments attaches policy to the targets of want that have lacks
-// and detaches it from those of have that want lacks
-// (orgpolicy.PlanAttachments).
-func planAttachments(mgmt, policy string, have, want []string, after []plan.Address, policyGone bool) []plan.Change {
-	return orgpolicy.PlanAttachments(KindSCPAttachment, mgmt, policy, have, want, after, policyGone, attachmentReasons)
-}
-
 // applyAttachment attaches or detaches a guardrail SCP; re-running
 // converges.
 func applyAttachment(ctx context.Context, orgs Writer, c plan.Change) error {

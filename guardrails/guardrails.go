@@ -155,14 +155,7 @@ func (d Desired) Statements() []Statement {
 }
 
 // Policy is one guardrail SCP.
-type Policy struct {
-	Name        string            `json:"name"`
-	Description string            `json:"description"`
-	Content     json.RawMessage   `json:"content"`
-	Tags        map[string]string `json:"tags,omitempty"`
-	// Targets are the OU and account IDs it is attached to.
-	Targets []string `json:"-"`
-}
+type Policy = orgpolicy.Policy
 
 // Policies packs the statements of d into as few SCPs as fit AWS's size
 // limit, in order, named NamePrefix1, NamePrefix2...; an error when they
