@@ -1,10 +1,6 @@
 package policy
 
-import (
-	"strconv"
-	"strings"
-	"unicode"
-)
+import "github.com/orgbackup/orgbackup/internal/textsafe"
 
 // EscapeControl returns s with its control and format characters (line
 // breaks, ESC, bidirectional overrides...) written as Go escapes (\n,
@@ -12,22 +8,4 @@ import (
 // line: it can neither start a GitHub Actions workflow command ("::" at the
 // start of a line) nor move or recolour a terminal's cursor. Other text is
 // unchanged.
-func EscapeControl(s string) string {
-	if strings.IndexFunc(s, needsEscape) < 0 {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if needsEscape(r) {
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func needsEscape(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar
-}
+func EscapeControl(s string) string { return textsafe.EscapeControl(s) }
