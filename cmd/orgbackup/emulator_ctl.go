@@ -179,12 +179,7 @@ func newEmulatorAdvanceCommand(e *env) *cobra.Command {
 					in.Duration = pos[0]
 				}
 				if *asJSON {
-					var raw json.RawMessage
-					if !c.do(ctx, http.MethodPost, "clock/advance", in, &raw) {
-						return exitProblem
-					}
-					e.stdout.Write(raw)
-					return exitOK
+					return c.printRaw(ctx, e, http.MethodPost, "clock/advance", in)
 				}
 				var rep emulator.AdvanceReport
 				if !c.do(ctx, http.MethodPost, "clock/advance", in, &rep) {
@@ -192,7 +187,6 @@ func newEmulatorAdvanceCommand(e *env) *cobra.Command {
 				}
 				printAdvanceReport(e.stdout, rep)
 				return exitOK
-
 			}
 		})
 }
@@ -286,7 +280,6 @@ func newEmulatorAddResourceCommand(e *env) *cobra.Command {
 				}
 				fmt.Fprintln(e.stdout, out.ARN)
 				return exitOK
-
 			}
 		})
 }
@@ -305,7 +298,6 @@ func newEmulatorTagResourceCommand(e *env) *cobra.Command {
 	return ctlCommand(e, "emulator tag-resource", "tag-resource ARN KEY=VALUE...", "tag an emulated workload resource",
 		"Adds or replaces tags on an emulated workload resource.",
 		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
-
 			return func(ctx context.Context, args []string) int {
 				pos, code, ok := parseCtl(c, args, -1)
 				if !ok {
@@ -323,7 +315,6 @@ func newEmulatorTagResourceCommand(e *env) *cobra.Command {
 					}
 				}
 				return result(c.do(ctx, http.MethodPost, "resources/tag", map[string]any{"arn": pos[0], "tags": tags}, nil))
-
 			}
 		})
 }
@@ -332,7 +323,6 @@ func newEmulatorUntagResourceCommand(e *env) *cobra.Command {
 	return ctlCommand(e, "emulator untag-resource", "untag-resource ARN KEY...", "remove tags from an emulated workload resource",
 		"Removes tag keys from an emulated workload resource.",
 		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
-
 			return func(ctx context.Context, args []string) int {
 				pos, code, ok := parseCtl(c, args, -1)
 				if !ok {
@@ -343,7 +333,6 @@ func newEmulatorUntagResourceCommand(e *env) *cobra.Command {
 					return exitUsage
 				}
 				return result(c.do(ctx, http.MethodPost, "resources/untag", map[string]any{"arn": pos[0], "keys": pos[1:]}, nil))
-
 			}
 		})
 }
@@ -352,14 +341,12 @@ func newEmulatorRemoveResourceCommand(e *env) *cobra.Command {
 	return ctlCommand(e, "emulator remove-resource", "remove-resource ARN", "remove an emulated workload resource",
 		"Removes an emulated workload resource (its recovery points stay).",
 		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
-
 			return func(ctx context.Context, args []string) int {
 				pos, code, ok := parseCtl(c, args, 1)
 				if !ok {
 					return code
 				}
 				return result(c.do(ctx, http.MethodPost, "resources/remove", map[string]any{"arn": pos[0]}, nil))
-
 			}
 		})
 }
@@ -396,7 +383,6 @@ func newEmulatorResourcesCommand(e *env) *cobra.Command {
 				}
 				tw.Flush()
 				return exitOK
-
 			}
 		})
 }
@@ -442,7 +428,6 @@ func newEmulatorFaultsSetCommand(e *env) *cobra.Command {
 					return exitProblem
 				}
 				return result(writeJSON(e, c, out))
-
 			}
 		})
 }
@@ -451,13 +436,11 @@ func newEmulatorFaultsClearCommand(e *env) *cobra.Command {
 	return ctlCommand(e, "emulator faults clear", "clear", "remove every injected fault",
 		"Removes every injected fault.",
 		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
-
 			return func(ctx context.Context, args []string) int {
 				if _, code, ok := parseCtl(c, args, 0); !ok {
 					return code
 				}
 				return result(c.do(ctx, http.MethodDelete, "faults", nil, nil))
-
 			}
 		})
 }
@@ -466,18 +449,11 @@ func newEmulatorFaultsListCommand(e *env) *cobra.Command {
 	return ctlCommand(e, "emulator faults list", "list", "list the injected faults",
 		"Prints the injected faults as JSON, in the order they were added.",
 		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
-
 			return func(ctx context.Context, args []string) int {
 				if _, code, ok := parseCtl(c, args, 0); !ok {
 					return code
 				}
-				var raw json.RawMessage
-				if !c.do(ctx, http.MethodGet, "faults", nil, &raw) {
-					return exitProblem
-				}
-				e.stdout.Write(raw)
-				return exitOK
-
+				return c.printRaw(ctx, e, http.MethodGet, "faults", nil)
 			}
 		})
 }
@@ -514,7 +490,6 @@ func newEmulatorCallsCommand(e *env) *cobra.Command {
 					return result(c.do(ctx, http.MethodDelete, "calls", nil, nil))
 				}
 				return exitOK
-
 			}
 		})
 }
@@ -523,18 +498,11 @@ func newEmulatorStateCommand(e *env) *cobra.Command {
 	return ctlCommand(e, "emulator state", "state", "print the emulator's whole state as JSON",
 		"Prints the emulator's state as JSON: the clock, and per account and Region the workload\nresources, vaults, plans, recovery points and jobs, then the pending events. The output is\ndeterministic: the same calls give the same bytes.",
 		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
-
 			return func(ctx context.Context, args []string) int {
 				if _, code, ok := parseCtl(c, args, 0); !ok {
 					return code
 				}
-				var raw json.RawMessage
-				if !c.do(ctx, http.MethodGet, "state", nil, &raw) {
-					return exitProblem
-				}
-				e.stdout.Write(raw)
-				return exitOK
-
+				return c.printRaw(ctx, e, http.MethodGet, "state", nil)
 			}
 		})
 }
@@ -543,7 +511,6 @@ func newEmulatorResetCommand(e *env) *cobra.Command {
 	return ctlCommand(e, "emulator reset", "reset", "reset the emulator to its organization fixture",
 		"Resets the emulator to its organization fixture: the state of a fresh server, the clock at\nits start, no faults, zero counters. Credentials issued before no longer work.",
 		func(fs *pflag.FlagSet, c *ctlClient) runFunc {
-
 			return func(ctx context.Context, args []string) int {
 				if _, code, ok := parseCtl(c, args, 0); !ok {
 					return code
@@ -554,7 +521,17 @@ func newEmulatorResetCommand(e *env) *cobra.Command {
 				}
 				fmt.Fprintf(e.stdout, "Reset; the clock is at %s.\n", out.Now.Format(time.RFC3339))
 				return exitOK
-
 			}
 		})
+}
+
+// printRaw makes a call of the emulator's control API and prints its JSON
+// answer as it came.
+func (c *ctlClient) printRaw(ctx context.Context, e *env, method, path string, in any) int {
+	var raw json.RawMessage
+	if !c.do(ctx, method, path, in, &raw) {
+		return exitProblem
+	}
+	e.stdout.Write(raw)
+	return exitOK
 }
