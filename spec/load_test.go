@@ -242,6 +242,7 @@ func parseInvalidCases() map[string]parseInvalidCase {
 		"report template":                    {base + "reports: {bucket: reports, templates: [BACKUP_JOBS_REPORT]}\n", []string{"8:40 reports.templates[0]: did you mean \"BACKUP_JOB_REPORT\"?"}},
 		"framework name":                     {base + "reports: {bucket: reports, frameworks: [{name: 1st, controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]}]}\n", []string{"8:48 reports.frameworks[0].name: must start with a letter"}},
 		"framework control":                  {base + "reports: {bucket: reports, frameworks: [{name: f, controls: [BACKUP_RECOVERY_POINT_ENCRYPT]}]}\n", []string{"8:62 reports.frameworks[0].controls[0]: did you mean \"BACKUP_RECOVERY_POINT_ENCRYPTED\"?"}},
+		"restore testing timezone":           {base + "  staging: {restore_testing: {timezone: Local}, targets: [X]}\n", []string{"8:41 tiers.staging.restore_testing.timezone: not an IANA time zone"}},
 		"framework twice":                    {base + "reports: {bucket: reports, frameworks: [{name: f, controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]}, {name: f, controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]}]}\n", []string{"8:104 reports.frameworks[1].name: defined twice"}},
 		"tag key reserved":                   {base + "tags: {\"aws:owner\": me}\n", []string{"8:8 tags.aws:owner: reserved for AWS"}},
 		"tag value chars":                    {base + "tags: {owner: \"a|b\"}\n", []string{"8:15 tags.owner: may contain only"}},

@@ -8,6 +8,7 @@ import (
 	"sort"
 )
 
+//go:generate go test -run TestTimeZoneNames -update
 //go:generate go test -run TestSchemaFile -update
 
 // SchemaID is the $id of the spec's JSON Schema.
@@ -98,6 +99,9 @@ func schemaOf(t reflect.Type, field string) (*schema, error) {
 			} else if typ, ok := fs.Type.(string); ok {
 				// Load reads an empty value (null) as an absent key.
 				fs.Type = []string{typ, "null"}
+				if fs.Enum != nil {
+					fs.Enum = append(fs.Enum, nil)
+				}
 			}
 		}
 		sort.Strings(s.Required)
@@ -169,6 +173,8 @@ func fieldConstraints(key string, s *schema) {
 		s.Enum = enumOf(PresetNone, "production", "staging", "development")
 	case "Tier.Schedule":
 		s.Pattern = `^cron\(.+\)$`
+	case "Tier.Timezone", "RestoreTesting.Timezone":
+		s.Enum = enumOf(timeZoneNames()...)
 	case "Tier.StartWindow", "Tier.CompletionWindow", "Tier.RPO", "Tier.RTO":
 		s.Pattern = windowPattern
 	case "Tier.LocalRetention", "Tier.ColdAfter", "Tier.CentralRetention", "Tier.SecondaryRetention",

@@ -109,7 +109,6 @@ var crossFieldRules = map[string]string{
 	"TestParseInvalid/bucket suffix":     "S3 bucket naming rules",
 	"TestParseInvalid/email":             "an e-mail domain has a dot",
 	"TestParseInvalid/schedule":          "AWS Backup's cron rules",
-	"TestParseInvalid/timezone":          "IANA time zone names",
 	"TestParseInvalid/two documents":     "one YAML document (the schema sees the first)",
 }
 
