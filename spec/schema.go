@@ -23,15 +23,22 @@ const (
 
 // schema is a JSON Schema (draft 2020-12) node; fields marshal in a fixed
 // order and maps sort their keys, so the output is deterministic.
+//
+// PatternErrorMessage and ErrorMessage are what editors
+// (yaml-language-server, VS Code) show instead of a failed pattern or
+// rule; validators ignore them.
 type schema struct {
 	Schema               string             `json:"$schema,omitempty"`
 	ID                   string             `json:"$id,omitempty"`
+	Comment              string             `json:"$comment,omitempty"`
 	Title                string             `json:"title,omitempty"`
 	Description          string             `json:"description,omitempty"`
 	Type                 any                `json:"type,omitempty"` // a type name, or a list of them
 	Enum                 []any              `json:"enum,omitempty"`
 	Pattern              string             `json:"pattern,omitempty"`
+	PatternErrorMessage  string             `json:"patternErrorMessage,omitempty"`
 	Format               string             `json:"format,omitempty"`
+	MinLength            *int               `json:"minLength,omitempty"`
 	Minimum              *int               `json:"minimum,omitempty"`
 	Maximum              *int               `json:"maximum,omitempty"`
 	MinItems             *int               `json:"minItems,omitempty"`
@@ -39,11 +46,17 @@ type schema struct {
 	MaxItems             *int               `json:"maxItems,omitempty"`
 	UniqueItems          bool               `json:"uniqueItems,omitempty"`
 	Items                *schema            `json:"items,omitempty"`
+	Contains             *schema            `json:"contains,omitempty"`
 	Properties           map[string]*schema `json:"properties,omitempty"`
 	Required             []string           `json:"required,omitempty"`
 	PropertyNames        *schema            `json:"propertyNames,omitempty"`
 	AdditionalProperties any                `json:"additionalProperties,omitempty"`
 	Not                  *schema            `json:"not,omitempty"`
+	AnyOf                []*schema          `json:"anyOf,omitempty"`
+	AllOf                []*schema          `json:"allOf,omitempty"`
+	If                   *schema            `json:"if,omitempty"`
+	Then                 *schema            `json:"then,omitempty"`
+	ErrorMessage         string             `json:"errorMessage,omitempty"`
 }
 
 // JSONSchema returns the JSON Schema (draft 2020-12) of the spec format,
@@ -171,22 +184,36 @@ func fieldConstraints(key string, s *schema) {
 		s.UniqueItems = true
 	case "Tier.Preset":
 		s.Enum = enumOf(PresetNone, "production", "staging", "development")
-	case "Tier.Schedule":
-		s.Pattern = `^cron\(.+\)$`
+	case "Tier.Schedule", "RestoreTesting.Schedule":
+		s.Pattern = cronPattern()
+		s.PatternErrorMessage = "an AWS cron expression, cron(minutes hours day-of-month month day-of-week year), one of day-of-month and day-of-week ?, one minute of the hour (at most hourly), e.g. cron(0 2 * * ? *)"
 	case "Tier.Timezone", "RestoreTesting.Timezone":
 		s.Enum = enumOf(timeZoneNames()...)
-	case "Tier.StartWindow", "Tier.CompletionWindow", "Tier.RPO", "Tier.RTO":
+	case "Tier.StartWindow":
+		s.Pattern = startWindowPattern()
+		s.PatternErrorMessage = "a whole number and m, h, d or w, from 60m to 100 years, e.g. 1h"
+	case "Tier.CompletionWindow":
+		s.Pattern = completionWindowPattern()
+		s.PatternErrorMessage = "a whole number and m, h, d or w, at most 100 years, e.g. 8h"
+	case "Tier.RPO", "Tier.RTO":
 		s.Pattern = windowPattern
 	case "Tier.LocalRetention", "Tier.ColdAfter", "Tier.CentralRetention", "Tier.SecondaryRetention",
-		"Lock.MinRetention", "Lock.MaxRetention", "AirGapped.MinRetention", "AirGapped.MaxRetention":
+		"Lock.MinRetention":
 		s.Pattern = retentionPattern
+	case "Lock.MaxRetention", "AirGapped.MaxRetention":
+		s.Pattern = lockMaxPattern()
+		s.PatternErrorMessage = "a whole number and d, w or y, at most 36500 days, e.g. 3650d"
+	case "AirGapped.MinRetention":
+		s.Pattern = airGappedMinPattern()
+		s.PatternErrorMessage = "a whole number and d, w or y, at least 7 days, e.g. 7d"
 	case "Tier.Encryption":
 		s.Enum = enumOf("customer-managed", "aws-managed")
 	case "Tier.Targets":
 		s.MinItems = ptr(1)
 		s.UniqueItems = true
-	case "RestoreTesting.Schedule":
-		s.Pattern = `^cron\(.+\)$`
+	case "Tier.Targets[]":
+		targetSchema(s)
+		s.ErrorMessage = "a 12-digit account ID, an OU ID (ou-...) or an OU name (not all digits, not starting with ou-)"
 	case "RestoreTesting.Lookback":
 		s.Pattern = retentionPattern
 	case "RestoreTesting.ValidationWindow", "RestoreTesting.KeepRestored":
@@ -217,14 +244,16 @@ func fieldConstraints(key string, s *schema) {
 		s.UniqueItems = true
 	case "Notifications.Events[]":
 		s.Enum = enumOf(BackupVaultEvents()...)
-	case "Notifications.Emails[]", "BreakGlass.Recipients[]":
+	case "Notifications.Emails[]", "Notifications.TierEmails[][]", "BreakGlass.Recipients[]":
 		s.Format = "email"
+		s.Pattern = emailRE.String() // with a dotted domain
 	case "AccessRole.Principals[]", "BreakGlass.Principals[]":
 		s.Pattern = accessPrincipalRE.String()
 	case "LegalHold.Title":
 		s.Pattern = legalHoldTitleRE.String()
 	case "Reports.Bucket":
-		s.Pattern = bucketRE.String()
+		bucketSchema(s)
+		s.ErrorMessage = "an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, no two adjacent periods, not an IP address, no reserved prefix or suffix"
 	case "Reports.Formats", "Reports.Templates", "Framework.Controls":
 		s.UniqueItems = true
 		if key == "Framework.Controls" {

@@ -141,7 +141,10 @@ func TestSchemaConstraints(t *testing.T) {
 	}{
 		"encryption enum":   {append(tier, "encryption", "enum"), []any{"customer-managed", "aws-managed", nil}},
 		"retention pattern": {append(tier, "local_retention", "pattern"), retentionPattern},
-		"window pattern":    {append(tier, "start_window", "pattern"), windowPattern},
+		"window pattern":    {append(tier, "rpo", "pattern"), windowPattern},
+		"start window":      {append(tier, "start_window", "pattern"), startWindowPattern()},
+		"schedule":          {append(tier, "schedule", "pattern"), cronPattern()},
+		"lock max":          {[]string{"properties", "central", "properties", "lock", "properties", "max_retention", "pattern"}, lockMaxPattern()},
 		"tier names":        {[]string{"properties", "tiers", "propertyNames", "pattern"}, tierNamePattern},
 		"account pattern":   {[]string{"properties", "organization", "properties", "backup_account", "pattern"}, "^[0-9]{12}$"},
 		"distribution enum": {[]string{"properties", "organization", "properties", "distribution", "enum"}, []any{"policies", "direct", nil}},
