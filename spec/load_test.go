@@ -101,6 +101,14 @@ tags: {team: platform, "cost center": "42"}
 		"nulls are absent": base + `central:
 kms:
 `,
+		"compliance lock": base + `central: {lock: {mode: compliance, min_retention: 1d, max_retention: 100y, changeable_for_days: 3}}
+`,
+		"development with a central copy": base + `  development: {encryption: customer-managed, central_retention: 30d, cross_region: true, targets: [Dev]}
+`,
+		"cross region from the workload accounts": base + `  dr: {schedule: "cron(0 1 * * ? *)", local_retention: 7d, cross_region: true, secondary_retention: 30d, selection: {resource_types: [EC2, S3]}, targets: [DR]}
+`,
+		"preset by name": base + `  gold: {preset: production, cross_region: false, targets: [Gold]}
+`,
 		"schedules": base + `  weekly:
     schedule: "cron(15 2 ? * 6#3 *)"
     timezone: America/New_York
@@ -252,12 +260,15 @@ func parseInvalidCases() map[string]parseInvalidCase {
 		"framework name":                     {base + "reports: {bucket: reports, frameworks: [{name: 1st, controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]}]}\n", []string{"8:48 reports.frameworks[0].name: must start with a letter"}},
 		"framework control":                  {base + "reports: {bucket: reports, frameworks: [{name: f, controls: [BACKUP_RECOVERY_POINT_ENCRYPT]}]}\n", []string{"8:62 reports.frameworks[0].controls[0]: did you mean \"BACKUP_RECOVERY_POINT_ENCRYPTED\"?"}},
 		"empty target":                       {base + "  staging: {targets: [\"\"]}\n", []string{"8:23 tiers.staging.targets[0]: must not be empty"}},
+		"custom needs retention":             {base + "  gold: {schedule: \"cron(0 1 * * ? *)\", targets: [X]}\n", []string{"8:3 tiers.gold.local_retention: is required for a tier without a preset"}},
+		"managed key by preset":              {base + "  development: {central_retention: 30d, targets: [X]}\n", []string{"8:36 tiers.development.central_retention: uses AWS managed keys"}},
 		"completion window too long":         {base + "  gold: {schedule: \"cron(0 1 * * ? *)\", local_retention: 7d, completion_window: 5215w, targets: [X]}\n", []string{"8:81 tiers.gold.completion_window: exceeds the maximum"}},
 		"air gap max too long":               {base + "central: {air_gapped: {vault: ag, min_retention: 7d, max_retention: 36501d}}\n", []string{"8:69 central.air_gapped.max_retention: exceeds the maximum of 36500 days"}},
 		"bucket prefix":                      {base + "reports: {bucket: xn--reports}\n", []string{"8:19 reports.bucket: prefix xn-- is reserved"}},
 		"tier email":                         {base + "notifications: {events: [COPY_JOB_FAILED], tier_emails: {production: [ops@example]}}\n", []string{"8:71 notifications.tier_emails.production[0]: not an e-mail address"}},
 		"restore testing schedule":           {base + "  staging: {restore_testing: {schedule: \"cron(0 5 1 * * *)\"}, targets: [X]}\n", []string{"8:41 tiers.staging.restore_testing.schedule: cannot both be set"}},
 		"restore testing timezone":           {base + "  staging: {restore_testing: {timezone: Local}, targets: [X]}\n", []string{"8:41 tiers.staging.restore_testing.timezone: not an IANA time zone"}},
+		"framework name twice":               {base + "reports: {bucket: reports, frameworks: [{name: f, controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]}, {name: f, controls: [BACKUP_LAST_RECOVERY_POINT_CREATED]}]}\n", []string{"8:104 reports.frameworks[1].name: defined twice"}},
 		"framework twice":                    {base + "reports: {bucket: reports, frameworks: [{name: f, controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]}, {name: f, controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]}]}\n", []string{"8:104 reports.frameworks[1].name: defined twice"}},
 		"tag key reserved":                   {base + "tags: {\"aws:owner\": me}\n", []string{"8:8 tags.aws:owner: reserved for AWS"}},
 		"tag value chars":                    {base + "tags: {owner: \"a|b\"}\n", []string{"8:15 tags.owner: may contain only"}},

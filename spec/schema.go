@@ -63,7 +63,8 @@ type schema struct {
 // generated from the Spec types: their JSON names, required fields, the
 // documentation in fieldDocs and the constraints in fieldConstraints.
 // Editors use it to complete and check .github/aws-backup.yaml; Load
-// remains the authority (the schema cannot express rules across fields).
+// remains the authority: the schema refuses what Load refuses except where
+// a rule compares two values of the spec (see schemarules.go).
 func JSONSchema() ([]byte, error) {
 	root, err := schemaOf(reflect.TypeFor[Spec](), "")
 	if err != nil {
@@ -73,6 +74,7 @@ func JSONSchema() ([]byte, error) {
 	root.ID = SchemaID
 	root.Title = "orgbackup spec"
 	root.Description = "The backup architecture of an AWS organization, as kept in .github/aws-backup.yaml. See Defaults for omitted fields."
+	root.AllOf = append(root.AllOf, specRules()...)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -167,6 +169,7 @@ func fieldConstraints(key string, s *schema) {
 	case "Spec.Tiers":
 		s.PropertyNames = &schema{Pattern: tierNamePattern}
 		s.MinProperties = ptr(1) // at least one tier
+		s.AllOf = append(s.AllOf, tiersRules())
 	case "Spec.Name", "Spec.Tags[]", "Selection.Tags[]":
 		s.Pattern = tagCharsRE.String() // used as a tag value
 	case "Spec.Tags", "Selection.Tags":
@@ -254,6 +257,12 @@ func fieldConstraints(key string, s *schema) {
 	case "Reports.Bucket":
 		bucketSchema(s)
 		s.ErrorMessage = "an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, no two adjacent periods, not an IP address, no reserved prefix or suffix"
+	case "Reports.Frameworks":
+		// Load refuses two frameworks of one name; the schema can refuse
+		// only two identical ones (see valueComparisons).
+		s.UniqueItems = true
+	case "Central.Lock":
+		s.AllOf = append(s.AllOf, lockRules()...)
 	case "Reports.Formats", "Reports.Templates", "Framework.Controls":
 		s.UniqueItems = true
 		if key == "Framework.Controls" {
