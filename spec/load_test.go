@@ -214,6 +214,7 @@ func parseInvalidCases() map[string]parseInvalidCase {
 		"timezone":                           {base + "  staging: {timezone: Mars/Olympus, targets: [X]}\n", []string{"8:23 tiers.staging.timezone: not an IANA time zone"}},
 		"encryption":                         {base + "  staging: {encryption: kms, targets: [X]}\n", []string{"8:25 tiers.staging.encryption: not one of customer-managed, aws-managed"}},
 		"cold storage":                       {base + "  staging: {cold_after: 30d, targets: [X]}\n", []string{"8:3 tiers.staging.local_retention: at least 90 days after"}},
+		"cold storage written":               {base + "  staging: {cold_after: 30d, local_retention: 100d, targets: [X]}\n", []string{"8:47 tiers.staging.local_retention: at least 90 days after"}},
 		"continuous retention":               {base + "  staging: {continuous: true, local_retention: 60d, targets: [X]}\n", []string{"8:48 tiers.staging.local_retention: continuous backups must be kept 1 to 35 days"}},
 		"cross region needs secondary":       {"version: 1\norganization:\n" + accounts + "  regions: {primary: us-east-1}\ntiers:\n  production: {targets: [X]}\n", []string{"7:3 tiers.production: cross_region needs organization.regions.secondary"}},
 		"cross region needs retention":       {base + "  dev: {schedule: \"cron(0 1 * * ? *)\", local_retention: 7d, cross_region: true, targets: [X]}\n", []string{"8:75 tiers.dev.cross_region: needs central_retention or secondary_retention"}},

@@ -92,7 +92,7 @@ var valueComparisons = map[string]string{
 	"TestParseInvalid/lock range":           "a preset's central retention within the lock's range",
 	"TestParseInvalid/lock range written":   "central_retention within the lock's range",
 	"TestParseInvalid/air gap same vault":   "air-gapped vault name differs from central.vault",
-	"TestParseInvalid/cold storage":         "local retention at least 90 days after cold_after",
+	"TestParseInvalid/cold storage written": "local_retention at least 90 days after cold_after",
 	"TestParseInvalid/framework name twice": "framework names unique across differing frameworks",
 }
 

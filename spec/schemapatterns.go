@@ -216,6 +216,12 @@ func continuousRetentionPattern() string {
 	return durationRangePattern(retentionUnits(), 1, policy.MaxContinuousRetentionDays)
 }
 
+// coldRetentionPattern: a retention that leaves recovery points moved to
+// cold storage after a day or more their 90 days there.
+func coldRetentionPattern() string {
+	return durationRangePattern(retentionUnits(), 1+policy.MinColdStorageDays, 0)
+}
+
 // startWindowPattern: a start window is 60 minutes to 100 years (policy's
 // windows check).
 func startWindowPattern() string {

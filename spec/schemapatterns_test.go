@@ -71,12 +71,13 @@ func TestDurationPatterns(t *testing.T) {
 		"lock max":    {lockMaxPattern(), retention(1, MaxLockDays)},
 		"air gap min": {airGappedMinPattern(), retention(MinAirGappedRetentionDays, 0)},
 		"continuous":  {continuousRetentionPattern(), retention(1, policy.MaxContinuousRetentionDays)},
+		"cold":        {coldRetentionPattern(), retention(91, 0)},
 		"retention":   {retentionPattern, retention(1, 0)},
 		"start":       {startWindowPattern(), window(policy.MinStartWindowMinutes, policy.MaxWindowMinutes)},
 		"completion":  {completionWindowPattern(), window(1, policy.MaxWindowMinutes)},
 	}
 	var numbers []string
-	for _, n := range []int64{1, 2, 4, 5, 6, 7, 8, 34, 35, 36, 59, 60, 61, 99, 100, 101, 364, 365, 876000, 876001, 5214, 5215, 36499, 36500, 36501, 36135, 52559999, 52560000, 52560001, 36500000, 999999999} {
+	for _, n := range []int64{1, 2, 4, 5, 6, 7, 8, 12, 13, 34, 35, 36, 59, 60, 61, 90, 91, 92, 99, 100, 101, 364, 365, 876000, 876001, 5214, 5215, 36499, 36500, 36501, 36135, 52559999, 52560000, 52560001, 36500000, 999999999} {
 		numbers = append(numbers, strconv.FormatInt(n, 10))
 	}
 	numbers = append(numbers, "0", "07", "1000000000", "", "x")

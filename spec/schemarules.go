@@ -196,6 +196,12 @@ func (f tierFacts) rules() []*schema {
 			Then:    &schema{Properties: map[string]*schema{"local_retention": {Pattern: continuousRetentionPattern()}}},
 		},
 		{
+			Comment: "Recovery points stay in cold storage 90 days: with cold_after, local_retention is at least 91 days (and at least cold_after plus 90 days, a comparison the schema leaves to Load).",
+			If:      set("cold_after"),
+			Then: allOf(set("local_retention"),
+				&schema{Properties: map[string]*schema{"local_retention": {Pattern: coldRetentionPattern()}}}),
+		},
+		{
 			Comment: "AWS managed keys cannot be copied across accounts: a tier with a central copy needs customer-managed keys.",
 			Not:     allOf(f.centralCopy(), f.awsManaged()),
 		},
