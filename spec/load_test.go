@@ -228,6 +228,7 @@ func parseInvalidCases() map[string]parseInvalidCase {
 		"target twice in a tier":             {base + "  staging: {targets: [Staging, Staging]}\n", []string{"8:32 tiers.staging.targets[1]: Staging is already a target of tiers.staging.targets[0]"}},
 		"resource type":                      {base + "  staging: {selection: {resource_types: [EC3]}, targets: [X]}\n", []string{"8:42 tiers.staging.selection.resource_types[0]: did you mean \"EC2\"?"}},
 		"lock range":                         {base + "central: {lock: {mode: governance, max_retention: 5y}}\n", []string{"7:3 tiers.production.central_retention: 2555 days (7y) is outside the central vault lock's retention range up to max_retention 1825 days"}},
+		"lock range from min":                {base + "  staging: {targets: [X]}\ncentral: {lock: {mode: governance, min_retention: 2y}}\n", []string{"8:3 tiers.staging.central_retention: outside the central vault lock's retention range min_retention 730 days and up"}},
 		"lock range written":                 {base + "  staging: {central_retention: 30d, targets: [X]}\ncentral: {lock: {mode: governance, min_retention: 90d}}\n", []string{"8:32 tiers.staging.central_retention: outside the central vault lock's retention range min_retention 90 days and up"}},
 		"lock mode":                          {base + "central: {lock: {mode: strict}}\n", []string{"8:24 central.lock.mode: not one of governance, compliance"}},
 		"lock mode missing":                  {base + "central: {lock: {min_retention: 1d}}\n", []string{"8:11 central.lock.mode: missing required key"}},
@@ -274,6 +275,10 @@ func parseInvalidCases() map[string]parseInvalidCase {
 		"tag key reserved":                   {base + "tags: {\"aws:owner\": me}\n", []string{"8:8 tags.aws:owner: reserved for AWS"}},
 		"tag value chars":                    {base + "tags: {owner: \"a|b\"}\n", []string{"8:15 tags.owner: may contain only"}},
 		"name as tag value":                  {base + "name: \"a;b\"\n", []string{"8:7 name: may contain only"}},
+
+		// Without a preset's central retention, which the schema checks
+		// against the lock's range, only the comparison of min and max is left.
+		"lock min over max, custom tier": {"version: 1\norganization:\n" + accounts + "  regions: {primary: us-east-1}\ntiers:\n  gold: {schedule: \"cron(0 1 * * ? *)\", local_retention: 7d, targets: [X]}\ncentral: {lock: {mode: governance, min_retention: 10y, max_retention: 1y}}\n", []string{"8:71 central.lock.max_retention: less than min_retention"}},
 	}
 }
 

@@ -85,15 +85,14 @@ func specCorpus(t *testing.T) []corpusDoc {
 // accepting them is expected; any other disagreement fails, and so does an
 // entry that no longer disagrees.
 var valueComparisons = map[string]string{
-	"TestParseInvalid/same accounts":        "backup account differs from management_account",
-	"TestParseInvalid/management target":    "a target differs from management_account",
-	"TestParseInvalid/secondary is primary": "secondary region differs from the primary",
-	"TestParseInvalid/lock min over max":    "lock min_retention at most its max_retention",
-	"TestParseInvalid/lock range":           "a preset's central retention within the lock's range",
-	"TestParseInvalid/lock range written":   "central_retention within the lock's range",
-	"TestParseInvalid/air gap same vault":   "air-gapped vault name differs from central.vault",
-	"TestParseInvalid/cold storage written": "local_retention at least 90 days after cold_after",
-	"TestParseInvalid/framework name twice": "framework names unique across differing frameworks",
+	"TestParseInvalid/same accounts":                  "backup account differs from management_account",
+	"TestParseInvalid/management target":              "a target differs from management_account",
+	"TestParseInvalid/secondary is primary":           "secondary region differs from the primary",
+	"TestParseInvalid/lock min over max, custom tier": "lock min_retention at most its max_retention",
+	"TestParseInvalid/lock range written":             "central_retention within the lock's range",
+	"TestParseInvalid/air gap same vault":             "air-gapped vault name differs from central.vault",
+	"TestParseInvalid/cold storage written":           "local_retention at least 90 days after cold_after",
+	"TestParseInvalid/framework name twice":           "framework names unique across differing frameworks",
 }
 
 // TestSchemaAgreesWithLoad validates every spec of the corpus with the

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -35,10 +36,10 @@ func bucketSchema(s *schema) {
 	octet := `(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])`
 	var prefixes, suffixes []string
 	for _, p := range bucketReservedPrefixes() {
-		prefixes = append(prefixes, regexpQuote(p))
+		prefixes = append(prefixes, regexp.QuoteMeta(p))
 	}
 	for _, sfx := range bucketReservedSuffixes() {
-		suffixes = append(suffixes, regexpQuote(sfx))
+		suffixes = append(suffixes, regexp.QuoteMeta(sfx))
 	}
 	s.Not = &schema{AnyOf: []*schema{
 		{Pattern: `\.\.`}, // two adjacent periods
@@ -48,21 +49,18 @@ func bucketSchema(s *schema) {
 	}}
 }
 
-// regexpQuote escapes the metacharacters of bucket affixes (only '.').
-func regexpQuote(s string) string { return strings.ReplaceAll(s, ".", `\.`) }
-
 // lockRules: changeable_for_days is required in compliance mode and
 // refused in governance mode.
 func lockRules() []*schema {
 	return withMessages([]*schema{
 		{
 			Comment: "Compliance mode needs changeable_for_days.",
-			If:      &schema{Required: []string{"mode"}, Properties: map[string]*schema{"mode": {Enum: enumOf(LockCompliance)}}},
+			If:      is("mode", LockCompliance),
 			Then:    set("changeable_for_days"),
 		},
 		{
 			Comment: "changeable_for_days is for compliance mode only.",
-			If:      &schema{Required: []string{"mode"}, Properties: map[string]*schema{"mode": {Enum: enumOf(LockGovernance)}}},
+			If:      is("mode", LockGovernance),
 			Then:    unset("changeable_for_days"),
 		},
 	})
@@ -232,23 +230,51 @@ func tiersRules() *schema {
 	return s
 }
 
-// specRules are the rules across sections of the spec.
-func specRules() []*schema {
-	// Some tier copies to the secondary region: not every tier fails to.
-	noCrossRegion := &schema{
+// someTier: the spec has a tier for which holds, given the preset its
+// name implies, is true; that is, not every tier fails it.
+func someTier(holds func(tierFacts) *schema) *schema {
+	none := &schema{
 		Properties:           map[string]*schema{},
-		AdditionalProperties: not(tierFacts{PresetNone}.crossRegion()),
+		AdditionalProperties: not(holds(tierFacts{PresetNone})),
 	}
 	for _, p := range presetNames() {
-		noCrossRegion.Properties[p] = not(tierFacts{p}.crossRegion())
+		none.Properties[p] = not(holds(tierFacts{p}))
 	}
-	return withMessages([]*schema{{
+	return &schema{Required: []string{"tiers"}, Properties: map[string]*schema{
+		"tiers": {Type: "object", Not: none},
+	}}
+}
+
+// specRules are the rules across sections of the spec.
+func specRules() []*schema {
+	rules := []*schema{{
 		Comment: "A tier with cross_region needs organization.regions.secondary.",
-		If: &schema{Required: []string{"tiers"}, Properties: map[string]*schema{
-			"tiers": {Type: "object", Not: noCrossRegion},
-		}},
+		If:      someTier(tierFacts.crossRegion),
 		Then: &schema{Properties: map[string]*schema{
 			"organization": {Properties: map[string]*schema{"regions": set("secondary")}},
 		}},
-	}})
+	}}
+	// A preset's central retention is a constant, so the central vault
+	// lock's range must hold it when a tier keeps it (Validator.lockRange);
+	// a written central_retention is a comparison the schema leaves to Load.
+	for _, pt := range policy.Tiers() {
+		days := int64(pt.CentralRetention())
+		if days == 0 {
+			continue
+		}
+		name := pt.String()
+		rules = append(rules, &schema{
+			Comment: "A tier keeping the " + name + " preset's central retention (" + FormatDays(pt.CentralRetention()) + ") needs a central vault lock range that holds it.",
+			If: someTier(func(f tierFacts) *schema {
+				return allOf(f.preset(name), unset("central_retention"))
+			}),
+			Then: &schema{Properties: map[string]*schema{
+				"central": {Properties: map[string]*schema{"lock": {Properties: map[string]*schema{
+					"min_retention": {Pattern: durationRangePattern(retentionUnits(), 1, days)},
+					"max_retention": {Pattern: durationRangePattern(retentionUnits(), days, 0)},
+				}}}},
+			}},
+		})
+	}
+	return withMessages(rules)
 }
