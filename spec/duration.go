@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -56,15 +57,15 @@ func ParseWindow(s string) (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
+	size := map[string]time.Duration{"m": time.Minute, "h": time.Hour, "d": 24 * time.Hour, "w": 7 * 24 * time.Hour}[unit]
+	if size > 0 && n > int64(math.MaxInt64/size) {
+		// A time.Duration counts nanoseconds and holds about 292 years;
+		// the product would wrap around to a short window.
+		return 0, fmt.Errorf("window %q is too long; windows are at most 100 years", s)
+	}
 	switch unit {
-	case "m":
-		return time.Duration(n) * time.Minute, nil
-	case "h":
-		return time.Duration(n) * time.Hour, nil
-	case "d":
-		return time.Duration(n) * 24 * time.Hour, nil
-	case "w":
-		return time.Duration(n) * 7 * 24 * time.Hour, nil
+	case "m", "h", "d", "w":
+		return time.Duration(n) * size, nil
 	case "y":
 		return 0, fmt.Errorf("window %q is too long to be useful; use m (minutes), h (hours), d (days) or w (weeks)", s)
 	}

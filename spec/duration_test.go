@@ -56,6 +56,10 @@ func TestParseWindow(t *testing.T) {
 		"years":   {in: "1y", wantErr: true},
 		"seconds": {in: "30s", wantErr: true},
 		"go form": {in: "1h30m", wantErr: true},
+		// 876000 days overflow a time.Duration's nanoseconds.
+		"past time.Duration": {in: "876000d", wantErr: true},
+		"many minutes":       {in: "100000000m", want: 100000000 * time.Minute},
+		"past in minutes":    {in: "999999999m", wantErr: true},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -101,6 +101,23 @@ tags: {team: platform, "cost center": "42"}
 		"nulls are absent": base + `central:
 kms:
 `,
+		"compliance lock": base + `central: {lock: {mode: compliance, min_retention: 1d, max_retention: 100y, changeable_for_days: 3}}
+`,
+		"development with a central copy": base + `  development: {encryption: customer-managed, central_retention: 30d, cross_region: true, targets: [Dev]}
+`,
+		"cross region from the workload accounts": base + `  dr: {schedule: "cron(0 1 * * ? *)", local_retention: 7d, cross_region: true, secondary_retention: 30d, selection: {resource_types: [EC2, S3]}, targets: [DR]}
+`,
+		"preset by name": base + `  gold: {preset: production, cross_region: false, targets: [Gold]}
+`,
+		"schedules": base + `  weekly:
+    schedule: "cron(15 2 ? * 6#3 *)"
+    timezone: America/New_York
+    local_retention: 35d
+    start_window: 2h
+    completion_window: 100w
+    restore_testing: {schedule: "cron(0 5 L * ? *)", timezone: Asia/Tokyo}
+    targets: [Weekly]
+`,
 	}
 }
 
@@ -197,6 +214,7 @@ func parseInvalidCases() map[string]parseInvalidCase {
 		"timezone":                           {base + "  staging: {timezone: Mars/Olympus, targets: [X]}\n", []string{"8:23 tiers.staging.timezone: not an IANA time zone"}},
 		"encryption":                         {base + "  staging: {encryption: kms, targets: [X]}\n", []string{"8:25 tiers.staging.encryption: not one of customer-managed, aws-managed"}},
 		"cold storage":                       {base + "  staging: {cold_after: 30d, targets: [X]}\n", []string{"8:3 tiers.staging.local_retention: at least 90 days after"}},
+		"cold storage written":               {base + "  staging: {cold_after: 30d, local_retention: 100d, targets: [X]}\n", []string{"8:47 tiers.staging.local_retention: at least 90 days after"}},
 		"continuous retention":               {base + "  staging: {continuous: true, local_retention: 60d, targets: [X]}\n", []string{"8:48 tiers.staging.local_retention: continuous backups must be kept 1 to 35 days"}},
 		"cross region needs secondary":       {"version: 1\norganization:\n" + accounts + "  regions: {primary: us-east-1}\ntiers:\n  production: {targets: [X]}\n", []string{"7:3 tiers.production: cross_region needs organization.regions.secondary"}},
 		"cross region needs retention":       {base + "  dev: {schedule: \"cron(0 1 * * ? *)\", local_retention: 7d, cross_region: true, targets: [X]}\n", []string{"8:75 tiers.dev.cross_region: needs central_retention or secondary_retention"}},
@@ -210,6 +228,7 @@ func parseInvalidCases() map[string]parseInvalidCase {
 		"target twice in a tier":             {base + "  staging: {targets: [Staging, Staging]}\n", []string{"8:32 tiers.staging.targets[1]: Staging is already a target of tiers.staging.targets[0]"}},
 		"resource type":                      {base + "  staging: {selection: {resource_types: [EC3]}, targets: [X]}\n", []string{"8:42 tiers.staging.selection.resource_types[0]: did you mean \"EC2\"?"}},
 		"lock range":                         {base + "central: {lock: {mode: governance, max_retention: 5y}}\n", []string{"7:3 tiers.production.central_retention: 2555 days (7y) is outside the central vault lock's retention range up to max_retention 1825 days"}},
+		"lock range from min":                {base + "  staging: {targets: [X]}\ncentral: {lock: {mode: governance, min_retention: 2y}}\n", []string{"8:3 tiers.staging.central_retention: outside the central vault lock's retention range min_retention 730 days and up"}},
 		"lock range written":                 {base + "  staging: {central_retention: 30d, targets: [X]}\ncentral: {lock: {mode: governance, min_retention: 90d}}\n", []string{"8:32 tiers.staging.central_retention: outside the central vault lock's retention range min_retention 90 days and up"}},
 		"lock mode":                          {base + "central: {lock: {mode: strict}}\n", []string{"8:24 central.lock.mode: not one of governance, compliance"}},
 		"lock mode missing":                  {base + "central: {lock: {min_retention: 1d}}\n", []string{"8:11 central.lock.mode: missing required key"}},
@@ -242,10 +261,24 @@ func parseInvalidCases() map[string]parseInvalidCase {
 		"report template":                    {base + "reports: {bucket: reports, templates: [BACKUP_JOBS_REPORT]}\n", []string{"8:40 reports.templates[0]: did you mean \"BACKUP_JOB_REPORT\"?"}},
 		"framework name":                     {base + "reports: {bucket: reports, frameworks: [{name: 1st, controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]}]}\n", []string{"8:48 reports.frameworks[0].name: must start with a letter"}},
 		"framework control":                  {base + "reports: {bucket: reports, frameworks: [{name: f, controls: [BACKUP_RECOVERY_POINT_ENCRYPT]}]}\n", []string{"8:62 reports.frameworks[0].controls[0]: did you mean \"BACKUP_RECOVERY_POINT_ENCRYPTED\"?"}},
+		"empty target":                       {base + "  staging: {targets: [\"\"]}\n", []string{"8:23 tiers.staging.targets[0]: must not be empty"}},
+		"custom needs retention":             {base + "  gold: {schedule: \"cron(0 1 * * ? *)\", targets: [X]}\n", []string{"8:3 tiers.gold.local_retention: is required for a tier without a preset"}},
+		"managed key by preset":              {base + "  development: {central_retention: 30d, targets: [X]}\n", []string{"8:36 tiers.development.central_retention: uses AWS managed keys"}},
+		"completion window too long":         {base + "  gold: {schedule: \"cron(0 1 * * ? *)\", local_retention: 7d, completion_window: 5215w, targets: [X]}\n", []string{"8:81 tiers.gold.completion_window: exceeds the maximum"}},
+		"air gap max too long":               {base + "central: {air_gapped: {vault: ag, min_retention: 7d, max_retention: 36501d}}\n", []string{"8:69 central.air_gapped.max_retention: exceeds the maximum of 36500 days"}},
+		"bucket prefix":                      {base + "reports: {bucket: xn--reports}\n", []string{"8:19 reports.bucket: prefix xn-- is reserved"}},
+		"tier email":                         {base + "notifications: {events: [COPY_JOB_FAILED], tier_emails: {production: [ops@example]}}\n", []string{"8:71 notifications.tier_emails.production[0]: not an e-mail address"}},
+		"restore testing schedule":           {base + "  staging: {restore_testing: {schedule: \"cron(0 5 1 * * *)\"}, targets: [X]}\n", []string{"8:41 tiers.staging.restore_testing.schedule: cannot both be set"}},
+		"restore testing timezone":           {base + "  staging: {restore_testing: {timezone: Local}, targets: [X]}\n", []string{"8:41 tiers.staging.restore_testing.timezone: not an IANA time zone"}},
+		"framework name twice":               {base + "reports: {bucket: reports, frameworks: [{name: f, controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]}, {name: f, controls: [BACKUP_LAST_RECOVERY_POINT_CREATED]}]}\n", []string{"8:104 reports.frameworks[1].name: defined twice"}},
 		"framework twice":                    {base + "reports: {bucket: reports, frameworks: [{name: f, controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]}, {name: f, controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]}]}\n", []string{"8:104 reports.frameworks[1].name: defined twice"}},
 		"tag key reserved":                   {base + "tags: {\"aws:owner\": me}\n", []string{"8:8 tags.aws:owner: reserved for AWS"}},
 		"tag value chars":                    {base + "tags: {owner: \"a|b\"}\n", []string{"8:15 tags.owner: may contain only"}},
 		"name as tag value":                  {base + "name: \"a;b\"\n", []string{"8:7 name: may contain only"}},
+
+		// Without a preset's central retention, which the schema checks
+		// against the lock's range, only the comparison of min and max is left.
+		"lock min over max, custom tier": {"version: 1\norganization:\n" + accounts + "  regions: {primary: us-east-1}\ntiers:\n  gold: {schedule: \"cron(0 1 * * ? *)\", local_retention: 7d, targets: [X]}\ncentral: {lock: {mode: governance, min_retention: 10y, max_retention: 1y}}\n", []string{"8:71 central.lock.max_retention: less than min_retention"}},
 	}
 }
 

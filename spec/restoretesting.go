@@ -223,7 +223,9 @@ func (v *validator) restoreTesting(base string, t Tier, e EffectiveTier) {
 		}
 	}
 	if rt.Timezone != "" {
-		if _, err := time.LoadLocation(rt.Timezone); err != nil {
+		// "Local" loads as the host's zone, not an IANA name (as policy
+		// refuses it in a plan's ScheduleExpressionTimezone).
+		if _, err := time.LoadLocation(rt.Timezone); err != nil || rt.Timezone == "Local" {
 			v.add(base+".timezone", "%q is not an IANA time zone", rt.Timezone)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"sort"
 )
 
+//go:generate go test -run TestTimeZoneNames -update
 //go:generate go test -run TestSchemaFile -update
 
 // SchemaID is the $id of the spec's JSON Schema.
@@ -22,15 +23,22 @@ const (
 
 // schema is a JSON Schema (draft 2020-12) node; fields marshal in a fixed
 // order and maps sort their keys, so the output is deterministic.
+//
+// PatternErrorMessage and ErrorMessage are what editors
+// (yaml-language-server, VS Code) show instead of a failed pattern or
+// rule; validators ignore them.
 type schema struct {
 	Schema               string             `json:"$schema,omitempty"`
 	ID                   string             `json:"$id,omitempty"`
+	Comment              string             `json:"$comment,omitempty"`
 	Title                string             `json:"title,omitempty"`
 	Description          string             `json:"description,omitempty"`
 	Type                 any                `json:"type,omitempty"` // a type name, or a list of them
 	Enum                 []any              `json:"enum,omitempty"`
 	Pattern              string             `json:"pattern,omitempty"`
+	PatternErrorMessage  string             `json:"patternErrorMessage,omitempty"`
 	Format               string             `json:"format,omitempty"`
+	MinLength            *int               `json:"minLength,omitempty"`
 	Minimum              *int               `json:"minimum,omitempty"`
 	Maximum              *int               `json:"maximum,omitempty"`
 	MinItems             *int               `json:"minItems,omitempty"`
@@ -38,18 +46,25 @@ type schema struct {
 	MaxItems             *int               `json:"maxItems,omitempty"`
 	UniqueItems          bool               `json:"uniqueItems,omitempty"`
 	Items                *schema            `json:"items,omitempty"`
+	Contains             *schema            `json:"contains,omitempty"`
 	Properties           map[string]*schema `json:"properties,omitempty"`
 	Required             []string           `json:"required,omitempty"`
 	PropertyNames        *schema            `json:"propertyNames,omitempty"`
 	AdditionalProperties any                `json:"additionalProperties,omitempty"`
 	Not                  *schema            `json:"not,omitempty"`
+	AnyOf                []*schema          `json:"anyOf,omitempty"`
+	AllOf                []*schema          `json:"allOf,omitempty"`
+	If                   *schema            `json:"if,omitempty"`
+	Then                 *schema            `json:"then,omitempty"`
+	ErrorMessage         string             `json:"errorMessage,omitempty"`
 }
 
 // JSONSchema returns the JSON Schema (draft 2020-12) of the spec format,
 // generated from the Spec types: their JSON names, required fields, the
 // documentation in fieldDocs and the constraints in fieldConstraints.
 // Editors use it to complete and check .github/aws-backup.yaml; Load
-// remains the authority (the schema cannot express rules across fields).
+// remains the authority: the schema refuses what Load refuses except where
+// a rule compares two values of the spec (see schemarules.go).
 func JSONSchema() ([]byte, error) {
 	root, err := schemaOf(reflect.TypeFor[Spec](), "")
 	if err != nil {
@@ -59,6 +74,7 @@ func JSONSchema() ([]byte, error) {
 	root.ID = SchemaID
 	root.Title = "orgbackup spec"
 	root.Description = "The backup architecture of an AWS organization, as kept in .github/aws-backup.yaml. See Defaults for omitted fields."
+	root.AllOf = append(root.AllOf, specRules()...)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -98,6 +114,9 @@ func schemaOf(t reflect.Type, field string) (*schema, error) {
 			} else if typ, ok := fs.Type.(string); ok {
 				// Load reads an empty value (null) as an absent key.
 				fs.Type = []string{typ, "null"}
+				if fs.Enum != nil {
+					fs.Enum = append(fs.Enum, nil)
+				}
 			}
 		}
 		sort.Strings(s.Required)
@@ -150,6 +169,7 @@ func fieldConstraints(key string, s *schema) {
 	case "Spec.Tiers":
 		s.PropertyNames = &schema{Pattern: tierNamePattern}
 		s.MinProperties = ptr(1) // at least one tier
+		s.AllOf = append(s.AllOf, tiersRules())
 	case "Spec.Name", "Spec.Tags[]", "Selection.Tags[]":
 		s.Pattern = tagCharsRE.String() // used as a tag value
 	case "Spec.Tags", "Selection.Tags":
@@ -167,20 +187,36 @@ func fieldConstraints(key string, s *schema) {
 		s.UniqueItems = true
 	case "Tier.Preset":
 		s.Enum = enumOf(PresetNone, "production", "staging", "development")
-	case "Tier.Schedule":
-		s.Pattern = `^cron\(.+\)$`
-	case "Tier.StartWindow", "Tier.CompletionWindow", "Tier.RPO", "Tier.RTO":
+	case "Tier.Schedule", "RestoreTesting.Schedule":
+		s.Pattern = cronPattern()
+		s.PatternErrorMessage = "an AWS cron expression, cron(minutes hours day-of-month month day-of-week year), one of day-of-month and day-of-week ?, one minute of the hour (at most hourly), e.g. cron(0 2 * * ? *)"
+	case "Tier.Timezone", "RestoreTesting.Timezone":
+		s.Enum = enumOf(timeZoneNames()...)
+	case "Tier.StartWindow":
+		s.Pattern = startWindowPattern()
+		s.PatternErrorMessage = "a whole number and m, h, d or w, from 60m to 100 years, e.g. 1h"
+	case "Tier.CompletionWindow":
+		s.Pattern = completionWindowPattern()
+		s.PatternErrorMessage = "a whole number and m, h, d or w, at most 100 years, e.g. 8h"
+	case "Tier.RPO", "Tier.RTO":
 		s.Pattern = windowPattern
 	case "Tier.LocalRetention", "Tier.ColdAfter", "Tier.CentralRetention", "Tier.SecondaryRetention",
-		"Lock.MinRetention", "Lock.MaxRetention", "AirGapped.MinRetention", "AirGapped.MaxRetention":
+		"Lock.MinRetention":
 		s.Pattern = retentionPattern
+	case "Lock.MaxRetention", "AirGapped.MaxRetention":
+		s.Pattern = lockMaxPattern()
+		s.PatternErrorMessage = "a whole number and d, w or y, at most 36500 days, e.g. 3650d"
+	case "AirGapped.MinRetention":
+		s.Pattern = airGappedMinPattern()
+		s.PatternErrorMessage = "a whole number and d, w or y, at least 7 days, e.g. 7d"
 	case "Tier.Encryption":
 		s.Enum = enumOf("customer-managed", "aws-managed")
 	case "Tier.Targets":
 		s.MinItems = ptr(1)
 		s.UniqueItems = true
-	case "RestoreTesting.Schedule":
-		s.Pattern = `^cron\(.+\)$`
+	case "Tier.Targets[]":
+		targetSchema(s)
+		s.ErrorMessage = "a 12-digit account ID, an OU ID (ou-...) or an OU name (not all digits, not starting with ou-)"
 	case "RestoreTesting.Lookback":
 		s.Pattern = retentionPattern
 	case "RestoreTesting.ValidationWindow", "RestoreTesting.KeepRestored":
@@ -211,14 +247,22 @@ func fieldConstraints(key string, s *schema) {
 		s.UniqueItems = true
 	case "Notifications.Events[]":
 		s.Enum = enumOf(BackupVaultEvents()...)
-	case "Notifications.Emails[]", "BreakGlass.Recipients[]":
+	case "Notifications.Emails[]", "Notifications.TierEmails[][]", "BreakGlass.Recipients[]":
 		s.Format = "email"
+		s.Pattern = emailRE.String() // with a dotted domain
 	case "AccessRole.Principals[]", "BreakGlass.Principals[]":
 		s.Pattern = accessPrincipalRE.String()
 	case "LegalHold.Title":
 		s.Pattern = legalHoldTitleRE.String()
 	case "Reports.Bucket":
-		s.Pattern = bucketRE.String()
+		bucketSchema(s)
+		s.ErrorMessage = "an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, no two adjacent periods, not an IP address, no reserved prefix or suffix"
+	case "Reports.Frameworks":
+		// Load refuses two frameworks of one name; the schema can refuse
+		// only two identical ones (see valueComparisons).
+		s.UniqueItems = true
+	case "Central.Lock":
+		s.AllOf = append(s.AllOf, lockRules()...)
 	case "Reports.Formats", "Reports.Templates", "Framework.Controls":
 		s.UniqueItems = true
 		if key == "Framework.Controls" {

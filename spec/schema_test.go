@@ -139,12 +139,15 @@ func TestSchemaConstraints(t *testing.T) {
 		path []string
 		want any
 	}{
-		"encryption enum":   {append(tier, "encryption", "enum"), []any{"customer-managed", "aws-managed"}},
+		"encryption enum":   {append(tier, "encryption", "enum"), []any{"customer-managed", "aws-managed", nil}},
 		"retention pattern": {append(tier, "local_retention", "pattern"), retentionPattern},
-		"window pattern":    {append(tier, "start_window", "pattern"), windowPattern},
+		"window pattern":    {append(tier, "rpo", "pattern"), windowPattern},
+		"start window":      {append(tier, "start_window", "pattern"), startWindowPattern()},
+		"schedule":          {append(tier, "schedule", "pattern"), cronPattern()},
+		"lock max":          {[]string{"properties", "central", "properties", "lock", "properties", "max_retention", "pattern"}, lockMaxPattern()},
 		"tier names":        {[]string{"properties", "tiers", "propertyNames", "pattern"}, tierNamePattern},
 		"account pattern":   {[]string{"properties", "organization", "properties", "backup_account", "pattern"}, "^[0-9]{12}$"},
-		"distribution enum": {[]string{"properties", "organization", "properties", "distribution", "enum"}, []any{"policies", "direct"}},
+		"distribution enum": {[]string{"properties", "organization", "properties", "distribution", "enum"}, []any{"policies", "direct", nil}},
 		"lock mode enum":    {[]string{"properties", "central", "properties", "lock", "properties", "mode", "enum"}, []any{"governance", "compliance"}},
 		"changeable min":    {[]string{"properties", "central", "properties", "lock", "properties", "changeable_for_days", "minimum"}, float64(3)},
 		"version":           {[]string{"properties", "version", "enum"}, []any{float64(1)}},

@@ -831,17 +831,26 @@ func checkBucketName(b string) string {
 	case isIPv4(b):
 		return "it must not be formatted as an IP address"
 	}
-	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
+	for _, p := range bucketReservedPrefixes() {
 		if strings.HasPrefix(b, p) {
 			return "the prefix " + p + " is reserved"
 		}
 	}
-	for _, sfx := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
+	for _, sfx := range bucketReservedSuffixes() {
 		if strings.HasSuffix(b, sfx) {
 			return "the suffix " + sfx + " is reserved"
 		}
 	}
 	return ""
+}
+
+// bucketReservedPrefixes are the prefixes S3 reserves ("General purpose
+// bucket naming rules").
+func bucketReservedPrefixes() []string { return []string{"xn--", "sthree-", "amzn-s3-demo-"} }
+
+// bucketReservedSuffixes are the suffixes S3 reserves (same page).
+func bucketReservedSuffixes() []string {
+	return []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"}
 }
 
 func isIPv4(s string) bool {

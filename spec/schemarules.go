@@ -1,0 +1,280 @@
+package spec
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/orgbackup/orgbackup/policy"
+)
+
+// Rules of Load that the JSON Schema carries beyond each field's type,
+// enum and pattern: the targets' forms, the S3 bucket naming rules, and the
+// rules across fields that if/then, not and contains can say. A tier's
+// rules depend on its effective preset, which for the tier names
+// production, staging and development defaults to the name; so they sit on
+// the tiers object, once per preset name and once for every other name.
+//
+// What the schema cannot say are rules that compare two values of the spec
+// with each other (valueComparisons in the schema corpus test lists them).
+
+// targetSchema: a tier target is a 12-digit account ID, an OU ID, or an OU
+// name, which is neither all digits nor starting with ou- (Load reads
+// those as account and OU IDs).
+func targetSchema(s *schema) {
+	s.AnyOf = []*schema{
+		{Pattern: "^[0-9]{12}$"},
+		{Pattern: ouIDRE.String()},
+		{MinLength: ptr(1), Not: &schema{AnyOf: []*schema{{Pattern: "^[0-9]+$"}, {Pattern: "^ou-"}}}},
+	}
+}
+
+// bucketSchema: the general purpose bucket naming rules checkBucketName
+// applies.
+func bucketSchema(s *schema) {
+	s.Pattern = bucketRE.String()
+	octet := `(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])`
+	var prefixes, suffixes []string
+	for _, p := range bucketReservedPrefixes() {
+		prefixes = append(prefixes, regexp.QuoteMeta(p))
+	}
+	for _, sfx := range bucketReservedSuffixes() {
+		suffixes = append(suffixes, regexp.QuoteMeta(sfx))
+	}
+	s.Not = &schema{AnyOf: []*schema{
+		{Pattern: `\.\.`}, // two adjacent periods
+		{Pattern: "^" + octet + `(?:\.` + octet + "){3}$"}, // an IPv4 address
+		{Pattern: "^" + group(prefixes)},
+		{Pattern: group(suffixes) + "$"},
+	}}
+}
+
+// lockRules: changeable_for_days is required in compliance mode and
+// refused in governance mode.
+func lockRules() []*schema {
+	return withMessages([]*schema{
+		{
+			Comment: "Compliance mode needs changeable_for_days.",
+			If:      is("mode", LockCompliance),
+			Then:    set("changeable_for_days"),
+		},
+		{
+			Comment: "changeable_for_days is for compliance mode only.",
+			If:      is("mode", LockGovernance),
+			Then:    unset("changeable_for_days"),
+		},
+	})
+}
+
+// withMessages gives each rule its comment as the message editors show
+// when it fails: on the then branch of an if/then, else on the rule.
+func withMessages(rules []*schema) []*schema {
+	for _, r := range rules {
+		if r.Then != nil {
+			r.Then.ErrorMessage = r.Comment
+		} else {
+			r.ErrorMessage = r.Comment
+		}
+	}
+	return rules
+}
+
+// set: the object has the key, with a value other than null.
+func set(key string) *schema {
+	return &schema{Required: []string{key}, Properties: map[string]*schema{key: {Not: &schema{Type: "null"}}}}
+}
+
+// unset: the object lacks the key or has it null, which Load reads alike.
+func unset(key string) *schema {
+	return &schema{Properties: map[string]*schema{key: {Type: "null"}}}
+}
+
+// is: the object has the key with one of the values.
+func is(key string, values ...any) *schema {
+	return &schema{Required: []string{key}, Properties: map[string]*schema{key: {Enum: values}}}
+}
+
+func allOf(s ...*schema) *schema { return &schema{AllOf: s} }
+func anyOf(s ...*schema) *schema { return &schema{AnyOf: s} }
+func not(s *schema) *schema      { return &schema{Not: s} }
+
+// presetNames returns the names of the presets, which are also the tier
+// names that default to them.
+func presetNames() []string {
+	var out []string
+	for _, t := range policy.Tiers() {
+		out = append(out, t.String())
+	}
+	return out
+}
+
+// tierFacts says, in JSON Schema, what a tier is given the preset its name
+// implies (def: PresetNone, or a preset name for the tier of that name);
+// Spec.effectiveTier is the Go counterpart.
+type tierFacts struct{ def string }
+
+// preset: the tier's effective preset is one of names: the preset key
+// names one, or is unset and the tier's name implies one.
+func (f tierFacts) preset(names ...string) *schema {
+	values := enumOf(names...)
+	if slices.Contains(names, f.def) {
+		return &schema{Properties: map[string]*schema{"preset": {Enum: append(values, nil)}}}
+	}
+	return is("preset", values...)
+}
+
+// presetsWhere returns the presets (and PresetNone) for which keep holds.
+func presetsWhere(keep func(policy.Tier, bool) bool) []string {
+	var out []string
+	if keep(0, false) {
+		out = append(out, PresetNone)
+	}
+	for _, t := range policy.Tiers() {
+		if keep(t, true) {
+			out = append(out, t.String())
+		}
+	}
+	return out
+}
+
+// crossRegion: the tier copies to the secondary region: cross_region
+// true, or unset with a preset that does.
+func (f tierFacts) crossRegion() *schema {
+	return anyOf(is("cross_region", true),
+		allOf(unset("cross_region"), f.preset(presetsWhere(func(t policy.Tier, ok bool) bool { return ok && t.CrossRegion() })...)))
+}
+
+// centralCopy: the tier keeps a central copy: central_retention set, or a
+// preset with one.
+func (f tierFacts) centralCopy() *schema {
+	return anyOf(set("central_retention"),
+		f.preset(presetsWhere(func(t policy.Tier, ok bool) bool { return ok && t.CentralRetention() > 0 })...))
+}
+
+// awsManaged: the tier's encryption is aws-managed, written or from its
+// preset (a custom tier defaults to customer-managed).
+func (f tierFacts) awsManaged() *schema {
+	return anyOf(is("encryption", string(policy.AWSManagedKey)),
+		allOf(unset("encryption"), f.preset(presetsWhere(func(t policy.Tier, ok bool) bool { return ok && t.Encryption() == policy.AWSManagedKey })...)))
+}
+
+// selectsOneWayTypes: the tier can select a type of OneWayCopyTypes: its
+// resource_types name one, or it names none (all types).
+func selectsOneWayTypes() *schema {
+	types := &schema{AnyOf: []*schema{
+		{Type: "null"},
+		{Type: "array", MaxItems: ptr(0)},
+		{Type: "array", Contains: &schema{Enum: enumOf(OneWayCopyTypes()...)}},
+	}}
+	return anyOf(unset("selection"),
+		&schema{Properties: map[string]*schema{"selection": {Properties: map[string]*schema{"resource_types": types}}}})
+}
+
+// rules are the tier's rules across fields (Validator.tier, consistency).
+func (f tierFacts) rules() []*schema {
+	return withMessages([]*schema{
+		{
+			Comment: "A tier without a preset needs a schedule and a local_retention.",
+			If:      f.preset(PresetNone),
+			Then:    allOf(set("schedule"), set("local_retention")),
+		},
+		{
+			Comment: "cross_region needs central_retention or secondary_retention.",
+			If:      allOf(f.crossRegion(), not(f.centralCopy())),
+			Then:    set("secondary_retention"),
+		},
+		{
+			Comment: "secondary_retention has no effect without cross_region.",
+			If:      set("secondary_retention"),
+			Then:    f.crossRegion(),
+		},
+		{
+			Comment: "Continuous backups are kept 1 to 35 days.",
+			If:      is("continuous", true),
+			Then:    &schema{Properties: map[string]*schema{"local_retention": {Pattern: continuousRetentionPattern()}}},
+		},
+		{
+			Comment: "Recovery points stay in cold storage 90 days: with cold_after, local_retention is at least 91 days (and at least cold_after plus 90 days, a comparison the schema leaves to Load).",
+			If:      set("cold_after"),
+			Then: allOf(set("local_retention"),
+				&schema{Properties: map[string]*schema{"local_retention": {Pattern: coldRetentionPattern()}}}),
+		},
+		{
+			Comment: "AWS managed keys cannot be copied across accounts: a tier with a central copy needs customer-managed keys.",
+			Not:     allOf(f.centralCopy(), f.awsManaged()),
+		},
+		{
+			Comment: "Without a central copy, the copy to the secondary region would be made from the workload accounts, in one copy job across accounts and Regions, which AWS Backup does not do for " +
+				strings.Join(OneWayCopyTypes(), ", ") + ": such a tier needs central_retention or resource_types without them.",
+			Not: allOf(f.crossRegion(), not(f.centralCopy()), set("secondary_retention"), selectsOneWayTypes()),
+		},
+	})
+}
+
+// tiersRules applies each tier's rules with its name's preset: the tiers
+// named after a preset by their name, the others as custom tiers. The
+// properties and additionalProperties of this subschema only select which
+// rules apply; the tiers' structure is the tiers object's own.
+func tiersRules() *schema {
+	s := &schema{
+		Comment:              "Rules across a tier's fields, with the preset its name implies.",
+		Properties:           map[string]*schema{},
+		AdditionalProperties: &schema{AllOf: tierFacts{PresetNone}.rules()},
+	}
+	for _, p := range presetNames() {
+		s.Properties[p] = &schema{
+			Description: "The tier " + p + " starts from the " + p + " preset unless it names another.",
+			AllOf:       tierFacts{p}.rules(),
+		}
+	}
+	return s
+}
+
+// someTier: the spec has a tier for which holds, given the preset its
+// name implies, is true; that is, not every tier fails it.
+func someTier(holds func(tierFacts) *schema) *schema {
+	none := &schema{
+		Properties:           map[string]*schema{},
+		AdditionalProperties: not(holds(tierFacts{PresetNone})),
+	}
+	for _, p := range presetNames() {
+		none.Properties[p] = not(holds(tierFacts{p}))
+	}
+	return &schema{Required: []string{"tiers"}, Properties: map[string]*schema{
+		"tiers": {Type: "object", Not: none},
+	}}
+}
+
+// specRules are the rules across sections of the spec.
+func specRules() []*schema {
+	rules := []*schema{{
+		Comment: "A tier with cross_region needs organization.regions.secondary.",
+		If:      someTier(tierFacts.crossRegion),
+		Then: &schema{Properties: map[string]*schema{
+			"organization": {Properties: map[string]*schema{"regions": set("secondary")}},
+		}},
+	}}
+	// A preset's central retention is a constant, so the central vault
+	// lock's range must hold it when a tier keeps it (Validator.lockRange);
+	// a written central_retention is a comparison the schema leaves to Load.
+	for _, pt := range policy.Tiers() {
+		days := int64(pt.CentralRetention())
+		if days == 0 {
+			continue
+		}
+		name := pt.String()
+		rules = append(rules, &schema{
+			Comment: "A tier keeping the " + name + " preset's central retention (" + FormatDays(pt.CentralRetention()) + ") needs a central vault lock range that holds it.",
+			If: someTier(func(f tierFacts) *schema {
+				return allOf(f.preset(name), unset("central_retention"))
+			}),
+			Then: &schema{Properties: map[string]*schema{
+				"central": {Properties: map[string]*schema{"lock": {Properties: map[string]*schema{
+					"min_retention": {Pattern: durationRangePattern(retentionUnits(), 1, days)},
+					"max_retention": {Pattern: durationRangePattern(retentionUnits(), days, 0)},
+				}}}},
+			}},
+		})
+	}
+	return withMessages(rules)
+}
