@@ -331,13 +331,15 @@ func activeHold(ctx context.Context, api Reader, title string) (string, error) {
 
 // Held is one legal hold and the points it keeps.
 type Held struct {
-	Account, Region string
-	ID, Title       string
-	Description     string
-	Status          string
-	Created         time.Time
+	Account     string    `json:"account"`
+	Region      string    `json:"region"`
+	ID          string    `json:"id"`
+	Title       string    `json:"title"`
+	Description string    `json:"description,omitempty"`
+	Status      string    `json:"status"`
+	Created     time.Time `json:"created"`
 	// Points are the recovery points it keeps, sorted.
-	Points []string
+	Points []string `json:"recovery_points"`
 }
 
 // List returns every legal hold of the accounts in the Regions, active or

@@ -49,8 +49,9 @@ func TestReportLegalHolds(t *testing.T) {
 			var doc struct {
 				LegalHolds *struct {
 					Holds []struct {
-						Title, Status string
-						Points        []string
+						Title  string   `json:"title"`
+						Status string   `json:"status"`
+						Points []string `json:"recovery_points"`
 					} `json:"holds"`
 				} `json:"legal_holds"`
 			}
