@@ -386,3 +386,39 @@ func FuzzBodies(f *testing.F) {
 		same(t, 200, body)
 	})
 }
+
+// BenchmarkListBackupJobs decodes a page of 1,000 backup jobs, of 10
+// accounts and 100 resources, with the SDK's deserializer and with Lists
+// (the request and the canned response included).
+func BenchmarkListBackupJobs(b *testing.B) {
+	var body bytes.Buffer
+	body.WriteString(`{"BackupJobs":[`)
+	for i := range 1000 {
+		if i > 0 {
+			body.WriteByte(',')
+		}
+		acct := fmt.Sprintf("%012d", 400000000000+i%10)
+		fmt.Fprintf(&body, `{"AccountId":%q,"BackupJobId":"%08d-1111-2222-3333-444455556666","BackupVaultName":"local",`+
+			`"BackupVaultArn":"arn:aws:backup:us-east-1:%s:backup-vault:local","ResourceArn":"arn:aws:ec2:us-east-1:%s:volume/vol-%d",`+
+			`"ResourceType":"EBS","ResourceName":"volume-%d","IamRoleArn":"arn:aws:iam::%s:role/BackupRole","State":"COMPLETED",`+
+			`"CreationDate":%d.123,"StartBy":%d.123,"CompletionDate":%d.5,"BackupSizeInBytes":%d,"BytesTransferred":%d,`+
+			`"IsParent":false,"IsEncrypted":true,"CreatedBy":{"BackupPlanId":"plan-%s","BackupRuleId":"daily"}}`,
+			acct, i, acct, acct, i%100, i%100, acct, 1767225600+i, 1767254400+i, 1767226200+i, int64(i%100)<<30, int64(i%100)<<30, acct)
+	}
+	body.WriteString(`],"NextToken":"abc"}`)
+	sdk, lean := clients(&cannedTransport{status: 200, body: body.Bytes()})
+	for _, c := range []struct {
+		name   string
+		client *awsbackup.Client
+	}{{"SDK", sdk}, {"Lists", lean}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				out, err := c.client.ListBackupJobs(context.Background(), &awsbackup.ListBackupJobsInput{})
+				if err != nil || len(out.BackupJobs) != 1000 {
+					b.Fatalf("ListBackupJobs: %d jobs, %v", len(out.BackupJobs), err)
+				}
+			}
+		})
+	}
+}
