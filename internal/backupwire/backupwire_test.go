@@ -422,3 +422,42 @@ func BenchmarkListBackupJobs(b *testing.B) {
 		})
 	}
 }
+
+// TestConcurrentClients decodes different pages at once through clients
+// that share one Lists (as the report's clients of several accounts do)
+// and checks each against the SDK.
+func TestConcurrentClients(t *testing.T) {
+	t.Parallel()
+	lists := backupwire.NewLists()
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			body := fmt.Sprintf(`{"BackupJobs":[{"AccountId":"%012d","BackupJobId":"job-%d","State":"COMPLETED","CreatedBy":{"BackupPlanId":"p%d"}},{"AccountId":"shared","BackupJobId":"other-%d"}],"NextToken":"t%d"}`, g, g, g%2, g, g)
+			tr := &cannedTransport{status: 200, body: []byte(body)}
+			o := awsbackup.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://backup.test"), Credentials: aws.AnonymousCredentials{}, HTTPClient: &http.Client{Transport: tr}}
+			sdk, lean := awsbackup.New(o), awsbackup.New(o, lists.Option)
+			for range 50 {
+				want, err := sdk.ListBackupJobs(context.Background(), &awsbackup.ListBackupJobsInput{})
+				if err != nil {
+					errs <- err
+					return
+				}
+				got, err := lean.ListBackupJobs(context.Background(), &awsbackup.ListBackupJobsInput{})
+				if err != nil {
+					errs <- err
+					return
+				}
+				if diff := cmp.Diff(want, got, cmpOpts...); diff != "" {
+					errs <- fmt.Errorf("client %d mismatch (-SDK +Lists):\n%s", g, diff)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
