@@ -17,10 +17,12 @@ import (
 	awsorgs "github.com/aws/aws-sdk-go-v2/service/organizations"
 
 	"github.com/orgbackup/orgbackup/emulator"
+	"github.com/orgbackup/orgbackup/internal/backupwire"
 )
 
 // BenchmarkCollectJobs collects what a report reads through the emulator
-// over HTTP with the real SDK client and its paginators: every backup job
+// over HTTP with the real SDK client, its paginators and the lean list
+// decoder the report's clients use (one backupwire.Lists): every backup job
 // of the organization in a 30-day window (ListBackupJobs with ByAccountId
 // "*" and ByCreatedAfter/Before, pages of 1,000) as the central backup
 // account, a delegated administrator for AWS Backup, then the recovery
@@ -74,9 +76,10 @@ func benchCollectJobs(b *testing.B, n int) {
 		cfg.HTTPClient = &http.Client{Transport: rec}
 		return cfg
 	}
+	lists := backupwire.NewLists()
 	clients := make([]*awsbackup.Client, len(accounts))
 	for i, account := range accounts {
-		clients[i] = awsbackup.NewFromConfig(config(account))
+		clients[i] = awsbackup.NewFromConfig(config(account), lists.Option)
 		if _, err := clients[i].CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("local")}); err != nil {
 			b.Fatalf("CreateBackupVault in %s: %v", account, err)
 		}
@@ -85,7 +88,7 @@ func benchCollectJobs(b *testing.B, n int) {
 	if err != nil {
 		b.Fatalf("seeding jobs: %v", err)
 	}
-	central := awsbackup.NewFromConfig(config(scnCentral))
+	central := awsbackup.NewFromConfig(config(scnCentral), lists.Option)
 
 	collect := func() (jobs, points, pages int) {
 		p := awsbackup.NewListBackupJobsPaginator(central, &awsbackup.ListBackupJobsInput{

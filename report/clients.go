@@ -13,6 +13,7 @@ import (
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/orgbackup/orgbackup/crossaccount"
+	"github.com/orgbackup/orgbackup/internal/backupwire"
 )
 
 // BackupAPI is the part of the AWS Backup client the collector reads.
@@ -66,9 +67,17 @@ type Clients interface {
 
 // FromConfigs returns Clients that build SDK clients from src's
 // configurations.
-func FromConfigs(src crossaccount.ConfigSource) Clients { return configClients{src} }
+func FromConfigs(src crossaccount.ConfigSource) Clients {
+	return configClients{src: src, lists: backupwire.NewLists()}
+}
 
-type configClients struct{ src crossaccount.ConfigSource }
+type configClients struct {
+	src crossaccount.ConfigSource
+	// lists decodes the AWS Backup list pages of every client: the
+	// collector only reads them, so their items may share repeated
+	// strings, and one pool of buffers serves all accounts.
+	lists *backupwire.Lists
+}
 
 func (c configClients) cfg(ctx context.Context, account, region string) (aws.Config, error) {
 	cfg, err := c.src.Config(ctx, account, region)
@@ -83,7 +92,7 @@ func (c configClients) Backup(ctx context.Context, account, region string) (Back
 	if err != nil {
 		return nil, err
 	}
-	return awsbackup.NewFromConfig(cfg), nil
+	return awsbackup.NewFromConfig(cfg, c.lists.Option), nil
 }
 
 func (c configClients) KMS(ctx context.Context, account, region string) (KMSAPI, error) {
