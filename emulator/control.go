@@ -728,7 +728,8 @@ func (s *Server) Reset() {
 	defer s.mu.Unlock()
 	s.now, s.ids, s.org, s.sessions = fresh.now, fresh.ids, fresh.org, fresh.sessions
 	s.iam, s.kms, s.sns, s.s3 = fresh.iam, fresh.kms, fresh.sns, fresh.s3
-	s.backup, s.res, s.engine = fresh.backup, fresh.res, fresh.engine
+	s.backup, s.regionJobs, s.res, s.engine = fresh.backup, fresh.regionJobs, fresh.res, fresh.engine
+	s.ram, s.budgetsData = fresh.ram, fresh.budgetsData
 	s.events, s.snsDeliveries, s.eventFailures = nil, nil, nil
 }
 
