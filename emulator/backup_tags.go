@@ -168,3 +168,19 @@ func newRecoveryPointTags(b *backupRegion, typ ResourceType, resourceTags, jobTa
 	}
 	return out
 }
+
+// copyRecoveryPointTagsLocked gives the copy arn in dst the tags of the
+// source recovery point srcARN in src. "If you copy your backup to
+// another AWS Region, AWS Backup copies all tags of the original backup to
+// the destination AWS Region" ("Copying tags onto backups"), and "Copies
+// retain their source configuration" ("Backup and tag copy", AWS Backup
+// Developer Guide). Neither page says a copy to another account behaves
+// otherwise, and the latter names cross-account and cross-Region copies
+// alike, so cross-account copies carry the tags too (the documentation
+// does not spell this case out).
+func copyRecoveryPointTagsLocked(src *backupRegion, srcARN string, dst *backupRegion, arn string) {
+	if src == nil || len(src.tags[srcARN]) == 0 {
+		return
+	}
+	dst.tags[arn] = maps.Clone(src.tags[srcARN])
+}

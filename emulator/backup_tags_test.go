@@ -109,3 +109,68 @@ func TestRecoveryPointTagsDynamoDBWithoutAdvanced(t *testing.T) {
 		t.Errorf("recovery point tags by resource mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestCopiesCarrySourceTags: copies to the central account, to another
+// Region of the same account, and from the central vault on to the
+// secondary Region carry every tag of their source recovery point
+// ("Copying tags onto backups"; "Backup and tag copy"), and ListTags in
+// the destination account and Region returns them.
+func TestCopiesCarrySourceTags(t *testing.T) {
+	t.Parallel()
+	const (
+		drVault        = "arn:aws:backup:us-west-2:" + cpSource + ":backup-vault:dr"
+		secondaryVault = "arn:aws:backup:us-west-2:" + scnCentral + ":backup-vault:secondary"
+	)
+	want := map[string]string{"business-unit": "payments", "orgbackup:tier": "production"}
+	for _, typ := range []emulator.ResourceType{emulator.EFSFileSystem, emulator.EBSVolume} {
+		t.Run(string(typ), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			srv := newTestServer(t)
+			for _, region := range []string{"us-east-1", "us-west-2"} {
+				must(scnBackup(srv, emulator.ManagementAccountID, region).UpdateGlobalSettings(ctx, &awsbackup.UpdateGlobalSettingsInput{
+					GlobalSettings: map[string]string{"isCrossAccountBackupEnabled": "true"}}))(t, "UpdateGlobalSettings")
+			}
+			central := vtAccount(t, srv, scnCentral, "us-east-1", "central")
+			secondary := vtAccount(t, srv, scnCentral, "us-west-2", "secondary")
+			for name, c := range map[string]*awsbackup.Client{"central": central, "secondary": secondary} {
+				must(c.PutBackupVaultAccessPolicy(ctx, &awsbackup.PutBackupVaultAccessPolicyInput{BackupVaultName: aws.String(name), Policy: aws.String(scnOrgVaultPolicy)}))(t, "PutBackupVaultAccessPolicy")
+			}
+			src := vtAccount(t, srv, cpSource, "us-east-1", "local")
+			dr := vtAccount(t, srv, cpSource, "us-west-2", "dr")
+			res := srv.AddResource(cpSource, "us-east-1", typ, "", map[string]string{"business-unit": "payments"}, 1<<30)
+			out := must(src.StartBackupJob(ctx, &awsbackup.StartBackupJobInput{BackupVaultName: aws.String("local"), ResourceArn: aws.String(res),
+				IamRoleArn: vtRole(cpSource), RecoveryPointTags: map[string]string{"orgbackup:tier": "production"}}))(t, "StartBackupJob")
+			srv.Advance(time.Hour)
+			rp := *vtJob(t, src, *out.BackupJobId).RecoveryPointArn
+
+			copyTo := func(c *awsbackup.Client, account, vault, rp, dest string) string {
+				t.Helper()
+				out := must(c.StartCopyJob(ctx, &awsbackup.StartCopyJobInput{RecoveryPointArn: aws.String(rp), SourceBackupVaultName: aws.String(vault),
+					DestinationBackupVaultArn: aws.String(dest), IamRoleArn: vtRole(account)}))(t, "StartCopyJob")
+				srv.Advance(2 * emulator.DefaultCopyDuration)
+				j := must(c.DescribeCopyJob(ctx, &awsbackup.DescribeCopyJobInput{CopyJobId: out.CopyJobId}))(t, "DescribeCopyJob").CopyJob
+				if j.State != backuptypes.CopyJobStateCompleted {
+					t.Fatalf("copy to %s: %s (%s)", dest, j.State, aws.ToString(j.StatusMessage))
+				}
+				return *j.DestinationRecoveryPointArn
+			}
+			centralRP := copyTo(src, cpSource, "local", rp, cpCentralVault)
+			drRP := copyTo(src, cpSource, "local", rp, drVault)
+			secondaryRP := copyTo(central, scnCentral, "central", centralRP, secondaryVault)
+			for _, x := range []struct {
+				name string
+				c    *awsbackup.Client
+				arn  string
+			}{
+				{"central copy (another account)", central, centralRP},
+				{"cross-Region copy (same account)", dr, drRP},
+				{"secondary copy of the central copy", secondary, secondaryRP},
+			} {
+				if diff := cmp.Diff(want, tgTags(t, x.c, x.arn)); diff != "" {
+					t.Errorf("%s %s: ListTags mismatch (-want +got):\n%s", x.name, x.arn, diff)
+				}
+			}
+		})
+	}
+}
