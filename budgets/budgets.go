@@ -3,8 +3,11 @@
 // management account, whose budgets see the whole organization's spend.
 // A budget of a tier counts the recovery points tagged with the tier
 // (orgbackup:tier, which every tier's rule puts on its recovery points);
-// one of an allocation value counts those carrying the allocation tag;
-// one of neither counts all. Each threshold is an ACTUAL notification to
+// one of an allocation value counts those carrying the allocation tag,
+// which AWS Backup copies from the resource (policy.AllocatedByResourceTags
+// says for which types); one of neither counts all. Copies to the central
+// and secondary vaults carry their source's tags ("Copying tags onto
+// backups", AWS Backup Developer Guide), so both kinds count them. Each threshold is an ACTUAL notification to
 // the budget's recipients (the spec's notification e-mails by default).
 //
 // Cost allocation tags must be activated in the Billing console before

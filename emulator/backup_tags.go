@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"maps"
+	"slices"
 	"strings"
 
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
@@ -128,4 +129,58 @@ func (s *Server) backupTagsLocked(account, region, arn string) map[string]string
 		return nil
 	}
 	return maps.Clone(b.tags[arn])
+}
+
+// maxRecoveryPointTags is the most tags AWS Backup puts on a recovery
+// point: resource tags and tags assigned during backup together go "up to
+// a maximum of 50" ("Copying tags onto backups", AWS Backup Developer
+// Guide).
+const maxRecoveryPointTags = 50
+
+// newRecoveryPointTags returns the tags AWS Backup puts on a new recovery
+// point, in b, of a resource of type typ tagged resourceTags, made by a
+// job assigning jobTags (a rule's
+// RecoveryPointTags or StartBackupJob's): "In general, AWS Backup copies
+// tags from the resources it protects to your recovery points", with
+// "tags that are assigned during backup" having priority, "both sets of
+// tags are copied in alphabetical order", at most 50 ("Copying tags onto
+// backups"). "DynamoDB does not support assigning tags to backups unless
+// you first enable Advanced DynamoDB backup" (same page): without it a
+// DynamoDB backup carries neither set. Nested EBS tags of an EC2 backup
+// are copied "best-effort"; the emulator's instances have none.
+func newRecoveryPointTags(b *backupRegion, typ ResourceType, resourceTags, jobTags map[string]string) map[string]string {
+	if typ == DynamoDBTable && !b.management["DynamoDB"] {
+		return nil
+	}
+	out := map[string]string{}
+	for _, set := range []map[string]string{jobTags, resourceTags} {
+		for _, k := range slices.Sorted(maps.Keys(set)) {
+			if len(out) == maxRecoveryPointTags {
+				return out
+			}
+			if _, ok := out[k]; !ok {
+				out[k] = set[k]
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// copyRecoveryPointTagsLocked gives the copy arn in dst the tags of the
+// source recovery point srcARN in src. "If you copy your backup to
+// another AWS Region, AWS Backup copies all tags of the original backup to
+// the destination AWS Region" ("Copying tags onto backups"), and "Copies
+// retain their source configuration" ("Backup and tag copy", AWS Backup
+// Developer Guide). Neither page says a copy to another account behaves
+// otherwise, and the latter names cross-account and cross-Region copies
+// alike, so cross-account copies carry the tags too (the documentation
+// does not spell this case out).
+func copyRecoveryPointTagsLocked(src *backupRegion, srcARN string, dst *backupRegion, arn string) {
+	if src == nil || len(src.tags[srcARN]) == 0 {
+		return
+	}
+	dst.tags[arn] = maps.Clone(src.tags[srcARN])
 }

@@ -24,7 +24,8 @@ import (
 // Actual spend accrues in virtual time from the recovery points stored in
 // the emulator, priced with SetStoragePrices: once a day the emulator adds
 // the day's storage of every recovery point the budget's cost filters
-// match, and notifies the subscribers of each ACTUAL notification whose
+// match by the point's own tags (copies in other accounts and Regions
+// carry their source's, copyRecoveryPointTagsLocked), and notifies the subscribers of each ACTUAL notification whose
 // threshold the month's spend passes, once a month.
 
 const budgetsTarget = "AWSBudgetServiceGateway"

@@ -286,6 +286,7 @@ func (s *Server) completeCopyJobLocked(t *copyTask) {
 		s.finishCopyJobLocked(t, j, backuptypes.CopyJobStateFailed, err.Error(), "")
 		return
 	}
+	copyRecoveryPointTagsLocked(s.backup[regionKey{t.req.account, t.req.region}], t.req.rpARN, destB, arn)
 	s.trackRecoveryPointLocked(t.destAcc, t.destRegion, arn)
 	j.DestinationEncryptionKeyArn = rp.EncryptionKeyArn
 	s.finishCopyJobLocked(t, j, backuptypes.CopyJobStateCompleted, "", arn)

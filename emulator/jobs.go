@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"fmt"
-	"maps"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -304,8 +303,14 @@ func (s *Server) completeBackupJobLocked(t *backupTask) {
 		s.failBackupJobLocked(t, err.Error())
 		return
 	}
-	if len(req.recoveryPointTags) > 0 {
-		b.tags[arn] = maps.Clone(req.recoveryPointTags)
+	// The resource's tags as they are when the backup completes: the
+	// job's copy of the resource carries none (selectResourcesLocked).
+	resourceTags := r.Tags
+	if live := s.resourceLocked(req.account, req.region, r.ARN); live != nil {
+		resourceTags = live.Tags
+	}
+	if tags := newRecoveryPointTags(b, r.Type, resourceTags, req.recoveryPointTags); tags != nil {
+		b.tags[arn] = tags
 	}
 	s.trackRecoveryPointLocked(req.account, req.region, arn)
 	j.State = backuptypes.BackupJobStateCompleted

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/orgbackup/orgbackup/cost"
+	"github.com/orgbackup/orgbackup/policy"
 	"github.com/orgbackup/orgbackup/spec"
 )
 
@@ -29,11 +30,31 @@ type CostModel struct {
 	ByTier, ByAccount, ByRegion, ByAllocation []cost.Group
 	// AllocationTag is the spec's cost.allocation_tag.
 	AllocationTag string
+	// AllocationGaps are the workloads whose allocation value their
+	// recovery points are not proven to carry; ByAllocation counts their
+	// amounts under "VALUE (not proven)".
+	AllocationGaps []AllocationGap
 	// Lines are the steady state's lines, for the finance CSV.
 	Lines []cost.Line
 	// Vaults forecast each vault's storage.
 	Vaults []VaultGrowth
 }
+
+// AllocationGap is a tier's resources of one type and allocation value
+// whose recovery points are not proven to carry the allocation tag, so
+// AWS's cost allocation and the spec's allocation budgets may not
+// attribute them.
+type AllocationGap struct {
+	Tier, ResourceType, Allocation string
+	// Reason says why.
+	Reason string
+	// Monthly is their amount at steady state.
+	Monthly float64
+}
+
+// notProven marks an allocation value whose recovery points are not
+// proven to carry it.
+const notProven = " (not proven)"
 
 // VaultGrowth is one vault's stored GB as the model forecasts it after
 // 1, 3 and 12 months and at steady state, with what the inventory holds
@@ -61,8 +82,17 @@ func EvaluateCost(sp *spec.Spec, inv *Inventory, prices *cost.Prices) (*CostMode
 	c := &CostModel{
 		Currency: steady.Currency, Prices: steady.Prices, SteadyDay: steady.Day, Total: steady.Total(),
 		ByTier: steady.By(cost.ByTier), ByAccount: steady.By(cost.ByAccount), ByRegion: steady.By(cost.ByRegion),
-		ByAllocation: steady.By(cost.ByAllocation), Lines: steady.Lines, AllocationTag: m.AllocationTag,
+		Lines: steady.Lines, AllocationTag: m.AllocationTag, AllocationGaps: allocationGaps(sp),
 	}
+	// The breakdown by allocation keeps apart what is not proven.
+	byAllocation := cost.Estimate{Lines: slices.Clone(steady.Lines)}
+	for i, l := range byAllocation.Lines {
+		if g := c.gap(l); g != nil {
+			g.Monthly += l.Total()
+			byAllocation.Lines[i].Allocation += notProven
+		}
+	}
+	c.ByAllocation = byAllocation.By(cost.ByAllocation)
 	type key struct{ role, account, region string }
 	vaults := map[key]*VaultGrowth{}
 	at := func(day float64, set func(*VaultGrowth, float64)) error {
@@ -139,6 +169,64 @@ func EvaluateCost(sp *spec.Spec, inv *Inventory, prices *cost.Prices) (*CostMode
 	return c, nil
 }
 
+// allocationGaps returns the workloads of sp's cost.workloads whose
+// recovery points are not proven to carry their allocation tag: where AWS
+// Backup does not copy the resource's tags onto what the backup stores
+// (policy.AllocatedByResourceTags), or where the tag does not fit among a
+// recovery point's tags (policy.Rule.RecoveryPointTagsOf). Copies carry
+// their source's tags. orgbackup turns on advanced DynamoDB backup only
+// in the accounts of tiers that copy to the backup account
+// (regionsettings.PlanWorkload), so only there are DynamoDB backups
+// proven to carry tags.
+func allocationGaps(sp *spec.Spec) []AllocationGap {
+	if sp.Cost == nil || sp.Cost.AllocationTag == "" {
+		return nil
+	}
+	key := sp.Cost.AllocationTag
+	seen := map[AllocationGap]bool{}
+	var out []AllocationGap
+	for _, w := range sp.Cost.Workloads {
+		value := w.Tags[key]
+		if value == "" {
+			continue // unallocated: nothing is claimed
+		}
+		t, err := sp.Tier(w.Tier)
+		if err != nil {
+			continue
+		}
+		advanced := t.CentralRetention > 0
+		ok, why := policy.AllocatedByResourceTags(w.ResourceType, advanced)
+		if p, err := sp.TierPlan(w.Tier); ok && err == nil {
+			for _, r := range p.Rules {
+				if r.RecoveryPointTagsOf(w.ResourceType, w.Tags, advanced)[key] != value {
+					ok, why = false, fmt.Sprintf("the resources carry more tags than fit beside rule %s's on a recovery point (%d at most), and %s is left off", r.Name, policy.MaxRecoveryPointTags, key)
+					break
+				}
+			}
+		}
+		g := AllocationGap{Tier: w.Tier, ResourceType: w.ResourceType, Allocation: value, Reason: why}
+		if !ok && !seen[g] {
+			seen[g] = true
+			out = append(out, g)
+		}
+	}
+	slices.SortFunc(out, func(a, b AllocationGap) int {
+		return slices.Compare([]string{a.Tier, a.ResourceType, a.Allocation}, []string{b.Tier, b.ResourceType, b.Allocation})
+	})
+	return out
+}
+
+// gap returns the allocation gap line l belongs to, or nil.
+func (c *CostModel) gap(l cost.Line) *AllocationGap {
+	for i := range c.AllocationGaps {
+		g := &c.AllocationGaps[i]
+		if g.Tier == l.Tier && g.ResourceType == l.ResourceType && g.Allocation == l.Allocation {
+			return g
+		}
+	}
+	return nil
+}
+
 // WriteMarkdown writes the cost section.
 func (c *CostModel) WriteMarkdown(w io.Writer) error {
 	amt := func(v float64) string { return money(c.Currency, v) }
@@ -157,6 +245,12 @@ func (c *CostModel) WriteMarkdown(w io.Writer) error {
 		alloc = c.AllocationTag
 	}
 	table(alloc, c.ByAllocation)
+	for _, g := range c.AllocationGaps {
+		b.printf("- Allocation not proven: tier %s, %s, %s %s (%s per month): %s.\n", md(g.Tier), md(g.ResourceType), md(alloc), md(g.Allocation), amt(g.Monthly), md(g.Reason))
+	}
+	if len(c.AllocationGaps) > 0 {
+		b.printf("\n")
+	}
 	table("account", c.ByAccount)
 	table("region", c.ByRegion)
 	b.printf("### Storage growth per vault\n\n| vault | account | region | now GB | 1 month | 3 months | 12 months | steady state (month) |\n|---|---|---|---:|---:|---:|---:|---:|\n")
@@ -174,11 +268,15 @@ func (c *CostModel) WriteMarkdown(w io.Writer) error {
 var financeCSVHeader = []string{
 	"tier", "account", "region", "allocation", "vault_role", "resource_type",
 	"warm_gb", "cold_gb", "storage", "transfer", "restore", "restore_testing", "total", "currency", "basis",
+	"allocation_proven",
 }
 
 // WriteFinanceCSV writes the steady state's lines as CSV for a finance
 // team: one row per tier, account, region, allocation value, vault role
 // and resource type, amounts per month with two decimals.
+// allocation_proven is "false" where the recovery points are not proven
+// to carry the allocation value (AllocationGaps), "true" where they are,
+// and empty for unallocated lines.
 func (c *CostModel) WriteFinanceCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(financeCSVHeader); err != nil {
@@ -186,8 +284,13 @@ func (c *CostModel) WriteFinanceCSV(w io.Writer) error {
 	}
 	f := func(v float64) string { return strconv.FormatFloat(math.Round(v*100)/100, 'f', 2, 64) }
 	for _, l := range c.Lines {
+		proven := ""
+		if l.Allocation != cost.Unallocated {
+			proven = strconv.FormatBool(c.gap(l) == nil)
+		}
 		if err := cw.Write([]string{l.Tier, l.Account, l.Region, l.Allocation, string(l.Role), l.ResourceType,
-			f(l.WarmGB), f(l.ColdGB), f(l.Storage), f(l.Transfer), f(l.Restore), f(l.RestoreTesting), f(l.Total()), c.Currency, c.Prices}); err != nil {
+			f(l.WarmGB), f(l.ColdGB), f(l.Storage), f(l.Transfer), f(l.Restore), f(l.RestoreTesting), f(l.Total()), c.Currency, c.Prices,
+			proven}); err != nil {
 			return err
 		}
 	}

@@ -38,8 +38,14 @@ const Never = "never"
 // estimate prices, change rates and budgets.
 type Cost struct {
 	// AllocationTag is the resource tag whose value attributes cost (a
-	// business unit, an application). It is also copied to recovery
-	// points through the tiers' selections' resources' tags.
+	// business unit, an application). AWS Backup copies a resource's tags
+	// onto its recovery points, and copies carry their source's tags, so
+	// the value reaches local, central and secondary recovery points for
+	// AWS's cost allocation and the allocation budgets; the report's cost
+	// breakdown marks "not proven" what it may not reach (DynamoDB
+	// backups without advanced DynamoDB backup, EC2 backups' snapshots,
+	// resources with more tags than fit on a recovery point). Activate it
+	// as a cost allocation tag in the Billing console.
 	AllocationTag string `json:"allocation_tag,omitempty" yaml:"allocation_tag,omitempty"`
 	// Workloads size what each tier backs up.
 	Workloads []CostWorkload `json:"workloads,omitempty" yaml:"workloads,omitempty"`
@@ -117,7 +123,10 @@ type CostChangeRate struct {
 }
 
 // Budget is an AWS Budgets cost budget for the backup spend of one tier,
-// of one allocation value, or of the whole spec.
+// of one allocation value, or of the whole spec. A tier's budget counts
+// the recovery points tagged orgbackup:tier=TIER, which every tier's rule
+// sets and the central and secondary copies carry; an allocation value's
+// counts those carrying AllocationTag=VALUE.
 type Budget struct {
 	// Name is the budget's name in AWS Budgets.
 	Name string `json:"name" yaml:"name"`
