@@ -80,8 +80,9 @@ func BenchmarkPlanConverged50(b *testing.B) { benchPlanConverged(b, 50) }
 func BenchmarkPlanConverged5000(b *testing.B) { benchPlanConverged(b, 5000) }
 
 // BenchmarkApplyScaling applies the spec to a fresh organization of 10 to
-// 5,000 workload accounts under the benchmark's latency and throttling,
-// then plans the converged organization, one run per size.
+// 5,000 workload accounts under the benchmark's latency and throttling
+// (the first plan, then the apply, each measured against its own ideal),
+// then plans the converged organization three times, one run per size.
 func BenchmarkApplyScaling(b *testing.B) {
 	for _, n := range []int{10, 100, 1000, 5000} {
 		b.Run(fmt.Sprintf("accounts=%d", n), func(b *testing.B) {
@@ -89,11 +90,13 @@ func BenchmarkApplyScaling(b *testing.B) {
 				w := newBenchWorld(b, n)
 				w.srv.AddFault(emulator.Fault{Latency: benchLatency, RatePerSecond: benchRate})
 				var p *plan.Plan
-				applied := w.measure(b, "apply", backup.DefaultApplyConcurrency, func() {
+				planned := w.measure(b, "first-plan", backup.DefaultPlanConcurrency, func() {
 					var err error
 					if p, err = backup.PlanChanges(context.Background(), w.sp, w.fleet(true), w.planOpts); err != nil {
 						b.Fatal(err)
 					}
+				})
+				applied := w.measure(b, "apply", backup.DefaultApplyConcurrency, func() {
 					res, err := backup.Apply(context.Background(), w.fleet(false), p, func(o *backup.ApplyOptions) { o.Now = w.srv.Now })
 					if err != nil {
 						b.Fatal(err)
@@ -103,8 +106,15 @@ func BenchmarkApplyScaling(b *testing.B) {
 					}
 				})
 				b.ReportMetric(float64(len(p.Changes)), "changes")
+				b.ReportMetric(planned, "first-plan-ratio")
 				b.ReportMetric(applied, "apply-ratio")
-				b.ReportMetric(w.planConverged(b), "plan-ratio")
+				// Three plans of the converged organization: the
+				// target holds in every run, so the worst is reported.
+				worst := 0.0
+				for range 3 {
+					worst = max(worst, w.planConverged(b))
+				}
+				b.ReportMetric(worst, "plan-ratio-max")
 			}
 		})
 	}
