@@ -15,10 +15,11 @@ import (
 // (GetResources, Resource Groups Tagging API Reference) and so misses
 // resources that were never tagged.
 //
-// The emulator's recorder is taken to record every supported resource type
-// of every account and Region; recorders and their status are not
-// emulated. Deleted resources are not kept, so IncludeDeletedResources
-// lists nothing more.
+// Only resources of the types the account's recorder in the Region
+// records are listed (configrecorder.go): none without a recorder. AWS
+// keeps what a stopped recorder discovered, and so does the emulator: it
+// lists them as if discovered when created. Deleted resources are not
+// kept, so IncludeDeletedResources lists nothing more.
 
 // configMaxLimit is ListDiscoveredResources' largest Limit ("The default
 // is 100. You cannot specify a number greater than 100", AWS Config API
@@ -41,6 +42,11 @@ var configResourceTypes = map[configtypes.ResourceType]ResourceType{
 func (s *Server) configService() *service {
 	return newService("config", awsJSON11, schemas.StarlingDoveService, awsconfig.TypeRegistry, []*operation{
 		readOnly(handle(schemas.ListDiscoveredResources, schemas.ListDiscoveredResourcesRequest, s.configListDiscoveredResources)),
+		readOnly(handle(schemas.DescribeConfigurationRecorders, schemas.DescribeConfigurationRecordersRequest, s.configDescribeConfigurationRecorders)),
+		readOnly(handle(schemas.DescribeConfigurationRecorderStatus, schemas.DescribeConfigurationRecorderStatusRequest, s.configDescribeConfigurationRecorderStatus)),
+		handle(schemas.PutConfigurationRecorder, schemas.PutConfigurationRecorderRequest, s.configPutConfigurationRecorder),
+		handle(schemas.StartConfigurationRecorder, schemas.StartConfigurationRecorderRequest, s.configStartConfigurationRecorder),
+		handle(schemas.StopConfigurationRecorder, schemas.StopConfigurationRecorderRequest, s.configStopConfigurationRecorder),
 	})
 }
 
@@ -59,6 +65,7 @@ func (s *Server) configListDiscoveredResources(c *Call, in *awsconfig.ListDiscov
 		return nil, &configtypes.ValidationException{Message: aws.String("specify either resourceIds or resourceName, not both")}
 	}
 	typ, known := configResourceTypes[in.ResourceType]
+	known = known && s.configRecorderLocked(c.Account, c.Region).records(in.ResourceType)
 	ids := map[string]bool{}
 	for _, id := range in.ResourceIds {
 		ids[id] = true

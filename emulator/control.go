@@ -729,7 +729,7 @@ func (s *Server) Reset() {
 	s.now, s.ids, s.org, s.sessions = fresh.now, fresh.ids, fresh.org, fresh.sessions
 	s.iam, s.kms, s.sns, s.s3 = fresh.iam, fresh.kms, fresh.sns, fresh.s3
 	s.backup, s.regionJobs, s.res, s.engine = fresh.backup, fresh.regionJobs, fresh.res, fresh.engine
-	s.ram, s.budgetsData = fresh.ram, fresh.budgetsData
+	s.ram, s.budgetsData, s.configRecorders = fresh.ram, fresh.budgetsData, fresh.configRecorders
 	s.events, s.snsDeliveries, s.eventFailures = nil, nil, nil
 }
 

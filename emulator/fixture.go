@@ -48,6 +48,10 @@ type Account struct {
 	Name string `yaml:"name" json:"name"`
 	// Email is the account's email. Default "ID@example.com".
 	Email string `yaml:"email" json:"email"`
+	// NoConfigRecorder leaves the account without an AWS Config
+	// configuration recorder in every Region; by default one records
+	// every supported resource type (configrecorder.go).
+	NoConfigRecorder bool `yaml:"no_config_recorder,omitempty" json:"no_config_recorder,omitempty"`
 }
 
 // Well-known accounts of DefaultOrganization.

@@ -45,3 +45,26 @@ func (o *Organization) accountIDs() []string {
 	walk(o.Units)
 	return out
 }
+
+// accountsWhere returns the IDs of the accounts for which pred is true.
+func (o *Organization) accountsWhere(pred func(Account) bool) map[string]bool {
+	out := map[string]bool{}
+	var walk func(us []Unit)
+	walk = func(us []Unit) {
+		for _, u := range us {
+			for _, a := range u.Accounts {
+				if pred(a) {
+					out[a.ID] = true
+				}
+			}
+			walk(u.Units)
+		}
+	}
+	for _, a := range o.Accounts {
+		if pred(a) {
+			out[a.ID] = true
+		}
+	}
+	walk(o.Units)
+	return out
+}

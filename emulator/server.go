@@ -137,10 +137,16 @@ type Server struct {
 	// organization-wide job lists.
 	regionJobs map[string]*jobIndexes
 	res        map[regionKey]*resourceRegion
-	hooks      []func(c *Call) error
+	// configRecorders are the AWS Config recorders that differ from the
+	// fixture's (configrecorder.go); a nil entry is none.
+	configRecorders map[regionKey]*configRecorder
+	hooks           []func(c *Call) error
 	// orgMembers are the accounts of Options.Organization, management
 	// account included, read once at NewUnstartedServer.
 	orgMembers map[string]bool
+	// noConfigRecorder are the accounts whose fixture entry sets
+	// NoConfigRecorder.
+	noConfigRecorder map[string]bool
 
 	// policyCache holds parsed resource, trust and service control
 	// policies by content, guarded by policyCacheMu (not mu).
@@ -207,6 +213,7 @@ func NewUnstartedServer(optFns ...func(*Options)) *Server {
 	for _, a := range o.Organization.accountIDs() {
 		s.orgMembers[a] = true
 	}
+	s.noConfigRecorder = o.Organization.accountsWhere(func(a Account) bool { return a.NoConfigRecorder })
 	s.org = newOrgState(s, o.Organization)
 	s.createMemberRolesLocked()
 	s.services = s.buildServices()

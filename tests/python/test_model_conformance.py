@@ -849,6 +849,13 @@ class ModelConformance(unittest.TestCase):
     def walk_config(self):
         cfg = self.walk.client("config", WORKLOAD)
         cfg.list_discovered_resources(resourceType="AWS::EC2::Volume")
+        cfg.describe_configuration_recorders()
+        cfg.describe_configuration_recorder_status(ConfigurationRecorderNames=["default"])
+        cfg.put_configuration_recorder(ConfigurationRecorder={
+            "name": "default", "roleARN": "arn:aws:iam::%s:role/config" % WORKLOAD,
+            "recordingGroup": {"allSupported": True}})
+        cfg.stop_configuration_recorder(ConfigurationRecorderName="default")
+        cfg.start_configuration_recorder(ConfigurationRecorderName="default")
 
     def walk_tagging(self):
         t = self.walk.client("resourcegroupstaggingapi", WORKLOAD)
