@@ -49,7 +49,7 @@ func Operators(partition, account, backupRole string, a *spec.AccessRole, tags m
 		Inline: map[string]json.RawMessage{"operate": doc2(map[string]any{
 			"Version": "2012-10-17",
 			"Statement": []any{
-				map[string]any{"Sid": "Read", "Effect": "Allow", "Action": []string{"backup:Describe*", "backup:Get*", "backup:List*", "kms:DescribeKey", "kms:ListAliases", "organizations:Describe*", "organizations:List*", "tag:GetResources", "config:ListDiscoveredResources"}, "Resource": "*"},
+				map[string]any{"Sid": "Read", "Effect": "Allow", "Action": []string{"backup:Describe*", "backup:Get*", "backup:List*", "kms:DescribeKey", "kms:ListAliases", "organizations:Describe*", "organizations:List*", "tag:GetResources", "config:ListDiscoveredResources", "config:DescribeConfigurationRecorders", "config:DescribeConfigurationRecorderStatus"}, "Resource": "*"},
 				map[string]any{"Sid": "Operate", "Effect": "Allow", "Action": []string{"backup:StartBackupJob", "backup:StartCopyJob", "backup:StartRestoreJob", "backup:StopBackupJob"}, "Resource": "*"},
 				passBackupRole(partition, account, backupRole),
 				map[string]any{"Sid": "DeleteNothing", "Effect": "Deny", "Action": neverDelete, "Resource": "*"},

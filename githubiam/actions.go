@@ -183,6 +183,10 @@ var Operations = map[string][]string{
 	// Every workload resource, tagged or not, for the report
 	// ("Actions defined by AWS Config", Service Authorization Reference).
 	"config:ListDiscoveredResources": {"config:ListDiscoveredResources"},
+	// Whether the recorder records, so an empty inventory proves nothing
+	// otherwise (the same reference).
+	"config:DescribeConfigurationRecorders":      {"config:DescribeConfigurationRecorders"},
+	"config:DescribeConfigurationRecorderStatus": {"config:DescribeConfigurationRecorderStatus"},
 	// Role assumption is granted on the execution role only (see Roles).
 	"sts:AssumeRole": nil,
 	// GetCallerIdentity needs no permission.

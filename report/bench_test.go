@@ -3,13 +3,15 @@ package report
 import (
 	"context"
 	"fmt"
-	awsconfig "github.com/aws/aws-sdk-go-v2/service/configservice"
 	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	awsconfig "github.com/aws/aws-sdk-go-v2/service/configservice"
+	configtypes "github.com/aws/aws-sdk-go-v2/service/configservice/types"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
@@ -56,6 +58,14 @@ func (o *synthOrg) Config(context.Context, string, string) (ConfigAPI, error) {
 // synthConfig discovers nothing beyond what the Tagging API lists: every
 // synthetic resource is tagged.
 type synthConfig struct{}
+
+func (synthConfig) DescribeConfigurationRecorders(context.Context, *awsconfig.DescribeConfigurationRecordersInput, ...func(*awsconfig.Options)) (*awsconfig.DescribeConfigurationRecordersOutput, error) {
+	return &awsconfig.DescribeConfigurationRecordersOutput{ConfigurationRecorders: []configtypes.ConfigurationRecorder{{Name: aws.String("default")}}}, nil
+}
+
+func (synthConfig) DescribeConfigurationRecorderStatus(context.Context, *awsconfig.DescribeConfigurationRecorderStatusInput, ...func(*awsconfig.Options)) (*awsconfig.DescribeConfigurationRecorderStatusOutput, error) {
+	return &awsconfig.DescribeConfigurationRecorderStatusOutput{ConfigurationRecordersStatus: []configtypes.ConfigurationRecorderStatus{{Name: aws.String("default"), Recording: true}}}, nil
+}
 
 func (synthConfig) ListDiscoveredResources(context.Context, *awsconfig.ListDiscoveredResourcesInput, ...func(*awsconfig.Options)) (*awsconfig.ListDiscoveredResourcesOutput, error) {
 	return &awsconfig.ListDiscoveredResourcesOutput{}, nil

@@ -2,7 +2,10 @@ package report
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/service/configservice"
@@ -13,6 +16,8 @@ import (
 // list every workload resource, tagged or not.
 type ConfigAPI interface {
 	ListDiscoveredResources(ctx context.Context, in *awsconfig.ListDiscoveredResourcesInput, optFns ...func(*awsconfig.Options)) (*awsconfig.ListDiscoveredResourcesOutput, error)
+	DescribeConfigurationRecorders(ctx context.Context, in *awsconfig.DescribeConfigurationRecordersInput, optFns ...func(*awsconfig.Options)) (*awsconfig.DescribeConfigurationRecordersOutput, error)
+	DescribeConfigurationRecorderStatus(ctx context.Context, in *awsconfig.DescribeConfigurationRecorderStatusInput, optFns ...func(*awsconfig.Options)) (*awsconfig.DescribeConfigurationRecorderStatusOutput, error)
 }
 
 var _ ConfigAPI = (*awsconfig.Client)(nil)
@@ -50,6 +55,9 @@ func (c *collector) untaggedInventory(ctx context.Context, account, region strin
 	if err != nil {
 		return err
 	}
+	if err := recorderRecordsAll(ctx, cfg); err != nil {
+		return err
+	}
 	for _, ct := range configTypes {
 		p := awsconfig.NewListDiscoveredResourcesPaginator(cfg, &awsconfig.ListDiscoveredResourcesInput{ResourceType: ct.typ})
 		for p.HasMorePages() {
@@ -77,4 +85,72 @@ func (c *collector) untaggedInventory(ctx context.Context, account, region strin
 		}
 	}
 	return nil
+}
+
+// recorderRecordsAll returns an error unless AWS Config's configuration
+// recorder of the account and Region is on and records every type of
+// configTypes: AWS Config discovers only what its recorder records, so
+// without that an empty ListDiscoveredResources proves nothing
+// ("Recording AWS resources", AWS Config Developer Guide; RecordingGroup
+// and RecordingStrategy, AWS Config API Reference). A recorder whose last
+// recording failed is taken as not recording: AWS documents no guarantee
+// of what it discovered. Only the customer managed recorder counts;
+// service-linked recorders record for their service alone.
+func recorderRecordsAll(ctx context.Context, cfg ConfigAPI) error {
+	status, err := cfg.DescribeConfigurationRecorderStatus(ctx, &awsconfig.DescribeConfigurationRecorderStatusInput{})
+	if err != nil {
+		return fmt.Errorf("reading AWS Config's recorder status: %w", err)
+	}
+	recording := map[string]bool{}
+	for _, st := range status.ConfigurationRecordersStatus {
+		if st.ServicePrincipal != nil {
+			continue
+		}
+		switch {
+		case !st.Recording:
+			return fmt.Errorf("AWS Config's recorder %s is not recording, so resources that were never tagged cannot be listed", aws.ToString(st.Name))
+		case st.LastStatus == configtypes.RecorderStatusFailure:
+			return fmt.Errorf("AWS Config's recorder %s failed its last recording (%s: %s), so resources that were never tagged cannot be listed",
+				aws.ToString(st.Name), aws.ToString(st.LastErrorCode), aws.ToString(st.LastErrorMessage))
+		}
+		recording[aws.ToString(st.Name)] = true
+	}
+	if len(recording) == 0 {
+		return errors.New("AWS Config has no configuration recorder, so resources that were never tagged cannot be listed")
+	}
+	recs, err := cfg.DescribeConfigurationRecorders(ctx, &awsconfig.DescribeConfigurationRecordersInput{})
+	if err != nil {
+		return fmt.Errorf("reading AWS Config's recorders: %w", err)
+	}
+	for _, r := range recs.ConfigurationRecorders {
+		if !recording[aws.ToString(r.Name)] || r.ServicePrincipal != nil {
+			continue
+		}
+		var missing []string
+		for _, ct := range configTypes {
+			if !recordsType(r.RecordingGroup, ct.typ) {
+				missing = append(missing, string(ct.typ))
+			}
+		}
+		if len(missing) > 0 {
+			return fmt.Errorf("AWS Config's recorder %s does not record %s, so resources of those types that were never tagged cannot be listed", aws.ToString(r.Name), strings.Join(missing, ", "))
+		}
+		return nil
+	}
+	return errors.New("AWS Config's recording recorder could not be described")
+}
+
+// recordsType tells whether a recording group records typ: all supported
+// types, every type but those excluded, or the types listed
+// (RecordingGroup, AWS Config API Reference). A missing group records
+// all supported types, as PutConfigurationRecorder's default.
+func recordsType(g *configtypes.RecordingGroup, typ configtypes.ResourceType) bool {
+	switch {
+	case g == nil || g.AllSupported:
+		return true
+	case g.RecordingStrategy != nil && g.RecordingStrategy.UseOnly == configtypes.RecordingStrategyTypeExclusionByResourceTypes:
+		return g.ExclusionByResourceTypes == nil || !slices.Contains(g.ExclusionByResourceTypes.ResourceTypes, typ)
+	default:
+		return slices.Contains(g.ResourceTypes, typ)
+	}
 }

@@ -5,6 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/service/configservice"
+	configtypes "github.com/aws/aws-sdk-go-v2/service/configservice/types"
+
 	"github.com/orgbackup/orgbackup/emulator"
 	"github.com/orgbackup/orgbackup/report"
 )
@@ -61,5 +65,50 @@ func TestCollectNeverTagged(t *testing.T) {
 	}
 	if _, ok := inv.Unreadable["333333333333/us-east-1"]; ok {
 		t.Errorf("the production account is unreadable: %v", inv.Unreadable)
+	}
+}
+
+// TestCollectConfigRecorderOff checks that a Region whose AWS Config
+// recorder is stopped, or does not record a type the report lists, is
+// not proven: an empty inventory there proves nothing.
+func TestCollectConfigRecorderOff(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv, sp, fleet := emulatedOrg(t, 1, 0)
+	stopped := awsconfig.NewFromConfig(srv.Config("333333333333", "us-east-1"))
+	if _, err := stopped.StopConfigurationRecorder(ctx, &awsconfig.StopConfigurationRecorderInput{ConfigurationRecorderName: aws.String("default")}); err != nil {
+		t.Fatalf("StopConfigurationRecorder: %v", err)
+	}
+	partial := awsconfig.NewFromConfig(srv.Config("444444444444", "us-east-1"))
+	if _, err := partial.PutConfigurationRecorder(ctx, &awsconfig.PutConfigurationRecorderInput{ConfigurationRecorder: &configtypes.ConfigurationRecorder{
+		Name: aws.String("default"), RoleARN: aws.String("arn:aws:iam::444444444444:role/config"),
+		RecordingGroup: &configtypes.RecordingGroup{RecordingStrategy: &configtypes.RecordingStrategy{UseOnly: configtypes.RecordingStrategyTypeExclusionByResourceTypes},
+			ExclusionByResourceTypes: &configtypes.ExclusionByResourceTypes{ResourceTypes: []configtypes.ResourceType{configtypes.ResourceTypeVolume}}},
+	}}); err != nil {
+		t.Fatalf("PutConfigurationRecorder: %v", err)
+	}
+	inv, err := report.Collect(ctx, sp, report.FromConfigs(fleet), report.LastDays(srv.Now(), 1), func(o *report.Options) {
+		o.MonitoringAccount = sp.Organization.ManagementAccount
+	})
+	if err != nil {
+		t.Fatalf("Collect: %v", err)
+	}
+	for key, want := range map[string]string{
+		"333333333333/us-east-1": "recorder default is not recording",
+		"444444444444/us-east-1": "does not record AWS::EC2::Volume",
+	} {
+		if why := inv.Unreadable[key]; !strings.Contains(why, want) {
+			t.Errorf("Unreadable[%s] = %q, want it to say %q", key, why, want)
+		}
+	}
+	if why, ok := inv.Unreadable["555555555555/us-east-1"]; ok {
+		t.Errorf("an account whose recorder records everything is unreadable: %s", why)
+	}
+	rep, err := report.Evaluate(sp, inv)
+	if err != nil {
+		t.Fatalf("Evaluate: %v", err)
+	}
+	if v := rep.Verdict.Status; v == report.VerdictProtected || v == report.VerdictNeedsDecision {
+		t.Errorf("verdict %s with two Regions' inventories unproven, want not proven (or not protected)", v)
 	}
 }
