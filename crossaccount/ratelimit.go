@@ -99,6 +99,11 @@ func (l *limiter) observe(now time.Time, throttled bool) {
 		l.set(now, max(minRate, r*rateCut))
 		l.lastCut = now
 	case throttled:
+		// Growth needs a rate's worth of attempts in a row that the
+		// service took: counting successes across throttles grew the
+		// rate about as often as throttles cut it, and a fifth of role
+		// assumptions were throttled at 5,000 accounts.
+		l.streak = 0
 	default:
 		l.streak++
 		if float64(l.streak) >= r {

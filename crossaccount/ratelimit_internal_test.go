@@ -56,3 +56,19 @@ func TestAdaptiveLimiter(t *testing.T) {
 		t.Errorf("fixed rate: adaptive %v at %v/s, want fixed at 3/s", fixed.adaptive, fixed.bucket.Limit())
 	}
 }
+
+// TestAdaptiveLimiterGrowsOnlyWhenClean checks that a rate grows only
+// after a rate's worth of attempts in a row went unthrottled: with one
+// attempt in five throttled it never grows, however long it runs.
+func TestAdaptiveLimiterGrowsOnlyWhenClean(t *testing.T) {
+	l := NewFleet(aws.Config{}).limiter("123456789012", "STS", "us-east-1")
+	start := float64(l.bucket.Limit())
+	now := time.Unix(0, 0)
+	for i := range 1000 {
+		now = now.Add(10 * time.Millisecond) // faster than cuts may come
+		l.observe(now, i%5 == 4)
+	}
+	if got := float64(l.bucket.Limit()); got > start {
+		t.Errorf("rate grew from %.2f/s to %.2f/s with a fifth of its attempts throttled", start, got)
+	}
+}
