@@ -102,7 +102,10 @@ type Options struct {
 	// rounded up, at least 1.
 	Burst int
 	// MaxAttempts bounds the attempts of each request under the SDK's
-	// standard retry mode. Default DefaultMaxAttempts.
+	// standard retry mode. Default DefaultMaxAttempts. A throttled request
+	// gets up to 15 attempts (or MaxAttempts if more, none more if
+	// MaxAttempts is 1): the Fleet's rate finds a service's limit by
+	// crossing it.
 	MaxAttempts int
 	// STSRegions, when set, spreads role assumption over the STS
 	// endpoints of these Regions, each account always assumed through
@@ -360,6 +363,42 @@ func (f *Fleet) stsConfig(source aws.CredentialsProvider, via string) aws.Config
 // so one throttled SNS read used to abort a whole plan.
 var extraThrottleCodes = map[string]struct{}{"Throttled": {}}
 
+// throttleMaxAttempts bounds the attempts of a request the service keeps
+// throttling. An adaptive rate finds a service's limit by crossing it, so
+// about one attempt in ten at a saturated bucket is throttled (role
+// assumption at 5,000 accounts); with MaxAttempts for every error, one
+// role assumption in a few thousand failed five times in a row and
+// stopped an apply.
+const throttleMaxAttempts = 15
+
+// throttleTolerant is the Fleet's retryer: a throttled request is retried
+// up to throttleMaxAttempts times (the Fleet's rate paces the attempts),
+// any other retryable error up to maxAttempts times.
+type throttleTolerant struct {
+	aws.RetryerV2
+	maxAttempts int
+}
+
+// throttleMaxDelay caps the back-off before retrying a throttled
+// request: the Fleet's rate, cut by the throttle, paces the attempt.
+const throttleMaxDelay = time.Second
+
+// RetryDelay ends the retries of an error that is not a throttle once
+// maxAttempts attempts were made, with the error the SDK gives when
+// attempts run out, and backs off at most throttleMaxDelay after a
+// throttle.
+func (r throttleTolerant) RetryDelay(attempt int, err error) (time.Duration, error) {
+	throttled := throttles.IsErrorThrottle(err) == aws.TrueTernary
+	if attempt >= r.maxAttempts && !throttled {
+		return 0, &retry.MaxAttemptsError{Attempt: attempt, Err: err}
+	}
+	d, err := r.RetryerV2.RetryDelay(attempt, err)
+	if throttled {
+		d = min(d, throttleMaxDelay)
+	}
+	return d, err
+}
+
 // clientConfig copies base with provider, the retryer and the Fleet's API
 // options. The retryer is the SDK's standard mode without its retry
 // quota: the Fleet's rate paces the attempts, and a quota shared by a
@@ -369,11 +408,15 @@ func (f *Fleet) clientConfig(provider aws.CredentialsProvider, account string) a
 	cfg.Credentials = provider
 	maxAttempts := f.opts.MaxAttempts
 	cfg.Retryer = func() aws.Retryer {
-		return retry.NewStandard(func(so *retry.StandardOptions) {
-			so.MaxAttempts = maxAttempts
+		throttleAttempts := max(maxAttempts, throttleMaxAttempts)
+		if maxAttempts <= 1 {
+			throttleAttempts = maxAttempts // no retries asked for
+		}
+		return throttleTolerant{RetryerV2: retry.NewStandard(func(so *retry.StandardOptions) {
+			so.MaxAttempts = throttleAttempts
 			so.RateLimiter = ratelimit.None
 			so.Retryables = append(so.Retryables, retry.RetryableErrorCode{Codes: extraThrottleCodes})
-		})
+		}), maxAttempts: maxAttempts}
 	}
 	// RetryMaxAttempts and RetryMode on base would override the retryer.
 	cfg.RetryMaxAttempts, cfg.RetryMode = 0, ""

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsbackup "github.com/aws/aws-sdk-go-v2/service/backup"
 	awsiam "github.com/aws/aws-sdk-go-v2/service/iam"
@@ -457,8 +458,10 @@ func TestFleetClientStack(t *testing.T) {
 	if !ok {
 		t.Fatalf("Retryer() is %T, want an aws.RetryerV2 that can pace attempts", cfg.Retryer())
 	}
-	if got := r.MaxAttempts(); got != 7 {
-		t.Errorf("MaxAttempts() = %d, want 7", got)
+	// The retry loop's bound is the throttles'; other errors stop at 7
+	// (TestFleetOutlastsThrottling).
+	if got := r.MaxAttempts(); got != 15 {
+		t.Errorf("MaxAttempts() = %d, want 15 for throttles", got)
 	}
 
 	var initialize, finalize []string
@@ -657,5 +660,32 @@ func TestFleetSTSRegions(t *testing.T) {
 	}
 	if total != len(accounts) {
 		t.Errorf("%d AssumeRole calls, want one per account (%d): credentials are shared by an account's Regions", total, len(accounts))
+	}
+}
+
+// TestFleetOutlastsThrottling checks that a throttled request is retried
+// beyond MaxAttempts, so that a rate finding the service's limit never
+// fails a caller, while other errors still stop at MaxAttempts.
+func TestFleetOutlastsThrottling(t *testing.T) {
+	t.Parallel()
+	srv := newEmulator(t)
+	createExecutionRole(t, srv, prod, crossaccount.DefaultExecutionRole, mgmt)
+	srv.AddFault(emulator.Fault{Service: "sns", Operation: "ListTopics", Account: prod, FailNext: crossaccount.DefaultMaxAttempts + 2,
+		Err: &smithy.GenericAPIError{Code: "Throttled", Message: "Rate exceeded", Fault: smithy.FaultClient}})
+	srv.AddFault(emulator.Fault{Service: "sns", Operation: "ListSubscriptions", Account: prod, FailNext: crossaccount.DefaultMaxAttempts + 2})
+	ctx := context.Background()
+	fleet := crossaccount.NewFleet(srv.Config(mgmt, "us-east-1"), func(o *crossaccount.Options) { o.RatePerSecond = -1 })
+	cfg, err := fleet.Config(ctx, prod, "us-east-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sns := awssns.NewFromConfig(cfg)
+	if _, err := sns.ListTopics(ctx, &awssns.ListTopicsInput{}); err != nil {
+		t.Errorf("ListTopics after %d throttled attempts: %v", crossaccount.DefaultMaxAttempts+2, err)
+	}
+	_, err = sns.ListSubscriptions(ctx, &awssns.ListSubscriptionsInput{})
+	var exhausted *retry.MaxAttemptsError
+	if !errors.As(err, &exhausted) || exhausted.Attempt != crossaccount.DefaultMaxAttempts {
+		t.Errorf("ListSubscriptions failing with 500s: %v, want the attempts exhausted after %d", err, crossaccount.DefaultMaxAttempts)
 	}
 }
