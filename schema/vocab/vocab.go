@@ -1,0 +1,416 @@
+// Package vocab implements orgbackup's JSON Schema vocabulary of
+// comparisons for github.com/santhosh-tekuri/jsonschema/v6: keywords that
+// compare two values of one instance with each other, which the standard
+// 2020-12 vocabularies cannot (their keywords compare a value with
+// constants of the schema).
+//
+// The keywords, described by the meta-schema comparisons.schema.json:
+//
+//	x-orgbackup-distinct       [[path, path, ...], ...]
+//	    the values found at different paths of an entry differ
+//	x-orgbackup-durationOrder  [{"shorter": path, "longer": path, "plus": duration}, ...]
+//	    every duration at shorter, plus plus, is at most every one at longer
+//	x-orgbackup-uniqueBy       path
+//	    no two items of an array have equal values at path
+//
+// A path is a JSON Pointer relative to the instance the keyword applies to,
+// in which the segment * stands for every member of an object or item of
+// an array. Absent members and null values are not found.
+//
+// The vocabulary is optional: the spec's schema keeps the standard
+// 2020-12 meta-schema, so editors and other validators ignore the
+// x-orgbackup- keywords as unknown keywords; a compiler given Register
+// enforces them.
+package vocab
+
+import (
+	_ "embed" // the meta-schema
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/message"
+)
+
+// URL identifies the vocabulary in a meta-schema's $vocabulary.
+const URL = "https://github.com/orgbackup/orgbackup/schema/vocab/comparisons"
+
+// MetaSchemaURL is the $id of the vocabulary's meta-schema, a 2020-12
+// dialect with the vocabulary's keywords; Register adds it to a compiler.
+const MetaSchemaURL = "https://github.com/orgbackup/orgbackup/schema/vocab/comparisons.schema.json"
+
+// The keywords of the vocabulary.
+const (
+	KeywordDistinct      = "x-orgbackup-distinct"
+	KeywordDurationOrder = "x-orgbackup-durationOrder"
+	KeywordUniqueBy      = "x-orgbackup-uniqueBy"
+)
+
+//go:embed comparisons.schema.json
+var metaSchema string
+
+// ParseDuration reads a duration of an instance as a count of one fixed
+// unit (orgbackup passes spec.ParseRetention, in days).
+type ParseDuration func(string) (int64, error)
+
+// Register adds the vocabulary and its meta-schema to c and makes c
+// enforce it (Compiler.AssertVocabs), durations read with parse.
+func Register(c *jsonschema.Compiler, parse ParseDuration) error {
+	v, err := New(parse)
+	if err != nil {
+		return err
+	}
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(metaSchema))
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", MetaSchemaURL, err)
+	}
+	if err := c.AddResource(MetaSchemaURL, doc); err != nil {
+		return fmt.Errorf("adding %s: %w", MetaSchemaURL, err)
+	}
+	c.RegisterVocabulary(v)
+	c.AssertVocabs()
+	return nil
+}
+
+// New returns the vocabulary, durations read with parse.
+func New(parse ParseDuration) (*jsonschema.Vocabulary, error) {
+	if parse == nil {
+		return nil, errors.New("creating the comparisons vocabulary: no duration parser")
+	}
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(metaSchema))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", MetaSchemaURL, err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(MetaSchemaURL, doc); err != nil {
+		return nil, fmt.Errorf("adding %s: %w", MetaSchemaURL, err)
+	}
+	sch, err := c.Compile(MetaSchemaURL)
+	if err != nil {
+		return nil, fmt.Errorf("compiling %s: %w", MetaSchemaURL, err)
+	}
+	return &jsonschema.Vocabulary{
+		URL:    URL,
+		Schema: sch,
+		Compile: func(_ *jsonschema.CompilerContext, obj map[string]any) (jsonschema.SchemaExt, error) {
+			return compile(obj, parse)
+		},
+	}, nil
+}
+
+// keywords is the compiled form of the vocabulary's keywords on one
+// schema object.
+type keywords struct {
+	distinct [][]path
+	order    []order
+	uniqueBy *path
+	parse    ParseDuration
+}
+
+// order is one entry of x-orgbackup-durationOrder.
+type order struct {
+	shorter, longer path
+	plus            string
+	plusN           int64
+}
+
+func compile(obj map[string]any, parse ParseDuration) (jsonschema.SchemaExt, error) {
+	k := &keywords{parse: parse}
+	if raw, ok := obj[KeywordDistinct]; ok {
+		groups, _ := raw.([]any)
+		for _, g := range groups {
+			paths, _ := g.([]any)
+			var group []path
+			for _, p := range paths {
+				pp, err := parsePath(p)
+				if err != nil {
+					return nil, fmt.Errorf("compiling %s: %w", KeywordDistinct, err)
+				}
+				group = append(group, pp)
+			}
+			k.distinct = append(k.distinct, group)
+		}
+	}
+	if raw, ok := obj[KeywordDurationOrder]; ok {
+		entries, _ := raw.([]any)
+		for _, e := range entries {
+			m, _ := e.(map[string]any)
+			shorter, err := parsePath(m["shorter"])
+			if err != nil {
+				return nil, fmt.Errorf("compiling %s: shorter: %w", KeywordDurationOrder, err)
+			}
+			longer, err := parsePath(m["longer"])
+			if err != nil {
+				return nil, fmt.Errorf("compiling %s: longer: %w", KeywordDurationOrder, err)
+			}
+			o := order{shorter: shorter, longer: longer}
+			if p, ok := m["plus"].(string); ok {
+				n, err := parse(p)
+				if err != nil {
+					return nil, fmt.Errorf("compiling %s: plus: %w", KeywordDurationOrder, err)
+				}
+				o.plus, o.plusN = p, n
+			}
+			k.order = append(k.order, o)
+		}
+	}
+	if raw, ok := obj[KeywordUniqueBy]; ok {
+		p, err := parsePath(raw)
+		if err != nil {
+			return nil, fmt.Errorf("compiling %s: %w", KeywordUniqueBy, err)
+		}
+		k.uniqueBy = &p
+	}
+	if k.distinct == nil && k.order == nil && k.uniqueBy == nil {
+		return nil, nil
+	}
+	return k, nil
+}
+
+// Validate applies the keywords to the instance v.
+func (k *keywords) Validate(ctx *jsonschema.ValidatorContext, v any) {
+	for _, group := range k.distinct {
+		k.validateDistinct(ctx, v, group)
+	}
+	for _, o := range k.order {
+		k.validateOrder(ctx, v, o)
+	}
+	if k.uniqueBy != nil {
+		k.validateUniqueBy(ctx, v, *k.uniqueBy)
+	}
+}
+
+func (k *keywords) validateDistinct(ctx *jsonschema.ValidatorContext, v any, group []path) {
+	found := make([][]value, len(group))
+	for i, p := range group {
+		found[i] = p.find(v)
+	}
+	for i := range found {
+		for j := i + 1; j < len(found); j++ {
+			for _, a := range found[i] {
+				for _, b := range found[j] {
+					eq, err := ctx.Equals(a.v, b.v)
+					if err != nil {
+						ctx.AddErr(err)
+						return
+					}
+					if eq {
+						ctx.AddError(&distinctError{a: a, b: b})
+					}
+				}
+			}
+		}
+	}
+}
+
+func (k *keywords) validateOrder(ctx *jsonschema.ValidatorContext, v any, o order) {
+	shorter, longer := k.durations(o.shorter.find(v)), k.durations(o.longer.find(v))
+	for _, s := range shorter {
+		for _, l := range longer {
+			if s.n+o.plusN > l.n {
+				ctx.AddError(&orderError{shorter: s.value, longer: l.value, plus: o.plus})
+			}
+		}
+	}
+}
+
+func (k *keywords) validateUniqueBy(ctx *jsonschema.ValidatorContext, v any, p path) {
+	items, ok := v.([]any)
+	if !ok {
+		return
+	}
+	seen := make([][]value, len(items))
+	for i, item := range items {
+		seen[i] = p.find(item)
+		for j := range i {
+			if dup := firstEqual(ctx, seen[j], seen[i]); dup != nil {
+				if dup.err != nil {
+					ctx.AddErr(dup.err)
+					return
+				}
+				ctx.AddError(&uniqueByError{path: p.text, first: j, second: i, v: dup.v})
+				break
+			}
+		}
+	}
+}
+
+// equal is a value two lists share, or the error comparing them.
+type equal struct {
+	v   any
+	err error
+}
+
+func firstEqual(ctx *jsonschema.ValidatorContext, as, bs []value) *equal {
+	for _, a := range as {
+		for _, b := range bs {
+			eq, err := ctx.Equals(a.v, b.v)
+			if err != nil {
+				return &equal{err: err}
+			}
+			if eq {
+				return &equal{v: a.v}
+			}
+		}
+	}
+	return nil
+}
+
+// duration is a value read as a duration.
+type duration struct {
+	value
+	n int64
+}
+
+// durations reads the string values as durations, leaving out those the
+// parser refuses: other keywords (pattern) report them.
+func (k *keywords) durations(vs []value) []duration {
+	var out []duration
+	for _, v := range vs {
+		s, ok := v.v.(string)
+		if !ok {
+			continue
+		}
+		n, err := k.parse(s)
+		if err != nil {
+			continue
+		}
+		out = append(out, duration{v, n})
+	}
+	return out
+}
+
+// path is a JSON Pointer in which the segment * stands for every member or
+// item.
+type path struct {
+	text   string
+	tokens []string
+}
+
+func parsePath(raw any) (path, error) {
+	s, ok := raw.(string)
+	if !ok {
+		return path{}, fmt.Errorf("path %v is not a string", raw)
+	}
+	if s == "" {
+		return path{text: s}, nil
+	}
+	if !strings.HasPrefix(s, "/") {
+		return path{}, fmt.Errorf("path %q does not start with /", s)
+	}
+	var tokens []string
+	for _, t := range strings.Split(s[1:], "/") {
+		tokens = append(tokens, strings.NewReplacer("~1", "/", "~0", "~").Replace(t))
+	}
+	return path{text: s, tokens: tokens}, nil
+}
+
+// value is a value found at a path, with its location relative to the
+// instance.
+type value struct {
+	loc string
+	v   any
+}
+
+// find returns the values the path reaches from v, in document order
+// (object members by name).
+func (p path) find(v any) []value {
+	var out []value
+	var walk func(v any, loc string, tokens []string)
+	walk = func(v any, loc string, tokens []string) {
+		if v == nil {
+			return
+		}
+		if len(tokens) == 0 {
+			out = append(out, value{loc, v})
+			return
+		}
+		tok, rest := tokens[0], tokens[1:]
+		switch x := v.(type) {
+		case map[string]any:
+			if tok != "*" {
+				if m, ok := x[tok]; ok {
+					walk(m, loc+"/"+escape(tok), rest)
+				}
+				return
+			}
+			names := make([]string, 0, len(x))
+			for n := range x {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			for _, n := range names {
+				walk(x[n], loc+"/"+escape(n), rest)
+			}
+		case []any:
+			if tok == "*" {
+				for i, item := range x {
+					walk(item, loc+"/"+strconv.Itoa(i), rest)
+				}
+				return
+			}
+			if i, err := strconv.Atoi(tok); err == nil && i >= 0 && i < len(x) && strconv.Itoa(i) == tok {
+				walk(x[i], loc+"/"+tok, rest)
+			}
+		}
+	}
+	walk(v, "", p.tokens)
+	return out
+}
+
+func escape(token string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(token)
+}
+
+func show(v any) string {
+	if s, ok := v.(string); ok {
+		return strconv.Quote(s)
+	}
+	return fmt.Sprint(v)
+}
+
+// distinctError: two paths of an x-orgbackup-distinct entry hold one value.
+type distinctError struct{ a, b value }
+
+// KeywordPath implements jsonschema.ErrorKind.
+func (*distinctError) KeywordPath() []string { return []string{KeywordDistinct} }
+
+// LocalizedString implements jsonschema.ErrorKind.
+func (e *distinctError) LocalizedString(p *message.Printer) string {
+	return p.Sprintf("%s and %s must differ, both are %s", e.a.loc, e.b.loc, show(e.a.v))
+}
+
+// orderError: a duration exceeds one it must not.
+type orderError struct {
+	shorter, longer value
+	plus            string
+}
+
+// KeywordPath implements jsonschema.ErrorKind.
+func (*orderError) KeywordPath() []string { return []string{KeywordDurationOrder} }
+
+// LocalizedString implements jsonschema.ErrorKind.
+func (e *orderError) LocalizedString(p *message.Printer) string {
+	if e.plus != "" {
+		return p.Sprintf("%s (%s) must be at least %s (%s) plus %s", e.longer.loc, show(e.longer.v), e.shorter.loc, show(e.shorter.v), e.plus)
+	}
+	return p.Sprintf("%s (%s) must be at least %s (%s)", e.longer.loc, show(e.longer.v), e.shorter.loc, show(e.shorter.v))
+}
+
+// uniqueByError: two items share a value at the path.
+type uniqueByError struct {
+	path          string
+	first, second int
+	v             any
+}
+
+// KeywordPath implements jsonschema.ErrorKind.
+func (*uniqueByError) KeywordPath() []string { return []string{KeywordUniqueBy} }
+
+// LocalizedString implements jsonschema.ErrorKind.
+func (e *uniqueByError) LocalizedString(p *message.Printer) string {
+	return p.Sprintf("items %d and %d have the same %s, %s", e.first, e.second, e.path, show(e.v))
+}
