@@ -15,8 +15,9 @@ import (
 // production, staging and development defaults to the name; so they sit on
 // the tiers object, once per preset name and once for every other name.
 //
-// What the schema cannot say are rules that compare two values of the spec
-// with each other (valueComparisons in the schema corpus test lists them).
+// Rules that compare two values of the spec with each other use the
+// keywords of the comparisons vocabulary (schema/vocab), which validators
+// without it ignore; see comparisonRules and specComparisons.
 
 // targetSchema: a tier target is a 12-digit account ID, an OU ID, or an OU
 // name, which is neither all digits nor starting with ou- (Load reads
@@ -194,7 +195,7 @@ func (f tierFacts) rules() []*schema {
 			Then:    &schema{Properties: map[string]*schema{"local_retention": {Pattern: continuousRetentionPattern()}}},
 		},
 		{
-			Comment: "Recovery points stay in cold storage 90 days: with cold_after, local_retention is at least 91 days (and at least cold_after plus 90 days, a comparison the schema leaves to Load).",
+			Comment: "Recovery points stay in cold storage 90 days: with cold_after, local_retention is at least 91 days (and at least cold_after plus 90 days).",
 			If:      set("cold_after"),
 			Then: allOf(set("local_retention"),
 				&schema{Properties: map[string]*schema{"local_retention": {Pattern: coldRetentionPattern()}}}),
@@ -256,7 +257,8 @@ func specRules() []*schema {
 	}}
 	// A preset's central retention is a constant, so the central vault
 	// lock's range must hold it when a tier keeps it (Validator.lockRange);
-	// a written central_retention is a comparison the schema leaves to Load.
+	// a written central_retention is compared with the range by
+	// specComparisons.
 	for _, pt := range policy.Tiers() {
 		days := int64(pt.CentralRetention())
 		if days == 0 {
@@ -276,5 +278,76 @@ func specRules() []*schema {
 			}},
 		})
 	}
-	return withMessages(rules)
+	return append(withMessages(rules), specComparisons()...)
+}
+
+// specComparisons are the comparisons across sections of the spec.
+func specComparisons() []*schema {
+	var lockRange []durationOrder
+	for _, field := range []string{"central_retention", "secondary_retention"} {
+		// Load checks secondary_retention only with cross_region, and
+		// refuses it without cross_region.
+		lockRange = append(lockRange,
+			durationOrder{Shorter: "/central/lock/min_retention", Longer: "/tiers/*/" + field},
+			durationOrder{Shorter: "/tiers/*/" + field, Longer: "/central/lock/max_retention"})
+	}
+	return []*schema{
+		{
+			Comment:  "The management account cannot be a tier's target.",
+			Distinct: [][]string{{"/organization/management_account", "/tiers/*/targets/*"}},
+		},
+		{
+			Comment:  "The air-gapped vault is shared with accounts other than the backup account, which owns it.",
+			Distinct: [][]string{{"/organization/backup_account", "/central/air_gapped/share_with/*"}},
+		},
+		{
+			Comment:       "A written central_retention or secondary_retention lies within the central vault lock's retention range: AWS Backup would fail the copy jobs.",
+			DurationOrder: lockRange,
+		},
+	}
+}
+
+// comparisonRules are the rules of a section ("Type.Field", or
+// "Type.Field[]" for the elements of a list or map) that compare two of
+// its values. Rules that only the vocabulary's keywords say carry no
+// errorMessage: editors, which ignore the keywords, never fail them.
+func comparisonRules(key string) []*schema {
+	switch key {
+	case "Spec.Organization":
+		return []*schema{{
+			Comment:  "The backup account is not the management account: AWS Backup's delegated administrator is a member account.",
+			Distinct: [][]string{{"/management_account", "/backup_account"}},
+		}}
+	case "Organization.Regions":
+		return []*schema{{
+			Comment:  "The primary, secondary and additional regions are different regions.",
+			Distinct: [][]string{{"/primary", "/secondary", "/additional/*"}},
+		}}
+	case "Central.Lock", "Central.AirGapped":
+		return []*schema{{
+			Comment:       "min_retention is at most max_retention.",
+			DurationOrder: []durationOrder{{Shorter: "/min_retention", Longer: "/max_retention"}},
+		}}
+	case "Spec.Central":
+		return append([]*schema{{
+			Comment:  "The air-gapped vault needs its own name, not the central vault's.",
+			Distinct: [][]string{{"/vault", "/air_gapped/vault"}},
+		}}, withMessages([]*schema{{
+			Comment: "The air-gapped vault needs its own name, not the central vault's default (" + DefaultCentralVault + ").",
+			If:      unset("vault"),
+			Then: &schema{Properties: map[string]*schema{"air_gapped": {Properties: map[string]*schema{
+				"vault": not(&schema{Enum: enumOf(DefaultCentralVault)}),
+			}}}},
+		}})...)
+	case "Spec.Tiers[]":
+		return []*schema{{
+			Comment:       "Recovery points stay in cold storage " + FormatDays(policy.MinColdStorageDays) + ": local_retention is at least cold_after plus " + FormatDays(policy.MinColdStorageDays) + ".",
+			DurationOrder: []durationOrder{{Shorter: "/cold_after", Longer: "/local_retention", Plus: FormatDays(policy.MinColdStorageDays)}},
+		}}
+	case "Reports.Frameworks":
+		return []*schema{{Comment: "Framework names are unique.", UniqueBy: "/name"}}
+	case "Spec.LegalHolds":
+		return []*schema{{Comment: "Legal hold titles are unique.", UniqueBy: "/title"}}
+	}
+	return nil
 }

@@ -1,0 +1,83 @@
+package spec
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/orgbackup/orgbackup/schema/vocab"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// TestSchemaComparisons checks the schema's comparisons beyond the
+// corpus's specs, and specs on either side of each: Load and the schema
+// agree, and a spec the schema refuses only through the comparisons
+// vocabulary is accepted by the schema without it (so the rule is the
+// vocabulary's, and editors, which lack it, accept the spec).
+func TestSchemaComparisons(t *testing.T) {
+	t.Parallel()
+	withVocab := compileSchema(t, false)
+	withoutVocab, err := jsonschema.NewCompiler().Compile(schemaFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	regions := func(r string) string {
+		return strings.Replace(base, "regions: {primary: us-east-1, secondary: us-west-2}", "regions: "+r, 1)
+	}
+	airGapped := "central: {air_gapped: {vault: ag, min_retention: 7d, max_retention: 30d}}\n"
+	tests := map[string]struct {
+		yaml string
+		// refused: Load and the schema refuse the spec; vocabOnly: the
+		// schema without the vocabulary accepts it.
+		refused, vocabOnly bool
+	}{
+		"additional is primary":          {regions("{primary: us-east-1, secondary: us-west-2, additional: [us-east-1]}"), true, true},
+		"additional is secondary":        {regions("{primary: us-east-1, secondary: us-west-2, additional: [eu-west-1, us-west-2]}"), true, true},
+		"additional regions differ":      {regions("{primary: us-east-1, secondary: us-west-2, additional: [eu-west-1]}"), false, false},
+		"null secondary":                 {strings.Replace(regions("{primary: us-east-1, secondary: null}"), "{targets: [Production]}", "{targets: [Production], cross_region: false}", 1), false, false},
+		"air gap min over max":           {base + "central: {air_gapped: {vault: ag, min_retention: 1y, max_retention: 30d}}\n", true, true},
+		"air gap min equals max":         {base + "central: {air_gapped: {vault: ag, min_retention: 30d, max_retention: 30d}}\n", false, false},
+		"air gap default vault name":     {base + strings.Replace(airGapped, "vault: ag", "vault: "+DefaultCentralVault, 1), true, false},
+		"air gap null vault name":        {base + strings.Replace(airGapped, "{air_gapped", "{vault: null, air_gapped", 1), false, false},
+		"air gap default, central null":  {base + strings.Replace(strings.Replace(airGapped, "vault: ag", "vault: "+DefaultCentralVault, 1), "{air_gapped", "{vault: null, air_gapped", 1), true, false},
+		"air gap default, renamed":       {base + strings.Replace(strings.Replace(airGapped, "vault: ag", "vault: "+DefaultCentralVault, 1), "{air_gapped", "{vault: cv, air_gapped", 1), false, false},
+		"shared with the backup account": {base + strings.Replace(airGapped, "}}", ", share_with: [\"333333333333\", \"222222222222\"]}}", 1), true, true},
+		"shared with another account":    {base + strings.Replace(airGapped, "}}", ", share_with: [\"333333333333\"]}}", 1), false, false},
+		"target in two tiers":            {base + "  staging: {targets: [Production]}\n", false, false},
+		"management account, 2nd target": {base + "  staging: {targets: [X, \"111111111111\"]}\n", true, true},
+		"secondary over lock max":        {strings.Replace(base, "{targets: [Production]}", "{targets: [Production], secondary_retention: 10y}", 1) + "central: {lock: {mode: governance, max_retention: 8y}}\n", true, true},
+		"secondary within lock":          {strings.Replace(base, "{targets: [Production]}", "{targets: [Production], secondary_retention: 8y}", 1) + "central: {lock: {mode: governance, max_retention: 8y}}\n", false, false},
+		"central over lock max":          {base + "  staging: {central_retention: 10y, targets: [X]}\ncentral: {lock: {mode: governance, max_retention: 8y}}\n", true, true},
+		"lock min equals max":            {base + "central: {lock: {mode: governance, min_retention: 7y, max_retention: 7y}}\n", false, false},
+		"cold storage 90 days":           {base + "  staging: {cold_after: 30d, local_retention: 120d, targets: [X]}\n", false, false},
+		"cold storage 89 days":           {base + "  staging: {cold_after: 31d, local_retention: 120d, targets: [X]}\n", true, true},
+		"cold storage in weeks":          {base + "  staging: {cold_after: 2w, local_retention: 104d, targets: [X]}\n", false, false},
+		"legal hold title twice":         {base + "legal_holds: [{title: h, description: d, tiers: [production]}, {title: h, description: e, tiers: [production]}]\n", true, true},
+		"legal hold titles differ":       {base + "legal_holds: [{title: h, description: d, tiers: [production]}, {title: i, description: d, tiers: [production]}]\n", false, false},
+		"framework names differ":         {base + "reports: {bucket: reports, frameworks: [{name: f, controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]}, {name: g, controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]}]}\n", false, false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, loadErr := Parse("spec.yaml", []byte(tc.yaml))
+			if (loadErr != nil) != tc.refused {
+				t.Fatalf("Load error %v, want refused %v", loadErr, tc.refused)
+			}
+			schemaErr := validateWithSchema(withVocab, []byte(tc.yaml))
+			if (schemaErr != nil) != tc.refused {
+				t.Errorf("schema error %v, want refused %v", schemaErr, tc.refused)
+			}
+			plainErr := validateWithSchema(withoutVocab, []byte(tc.yaml))
+			if want := tc.refused && !tc.vocabOnly; (plainErr != nil) != want {
+				t.Errorf("schema without the vocabulary: error %v, want refused %v", plainErr, want)
+			}
+		})
+	}
+}
+
+// TestSchemaVocabularyURL: the schema names the vocabulary package's URL.
+func TestSchemaVocabularyURL(t *testing.T) {
+	t.Parallel()
+	if comparisonsVocabulary != vocab.URL {
+		t.Errorf("comparisonsVocabulary = %q, vocab.URL = %q", comparisonsVocabulary, vocab.URL)
+	}
+}
