@@ -23,6 +23,7 @@ func TestSchemaComparisons(t *testing.T) {
 	regions := func(r string) string {
 		return strings.Replace(base, "regions: {primary: us-east-1, secondary: us-west-2}", "regions: "+r, 1)
 	}
+	gold := "  gold: {schedule: \"cron(0 1 * * ? *)\", local_retention: 7d, targets: [X], "
 	airGapped := "central: {air_gapped: {vault: ag, min_retention: 7d, max_retention: 30d}}\n"
 	tests := map[string]struct {
 		yaml string
@@ -51,6 +52,17 @@ func TestSchemaComparisons(t *testing.T) {
 		"cold storage 90 days":           {base + "  staging: {cold_after: 30d, local_retention: 120d, targets: [X]}\n", false, false},
 		"cold storage 89 days":           {base + "  staging: {cold_after: 31d, local_retention: 120d, targets: [X]}\n", true, true},
 		"cold storage in weeks":          {base + "  staging: {cold_after: 2w, local_retention: 104d, targets: [X]}\n", false, false},
+		"cold_storage.local 89 days":     {base + "  staging: {cold_storage: {local: 31d}, local_retention: 120d, targets: [X]}\n", true, true},
+		"cold_storage.local 90 days":     {base + "  staging: {cold_storage: {local: 30d}, local_retention: 120d, targets: [X]}\n", false, false},
+		"cold_storage.central 89 days":   {base + "  staging: {cold_storage: {central: 31d}, central_retention: 120d, targets: [X]}\n", true, true},
+		"cold_storage.central 90 days":   {base + "  staging: {cold_storage: {central: 30d}, central_retention: 120d, targets: [X]}\n", false, false},
+		"cold_storage.central, no copy":  {base + gold + "cold_storage: {central: 31d}}\n", false, false},
+		"cold_storage.secondary 89 days": {base + gold + "cross_region: true, central_retention: 2y, cold_storage: {secondary: 31d}, secondary_retention: 120d}\n", true, true},
+		"secondary cold from central":    {base + gold + "cross_region: true, central_retention: 2y, cold_storage: {central: 31d}, secondary_retention: 120d}\n", true, true},
+		"secondary cold never":           {base + gold + "cross_region: true, central_retention: 2y, cold_storage: {central: 31d, secondary: never}, secondary_retention: 120d}\n", false, false},
+		"secondary keeps central":        {base + gold + "cross_region: true, central_retention: 120d, cold_storage: {central: 30d, secondary: 31d}}\n", true, true},
+		"secondary cold, no cross":       {base + gold + "cross_region: false, central_retention: 120d, cold_storage: {central: 30d, secondary: 31d}}\n", false, false},
+		"preset local, cold 10d":         {base + "  staging: {cold_storage: {local: 10d}, targets: [X]}\n", true, false},
 		"legal hold title twice":         {base + "legal_holds: [{title: h, description: d, tiers: [production]}, {title: h, description: e, tiers: [production]}]\n", true, true},
 		"legal hold titles differ":       {base + "legal_holds: [{title: h, description: d, tiers: [production]}, {title: i, description: d, tiers: [production]}]\n", false, false},
 		"framework names differ":         {base + "reports: {bucket: reports, frameworks: [{name: f, controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]}, {name: g, controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]}]}\n", false, false},

@@ -44,6 +44,11 @@ func TestSchemaAgreesOnRandomTiers(t *testing.T) {
 			set("local_retention", pick(absent, "7d", "100d", "35d", "200d"))
 			set("cold_after", pick(absent, absent, absent, absent, "10d", "100d"))
 			set("continuous", pick(absent, absent, true, false))
+			set("cold_storage", pick(absent, absent, absent, absent, absent, absent, absent, absent,
+				map[string]any{"local": "10d"}, map[string]any{"local": "100d"},
+				map[string]any{"central": "30d"}, map[string]any{"central": "1y"},
+				map[string]any{"central": "30d", "secondary": pick("never", "1y", nil)},
+				map[string]any{"secondary": "100d"}))
 			set("selection", pick(absent, absent,
 				map[string]any{"resource_types": []any{"EC2"}},
 				map[string]any{"resource_types": []any{"RDS"}},

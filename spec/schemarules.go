@@ -173,7 +173,7 @@ func selectsOneWayTypes() *schema {
 
 // rules are the tier's rules across fields (Validator.tier, consistency).
 func (f tierFacts) rules() []*schema {
-	return withMessages([]*schema{
+	rules := withMessages([]*schema{
 		{
 			Comment: "A tier without a preset needs a schedule and a local_retention.",
 			If:      f.preset(PresetNone),
@@ -209,6 +209,51 @@ func (f tierFacts) rules() []*schema {
 				strings.Join(OneWayCopyTypes(), ", ") + ": such a tier needs central_retention or resource_types without them.",
 			Not: allOf(f.crossRegion(), not(f.centralCopy()), set("secondary_retention"), selectsOneWayTypes()),
 		},
+	})
+	return append(rules, f.coldStorageRules()...)
+}
+
+// coldStorageRules: a cold storage move leaves the 90 days cold storage
+// needs before deletion of the retention it applies to, where that
+// retention comes from the tier's preset (the written retentions are
+// compared by comparisonRules), and for cross-region copies that keep the
+// central retention.
+func (f tierFacts) coldStorageRules() []*schema {
+	coldStorage := func(field string, days policy.Days) *schema {
+		allowed := []*schema{{Type: "null"}, {Enum: enumOf(Never)}}
+		if days > policy.MinColdStorageDays {
+			allowed = append(allowed, &schema{Pattern: durationRangePattern(retentionUnits(), 1, int64(days-policy.MinColdStorageDays))})
+		}
+		return &schema{Properties: map[string]*schema{"cold_storage": {Properties: map[string]*schema{field: {AnyOf: allowed}}}}}
+	}
+	var rules []*schema
+	for _, pt := range policy.Tiers() {
+		name := pt.String()
+		rules = append(rules, &schema{
+			Comment: "The " + name + " preset keeps local recovery points " + FormatDays(pt.LocalRetention()) + ": cold_storage.local leaves them " + FormatDays(policy.MinColdStorageDays) + " in cold storage.",
+			If:      allOf(f.preset(name), unset("local_retention")),
+			Then:    coldStorage("local", pt.LocalRetention()),
+		})
+		if pt.CentralRetention() == 0 {
+			continue
+		}
+		rules = append(rules, &schema{
+			Comment: "The " + name + " preset keeps central copies " + FormatDays(pt.CentralRetention()) + ": cold_storage.central leaves them " + FormatDays(policy.MinColdStorageDays) + " in cold storage.",
+			If:      allOf(f.preset(name), unset("central_retention")),
+			Then:    coldStorage("central", pt.CentralRetention()),
+		}, &schema{
+			Comment: "Cross-region copies keep the " + name + " preset's central retention " + FormatDays(pt.CentralRetention()) + ": cold_storage.secondary leaves them " + FormatDays(policy.MinColdStorageDays) + " in cold storage.",
+			If:      allOf(f.preset(name), unset("central_retention"), unset("secondary_retention"), f.crossRegion()),
+			Then:    coldStorage("secondary", pt.CentralRetention()),
+		})
+	}
+	rules = withMessages(rules)
+	return append(rules, &schema{
+		Comment: "Cross-region copies keep a written central_retention: cold_storage.secondary leaves them " + FormatDays(policy.MinColdStorageDays) + " in cold storage.",
+		If:      allOf(unset("secondary_retention"), f.crossRegion()),
+		Then: &schema{DurationOrder: []durationOrder{
+			{Shorter: "/cold_storage/secondary", Longer: "/central_retention", Plus: FormatDays(policy.MinColdStorageDays)},
+		}},
 	})
 }
 
@@ -340,10 +385,25 @@ func comparisonRules(key string) []*schema {
 			}}}},
 		}})...)
 	case "Spec.Tiers[]":
-		return []*schema{{
-			Comment:       "Recovery points stay in cold storage " + FormatDays(policy.MinColdStorageDays) + ": local_retention is at least cold_after plus " + FormatDays(policy.MinColdStorageDays) + ".",
-			DurationOrder: []durationOrder{{Shorter: "/cold_after", Longer: "/local_retention", Plus: FormatDays(policy.MinColdStorageDays)}},
-		}}
+		cold := FormatDays(policy.MinColdStorageDays)
+		return []*schema{
+			{
+				Comment: "Recovery points stay in cold storage " + cold + ": each written retention is at least its cold storage move plus " + cold + ".",
+				DurationOrder: []durationOrder{
+					{Shorter: "/cold_after", Longer: "/local_retention", Plus: cold},
+					{Shorter: "/cold_storage/local", Longer: "/local_retention", Plus: cold},
+					{Shorter: "/cold_storage/central", Longer: "/central_retention", Plus: cold},
+					{Shorter: "/cold_storage/secondary", Longer: "/secondary_retention", Plus: cold},
+				},
+			},
+			{
+				Comment: "Without cold_storage.secondary, the secondary copies move to cold storage with cold_storage.central.",
+				If:      &schema{Properties: map[string]*schema{"cold_storage": unset("secondary")}},
+				Then: &schema{DurationOrder: []durationOrder{
+					{Shorter: "/cold_storage/central", Longer: "/secondary_retention", Plus: cold},
+				}},
+			},
+		}
 	case "Reports.Frameworks":
 		return []*schema{{Comment: "Framework names are unique.", UniqueBy: "/name"}}
 	case "Spec.LegalHolds":
