@@ -10,6 +10,9 @@
 //	    the values found at different paths of an entry differ
 //	x-orgbackup-durationOrder  [{"shorter": path, "longer": path, "plus": duration}, ...]
 //	    every duration at shorter, plus plus, is at most every one at longer
+//	x-orgbackup-memberOf       [{"values": path, "of": path}, {"names": path, "of": path}, ...]
+//	    the strings at values, or the member names of the objects at
+//	    names, name members of an object at of
 //	x-orgbackup-uniqueBy       path
 //	    no two items of an array have equal values at path
 //
@@ -46,6 +49,7 @@ const MetaSchemaURL = "https://github.com/orgbackup/orgbackup/schema/vocab/compa
 const (
 	KeywordDistinct      = "x-orgbackup-distinct"
 	KeywordDurationOrder = "x-orgbackup-durationOrder"
+	KeywordMemberOf      = "x-orgbackup-memberOf"
 	KeywordUniqueBy      = "x-orgbackup-uniqueBy"
 )
 
@@ -106,8 +110,17 @@ func New(parse ParseDuration) (*jsonschema.Vocabulary, error) {
 type keywords struct {
 	distinct [][]path
 	order    []order
+	memberOf []memberOf
 	uniqueBy *path
 	parse    ParseDuration
+}
+
+// memberOf is one entry of x-orgbackup-memberOf: the strings at values,
+// or the member names of the objects at names (names set), name members of
+// an object at of.
+type memberOf struct {
+	values, of path
+	names      bool
 }
 
 // order is one entry of x-orgbackup-durationOrder.
@@ -157,6 +170,26 @@ func compile(obj map[string]any, parse ParseDuration) (jsonschema.SchemaExt, err
 			k.order = append(k.order, o)
 		}
 	}
+	if raw, ok := obj[KeywordMemberOf]; ok {
+		entries, _ := raw.([]any)
+		for _, e := range entries {
+			m, _ := e.(map[string]any)
+			of, err := parsePath(m["of"])
+			if err != nil {
+				return nil, fmt.Errorf("compiling %s: of: %w", KeywordMemberOf, err)
+			}
+			ref := memberOf{of: of}
+			raw, names := m["names"]
+			if !names {
+				raw = m["values"]
+			}
+			if ref.values, err = parsePath(raw); err != nil {
+				return nil, fmt.Errorf("compiling %s: %w", KeywordMemberOf, err)
+			}
+			ref.names = names
+			k.memberOf = append(k.memberOf, ref)
+		}
+	}
 	if raw, ok := obj[KeywordUniqueBy]; ok {
 		p, err := parsePath(raw)
 		if err != nil {
@@ -164,7 +197,7 @@ func compile(obj map[string]any, parse ParseDuration) (jsonschema.SchemaExt, err
 		}
 		k.uniqueBy = &p
 	}
-	if k.distinct == nil && k.order == nil && k.uniqueBy == nil {
+	if k.distinct == nil && k.order == nil && k.memberOf == nil && k.uniqueBy == nil {
 		return nil, nil
 	}
 	return k, nil
@@ -178,8 +211,53 @@ func (k *keywords) Validate(ctx *jsonschema.ValidatorContext, v any) {
 	for _, o := range k.order {
 		k.validateOrder(ctx, v, o)
 	}
+	for _, ref := range k.memberOf {
+		validateMemberOf(ctx, v, ref)
+	}
 	if k.uniqueBy != nil {
 		k.validateUniqueBy(ctx, v, *k.uniqueBy)
+	}
+}
+
+func validateMemberOf(ctx *jsonschema.ValidatorContext, v any, ref memberOf) {
+	var objects []map[string]any
+	for _, o := range ref.of.find(v) {
+		if m, ok := o.v.(map[string]any); ok {
+			objects = append(objects, m)
+		}
+	}
+	if len(objects) == 0 {
+		return
+	}
+	member := func(name string) bool {
+		for _, o := range objects {
+			if _, ok := o[name]; ok {
+				return true
+			}
+		}
+		return false
+	}
+	for _, found := range ref.values.find(v) {
+		if !ref.names {
+			if s, ok := found.v.(string); ok && !member(s) {
+				ctx.AddError(&memberError{loc: found.loc, name: s, of: ref.of.text})
+			}
+			continue
+		}
+		m, ok := found.v.(map[string]any)
+		if !ok {
+			continue
+		}
+		names := make([]string, 0, len(m))
+		for n := range m {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			if !member(n) {
+				ctx.AddError(&memberError{loc: found.loc + "/" + escape(n), name: n, of: ref.of.text})
+			}
+		}
 	}
 }
 
@@ -398,6 +476,17 @@ func (e *orderError) LocalizedString(p *message.Printer) string {
 		return p.Sprintf("%s (%s) must be at least %s (%s) plus %s", e.longer.loc, show(e.longer.v), e.shorter.loc, show(e.shorter.v), e.plus)
 	}
 	return p.Sprintf("%s (%s) must be at least %s (%s)", e.longer.loc, show(e.longer.v), e.shorter.loc, show(e.shorter.v))
+}
+
+// memberError: a name that no member of the objects at of has.
+type memberError struct{ loc, name, of string }
+
+// KeywordPath implements jsonschema.ErrorKind.
+func (*memberError) KeywordPath() []string { return []string{KeywordMemberOf} }
+
+// LocalizedString implements jsonschema.ErrorKind.
+func (e *memberError) LocalizedString(p *message.Printer) string {
+	return p.Sprintf("%s: %s is not a member of %s", e.loc, strconv.Quote(e.name), e.of)
 }
 
 // uniqueByError: two items share a value at the path.

@@ -70,6 +70,8 @@ func TestKeywords(t *testing.T) {
 				{"shorter": "/tiers/*/keep", "longer": "/max"}]}`
 		unique = `{"$schema": "https://json-schema.org/draft/2020-12/schema",
 			"x-orgbackup-uniqueBy": "/name"}`
+		member = `{"$schema": "https://json-schema.org/draft/2020-12/schema",
+			"x-orgbackup-memberOf": [{"values": "/holds/*/tiers/*", "of": "/tiers"}, {"names": "/emails", "of": "/tiers"}]}`
 		nested = `{"$schema": "https://json-schema.org/draft/2020-12/schema",
 			"properties": {"list": {"items": {"x-orgbackup-distinct": [["/x", "/y"]]}}}}`
 	)
@@ -95,6 +97,12 @@ func TestKeywords(t *testing.T) {
 		"order plus broken":           {order, `{"cold": "30d", "keep": "100d"}`, `/keep ("100d") must be at least /cold ("30d") plus 90d`},
 		"order wildcard":              {order, `{"max": "1y", "tiers": {"a": {"keep": "30d"}, "b": {"keep": "2y"}}}`, `/max ("1y") must be at least /tiers/b/keep`},
 		"order absent":                {order, `{"max": "1y", "tiers": {"a": {}}}`, ""},
+		"member values":               {member, `{"tiers": {"p": {}, "q": {}}, "holds": [{"tiers": ["p", "q"]}]}`, ""},
+		"member value unknown":        {member, `{"tiers": {"p": {}}, "holds": [{"tiers": ["p"]}, {"tiers": ["q"]}]}`, `/holds/1/tiers/0: "q" is not a member of /tiers`},
+		"member names":                {member, `{"tiers": {"p": {}}, "emails": {"p": []}}`, ""},
+		"member name unknown":         {member, `{"tiers": {"p": {}}, "emails": {"p": [], "x/y": []}}`, `/emails/x~1y: "x/y" is not a member of /tiers`},
+		"member without the object":   {member, `{"holds": [{"tiers": ["q"]}], "emails": {"x": []}}`, ""},
+		"member not a string":         {member, `{"tiers": {"1": {}}, "holds": [{"tiers": [2]}]}`, ""},
 		"unique":                      {unique, `[{"name": "a"}, {"name": "b"}, {}]`, ""},
 		"unique broken":               {unique, `[{"name": "a", "x": 1}, {"name": "b"}, {"name": "a", "x": 2}]`, `items 0 and 2 have the same /name, "a"`},
 		"unique not an array":         {unique, `{"name": "a"}`, ""},
@@ -140,6 +148,9 @@ func TestKeywordSyntax(t *testing.T) {
 		"order without longer":   `{"x-orgbackup-durationOrder": [{"shorter": "/a"}]}`,
 		"order unknown member":   `{"x-orgbackup-durationOrder": [{"shorter": "/a", "longer": "/b", "by": "1d"}]}`,
 		"order unreadable plus":  `{"x-orgbackup-durationOrder": [{"shorter": "/a", "longer": "/b", "plus": "soon"}]}`,
+		"memberOf without of":    `{"x-orgbackup-memberOf": [{"values": "/a"}]}`,
+		"memberOf both":          `{"x-orgbackup-memberOf": [{"values": "/a", "names": "/b", "of": "/c"}]}`,
+		"memberOf neither":       `{"x-orgbackup-memberOf": [{"of": "/c"}]}`,
 		"uniqueBy not a pointer": `{"x-orgbackup-uniqueBy": "name"}`,
 	}
 	for name, schema := range tests {
