@@ -67,7 +67,17 @@ type schema struct {
 	// vocabulary ignore them.
 	Distinct      [][]string      `json:"x-orgbackup-distinct,omitempty"`
 	DurationOrder []durationOrder `json:"x-orgbackup-durationOrder,omitempty"`
+	MemberOf      []memberOf      `json:"x-orgbackup-memberOf,omitempty"`
 	UniqueBy      string          `json:"x-orgbackup-uniqueBy,omitempty"`
+}
+
+// memberOf is an entry of x-orgbackup-memberOf: the strings at Values, or
+// the member names of the objects at Names, name members of an object at
+// Of.
+type memberOf struct {
+	Values string `json:"values,omitempty"`
+	Names  string `json:"names,omitempty"`
+	Of     string `json:"of"`
 }
 
 // durationOrder is an entry of x-orgbackup-durationOrder: every duration at

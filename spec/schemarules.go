@@ -346,6 +346,13 @@ func specComparisons() []*schema {
 			Distinct: [][]string{{"/organization/backup_account", "/central/air_gapped/share_with/*"}},
 		},
 		{
+			Comment: "Legal holds and tier_emails name tiers of the spec.",
+			MemberOf: []memberOf{
+				{Values: "/legal_holds/*/tiers/*", Of: "/tiers"},
+				{Names: "/notifications/tier_emails", Of: "/tiers"},
+			},
+		},
+		{
 			Comment:       "A written central_retention or secondary_retention lies within the central vault lock's retention range: AWS Backup would fail the copy jobs.",
 			DurationOrder: lockRange,
 		},
