@@ -10,6 +10,8 @@
 //	    the values found at different paths of an entry differ
 //	x-orgbackup-durationOrder  [{"shorter": path, "longer": path, "plus": duration}, ...]
 //	    every duration at shorter, plus plus, is at most every one at longer
+//	x-orgbackup-dateOrder      [{"earlier": path, "later": path}, ...]
+//	    every date (YYYY-MM-DD) at earlier is on or before every one at later
 //	x-orgbackup-memberOf       [{"values": path, "of": path}, {"names": path, "of": path}, ...]
 //	    the strings at values, or the member names of the objects at
 //	    names, name members of an object at of
@@ -33,6 +35,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/text/message"
@@ -49,6 +52,7 @@ const MetaSchemaURL = "https://github.com/orgbackup/orgbackup/schema/vocab/compa
 const (
 	KeywordDistinct      = "x-orgbackup-distinct"
 	KeywordDurationOrder = "x-orgbackup-durationOrder"
+	KeywordDateOrder     = "x-orgbackup-dateOrder"
 	KeywordMemberOf      = "x-orgbackup-memberOf"
 	KeywordUniqueBy      = "x-orgbackup-uniqueBy"
 )
@@ -110,6 +114,7 @@ func New(parse ParseDuration) (*jsonschema.Vocabulary, error) {
 type keywords struct {
 	distinct [][]path
 	order    []order
+	dates    []dateOrder
 	memberOf []memberOf
 	uniqueBy *path
 	parse    ParseDuration
@@ -122,6 +127,9 @@ type memberOf struct {
 	values, of path
 	names      bool
 }
+
+// dateOrder is one entry of x-orgbackup-dateOrder.
+type dateOrder struct{ earlier, later path }
 
 // order is one entry of x-orgbackup-durationOrder.
 type order struct {
@@ -170,6 +178,21 @@ func compile(obj map[string]any, parse ParseDuration) (jsonschema.SchemaExt, err
 			k.order = append(k.order, o)
 		}
 	}
+	if raw, ok := obj[KeywordDateOrder]; ok {
+		entries, _ := raw.([]any)
+		for _, e := range entries {
+			m, _ := e.(map[string]any)
+			earlier, err := parsePath(m["earlier"])
+			if err != nil {
+				return nil, fmt.Errorf("compiling %s: earlier: %w", KeywordDateOrder, err)
+			}
+			later, err := parsePath(m["later"])
+			if err != nil {
+				return nil, fmt.Errorf("compiling %s: later: %w", KeywordDateOrder, err)
+			}
+			k.dates = append(k.dates, dateOrder{earlier, later})
+		}
+	}
 	if raw, ok := obj[KeywordMemberOf]; ok {
 		entries, _ := raw.([]any)
 		for _, e := range entries {
@@ -197,7 +220,7 @@ func compile(obj map[string]any, parse ParseDuration) (jsonschema.SchemaExt, err
 		}
 		k.uniqueBy = &p
 	}
-	if k.distinct == nil && k.order == nil && k.memberOf == nil && k.uniqueBy == nil {
+	if k.distinct == nil && k.order == nil && k.dates == nil && k.memberOf == nil && k.uniqueBy == nil {
 		return nil, nil
 	}
 	return k, nil
@@ -211,12 +234,44 @@ func (k *keywords) Validate(ctx *jsonschema.ValidatorContext, v any) {
 	for _, o := range k.order {
 		k.validateOrder(ctx, v, o)
 	}
+	for _, o := range k.dates {
+		validateDateOrder(ctx, v, o)
+	}
 	for _, ref := range k.memberOf {
 		validateMemberOf(ctx, v, ref)
 	}
 	if k.uniqueBy != nil {
 		k.validateUniqueBy(ctx, v, *k.uniqueBy)
 	}
+}
+
+func validateDateOrder(ctx *jsonschema.ValidatorContext, v any, o dateOrder) {
+	dates := func(vs []value) []date {
+		var out []date
+		for _, v := range vs {
+			s, ok := v.v.(string)
+			if !ok {
+				continue
+			}
+			if d, err := time.Parse(time.DateOnly, s); err == nil {
+				out = append(out, date{v, d})
+			}
+		}
+		return out
+	}
+	for _, e := range dates(o.earlier.find(v)) {
+		for _, l := range dates(o.later.find(v)) {
+			if l.t.Before(e.t) {
+				ctx.AddError(&dateOrderError{earlier: e.value, later: l.value})
+			}
+		}
+	}
+}
+
+// date is a value read as a date.
+type date struct {
+	value
+	t time.Time
 }
 
 func validateMemberOf(ctx *jsonschema.ValidatorContext, v any, ref memberOf) {
@@ -476,6 +531,17 @@ func (e *orderError) LocalizedString(p *message.Printer) string {
 		return p.Sprintf("%s (%s) must be at least %s (%s) plus %s", e.longer.loc, show(e.longer.v), e.shorter.loc, show(e.shorter.v), e.plus)
 	}
 	return p.Sprintf("%s (%s) must be at least %s (%s)", e.longer.loc, show(e.longer.v), e.shorter.loc, show(e.shorter.v))
+}
+
+// dateOrderError: a date before one it must not precede.
+type dateOrderError struct{ earlier, later value }
+
+// KeywordPath implements jsonschema.ErrorKind.
+func (*dateOrderError) KeywordPath() []string { return []string{KeywordDateOrder} }
+
+// LocalizedString implements jsonschema.ErrorKind.
+func (e *dateOrderError) LocalizedString(p *message.Printer) string {
+	return p.Sprintf("%s (%s) is before %s (%s)", e.later.loc, show(e.later.v), e.earlier.loc, show(e.earlier.v))
 }
 
 // memberError: a name that no member of the objects at of has.

@@ -70,6 +70,8 @@ func TestKeywords(t *testing.T) {
 				{"shorter": "/tiers/*/keep", "longer": "/max"}]}`
 		unique = `{"$schema": "https://json-schema.org/draft/2020-12/schema",
 			"x-orgbackup-uniqueBy": "/name"}`
+		dates = `{"$schema": "https://json-schema.org/draft/2020-12/schema",
+			"x-orgbackup-dateOrder": [{"earlier": "/from", "later": "/to"}]}`
 		member = `{"$schema": "https://json-schema.org/draft/2020-12/schema",
 			"x-orgbackup-memberOf": [{"values": "/holds/*/tiers/*", "of": "/tiers"}, {"names": "/emails", "of": "/tiers"}]}`
 		nested = `{"$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -97,6 +99,12 @@ func TestKeywords(t *testing.T) {
 		"order plus broken":           {order, `{"cold": "30d", "keep": "100d"}`, `/keep ("100d") must be at least /cold ("30d") plus 90d`},
 		"order wildcard":              {order, `{"max": "1y", "tiers": {"a": {"keep": "30d"}, "b": {"keep": "2y"}}}`, `/max ("1y") must be at least /tiers/b/keep`},
 		"order absent":                {order, `{"max": "1y", "tiers": {"a": {}}}`, ""},
+		"dates in order":              {dates, `{"from": "2026-01-01", "to": "2026-01-02"}`, ""},
+		"dates equal":                 {dates, `{"from": "2026-01-01", "to": "2026-01-01"}`, ""},
+		"dates reversed":              {dates, `{"from": "2026-02-01", "to": "2026-01-31"}`, `/to ("2026-01-31") is before /from ("2026-02-01")`},
+		"dates across years":          {dates, `{"from": "2025-12-31", "to": "2026-01-01"}`, ""},
+		"date unreadable":             {dates, `{"from": "2026-02-30", "to": "2026-01-01"}`, ""},
+		"date absent":                 {dates, `{"to": "2026-01-01"}`, ""},
 		"member values":               {member, `{"tiers": {"p": {}, "q": {}}, "holds": [{"tiers": ["p", "q"]}]}`, ""},
 		"member value unknown":        {member, `{"tiers": {"p": {}}, "holds": [{"tiers": ["p"]}, {"tiers": ["q"]}]}`, `/holds/1/tiers/0: "q" is not a member of /tiers`},
 		"member names":                {member, `{"tiers": {"p": {}}, "emails": {"p": []}}`, ""},
@@ -141,17 +149,18 @@ func TestKeywords(t *testing.T) {
 func TestKeywordSyntax(t *testing.T) {
 	t.Parallel()
 	tests := map[string]string{
-		"distinct not a list":    `{"x-orgbackup-distinct": "/a"}`,
-		"distinct one path":      `{"x-orgbackup-distinct": [["/a"]]}`,
-		"distinct bad pointer":   `{"x-orgbackup-distinct": [["a", "/b"]]}`,
-		"distinct bad escape":    `{"x-orgbackup-distinct": [["/a~2", "/b"]]}`,
-		"order without longer":   `{"x-orgbackup-durationOrder": [{"shorter": "/a"}]}`,
-		"order unknown member":   `{"x-orgbackup-durationOrder": [{"shorter": "/a", "longer": "/b", "by": "1d"}]}`,
-		"order unreadable plus":  `{"x-orgbackup-durationOrder": [{"shorter": "/a", "longer": "/b", "plus": "soon"}]}`,
-		"memberOf without of":    `{"x-orgbackup-memberOf": [{"values": "/a"}]}`,
-		"memberOf both":          `{"x-orgbackup-memberOf": [{"values": "/a", "names": "/b", "of": "/c"}]}`,
-		"memberOf neither":       `{"x-orgbackup-memberOf": [{"of": "/c"}]}`,
-		"uniqueBy not a pointer": `{"x-orgbackup-uniqueBy": "name"}`,
+		"distinct not a list":     `{"x-orgbackup-distinct": "/a"}`,
+		"distinct one path":       `{"x-orgbackup-distinct": [["/a"]]}`,
+		"distinct bad pointer":    `{"x-orgbackup-distinct": [["a", "/b"]]}`,
+		"distinct bad escape":     `{"x-orgbackup-distinct": [["/a~2", "/b"]]}`,
+		"order without longer":    `{"x-orgbackup-durationOrder": [{"shorter": "/a"}]}`,
+		"order unknown member":    `{"x-orgbackup-durationOrder": [{"shorter": "/a", "longer": "/b", "by": "1d"}]}`,
+		"order unreadable plus":   `{"x-orgbackup-durationOrder": [{"shorter": "/a", "longer": "/b", "plus": "soon"}]}`,
+		"dateOrder without later": `{"x-orgbackup-dateOrder": [{"earlier": "/a"}]}`,
+		"memberOf without of":     `{"x-orgbackup-memberOf": [{"values": "/a"}]}`,
+		"memberOf both":           `{"x-orgbackup-memberOf": [{"values": "/a", "names": "/b", "of": "/c"}]}`,
+		"memberOf neither":        `{"x-orgbackup-memberOf": [{"of": "/c"}]}`,
+		"uniqueBy not a pointer":  `{"x-orgbackup-uniqueBy": "name"}`,
 	}
 	for name, schema := range tests {
 		t.Run(name, func(t *testing.T) {
