@@ -67,8 +67,16 @@ type schema struct {
 	// vocabulary ignore them.
 	Distinct      [][]string      `json:"x-orgbackup-distinct,omitempty"`
 	DurationOrder []durationOrder `json:"x-orgbackup-durationOrder,omitempty"`
+	DateOrder     []dateOrder     `json:"x-orgbackup-dateOrder,omitempty"`
 	MemberOf      []memberOf      `json:"x-orgbackup-memberOf,omitempty"`
 	UniqueBy      string          `json:"x-orgbackup-uniqueBy,omitempty"`
+}
+
+// dateOrder is an entry of x-orgbackup-dateOrder: every date at Earlier is
+// on or before every date at Later.
+type dateOrder struct {
+	Earlier string `json:"earlier"`
+	Later   string `json:"later"`
 }
 
 // memberOf is an entry of x-orgbackup-memberOf: the strings at Values, or
@@ -285,6 +293,10 @@ func fieldConstraints(key string, s *schema) {
 		s.Pattern = emailRE.String() // with a dotted domain
 	case "AccessRole.Principals[]", "BreakGlass.Principals[]":
 		s.Pattern = accessPrincipalRE.String()
+	case "LegalHold.From", "LegalHold.To":
+		// time.DateOnly; format date adds the days of each month.
+		s.Pattern = `^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$`
+		s.Format = "date"
 	case "LegalHold.Title":
 		s.Pattern = legalHoldTitleRE.String()
 	case "Reports.Bucket":

@@ -15,8 +15,10 @@ import (
 // vocabulary's, and editors, which lack it, accept the spec).
 func TestSchemaComparisons(t *testing.T) {
 	t.Parallel()
-	withVocab := compileSchema(t, false)
-	withoutVocab, err := jsonschema.NewCompiler().Compile(schemaFile)
+	withVocab := compileSchema(t, true)
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	withoutVocab, err := c.Compile(schemaFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,6 +69,11 @@ func TestSchemaComparisons(t *testing.T) {
 		"legal hold of a tier":           {base + "  gold: {schedule: \"cron(0 1 * * ? *)\", local_retention: 7d, targets: [X]}\nlegal_holds: [{title: h, description: d, tiers: [production, gold]}]\n", false, false},
 		"tier_emails of an unknown tier": {base + "notifications: {events: [BACKUP_JOB_COMPLETED], tier_emails: {production: [a@example.com], prod: [a@example.com]}}\n", true, true},
 		"tier_emails of a tier":          {base + "notifications: {events: [BACKUP_JOB_COMPLETED], tier_emails: {production: [a@example.com]}}\n", false, false},
+		"legal hold dates reversed":      {base + "legal_holds: [{title: h, description: d, tiers: [production], from: \"2026-02-01\", to: \"2026-01-31\"}]\n", true, true},
+		"legal hold dates in order":      {base + "legal_holds: [{title: h, description: d, tiers: [production], from: \"2026-01-31\", to: \"2026-01-31\"}]\n", false, false},
+		"legal hold date not a date":     {base + "legal_holds: [{title: h, description: d, tiers: [production], from: \"2026-1-31\"}]\n", true, false},
+		"legal hold date out of month":   {base + "legal_holds: [{title: h, description: d, tiers: [production], to: \"2026-02-29\"}]\n", true, false},
+		"legal hold date, leap year":     {base + "legal_holds: [{title: h, description: d, tiers: [production], to: \"2028-02-29\"}]\n", false, false},
 		"legal hold title twice":         {base + "legal_holds: [{title: h, description: d, tiers: [production]}, {title: h, description: e, tiers: [production]}]\n", true, true},
 		"legal hold titles differ":       {base + "legal_holds: [{title: h, description: d, tiers: [production]}, {title: i, description: d, tiers: [production]}]\n", false, false},
 		"framework names differ":         {base + "reports: {bucket: reports, frameworks: [{name: f, controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]}, {name: g, controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]}]}\n", false, false},

@@ -415,6 +415,8 @@ func comparisonRules(key string) []*schema {
 		return []*schema{{Comment: "Framework names are unique.", UniqueBy: "/name"}}
 	case "Spec.LegalHolds":
 		return []*schema{{Comment: "Legal hold titles are unique.", UniqueBy: "/title"}}
+	case "Spec.LegalHolds[]":
+		return []*schema{{Comment: "A legal hold's to is not before its from.", DateOrder: []dateOrder{{Earlier: "/from", Later: "/to"}}}}
 	}
 	return nil
 }
