@@ -8,6 +8,8 @@
 //
 //	x-orgbackup-distinct       [[path, path, ...], ...]
 //	    the values found at different paths of an entry differ
+//	x-orgbackup-equal          [[path, path, ...], ...]
+//	    the values found at different paths of an entry are equal
 //	x-orgbackup-durationOrder  [{"shorter": path, "longer": path, "plus": duration}, ...]
 //	    every duration at shorter, plus plus, is at most every one at longer
 //	x-orgbackup-dateOrder      [{"earlier": path, "later": path}, ...]
@@ -51,6 +53,7 @@ const MetaSchemaURL = "https://github.com/orgbackup/orgbackup/schema/vocab/compa
 // The keywords of the vocabulary.
 const (
 	KeywordDistinct      = "x-orgbackup-distinct"
+	KeywordEqual         = "x-orgbackup-equal"
 	KeywordDurationOrder = "x-orgbackup-durationOrder"
 	KeywordDateOrder     = "x-orgbackup-dateOrder"
 	KeywordMemberOf      = "x-orgbackup-memberOf"
@@ -113,6 +116,7 @@ func New(parse ParseDuration) (*jsonschema.Vocabulary, error) {
 // schema object.
 type keywords struct {
 	distinct [][]path
+	equal    [][]path
 	order    []order
 	dates    []dateOrder
 	memberOf []memberOf
@@ -140,20 +144,12 @@ type order struct {
 
 func compile(obj map[string]any, parse ParseDuration) (jsonschema.SchemaExt, error) {
 	k := &keywords{parse: parse}
-	if raw, ok := obj[KeywordDistinct]; ok {
-		groups, _ := raw.([]any)
-		for _, g := range groups {
-			paths, _ := g.([]any)
-			var group []path
-			for _, p := range paths {
-				pp, err := parsePath(p)
-				if err != nil {
-					return nil, fmt.Errorf("compiling %s: %w", KeywordDistinct, err)
-				}
-				group = append(group, pp)
-			}
-			k.distinct = append(k.distinct, group)
-		}
+	var err error
+	if k.distinct, err = pathGroups(obj, KeywordDistinct); err != nil {
+		return nil, err
+	}
+	if k.equal, err = pathGroups(obj, KeywordEqual); err != nil {
+		return nil, err
 	}
 	if raw, ok := obj[KeywordDurationOrder]; ok {
 		entries, _ := raw.([]any)
@@ -220,16 +216,42 @@ func compile(obj map[string]any, parse ParseDuration) (jsonschema.SchemaExt, err
 		}
 		k.uniqueBy = &p
 	}
-	if k.distinct == nil && k.order == nil && k.dates == nil && k.memberOf == nil && k.uniqueBy == nil {
+	if k.distinct == nil && k.equal == nil && k.order == nil && k.dates == nil && k.memberOf == nil && k.uniqueBy == nil {
 		return nil, nil
 	}
 	return k, nil
 }
 
+// pathGroups reads a keyword whose value is a list of lists of paths.
+func pathGroups(obj map[string]any, keyword string) ([][]path, error) {
+	raw, ok := obj[keyword]
+	if !ok {
+		return nil, nil
+	}
+	groups, _ := raw.([]any)
+	var out [][]path
+	for _, g := range groups {
+		paths, _ := g.([]any)
+		var group []path
+		for _, p := range paths {
+			pp, err := parsePath(p)
+			if err != nil {
+				return nil, fmt.Errorf("compiling %s: %w", keyword, err)
+			}
+			group = append(group, pp)
+		}
+		out = append(out, group)
+	}
+	return out, nil
+}
+
 // Validate applies the keywords to the instance v.
 func (k *keywords) Validate(ctx *jsonschema.ValidatorContext, v any) {
 	for _, group := range k.distinct {
-		k.validateDistinct(ctx, v, group)
+		comparePaths(ctx, v, group, false)
+	}
+	for _, group := range k.equal {
+		comparePaths(ctx, v, group, true)
 	}
 	for _, o := range k.order {
 		k.validateOrder(ctx, v, o)
@@ -316,7 +338,9 @@ func validateMemberOf(ctx *jsonschema.ValidatorContext, v any, ref memberOf) {
 	}
 }
 
-func (k *keywords) validateDistinct(ctx *jsonschema.ValidatorContext, v any, group []path) {
+// comparePaths reports the values found at different paths of group that
+// are equal (or, with equal, that differ).
+func comparePaths(ctx *jsonschema.ValidatorContext, v any, group []path, equal bool) {
 	found := make([][]value, len(group))
 	for i, p := range group {
 		found[i] = p.find(v)
@@ -330,8 +354,8 @@ func (k *keywords) validateDistinct(ctx *jsonschema.ValidatorContext, v any, gro
 						ctx.AddErr(err)
 						return
 					}
-					if eq {
-						ctx.AddError(&distinctError{a: a, b: b})
+					if eq != equal {
+						ctx.AddError(&compareError{a: a, b: b, equal: equal})
 					}
 				}
 			}
@@ -505,14 +529,26 @@ func show(v any) string {
 	return fmt.Sprint(v)
 }
 
-// distinctError: two paths of an x-orgbackup-distinct entry hold one value.
-type distinctError struct{ a, b value }
+// compareError: two paths of an x-orgbackup-distinct entry hold one value,
+// or two of an x-orgbackup-equal entry differ.
+type compareError struct {
+	a, b  value
+	equal bool
+}
 
 // KeywordPath implements jsonschema.ErrorKind.
-func (*distinctError) KeywordPath() []string { return []string{KeywordDistinct} }
+func (e *compareError) KeywordPath() []string {
+	if e.equal {
+		return []string{KeywordEqual}
+	}
+	return []string{KeywordDistinct}
+}
 
 // LocalizedString implements jsonschema.ErrorKind.
-func (e *distinctError) LocalizedString(p *message.Printer) string {
+func (e *compareError) LocalizedString(p *message.Printer) string {
+	if e.equal {
+		return p.Sprintf("%s (%s) and %s (%s) must be equal", e.a.loc, show(e.a.v), e.b.loc, show(e.b.v))
+	}
 	return p.Sprintf("%s and %s must differ, both are %s", e.a.loc, e.b.loc, show(e.a.v))
 }
 

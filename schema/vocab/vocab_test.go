@@ -64,6 +64,8 @@ func TestKeywords(t *testing.T) {
 	const (
 		distinct = `{"$schema": "https://json-schema.org/draft/2020-12/schema",
 			"x-orgbackup-distinct": [["/a", "/b"], ["/owner", "/tiers/*/targets/*"]]}`
+		equal = `{"$schema": "https://json-schema.org/draft/2020-12/schema",
+			"x-orgbackup-equal": [["/a", "/b", "/c/*"]]}`
 		order = `{"$schema": "https://json-schema.org/draft/2020-12/schema",
 			"x-orgbackup-durationOrder": [{"shorter": "/min", "longer": "/max"},
 				{"shorter": "/cold", "longer": "/keep", "plus": "90d"},
@@ -90,6 +92,10 @@ func TestKeywords(t *testing.T) {
 		"distinct same path repeats":  {distinct, `{"owner": "1", "tiers": {"p": {"targets": ["2"]}, "q": {"targets": ["2"]}}}`, ""},
 		"distinct wildcard on scalar": {distinct, `{"owner": "1", "tiers": 5}`, ""},
 		"distinct nested":             {nested, `{"list": [{"x": 1, "y": 2}, {"x": 3, "y": 3}]}`, "/x and /y must differ"},
+		"equal":                       {equal, `{"a": "x", "b": "x", "c": ["x", "x"]}`, ""},
+		"equal one absent":            {equal, `{"a": "x", "c": null}`, ""},
+		"equal differ":                {equal, `{"a": "x", "b": "y"}`, `/a ("x") and /b ("y") must be equal`},
+		"equal item differs":          {equal, `{"a": "x", "c": ["x", "z"]}`, `/a ("x") and /c/1 ("z") must be equal`},
 		"order holds":                 {order, `{"min": "1d", "max": "1y"}`, ""},
 		"order equal":                 {order, `{"min": "7d", "max": "1w"}`, ""},
 		"order broken":                {order, `{"min": "10y", "max": "1y"}`, `/max ("1y") must be at least /min ("10y")`},
@@ -156,6 +162,7 @@ func TestKeywordSyntax(t *testing.T) {
 		"order without longer":    `{"x-orgbackup-durationOrder": [{"shorter": "/a"}]}`,
 		"order unknown member":    `{"x-orgbackup-durationOrder": [{"shorter": "/a", "longer": "/b", "by": "1d"}]}`,
 		"order unreadable plus":   `{"x-orgbackup-durationOrder": [{"shorter": "/a", "longer": "/b", "plus": "soon"}]}`,
+		"equal one path":          `{"x-orgbackup-equal": [["/a"]]}`,
 		"dateOrder without later": `{"x-orgbackup-dateOrder": [{"earlier": "/a"}]}`,
 		"memberOf without of":     `{"x-orgbackup-memberOf": [{"values": "/a"}]}`,
 		"memberOf both":           `{"x-orgbackup-memberOf": [{"values": "/a", "names": "/b", "of": "/c"}]}`,
