@@ -66,6 +66,7 @@ type schema struct {
 	// compare two values of the instance; validators without the
 	// vocabulary ignore them.
 	Distinct      [][]string      `json:"x-orgbackup-distinct,omitempty"`
+	Equal         [][]string      `json:"x-orgbackup-equal,omitempty"`
 	DurationOrder []durationOrder `json:"x-orgbackup-durationOrder,omitempty"`
 	DateOrder     []dateOrder     `json:"x-orgbackup-dateOrder,omitempty"`
 	MemberOf      []memberOf      `json:"x-orgbackup-memberOf,omitempty"`

@@ -323,7 +323,60 @@ func specRules() []*schema {
 			}},
 		})
 	}
+	rules = append(rules, &schema{
+		Comment: "A tier with air_gapped_copy needs central.air_gapped.",
+		If:      someTier(func(tierFacts) *schema { return is("air_gapped_copy", true) }),
+		Then:    &schema{Required: []string{"central"}, Properties: map[string]*schema{"central": allOf(&schema{Type: "object"}, set("air_gapped"))}},
+	})
+	rules = append(rules, guardrailsRules()...)
 	return append(withMessages(rules), specComparisons()...)
+}
+
+// guardrailsOn: the spec has a guardrails section not turned off
+// (Spec.GuardrailsEnabled).
+func guardrailsOn() *schema {
+	return &schema{Required: []string{"guardrails"}, Properties: map[string]*schema{
+		"guardrails": {Type: "object", Properties: map[string]*schema{"enabled": not(&schema{Enum: []any{false}})}},
+	}}
+}
+
+// guardrailsRules are the rules of enabled guardrails on their roles that
+// if/then can say; the comparisons of written roles are in
+// specComparisons.
+func guardrailsRules() []*schema {
+	guardrail := func(props map[string]*schema) *schema {
+		return &schema{Properties: map[string]*schema{"guardrails": {Properties: props}}}
+	}
+	return []*schema{
+		{
+			Comment: "The guardrails cannot exempt " + DefaultExecutionRole + ", every account's administrator role.",
+			If:      guardrailsOn(),
+			Then: guardrail(map[string]*schema{
+				"deploy_role":      not(&schema{Enum: enumOf(DefaultExecutionRole)}),
+				"break_glass_role": not(&schema{Enum: enumOf(DefaultExecutionRole)}),
+			}),
+		},
+		{
+			Comment: "The break-glass role must differ from the deploy role (default " + DefaultDeployRole + ").",
+			If:      allOf(guardrailsOn(), guardrail(map[string]*schema{"deploy_role": {Type: "null"}})),
+			Then:    guardrail(map[string]*schema{"break_glass_role": not(&schema{Enum: enumOf(DefaultDeployRole)})}),
+		},
+		{
+			Comment: "The deploy role must differ from the break-glass role (default " + DefaultBreakGlassRole + ").",
+			If:      allOf(guardrailsOn(), guardrail(map[string]*schema{"break_glass_role": {Type: "null"}})),
+			Then:    guardrail(map[string]*schema{"deploy_role": not(&schema{Enum: enumOf(DefaultBreakGlassRole)})}),
+		},
+		{
+			Comment: "The guardrails deny every role but the deploy role: organization.execution_role must be the deploy role, not the default " + DefaultExecutionRole + ".",
+			If:      guardrailsOn(),
+			Then:    &schema{Properties: map[string]*schema{"organization": set("execution_role")}},
+		},
+		{
+			Comment: "The guardrails deny every role but the deploy role: organization.execution_role must be the deploy role (default " + DefaultDeployRole + ").",
+			If:      allOf(guardrailsOn(), guardrail(map[string]*schema{"deploy_role": {Type: "null"}})),
+			Then:    &schema{Properties: map[string]*schema{"organization": {Properties: map[string]*schema{"execution_role": {Enum: enumOf(DefaultDeployRole)}}}}},
+		},
+	}
 }
 
 // specComparisons are the comparisons across sections of the spec.
@@ -344,6 +397,14 @@ func specComparisons() []*schema {
 		{
 			Comment:  "The air-gapped vault is shared with accounts other than the backup account, which owns it.",
 			Distinct: [][]string{{"/organization/backup_account", "/central/air_gapped/share_with/*"}},
+		},
+		{
+			Comment: "With guardrails, the break-glass role differs from the deploy role, and orgbackup runs as the deploy role.",
+			If:      guardrailsOn(),
+			Then: &schema{
+				Distinct: [][]string{{"/guardrails/deploy_role", "/guardrails/break_glass_role"}},
+				Equal:    [][]string{{"/organization/execution_role", "/guardrails/deploy_role"}},
+			},
 		},
 		{
 			Comment: "Legal holds and tier_emails name tiers of the spec.",
