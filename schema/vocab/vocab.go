@@ -16,7 +16,8 @@
 //	    every date (YYYY-MM-DD) at earlier is on or before every one at later
 //	x-orgbackup-memberOf       [{"values": path, "of": path}, {"names": path, "of": path}, ...]
 //	    the strings at values, or the member names of the objects at
-//	    names, name members of an object at of
+//	    names, name members of an object at of or are items of an array
+//	    at of
 //	x-orgbackup-uniqueBy       path
 //	    no two items of an array have equal values at path
 //
@@ -126,7 +127,7 @@ type keywords struct {
 
 // memberOf is one entry of x-orgbackup-memberOf: the strings at values,
 // or the member names of the objects at names (names set), name members of
-// an object at of.
+// an object at of or are items of an array at of.
 type memberOf struct {
 	values, of path
 	names      bool
@@ -298,18 +299,29 @@ type date struct {
 
 func validateMemberOf(ctx *jsonschema.ValidatorContext, v any, ref memberOf) {
 	var objects []map[string]any
+	var arrays [][]any
 	for _, o := range ref.of.find(v) {
-		if m, ok := o.v.(map[string]any); ok {
-			objects = append(objects, m)
+		switch x := o.v.(type) {
+		case map[string]any:
+			objects = append(objects, x)
+		case []any:
+			arrays = append(arrays, x)
 		}
 	}
-	if len(objects) == 0 {
+	if len(objects) == 0 && len(arrays) == 0 {
 		return
 	}
 	member := func(name string) bool {
 		for _, o := range objects {
 			if _, ok := o[name]; ok {
 				return true
+			}
+		}
+		for _, a := range arrays {
+			for _, item := range a {
+				if s, ok := item.(string); ok && s == name {
+					return true
+				}
 			}
 		}
 		return false

@@ -75,7 +75,8 @@ func TestKeywords(t *testing.T) {
 		dates = `{"$schema": "https://json-schema.org/draft/2020-12/schema",
 			"x-orgbackup-dateOrder": [{"earlier": "/from", "later": "/to"}]}`
 		member = `{"$schema": "https://json-schema.org/draft/2020-12/schema",
-			"x-orgbackup-memberOf": [{"values": "/holds/*/tiers/*", "of": "/tiers"}, {"names": "/emails", "of": "/tiers"}]}`
+			"x-orgbackup-memberOf": [{"values": "/holds/*/tiers/*", "of": "/tiers"}, {"names": "/emails", "of": "/tiers"},
+				{"values": "/tested/*", "of": "/protected"}]}`
 		nested = `{"$schema": "https://json-schema.org/draft/2020-12/schema",
 			"properties": {"list": {"items": {"x-orgbackup-distinct": [["/x", "/y"]]}}}}`
 	)
@@ -116,6 +117,9 @@ func TestKeywords(t *testing.T) {
 		"member names":                {member, `{"tiers": {"p": {}}, "emails": {"p": []}}`, ""},
 		"member name unknown":         {member, `{"tiers": {"p": {}}, "emails": {"p": [], "x/y": []}}`, `/emails/x~1y: "x/y" is not a member of /tiers`},
 		"member without the object":   {member, `{"holds": [{"tiers": ["q"]}], "emails": {"x": []}}`, ""},
+		"member items":                {member, `{"protected": ["RDS", "EFS"], "tested": ["EFS"]}`, ""},
+		"member not an item":          {member, `{"protected": ["RDS", "EFS"], "tested": ["EFS", "EC2"]}`, `/tested/1: "EC2" is not a member of /protected`},
+		"member of an empty array":    {member, `{"protected": [], "tested": ["EFS"]}`, `/tested/0: "EFS" is not a member of /protected`},
 		"member not a string":         {member, `{"tiers": {"1": {}}, "holds": [{"tiers": [2]}]}`, ""},
 		"unique":                      {unique, `[{"name": "a"}, {"name": "b"}, {}]`, ""},
 		"unique broken":               {unique, `[{"name": "a", "x": 1}, {"name": "b"}, {"name": "a", "x": 2}]`, `items 0 and 2 have the same /name, "a"`},
