@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
@@ -107,7 +108,7 @@ func TestSchemaAgreesWithLoad(t *testing.T) {
 }
 
 // compileSchema compiles the committed schema with the comparisons
-// vocabulary, retentions read by ParseRetention; with formats, the format
+// vocabulary, durations read by durationMinutes; with formats, the format
 // keyword asserts (email).
 func compileSchema(t *testing.T, formats bool) *jsonschema.Schema {
 	t.Helper()
@@ -115,7 +116,7 @@ func compileSchema(t *testing.T, formats bool) *jsonschema.Schema {
 	if formats {
 		c.AssertFormat()
 	}
-	if err := vocab.Register(c, retentionDays); err != nil {
+	if err := vocab.Register(c, durationMinutes); err != nil {
 		t.Fatal(err)
 	}
 	sch, err := c.Compile(schemaFile)
@@ -125,11 +126,15 @@ func compileSchema(t *testing.T, formats bool) *jsonschema.Schema {
 	return sch
 }
 
-// retentionDays reads a retention as the spec does, in days: the
-// schema's durations have the spec's one grammar.
-func retentionDays(s string) (int64, error) {
+// durationMinutes reads a duration as the spec does, in minutes: windows
+// with ParseWindow, retentions (which may be in years) with
+// ParseRetention; the schema's durations have the spec's one grammar.
+func durationMinutes(s string) (int64, error) {
+	if w, err := ParseWindow(s); err == nil {
+		return int64(w / time.Minute), nil
+	}
 	d, err := ParseRetention(s)
-	return int64(d), err
+	return int64(d) * 24 * 60, err
 }
 
 // validateWithSchema decodes a YAML (or JSON) spec as any other YAML

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/orgbackup/orgbackup/policy"
 )
@@ -173,7 +174,23 @@ func selectsOneWayTypes() *schema {
 
 // rules are the tier's rules across fields (Validator.tier, consistency).
 func (f tierFacts) rules() []*schema {
+	testsVault := func(vault string) *schema {
+		return &schema{Required: []string{"restore_testing"}, Properties: map[string]*schema{"restore_testing": {
+			Required:   []string{"vaults"},
+			Properties: map[string]*schema{"vaults": {Type: "array", Contains: &schema{Enum: enumOf(vault)}}},
+		}}}
+	}
 	rules := withMessages([]*schema{
+		{
+			Comment: "Restore tests from the central vault need a central copy (central_retention).",
+			If:      testsVault(RestoreVaultCentral),
+			Then:    f.centralCopy(),
+		},
+		{
+			Comment: "Restore tests from the secondary vault need a cross-region copy (cross_region).",
+			If:      testsVault(RestoreVaultSecondary),
+			Then:    f.crossRegion(),
+		},
 		{
 			Comment: "A tier without a preset needs a schedule and a local_retention.",
 			If:      f.preset(PresetNone),
@@ -465,6 +482,14 @@ func comparisonRules(key string) []*schema {
 				},
 			},
 			{
+				Comment: "A tier's restore tests test resource types the tier selects.",
+				If: &schema{Required: []string{"selection"}, Properties: map[string]*schema{"selection": {
+					Required:   []string{"resource_types"},
+					Properties: map[string]*schema{"resource_types": {Type: "array", MinItems: ptr(1)}},
+				}}},
+				Then: &schema{MemberOf: []memberOf{{Values: "/restore_testing/resource_types/*", Of: "/selection/resource_types"}}},
+			},
+			{
 				Comment: "Without cold_storage.secondary, the secondary copies move to cold storage with cold_storage.central.",
 				If:      &schema{Properties: map[string]*schema{"cold_storage": unset("secondary")}},
 				Then: &schema{DurationOrder: []durationOrder{
@@ -472,6 +497,17 @@ func comparisonRules(key string) []*schema {
 				}},
 			},
 		}
+	case "Tier.RestoreTesting":
+		return append([]*schema{{
+			Comment:       "Restored resources are kept at least the validation window.",
+			DurationOrder: []durationOrder{{Shorter: "/validation_window", Longer: "/keep_restored"}},
+		}}, withMessages([]*schema{{
+			Comment: "Restored resources are kept at least the default validation window (" + formatWindow(DefaultRestoreValidation) + ").",
+			If:      unset("validation_window"),
+			Then: &schema{Properties: map[string]*schema{"keep_restored": {
+				Pattern: durationRangePattern(windowUnits(), int64(DefaultRestoreValidation/time.Minute), 0),
+			}}},
+		}})...)
 	case "Reports.Frameworks":
 		return []*schema{{Comment: "Framework names are unique.", UniqueBy: "/name"}}
 	case "Spec.LegalHolds":
