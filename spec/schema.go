@@ -264,9 +264,11 @@ func fieldConstraints(key string, s *schema) {
 	case "RestoreTesting.ValidationWindow", "RestoreTesting.KeepRestored":
 		s.Pattern = windowPattern
 	case "RestoreTesting.Count":
-		s.Minimum = ptr(1)
+		s.Minimum = ptr(0) // 0 is unset
 	case "RestoreTesting.Percent":
-		s.Minimum, s.Maximum = ptr(1), ptr(100)
+		s.Minimum, s.Maximum = ptr(0), ptr(100) // 0 is unset
+	case "RestoreTesting.Metadata":
+		s.PropertyNames = &schema{Enum: enumOf(knownResourceTypes()...)}
 	case "RestoreTesting.Vaults":
 		s.UniqueItems = true
 	case "RestoreTesting.Vaults[]":

@@ -8,12 +8,12 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-// TestSchemaComparisons checks the schema's comparisons beyond the
-// corpus's specs, and specs on either side of each: Load and the schema
-// agree, and a spec the schema refuses only through the comparisons
-// vocabulary is accepted by the schema without it (so the rule is the
-// vocabulary's, and editors, which lack it, accept the spec).
-func TestSchemaComparisons(t *testing.T) {
+// TestSchemaBeyondCorpus checks the schema's rules on specs beyond the
+// corpus's, on either side of each rule: Load and the schema agree, and a
+// spec the schema refuses only through the comparisons vocabulary is
+// accepted by the schema without it (so the rule is the vocabulary's, and
+// editors, which lack it, accept the spec).
+func TestSchemaBeyondCorpus(t *testing.T) {
 	t.Parallel()
 	withVocab := compileSchema(t, true)
 	c := jsonschema.NewCompiler()
@@ -100,6 +100,23 @@ func TestSchemaComparisons(t *testing.T) {
 		"restore test kept = validation":      {base + tested + "{validation_window: 1d, keep_restored: 24h}}\n", false, false},
 		"restore test kept < default":         {base + tested + "{keep_restored: 90m}}\n", true, false},
 		"restore test kept = default":         {base + tested + "{keep_restored: 120m}}\n", false, false},
+		"restore test off, kept < validation": {base + tested + "{enabled: false, validation_window: 4h, keep_restored: 2h}}\n", false, false},
+		"restore test off, kept < default":    {base + tested + "{enabled: false, keep_restored: 1h}}\n", false, false},
+		"restore test off, kept minutes":      {base + tested + "{enabled: false, keep_restored: 90m}}\n", false, false},
+		"restore test off, lookback 400d":     {base + tested + "{enabled: false, lookback: 400d}}\n", false, false},
+		"restore test lookback 400d":          {base + tested + "{lookback: 400d}}\n", true, false},
+		"restore test lookback 365d":          {base + tested + "{lookback: 365d}}\n", false, false},
+		"restore test kept 8d":                {base + tested + "{keep_restored: 8d}}\n", true, false},
+		"restore test kept 1w":                {base + tested + "{keep_restored: 1w}}\n", false, false},
+		"restore test validation 90m":         {base + tested + "{validation_window: 90m}}\n", true, false},
+		"restore test validation 90m, kept":   {base + tested + "{validation_window: 90m, keep_restored: 2h}}\n", false, false},
+		"restore test count 0":                {base + tested + "{count: 0, percent: 5}}\n", false, false},
+		"restore test percent 0":              {base + tested + "{percent: 0, all: true}}\n", false, false},
+		"restore test count and all":          {base + tested + "{all: true, count: 1}}\n", true, false},
+		"restore test off, count and percent": {base + tested + "{enabled: false, count: 1, percent: 5}}\n", true, false},
+		"restore test all false, percent":     {base + tested + "{all: false, percent: 5}}\n", false, false},
+		"restore metadata of an unknown type": {base + tested + "{metadata: {Redshift: {a: b}}}}\n", true, false},
+		"restore metadata of a type":          {base + tested + "{metadata: {RDS: {a: b}}}}\n", false, false},
 		"legal hold title twice":              {base + "legal_holds: [{title: h, description: d, tiers: [production]}, {title: h, description: e, tiers: [production]}]\n", true, true},
 		"legal hold titles differ":            {base + "legal_holds: [{title: h, description: d, tiers: [production]}, {title: i, description: d, tiers: [production]}]\n", false, false},
 		"framework names differ":              {base + "reports: {bucket: reports, frameworks: [{name: f, controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]}, {name: g, controls: [BACKUP_RECOVERY_POINT_ENCRYPTED]}]}\n", false, false},

@@ -3,6 +3,7 @@ package spec
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -498,16 +499,43 @@ func comparisonRules(key string) []*schema {
 			},
 		}
 	case "Tier.RestoreTesting":
+		// Load checks the kept time and lookback of enabled restore
+		// tests only.
+		on := &schema{Properties: map[string]*schema{"enabled": not(&schema{Enum: []any{false}})}}
+		nonZero := func(key string) *schema {
+			return &schema{Required: []string{key}, Properties: map[string]*schema{key: not(&schema{Enum: []any{0, nil}})}}
+		}
+		count, percent, all := nonZero("count"), nonZero("percent"), is("all", true)
 		return append([]*schema{{
-			Comment:       "Restored resources are kept at least the validation window.",
-			DurationOrder: []durationOrder{{Shorter: "/validation_window", Longer: "/keep_restored"}},
-		}}, withMessages([]*schema{{
-			Comment: "Restored resources are kept at least the default validation window (" + formatWindow(DefaultRestoreValidation) + ").",
-			If:      unset("validation_window"),
-			Then: &schema{Properties: map[string]*schema{"keep_restored": {
-				Pattern: durationRangePattern(windowUnits(), int64(DefaultRestoreValidation/time.Minute), 0),
-			}}},
-		}})...)
+			Comment: "Restored resources are kept at least the validation window.",
+			If:      on,
+			Then:    &schema{DurationOrder: []durationOrder{{Shorter: "/validation_window", Longer: "/keep_restored"}}},
+		}}, withMessages([]*schema{
+			{
+				Comment: "count, percent and all are exclusive: choose how many resources to test with one of them.",
+				Not:     anyOf(allOf(count, percent), allOf(count, all), allOf(percent, all)),
+			},
+			{
+				Comment: "Restore tests look back 1 to " + strconv.Itoa(MaxRestoreLookbackDays) + " days and keep restored resources whole hours, at most " + formatWindow(MaxRestoreKeep) + ".",
+				If:      on,
+				Then: &schema{Properties: map[string]*schema{
+					"lookback":      {Pattern: restoreLookbackPattern()},
+					"keep_restored": {Pattern: restoreKeepPattern()},
+				}},
+			},
+			{
+				Comment: "Restored resources are kept the validation window when keep_restored is unset: whole hours, at most " + formatWindow(MaxRestoreKeep) + ".",
+				If:      allOf(on, unset("keep_restored")),
+				Then:    &schema{Properties: map[string]*schema{"validation_window": {Pattern: restoreKeepPattern()}}},
+			},
+			{
+				Comment: "Restored resources are kept at least the default validation window (" + formatWindow(DefaultRestoreValidation) + ").",
+				If:      allOf(on, unset("validation_window")),
+				Then: &schema{Properties: map[string]*schema{"keep_restored": {
+					Pattern: durationRangePattern(windowUnits(), int64(DefaultRestoreValidation/time.Minute), 0),
+				}}},
+			},
+		})...)
 	case "Reports.Frameworks":
 		return []*schema{{Comment: "Framework names are unique.", UniqueBy: "/name"}}
 	case "Spec.LegalHolds":
