@@ -294,6 +294,23 @@ func fieldConstraints(key string, s *schema) {
 	case "Notifications.Emails[]", "Notifications.TierEmails[][]", "BreakGlass.Recipients[]":
 		s.Format = "email"
 		s.Pattern = emailRE.String() // with a dotted domain
+	case "AccessRole.Principals", "BreakGlass.Principals", "Notifications.TierEmails[]":
+		s.MinItems = ptr(1)
+	case "TeamRoles.Operators", "TeamRoles.BreakGlass":
+		s.AllOf = append(s.AllOf, withMessages([]*schema{{
+			Comment: "{account} stands for a workload account and is allowed only in workload_restore.",
+			Properties: map[string]*schema{"principals": {Items: &schema{
+				Not: &schema{Pattern: `:iam::\{account\}:`},
+			}}},
+		}})...)
+	case "Spec.LegalHolds[]":
+		selects := func(key string) *schema {
+			return &schema{Required: []string{key}, Properties: map[string]*schema{key: {Type: "array", MinItems: ptr(1)}}}
+		}
+		s.AllOf = append(s.AllOf, withMessages([]*schema{{
+			Comment: "A legal hold selects accounts with tiers, accounts or both.",
+			AnyOf:   []*schema{selects("tiers"), selects("accounts")},
+		}})...)
 	case "AccessRole.Principals[]", "BreakGlass.Principals[]":
 		s.Pattern = accessPrincipalRE.String()
 	case "LegalHold.From", "LegalHold.To":
