@@ -183,6 +183,11 @@ func (f tierFacts) rules() []*schema {
 	}
 	rules := withMessages([]*schema{
 		{
+			Comment: "A copy to the air-gapped vault is kept central_retention: the tier needs a central copy.",
+			If:      is("air_gapped_copy", true),
+			Then:    f.centralCopy(),
+		},
+		{
 			Comment: "Restore tests from the central vault need a central copy (central_retention).",
 			If:      testsVault(RestoreVaultCentral),
 			Then:    f.centralCopy(),
@@ -346,6 +351,28 @@ func specRules() []*schema {
 		If:      someTier(func(tierFacts) *schema { return is("air_gapped_copy", true) }),
 		Then:    &schema{Required: []string{"central"}, Properties: map[string]*schema{"central": allOf(&schema{Type: "object"}, set("air_gapped"))}},
 	})
+	// The same holds for the air-gapped vault's retention and the tiers
+	// that copy to it; a written central_retention there is a comparison
+	// within one tier that no keyword places (see specComparisons).
+	for _, pt := range policy.Tiers() {
+		days := int64(pt.CentralRetention())
+		if days == 0 {
+			continue
+		}
+		name := pt.String()
+		rules = append(rules, &schema{
+			Comment: "A tier copying to the air-gapped vault with the " + name + " preset's central retention (" + FormatDays(pt.CentralRetention()) + ") needs an air-gapped vault retention that holds it.",
+			If: someTier(func(f tierFacts) *schema {
+				return allOf(is("air_gapped_copy", true), f.preset(name), unset("central_retention"))
+			}),
+			Then: &schema{Properties: map[string]*schema{
+				"central": {Properties: map[string]*schema{"air_gapped": {Properties: map[string]*schema{
+					"min_retention": {Pattern: durationRangePattern(retentionUnits(), 1, days)},
+					"max_retention": {Pattern: durationRangePattern(retentionUnits(), days, 0)},
+				}}}},
+			}},
+		})
+	}
 	rules = append(rules, guardrailsRules()...)
 	return append(withMessages(rules), specComparisons()...)
 }
