@@ -352,8 +352,9 @@ func specRules() []*schema {
 		Then:    &schema{Required: []string{"central"}, Properties: map[string]*schema{"central": allOf(&schema{Type: "object"}, set("air_gapped"))}},
 	})
 	// The same holds for the air-gapped vault's retention and the tiers
-	// that copy to it; a written central_retention there is a comparison
-	// within one tier that no keyword places (see specComparisons).
+	// that copy to it. A written central_retention stays Load's: the
+	// vocabulary's paths cannot pick the tiers whose air_gapped_copy is
+	// true.
 	for _, pt := range policy.Tiers() {
 		days := int64(pt.CentralRetention())
 		if days == 0 {
