@@ -14,6 +14,10 @@ import (
 // SchemaID is the $id of the spec's JSON Schema.
 const SchemaID = "https://github.com/orgbackup/orgbackup/schema/orgbackup.schema.json"
 
+// comparisonsVocabulary is the URL of the vocabulary of the schema's
+// x-orgbackup- keywords (package schema/vocab).
+const comparisonsVocabulary = "https://github.com/orgbackup/orgbackup/schema/vocab/comparisons"
+
 // Patterns of spec values, shared by the JSON Schema and validation.
 const (
 	retentionPattern = `^[1-9][0-9]{0,8}[dwy]$`
@@ -57,14 +61,49 @@ type schema struct {
 	If                   *schema            `json:"if,omitempty"`
 	Then                 *schema            `json:"then,omitempty"`
 	ErrorMessage         string             `json:"errorMessage,omitempty"`
+
+	// Keywords of the comparisons vocabulary (schema/vocab), which
+	// compare two values of the instance; validators without the
+	// vocabulary ignore them.
+	Distinct      [][]string      `json:"x-orgbackup-distinct,omitempty"`
+	Equal         [][]string      `json:"x-orgbackup-equal,omitempty"`
+	DurationOrder []durationOrder `json:"x-orgbackup-durationOrder,omitempty"`
+	DateOrder     []dateOrder     `json:"x-orgbackup-dateOrder,omitempty"`
+	MemberOf      []memberOf      `json:"x-orgbackup-memberOf,omitempty"`
+	UniqueBy      string          `json:"x-orgbackup-uniqueBy,omitempty"`
+}
+
+// dateOrder is an entry of x-orgbackup-dateOrder: every date at Earlier is
+// on or before every date at Later.
+type dateOrder struct {
+	Earlier string `json:"earlier"`
+	Later   string `json:"later"`
+}
+
+// memberOf is an entry of x-orgbackup-memberOf: the strings at Values, or
+// the member names of the objects at Names, name members of an object at
+// Of.
+type memberOf struct {
+	Values string `json:"values,omitempty"`
+	Names  string `json:"names,omitempty"`
+	Of     string `json:"of"`
+}
+
+// durationOrder is an entry of x-orgbackup-durationOrder: every duration at
+// Shorter, plus Plus, is at most every duration at Longer.
+type durationOrder struct {
+	Shorter string `json:"shorter"`
+	Longer  string `json:"longer"`
+	Plus    string `json:"plus,omitempty"`
 }
 
 // JSONSchema returns the JSON Schema (draft 2020-12) of the spec format,
 // generated from the Spec types: their JSON names, required fields, the
 // documentation in fieldDocs and the constraints in fieldConstraints.
 // Editors use it to complete and check .github/aws-backup.yaml; Load
-// remains the authority: the schema refuses what Load refuses except where
-// a rule compares two values of the spec (see schemarules.go).
+// remains the authority. The schema refuses what Load refuses; the rules
+// that compare two values of the spec are keywords of the comparisons
+// vocabulary (schema/vocab), which editors ignore.
 func JSONSchema() ([]byte, error) {
 	root, err := schemaOf(reflect.TypeFor[Spec](), "")
 	if err != nil {
@@ -74,6 +113,8 @@ func JSONSchema() ([]byte, error) {
 	root.ID = SchemaID
 	root.Title = "orgbackup spec"
 	root.Description = "The backup architecture of an AWS organization, as kept in .github/aws-backup.yaml. See Defaults for omitted fields."
+	root.Comment = "The x-orgbackup- keywords compare two values of the spec; they belong to the vocabulary " + comparisonsVocabulary +
+		" (meta-schema schema/vocab/comparisons.schema.json), which validators and editors without it ignore."
 	root.AllOf = append(root.AllOf, specRules()...)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -163,6 +204,7 @@ func fieldConstraints(key string, s *schema) {
 	vault := `^[a-zA-Z0-9_-]{2,50}$`
 	role := `^[\w+=,.@-]{1,64}$`
 	costFieldConstraints(key, s)
+	s.AllOf = append(s.AllOf, comparisonRules(key)...)
 	switch key {
 	case "Spec.Version":
 		s.Enum = []any{1}
@@ -222,9 +264,11 @@ func fieldConstraints(key string, s *schema) {
 	case "RestoreTesting.ValidationWindow", "RestoreTesting.KeepRestored":
 		s.Pattern = windowPattern
 	case "RestoreTesting.Count":
-		s.Minimum = ptr(1)
+		s.Minimum = ptr(0) // 0 is unset
 	case "RestoreTesting.Percent":
-		s.Minimum, s.Maximum = ptr(1), ptr(100)
+		s.Minimum, s.Maximum = ptr(0), ptr(100) // 0 is unset
+	case "RestoreTesting.Metadata":
+		s.PropertyNames = &schema{Enum: enumOf(knownResourceTypes()...)}
 	case "RestoreTesting.Vaults":
 		s.UniqueItems = true
 	case "RestoreTesting.Vaults[]":
@@ -250,16 +294,37 @@ func fieldConstraints(key string, s *schema) {
 	case "Notifications.Emails[]", "Notifications.TierEmails[][]", "BreakGlass.Recipients[]":
 		s.Format = "email"
 		s.Pattern = emailRE.String() // with a dotted domain
+	case "AccessRole.Principals", "BreakGlass.Principals", "Notifications.TierEmails[]":
+		s.MinItems = ptr(1)
+	case "TeamRoles.Operators", "TeamRoles.BreakGlass":
+		s.AllOf = append(s.AllOf, withMessages([]*schema{{
+			Comment: "{account} stands for a workload account and is allowed only in workload_restore.",
+			Properties: map[string]*schema{"principals": {Items: &schema{
+				Not: &schema{Pattern: `:iam::\{account\}:`},
+			}}},
+		}})...)
+	case "Spec.LegalHolds[]":
+		selects := func(key string) *schema {
+			return &schema{Required: []string{key}, Properties: map[string]*schema{key: {Type: "array", MinItems: ptr(1)}}}
+		}
+		s.AllOf = append(s.AllOf, withMessages([]*schema{{
+			Comment: "A legal hold selects accounts with tiers, accounts or both.",
+			AnyOf:   []*schema{selects("tiers"), selects("accounts")},
+		}})...)
 	case "AccessRole.Principals[]", "BreakGlass.Principals[]":
 		s.Pattern = accessPrincipalRE.String()
+	case "LegalHold.From", "LegalHold.To":
+		// time.DateOnly; format date adds the days of each month.
+		s.Pattern = `^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$`
+		s.Format = "date"
 	case "LegalHold.Title":
 		s.Pattern = legalHoldTitleRE.String()
 	case "Reports.Bucket":
 		bucketSchema(s)
 		s.ErrorMessage = "an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens, no two adjacent periods, not an IP address, no reserved prefix or suffix"
 	case "Reports.Frameworks":
-		// Load refuses two frameworks of one name; the schema can refuse
-		// only two identical ones (see valueComparisons).
+		// Two identical frameworks; two of one name are refused by
+		// comparisonRules.
 		s.UniqueItems = true
 	case "Central.Lock":
 		s.AllOf = append(s.AllOf, lockRules()...)

@@ -3,6 +3,7 @@ package spec
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/orgbackup/orgbackup/policy"
 )
@@ -231,4 +232,26 @@ func startWindowPattern() string {
 // completionWindowPattern: a completion window is at most 100 years.
 func completionWindowPattern() string {
 	return durationRangePattern(windowUnits(), 1, policy.MaxWindowMinutes)
+}
+
+// restoreKeepPattern: restored resources are kept whole hours, at most
+// MaxRestoreKeep (AWS Backup's ValidationWindowHours).
+func restoreKeepPattern() string {
+	hours := int64(MaxRestoreKeep / time.Hour)
+	var minutes []string
+	for h := int64(1); h <= hours; h++ {
+		minutes = append(minutes, strconv.FormatInt(60*h, 10))
+	}
+	return "^" + group([]string{
+		group(minutes) + "m",
+		intRangePattern(1, hours) + "h",
+		intRangePattern(1, hours/24) + "d",
+		intRangePattern(1, hours/(24*7)) + "w",
+	}) + "$"
+}
+
+// restoreLookbackPattern: a restore test's lookback is 1 to
+// MaxRestoreLookbackDays days.
+func restoreLookbackPattern() string {
+	return durationRangePattern(retentionUnits(), 1, MaxRestoreLookbackDays)
 }

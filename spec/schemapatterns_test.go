@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orgbackup/orgbackup/policy"
 )
@@ -75,9 +76,14 @@ func TestDurationPatterns(t *testing.T) {
 		"retention":   {retentionPattern, retention(1, 0)},
 		"start":       {startWindowPattern(), window(policy.MinStartWindowMinutes, policy.MaxWindowMinutes)},
 		"completion":  {completionWindowPattern(), window(1, policy.MaxWindowMinutes)},
+		"lookback":    {restoreLookbackPattern(), retention(1, MaxRestoreLookbackDays)},
+		"kept": {restoreKeepPattern(), func(s string) bool {
+			d, err := ParseWindow(s)
+			return err == nil && d <= MaxRestoreKeep && d%time.Hour == 0
+		}},
 	}
 	var numbers []string
-	for _, n := range []int64{1, 2, 4, 5, 6, 7, 8, 12, 13, 34, 35, 36, 59, 60, 61, 90, 91, 92, 99, 100, 101, 364, 365, 876000, 876001, 5214, 5215, 36499, 36500, 36501, 36135, 52559999, 52560000, 52560001, 36500000, 999999999} {
+	for _, n := range []int64{1, 2, 4, 5, 6, 7, 8, 12, 13, 23, 24, 25, 34, 35, 36, 59, 60, 61, 90, 91, 92, 99, 100, 101, 364, 365, 876000, 876001, 5214, 5215, 36499, 36500, 36501, 36135, 52559999, 52560000, 52560001, 36500000, 999999999, 120, 167, 168, 169, 10020, 10080, 10081, 10140} {
 		numbers = append(numbers, strconv.FormatInt(n, 10))
 	}
 	numbers = append(numbers, "0", "07", "1000000000", "", "x")

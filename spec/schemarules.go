@@ -3,7 +3,9 @@ package spec
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/orgbackup/orgbackup/policy"
 )
@@ -15,8 +17,9 @@ import (
 // production, staging and development defaults to the name; so they sit on
 // the tiers object, once per preset name and once for every other name.
 //
-// What the schema cannot say are rules that compare two values of the spec
-// with each other (valueComparisons in the schema corpus test lists them).
+// Rules that compare two values of the spec with each other use the
+// keywords of the comparisons vocabulary (schema/vocab), which validators
+// without it ignore; see comparisonRules and specComparisons.
 
 // targetSchema: a tier target is a 12-digit account ID, an OU ID, or an OU
 // name, which is neither all digits nor starting with ou- (Load reads
@@ -172,7 +175,28 @@ func selectsOneWayTypes() *schema {
 
 // rules are the tier's rules across fields (Validator.tier, consistency).
 func (f tierFacts) rules() []*schema {
-	return withMessages([]*schema{
+	testsVault := func(vault string) *schema {
+		return &schema{Required: []string{"restore_testing"}, Properties: map[string]*schema{"restore_testing": {
+			Required:   []string{"vaults"},
+			Properties: map[string]*schema{"vaults": {Type: "array", Contains: &schema{Enum: enumOf(vault)}}},
+		}}}
+	}
+	rules := withMessages([]*schema{
+		{
+			Comment: "A copy to the air-gapped vault is kept central_retention: the tier needs a central copy.",
+			If:      is("air_gapped_copy", true),
+			Then:    f.centralCopy(),
+		},
+		{
+			Comment: "Restore tests from the central vault need a central copy (central_retention).",
+			If:      testsVault(RestoreVaultCentral),
+			Then:    f.centralCopy(),
+		},
+		{
+			Comment: "Restore tests from the secondary vault need a cross-region copy (cross_region).",
+			If:      testsVault(RestoreVaultSecondary),
+			Then:    f.crossRegion(),
+		},
 		{
 			Comment: "A tier without a preset needs a schedule and a local_retention.",
 			If:      f.preset(PresetNone),
@@ -194,7 +218,7 @@ func (f tierFacts) rules() []*schema {
 			Then:    &schema{Properties: map[string]*schema{"local_retention": {Pattern: continuousRetentionPattern()}}},
 		},
 		{
-			Comment: "Recovery points stay in cold storage 90 days: with cold_after, local_retention is at least 91 days (and at least cold_after plus 90 days, a comparison the schema leaves to Load).",
+			Comment: "Recovery points stay in cold storage 90 days: with cold_after, local_retention is at least 91 days (and at least cold_after plus 90 days).",
 			If:      set("cold_after"),
 			Then: allOf(set("local_retention"),
 				&schema{Properties: map[string]*schema{"local_retention": {Pattern: coldRetentionPattern()}}}),
@@ -208,6 +232,51 @@ func (f tierFacts) rules() []*schema {
 				strings.Join(OneWayCopyTypes(), ", ") + ": such a tier needs central_retention or resource_types without them.",
 			Not: allOf(f.crossRegion(), not(f.centralCopy()), set("secondary_retention"), selectsOneWayTypes()),
 		},
+	})
+	return append(rules, f.coldStorageRules()...)
+}
+
+// coldStorageRules: a cold storage move leaves the 90 days cold storage
+// needs before deletion of the retention it applies to, where that
+// retention comes from the tier's preset (the written retentions are
+// compared by comparisonRules), and for cross-region copies that keep the
+// central retention.
+func (f tierFacts) coldStorageRules() []*schema {
+	coldStorage := func(field string, days policy.Days) *schema {
+		allowed := []*schema{{Type: "null"}, {Enum: enumOf(Never)}}
+		if days > policy.MinColdStorageDays {
+			allowed = append(allowed, &schema{Pattern: durationRangePattern(retentionUnits(), 1, int64(days-policy.MinColdStorageDays))})
+		}
+		return &schema{Properties: map[string]*schema{"cold_storage": {Properties: map[string]*schema{field: {AnyOf: allowed}}}}}
+	}
+	var rules []*schema
+	for _, pt := range policy.Tiers() {
+		name := pt.String()
+		rules = append(rules, &schema{
+			Comment: "The " + name + " preset keeps local recovery points " + FormatDays(pt.LocalRetention()) + ": cold_storage.local leaves them " + FormatDays(policy.MinColdStorageDays) + " in cold storage.",
+			If:      allOf(f.preset(name), unset("local_retention")),
+			Then:    coldStorage("local", pt.LocalRetention()),
+		})
+		if pt.CentralRetention() == 0 {
+			continue
+		}
+		rules = append(rules, &schema{
+			Comment: "The " + name + " preset keeps central copies " + FormatDays(pt.CentralRetention()) + ": cold_storage.central leaves them " + FormatDays(policy.MinColdStorageDays) + " in cold storage.",
+			If:      allOf(f.preset(name), unset("central_retention")),
+			Then:    coldStorage("central", pt.CentralRetention()),
+		}, &schema{
+			Comment: "Cross-region copies keep the " + name + " preset's central retention " + FormatDays(pt.CentralRetention()) + ": cold_storage.secondary leaves them " + FormatDays(policy.MinColdStorageDays) + " in cold storage.",
+			If:      allOf(f.preset(name), unset("central_retention"), unset("secondary_retention"), f.crossRegion()),
+			Then:    coldStorage("secondary", pt.CentralRetention()),
+		})
+	}
+	rules = withMessages(rules)
+	return append(rules, &schema{
+		Comment: "Cross-region copies keep a written central_retention: cold_storage.secondary leaves them " + FormatDays(policy.MinColdStorageDays) + " in cold storage.",
+		If:      allOf(unset("secondary_retention"), f.crossRegion()),
+		Then: &schema{DurationOrder: []durationOrder{
+			{Shorter: "/cold_storage/secondary", Longer: "/central_retention", Plus: FormatDays(policy.MinColdStorageDays)},
+		}},
 	})
 }
 
@@ -256,7 +325,8 @@ func specRules() []*schema {
 	}}
 	// A preset's central retention is a constant, so the central vault
 	// lock's range must hold it when a tier keeps it (Validator.lockRange);
-	// a written central_retention is a comparison the schema leaves to Load.
+	// a written central_retention is compared with the range by
+	// specComparisons.
 	for _, pt := range policy.Tiers() {
 		days := int64(pt.CentralRetention())
 		if days == 0 {
@@ -276,5 +346,230 @@ func specRules() []*schema {
 			}},
 		})
 	}
-	return withMessages(rules)
+	rules = append(rules, &schema{
+		Comment: "A tier with air_gapped_copy needs central.air_gapped.",
+		If:      someTier(func(tierFacts) *schema { return is("air_gapped_copy", true) }),
+		Then:    &schema{Required: []string{"central"}, Properties: map[string]*schema{"central": allOf(&schema{Type: "object"}, set("air_gapped"))}},
+	})
+	// The same holds for the air-gapped vault's retention and the tiers
+	// that copy to it. A written central_retention stays Load's: the
+	// vocabulary's paths cannot pick the tiers whose air_gapped_copy is
+	// true.
+	for _, pt := range policy.Tiers() {
+		days := int64(pt.CentralRetention())
+		if days == 0 {
+			continue
+		}
+		name := pt.String()
+		rules = append(rules, &schema{
+			Comment: "A tier copying to the air-gapped vault with the " + name + " preset's central retention (" + FormatDays(pt.CentralRetention()) + ") needs an air-gapped vault retention that holds it.",
+			If: someTier(func(f tierFacts) *schema {
+				return allOf(is("air_gapped_copy", true), f.preset(name), unset("central_retention"))
+			}),
+			Then: &schema{Properties: map[string]*schema{
+				"central": {Properties: map[string]*schema{"air_gapped": {Properties: map[string]*schema{
+					"min_retention": {Pattern: durationRangePattern(retentionUnits(), 1, days)},
+					"max_retention": {Pattern: durationRangePattern(retentionUnits(), days, 0)},
+				}}}},
+			}},
+		})
+	}
+	rules = append(rules, guardrailsRules()...)
+	return append(withMessages(rules), specComparisons()...)
+}
+
+// guardrailsOn: the spec has a guardrails section not turned off
+// (Spec.GuardrailsEnabled).
+func guardrailsOn() *schema {
+	return &schema{Required: []string{"guardrails"}, Properties: map[string]*schema{
+		"guardrails": {Type: "object", Properties: map[string]*schema{"enabled": not(&schema{Enum: []any{false}})}},
+	}}
+}
+
+// guardrailsRules are the rules of enabled guardrails on their roles that
+// if/then can say; the comparisons of written roles are in
+// specComparisons.
+func guardrailsRules() []*schema {
+	guardrail := func(props map[string]*schema) *schema {
+		return &schema{Properties: map[string]*schema{"guardrails": {Properties: props}}}
+	}
+	return []*schema{
+		{
+			Comment: "The guardrails cannot exempt " + DefaultExecutionRole + ", every account's administrator role.",
+			If:      guardrailsOn(),
+			Then: guardrail(map[string]*schema{
+				"deploy_role":      not(&schema{Enum: enumOf(DefaultExecutionRole)}),
+				"break_glass_role": not(&schema{Enum: enumOf(DefaultExecutionRole)}),
+			}),
+		},
+		{
+			Comment: "The break-glass role must differ from the deploy role (default " + DefaultDeployRole + ").",
+			If:      allOf(guardrailsOn(), guardrail(map[string]*schema{"deploy_role": {Type: "null"}})),
+			Then:    guardrail(map[string]*schema{"break_glass_role": not(&schema{Enum: enumOf(DefaultDeployRole)})}),
+		},
+		{
+			Comment: "The deploy role must differ from the break-glass role (default " + DefaultBreakGlassRole + ").",
+			If:      allOf(guardrailsOn(), guardrail(map[string]*schema{"break_glass_role": {Type: "null"}})),
+			Then:    guardrail(map[string]*schema{"deploy_role": not(&schema{Enum: enumOf(DefaultBreakGlassRole)})}),
+		},
+		{
+			Comment: "The guardrails deny every role but the deploy role: organization.execution_role must be the deploy role, not the default " + DefaultExecutionRole + ".",
+			If:      guardrailsOn(),
+			Then:    &schema{Properties: map[string]*schema{"organization": set("execution_role")}},
+		},
+		{
+			Comment: "The guardrails deny every role but the deploy role: organization.execution_role must be the deploy role (default " + DefaultDeployRole + ").",
+			If:      allOf(guardrailsOn(), guardrail(map[string]*schema{"deploy_role": {Type: "null"}})),
+			Then:    &schema{Properties: map[string]*schema{"organization": {Properties: map[string]*schema{"execution_role": {Enum: enumOf(DefaultDeployRole)}}}}},
+		},
+	}
+}
+
+// specComparisons are the comparisons across sections of the spec.
+func specComparisons() []*schema {
+	var lockRange []durationOrder
+	for _, field := range []string{"central_retention", "secondary_retention"} {
+		// Load checks secondary_retention only with cross_region, and
+		// refuses it without cross_region.
+		lockRange = append(lockRange,
+			durationOrder{Shorter: "/central/lock/min_retention", Longer: "/tiers/*/" + field},
+			durationOrder{Shorter: "/tiers/*/" + field, Longer: "/central/lock/max_retention"})
+	}
+	return []*schema{
+		{
+			Comment:  "The management account cannot be a tier's target.",
+			Distinct: [][]string{{"/organization/management_account", "/tiers/*/targets/*"}},
+		},
+		{
+			Comment:  "The air-gapped vault is shared with accounts other than the backup account, which owns it.",
+			Distinct: [][]string{{"/organization/backup_account", "/central/air_gapped/share_with/*"}},
+		},
+		{
+			Comment: "With guardrails, the break-glass role differs from the deploy role, and orgbackup runs as the deploy role.",
+			If:      guardrailsOn(),
+			Then: &schema{
+				Distinct: [][]string{{"/guardrails/deploy_role", "/guardrails/break_glass_role"}},
+				Equal:    [][]string{{"/organization/execution_role", "/guardrails/deploy_role"}},
+			},
+		},
+		{
+			Comment: "Legal holds and tier_emails name tiers of the spec.",
+			MemberOf: []memberOf{
+				{Values: "/legal_holds/*/tiers/*", Of: "/tiers"},
+				{Names: "/notifications/tier_emails", Of: "/tiers"},
+			},
+		},
+		{
+			Comment:       "A written central_retention or secondary_retention lies within the central vault lock's retention range: AWS Backup would fail the copy jobs.",
+			DurationOrder: lockRange,
+		},
+	}
+}
+
+// comparisonRules are the rules of a section ("Type.Field", or
+// "Type.Field[]" for the elements of a list or map) that compare two of
+// its values. Rules that only the vocabulary's keywords say carry no
+// errorMessage: editors, which ignore the keywords, never fail them.
+func comparisonRules(key string) []*schema {
+	switch key {
+	case "Spec.Organization":
+		return []*schema{{
+			Comment:  "The backup account is not the management account: AWS Backup's delegated administrator is a member account.",
+			Distinct: [][]string{{"/management_account", "/backup_account"}},
+		}}
+	case "Organization.Regions":
+		return []*schema{{
+			Comment:  "The primary, secondary and additional regions are different regions.",
+			Distinct: [][]string{{"/primary", "/secondary", "/additional/*"}},
+		}}
+	case "Central.Lock", "Central.AirGapped":
+		return []*schema{{
+			Comment:       "min_retention is at most max_retention.",
+			DurationOrder: []durationOrder{{Shorter: "/min_retention", Longer: "/max_retention"}},
+		}}
+	case "Spec.Central":
+		return append([]*schema{{
+			Comment:  "The air-gapped vault needs its own name, not the central vault's.",
+			Distinct: [][]string{{"/vault", "/air_gapped/vault"}},
+		}}, withMessages([]*schema{{
+			Comment: "The air-gapped vault needs its own name, not the central vault's default (" + DefaultCentralVault + ").",
+			If:      unset("vault"),
+			Then: &schema{Properties: map[string]*schema{"air_gapped": {Properties: map[string]*schema{
+				"vault": not(&schema{Enum: enumOf(DefaultCentralVault)}),
+			}}}},
+		}})...)
+	case "Spec.Tiers[]":
+		cold := FormatDays(policy.MinColdStorageDays)
+		return []*schema{
+			{
+				Comment: "Recovery points stay in cold storage " + cold + ": each written retention is at least its cold storage move plus " + cold + ".",
+				DurationOrder: []durationOrder{
+					{Shorter: "/cold_after", Longer: "/local_retention", Plus: cold},
+					{Shorter: "/cold_storage/local", Longer: "/local_retention", Plus: cold},
+					{Shorter: "/cold_storage/central", Longer: "/central_retention", Plus: cold},
+					{Shorter: "/cold_storage/secondary", Longer: "/secondary_retention", Plus: cold},
+				},
+			},
+			{
+				Comment: "A tier's restore tests test resource types the tier selects.",
+				If: &schema{Required: []string{"selection"}, Properties: map[string]*schema{"selection": {
+					Required:   []string{"resource_types"},
+					Properties: map[string]*schema{"resource_types": {Type: "array", MinItems: ptr(1)}},
+				}}},
+				Then: &schema{MemberOf: []memberOf{{Values: "/restore_testing/resource_types/*", Of: "/selection/resource_types"}}},
+			},
+			{
+				Comment: "Without cold_storage.secondary, the secondary copies move to cold storage with cold_storage.central.",
+				If:      &schema{Properties: map[string]*schema{"cold_storage": unset("secondary")}},
+				Then: &schema{DurationOrder: []durationOrder{
+					{Shorter: "/cold_storage/central", Longer: "/secondary_retention", Plus: cold},
+				}},
+			},
+		}
+	case "Tier.RestoreTesting":
+		// Load checks the kept time and lookback of enabled restore
+		// tests only.
+		on := &schema{Properties: map[string]*schema{"enabled": not(&schema{Enum: []any{false}})}}
+		nonZero := func(key string) *schema {
+			return &schema{Required: []string{key}, Properties: map[string]*schema{key: not(&schema{Enum: []any{0, nil}})}}
+		}
+		count, percent, all := nonZero("count"), nonZero("percent"), is("all", true)
+		return append([]*schema{{
+			Comment: "Restored resources are kept at least the validation window.",
+			If:      on,
+			Then:    &schema{DurationOrder: []durationOrder{{Shorter: "/validation_window", Longer: "/keep_restored"}}},
+		}}, withMessages([]*schema{
+			{
+				Comment: "count, percent and all are exclusive: choose how many resources to test with one of them.",
+				Not:     anyOf(allOf(count, percent), allOf(count, all), allOf(percent, all)),
+			},
+			{
+				Comment: "Restore tests look back 1 to " + strconv.Itoa(MaxRestoreLookbackDays) + " days and keep restored resources whole hours, at most " + formatWindow(MaxRestoreKeep) + ".",
+				If:      on,
+				Then: &schema{Properties: map[string]*schema{
+					"lookback":      {Pattern: restoreLookbackPattern()},
+					"keep_restored": {Pattern: restoreKeepPattern()},
+				}},
+			},
+			{
+				Comment: "Restored resources are kept the validation window when keep_restored is unset: whole hours, at most " + formatWindow(MaxRestoreKeep) + ".",
+				If:      allOf(on, unset("keep_restored")),
+				Then:    &schema{Properties: map[string]*schema{"validation_window": {Pattern: restoreKeepPattern()}}},
+			},
+			{
+				Comment: "Restored resources are kept at least the default validation window (" + formatWindow(DefaultRestoreValidation) + ").",
+				If:      allOf(on, unset("validation_window")),
+				Then: &schema{Properties: map[string]*schema{"keep_restored": {
+					Pattern: durationRangePattern(windowUnits(), int64(DefaultRestoreValidation/time.Minute), 0),
+				}}},
+			},
+		})...)
+	case "Reports.Frameworks":
+		return []*schema{{Comment: "Framework names are unique.", UniqueBy: "/name"}}
+	case "Spec.LegalHolds":
+		return []*schema{{Comment: "Legal hold titles are unique.", UniqueBy: "/title"}}
+	case "Spec.LegalHolds[]":
+		return []*schema{{Comment: "A legal hold's to is not before its from.", DateOrder: []dateOrder{{Earlier: "/from", Later: "/to"}}}}
+	}
+	return nil
 }
