@@ -379,7 +379,7 @@ func costFieldDocs(key string) (string, bool) {
 		"ColdStorage.Secondary": "When cross-region copies move to cold storage. Default: central.",
 		"ColdStorage.Archive":   "Opt EBS snapshots in to the archive tier (stored in full). Default false.",
 
-		"Cost.AllocationTag":     "Resource tag whose value attributes cost, e.g. business-unit.",
+		"Cost.AllocationTag":     "Resource tag whose value attributes cost, e.g. business-unit. AWS Backup copies it from resources onto their recovery points and copies; activate it as a cost allocation tag in the Billing console.",
 		"Cost.Workloads":         "What each tier backs up: count, size and change rate of its resources.",
 		"Cost.ChangeRates":       "Daily change rate overrides per tier, resource type or tags.",
 		"Cost.Budgets":           "AWS Budgets for backup spend per tier or allocation value.",
