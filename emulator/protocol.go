@@ -161,8 +161,11 @@ func newRoute(op *operation, t *traits.HTTP) *route {
 	return r
 }
 
-// match returns the label values when r matches the request.
-func (rt *route) match(method, escapedPath string, q url.Values) (map[string]string, bool) {
+// match returns the label values when r matches the request, whose
+// escaped path split at "/" is parts. It checks the method, the query and
+// the literal segments before allocating anything: a request is tried
+// against every route of its service until one matches.
+func (rt *route) match(method string, parts []string, q url.Values) (map[string]string, bool) {
 	if method != rt.method {
 		return nil, false
 	}
@@ -171,36 +174,47 @@ func (rt *route) match(method, escapedPath string, q url.Values) (map[string]str
 			return nil, false
 		}
 	}
-	parts := strings.Split(strings.Trim(escapedPath, "/"), "/")
-	labels := map[string]string{}
+	greedy := false
 	for i, seg := range rt.segs {
-		if strings.HasSuffix(seg, "+}") {
-			if i >= len(parts) {
-				return nil, false
-			}
-			v, err := url.PathUnescape(strings.Join(parts[i:], "/"))
-			if err != nil {
-				return nil, false
-			}
-			labels[seg[1:len(seg)-2]] = v
-			return labels, true
-		}
 		if i >= len(parts) {
 			return nil, false
 		}
+		if strings.HasSuffix(seg, "+}") {
+			greedy = true
+			break
+		}
 		if strings.HasPrefix(seg, "{") {
-			v, err := url.PathUnescape(parts[i])
-			if err != nil || v == "" {
+			if parts[i] == "" {
 				return nil, false
 			}
-			labels[seg[1:len(seg)-1]] = v
 			continue
 		}
 		if parts[i] != seg {
 			return nil, false
 		}
 	}
-	return labels, len(parts) == len(rt.segs)
+	if !greedy && len(parts) != len(rt.segs) {
+		return nil, false
+	}
+	labels := map[string]string{}
+	for i, seg := range rt.segs {
+		switch {
+		case strings.HasSuffix(seg, "+}"):
+			v, err := url.PathUnescape(strings.Join(parts[i:], "/"))
+			if err != nil {
+				return nil, false
+			}
+			labels[seg[1:len(seg)-2]] = v
+			return labels, true
+		case strings.HasPrefix(seg, "{"):
+			v, err := url.PathUnescape(parts[i])
+			if err != nil || v == "" {
+				return nil, false
+			}
+			labels[seg[1:len(seg)-1]] = v
+		}
+	}
+	return labels, true
 }
 
 // findOperation resolves the operation and a decoder for its input.
@@ -238,8 +252,9 @@ func (svc *service) findOperation(r *http.Request, body []byte) (*operation, fun
 		return op, func(dst any) error { return decodeQueryInput(dst, op.input, form) }, http.StatusOK, nil
 	case restJSON1:
 		q := r.URL.Query()
+		parts := strings.Split(strings.Trim(r.URL.EscapedPath(), "/"), "/")
 		for _, rt := range svc.routes {
-			labels, ok := rt.match(r.Method, r.URL.EscapedPath(), q)
+			labels, ok := rt.match(r.Method, parts, q)
 			if !ok {
 				continue
 			}
