@@ -42,18 +42,24 @@ func (c *benchCPU) report(b *testing.B) {
 }
 
 // benchBackupClient returns an AWS Backup client for the backup account of
-// a fresh emulator, through the real SDK over loopback HTTP.
-func benchBackupClient(b *testing.B) *awsbackup.Client {
+// a fresh emulator: the real SDK over loopback HTTP, or through the
+// in-process transport when inProcess.
+func benchBackupClient(b *testing.B, inProcess bool) *awsbackup.Client {
 	b.Helper()
 	srv := emulator.NewServer()
 	b.Cleanup(srv.Close)
+	if inProcess {
+		return awsbackup.NewFromConfig(srv.InProcessConfig(emulator.BackupAccountID, "us-east-1"))
+	}
 	return awsbackup.NewFromConfig(srv.Config(emulator.BackupAccountID, "us-east-1"))
 }
 
 // BenchmarkDescribeBackupVault measures a simple read: one
 // DescribeBackupVault request per iteration.
-func BenchmarkDescribeBackupVault(b *testing.B) {
-	client := benchBackupClient(b)
+func BenchmarkDescribeBackupVault(b *testing.B) { benchTransports(b, benchDescribeBackupVault) }
+
+func benchDescribeBackupVault(b *testing.B, inProcess bool) {
+	client := benchBackupClient(b, inProcess)
 	ctx := context.Background()
 	if _, err := client.CreateBackupVault(ctx, &awsbackup.CreateBackupVaultInput{BackupVaultName: aws.String("bench")}); err != nil {
 		b.Fatalf("CreateBackupVault: %v", err)
@@ -75,8 +81,10 @@ func BenchmarkDescribeBackupVault(b *testing.B) {
 
 // BenchmarkCreateBackupVault measures a write: one CreateBackupVault of a
 // new vault per iteration.
-func BenchmarkCreateBackupVault(b *testing.B) {
-	client := benchBackupClient(b)
+func BenchmarkCreateBackupVault(b *testing.B) { benchTransports(b, benchCreateBackupVault) }
+
+func benchCreateBackupVault(b *testing.B, inProcess bool) {
+	client := benchBackupClient(b, inProcess)
 	ctx := context.Background()
 	b.ReportAllocs()
 	cpu := startBenchCPU(b)
@@ -92,4 +100,11 @@ func BenchmarkCreateBackupVault(b *testing.B) {
 		}
 	}
 	cpu.report(b)
+}
+
+// benchTransports runs a request benchmark over loopback HTTP (Config) and
+// through the in-process transport (InProcessConfig).
+func benchTransports(b *testing.B, run func(b *testing.B, inProcess bool)) {
+	b.Run("transport=http", func(b *testing.B) { run(b, false) })
+	b.Run("transport=in-process", func(b *testing.B) { run(b, true) })
 }
