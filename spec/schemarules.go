@@ -327,25 +327,8 @@ func specRules() []*schema {
 	// lock's range must hold it when a tier keeps it (Validator.lockRange);
 	// a written central_retention is compared with the range by
 	// specComparisons.
-	for _, pt := range policy.Tiers() {
-		days := int64(pt.CentralRetention())
-		if days == 0 {
-			continue
-		}
-		name := pt.String()
-		rules = append(rules, &schema{
-			Comment: "A tier keeping the " + name + " preset's central retention (" + FormatDays(pt.CentralRetention()) + ") needs a central vault lock range that holds it.",
-			If: someTier(func(f tierFacts) *schema {
-				return allOf(f.preset(name), unset("central_retention"))
-			}),
-			Then: &schema{Properties: map[string]*schema{
-				"central": {Properties: map[string]*schema{"lock": {Properties: map[string]*schema{
-					"min_retention": {Pattern: durationRangePattern(retentionUnits(), 1, days)},
-					"max_retention": {Pattern: durationRangePattern(retentionUnits(), days, 0)},
-				}}}},
-			}},
-		})
-	}
+	rules = append(rules, presetRetentionRules("lock", "A tier keeping", "a central vault lock range",
+		func(tierFacts) *schema { return nil })...)
 	rules = append(rules, &schema{
 		Comment: "A tier with air_gapped_copy needs central.air_gapped.",
 		If:      someTier(func(tierFacts) *schema { return is("air_gapped_copy", true) }),
@@ -355,6 +338,18 @@ func specRules() []*schema {
 	// that copy to it. A written central_retention stays Load's: the
 	// vocabulary's paths cannot pick the tiers whose air_gapped_copy is
 	// true.
+	rules = append(rules, presetRetentionRules("air_gapped", "A tier copying to the air-gapped vault with", "an air-gapped vault retention",
+		func(tierFacts) *schema { return is("air_gapped_copy", true) })...)
+	rules = append(rules, guardrailsRules()...)
+	return append(withMessages(rules), specComparisons()...)
+}
+
+// presetRetentionRules returns, for each preset with a central retention,
+// the rule that a tier keeping it (and matching cond, when not nil) needs
+// central.<section>'s min_retention and max_retention to hold it; who and
+// what name the tier and the range in the rule's comment.
+func presetRetentionRules(section, who, what string, cond func(tierFacts) *schema) []*schema {
+	var rules []*schema
 	for _, pt := range policy.Tiers() {
 		days := int64(pt.CentralRetention())
 		if days == 0 {
@@ -362,20 +357,22 @@ func specRules() []*schema {
 		}
 		name := pt.String()
 		rules = append(rules, &schema{
-			Comment: "A tier copying to the air-gapped vault with the " + name + " preset's central retention (" + FormatDays(pt.CentralRetention()) + ") needs an air-gapped vault retention that holds it.",
+			Comment: who + " the " + name + " preset's central retention (" + FormatDays(pt.CentralRetention()) + ") needs " + what + " that holds it.",
 			If: someTier(func(f tierFacts) *schema {
-				return allOf(is("air_gapped_copy", true), f.preset(name), unset("central_retention"))
+				if c := cond(f); c != nil {
+					return allOf(c, f.preset(name), unset("central_retention"))
+				}
+				return allOf(f.preset(name), unset("central_retention"))
 			}),
 			Then: &schema{Properties: map[string]*schema{
-				"central": {Properties: map[string]*schema{"air_gapped": {Properties: map[string]*schema{
+				"central": {Properties: map[string]*schema{section: {Properties: map[string]*schema{
 					"min_retention": {Pattern: durationRangePattern(retentionUnits(), 1, days)},
 					"max_retention": {Pattern: durationRangePattern(retentionUnits(), days, 0)},
 				}}}},
 			}},
 		})
 	}
-	rules = append(rules, guardrailsRules()...)
-	return append(withMessages(rules), specComparisons()...)
+	return rules
 }
 
 // guardrailsOn: the spec has a guardrails section not turned off
