@@ -60,13 +60,15 @@ func TestServerConstructors(t *testing.T) {
 // TestConfigReusesConnections checks that the configs Config returns keep
 // a fan-out's connections open: a second burst of 32 concurrent calls
 // reuses the connections of the first instead of dialling again (with
-// http.DefaultTransport's two idle connections per host, 30 would dial).
-// A latency keeps the 32 calls of a burst in flight together.
+// http.DefaultTransport's two idle connections per host, about 30 dial).
+// A latency keeps the calls of a burst in flight together; under the race
+// detector and a loaded machine not all 32 may overlap, so the test asks
+// for half.
 func TestConfigReusesConnections(t *testing.T) {
 	t.Parallel()
 	srv := emulator.NewServer()
 	t.Cleanup(srv.Close)
-	srv.AddFault(emulator.Fault{Latency: 20 * time.Millisecond})
+	srv.AddFault(emulator.Fault{Latency: 200 * time.Millisecond})
 	client := sts.NewFromConfig(srv.Config(emulator.ManagementAccountID, "us-east-1"))
 	burst := func() (reused int) {
 		var mu sync.Mutex
@@ -89,7 +91,7 @@ func TestConfigReusesConnections(t *testing.T) {
 		return reused
 	}
 	burst()
-	if reused := burst(); reused < 30 {
+	if reused := burst(); reused < 16 {
 		t.Errorf("second burst reused %d connections for 32 calls; the client keeps too few idle connections", reused)
 	}
 }
