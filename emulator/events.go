@@ -273,14 +273,7 @@ func (s *Server) eventsDeleteEventBus(c *Call, in *awsevents.DeleteEventBusInput
 
 func (s *Server) eventsListEventBuses(c *Call, in *awsevents.ListEventBusesInput) (*awsevents.ListEventBusesOutput, error) {
 	r := s.eventsRegionLocked(c.Account, c.Region)
-	var names []string
-	for n := range r.buses {
-		if strings.HasPrefix(n, aws.ToString(in.NamePrefix)) {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	page, next, err := paginate(names, in.NextToken, in.Limit, eventsPageSize, "ValidationException")
+	page, next, err := eventsNamesPage(r.buses, in.NamePrefix, in.NextToken, in.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -508,14 +501,7 @@ func (s *Server) eventsListRules(c *Call, in *awsevents.ListRulesInput) (*awseve
 	if err != nil {
 		return nil, err
 	}
-	var names []string
-	for n := range b.rules {
-		if strings.HasPrefix(n, aws.ToString(in.NamePrefix)) {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	page, next, err := paginate(names, in.NextToken, in.Limit, eventsPageSize, "ValidationException")
+	page, next, err := eventsNamesPage(b.rules, in.NamePrefix, in.NextToken, in.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -758,4 +744,18 @@ func (s *Server) eventsListTagsForResource(c *Call, in *awsevents.ListTagsForRes
 		out.Tags = append(out.Tags, eventstypes.Tag{Key: aws.String(k), Value: aws.String(tags[k])})
 	}
 	return out, nil
+}
+
+// eventsNamesPage returns one page of the sorted names of m that start
+// with prefix, as EventBridge's List operations page their buses and
+// rules.
+func eventsNamesPage[V any](m map[string]V, prefix, token *string, limit *int32) ([]string, *string, error) {
+	var names []string
+	for n := range m {
+		if strings.HasPrefix(n, aws.ToString(prefix)) {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return paginate(names, token, limit, eventsPageSize, "ValidationException")
 }
