@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/url"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -104,18 +103,6 @@ type Policy struct {
 // doc turns a githubiam.Policy into a compact JSON document.
 func doc(p githubiam.Policy) json.RawMessage { return plan.JSON(p) }
 
-// decodeDoc parses a URL-encoded policy document as IAM returns it.
-func decodeDoc(s string) json.RawMessage {
-	if dec, err := url.QueryUnescape(s); err == nil {
-		s = dec
-	}
-	var v any
-	if json.Unmarshal([]byte(s), &v) != nil {
-		return plan.JSON(s)
-	}
-	return plan.JSON(v)
-}
-
 // PlanRole compares the role in account with want. Inline policies,
 // managed policies and tags that others added are kept; what orgbackup
 // wants is restored.
@@ -130,7 +117,7 @@ func PlanRole(ctx context.Context, iam Reader, account string, want Role) ([]pla
 		return nil, fmt.Errorf("reading IAM role %q in %s: %w", want.Name, account, err)
 	}
 	r := out.Role
-	live := Role{Name: want.Name, Path: aws.ToString(r.Path), Description: aws.ToString(r.Description), Trust: decodeDoc(aws.ToString(r.AssumeRolePolicyDocument)), MaxSessionSeconds: aws.ToInt32(r.MaxSessionDuration)}
+	live := Role{Name: want.Name, Path: aws.ToString(r.Path), Description: aws.ToString(r.Description), Trust: plan.Document(aws.ToString(r.AssumeRolePolicyDocument)), MaxSessionSeconds: aws.ToInt32(r.MaxSessionDuration)}
 	if r.PermissionsBoundary != nil {
 		live.Boundary = aws.ToString(r.PermissionsBoundary.PermissionsBoundaryArn)
 	}
@@ -151,7 +138,7 @@ func PlanRole(ctx context.Context, iam Reader, account string, want Role) ([]pla
 		if live.Inline == nil {
 			live.Inline = map[string]json.RawMessage{}
 		}
-		live.Inline[name] = decodeDoc(aws.ToString(p.PolicyDocument))
+		live.Inline[name] = plan.Document(aws.ToString(p.PolicyDocument))
 	}
 	pages := awsiam.NewListAttachedRolePoliciesPaginator(iam, &awsiam.ListAttachedRolePoliciesInput{RoleName: aws.String(want.Name)})
 	for pages.HasMorePages() {
@@ -284,7 +271,7 @@ func PlanPolicy(ctx context.Context, iam Reader, account string, want Policy) ([
 	if err != nil {
 		return nil, fmt.Errorf("reading IAM policy %s version %s: %w", arn, aws.ToString(out.Policy.DefaultVersionId), err)
 	}
-	live := Policy{Name: want.Name, Path: want.Path, Document: decodeDoc(aws.ToString(v.PolicyVersion.Document))}
+	live := Policy{Name: want.Name, Path: want.Path, Document: plan.Document(aws.ToString(v.PolicyVersion.Document))}
 	if plan.JSONEqual(live.Document, want.Document) {
 		return nil, nil
 	}

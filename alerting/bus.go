@@ -76,7 +76,7 @@ func PlanBus(ctx context.Context, api EventsReader, account, region string, want
 	}
 	live := Bus{Name: want.Name}
 	if p := aws.ToString(out.Policy); p != "" {
-		live.Policy = decodeDoc(p)
+		live.Policy = plan.Document(p)
 	}
 	if live.Tags, err = eventsTags(ctx, api, aws.ToString(out.Arn)); err != nil {
 		return nil, err

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/url"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -47,17 +46,6 @@ func ForwarderRole(account, backupAccount string, tags map[string]string) Role {
 	return Role{Name: RoleName, TrustPolicy: plan.Raw(forwarderTrust(account)), Policy: plan.Raw(forwarderPolicy(backupAccount)), Tags: tags}
 }
 
-func decodeDoc(doc string) json.RawMessage {
-	if dec, err := url.QueryUnescape(doc); err == nil {
-		doc = dec
-	}
-	var v any
-	if err := json.Unmarshal([]byte(doc), &v); err != nil {
-		return plan.JSON(doc)
-	}
-	return plan.JSON(v)
-}
-
 // PlanRole compares the role in account with want.
 func PlanRole(ctx context.Context, iam IAMReader, account string, want Role) ([]plan.Change, error) {
 	addr := plan.Address{Account: account, Region: plan.Global, Kind: KindRole, Name: want.Name}
@@ -69,7 +57,7 @@ func PlanRole(ctx context.Context, iam IAMReader, account string, want Role) ([]
 	if err != nil {
 		return nil, fmt.Errorf("reading IAM role %q in %s: %w", want.Name, account, err)
 	}
-	live := Role{Name: want.Name, TrustPolicy: decodeDoc(aws.ToString(out.Role.AssumeRolePolicyDocument))}
+	live := Role{Name: want.Name, TrustPolicy: plan.Document(aws.ToString(out.Role.AssumeRolePolicyDocument))}
 	for _, t := range out.Role.Tags {
 		if live.Tags == nil {
 			live.Tags = map[string]string{}
@@ -82,7 +70,7 @@ func PlanRole(ctx context.Context, iam IAMReader, account string, want Role) ([]
 	case err != nil:
 		return nil, fmt.Errorf("reading the policy of IAM role %q in %s: %w", want.Name, account, err)
 	default:
-		live.Policy = decodeDoc(aws.ToString(pol.PolicyDocument))
+		live.Policy = plan.Document(aws.ToString(pol.PolicyDocument))
 	}
 	tagsDiffer := false
 	for k, v := range want.Tags {

@@ -69,7 +69,7 @@ func PlanRule(ctx context.Context, api EventsReader, account, region string, wan
 	}
 	live := Rule{Bus: want.Bus, Name: want.Name, Description: aws.ToString(out.Description), State: string(out.State), Targets: []Target{}}
 	if p := aws.ToString(out.EventPattern); p != "" {
-		live.Pattern = decodeDoc(p)
+		live.Pattern = plan.Document(p)
 	}
 	all, err := ruleTargets(ctx, api, want.Bus, want.Name)
 	if err != nil {

@@ -105,7 +105,7 @@ func PlanTopic(ctx context.Context, api SNSReader, account, region string, want 
 	if err != nil {
 		return nil, fmt.Errorf("reading topic %s: %w", arn, err)
 	}
-	live := Topic{Name: want.Name, Policy: decodeDoc(attrs.Attributes["Policy"])}
+	live := Topic{Name: want.Name, Policy: plan.Document(attrs.Attributes["Policy"])}
 	if live.Emails, err = topicEmails(ctx, api, arn); err != nil {
 		return nil, fmt.Errorf("listing subscriptions of %s: %w", arn, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
 )
 
 // Change is one change to one resource. Applying reads only its Address,
@@ -107,6 +108,21 @@ func JSON(v any) json.RawMessage {
 		return json.RawMessage(fmt.Sprintf("%q", "unencodable value: "+err.Error()))
 	}
 	return b
+}
+
+// Document returns a policy document as AWS returns it, in canonical JSON:
+// URL-decoded first (IAM returns its documents URL-encoded, "GetRole",
+// IAM API Reference), then re-encoded with sorted keys. A document that
+// is not JSON is kept as a JSON string, so the plan still shows it.
+func Document(doc string) json.RawMessage {
+	if dec, err := url.QueryUnescape(doc); err == nil {
+		doc = dec
+	}
+	var v any
+	if json.Unmarshal([]byte(doc), &v) != nil {
+		return JSON(doc)
+	}
+	return JSON(v)
 }
 
 // JSONEqual reports whether two JSON documents hold the same value

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/url"
 	"slices"
 	"sort"
 
@@ -112,15 +111,7 @@ func Plan(ctx context.Context, iam Reader, account string, want Role) ([]plan.Ch
 		live.Tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
 	}
 	if doc := aws.ToString(out.Role.AssumeRolePolicyDocument); doc != "" {
-		if dec, err := url.QueryUnescape(doc); err == nil {
-			doc = dec
-		}
-		var v any
-		if err := json.Unmarshal([]byte(doc), &v); err == nil {
-			live.TrustPolicy = plan.JSON(v)
-		} else {
-			live.TrustPolicy = plan.JSON(doc)
-		}
+		live.TrustPolicy = plan.Document(doc)
 	}
 	pages := awsiam.NewListAttachedRolePoliciesPaginator(iam, &awsiam.ListAttachedRolePoliciesInput{RoleName: aws.String(want.Name)})
 	for pages.HasMorePages() {
